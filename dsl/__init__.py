@@ -1,0 +1,1 @@
+"""Beleidstaal: a Dutch policy language compiled to Python predicates."""

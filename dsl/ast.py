@@ -1,0 +1,338 @@
+"""The syntax tree of a Beleidstaal policy: frozen attrs classes, each with its source span.
+
+Contract: `dsl.parser` builds these nodes and nothing else does; every node carries a `Span`
+(1-based line and column of its first and last character). Nodes hold the author's words
+(the Dutch comparison phrase, the literal as written) so later stages can quote them. Names
+are not resolved and types are not checked here: that is `dsl.checker`'s job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+frozen = attrs.frozen(slots=True, eq=True, hash=True)
+
+
+@frozen
+class Span:
+    """Where a node stands in the file: first and last character, 1-based, end inclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+NO_SPAN = Span(0, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- expressions
+@frozen
+class Name:
+    name: str
+    span: Span
+
+
+@frozen
+class Peildatum:
+    """The evaluation date of a case (`peildatum`), given in the case itself."""
+
+    span: Span
+
+
+@frozen
+class Literal:
+    """A written value. `kind` is a type name ("bedrag", "percentage", "getal", "tekst",
+    "ja/nee", "datum", "tijdstip", "duur"); for "duur" `value` is (amount, unit)."""
+
+    kind: str
+    value: Any
+    text: str
+    span: Span
+
+
+@frozen
+class UnknownLiteral:
+    """`onbekend` in a voorbeeld: the fact is deliberately left out."""
+
+    span: Span
+
+
+@frozen
+class ListLiteral:
+    items: tuple
+    span: Span
+
+
+@frozen
+class Compare:
+    """`left is <words> right`; `op` is one of < <= > >= == != ."""
+
+    op: str
+    words: str
+    left: Any
+    right: Any
+    span: Span
+
+
+@frozen
+class Member:
+    operand: Any
+    options: tuple
+    negated: bool
+    span: Span
+
+
+@frozen
+class Between:
+    """`x ligt tussen a en b` (both ends included) or `ligt van a tot [en met] b`."""
+
+    operand: Any
+    low: Any
+    high: Any
+    high_inclusive: bool
+    words: str
+    span: Span
+
+
+@frozen
+class Each:
+    """`elk van lijst is <words> grens`: every element of a list satisfies the comparison."""
+
+    collection: Any
+    op: str
+    words: str
+    right: Any
+    span: Span
+
+
+@frozen
+class BoolOp:
+    """`en` / `of` over two or more operands (also `alle van (...)`, `minstens een van (...)`)."""
+
+    op: str
+    items: tuple
+    span: Span
+
+
+@frozen
+class Not:
+    operand: Any
+    span: Span
+
+
+@frozen
+class Satisfies:
+    """`voldoet aan eis_of_groep` (or `voldoet niet aan`)."""
+
+    name: str
+    negated: bool
+    span: Span
+
+
+@frozen
+class Arith:
+    op: str
+    left: Any
+    right: Any
+    span: Span
+
+
+@frozen
+class Neg:
+    operand: Any
+    span: Span
+
+
+@frozen
+class PercentOf:
+    """`70% van plafond`."""
+
+    percent: Any
+    base: Any
+    span: Span
+
+
+@frozen
+class Shift:
+    """`3 weken na datum` (direction +1) or `4 weken voor datum` (direction -1)."""
+
+    amount: Any
+    base: Any
+    direction: int
+    span: Span
+
+
+@frozen
+class DayOf:
+    """`dag 121 van opname`: the start day is day 1."""
+
+    number: int
+    base: Any
+    span: Span
+
+
+@frozen
+class Aggregate:
+    """`som van`, `aantal van`, `minimum van`, `maximum van`, `gemiddelde van` a list."""
+
+    func: str
+    operand: Any
+    span: Span
+
+
+# ---------------------------------------------------------------- declarations
+@frozen
+class TypeSpec:
+    """A gegeven's type: `kind` is a type name; `unit` for duur, `options` for keuze,
+    `element` for a lijst."""
+
+    kind: str
+    span: Span
+    unit: str | None = None
+    options: tuple = ()
+    element: TypeSpec | None = None
+
+
+@frozen
+class Field:
+    name: str
+    type: TypeSpec
+    label: str | None
+    span: Span
+
+
+@frozen
+class Meta:
+    """What every rule may carry: a source, an explanatory note, an applicability condition."""
+
+    source: str | None = None
+    note: str | None = None
+    applicable: Any = None
+
+
+@frozen
+class Exception_:
+    """`tenzij c` or `met uitzondering van c`: when c holds, the requirement is lifted."""
+
+    words: str
+    condition: Any
+    span: Span
+
+
+@frozen
+class Requirement:
+    name: str
+    title: str
+    meta: Meta
+    condition: Any
+    exceptions: tuple
+    span: Span
+
+
+@frozen
+class Group:
+    name: str
+    title: str
+    meta: Meta
+    requirements: tuple
+    span: Span
+
+
+@frozen
+class Calculation:
+    name: str
+    title: str | None
+    meta: Meta
+    expr: Any
+    span: Span
+
+
+@frozen
+class Row:
+    condition: Any
+    outcome: Any
+    source: str | None
+    span: Span
+
+
+@frozen
+class Decision:
+    name: str
+    title: str
+    hit_policy: str
+    meta: Meta
+    rows: tuple
+    otherwise: Row | None
+    span: Span
+
+
+@frozen
+class Timeline:
+    """`termijn naam "titel": gebeurtenis <kind> ...`; `kind` is one of "uiterlijk", "voor",
+    "op", "niet voor", "binnen", "ten minste voor", "van tot en met", "van tot"; `args`
+    holds the expressions the kind needs (a moment, or a duration and a moment, or two moments)."""
+
+    name: str
+    title: str
+    meta: Meta
+    subject: Name
+    kind: str
+    args: tuple
+    span: Span
+
+
+@frozen
+class Assignment:
+    name: str
+    value: Any
+    span: Span
+
+
+@frozen
+class Expectation:
+    """`naam = waarde` in a voorbeeld; `status` is set for voldaan, niet gehaald, etc."""
+
+    name: str
+    status: str | None
+    value: Any
+    span: Span
+
+
+@frozen
+class Example:
+    title: str
+    meta: Meta
+    givens: tuple
+    expectations: tuple
+    span: Span
+
+
+@frozen
+class Header:
+    title: str
+    insurer: str | None
+    care_type: str | None
+    valid_from: Any
+    valid_until: Any
+    source: str | None
+    note: str | None
+    span: Span
+
+
+@frozen
+class Policy:
+    header: Header
+    fields: tuple
+    groups: tuple
+    calculations: tuple
+    decisions: tuple
+    timelines: tuple
+    examples: tuple
+    filename: str
+    text: str = attrs.field(repr=False, eq=False)

@@ -1,0 +1,211 @@
+"""Type and unit checking of expressions: one visitor method per AST expression class.
+
+Contract: `ExprChecker.check(node)` returns the node's `Type` (or None after reporting a
+problem), records it in `types`, records every name a rule depends on in `deps`, and reports
+each problem once through `fail` with the span of the offending expression. It never raises
+for a user mistake. Name lookup is delegated to the owning checker (`resolve`).
+"""
+
+from __future__ import annotations
+
+from dsl import ast
+from dsl import types as T
+from dsl.errors import Diagnostic, suggest
+
+_ORDER_WORDS = {"<", "<=", ">", ">="}
+
+
+class ExprChecker:
+    """Types the expressions of one rule. `resolve(name, span)` returns a Type or None."""
+
+    def __init__(self, resolve, types: dict, problems: list):
+        self.resolve, self.types, self.problems = resolve, types, problems
+        self.deps: set[str] = set()
+
+    def fail(self, span, message: str, hint: str | None = None, code: str = "type") -> None:
+        self.problems.append(Diagnostic(code, message, span, hint))
+
+    def check(self, node) -> T.Type | None:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:  # an AST class without a handler is a bug in this module
+            raise TypeError(f"geen typecontrole voor {type(node).__name__}")
+        result = method(node)
+        if result is not None:
+            self.types[node] = result
+        return result
+
+    def expect_bool(self, node, what: str) -> None:
+        t = self.check(node)
+        if t is not None and t != T.JANEE:
+            self.fail(node.span, f"{what} moet ja of nee opleveren, maar dit is een {t}",
+                      "gebruik een vergelijking, zoals 'x is ten minste 1'")
+
+    # ------------------------------------------------------------ leaves
+    def visit_Name(self, node: ast.Name):
+        self.deps.add(node.name)
+        return self.resolve(node.name, node.span)
+
+    def visit_Peildatum(self, node):
+        return T.DATUM
+
+    def visit_Literal(self, node: ast.Literal):
+        if node.value is None:
+            return None  # the parser reported the malformed literal
+        if node.kind == "duur":
+            return T.duration(node.value[1])
+        if node.kind == "getal" and node.value == node.value.to_integral_value():
+            return T.AANTAL
+        return T.SIMPLE[node.kind]
+
+    def visit_UnknownLiteral(self, node):
+        return None
+
+    def visit_ListLiteral(self, node):
+        items = [self.check(i) for i in node.items]
+        return T.Type("lijst", element=items[0]) if items and items[0] else None
+
+    # ------------------------------------------------------------ comparisons
+    def visit_Compare(self, node: ast.Compare):
+        left, right = self.check(node.left), self.check(node.right)
+        if left is None or right is None:
+            return T.JANEE
+        if not T.comparable(left, right):
+            self._incomparable(node, left, right)
+        elif node.op in _ORDER_WORDS and not T.orderable(left):
+            self.fail(node.span, f"'{node.words}' past niet bij een {left}",
+                      "gebruik 'is' of 'is niet' voor ja/nee en teksten")
+        else:
+            self._check_choice(left, node.right)
+            self._check_choice(right, node.left)
+        return T.JANEE
+
+    def _incomparable(self, node, left, right):
+        hint = None
+        if left.kind == right.kind == "duur":
+            hint = "duren in dagen en in maanden zijn niet te vergelijken; reken vanaf een datum"
+        elif {left.kind, right.kind} == {"percentage", "getal"} or {left.kind, right.kind} == {"percentage", "aantal"}:
+            hint = "schrijf het percentage met een %-teken, zoals 33%"
+        self.fail(node.span, f"een {left} kan niet vergeleken worden met een {right}", hint, "unit")
+
+    def _check_choice(self, t: T.Type, other) -> None:
+        """A literal compared with a keuze must be one of its options."""
+        if t.kind != "keuze" or not isinstance(other, ast.Literal) or other.kind != "tekst":
+            return
+        if other.value not in t.options:
+            options = ", ".join(f'"{o}"' for o in t.options)
+            hint = suggest(other.value, t.options) or f"kies uit {options}"
+            self.fail(other.span, f'"{other.value}" is geen van de keuzes ({options})', hint, "keuze")
+
+    def visit_Member(self, node: ast.Member):
+        t = self.check(node.operand)
+        for option in node.options:
+            ot = self.check(option)
+            if t is not None and ot is not None:
+                if not T.comparable(t, ot):
+                    self._incomparable(option, t, ot)
+                else:
+                    self._check_choice(t, option)
+        return T.JANEE
+
+    def visit_Between(self, node: ast.Between):
+        t = self.check(node.operand)
+        for bound in (node.low, node.high):
+            bt = self.check(bound)
+            if t is not None and bt is not None and not T.comparable(t, bt):
+                self._incomparable(bound, t, bt)
+        return T.JANEE
+
+    def visit_Each(self, node: ast.Each):
+        t = self.check(node.collection)
+        right = self.check(node.right)
+        if t is not None and t.kind != "lijst":
+            self.fail(node.collection.span, f"'elk van' vraagt om een lijst, maar dit is een {t}")
+        elif t is not None and right is not None and not T.comparable(t.element, right):
+            self._incomparable(node, t.element, right)
+        return T.JANEE
+
+    def visit_BoolOp(self, node: ast.BoolOp):
+        for item in node.items:
+            self.expect_bool(item, f"elk deel van '{node.op}'")
+        return T.JANEE
+
+    def visit_Not(self, node: ast.Not):
+        self.expect_bool(node.operand, "wat na 'niet' staat")
+        return T.JANEE
+
+    def visit_Satisfies(self, node: ast.Satisfies):
+        self.deps.add(node.name)
+        t = self.resolve(node.name, node.span, requirement=True)
+        return T.JANEE if t is not None else None
+
+    # ------------------------------------------------------------ arithmetic
+    def visit_Arith(self, node: ast.Arith):
+        left, right = self.check(node.left), self.check(node.right)
+        if left is None or right is None:
+            return None
+        result = T.arith_result(node.op, left, right)
+        if result is None:
+            hint = None
+            if node.op == "*" and "percentage" in (left.kind, right.kind):
+                hint = "schrijf '70% van bedrag' voor een deel van een bedrag"
+            self.fail(node.span, f"'{node.op}' kan niet met een {left} en een {right}", hint, "unit")
+        return result
+
+    def visit_Neg(self, node: ast.Neg):
+        t = self.check(node.operand)
+        if t is not None and not (T.is_numeric(t) or t.kind in ("bedrag", "percentage", "duur")):
+            self.fail(node.span, f"een {t} kan niet negatief gemaakt worden", code="unit")
+            return None
+        return t
+
+    def visit_PercentOf(self, node: ast.PercentOf):
+        p, base = self.check(node.percent), self.check(node.base)
+        if p is not None and p.kind != "percentage":
+            self.fail(node.percent.span, f"vóór 'van' hoort een percentage, maar dit is een {p}", code="unit")
+            return None
+        if base is not None and base.kind not in ("bedrag", "getal", "aantal"):
+            self.fail(node.base.span, f"een percentage van een {base} kan niet", code="unit")
+            return None
+        return None if base is None else (T.GETAL if base == T.AANTAL else base)
+
+    def visit_Shift(self, node: ast.Shift):
+        amount, base = self.check(node.amount), self.check(node.base)
+        word = "na" if node.direction > 0 else "voor"
+        if amount is not None and amount.kind != "duur":
+            self.fail(node.amount.span, f"vóór '{word}' hoort een duur (zoals 3 weken), maar dit is een {amount}",
+                      code="unit")
+            return None
+        if base is not None and base.kind not in T.MOMENTS:
+            self.fail(node.base.span, f"na '{word}' hoort een datum, maar dit is een {base}", code="unit")
+            return None
+        if amount is None or base is None:
+            return None
+        return T.TIJDSTIP if amount.unit == "seconden" else base
+
+    def visit_DayOf(self, node: ast.DayOf):
+        base = self.check(node.base)
+        if node.number < 1:
+            self.fail(node.span, "de dagen van een periode tellen vanaf dag 1")
+        if base is not None and base.kind not in T.MOMENTS:
+            self.fail(node.base.span, f"'dag {node.number} van' vraagt om een datum, maar dit is een {base}",
+                      code="unit")
+            return None
+        return base
+
+    def visit_Aggregate(self, node: ast.Aggregate):
+        t = self.check(node.operand)
+        if t is None:
+            return None
+        if t.kind != "lijst":
+            self.fail(node.span, f"'{node.func} van' vraagt om een lijst, maar dit is een {t}")
+            return None
+        if node.func == "aantal":
+            return T.AANTAL
+        element = t.element
+        if not (T.is_numeric(element) or element.kind in ("bedrag", "percentage", "duur")
+                or (node.func in ("minimum", "maximum") and element.kind in T.MOMENTS)):
+            self.fail(node.span, f"'{node.func} van' kan niet over een lijst van {element}", code="unit")
+            return None
+        if node.func == "gemiddelde" and T.is_numeric(element):
+            return T.GETAL
+        return element

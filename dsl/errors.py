@@ -1,0 +1,76 @@
+"""Diagnostics: problems in a policy or a case as values, and their one renderer.
+
+A stage that finds a problem creates a `Diagnostic` (code, span, Dutch message, hint); it never
+formats text itself. `BeleidError` carries one or more diagnostics plus the source text they
+refer to; `render()` turns them into the `file:line:column` block with the offending line and a
+caret that both the command line and the notebook kernel show.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import attrs
+
+from dsl.ast import Span
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    expected: tuple = ()
+
+
+class BeleidError(Exception):
+    """A user mistake in a policy or a case; `str()` gives the rendered Dutch report."""
+
+    def __init__(self, diagnostics, filename: str = "<beleid>", text: str | None = None):
+        self.diagnostics = tuple(diagnostics)
+        self.filename = filename
+        self.text = text
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return render(self.diagnostics, self.filename, self.text)
+
+    def _render_traceback_(self):  # IPython shows this instead of a Python traceback
+        return self.render().splitlines()
+
+
+class CaseError(BeleidError):
+    """A case (casus) that does not fit the policy's gegevens."""
+
+
+def render(diagnostics, filename: str, text: str | None) -> str:
+    """Render diagnostics as blocks: place, message, the source line with a caret, hint."""
+    lines = text.splitlines() if text else []
+    blocks = []
+    for d in diagnostics:
+        place = f"{filename}:{d.span.line}:{d.span.column}" if d.span and d.span.line else filename
+        out = [f"{place}: fout: {d.message}"]
+        if d.span and d.span.line and 0 < d.span.line <= len(lines):
+            src = lines[d.span.line - 1].expandtabs(1)
+            width = 1
+            if d.span.end_line == d.span.line and d.span.end_column >= d.span.column:
+                width = d.span.end_column - d.span.column + 1
+            out.append(f"  {d.span.line:>4} | {src}")
+            out.append("       | " + " " * (d.span.column - 1) + "^" * max(1, min(width, 60)))
+        if d.expected:
+            out.append("  verwacht: " + ", ".join(d.expected))
+        if d.hint:
+            out.append(f"  hint: {d.hint}")
+        blocks.append("\n".join(out))
+    return "\n\n".join(blocks)
+
+
+def suggest(name: str, candidates) -> str | None:
+    """The closest candidate for a misspelt name, as a Dutch "bedoelde u ...?" hint."""
+    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in candidates}
+        match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
+        match = [lowered[m] for m in match]
+    return f"bedoelde u '{match[0]}'?" if match else None

@@ -1,0 +1,1 @@
+"""The small library compiled policies call: dates, formatting, values and the trace."""

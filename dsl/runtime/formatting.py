@@ -1,0 +1,196 @@
+"""Format runtime values as Dutch text for explanations, traces and the CLI.
+
+Contract: pure functions from a value to a ``str`` in Dutch (nl_NL) notation; the
+output of ``format_number``, ``format_money`` and ``format_percentage`` reads back
+with the parsers in :mod:`dsl.literals`. Spaces are plain ASCII spaces (Babel emits
+a no-break space after ``€``; we normalise it so tests and terminals agree).
+
+Conventions pinned here:
+
+- Money always shows two decimals, rounded ROUND_HALF_UP (away from zero on a tie)
+  for display only; the minus sign stands after the euro sign, as Babel's nl_NL does:
+
+  >>> format_money(Decimal("2500000")), format_money(Decimal("0.005")), format_money(Decimal("-5"))
+  ('€ 2.500.000,00', '€ 0,01', '€ -5,00')
+
+- Numbers and percentages show every significant digit and no trailing zeros:
+
+  >>> format_number(Decimal("1300.50")), format_percentage(Decimal("7.70"))
+  ('1.300,5', '7,7%')
+
+- Durations are exact, never rounded to a larger unit (Babel would say "13 weken"):
+
+  >>> format_duration(91, "dagen")
+  '91 dagen'
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_currency, format_decimal
+
+from dsl.runtime.calendar import UNIT_ALIASES
+
+__all__ = [
+    "format_bool",
+    "format_date",
+    "format_datetime",
+    "format_duration",
+    "format_money",
+    "format_number",
+    "format_percentage",
+    "format_value",
+]
+
+_LOCALE = "nl_NL"
+_CENT = Decimal("0.01")
+
+
+def _finite(value: Decimal | int) -> Decimal:
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is geen eindig getal")
+    return number
+
+
+def _precision_for(value: Decimal) -> int:
+    # Babel quantizes in the current context (28 digits by default): a 30-digit amount
+    # such as 123456789012345678901234567890,12 would raise InvalidOperation.
+    digits, exponent = len(value.as_tuple().digits), value.as_tuple().exponent
+    return max(28, digits + abs(exponent) + 4)
+
+
+def format_money(amount: Decimal) -> str:
+    """Format an amount in euros: ``€ 2.500.000,00``; always two decimals.
+
+    >>> format_money(Decimal("1234.565")), format_money(Decimal("-0.001"))
+    ('€ 1.234,57', '€ 0,00')
+    """
+    value = _finite(amount)
+    with localcontext() as context:
+        context.prec = _precision_for(value)
+        rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+        if rounded == 0:
+            rounded = abs(rounded)  # no "€ -0,00" for -0.001
+        text = format_currency(rounded, "EUR", locale=_LOCALE)
+    return text.replace("\xa0", " ")
+
+
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """Drop trailing fraction zeros without switching to exponent notation (1E+3)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) if value.as_tuple().exponent < 0 else value
+    return value.normalize()
+
+
+def format_number(value: Decimal | int) -> str:
+    """Format a number with dots between thousands and a decimal comma.
+
+    >>> format_number(Decimal("0.3")), format_number(1000), format_number(Decimal("-1E+3"))
+    ('0,3', '1.000', '-1.000')
+    >>> format_number(Decimal("2.000")), format_number(Decimal("0.000001"))
+    ('2', '0,000001')
+    """
+    number = _finite(value)
+    with localcontext() as context:
+        context.prec = _precision_for(number)
+        number = _without_trailing_zeros(number)
+        if number == 0:
+            number = abs(number)
+        text = format_decimal(number, locale=_LOCALE, decimal_quantization=False)
+    return text.replace("\xa0", " ")
+
+
+def format_percentage(points: Decimal | int) -> str:
+    """Format percent points: ``7,77%`` (no space before the sign, no trailing zeros).
+
+    >>> format_percentage(Decimal("33")), format_percentage(Decimal("7.77"))
+    ('33%', '7,77%')
+    """
+    return f"{format_number(points)}%"
+
+
+def format_date(value: date) -> str:
+    """Format a date as ``26 april 2025`` (day without leading zero, month in words).
+
+    >>> format_date(date(2025, 4, 26))
+    '26 april 2025'
+    """
+    return _babel_date(value, "d MMMM y", locale=_LOCALE)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format a moment as ``8 december 2023 17:00 uur``; seconds only when non-zero.
+
+    >>> format_datetime(datetime(2023, 12, 8, 17, 0)), format_datetime(datetime(2023, 12, 8, 9, 5, 30))
+    ('8 december 2023 17:00 uur', '8 december 2023 09:05:30 uur')
+    """
+    clock = f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"
+    return f"{format_date(value)} {clock} uur"
+
+
+# canonical unit -> (singular, plural); "uur" and "jaar" stay singular after a number.
+_UNIT_WORDS = {
+    "dagen": ("dag", "dagen"), "weken": ("week", "weken"),
+    "maanden": ("maand", "maanden"), "jaren": ("jaar", "jaar"), "uren": ("uur", "uur"),
+    "minuten": ("minuut", "minuten"), "seconden": ("seconde", "seconden"),
+    "werkdagen": ("werkdag", "werkdagen"),
+}
+
+
+def format_duration(amount: int | Decimal, unit: str) -> str:
+    """Format a duration exactly: ``1 dag``, ``3 weken``, ``2 jaar``, ``48 uur``.
+
+    ``unit`` is a canonical unit or an alias (see :data:`UNIT_ALIASES`).
+
+    >>> format_duration(1, "dagen"), format_duration(2, "jaren"), format_duration(48, "uur")
+    ('1 dag', '2 jaar', '48 uur')
+    """
+    canonical = UNIT_ALIASES.get(unit)
+    if canonical is None:
+        raise ValueError(f"onbekende eenheid '{unit}'")
+    singular, plural = _UNIT_WORDS[canonical]
+    return f"{format_number(amount)} {singular if abs(amount) == 1 else plural}"
+
+
+def format_bool(value: bool) -> str:
+    """``ja`` or ``nee``.
+
+    >>> format_bool(True), format_bool(False)
+    ('ja', 'nee')
+    """
+    return "ja" if value else "nee"
+
+
+def _format_text(value: object) -> str:
+    return str(value)
+
+
+def _format_duration_pair(value: tuple[int | Decimal, str]) -> str:
+    amount, unit = value
+    return format_duration(amount, unit)
+
+
+_BY_TYPE = {
+    "bedrag": format_money, "percentage": format_percentage, "getal": format_number,
+    "aantal": format_number, "ja/nee": format_bool, "datum": format_date,
+    "tijdstip": format_datetime, "tekst": _format_text, "keuze": _format_text,
+    "duur": _format_duration_pair,
+}
+
+
+def format_value(value: object, type_name: str) -> str:
+    """Format ``value`` of the DSL type ``type_name``; None (unknown) is ``onbekend``.
+
+    >>> format_value(Decimal("120000"), "bedrag"), format_value((6, "maanden"), "duur")
+    ('€ 120.000,00', '6 maanden')
+    >>> format_value(None, "datum")
+    'onbekend'
+    """
+    formatter = _BY_TYPE.get(type_name)
+    if formatter is None:
+        raise ValueError(f"unknown type name {type_name!r}; expected one of {sorted(_BY_TYPE)}")
+    return "onbekend" if value is None else formatter(value)

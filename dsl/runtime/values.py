@@ -1,0 +1,208 @@
+"""The functions compiled policies call: moments, durations, lists and timeline status.
+
+Contract: every function takes already-typed values (Decimal, int, date, datetime, tuple) and
+treats None as "onbekend": an unknown operand gives an unknown result, never a guess.
+`EXPORTS` is the complete list of names generated code may call; the compiler refuses any
+other. Durations arrive as whole counts in the base unit of their family (days, calendar
+months, seconds, working days; see `dsl.types`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from dsl.runtime.calendar import add_months, add_working_days
+
+VOLDAAN, NIET_VOLDAAN, ONBEKEND, NVT = "voldaan", "niet voldaan", "onbekend", "niet van toepassing"
+GEHAALD, NIET_GEHAALD, NOG_NIET = "gehaald", "niet gehaald", "nog niet verstreken"
+GEEN_UITKOMST = "geen uitkomst"
+# Row markers in a decision result (value, row): a row index, or one of these.
+ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP = -1, -2, -3
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def moment_cmp(a, b) -> int | None:
+    """-1, 0 or 1 comparing two moments (dates or date-times); None when undecidable.
+
+    A date compared with a date-time on the same day cannot be decided (the time is unknown),
+    except that a date bound means "that whole day": both are compared as dates when neither
+    side has a time, or when `b` (the bound) is a plain date.
+
+    >>> moment_cmp(date(2023, 12, 22), datetime(2023, 12, 22, 17)) is None
+    True
+    >>> moment_cmp(datetime(2023, 11, 10, 14), date(2023, 11, 10))
+    0
+    """
+    if a is None or b is None:
+        return None
+    a_dt, b_dt = isinstance(a, datetime), isinstance(b, datetime)
+    if a_dt and b_dt:
+        return (a > b) - (a < b)
+    da, db = _day(a), _day(b)
+    if a_dt or not b_dt or da != db:
+        return (da > db) - (da < db)
+    return None
+
+
+_TESTS = {
+    "<": lambda c: c < 0, "<=": lambda c: c <= 0, ">": lambda c: c > 0,
+    ">=": lambda c: c >= 0, "==": lambda c: c == 0, "!=": lambda c: c != 0,
+}
+
+
+def moment_test(op: str, a, b):
+    """`a op b` for moments, with `moment_cmp`'s rule for dates against date-times."""
+    c = moment_cmp(a, b)
+    return None if c is None else _TESTS[op](c)
+
+
+# ---------------------------------------------------------------- durations on moments
+def shift_days(value, n):
+    return None if value is None or n is None else value + timedelta(days=n)
+
+
+def shift_months(value, n):
+    return None if value is None or n is None else add_months(value, n)[0]
+
+
+def shift_seconds(value, n):
+    if value is None or n is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value + timedelta(seconds=n)
+
+
+def shift_workdays(value, n):
+    if value is None or n is None:
+        return None
+    if isinstance(value, datetime):
+        return datetime.combine(add_working_days(value.date(), n), value.time())
+    return add_working_days(value, n)
+
+
+def day_of(value, n):
+    """"dag n" of a period starting on `value`: the start day is day 1."""
+    return None if value is None else value + timedelta(days=n - 1)
+
+
+def moment_diff_days(a, b):
+    return None if a is None or b is None else (_day(a) - _day(b)).days
+
+
+def moment_diff_seconds(a, b):
+    if a is None or b is None:
+        return None
+    a, b = (x if isinstance(x, datetime) else datetime(x.year, x.month, x.day) for x in (a, b))
+    return int((a - b).total_seconds())
+
+
+# ---------------------------------------------------------------- lists
+def agg_sum(values):
+    if values is None or any(v is None for v in values):
+        return None
+    return sum(values[1:], values[0]) if values else 0
+
+
+def agg_count(values):
+    return None if values is None else len(values)
+
+
+def agg_min(values):
+    return None if not values or any(v is None for v in values) else min(values)
+
+
+def agg_max(values):
+    return None if not values or any(v is None for v in values) else max(values)
+
+
+def agg_avg(values):
+    total = agg_sum(values)
+    return None if total is None or not values else total / len(values)
+
+
+def each(op: str, values, bound):
+    """Kleene "for all": False as soon as one element fails, None if one is unknown."""
+    if values is None or bound is None:
+        return None
+    test, unknown = _PY_OPS[op], False
+    for v in values:
+        if v is None:
+            unknown = True
+        elif not test(v, bound):
+            return False
+    return None if unknown else True
+
+
+_PY_OPS = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
+
+
+# ---------------------------------------------------------------- timelines
+def timeline(kind: str, event, first, second, peil):
+    """Status and bounds of a timeline: (status, deadline, start).
+
+    `first`/`second` are the moments the kind needs (see `bounds`); `peil` is the case's
+    evaluation date. Without an event date the timeline is "nog niet verstreken" while the
+    peildatum is not past the deadline, "niet gehaald" after it, and "onbekend" without one.
+    """
+    start, deadline, strict = bounds(kind, first, second)
+    if (start is None and kind in _NEEDS_START) or (deadline is None and kind not in ("niet voor",)):
+        return ONBEKEND, deadline, start
+    if event is None:
+        if peil is None or deadline is None:
+            return ONBEKEND, deadline, start
+        passed = moment_cmp(peil, deadline)
+        if passed is None:
+            return ONBEKEND, deadline, start
+        return (NIET_GEHAALD if passed > 0 else NOG_NIET), deadline, start
+    ok = True
+    if start is not None:
+        c = moment_cmp(event, start)
+        ok = None if c is None else c >= 0
+    if deadline is not None and ok is not False:
+        c = moment_cmp(event, deadline)
+        late = None if c is None else (c >= 0 if strict else c > 0)
+        ok = None if late is None or ok is None else not late
+        if late:
+            ok = False
+    if kind == "op":
+        ok = moment_test("==", event, deadline)
+    return {True: GEHAALD, False: NIET_GEHAALD, None: ONBEKEND}[ok], deadline, start
+
+
+_NEEDS_START = ("binnen", "van tot en met", "van tot", "niet voor")
+
+
+def bounds(kind: str, first, second):
+    """(start, deadline, strict) of a timeline kind given its evaluated arguments."""
+    if kind == "uiterlijk" or kind == "op":
+        return None, first, False
+    if kind == "voor":
+        return None, first, True
+    if kind == "niet voor":
+        return first, None, False
+    if kind == "binnen":  # first: the end of the window (base + duration), second: the base
+        return second, first, False
+    if kind == "ten minste voor":  # first: the latest moment (bound - duration)
+        return None, first, False
+    if kind == "van tot en met":
+        return first, second, False
+    if kind == "van tot":
+        return first, second, True
+    raise ValueError(kind)
+
+
+EXPORTS = {
+    name: globals()[name]
+    for name in (
+        "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
+        "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
+        "agg_avg", "each", "timeline",
+    )
+}
