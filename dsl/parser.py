@@ -63,6 +63,18 @@ EXPECTED_WORDS = {
     "TIMES": "'*'",
     "DIVIDE": "'/'",
     "DATE_NUM": "een datum",
+    "AGGREGATE": "'som van', 'aantal van', 'minimum van', 'maximum van'",
+    "ALL_OF": "'alle van (...)'",
+    "ANY_OF": "'minstens een van (...)'",
+    "ELK_VAN": "'elk van'",
+    "BOOL": "ja of nee",
+    "DAG": "'dag N van'",
+    "VOLDOET_AAN": "'voldoet aan'",
+    "VOLDOET_NIET_AAN": "'voldoet niet aan'",
+    "VAN_TOEPASSING_ALS": "'van toepassing als'",
+    "MET_UITZONDERING_VAN": "'met uitzondering van'",
+    "TOT_EN_MET": "'tot en met'",
+    "NIET_VOOR": "'niet voor'",
     "TIME": "een tijd (17:00)",
     "$END": "het einde van het bestand",
 }
@@ -92,10 +104,11 @@ MISTAKES = {
     "Een eis hoort in een groep: begin met 'eisen <naam> \"<titel>\"'.": [
         'beleid "x" eis a "A" vereist x is 1',
     ],
-    "Na 'is' volgt een vergelijking of een waarde, bijvoorbeeld 'is ten minste 1'.": [
-        'beleid "x" eisen g "G" eis a "A" vereist x is vereist',
+    "Na 'is' volgt een vergelijking en een waarde, bijvoorbeeld 'is ten minste 1'.": [
         'beleid "x" eisen g "G" eis a "A" vereist x is eis',
         'beleid "x" eisen g "G" eis a "A" vereist x is',
+        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste',
+        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste eis',
     ],
     "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
         'beleid "x" beslissing b "B" als x is 1 "y"',
@@ -162,12 +175,26 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str) -> Diagnostic:
 
 
 def _label(err: UnexpectedInput) -> str | None:
+    """The label of the typical mistake whose example fails the same way (same token type,
+    same expected terminals), or None."""
     if not isinstance(err, UnexpectedToken):
         return None
-    try:
-        return err.match_examples(_lark().parse, MISTAKES, use_accepts=True)
-    except Exception:  # match_examples re-raises parse errors of its own table; no label then
-        return None
+    key = (err.token.type, frozenset(err.expected))
+    return _mistake_signatures().get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def _mistake_signatures() -> dict:
+    signatures = {}
+    for label, examples in MISTAKES.items():
+        for example in examples:
+            try:
+                _lark().parse(example)
+            except UnexpectedToken as err:
+                signatures.setdefault((err.token.type, frozenset(err.expected)), label)
+            except UnexpectedInput:
+                pass
+    return signatures
 
 
 _KEYWORDS_AS_NAMES = {"eis", "eisen", "dan", "als", "is", "van", "en", "of", "niet"}

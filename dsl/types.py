@@ -31,6 +31,7 @@ class Type:
     unit: str | None = None
     options: tuple = ()
     element: Type | None = None
+    declared: str | None = attrs.field(default=None, eq=False)  # a duur's unit as written
 
     def __str__(self) -> str:
         if self.kind == "duur":
@@ -46,7 +47,7 @@ SIMPLE = {t.kind: t for t in (BEDRAG, PERCENTAGE, GETAL, AANTAL, JANEE, DATUM, T
 
 
 def duration(unit: str) -> Type:
-    return Type("duur", unit=DURATION_FAMILY[unit][0])
+    return Type("duur", unit=DURATION_FAMILY[unit][0], declared=unit)
 
 
 def is_numeric(t: Type) -> bool:

@@ -58,6 +58,21 @@ def field_type(spec: ast.TypeSpec) -> T.Type:
     return T.SIMPLE[spec.kind]
 
 
+def names_in(node) -> set[str]:
+    """Every name an expression refers to (gegevens and rules), without checking them."""
+    if isinstance(node, ast.Name | ast.Satisfies):
+        return {node.name}
+    found: set[str] = set()
+    if isinstance(node, tuple):
+        for item in node:
+            found |= names_in(item)
+    elif attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            if field.name != "span":
+                found |= names_in(getattr(node, field.name))
+    return found
+
+
 def check(policy: ast.Policy) -> Model:
     """Check a policy; return its typed Model or raise BeleidError listing every problem."""
     checker = _Checker(policy)
@@ -159,6 +174,9 @@ class _Checker:
         return exprs.check(node.expr)
 
     def _type_eis(self, node: ast.Requirement, exprs):
+        group = self.rules[self.rules[node.name].group].node if node.name in self.rules else None
+        if group is not None and group.meta.applicable is not None:
+            exprs.deps.update(names_in(group.meta.applicable))
         self._applicable(node.meta, exprs)
         exprs.expect_bool(node.condition, "de voorwaarde van een eis")
         for exc in node.exceptions:

@@ -17,7 +17,7 @@ VOLDAAN, NIET_VOLDAAN, ONBEKEND, NVT = "voldaan", "niet voldaan", "onbekend", "n
 GEHAALD, NIET_GEHAALD, NOG_NIET = "gehaald", "niet gehaald", "nog niet verstreken"
 GEEN_UITKOMST = "geen uitkomst"
 # Row markers in a decision result (value, row): a row index, or one of these.
-ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP = -1, -2, -3
+ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP, ROW_NVT = -1, -2, -3, -4
 
 
 def _day(value):
@@ -206,3 +206,28 @@ EXPORTS = {
         "agg_avg", "each", "timeline",
     )
 }
+
+
+def between(value, low, high, high_inclusive: bool):
+    """`value ligt tussen low en high` (low included; high included or not), Kleene-style."""
+    if value is None or low is None or high is None:
+        return None
+    if isinstance(value, date) or isinstance(low, date):
+        lo, hi = moment_cmp(value, low), moment_cmp(value, high)
+        if lo is None or hi is None:
+            return None
+        return lo >= 0 and (hi <= 0 if high_inclusive else hi < 0)
+    return low <= value and (value <= high if high_inclusive else value < high)
+
+
+def unique_pick(matches: tuple) -> int:
+    """The row that applies under the unique hit policy, or ROW_OVERLAP / ROW_UNKNOWN / ROW_NONE."""
+    hits = matches.count(True)
+    if hits > 1:
+        return ROW_OVERLAP
+    if None in matches:
+        return ROW_UNKNOWN
+    return matches.index(True) if hits else ROW_NONE
+
+
+EXPORTS.update(between=between, unique_pick=unique_pick)

@@ -1,0 +1,181 @@
+"""The `beleid` command: check a policy, evaluate a case with its explanation, run voorbeelden.
+
+Contract: `main(argv)` returns the exit code: 0 when all is well, 1 for a mistake in a policy or
+a case (printed as Dutch diagnostics with file:line:column and a caret, never a traceback) or
+a failing voorbeeld, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dsl.errors import BeleidError
+
+DESCRIPTION = """Beleidstaal: zorginkoopbeleid als code.
+
+Controleer een beleid, evalueer een casus met een uitleg per regel, en draai de voorbeelden
+die in een beleid staan."""
+
+EPILOG = """voorbeelden:
+  beleid controleer policies/wijkverpleging_2024.beleid
+  beleid evalueer policies/wijkverpleging_2024.beleid --casus policies/casussen/wijkverpleging_klein.json
+  beleid test policies/"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="gebruik: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "opties"
+        self._positionals.title = "argumenten"
+
+    def error(self, message):  # argparse's own words are English; say it in Dutch
+        self.print_usage(sys.stderr)
+        translated = (message.replace("the following arguments are required", "deze argumenten ontbreken")
+                      .replace("invalid choice", "onbekende keuze").replace("choose from", "kies uit")
+                      .replace("unrecognized arguments", "onbekende argumenten"))
+        self.exit(2, f"beleid: fout: {translated}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG,
+                     add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
+
+    check = sub.add_parser("controleer", help="controleer de schrijfwijze, namen, typen en eenheden van een beleid",
+                           add_help=False, description="Controleer een beleid: syntaxis, namen, typen en eenheden. "
+                           "Alle fouten worden in één keer gemeld.")
+    check.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    check.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
+
+    ev = sub.add_parser("evalueer", help="evalueer een casus en leg de uitkomst uit", add_help=False,
+                        description="Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de "
+                        "uitkomst met een Nederlandse uitleg en de bron.")
+    ev.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    ev.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
+    ev.add_argument("--casus", required=True, metavar="CASUS", help="de casus: een .json- of .yaml-bestand")
+    ev.add_argument("--json", action="store_true", help="uitkomst als JSON, voor programma's")
+    ev.add_argument("--volledig", action="store_true",
+                    help="weiger een casus waarin gegevens ontbreken (standaard: ontbrekend = onbekend)")
+    ev.add_argument("--diepte", type=int, default=2, metavar="N",
+                    help="hoe diep de uitleg gaat (standaard 2; 0 = alleen de regels)")
+
+    test = sub.add_parser("test", help="draai de voorbeelden van een beleid of een map met beleid", add_help=False,
+                          description="Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-"
+                          "bestanden in een map, en meld per voorbeeld wat afwijkt.")
+    test.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    test.add_argument("pad", metavar="BESTAND_OF_MAP", help="een .beleid-bestand of een map")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except BeleidError as err:
+        print(err.render(), file=sys.stderr)
+        return 1
+
+
+def cmd_check(args) -> int:
+    from dsl.policy import load_policy
+
+    policy = load_policy(args.bestand)
+    counts = {}
+    for rule in policy.model.rules.values():
+        counts[rule.kind] = counts.get(rule.kind, 0) + 1
+    examples = len(policy.model.policy.examples)
+    parts = ", ".join(f"{n} {_plural(kind, n)}" for kind, n in counts.items())
+    print(f"{args.bestand}: in orde ({len(policy.model.fields)} gegevens, {parts}, {examples} voorbeelden)")
+    return 0
+
+
+_PLURALS = {"eis": "eisen", "groep": "groepen", "berekening": "berekeningen", "beslissing": "beslissingen",
+            "termijn": "termijnen"}
+
+
+def _plural(kind: str, n: int) -> str:
+    return kind if n == 1 else _PLURALS[kind]
+
+
+def cmd_evaluate(args) -> int:
+    from dsl.explain import explain, render
+    from dsl.policy import load_policy
+
+    policy = load_policy(args.bestand)
+    case = policy.load_case(args.casus, complete=args.volledig)
+    outcome = policy.evaluate(case, trace=True)
+    if args.json:
+        data = outcome.to_dict()
+        data["uitleg"] = {s.name: s.sentence for s in _flatten(explain(outcome)) if s.name}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{policy.title} — casus {args.casus}")
+    if outcome.missing:
+        print("Ontbrekende gegevens (onbekend): " + ", ".join(outcome.missing))
+    print()
+    print(render(explain(outcome), max_depth=args.diepte))
+    return 0
+
+
+def _flatten(steps):
+    for step in steps:
+        yield step
+        if step.kind == "groep":
+            yield from _flatten(step.children)
+
+
+def cmd_test(args) -> int:
+    from dsl.examples import run_examples
+    from dsl.policy import load_policy
+
+    path = Path(args.pad)
+    files = sorted(path.rglob("*.beleid")) if path.is_dir() else [path]
+    if not files:
+        print(f"beleid: geen .beleid-bestanden gevonden in {path}", file=sys.stderr)
+        return 1
+    passed = failed = broken = 0
+    for file in files:
+        try:
+            results = run_examples(load_policy(file))
+        except BeleidError as err:
+            print(err.render(), file=sys.stderr)
+            broken += 1
+            continue
+        for result in results:
+            if result.passed:
+                passed += 1
+                continue
+            failed += 1
+            print(f"{file}:{result.span.line}: voorbeeld \"{result.title}\" mislukt")
+            for m in result.mismatches:
+                print(f"  {file}:{m.span.line}:{m.span.column}: {m.name}: verwacht {m.expected}, maar is {m.actual}")
+    line = f"{passed + failed} voorbeelden in {len(files)} bestand(en): {passed} geslaagd, {failed} mislukt"
+    if broken:
+        line += f", {broken} bestand(en) met fouten"
+    print(line)
+    return 0 if not failed and not broken else 1
+
+
+COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test}
+
+
+def run() -> None:  # console-script entry point
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

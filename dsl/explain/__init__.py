@@ -1,0 +1,225 @@
+"""Explanations: an evaluated case -> a tree of Dutch steps, "waarom niet", and a summary.
+
+Contract: every view is a pure function of one traced `Outcome` (`dsl.policy`):
+`explain(outcome)` gives one `Step` per rule (requirements inside their group), each expandable
+to the steps of its condition; `why_not(outcome, name)` lists for a decision each row that did
+not apply with the condition that stopped it, and for a requirement the parts that failed;
+`summary(outcome)` gives one sentence per rule; `render(steps)` lays a tree out as indented
+text. Every rule step carries the rule's text, its values, its source and one Dutch sentence,
+e.g. "Voldoet niet: aandeel onderaanneming is 41%, ten hoogste 33% is toegestaan (Bijlage 2,
+Minimumeisen wijkverpleging)".
+"""
+
+from __future__ import annotations
+
+from dsl import ast
+from dsl.explain.steps import NOT_EVALUATED, Explainer, Step
+from dsl.runtime import values as rtv
+from dsl.runtime.formatting import format_value
+
+__all__ = ["Step", "explain", "why_not", "summary", "render", "rule_step", "Explainer"]
+
+
+def explain(outcome) -> list[Step]:
+    """The full explanation: groups with their requirements, then the other rules."""
+    ex = Explainer(outcome)
+    steps = []
+    for name, rule in ex.model.rules.items():
+        if rule.kind == "eis":
+            continue  # shown inside its group
+        steps.append(rule_step(ex, name))
+    return steps
+
+
+def rule_step(ex: Explainer, name: str) -> Step:
+    rule = ex.model.rules[name]
+    return _BUILDERS[rule.kind](ex, rule, ex.outcome.results[name])
+
+
+def _cite(ex: Explainer, rule) -> str:
+    parts = [ex.policy.source_of(rule)]
+    if rule.group:
+        parts.append(ex.model.rules[rule.group].node.title)
+    parts = [p for p in parts if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _not_applicable(ex: Explainer, rule) -> str:
+    conds = [c for c in (rule.group and ex.model.rules[rule.group].node.meta.applicable,
+                         rule.node.meta.applicable) if c is not None]
+    failing = [c for c in conds if ex.value(c) is not True]
+    text = ex.text(failing[0]) if failing else ""
+    return f"Niet van toepassing: '{text}' geldt niet." if text else "Niet van toepassing."
+
+
+def _unknown(ex: Explainer, node) -> str:
+    missing = ex.missing_in(node)
+    return "Onbekend: ontbrekende gegevens: " + ", ".join(missing) + "." if missing else "Onbekend."
+
+
+def _requirement(ex: Explainer, rule, result) -> Step:
+    node = rule.node
+    children = [ex.condition(node.condition)] + [ex.condition(e.condition) for e in node.exceptions]
+    status = result.status
+    if status == rtv.NVT:
+        sentence = _not_applicable(ex, rule)
+    elif status == rtv.ONBEKEND:
+        sentence = _unknown(ex, node)
+    elif status == rtv.VOLDAAN and ex.value(node.condition) is not True:
+        fired = next(e for e in node.exceptions if ex.value(e.condition) is True)
+        sentence = f"Voldoet: de uitzondering geldt ({fired.words} {ex.text(fired.condition)})."
+    elif status == rtv.VOLDAAN:
+        first = children[0]
+        sentence = first.sentence if first.sentence.startswith("Voldoet:") else f"Voldoet: {ex.text(node.condition)}."
+    else:
+        sentence = "Voldoet niet: " + ex.reason(node.condition) + "."
+    sentence = sentence[:-1] + _cite(ex, rule) + "." if status != rtv.NVT else sentence
+    return Step("eis", rule.name, ex.text(node.condition), status, sentence, (), result.source, node.span,
+                tuple(children))
+
+
+def _group(ex: Explainer, rule, result) -> Step:
+    members = [rule_step(ex, r.name) for r in rule.node.requirements]
+    failing = [m for m in members if m.result == rtv.NIET_VOLDAAN]
+    unknown = [m for m in members if m.result == rtv.ONBEKEND]
+    status = result.status
+    if status == rtv.NVT:
+        sentence = _not_applicable(ex, rule)
+    elif failing:
+        titles = ", ".join(ex.model.rules[m.name].node.title for m in failing)
+        sentence = f"Voldoet niet: {len(failing)} van de {len(members)} eisen niet voldaan: {titles}."
+    elif unknown:
+        titles = ", ".join(ex.model.rules[m.name].node.title for m in unknown)
+        sentence = f"Onbekend: {len(unknown)} van de {len(members)} eisen onbekend: {titles}."
+    else:
+        sentence = f"Voldoet: alle {len(members)} eisen zijn voldaan of niet van toepassing."
+    return Step("groep", rule.name, rule.node.title, status, sentence, (), result.source, rule.node.span,
+                tuple(members))
+
+
+def _decision(ex: Explainer, rule, result) -> Step:
+    node = rule.node
+    rows = [_row_step(ex, i, row, result) for i, row in enumerate(node.rows)]
+    if node.otherwise is not None:
+        rows.append(Step("anders", None, "anders " + ex.text(node.otherwise.outcome),
+                         "toegepast" if result.row == len(node.rows) else "niet toegepast",
+                         "Geen van de regels gold." if result.row == len(node.rows) else "",
+                         (), node.otherwise.source, node.otherwise.span))
+    value_text = ex.fmt(node.rows[0].outcome, result.value) if result.value is not None else "onbekend"
+    if result.status == "bepaald":
+        which = "anders" if result.row == len(node.rows) else f"regel {result.row + 1}"
+        sentence = f"Uitkomst: {value_text} ({which}){_cite(ex, rule)}."
+    elif result.status == rtv.GEEN_UITKOMST:
+        sentence = "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."
+    elif result.status == "meerdere regels":
+        hits = [str(i + 1) for i, r in enumerate(node.rows) if ex.value(r.condition) is True]
+        sentence = f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk, terwijl de beslissing uniek is."
+    elif result.status == rtv.NVT:
+        sentence = _not_applicable(ex, rule)
+    else:
+        sentence = _unknown(ex, node)
+    return Step("beslissing", rule.name, node.title, result.status if result.status != "bepaald" else value_text,
+                sentence, (), result.source, node.span, tuple(rows))
+
+
+def _row_step(ex: Explainer, index: int, row, result) -> Step:
+    value = ex.value(row.condition)
+    if result.row == index:
+        word, sentence = "toegepast", f"Deze regel geldt: {ex.text(row.condition)}."
+    elif value is NOT_EVALUATED:
+        word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel gaf de uitkomst al."
+    elif value is False:
+        word, sentence = "geldt niet", f"Geldt niet: {ex.reason(row.condition)}."
+    elif value is None:
+        word, sentence = "onbekend", _unknown(ex, row.condition)
+    else:
+        word, sentence = "geldt ook", f"Geldt ook: {ex.text(row.condition)}."
+    return Step("regel", f"regel {index + 1}", f"als {ex.text(row.condition)} dan {ex.text(row.outcome)}",
+                word, sentence, (), row.source, row.span, (ex.condition(row.condition),))
+
+
+def _timeline(ex: Explainer, rule, result) -> Step:
+    node = rule.node
+    t = ex.model.types.get(node.subject)
+    event = ex.outcome.case.data.get(node.subject.name)
+    fmt = (lambda v: "onbekend" if v is None else format_value(v, "tijdstip" if hasattr(v, "hour") else "datum"))
+    bound = f"uiterste moment {fmt(result.deadline)}" if result.deadline is not None else ""
+    if result.start is not None:
+        bound = f"van {fmt(result.start)}" + (f" tot en met {fmt(result.deadline)}" if result.deadline else "")
+    subject = ex.label(node.subject)
+    status = result.status
+    if status == rtv.GEHAALD:
+        sentence = f"Gehaald: {subject} op {fmt(event)}; {bound}"
+    elif status == rtv.NIET_GEHAALD:
+        sentence = (f"Niet gehaald: {subject} op {fmt(event)}; {bound}" if event is not None else
+                    f"Niet gehaald: geen {subject} opgegeven en de peildatum {fmt(ex.outcome.case.peil)} ligt na het {bound}")
+    elif status == rtv.NOG_NIET:
+        sentence = f"Nog niet verstreken: {bound}; peildatum {fmt(ex.outcome.case.peil)}"
+    elif status == rtv.NVT:
+        return Step("termijn", rule.name, node.title, status, _not_applicable(ex, rule), (), result.source, node.span)
+    else:
+        sentence = _unknown(ex, node)[:-1]
+    values = ((subject, fmt(event) if t else "onbekend"), ("uiterste moment", fmt(result.deadline)))
+    children = tuple(ex.condition(a) for a in node.args if not isinstance(a, ast.Literal))
+    return Step("termijn", rule.name, node.title, status, sentence.rstrip(".") + _cite(ex, rule) + ".",
+                values, result.source, node.span, children)
+
+
+def _calculation(ex: Explainer, rule, result) -> Step:
+    node = rule.node
+    value = ex.fmt(node.expr, result.value) if result.value is not None else "onbekend"
+    title = node.title or node.name.replace("_", " ")
+    sentence = f"{title} = {ex.text(node.expr)} = {value}." if result.value is not None else _unknown(ex, node)
+    return Step("berekening", rule.name, ex.text(node.expr), value, sentence, (), result.source, node.span,
+                (ex.condition(node.expr),))
+
+
+_BUILDERS = {"eis": _requirement, "groep": _group, "beslissing": _decision, "termijn": _timeline,
+             "berekening": _calculation}
+
+
+def why_not(outcome, name: str) -> list[Step]:
+    """For a decision: each row that did not apply and what stopped it; for a requirement or
+    group: the failing parts."""
+    ex = Explainer(outcome)
+    step = rule_step(ex, name)
+    if step.kind == "beslissing":
+        return [r for r in step.children if r.result in ("geldt niet", "onbekend", "niet bekeken")]
+    if step.kind == "groep":
+        return [m for m in step.children if m.result in (rtv.NIET_VOLDAAN, rtv.ONBEKEND)]
+    return [step] if step.result not in (rtv.VOLDAAN, rtv.GEHAALD) else []
+
+
+def summary(outcome) -> list[str]:
+    """One line per rule: title, result and the sentence."""
+    ex = Explainer(outcome)
+    lines = []
+    for name, rule in ex.model.rules.items():
+        step = rule_step(ex, name)
+        title = getattr(rule.node, "title", None) or name
+        lines.append(f"{title}: {step.sentence}")
+    return lines
+
+
+_MARKS = {"voldaan": "✔", "gehaald": "✔", "niet voldaan": "✘", "niet gehaald": "✘", "onbekend": "?",
+          "niet van toepassing": "–", "nog niet verstreken": "…", "toegepast": "→", "ja": "✔", "nee": "✘"}
+
+
+def render(steps, depth: int = 0, max_depth: int = 2) -> str:
+    """Indented text of a step tree, to `max_depth` levels below the top."""
+    out = []
+    for step in steps:
+        mark = _MARKS.get(step.result, "•")
+        head = f"{step.name}: " if step.name and step.kind in ("eis", "groep", "beslissing", "termijn", "berekening") else ""
+        title = step.text if step.kind != "voorwaarde" else step.text
+        if step.kind == "voorwaarde":
+            out.append("  " * depth + f"{mark} {title}  [{step.result}]")
+        else:
+            out.append("  " * depth + f"{mark} {head}{title}  [{step.result}]")
+            out.append("  " * depth + f"    {step.sentence}")
+        if step.children and depth < max_depth:
+            out.append(render(step.children, depth + 1, max_depth))
+    return "\n".join(o for o in out if o)
+
+
+

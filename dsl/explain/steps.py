@@ -1,0 +1,244 @@
+"""Steps of an explanation for conditions: values, rule text and a Dutch sentence per step.
+
+Contract: `Explainer(outcome)` reads the outcome's one trace (evaluating again with a trace if
+it has none) and answers, for any expression node of the policy, its value, its text as
+written, how its operands are called, and a Dutch sentence saying why it came out as it did.
+A node that was never evaluated (Kleene short-circuit) is "niet bekeken"; an unknown one names
+the missing gegevens it depends on. Rule-level views are in `dsl.explain`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from dsl import ast
+from dsl import types as T
+from dsl.runtime.calendar import shift as calendar_shift
+from dsl.runtime.formatting import format_duration, format_value
+
+NOT_EVALUATED = object()
+_BASE_NAMES = {"dagen": "dagen", "maanden": "maanden", "seconden": "seconden", "werkdagen": "werkdagen"}
+_TEMPLATES_FAIL = {
+    "<=": "{l} is {lv}, {words} {rv} is toegestaan",
+    ">=": "{l} is {lv}, {words} {rv} is vereist",
+    "<": "{l} is {lv}, dat moet {words} {rv} zijn",
+    ">": "{l} is {lv}, dat moet {words} {rv} zijn",
+    "==": "{l} is {lv}, niet {rv}",
+    "!=": "{l} is {lv}, dat mag niet",
+}
+_TEMPLATES_OK = "{l} is {lv}, dat is {words} {rv}"
+
+
+@attrs.frozen
+class Step:
+    """One step of an explanation: what was evaluated, with which values, and what came out."""
+
+    kind: str                 # eis, groep, beslissing, termijn, berekening, or "voorwaarde"
+    name: str | None
+    text: str                 # the rule text as written in the policy
+    result: str               # a Dutch result word: voldaan, ja, nee, onbekend, niet bekeken, ...
+    sentence: str             # one Dutch sentence saying why
+    values: tuple = ()        # (what, formatted value) pairs
+    source: str | None = None
+    span: ast.Span | None = None
+    children: tuple = ()
+
+
+def format_duration_count(count: int, t: T.Type) -> str:
+    """A duration counted in its family's base unit, in the unit the policy wrote if exact."""
+    declared = t.declared or t.unit
+    factor = T.DURATION_FAMILY[declared][1]
+    if count % factor == 0:
+        return format_duration(count // factor, declared)
+    if t.unit == "seconden":
+        for unit, size in (("uren", 3600), ("minuten", 60)):
+            if count % size == 0:
+                return format_duration(count // size, unit)
+    return format_duration(count, _BASE_NAMES[t.unit])
+
+
+class Explainer:
+    def __init__(self, outcome):
+        if outcome.trace is None:
+            outcome = outcome.policy.evaluate(outcome.case, trace=True)
+        self.outcome = outcome
+        self.policy = outcome.policy
+        self.model = outcome.policy.model
+        nodes = outcome.policy.compiled.nodes
+        self.values = {id(nodes[i]): v for i, v in outcome.trace}
+        self.lines = self.model.policy.text.splitlines()
+
+    # ------------------------------------------------------------ values and text
+    def value(self, node):
+        if isinstance(node, ast.Literal):
+            return _literal_value(node)
+        if isinstance(node, ast.Name) and node.name in self.model.fields:
+            return self.outcome.case.data.get(node.name)
+        if isinstance(node, ast.Peildatum):
+            return self.outcome.case.peil
+        return self.values.get(id(node), NOT_EVALUATED)
+
+    def fmt(self, node, value=NOT_EVALUATED) -> str:
+        value = self.value(node) if value is NOT_EVALUATED else value
+        if value is NOT_EVALUATED:
+            return "niet bekeken"
+        t = self.model.types.get(node)
+        if value is None:
+            return "onbekend"
+        if t is None:
+            return str(value)
+        if t.kind == "duur":
+            return format_duration_count(value, t)
+        if t.kind == "lijst":
+            return "[" + "; ".join(format_value(v, t.element.kind) if t.element.kind != "duur"
+                                   else format_duration_count(v, t.element) for v in value) + "]"
+        if t.kind == "getal" and isinstance(value, int):
+            return format_value(value, "aantal")
+        if t.kind in ("tekst", "keuze"):
+            return f'"{value}"'
+        return format_value(value, t.kind)
+
+    def text(self, node) -> str:
+        """The policy text of a node's span, on one line."""
+        span = node.span
+        if not span or not span.line:
+            return ""
+        if span.line == span.end_line:
+            return self.lines[span.line - 1][span.column - 1:span.end_column]
+        parts = [self.lines[span.line - 1][span.column - 1:]]
+        parts += self.lines[span.line:span.end_line - 1]
+        parts.append(self.lines[span.end_line - 1][:span.end_column])
+        return " ".join(" ".join(p.split()) for p in parts)
+
+    def label(self, node) -> str:
+        """How a value is called in a sentence: a gegeven's label, else its name in words."""
+        if isinstance(node, ast.Name):
+            if node.name in self.model.fields:
+                field = self.model.fields[node.name][0]
+                return field.label or node.name.replace("_", " ")
+            rule = self.model.rules.get(node.name)
+            title = getattr(rule.node, "title", None) if rule else None
+            return title or node.name.replace("_", " ")
+        if isinstance(node, ast.Peildatum):
+            return "de peildatum"
+        return self.text(node)
+
+    @staticmethod
+    def result_word(value) -> str:
+        if value is NOT_EVALUATED:
+            return "niet bekeken"
+        return {True: "ja", False: "nee", None: "onbekend"}.get(value, str(value))
+
+    # ------------------------------------------------------------ conditions
+    def condition(self, node) -> Step:
+        value = self.value(node)
+        children, values = (), ()
+        if isinstance(node, ast.BoolOp):
+            children = tuple(self.condition(i) for i in node.items)
+        elif isinstance(node, ast.Not):
+            children = (self.condition(node.operand),)
+        else:
+            values = tuple((self.label(n), self.fmt(n)) for n in _operands(node))
+        word = self.result_word(value) if value is NOT_EVALUATED or isinstance(value, bool) or value is None \
+            else self.fmt(node, value)
+        return Step("voorwaarde", None, self.text(node), word,
+                    self.sentence(node, value), values, None, node.span, children)
+
+    def sentence(self, node, value) -> str:
+        if value is NOT_EVALUATED:
+            return "Niet bekeken: de uitkomst lag al vast."
+        if isinstance(node, ast.Compare):
+            return self.compare_sentence(node, value)
+        if isinstance(node, ast.Shift) or isinstance(node, ast.DayOf):
+            return f"{self.text(node)} is {self.fmt(node)}" + self.clamp_note(node)
+        if value is None:
+            missing = self.missing_in(node)
+            return "Onbekend" + (": ontbrekende gegevens: " + ", ".join(missing) if missing else ".")
+        word = {True: "Klopt", False: "Klopt niet"}.get(value)
+        if word is None:
+            return f"{self.text(node)} is {self.fmt(node)}."
+        return f"{word}: {self.text(node)}."
+
+    def compare_sentence(self, node: ast.Compare, value) -> str:
+        if value is None:
+            missing = self.missing_in(node)
+            return "Onbekend: " + (", ".join(missing) + " ontbreekt" if missing else "een waarde is onbekend") + "."
+        parts = dict(l=self.label(node.left), lv=self.fmt(node.left), words=node.words,
+                     rv=self.fmt(node.right) + self.clamp_note(node.right))
+        if node.words == "is":
+            parts["words"] = ""
+        if value:
+            return ("Voldoet: " + _TEMPLATES_OK.format(**parts)).replace("  ", " ") + "."
+        return "Voldoet niet: " + self.reason(node) + "."
+
+    def reason(self, node) -> str:
+        """Why a condition that came out false is false, without the "Voldoet niet" prefix."""
+        if isinstance(node, ast.Compare):
+            parts = dict(l=self.label(node.left), lv=self.fmt(node.left), words=node.words,
+                         rv=self.fmt(node.right) + self.clamp_note(node.right))
+            return _TEMPLATES_FAIL[node.op].format(**parts).replace("  ", " ")
+        if isinstance(node, ast.BoolOp):
+            failing = [i for i in node.items if self.value(i) is False]
+            return "; ".join(self.reason(i) for i in failing) or self.text(node)
+        if isinstance(node, ast.Not):
+            return f"het tegendeel geldt: {self.text(node.operand)}"
+        if isinstance(node, ast.Member):
+            return f"{self.label(node.operand)} is {self.fmt(node.operand)}, " + (
+                "dat is een van " if node.negated else "dat is geen van ") + ", ".join(
+                self.fmt(o) for o in node.options)
+        if isinstance(node, ast.Satisfies):
+            rule = self.model.rules[node.name]
+            status = self.outcome.results[node.name].status
+            return f"'{getattr(rule.node, 'title', node.name)}' is {status}"
+        if isinstance(node, ast.Name) and node.name in self.model.rules:
+            return f"'{self.label(node)}' is {self.outcome.results[node.name].status}"
+        values = ", ".join(f"{label} is {value}" for label, value in
+                           ((self.label(n), self.fmt(n)) for n in _operands(node)))
+        return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
+
+    def clamp_note(self, node) -> str:
+        """When a calendar-month shift landed on a missing day, say which rule applied."""
+        if not isinstance(node, ast.Shift):
+            return ""
+        amount_t = self.model.types.get(node.amount)
+        base, amount = self.value(node.base), self.value(node.amount)
+        if amount_t is None or amount_t.unit != "maanden" or base in (None, NOT_EVALUATED) or amount is None:
+            return ""
+        _, note = calendar_shift(base, amount * node.direction, "maanden")
+        return f" ({note})" if note else ""
+
+    def missing_in(self, node) -> list[str]:
+        """The missing gegevens a node depends on, directly or through other rules."""
+        from dsl.checker import names_in
+
+        seen, todo, missing = set(), list(names_in(node)), []
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.outcome.case.missing:
+                missing.append(name)
+            elif name in self.model.rules:
+                todo.extend(self.model.rules[name].deps)
+        return sorted(missing)
+
+
+def _literal_value(node: ast.Literal):
+    if node.kind == "duur":
+        amount, unit = node.value
+        return amount * T.DURATION_FAMILY[unit][1]
+    return node.value
+
+
+def _operands(node) -> tuple:
+    if isinstance(node, ast.Compare):
+        return (node.left, node.right)
+    if isinstance(node, ast.Member):
+        return (node.operand,)
+    if isinstance(node, ast.Between):
+        return (node.operand, node.low, node.high)
+    if isinstance(node, ast.Each):
+        return (node.collection, node.right)
+    return ()
+

@@ -1,0 +1,1 @@
+"""Jupyter kernel front end for Beleidstaal (see kernel/README or docs)."""
