@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                            "Alle fouten worden in één keer gemeld.")
     check.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     check.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
+    check.add_argument("--consistentie", action="store_true",
+                       help="zoek ook gaten, overlappen, tegenstrijdigheden en onmogelijke termijnen")
+    check.add_argument("--rapport", metavar="BESTAND",
+                       help="schrijf het consistentierapport ook naar BESTAND (.html of .md)")
 
     ev = sub.add_parser("evalueer", help="evalueer een casus en leg de uitkomst uit", add_help=False,
                         description="Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de "
@@ -74,6 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
                           "bestanden in een map, en meld per voorbeeld wat afwijkt.")
     test.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     test.add_argument("pad", metavar="BESTAND_OF_MAP", help="een .beleid-bestand of een map")
+    test.add_argument("--dekking", action="store_true",
+                      help="meld welke eisen, regels, uitzonderingen en takken de voorbeelden (niet) raken")
+
+    diff = sub.add_parser("verschil", help="vergelijk twee versies van een beleid", add_help=False,
+                          description="Semantisch verschil tussen twee versies van een beleid: gewijzigde "
+                          "grenzen en data, toegevoegde of verwijderde regels, en casussen met een andere uitkomst.")
+    diff.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    diff.add_argument("oud", metavar="OUD", help="de oude versie (.beleid)")
+    diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
+    diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
+
+    kern = sub.add_parser("kernel", help="installeer de Jupyter-kernel voor Beleidstaal", add_help=False,
+                          description="Registreer de Beleidstaal-kernel bij Jupyter.")
+    kern.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    kern.add_argument("actie", choices=["install"], metavar="install", help="registreer de kernelspec")
+    where = kern.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="voor deze gebruiker (standaard)")
+    where.add_argument("--sys-prefix", action="store_true", help="in de huidige (virtuele) omgeving")
+    kern.add_argument("--prefix", metavar="MAP", help="onder een eigen prefix")
     return parser
 
 
@@ -94,6 +117,10 @@ def cmd_check(args) -> int:
     from dsl.policy import load_policy
 
     policy = load_policy(args.bestand)
+    if args.consistentie:
+        from dsl.testing.cli import run_consistency
+
+        return run_consistency(args, policy)
     counts = {}
     for rule in policy.model.rules.values():
         counts[rule.kind] = counts.get(rule.kind, 0) + 1
@@ -147,6 +174,10 @@ def cmd_test(args) -> int:
     if not files:
         print(f"beleid: geen .beleid-bestanden gevonden in {path}", file=sys.stderr)
         return 1
+    if args.dekking:
+        from dsl.testing.cli import run_coverage
+
+        return run_coverage(args, files)
     passed = failed = broken = 0
     for file in files:
         try:
@@ -170,7 +201,20 @@ def cmd_test(args) -> int:
     return 0 if not failed and not broken else 1
 
 
-COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test}
+def cmd_diff(args) -> int:
+    from dsl.testing.cli import run_diff
+
+    return run_diff(args)
+
+
+def cmd_kernel(args) -> int:
+    from kernel.install import install
+
+    return install(user=not (args.sys_prefix or args.prefix), sys_prefix=args.sys_prefix, prefix=args.prefix)
+
+
+COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test, "verschil": cmd_diff,
+            "kernel": cmd_kernel}
 
 
 def run() -> None:  # console-script entry point
