@@ -23,12 +23,9 @@ __all__ = ["Step", "explain", "why_not", "summary", "render", "rule_step", "Expl
 def explain(outcome) -> list[Step]:
     """The full explanation: groups with their requirements, then the other rules."""
     ex = Explainer(outcome)
-    steps = []
-    for name, rule in ex.model.rules.items():
-        if rule.kind == "eis":
-            continue  # shown inside its group
-        steps.append(rule_step(ex, name))
-    return steps
+    rules = [r for r in ex.model.rules.values() if r.kind != "eis"]  # requirements: inside their group
+    rules.sort(key=lambda r: (r.node.span.line, r.node.span.column))  # the order of the policy text
+    return [rule_step(ex, r.name) for r in rules]
 
 
 def rule_step(ex: Explainer, name: str) -> Step:
@@ -39,7 +36,9 @@ def rule_step(ex: Explainer, name: str) -> Step:
 def _cite(ex: Explainer, rule) -> str:
     parts = [ex.policy.source_of(rule)]
     if rule.group:
-        parts.append(ex.model.rules[rule.group].node.title)
+        title = ex.model.rules[rule.group].node.title
+        if not parts[0] or title.lower() not in parts[0].lower():
+            parts.append(title)
     parts = [p for p in parts if p]
     return f" ({', '.join(parts)})" if parts else ""
 
@@ -48,8 +47,11 @@ def _not_applicable(ex: Explainer, rule) -> str:
     conds = [c for c in (rule.group and ex.model.rules[rule.group].node.meta.applicable,
                          rule.node.meta.applicable) if c is not None]
     failing = [c for c in conds if ex.value(c) is not True]
-    text = ex.text(failing[0]) if failing else ""
-    return f"Niet van toepassing: '{text}' geldt niet." if text else "Niet van toepassing."
+    if not failing:
+        return "Niet van toepassing."
+    if isinstance(failing[0], ast.Name):
+        return f"Niet van toepassing: {ex.describe(failing[0])}."
+    return f"Niet van toepassing: '{ex.text(failing[0])}' geldt niet."
 
 
 def _unknown(ex: Explainer, node) -> str:
@@ -74,7 +76,7 @@ def _requirement(ex: Explainer, rule, result) -> Step:
     else:
         sentence = "Voldoet niet: " + ex.reason(node.condition) + "."
     sentence = sentence[:-1] + _cite(ex, rule) + "." if status != rtv.NVT else sentence
-    return Step("eis", rule.name, ex.text(node.condition), status, sentence, (), result.source, node.span,
+    return Step("eis", rule.name, node.title, status, sentence, (), result.source, node.span,
                 tuple(children))
 
 
@@ -143,18 +145,20 @@ def _timeline(ex: Explainer, rule, result) -> Step:
     t = ex.model.types.get(node.subject)
     event = ex.outcome.case.data.get(node.subject.name)
     fmt = (lambda v: "onbekend" if v is None else format_value(v, "tijdstip" if hasattr(v, "hour") else "datum"))
-    bound = f"uiterste moment {fmt(result.deadline)}" if result.deadline is not None else ""
-    if result.start is not None:
-        bound = f"van {fmt(result.start)}" + (f" tot en met {fmt(result.deadline)}" if result.deadline else "")
+    deadline = f"uiterste moment {fmt(result.deadline)}" if result.deadline is not None else ""
+    window = f"vanaf {fmt(result.start)}" if result.start is not None else ""
+    bound = ", ".join(p for p in (window, deadline) if p)
     subject = ex.label(node.subject)
     status = result.status
+    peil = fmt(ex.outcome.case.peil)
     if status == rtv.GEHAALD:
         sentence = f"Gehaald: {subject} op {fmt(event)}; {bound}"
+    elif status == rtv.NIET_GEHAALD and event is not None:
+        sentence = f"Niet gehaald: {subject} op {fmt(event)}; {bound}"
     elif status == rtv.NIET_GEHAALD:
-        sentence = (f"Niet gehaald: {subject} op {fmt(event)}; {bound}" if event is not None else
-                    f"Niet gehaald: geen {subject} opgegeven en de peildatum {fmt(ex.outcome.case.peil)} ligt na het {bound}")
+        sentence = f"Niet gehaald: geen {subject} opgegeven, en op de peildatum {peil} is het {deadline} voorbij"
     elif status == rtv.NOG_NIET:
-        sentence = f"Nog niet verstreken: {bound}; peildatum {fmt(ex.outcome.case.peil)}"
+        sentence = f"Nog niet verstreken: {bound}; peildatum {peil}"
     elif status == rtv.NVT:
         return Step("termijn", rule.name, node.title, status, _not_applicable(ex, rule), (), result.source, node.span)
     else:

@@ -154,6 +154,8 @@ class Explainer:
         if value is None:
             missing = self.missing_in(node)
             return "Onbekend" + (": ontbrekende gegevens: " + ", ".join(missing) if missing else ".")
+        if isinstance(node, ast.Name) and isinstance(value, bool):
+            return ("Voldoet: " if value else "Voldoet niet: ") + self.describe(node) + "."
         word = {True: "Klopt", False: "Klopt niet"}.get(value)
         if word is None:
             return f"{self.text(node)} is {self.fmt(node)}."
@@ -170,6 +172,12 @@ class Explainer:
         if value:
             return ("Voldoet: " + _TEMPLATES_OK.format(**parts)).replace("  ", " ") + "."
         return "Voldoet niet: " + self.reason(node) + "."
+
+    def describe(self, node) -> str:
+        """A short Dutch description of a condition with its value: "<label>: ja"."""
+        if isinstance(node, ast.Name):
+            return f"{self.label(node)}: {self.fmt(node)}"
+        return self.text(node)
 
     def reason(self, node) -> str:
         """Why a condition that came out false is false, without the "Voldoet niet" prefix."""
@@ -192,6 +200,8 @@ class Explainer:
             return f"'{getattr(rule.node, 'title', node.name)}' is {status}"
         if isinstance(node, ast.Name) and node.name in self.model.rules:
             return f"'{self.label(node)}' is {self.outcome.results[node.name].status}"
+        if isinstance(node, ast.Name):
+            return self.describe(node)
         values = ", ".join(f"{label} is {value}" for label, value in
                            ((self.label(n), self.fmt(n)) for n in _operands(node)))
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
@@ -208,20 +218,43 @@ class Explainer:
         return f" ({note})" if note else ""
 
     def missing_in(self, node) -> list[str]:
-        """The missing gegevens a node depends on, directly or through other rules."""
-        from dsl.checker import names_in
+        """The missing gegevens that made a node unknown: only unknown parts are followed,
+        through other rules whose result is unknown too."""
+        found: set[str] = set()
+        seen: set[str] = set()
 
-        seen, todo, missing = set(), list(names_in(node)), []
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
+        def walk(n):
+            if isinstance(n, tuple):
+                for item in n:
+                    walk(item)
+                return
+            if not attrs.has(type(n)) or isinstance(n, ast.Span):
+                return
+            if isinstance(n, (ast.Name, ast.Satisfies)):
+                self._missing_name(n.name, found, seen, walk)
+                return
+            value = self.values.get(id(n), NOT_EVALUATED)
+            if value is not None and value is not NOT_EVALUATED and not _is_rule(n):
+                return  # a known part is not the cause
+            for field in attrs.fields(type(n)):
+                walk(getattr(n, field.name))
+
+        walk(node)
+        return sorted(found)
+
+    def _missing_name(self, name, found, seen, walk) -> None:
+        if name in self.outcome.case.missing:
+            found.add(name)
+        elif name in self.model.rules and name not in seen:
             seen.add(name)
-            if name in self.outcome.case.missing:
-                missing.append(name)
-            elif name in self.model.rules:
-                todo.extend(self.model.rules[name].deps)
-        return sorted(missing)
+            result = self.outcome.results[name]
+            if result.status == "onbekend" or (result.kind == "berekening" and result.value is None):
+                walk(self.model.rules[name].node)
+
+
+def _is_rule(node) -> bool:
+    return isinstance(node, (ast.Requirement, ast.Group, ast.Calculation, ast.Decision, ast.Timeline,
+                             ast.Row, ast.Meta, ast.Exception_))
 
 
 def _literal_value(node: ast.Literal):
