@@ -105,10 +105,8 @@ MISTAKES = {
         'beleid "x" eis a "A" vereist x is 1',
     ],
     "Na 'is' volgt een vergelijking en een waarde, bijvoorbeeld 'is ten minste 1'.": [
-        'beleid "x" eisen g "G" eis a "A" vereist x is eis',
         'beleid "x" eisen g "G" eis a "A" vereist x is',
         'beleid "x" eisen g "G" eis a "A" vereist x is ten minste',
-        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste eis',
     ],
     "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
         'beleid "x" beslissing b "B" als x is 1 "y"',

@@ -10,6 +10,8 @@ flat list of (trace id, value); `dsl.explain` derives every view from it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
 
 import attrs
@@ -148,8 +150,23 @@ class CompiledPolicy:
 
 def compile_text(text: str, filename: str = "<beleid>") -> CompiledPolicy:
     """Parse, check and compile policy text."""
-    model = check(parse(text, filename))
-    return CompiledPolicy(model, compile_model(model))
+    with _no_gc_pauses():
+        model = check(parse(text, filename))
+        return CompiledPolicy(model, compile_model(model))
+
+
+@contextlib.contextmanager
+def _no_gc_pauses():
+    """Loading builds many small objects and no cycles worth collecting; the cyclic collector
+    would rescan the growing heap again and again (measured: load time per rule doubled from
+    100 to 5,000 rules). It is switched off while loading and restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_policy(path: str | Path) -> CompiledPolicy:

@@ -30,7 +30,12 @@ class Compiled:
     evaluate: object
     evaluate_traced: object
     nodes: tuple            # trace id -> AST node (expression or rule)
-    source: str             # the generated module, unparsed, for inspection and golden tests
+    module: py.Module = attrs.field(repr=False, eq=False)
+
+    @property
+    def source(self) -> str:
+        """The generated module as Python text, for inspection and golden tests."""
+        return py.unparse(self.module)
 
 
 def compile_model(model: Model) -> Compiled:
@@ -41,7 +46,6 @@ def compile_model(model: Model) -> Compiled:
     traced_gen = Generator(model, traced=True, consts=consts)
     traced = traced_gen.function("evaluate_traced")
     module = py.Module(body=[plain, traced], type_ignores=[])
-    py.fix_missing_locations(module)
     check_generated(module, set(namespace) | set(consts.values()))
     filename = model.policy.filename
     code = compile(module, filename, "exec")
@@ -50,8 +54,7 @@ def compile_model(model: Model) -> Compiled:
     namespace.update({name: value for value, name in _const_items(consts)})
     namespace["__builtins__"] = {}
     exec(code, namespace)  # noqa: S102 - the tree was checked against the allow-list above
-    return Compiled(namespace["evaluate"], namespace["evaluate_traced"], tuple(traced_gen.nodes),
-                    py.unparse(module))
+    return Compiled(namespace["evaluate"], namespace["evaluate_traced"], tuple(traced_gen.nodes), module)
 
 
 def _const_items(consts):
@@ -69,14 +72,25 @@ _ALLOWED = {
 
 
 def check_generated(module: py.Module, callables: set) -> None:
-    """Refuse any node type outside the allow-list and any call to a non-runtime name."""
-    for node in py.walk(module):
-        if type(node) not in _ALLOWED:
-            raise AssertionError(f"generated code contains a forbidden node: {type(node).__name__}")
-        if isinstance(node, py.Call):
-            if not isinstance(node.func, py.Name) or node.func.id not in callables | {"R"}:
+    """Refuse any node type outside the allow-list and any call to a non-runtime name; give a
+    node without a location its parent's (one pass over the tree)."""
+    callables = callables | {"R"}
+    stack = [(module, None)]
+    while stack:
+        node, parent = stack.pop()
+        kind = type(node)
+        if kind not in _ALLOWED:
+            raise AssertionError(f"generated code contains a forbidden node: {kind.__name__}")
+        if kind is py.Call:
+            if type(node.func) is not py.Name or node.func.id not in callables:
                 raise AssertionError(f"generated code calls a non-runtime name: {py.dump(node.func)}")
             if node.keywords:
                 raise AssertionError("generated calls take no keyword arguments")
-        if isinstance(node, py.Constant) and not isinstance(node.value, (str, int, bool, type(None))):
+        elif kind is py.Constant and not isinstance(node.value, (str, int, bool, type(None))):
             raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
+        if "lineno" in node._attributes and not hasattr(node, "lineno"):
+            source = parent if parent is not None and hasattr(parent, "lineno") else None
+            node.lineno, node.col_offset = (source.lineno, source.col_offset) if source else (1, 0)
+            node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+        located = node if hasattr(node, "lineno") else parent
+        stack.extend((child, located) for child in py.iter_child_nodes(node))

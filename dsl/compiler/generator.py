@@ -35,6 +35,7 @@ def duration_count(value) -> int:
 class Generator(RuleStatements):
     def __init__(self, model, traced: bool, consts: dict):
         self.model, self.traced, self.consts = model, traced, consts
+        self.const_names = set(consts.values())
         self.nodes: list = []
         self.ids: dict = {}
         self.temp_count = 0
@@ -55,6 +56,7 @@ class Generator(RuleStatements):
         key = (type(value).__name__, value)
         if key not in self.consts:
             self.consts[key] = f"k{len(self.consts)}"
+            self.const_names.add(self.consts[key])
         return _n(self.consts[key])
 
     def record(self, node, expr: py.expr) -> py.expr:
@@ -82,7 +84,7 @@ class Generator(RuleStatements):
             first, later = self.bind(expr)
             laters.append(later)
             constant = isinstance(expr, py.Constant) or (
-                isinstance(expr, py.Name) and expr.id in self.consts.values())
+                isinstance(expr, py.Name) and expr.id in self.const_names)
             if not constant:
                 tests.append(_is(first, _c(None)))
         body = body_fn(*laters)

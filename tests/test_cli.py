@@ -1,0 +1,106 @@
+"""The `beleid` command: exit codes, Dutch output, no tracebacks for user mistakes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dsl.cli import main
+from tests.conftest import POLICIES, WIJKVERPLEGING
+
+CASE = POLICIES / "casussen/wijkverpleging_thuiszorg_noord.json"
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_controleer_ok(capsys):
+    code, out, _ = run(capsys, "controleer", WIJKVERPLEGING)
+    assert code == 0
+    assert out.strip().endswith("in orde (64 gegevens, 38 eisen, 5 groepen, 3 berekeningen, 1 beslissing, "
+                                "12 termijnen, 30 voorbeelden)")
+
+
+def test_controleer_reports_errors_without_traceback(capsys, tmp_path):
+    bad = tmp_path / "fout.beleid"
+    bad.write_text('beleid "x"\ngegevens\n  omzet : bedrag\neisen g "G"\n  eis a "A" vereist omzt is 1\n')
+    code, out, err = run(capsys, "controleer", bad)
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == f"{bad}:5:21: fout: onbekende naam 'omzt'"
+    assert "Traceback" not in err
+
+
+def test_controleer_missing_file(capsys):
+    code, _, err = run(capsys, "controleer", "bestaat_niet.beleid")
+    assert code == 1 and "kan het beleid niet lezen" in err
+
+
+def test_evalueer_prints_explanation_with_sources(capsys):
+    code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE)
+    assert code == 0
+    assert ("Voldoet niet: aandeel van de zorg geleverd door onderaannemers (DigiMV) is 41%, ten hoogste 33% is "
+            "toegestaan (Bijlagen, Minimumeisen voor wijkverpleging; Norm voor onderaanneming, "
+            "Minimumeisen wijkverpleging).") in out
+    assert 'overeenkomst: Soort overeenkomst wijkverpleging 2024  ["standaardovereenkomst"]' in out
+
+
+def test_evalueer_json(capsys):
+    code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE, "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["regels"]["onderaanneming"]["status"] == "niet voldaan"
+    assert data["regels"]["overeenkomst"]["waarde"] == "standaardovereenkomst"
+    assert data["uitleg"]["onderaanneming"].startswith("Voldoet niet:")
+
+
+def test_evalueer_bad_case(capsys, tmp_path):
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps({"omzet_2023": "veel", "omzetje": 1}))
+    code, _, err = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", case)
+    assert code == 1
+    assert "gegeven 'omzet_2023': 'veel' is geen bedrag" in err
+    assert "onbekend gegeven 'omzetje' in de casus" in err
+
+
+def test_evalueer_volledig_refuses_missing_facts(capsys):
+    code, _, err = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE, "--volledig")
+    assert code == 1 and "gegeven 'bestaande_zzp_overeenkomst' ontbreekt in de casus" in err
+
+
+def test_test_command_summary(capsys, tmp_path):
+    good = tmp_path / "goed.beleid"
+    good.write_text('beleid "x" gegevens a : getal eisen g "G" eis e "E" vereist a is ten minste 1\n'
+                    'voorbeeld "een" gegeven a = 1 verwacht e = voldaan\n'
+                    'voorbeeld "nul" gegeven a = 0 verwacht e = voldaan\n')
+    code, out, _ = run(capsys, "test", tmp_path)
+    assert code == 1
+    assert f'{good}:3: voorbeeld "nul" mislukt' in out
+    assert f"{good}:3:40: e: verwacht voldaan, maar is niet voldaan" in out
+    assert out.splitlines()[-1] == "2 voorbeelden in 1 bestand(en): 1 geslaagd, 1 mislukt"
+
+
+def test_help_is_dutch(capsys):
+    with pytest.raises(SystemExit):
+        main(["evalueer", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: beleid evalueer")
+    assert "--volledig" in out and "opties:" in out
+
+
+def test_usage_errors_are_dutch(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["evalueer"])
+    assert info.value.code == 2
+    assert "beleid: fout: deze argumenten ontbreken: BESTAND, --casus" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    result = subprocess.run([sys.executable, "-m", "dsl.cli", "controleer", str(WIJKVERPLEGING)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "in orde" in result.stdout

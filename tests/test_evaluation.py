@@ -1,0 +1,72 @@
+"""Evaluation of the shipped district-nursing policy on real cases: statuses, values, dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import POLICIES
+
+
+def test_provider_with_too_much_subcontracting(wijkverpleging):
+    outcome = wijkverpleging.evaluate(POLICIES / "casussen/wijkverpleging_thuiszorg_noord.json")
+    assert outcome["onderaanneming"].status == "niet voldaan"
+    assert outcome["minimumeisen"].status == "niet voldaan"
+    assert outcome["overeenkomst"].value == "standaardovereenkomst"
+    assert outcome["overeenkomst"].source == "Benchmark; De standaardovereenkomst"
+    assert outcome["t_reactie_nieuw"].status == "niet gehaald"      # 8 december 17:30, the window ends at 17:00
+    assert outcome["t_nieuw_aanbod"].status == "gehaald"
+    assert outcome["ander_zorgpersoneel"].status == "niet van toepassing"
+    assert outcome["prijsindexatie"].value == Decimal("7.77")
+
+
+def test_small_provider_asking_for_a_higher_ceiling(wijkverpleging):
+    outcome = wijkverpleging.evaluate(POLICIES / "casussen/wijkverpleging_kleine_aanbieder.yaml")
+    assert outcome["overeenkomst"].value == "cliëntvolgende overeenkomst"
+    assert outcome["signaalgrens_plafond"].value == Decimal("175000")
+    assert outcome["verzoek_ophoging"].status == "voldaan"
+    assert outcome["tien_fte"].status == "niet voldaan"
+    answer = outcome["antwoord_ophoging"]
+    assert (answer.status, answer.deadline, answer.start) == ("niet gehaald", date(2024, 6, 17), date(2024, 5, 27))
+
+
+@pytest.mark.parametrize("omzet, expected", [
+    ("€ 249.999,99", "cliëntvolgende overeenkomst"),
+    ("€ 250.000", None),
+    ("€ 250.000,01", "standaardovereenkomst"),
+])
+def test_contract_type_at_the_revenue_boundary(wijkverpleging, omzet, expected):
+    outcome = wijkverpleging.evaluate({"soort_aanbieder": "instelling", "omzet_2023": omzet,
+                                       "uitgesloten_van_benchmark": False, "benchmarkscore": "overig"})
+    assert outcome["overeenkomst"].value == expected
+    assert outcome["overeenkomst"].status == ("geen uitkomst" if expected is None else "bepaald")
+
+
+def test_unknown_condition_never_falls_through_to_a_later_row(wijkverpleging):
+    outcome = wijkverpleging.evaluate({"soort_aanbieder": "zzp", "omzet_2023": 10})
+    assert outcome["overeenkomst"].status == "onbekend"   # bestaande_zzp_overeenkomst is unknown
+
+
+def test_deadline_with_a_time(wijkverpleging):
+    on_time = wijkverpleging.evaluate({"overeenstemming": "22 december 2023 17:00"})
+    late = wijkverpleging.evaluate({"overeenstemming": datetime(2023, 12, 22, 17, 1)})
+    undecided = wijkverpleging.evaluate({"overeenstemming": "2023-12-22"})
+    assert on_time["t_overeenstemming"].status == "gehaald"
+    assert late["t_overeenstemming"].status == "niet gehaald"
+    assert undecided["t_overeenstemming"].status == "onbekend"
+
+
+def test_trace_and_plain_evaluation_agree(wijkverpleging):
+    case = POLICIES / "casussen/wijkverpleging_thuiszorg_noord.json"
+    plain, traced = wijkverpleging.evaluate(case), wijkverpleging.evaluate(case, trace=True)
+    assert plain.raw == traced.raw
+    assert len(traced.trace) > 50 and plain.trace is None
+
+
+def test_outcome_as_json(wijkverpleging):
+    data = wijkverpleging.evaluate({"omzet_2023": 5}).to_dict()
+    assert data["regels"]["overeenkomst"]["status"] == "onbekend"
+    assert data["regels"]["antwoord_ophoging"]["uiterste_datum"] is None
+    assert "soort_aanbieder" in data["ontbrekende_gegevens"]

@@ -1,0 +1,95 @@
+"""Explanations: Dutch sentences per step, why-not for decisions, missing facts for unknowns."""
+
+from __future__ import annotations
+
+from dsl.explain import explain, render, rule_step, summary, why_not
+from dsl.explain.steps import Explainer
+
+
+def sentence(policy, case, name):
+    outcome = policy.evaluate(case, trace=True)
+    return rule_step(Explainer(outcome), name).sentence
+
+
+def test_failing_requirement_sentence(compile_policy):
+    policy = compile_policy('gegevens\n  aandeel_onderaanneming : percentage\n'
+                            'eisen minimumeisen "Minimumeisen wijkverpleging" bron "Bijlage 2"\n'
+                            '  eis onder "Ten hoogste 33% onderaanneming"\n'
+                            '    vereist aandeel_onderaanneming is ten hoogste 33%\n')
+    assert sentence(policy, {"aandeel_onderaanneming": "41%"}, "onder") == (
+        "Voldoet niet: aandeel onderaanneming is 41%, ten hoogste 33% is toegestaan "
+        "(Bijlage 2, Minimumeisen wijkverpleging).")
+    assert sentence(policy, {"aandeel_onderaanneming": 33}, "onder") == (
+        "Voldoet: aandeel onderaanneming is 33%, dat is ten hoogste 33% (Bijlage 2, Minimumeisen wijkverpleging).")
+    assert sentence(policy, {}, "onder") == (
+        "Onbekend: ontbrekende gegevens: aandeel_onderaanneming (Bijlage 2, Minimumeisen wijkverpleging).")
+
+
+GOLDEN = [  # (case, rule, sentence) on the shipped policy
+    ({"fte_niveau_6_loondienst": "0,5"}, "fte_niveau_6",
+     "Voldoet niet: fte indicerend wijkverpleegkundige niveau 6 in loondienst is 0,5, ten minste 1 is vereist "
+     "(Bijlagen, Minimumeisen voor wijkverpleging, Minimumeisen wijkverpleging)."),
+    ({"verzekerden_in_zorg_2023": 1, "alleen_medische_kindzorg": True}, "twee_verzekerden",
+     "Voldoet: de uitzondering geldt (tenzij alleen_medische_kindzorg) "
+     "(Bijlagen, Minimumeisen voor wijkverpleging, Minimumeisen wijkverpleging)."),
+    ({"zet_ander_zorgpersoneel_in": False}, "tien_fte",
+     "Niet van toepassing: zet 'ander zorgpersoneel' in (niveau 2, helpenden, stagiaires, leerlingen): nee."),
+    ({"soort_aanbieder": "instelling", "omzet_2023": "€ 120.000"}, "overeenkomst",
+     "Uitkomst: \"cliëntvolgende overeenkomst\" (regel 2) (De verschillende typen overeenkomst)."),
+    ({"soort_aanbieder": "instelling", "omzet_2023": 250000}, "overeenkomst",
+     "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."),
+    ({"aanvraag_compleet": "2024-03-01", "bericht_ophoging": "2024-03-23"}, "antwoord_ophoging",
+     "Niet gehaald: datum waarop de zorgaanbieder bericht kreeg over de ophoging op 23 maart 2024; "
+     "vanaf 1 maart 2024, uiterste moment 22 maart 2024 (Aanvullende zorginkoop)."),
+    ({"aanvraag_compleet": "2024-03-01", "peildatum": "2024-03-10"}, "antwoord_ophoging",
+     "Nog niet verstreken: vanaf 1 maart 2024, uiterste moment 22 maart 2024; peildatum 10 maart 2024 "
+     "(Aanvullende zorginkoop)."),
+    ({}, "prijsindexatie", "Prijsindexatie wijkverpleging 2024 = 6,37% + 1,4% = 7,77%."),
+]
+
+
+def test_golden_sentences(wijkverpleging):
+    for case, rule, expected in GOLDEN:
+        assert sentence(wijkverpleging, case, rule) == expected, rule
+
+
+def test_why_not_lists_each_row_that_did_not_apply(wijkverpleging):
+    outcome = wijkverpleging.evaluate({"soort_aanbieder": "instelling", "omzet_2023": "€ 3.000.000",
+                                       "uitgesloten_van_benchmark": False, "benchmarkscore": "overig"})
+    rows = why_not(outcome, "overeenkomst")
+    assert [(r.name, r.result) for r in rows] == [
+        ("regel 1", "geldt niet"), ("regel 2", "geldt niet"), ("regel 3", "geldt niet"), ("regel 4", "geldt niet")]
+    assert rows[1].sentence == ("Geldt niet: verwachte omzet wijkverpleging bij VGZ in 2023 is € 3.000.000,00, "
+                                "dat moet kleiner dan € 250.000,00 zijn.")
+    assert rows[3].sentence == 'Geldt niet: uitkomst van de benchmark is "overig", niet "beste".'
+
+
+def test_why_not_for_a_group_lists_failing_requirements(wijkverpleging):
+    outcome = wijkverpleging.evaluate({"aandeel_onderaanneming": 40, "fte_niveau_6_loondienst": 2})
+    names = [s.name for s in why_not(outcome, "minimumeisen")]
+    assert "onderaanneming" in names and "fte_niveau_6" not in names
+
+
+def test_short_circuited_steps_say_not_evaluated(wijkverpleging):
+    outcome = wijkverpleging.evaluate({"verzekerd_bedrag": "€ 1", "ingang_verzekering": "2020-01-01"}, trace=True)
+    step = rule_step(Explainer(outcome), "aansprakelijkheid")
+    assert step.children[0].result == "nee"
+    assert step.sentence.startswith("Voldoet niet: verzekerd bedrag bedrijfs- en beroepsaansprakelijkheid per "
+                                    "gebeurtenis is € 1,00, ten minste € 2.500.000,00 is vereist")
+
+
+def test_month_clamping_is_never_silent(compile_policy):
+    policy = compile_policy('gegevens\n  start : datum\n  einde : datum\n'
+                            'eisen g "G"\n  eis e "E" vereist einde is uiterlijk 1 maand na start\n')
+    text = sentence(policy, {"start": "2023-01-31", "einde": "2023-03-01"}, "e")
+    assert "31 februari 2023 bestaat niet; de laatste dag van de maand is genomen: 28 februari 2023" in text
+
+
+def test_views_derive_from_one_trace(wijkverpleging):
+    outcome = wijkverpleging.evaluate({"omzet_2023": 1}, trace=True)
+    steps = explain(outcome)
+    assert [s.name for s in steps][:3] == ["minimumeisen", "ander_zorgpersoneel", "ptz"]
+    text = render(steps, max_depth=0)
+    assert "✔ prijsindexatie: 6,37% + 1,4%  [7,77%]" not in text  # a calculation is shown with a bullet
+    assert "• prijsindexatie: 6,37% + 1,4%  [7,77%]" in text
+    assert len(summary(outcome)) == len(wijkverpleging.model.rules)

@@ -1,0 +1,125 @@
+"""Parser: the grammar builds strictly, every node has a span, syntax errors are Dutch and exact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import lark
+import pytest
+
+from dsl import ast
+from dsl.errors import BeleidError
+from dsl.parser import GRAMMAR_PATH, MISTAKES, _label, _lark, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_grammar_is_conflict_free_in_strict_mode():
+    lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", strict=True)
+
+
+def _walk(node):
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _walk(item)
+    elif attrs.has(type(node)) and not isinstance(node, ast.Span):
+        yield node
+        for field in attrs.fields(type(node)):
+            yield from _walk(getattr(node, field.name))
+
+
+def test_every_node_of_the_shipped_policy_has_a_span():
+    policy = parse((ROOT / "policies/wijkverpleging_2024.beleid").read_text(), "w.beleid")
+    nodes = [n for n in _walk(policy) if not isinstance(n, (ast.Policy, ast.Meta))]
+    assert len(nodes) > 500
+    assert [n for n in nodes if n.span.line <= 0] == []
+
+
+def test_policy_structure():
+    policy = parse(
+        'beleid "X" verzekeraar "VGZ" geldig van 1 januari 2024 tot en met 31 december 2024\n'
+        "gegevens omzet : bedrag \"omzet\"\n"
+        'eisen g "G" bron "B2" eis a "A" vereist omzet is groter dan € 250.000\n'
+    )
+    assert policy.header.insurer == "VGZ"
+    assert str(policy.header.valid_until.value) == "2024-12-31"
+    req = policy.groups[0].requirements[0]
+    assert isinstance(req.condition, ast.Compare)
+    assert (req.condition.op, req.condition.words) == (">", "groter dan")
+    assert str(req.condition.right.value) == "250000"
+
+
+@pytest.mark.parametrize("phrase, op", [
+    ("ten minste", ">="), ("tenminste", ">="), ("ten hoogste", "<="), ("groter dan", ">"),
+    ("kleiner dan", "<"), ("groter dan of gelijk aan", ">="), ("kleiner dan of gelijk aan", "<="),
+    ("meer dan", ">"), ("minder dan", "<"), ("gelijk aan", "=="), ("niet", "!="), ("niet gelijk aan", "!="),
+])
+def test_comparison_phrases(phrase, op):
+    policy = parse(f'beleid "x" gegevens a : getal eisen g "G" eis e "E" vereist a is {phrase} 3')
+    assert policy.groups[0].requirements[0].condition.op == op
+
+
+def _error(text: str) -> str:
+    with pytest.raises(BeleidError) as info:
+        parse(text, "fout.beleid")
+    return str(info.value)
+
+
+def test_syntax_error_shows_place_caret_expected_and_label():
+    message = _error('beleid "x"\ngegevens\n  omzet : bedrag\neisen g "G"\n  eis a "A" omzet is ten minste 5\n')
+    assert message.splitlines() == [
+        "fout.beleid:5:13: fout: onverwacht 'omzet' hier",
+        "     5 |   eis a \"A\" omzet is ten minste 5",
+        "       |             ^",
+        "  verwacht: 'bron', ':', 'toelichting', 'van toepassing als', 'vereist'",
+        "  hint: Een eis heeft 'vereist' (of ':') vóór de voorwaarde nodig.",
+    ]
+
+
+def test_unterminated_string():
+    message = _error('beleid "x\n')
+    assert message.startswith("fout.beleid:1:8: fout: deze tekst is niet afgesloten")
+
+
+def test_unexpected_end_of_file():
+    message = _error('beleid "x" gegevens a : bedrag eisen g "G" eis e "E" vereist a is ten minste')
+    assert "het bestand houdt hier onverwacht op" in message
+    assert "een bedrag (€ ...)" in message
+
+
+def test_unexpected_character():
+    assert "onverwacht teken '$'" in _error('beleid "x" gegevens a : bedrag $')
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('beleid "x" voorbeeld "v" gegeven d = 31-02-2024 verwacht x = voldaan', "februari 2024 heeft 29 dagen"),
+    ('beleid "x" gegevens a : getal eisen g "G" eis e "E" vereist a is 1.5', "1.5"),
+])
+def test_malformed_literals_are_reported_with_their_place(text, fragment):
+    message = _error(text)
+    assert fragment in message
+    assert message.startswith("fout.beleid:1:")
+
+
+def test_every_mistake_example_maps_to_its_label():
+    for label, examples in MISTAKES.items():
+        for example in examples:
+            with pytest.raises(lark.exceptions.UnexpectedInput) as info:
+                _lark().parse(example)
+            assert _label(info.value) == label, example
+
+
+def test_dates_times_durations_and_number_words():
+    policy = parse('beleid "x" gegevens a : tijdstip b : datum termijn t "T" a binnen zes weken na b '
+                   'termijn u "U" a uiterlijk 22 december 2023 17.00 uur')
+    within, deadline = policy.timelines
+    assert within.args[0].value == (6, "weken")
+    assert str(deadline.args[0].value) == "2023-12-22 17:00:00"
+
+
+def test_lists_and_aggregates():
+    policy = parse('beleid "x" gegevens f : lijst van getal eisen g "G" '
+                   'eis e "E" vereist som van f is ten minste 1,3 en elk van f is ten minste 0,3')
+    cond = policy.groups[0].requirements[0].condition
+    assert isinstance(cond.items[0].left, ast.Aggregate) and isinstance(cond.items[1], ast.Each)

@@ -1,0 +1,66 @@
+"""Runtime values: moments against deadlines, timeline status, lists, unique hit policy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from dsl.runtime import values as rt
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    (date(2023, 12, 22), date(2023, 12, 22), 0),
+    (datetime(2023, 12, 22, 23, 59), date(2023, 12, 22), 0),      # a date bound is the whole day
+    (date(2023, 12, 22), datetime(2023, 12, 22, 17), None),        # the time is unknown
+    (date(2023, 12, 21), datetime(2023, 12, 22, 17), -1),
+    (datetime(2023, 12, 22, 17, 1), datetime(2023, 12, 22, 17), 1),
+    (None, date(2023, 1, 1), None),
+])
+def test_moment_cmp(a, b, expected):
+    assert rt.moment_cmp(a, b) == expected
+
+
+D = date
+
+
+@pytest.mark.parametrize("kind, event, first, second, peil, status", [
+    ("uiterlijk", D(2024, 3, 22), D(2024, 3, 22), None, None, "gehaald"),
+    ("uiterlijk", D(2024, 3, 23), D(2024, 3, 22), None, None, "niet gehaald"),
+    ("voor", D(2024, 3, 22), D(2024, 3, 22), None, None, "niet gehaald"),
+    ("binnen", D(2024, 2, 29), D(2024, 3, 22), D(2024, 3, 1), None, "niet gehaald"),
+    ("binnen", D(2024, 3, 1), D(2024, 3, 22), D(2024, 3, 1), None, "gehaald"),
+    ("van tot", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), None, "niet gehaald"),
+    ("van tot en met", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), None, "gehaald"),
+    ("niet voor", D(2024, 1, 1), D(2024, 1, 1), None, None, "gehaald"),
+    ("niet voor", D(2023, 12, 31), D(2024, 1, 1), None, None, "niet gehaald"),
+    ("op", D(2024, 1, 2), D(2024, 1, 1), None, None, "niet gehaald"),
+    ("uiterlijk", None, D(2024, 3, 22), None, D(2024, 3, 22), "nog niet verstreken"),
+    ("uiterlijk", None, D(2024, 3, 22), None, D(2024, 3, 23), "niet gehaald"),
+    ("uiterlijk", None, D(2024, 3, 22), None, None, "onbekend"),
+    ("uiterlijk", D(2024, 3, 1), None, None, None, "onbekend"),
+])
+def test_timeline_status(kind, event, first, second, peil, status):
+    assert rt.timeline(kind, event, first, second, peil)[0] == status
+
+
+def test_lists_are_kleene():
+    assert rt.each(">=", (1, 2), 1) is True
+    assert rt.each(">=", (1, None), 1) is None
+    assert rt.each(">=", (0, None), 1) is False
+    assert rt.agg_sum((1, None)) is None
+    assert rt.agg_count(()) == 0 and rt.agg_sum(()) == 0
+
+
+def test_unique_pick():
+    assert rt.unique_pick((False, True, False)) == 1
+    assert rt.unique_pick((True, True)) == rt.ROW_OVERLAP
+    assert rt.unique_pick((False, None)) == rt.ROW_UNKNOWN
+    assert rt.unique_pick((True, None)) == rt.ROW_UNKNOWN
+    assert rt.unique_pick((False, False)) == rt.ROW_NONE
+
+
+def test_shift_months_clamps_to_the_last_day():
+    assert rt.shift_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert rt.shift_workdays(datetime(2025, 4, 25, 9), 1) == datetime(2025, 4, 28, 9)
+    assert rt.day_of(date(2024, 1, 1), 121) == date(2024, 4, 30)
