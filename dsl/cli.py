@@ -152,7 +152,8 @@ def cmd_evaluate(args) -> int:
         return 0
     print(f"{policy.title} — casus {args.casus}")
     if outcome.missing:
-        print("Ontbrekende gegevens (onbekend): " + ", ".join(outcome.missing))
+        shown = ", ".join(outcome.missing[:10]) + (f" en {len(outcome.missing) - 10} meer" if len(outcome.missing) > 10 else "")
+        print(f"{len(outcome.missing)} gegevens ontbreken in de casus en zijn onbekend: {shown}")
     print()
     print(render(explain(outcome), max_depth=args.diepte))
     return 0
