@@ -46,26 +46,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"beleid: fout: {translated}\n")
 
 
+def _command(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand with a Dutch -h/--help."""
+    command = sub.add_parser(name, help=summary, description=description, add_help=False)
+    command.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG,
                      add_help=False)
     parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
 
-    check = sub.add_parser("controleer", help="controleer de schrijfwijze, namen, typen en eenheden van een beleid",
-                           add_help=False, description="Controleer een beleid: syntaxis, namen, typen en eenheden. "
-                           "Alle fouten worden in één keer gemeld.")
-    check.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    check = _command(sub, "controleer", "controleer de schrijfwijze, namen, typen en eenheden van een beleid",
+                     "Controleer een beleid: syntaxis, namen, typen en eenheden. Alle fouten worden in één keer "
+                     "gemeld.")
     check.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
     check.add_argument("--consistentie", action="store_true",
                        help="zoek ook gaten, overlappen, tegenstrijdigheden en onmogelijke termijnen")
     check.add_argument("--rapport", metavar="BESTAND",
                        help="schrijf het consistentierapport ook naar BESTAND (.html of .md)")
 
-    ev = sub.add_parser("evalueer", help="evalueer een casus en leg de uitkomst uit", add_help=False,
-                        description="Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de "
-                        "uitkomst met een Nederlandse uitleg en de bron.")
-    ev.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    ev = _command(sub, "evalueer", "evalueer een casus en leg de uitkomst uit",
+                  "Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de uitkomst met een "
+                  "Nederlandse uitleg en de bron.")
     ev.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
     ev.add_argument("--casus", required=True, metavar="CASUS", help="de casus: een .json- of .yaml-bestand")
     ev.add_argument("--json", action="store_true", help="uitkomst als JSON, voor programma's")
@@ -74,25 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--diepte", type=int, default=2, metavar="N",
                     help="hoe diep de uitleg gaat (standaard 2; 0 = alleen de regels)")
 
-    test = sub.add_parser("test", help="draai de voorbeelden van een beleid of een map met beleid", add_help=False,
-                          description="Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-"
-                          "bestanden in een map, en meld per voorbeeld wat afwijkt.")
-    test.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    test = _command(sub, "test", "draai de voorbeelden van een beleid of een map met beleid",
+                    "Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-bestanden in een map, "
+                    "en meld per voorbeeld wat afwijkt.")
     test.add_argument("pad", metavar="BESTAND_OF_MAP", help="een .beleid-bestand of een map")
     test.add_argument("--dekking", action="store_true",
                       help="meld welke eisen, regels, uitzonderingen en takken de voorbeelden (niet) raken")
 
-    diff = sub.add_parser("verschil", help="vergelijk twee versies van een beleid", add_help=False,
-                          description="Semantisch verschil tussen twee versies van een beleid: gewijzigde "
-                          "grenzen en data, toegevoegde of verwijderde regels, en casussen met een andere uitkomst.")
-    diff.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    diff = _command(sub, "verschil", "vergelijk twee versies van een beleid",
+                    "Semantisch verschil tussen twee versies van een beleid: gewijzigde grenzen en data, "
+                    "toegevoegde of verwijderde regels, en casussen met een andere uitkomst.")
     diff.add_argument("oud", metavar="OUD", help="de oude versie (.beleid)")
     diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
 
-    kern = sub.add_parser("kernel", help="installeer de Jupyter-kernel voor Beleidstaal", add_help=False,
-                          description="Registreer de Beleidstaal-kernel bij Jupyter.")
-    kern.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    kern = _command(sub, "kernel", "installeer de Jupyter-kernel voor Beleidstaal",
+                    "Registreer de Beleidstaal-kernel bij Jupyter.")
     kern.add_argument("actie", choices=["install"], metavar="install", help="registreer de kernelspec")
     where = kern.add_mutually_exclusive_group()
     where.add_argument("--user", action="store_true", help="voor deze gebruiker (standaard)")
