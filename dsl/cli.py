@@ -22,7 +22,7 @@ die in een beleid staan."""
 
 EPILOG = """voorbeelden:
   beleid controleer policies/wijkverpleging_2024.beleid
-  beleid evalueer policies/wijkverpleging_2024.beleid --casus policies/casussen/wijkverpleging_klein.json
+  beleid evalueer policies/wijkverpleging_2024.beleid --casus policies/casussen/wijkverpleging_thuiszorg_noord.json
   beleid test policies/"""
 
 
