@@ -70,3 +70,21 @@ def test_outcome_as_json(wijkverpleging):
     assert data["regels"]["overeenkomst"]["status"] == "onbekend"
     assert data["regels"]["antwoord_ophoging"]["uiterste_datum"] is None
     assert "soort_aanbieder" in data["ontbrekende_gegevens"]
+
+
+def test_overlap_under_unique_can_be_expected_in_a_voorbeeld(compile_policy):
+    from dsl.examples import run_examples
+
+    policy = compile_policy('gegevens\n  n : aantal\nbeslissing d "D" (uniek)\n'
+                            '  als n is ten minste 1 dan "a"\n  als n is ten minste 2 dan "b"\n'
+                            'voorbeeld "overlap" gegeven n = 2 verwacht d = meerdere regels\n')
+    assert [r.passed for r in run_examples(policy)] == [True]
+
+
+def test_mismatch_shows_money_exactly(compile_policy):
+    from dsl.examples import run_examples
+
+    policy = compile_policy('gegevens\n  b : bedrag\nberekening q = b / 3\n'
+                            'voorbeeld "v" gegeven b = € 756,425 verwacht q = € 252,14\n')
+    mismatch = run_examples(policy)[0].mismatches[0]
+    assert (mismatch.expected, mismatch.actual) == ("€ 252,14", "€ 252,1416666666666666666666667")

@@ -123,3 +123,10 @@ def test_lists_and_aggregates():
                    'eis e "E" vereist som van f is ten minste 1,3 en elk van f is ten minste 0,3')
     cond = policy.groups[0].requirements[0].condition
     assert isinstance(cond.items[0].left, ast.Aggregate) and isinstance(cond.items[1], ast.Each)
+
+
+def test_time_followed_by_a_comma():
+    policy = parse('beleid "x" gegevens a : tijdstip b : tijdstip\n'
+                   'voorbeeld "v" gegeven a = 1 januari 2024 10:00, b = 2 januari 2024 17.30 verwacht x = voldaan')
+    a, b = policy.examples[0].givens
+    assert (a.value.value.hour, b.value.value.minute) == (10, 30)

@@ -64,3 +64,10 @@ def test_shift_months_clamps_to_the_last_day():
     assert rt.shift_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
     assert rt.shift_workdays(datetime(2025, 4, 25, 9), 1) == datetime(2025, 4, 28, 9)
     assert rt.day_of(date(2024, 1, 1), 121) == date(2024, 4, 30)
+
+
+def test_strict_deadline_is_over_on_the_day_itself():
+    # "e voor 2 april": without an event, on 2 April itself it can no longer be met
+    assert rt.timeline("voor", None, date(2023, 4, 2), None, date(2023, 4, 2))[0] == "niet gehaald"
+    assert rt.timeline("voor", None, date(2023, 4, 2), None, date(2023, 4, 1))[0] == "nog niet verstreken"
+    assert rt.timeline("uiterlijk", None, date(2023, 4, 2), None, date(2023, 4, 2))[0] == "nog niet verstreken"

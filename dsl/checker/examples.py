@@ -15,7 +15,7 @@ STATUSES = {
     "eis": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
     "groep": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
     "termijn": ("gehaald", "niet gehaald", "nog niet verstreken", "onbekend", "niet van toepassing"),
-    "beslissing": ("onbekend", "geen uitkomst", "niet van toepassing"),
+    "beslissing": ("onbekend", "geen uitkomst", "meerdere regels", "niet van toepassing"),
     "berekening": ("onbekend", "niet van toepassing"),
 }
 

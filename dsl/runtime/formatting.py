@@ -79,6 +79,20 @@ def format_money(amount: Decimal) -> str:
     return text.replace("\xa0", " ")
 
 
+def format_amount(amount: Decimal) -> str:
+    """An amount shown without hiding anything: two decimals when that is exact, all of its
+    decimals when it has more (an explanation must not round a difference away).
+
+    >>> format_amount(Decimal("250000")), format_amount(Decimal("252.14168"))
+    ('€ 250.000,00', '€ 252,14168')
+    """
+    value = _finite(amount)
+    if value == value.quantize(_CENT, rounding=ROUND_HALF_UP):
+        return format_money(value)
+    sign = "-" if value < 0 else ""
+    return f"€ {sign}{format_number(abs(value))}"
+
+
 def _without_trailing_zeros(value: Decimal) -> Decimal:
     """Drop trailing fraction zeros without switching to exponent notation (1E+3)."""
     if value == value.to_integral_value():
@@ -175,7 +189,7 @@ def _format_duration_pair(value: tuple[int | Decimal, str]) -> str:
 
 
 _BY_TYPE = {
-    "bedrag": format_money, "percentage": format_percentage, "getal": format_number,
+    "bedrag": format_amount, "percentage": format_percentage, "getal": format_number,
     "aantal": format_number, "ja/nee": format_bool, "datum": format_date,
     "tijdstip": format_datetime, "tekst": _format_text, "keuze": _format_text,
     "duur": _format_duration_pair,

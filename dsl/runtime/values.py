@@ -160,7 +160,8 @@ def timeline(kind: str, event, first, second, peil):
         passed = moment_cmp(peil, deadline)
         if passed is None:
             return ONBEKEND, deadline, start
-        return (NIET_GEHAALD if passed > 0 else NOG_NIET), deadline, start
+        over = passed > 0 or (strict and passed == 0)  # "voor D": on D itself it is too late
+        return (NIET_GEHAALD if over else NOG_NIET), deadline, start
     ok = True
     if start is not None:
         c = moment_cmp(event, start)
