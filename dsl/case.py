@@ -43,7 +43,7 @@ class Case:
     data: dict = attrs.field(eq=False, repr=False)   # the typed values by name
 
 
-class _Bad(Exception):
+class CaseValueError(Exception):
     """One field's value does not fit; the message says what was expected."""
 
 
@@ -87,13 +87,13 @@ def load_case(model, data: dict, complete: bool = False, source: str = "<casus>"
             continue
         try:
             typed[name] = convert(raw, t)
-        except _Bad as bad:
+        except CaseValueError as bad:
             problems.append(Diagnostic("case", f"gegeven '{name}': {bad}"))
     peil = None
     if data.get(PEILDATUM) is not None:
         try:
             peil = convert(data[PEILDATUM], T.DATUM)
-        except _Bad as bad:
+        except CaseValueError as bad:
             problems.append(Diagnostic("case", f"peildatum: {bad}"))
     if problems:
         raise CaseError(problems, source)
@@ -108,26 +108,26 @@ def _show(raw) -> str:
 
 def _decimal(raw, parse, what: str, example: str) -> Decimal:
     if isinstance(raw, bool):
-        raise _Bad(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
+        raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
-            raise _Bad(f"{raw} is geen {what}")
+            raise CaseValueError(f"{raw} is geen {what}")
         raw = Decimal(repr(raw))
     if isinstance(raw, (int, Decimal)):
         value = Decimal(raw)
         if not value.is_finite():
-            raise _Bad(f"{raw} is geen {what}")
+            raise CaseValueError(f"{raw} is geen {what}")
         return value
     if isinstance(raw, str):
         try:
             return parse(raw.strip())
         except (LiteralError, InvalidOperation):
-            raise _Bad(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}") from None
-    raise _Bad(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
+            raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}") from None
+    raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
 
 
 def convert(raw, t: T.Type):
-    """One case value converted to the runtime representation of type `t`, or _Bad."""
+    """One case value converted to the runtime representation of type `t`, or CaseValueError."""
     kind = t.kind
     if kind == "bedrag":
         return _decimal(raw, parse_money, "bedrag", "€ 120.000 of 120000")
@@ -138,7 +138,7 @@ def convert(raw, t: T.Type):
     if kind == "aantal":
         value = _decimal(raw, parse_number, "aantal", "12")
         if value != value.to_integral_value():
-            raise _Bad(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
+            raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
         return int(value)
     if kind == "ja/nee":
         return _bool(raw)
@@ -150,9 +150,9 @@ def convert(raw, t: T.Type):
         return _text(raw, t)
     if kind == "lijst":
         if not isinstance(raw, (list, tuple)):
-            raise _Bad(f"{_show(raw)} is geen lijst; verwacht bijvoorbeeld [0.5, 0.8]")
+            raise CaseValueError(f"{_show(raw)} is geen lijst; verwacht bijvoorbeeld [0.5, 0.8]")
         return tuple(convert(item, t.element) for item in raw)
-    raise _Bad(f"type {t} wordt niet ondersteund")
+    raise CaseValueError(f"type {t} wordt niet ondersteund")
 
 
 def _bool(raw) -> bool:
@@ -163,13 +163,13 @@ def _bool(raw) -> bool:
             return parse_bool(raw.strip())
         except LiteralError:
             pass
-    raise _Bad(f"{_show(raw)} is geen ja/nee; verwacht ja, nee, true of false")
+    raise CaseValueError(f"{_show(raw)} is geen ja/nee; verwacht ja, nee, true of false")
 
 
 def _moment(raw, kind: str):
     if isinstance(raw, datetime):
         if kind == "datum":
-            raise _Bad(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
+            raise CaseValueError(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
         return raw
     if isinstance(raw, date):
         return raw
@@ -179,13 +179,13 @@ def _moment(raw, kind: str):
             return parse_date(text)
         except LiteralError as err:
             if kind == "datum":
-                raise _Bad(f"{_show(raw)} is geen geldige datum: {err}") from None
+                raise CaseValueError(f"{_show(raw)} is geen geldige datum: {err}") from None
         try:
             return parse_datetime(text)
         except LiteralError as err:
-            raise _Bad(f"{_show(raw)} is geen geldig tijdstip: {err}") from None
+            raise CaseValueError(f"{_show(raw)} is geen geldig tijdstip: {err}") from None
     example = "2024-01-01" if kind == "datum" else "2023-12-22 17:00"
-    raise _Bad(f"{_show(raw)} is geen {kind}; verwacht bijvoorbeeld {example}")
+    raise CaseValueError(f"{_show(raw)} is geen {kind}; verwacht bijvoorbeeld {example}")
 
 
 def _duration(raw, t: T.Type) -> int:
@@ -198,21 +198,21 @@ def _duration(raw, t: T.Type) -> int:
             unit = UNIT_ALIASES[parts[1].lower()]
             family, factor = T.DURATION_FAMILY[unit]
             if family != base:
-                raise _Bad(f"{_show(raw)} past niet: deze duur wordt geteld in {base}")
+                raise CaseValueError(f"{_show(raw)} past niet: deze duur wordt geteld in {base}")
             try:
                 amount = parse_number(parts[0])
             except LiteralError:
                 amount = None
             if amount is not None and amount == amount.to_integral_value():
                 return int(amount) * factor
-    raise _Bad(f"{_show(raw)} is geen duur; verwacht een heel aantal {base} of bijvoorbeeld '3 weken'")
+    raise CaseValueError(f"{_show(raw)} is geen duur; verwacht een heel aantal {base} of bijvoorbeeld '3 weken'")
 
 
 def _text(raw, t: T.Type) -> str:
     if not isinstance(raw, str):
-        raise _Bad(f"{_show(raw)} is geen tekst")
+        raise CaseValueError(f"{_show(raw)} is geen tekst")
     if t.kind == "keuze" and raw not in t.options:
         options = ", ".join(f'"{o}"' for o in t.options)
         hint = suggest(raw, t.options)
-        raise _Bad(f"{_show(raw)} is geen van de keuzes {options}" + (f"; {hint}" if hint else ""))
+        raise CaseValueError(f"{_show(raw)} is geen van de keuzes {options}" + (f"; {hint}" if hint else ""))
     return raw

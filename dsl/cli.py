@@ -53,6 +53,14 @@ def _command(sub, name: str, summary: str, description: str) -> argparse.Argumen
     return command
 
 
+def _search_budget(command) -> None:
+    command.add_argument("--zoek-voorbeelden", type=int, metavar="N",
+                         help="hoeveel casussen de zoektocht hoogstens probeert waar de solver niet kan "
+                              "(standaard 2000; ook via BELEID_ZOEK_VOORBEELDEN)")
+    command.add_argument("--zoek-seconden", type=float, metavar="S",
+                         help="hoe lang de zoektocht hoogstens duurt (standaard 20; ook via BELEID_ZOEK_SECONDEN)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG,
                      add_help=False)
@@ -67,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="zoek ook gaten, overlappen, tegenstrijdigheden en onmogelijke termijnen")
     check.add_argument("--rapport", metavar="BESTAND",
                        help="schrijf het consistentierapport ook naar BESTAND (.html of .md)")
+    _search_budget(check)
 
     ev = _command(sub, "evalueer", "evalueer een casus en leg de uitkomst uit",
                   "Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de uitkomst met een "
@@ -92,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("oud", metavar="OUD", help="de oude versie (.beleid)")
     diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
+    _search_budget(diff)
 
     kern = _command(sub, "kernel", "installeer de Jupyter-kernel voor Beleidstaal",
                     "Registreer de Beleidstaal-kernel bij Jupyter.")

@@ -20,7 +20,7 @@ from dsl.compiler.rules import RuleStatements
 
 _OPS = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE, "==": py.Eq, "!=": py.NotEq}
 _BINOPS = {"+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div}
-_SHIFTS = {"dagen": "shift_days", "maanden": "shift_months", "seconden": "shift_seconds",
+SHIFTS = {"dagen": "shift_days", "maanden": "shift_months", "seconden": "shift_seconds",
            "werkdagen": "shift_workdays"}
 _AGGREGATES = {"som": "agg_sum", "aantal": "agg_count", "minimum": "agg_min", "maximum": "agg_max",
                "gemiddelde": "agg_avg"}
@@ -167,7 +167,7 @@ class Generator(RuleStatements):
         if lt.kind in T.MOMENTS and rt_.kind == "duur":
             if node.op == "-":
                 right = self.unknown_guard([right], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-            return _call(_SHIFTS[rt_.unit], left, right)
+            return _call(SHIFTS[rt_.unit], left, right)
         if lt.kind in T.MOMENTS and rt_.kind in T.MOMENTS:
             fn = "moment_diff_days" if self.type_of(node).unit == "dagen" else "moment_diff_seconds"
             return _call(fn, left, right)
@@ -197,7 +197,7 @@ class Generator(RuleStatements):
                 amount = _c(-amount.value)
             else:
                 amount = self.unknown_guard([amount], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-        return _call(_SHIFTS[unit], self.expr(base_node), amount)
+        return _call(SHIFTS[unit], self.expr(base_node), amount)
 
     def x_DayOf(self, node: ast.DayOf):
         return _call("day_of", self.expr(node.base), _c(node.number))

@@ -1,0 +1,100 @@
+"""The `beleid` subcommands of dsl.testing: consistency, coverage and semantic difference.
+
+Contract: `dsl.cli` parses the command line and calls
+  run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT]`
+  run_coverage(args, files)      `beleid test PAD --dekking`
+  run_diff(args)                 `beleid verschil OUD NIEUW [--rapport UIT]`
+Each prints a Dutch report and returns the exit code: 1 when the consistency check has
+findings, a voorbeeld fails or a policy cannot be loaded; 0 otherwise. A mistake in a policy is
+printed as its diagnostics (`BeleidError.render()`), never as a traceback. `--rapport` writes
+the same report as HTML (.html) or Markdown (.md); other extensions give plain text.
+Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.testing.search`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import attrs
+
+from dsl.errors import BeleidError
+from dsl.testing import report as rep
+
+__all__ = ["run_consistency", "run_coverage", "run_diff"]
+
+
+def _write(blocks, path) -> bool:
+    if not path:
+        return True
+    try:
+        rep.write(blocks, path)
+    except OSError as err:
+        print(f"beleid: kan het rapport niet schrijven naar {path}: {err.strerror}", file=sys.stderr)
+        return False
+    print(f"Rapport geschreven naar {path}")
+    return True
+
+
+def _budget(args, default_examples: int):
+    """The search budget from --zoek-voorbeelden / --zoek-seconden, else the defaults."""
+    from dsl.testing.search import Budget
+
+    examples = getattr(args, "zoek_voorbeelden", None)
+    seconds = getattr(args, "zoek_seconden", None)
+    budget = Budget(max_examples=default_examples) if default_examples else Budget()
+    if examples is not None:
+        budget = attrs.evolve(budget, max_examples=examples)
+    if seconds is not None:
+        budget = attrs.evolve(budget, seconds=float(seconds))
+    return budget
+
+
+def run_consistency(args, policy) -> int:
+    from dsl.testing.checks import check_policy
+
+    report = check_policy(policy, budget=_budget(args, 0))
+    blocks = rep.consistency_blocks(report, policy.model, policy.model.policy.text)
+    print(rep.render(blocks, "text"), end="")
+    written = _write(blocks, getattr(args, "rapport", None))
+    return 1 if report.findings or not written else 0
+
+
+def run_coverage(args, files) -> int:
+    from dsl.examples import run_examples
+    from dsl.policy import load_policy
+    from dsl.testing.coverage import coverage
+
+    reports, failed, broken = [], 0, 0
+    for file in files:
+        try:
+            policy = load_policy(file)
+        except BeleidError as err:
+            print(err.render(), file=sys.stderr)
+            broken += 1
+            continue
+        for result in run_examples(policy):
+            if not result.passed:
+                failed += 1
+                print(f"{file}:{result.span.line}: voorbeeld \"{result.title}\" mislukt")
+        reports.append(coverage(policy))
+    print(rep.render(rep.coverage_blocks(reports), "text"), end="")
+    hit = sum(r.counts()[0] for r in reports)
+    total = sum(r.counts()[1] for r in reports)
+    share = f"{100 * hit / total:.0f}%" if total else "-"
+    print(f"Dekking: {hit} van {total} onderdelen ({share}); {failed} voorbeeld(en) mislukt"
+          + (f", {broken} bestand(en) met fouten" if broken else ""))
+    return 1 if failed or broken else 0
+
+
+def run_diff(args) -> int:
+    from dsl.policy import load_policy
+    from dsl.testing.diff import diff_policies
+
+    try:
+        old, new = load_policy(args.oud), load_policy(args.nieuw)
+    except BeleidError as err:
+        print(err.render(), file=sys.stderr)
+        return 1
+    blocks = rep.diff_blocks(diff_policies(old, new, budget=_budget(args, 300)))
+    print(rep.render(blocks, "text"), end="")
+    return 0 if _write(blocks, getattr(args, "rapport", None)) else 1

@@ -1,0 +1,197 @@
+"""Dutch reports of consistency checks, coverage and differences: terminal text, Markdown, HTML.
+
+Contract: `consistency_blocks(report, source)`, `coverage_blocks(...)` and `diff_blocks(...)`
+turn results into a small neutral document (a list of blocks: ("h1", text), ("h2", text),
+("p", text), ("code", text), ("list", [text]), ("table", headers, rows)); `render(blocks,
+fmt)` writes it as "text", "md" or "html". HTML is escaped and self-contained.
+`write(blocks, path)` picks the format from the file extension (.html/.htm, .md, else text).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from dsl.testing.findings import show_value
+
+__all__ = ["consistency_blocks", "coverage_blocks", "diff_blocks", "render", "write"]
+
+
+# ---------------------------------------------------------------- consistency
+def _source_line(source: str | None, span) -> str | None:
+    if not source or span is None or not span.line:
+        return None
+    lines = source.splitlines()
+    return lines[span.line - 1].strip() if 0 < span.line <= len(lines) else None
+
+
+def case_text(model, case: dict, relevant=()) -> str:
+    """A counterexample as 'naam = waarde' pairs, the relevant gegevens first."""
+    order = [n for n in relevant if n in case] + [n for n in case if n not in relevant]
+    return ", ".join(f"{n} = {show_value(model, n, case[n])}" for n in order)
+
+
+def _method(f) -> str:
+    how = "exact bewezen (z3)" if f.method == "exact" else "gevonden door zoeken (Hypothesis), niet bewezen"
+    if f.confirmed is True:
+        how += "; bevestigd door de casus te evalueren"
+    elif f.confirmed is False:
+        how += "; LET OP: de evaluatie van de casus bevestigt dit niet"
+    return how
+
+
+def finding_blocks(f, model, source, filename) -> list:
+    blocks = [("h2", f"{f.label}: {f.rule}"), ("p", f.message)]
+    if f.detail:
+        blocks.append(("p", f.detail))
+    places = []
+    for label, span in f.spans:
+        line = _source_line(source, span)
+        places.append(f"{filename}:{span.line}:{span.column} ({label})" + (f": {line}" if line else ""))
+    blocks.append(("list", places))
+    if f.case is not None:
+        blocks.append(("p", "Tegenvoorbeeld: " + (case_text(model, f.case, f.relevant) or "elke casus")))
+    blocks.append(("p", "Hoe: " + _method(f) + "."))
+    return blocks
+
+
+def consistency_blocks(report, model, source: str | None = None) -> list:
+    n = len(report.findings)
+    blocks = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
+    blocks.append(("p", "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen "
+                        "of termijnen gevonden." if not n else f"{n} bevinding(en)."))
+    for f in report.findings:
+        blocks += finding_blocks(f, model, source, report.filename)
+    exact = sum(1 for c in report.checked if c.method == "exact")
+    searched = [c for c in report.checked if c.method == "zoektocht"]
+    blocks.append(("h2", "Wat is gecontroleerd"))
+    blocks.append(("p", f"{exact} regel(s) exact gecontroleerd met de solver (z3): een gevonden gebrek is "
+                        "bewezen, en waar niets gevonden is, bestaat het gebrek voor geen enkele volledige casus."))
+    if report.fallbacks or searched:
+        budget = report.budget
+        limit = f" (ten hoogste {budget.max_examples} casussen of {budget.seconds:g} s per zoektocht)" if budget else ""
+        blocks.append(("p", "Niet exact te controleren; daarom gezocht met Hypothesis" + limit +
+                       ". Niets vinden bewijst hier niets."))
+        blocks.append(("list", [f"{fb.rule}: {fb.reason}" + (f" (regel {fb.span.line})" if fb.span else "")
+                                for fb in report.fallbacks]))
+    if report.notes:
+        blocks += [("h2", "Opmerkingen"), ("list", list(report.notes))]
+    return blocks
+
+
+# ---------------------------------------------------------------- coverage
+def coverage_blocks(reports) -> list:
+    blocks = [("h1", "Dekking van de voorbeelden")]
+    for rep in reports:
+        hit, total = rep.counts()
+        blocks.append(("h2", f"{rep.title} ({rep.filename}): {hit} van {total} onderdelen geraakt"))
+        rows = [[item.kind, item.rule, item.label, f"regel {item.span.line}" if item.span else "",
+                 "ja" if item.hit else "NEE"] for item in rep.items]
+        blocks.append(("table", ["soort", "regel", "onderdeel", "plaats", "geraakt"], rows))
+        missed = [f"{i.kind} {i.rule}: {i.label} (regel {i.span.line if i.span else '?'})"
+                  for i in rep.items if not i.hit]
+        blocks.append(("p", "Nooit bereikt:" if missed else "Alle onderdelen worden door de voorbeelden bereikt."))
+        if missed:
+            blocks.append(("list", missed))
+    return blocks
+
+
+# ---------------------------------------------------------------- diff
+def diff_blocks(diff) -> list:
+    blocks = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
+              ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}")]
+    if not diff.changes and not diff.cases:
+        blocks.append(("p", "Geen inhoudelijke verschillen gevonden."))
+    if diff.changes:
+        blocks += [("h2", "Wijzigingen in de tekst van de regels"), ("list", [c.text for c in diff.changes])]
+    if diff.cases:
+        blocks.append(("h2", "Casussen met een andere uitkomst"))
+        rows = [[c.rule, c.old, c.new, c.case_text, c.method] for c in diff.cases]
+        blocks.append(("table", ["regel", "oud", "nieuw", "casus", "gevonden"], rows))
+    if diff.notes:
+        blocks += [("h2", "Opmerkingen"), ("list", list(diff.notes))]
+    return blocks
+
+
+# ---------------------------------------------------------------- renderers
+def render(blocks, fmt: str = "text") -> str:
+    if fmt not in _RENDERERS:
+        raise ValueError(f"onbekend formaat {fmt!r}; kies uit {', '.join(_RENDERERS)}")
+    return _RENDERERS[fmt](blocks)
+
+
+def _text(blocks) -> str:
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "h1":
+            out += [block[1], "=" * len(block[1])]
+        elif kind == "h2":
+            out += ["", block[1], "-" * len(block[1])]
+        elif kind == "p":
+            out.append(block[1])
+        elif kind == "code":
+            out += ["    " + line for line in block[1].splitlines()]
+        elif kind == "list":
+            out += [f"  • {item}" for item in block[1]]
+        elif kind == "table":
+            out += ["  " + " | ".join(str(c) for c in row) for row in [block[1], *block[2]]]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(blocks) -> str:
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2"):
+            out += ["#" * int(kind[1]) + " " + block[1], ""]
+        elif kind == "p":
+            out += [block[1], ""]
+        elif kind == "code":
+            out += ["```", block[1], "```", ""]
+        elif kind == "list":
+            out += [f"- {item}" for item in block[1]] + [""]
+        elif kind == "table":
+            out.append("| " + " | ".join(_md_cell(h) for h in block[1]) + " |")
+            out.append("|" + "---|" * len(block[1]))
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block[2]]
+            out.append("")
+    return "\n".join(out)
+
+
+def _html(blocks) -> str:
+    e = html.escape
+    title = next((b[1] for b in blocks if b[0] == "h1"), "Rapport")
+    out = ["<!DOCTYPE html>", '<html lang="nl"><head><meta charset="utf-8">', f"<title>{e(title)}</title>",
+           "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{border:1px solid #ccc;"
+           "padding:.2em .5em}table{border-collapse:collapse}h2{margin-top:1.5em}</style></head><body>"]
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2", "p"):
+            out.append(f"<{kind}>{e(block[1])}</{kind}>")
+        elif kind == "code":
+            out.append(f"<pre>{e(block[1])}</pre>")
+        elif kind == "list":
+            out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in block[1]) + "</ul>")
+        elif kind == "table":
+            head = "".join(f"<th>{e(str(h))}</th>" for h in block[1])
+            body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in block[2])
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+_RENDERERS = {"text": _text, "md": _markdown, "html": _html}
+
+
+def write(blocks, path) -> Path:
+    """Write a report; the format follows the extension (.html/.htm, .md/.markdown, else text)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    fmt = "html" if suffix in (".html", ".htm") else "md" if suffix in (".md", ".markdown") else "text"
+    path.write_text(render(blocks, fmt), encoding="utf-8")
+    return path

@@ -1,0 +1,355 @@
+"""Encoding a checked policy for the z3 SMT solver, and reading witnesses back as cases.
+
+Contract: `Encoder(model, domain)` turns expressions and rules into z3 terms; anything it
+cannot encode raises `Unsupported` (with a Dutch reason and the span), and the checks then fall
+back to a Hypothesis search. `Encoder.case(z3_model, names)` reads a satisfying assignment back
+as a case dict that `policy.evaluate` accepts (Decimal, never float).
+
+Encoding (exact, no rounding):
+  bedrag       Int, in cents              percentage, getal   Real
+  aantal       Int                        ja/nee              Bool
+  datum        Int, the date's ordinal    tijdstip            Int, ordinal * 86400 + seconds
+  duur         Int, in its base unit      keuze               Int, index of the option
+  tekst        String
+Arithmetic is linear where the policy is (z3 also accepts products of two gegevens, but may
+answer "unknown" on them, which is reported as undecided). Calendar months, working days,
+lists, aggregates and a date compared with a date-time on the same day are not encoded.
+
+Unknown facts: the solver reasons about complete cases (every gegeven known). Kleene's third
+value is deliberately not modelled: a case with an unknown fact gives "onbekend" by design, and
+that is never a gap or an overlap. Division by zero (which gives "onbekend" at run time) is
+excluded from witnesses by a guard and reported by its own check.
+The `Domain` says which complete cases count: by default amounts, numbers, counts and durations
+are not negative, a percentage gegeven lies in 0..100 %, and dates lie in 1900..2199.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+import z3
+
+from dsl import ast
+from dsl.testing.smt_rules import RuleEncoding, Unsupported
+from dsl.testing.thresholds import constant
+
+__all__ = ["Domain", "Encoder", "Unsupported", "free_fields"]
+
+DAY = 86400
+
+
+@attrs.frozen
+class Domain:
+    """Which complete cases the exact checks consider (see the module docstring)."""
+
+    nonnegative: bool = True
+    percent_max: Decimal | None = Decimal(100)
+    first_year: int = 1900
+    last_year: int = 2199
+
+
+def _seconds(value) -> int:
+    if isinstance(value, datetime):
+        return value.toordinal() * DAY + value.hour * 3600 + value.minute * 60 + value.second
+    return value.toordinal() * DAY
+
+
+def _real(value) -> z3.ArithRef:
+    return z3.RealVal(format(Decimal(value), "f"))
+
+
+def _decimal(fraction: Fraction) -> Decimal:
+    """A rational as an exact Decimal when it terminates, else rounded to 12 places."""
+    den = fraction.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    exact = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    return exact if den == 1 else round(exact, 12)
+
+
+def free_fields(term) -> set[str]:
+    """The names of the gegevens (uninterpreted constants) a z3 term mentions."""
+    found, stack, seen = set(), [term], set()
+    while stack:
+        t = stack.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            found.add(t.decl().name())
+        stack.extend(t.children())
+    return found
+
+
+class Encoder(RuleEncoding):
+    """Encodes the expressions and rules of one model; `guards` collects `divisor ≠ 0`."""
+
+    def __init__(self, model, domain: Domain | None = None):
+        self.model, self.domain = model, domain or Domain()
+        self.vars: dict[str, z3.ExprRef] = {}
+        self.guards: list = []
+        self.divisions: list = []       # (ast.Arith node, z3 divisor)
+        self._busy: list[str] = []
+
+    # ------------------------------------------------------------ variables and domain
+    def var(self, name: str):
+        if name not in self.vars:
+            kind = self.model.fields[name][1].kind
+            maker = {"bedrag": z3.Int, "aantal": z3.Int, "datum": z3.Int, "tijdstip": z3.Int,
+                     "duur": z3.Int, "keuze": z3.Int, "percentage": z3.Real, "getal": z3.Real,
+                     "ja/nee": z3.Bool, "tekst": z3.String}.get(kind)
+            if maker is None:
+                raise Unsupported(f"gegeven '{name}' is een {self.model.fields[name][1]}",
+                                  self.model.fields[name][0].span)
+            self.vars[name] = maker(name)
+        return self.vars[name]
+
+    def constraints(self) -> list:
+        """The domain of every gegeven, created for all of them so witnesses are complete."""
+        out, d = [], self.domain
+        for name, (_field, t) in self.model.fields.items():
+            try:
+                v = self.var(name)
+            except Unsupported:
+                continue
+            if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur") and d.nonnegative:
+                out.append(v >= 0)
+            if t.kind == "percentage" and d.percent_max is not None:
+                out.append(v <= _real(d.percent_max))
+            if t.kind == "keuze":
+                out.append(z3.And(v >= 0, v < len(t.options)))
+            if t.kind in ("datum", "tijdstip"):
+                low, high = date(d.first_year, 1, 1).toordinal(), date(d.last_year, 12, 31).toordinal()
+                scale = DAY if t.kind == "tijdstip" else 1
+                out.append(z3.And(v >= low * scale, v < (high + 1) * scale))
+        return out
+
+    def grid(self, names) -> list:
+        """Prefer witnesses in hundredths for Real gegevens (readable, exact Decimals)."""
+        out = []
+        for name in names:
+            v = self.vars.get(name)
+            if v is not None and z3.is_real(v):
+                k = z3.Int(f"__grid_{name}")
+                out.append(z3.ToReal(k) == v * 100)
+        return out
+
+    def near(self, names, low: date, high: date) -> list:
+        """Prefer witness dates between `low` and `high` (around the policy's own dates)."""
+        out = []
+        for name in names:
+            v, kind = self.vars.get(name), self.model.fields[name][1].kind
+            if v is not None and kind in ("datum", "tijdstip"):
+                scale = DAY if kind == "tijdstip" else 1
+                out.append(z3.And(v >= low.toordinal() * scale, v < (high.toordinal() + 1) * scale))
+        return out
+
+    # ------------------------------------------------------------ reading a witness back
+    def case(self, m: z3.ModelRef, names) -> dict:
+        """Values of `names` in a z3 model, as a case dict for `policy.evaluate`."""
+        out = {}
+        for name in names:
+            if name not in self.vars:
+                continue
+            t = self.model.fields[name][1]
+            value = m.eval(self.vars[name], model_completion=True)
+            out[name] = self._value(value, t)
+        return out
+
+    @staticmethod
+    def _value(value, t):
+        kind = t.kind
+        if kind == "ja/nee":
+            return z3.is_true(value)
+        if kind == "tekst":
+            return value.as_string()
+        if kind in ("percentage", "getal"):
+            return _decimal(value.as_fraction())
+        number = value.as_long()
+        if kind == "bedrag":
+            return Decimal(number).scaleb(-2)
+        if kind == "keuze":
+            return t.options[number]
+        if kind == "datum":
+            return date.fromordinal(number)
+        if kind == "tijdstip":
+            return datetime.fromordinal(number // DAY) + timedelta(seconds=number % DAY)
+        if kind == "duur":
+            return f"{number} {t.unit}"
+        return number
+
+    # ------------------------------------------------------------ expressions
+    def type_of(self, node):
+        return self.model.types.get(node)
+
+    def expr(self, node, want=None):
+        """The z3 term of an expression; `want` is the type expected for a bare literal."""
+        method = getattr(self, "x_" + type(node).__name__, None)
+        if method is None:
+            what = _UNENCODED.get(type(node).__name__, type(node).__name__)
+            raise Unsupported(f"{what} wordt niet exact gecontroleerd", node.span)
+        return method(node, want) if isinstance(node, ast.Literal) else method(node)
+
+    def cond(self, node) -> z3.BoolRef:
+        term = self.expr(node)
+        if not z3.is_bool(term):
+            raise Unsupported("geen voorwaarde", node.span)
+        return term
+
+    def x_Literal(self, node: ast.Literal, want=None):
+        value = constant(node, self.model)
+        if value is None:
+            raise Unsupported(f"waarde '{node.text}' wordt niet exact gecontroleerd", node.span)
+        return self.const(value, want or self.type_of(node), node)
+
+    def const(self, value, t, node):
+        kind = t.kind if t is not None else None
+        if isinstance(value, bool):
+            return z3.BoolVal(value)
+        if isinstance(value, str):
+            if kind == "keuze":
+                if value not in t.options:
+                    return z3.IntVal(-1)   # an option no case can have
+                return z3.IntVal(t.options.index(value))
+            return z3.StringVal(value)
+        if isinstance(value, datetime) or kind == "tijdstip" and isinstance(value, date):
+            return z3.IntVal(_seconds(value))
+        if isinstance(value, date):
+            return z3.IntVal(value.toordinal())
+        if kind == "bedrag":
+            cents = Decimal(value) * 100
+            return z3.IntVal(int(cents)) if cents == cents.to_integral_value() else _real(cents)
+        if kind in ("aantal", "duur") and value == int(value):
+            return z3.IntVal(int(value))
+        return _real(value)
+
+    def x_Name(self, node: ast.Name):
+        if node.name in self.model.fields:
+            return self.var(node.name)
+        return self.rule_value(node.name, node.span)
+
+    def x_Peildatum(self, node):
+        raise Unsupported("de peildatum wordt niet exact gecontroleerd", node.span)
+
+    def x_Compare(self, node: ast.Compare):
+        lt, rt = self.type_of(node.left), self.type_of(node.right)
+        left, right = self.expr(node.left, want=rt), self.expr(node.right, want=lt)
+        left, right = self.moments(left, lt, right, rt, node)
+        return _compare(node.op, left, right)
+
+    def moments(self, left, lt, right, rt, node):
+        """Bring two moments to one scale, following `dsl.runtime.values.moment_cmp`."""
+        kinds = (lt.kind if lt else None, rt.kind if rt else None)
+        if kinds == ("tijdstip", "datum"):
+            return left / DAY, right
+        if kinds == ("datum", "tijdstip"):
+            raise Unsupported("een datum vergeleken met een tijdstip is op dezelfde dag onbepaald", node.span)
+        return left, right
+
+    def x_Member(self, node: ast.Member):
+        t = self.type_of(node.operand)
+        operand = self.expr(node.operand)
+        hit = z3.Or(*[operand == self.expr(o, want=t) for o in node.options])
+        return z3.Not(hit) if node.negated else hit
+
+    def x_Between(self, node: ast.Between):
+        t = self.type_of(node.operand)
+        low_t, high_t = self.type_of(node.low), self.type_of(node.high)
+        value = self.expr(node.operand)
+        v1, low = self.moments(value, t, self.expr(node.low, want=t), low_t, node)
+        v2, high = self.moments(value, t, self.expr(node.high, want=t), high_t, node)
+        return z3.And(v1 >= low, v2 <= high if node.high_inclusive else v2 < high)
+
+    def x_BoolOp(self, node: ast.BoolOp):
+        items = [self.cond(i) for i in node.items]
+        return z3.And(*items) if node.op == "en" else z3.Or(*items)
+
+    def x_Not(self, node: ast.Not):
+        return z3.Not(self.cond(node.operand))
+
+    def x_Satisfies(self, node: ast.Satisfies):
+        value = self.rule_value(node.name, node.span)
+        return z3.Not(value) if node.negated else value
+
+    def x_Neg(self, node: ast.Neg):
+        return -self.expr(node.operand)
+
+    def x_PercentOf(self, node: ast.PercentOf):
+        return self.expr(node.percent) * self.expr(node.base) / 100
+
+    def x_Arith(self, node: ast.Arith):
+        lt, rt = self.type_of(node.left), self.type_of(node.right)
+        if lt.kind in ("datum", "tijdstip") or rt.kind in ("datum", "tijdstip"):
+            return self.moment_arith(node, lt, rt)
+        left, right = self.expr(node.left, want=lt), self.expr(node.right, want=rt)
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        self.guards.append(right != 0)
+        self.divisions.append((node, right))
+        return (z3.ToReal(left) if z3.is_int(left) else left) / right
+
+    def moment_arith(self, node, lt, rt):
+        fixed = self.fixed_moment(node)
+        if fixed is not None:
+            return fixed
+        left, right = self.expr(node.left), self.expr(node.right)
+        if rt.kind == "duur":
+            return self.shift(left, lt, right if node.op == "+" else -right, rt.unit, node)
+        if self.type_of(node).unit == "dagen":   # moment − moment in days
+            return (left / DAY if lt.kind == "tijdstip" else left) - (right / DAY if rt.kind == "tijdstip" else right)
+        return (left if lt.kind == "tijdstip" else left * DAY) - (right if rt.kind == "tijdstip" else right * DAY)
+
+    def shift(self, base, base_t, amount, unit, node):
+        if unit == "dagen":
+            return base + amount * (DAY if base_t.kind == "tijdstip" else 1)
+        if unit == "seconden":
+            return (base if base_t.kind == "tijdstip" else base * DAY) + amount
+        raise Unsupported(f"rekenen met {unit} hangt af van de kalender en wordt niet exact gecontroleerd",
+                          node.span)
+
+    def fixed_moment(self, node):
+        """A shift of a fixed date by a fixed duration, computed by the runtime itself."""
+        from dsl.compiler.generator import SHIFTS
+        from dsl.runtime import values as rtv
+
+        if isinstance(node, ast.Shift):
+            base, amount, sign = node.base, node.amount, node.direction
+        elif isinstance(node, ast.Arith):
+            base, amount, sign = node.left, node.right, 1 if node.op == "+" else -1
+        else:
+            return None
+        b, a = constant(base, self.model), constant(amount, self.model)
+        unit = getattr(self.type_of(amount), "unit", None)
+        if b is None or a is None or unit is None:
+            return None
+        value = rtv.EXPORTS[SHIFTS[unit]](b, sign * a)
+        return self.const(value, self.type_of(node), node)
+
+    def x_Shift(self, node: ast.Shift):
+        fixed = self.fixed_moment(node)
+        if fixed is not None:
+            return fixed
+        amount = self.expr(node.amount)
+        return self.shift(self.expr(node.base), self.type_of(node.base),
+                          amount if node.direction > 0 else -amount, self.type_of(node.amount).unit, node)
+
+    def x_DayOf(self, node: ast.DayOf):
+        base_t = self.type_of(node.base)
+        return self.expr(node.base) + (node.number - 1) * (DAY if base_t.kind == "tijdstip" else 1)
+
+
+_UNENCODED = {"Each": "'elk van' over een lijst", "Aggregate": "'som/aantal/minimum/maximum/gemiddelde van'",
+              "ListLiteral": "een lijst", "UnknownLiteral": "'onbekend'"}
+
+
+def _compare(op: str, left, right):
+    return {"<": lambda: left < right, "<=": lambda: left <= right, ">": lambda: left > right,
+            ">=": lambda: left >= right, "==": lambda: left == right, "!=": lambda: left != right}[op]()

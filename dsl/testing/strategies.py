@@ -1,0 +1,212 @@
+"""Hypothesis strategies for the cases of a policy, derived from its gegevens.
+
+Contract: `cases(policy, ...)` returns a strategy of case dicts (gegeven name -> typed value)
+that `policy.evaluate` accepts as they are: Decimal for bedrag, percentage and getal (never
+float), int for aantal, bool for ja/nee, `date` / `datetime` for datum / tijdstip, a string
+such as "14 dagen" for a duur (counted in the family's base unit), one of the options for a
+keuze. Generation is boundary-aware: for every constant a gegeven is compared against
+(`dsl.testing.thresholds`), values just below, at and just above it are drawn about half of the
+time, mixed with ordinary values; a single-value gap such as "omzet precies € 250.000" is hit
+within a few dozen examples, which uniform sampling practically never does.
+`ordered_pairs(policy, field, ...)` draws two cases that differ only in `field`, lower first:
+the shape of monotonicity properties ("a higher revenue never gives a lower tier").
+All options are keyword-only and checked before anything is drawn (`InvalidArgument`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from dsl.case import convert
+from dsl.errors import suggest
+from dsl.testing.thresholds import neighbours, thresholds
+
+__all__ = ["cases", "field_values", "ordered_pairs"]
+
+_DEFAULT_SPAN = (date(2020, 1, 1), date(2030, 12, 31))
+
+
+def _model(policy):
+    model = getattr(policy, "model", policy)
+    if not hasattr(model, "fields") or not hasattr(model, "rules"):
+        raise InvalidArgument(f"policy={policy!r} is geen beleid; geef een CompiledPolicy "
+                              "(dsl.policy.load_policy) of een gecontroleerd Model")
+    return model
+
+
+def _check_fields(model, names, what: str) -> None:
+    for name in names:
+        if name not in model.fields:
+            hint = suggest(str(name), model.fields) or "zie de gegevens van het beleid"
+            raise InvalidArgument(f"{what}: onbekend gegeven {name!r}; {hint}")
+
+
+def _check_fixed(model, fixed: dict) -> dict:
+    from dsl.case import CaseValueError  # the converter's own error, so the message names what was expected
+
+    _check_fields(model, fixed, "fixed")
+    typed = {}
+    for name, raw in fixed.items():
+        try:
+            typed[name] = None if raw is None else convert(raw, model.fields[name][1])
+        except CaseValueError as bad:
+            raise InvalidArgument(f"fixed[{name!r}]: {bad}") from None
+    return typed
+
+
+def date_span(model, found) -> tuple[date, date]:
+    """Dates to draw from: the policy's validity and every date threshold, widened by 400 days."""
+    header = model.policy.header
+    low = getattr(header.valid_from, "value", None) or _DEFAULT_SPAN[0]
+    high = getattr(header.valid_until, "value", None) or _DEFAULT_SPAN[1]
+    moments = [t.value for ts in found.values() for t in ts if isinstance(t.value, date)]
+    days = [m.date() if isinstance(m, datetime) else m for m in moments] + [low, high]
+    return min(days) - timedelta(days=400), max(days) + timedelta(days=400)
+
+
+def _hundredths(high: Decimal) -> st.SearchStrategy:
+    return st.integers(0, int(high * 100)).map(lambda c: Decimal(c).scaleb(-2))
+
+
+def _ordinary(t, span, top) -> st.SearchStrategy:
+    """Plain values of type `t`; `top` scales numbers beyond the largest threshold."""
+    kind = t.kind
+    if kind == "bedrag":
+        return _hundredths(max(Decimal(10_000_000), top * 4))
+    if kind == "percentage":
+        return _hundredths(Decimal(100))
+    if kind == "getal":
+        return _hundredths(max(Decimal(1000), top * 4))
+    if kind == "aantal":
+        return st.integers(0, int(max(1000, top * 4)))
+    if kind == "ja/nee":
+        return st.booleans()
+    if kind == "keuze":
+        return st.sampled_from(t.options)
+    if kind == "datum":
+        return st.dates(*span)
+    if kind == "tijdstip":
+        return st.datetimes(datetime.combine(span[0], datetime.min.time()),
+                            datetime.combine(span[1], datetime.min.time())).map(
+            lambda d: d.replace(second=0, microsecond=0))
+    if kind == "duur":
+        return st.integers(0, int(max(400, top * 4)))
+    if kind == "tekst":
+        return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12)
+    if kind == "lijst":
+        return st.lists(_ordinary(t.element, span, top), max_size=4).map(tuple)
+    raise InvalidArgument(f"type {t} wordt niet ondersteund")
+
+
+def field_values(policy, name: str, *, boundaries: bool = True) -> st.SearchStrategy:
+    """Values for one gegeven in its runtime representation (a duur as a base-unit count)."""
+    model = _model(policy)
+    _check_fields(model, [name], "field_values")
+    found = thresholds(model) if boundaries else {}
+    return _values(model, name, found, date_span(model, found))
+
+
+def _values(model, name, found, span) -> st.SearchStrategy:
+    t = model.fields[name][1]
+    numbers = [abs(x.value) for x in found.get(name, ()) if isinstance(x.value, (Decimal, int))]
+    top = Decimal(max(numbers, default=0))
+    ordinary = _ordinary(t, span, top)
+    near = [v for x in found.get(name, ()) for v in neighbours(x.value, t.kind)]
+    near = [v for v in near if _fits(v, t)]
+    if not near:
+        return ordinary
+    return st.one_of(st.sampled_from(near), ordinary)
+
+
+def _fits(value, t) -> bool:
+    if t.kind == "datum":
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if t.kind == "tijdstip":
+        return isinstance(value, datetime)
+    if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur"):
+        return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0
+    return t.kind == "keuze" and value in t.options
+
+
+def as_case_value(value, t):
+    """A runtime value as written in a case dict (a duur count becomes '14 dagen')."""
+    if t.kind == "duur" and value is not None:
+        return f"{value} {t.unit}"
+    if t.kind == "aantal" and value is not None:
+        return int(value)
+    return value
+
+
+def _check_options(model, fields, fixed, missing) -> tuple[list, dict]:
+    if not isinstance(missing, (int, float)) or isinstance(missing, bool) or not 0 <= missing <= 1:
+        raise InvalidArgument(f"missing={missing!r}: geef een kans tussen 0 en 1, bijvoorbeeld missing=0.1")
+    if isinstance(fields, str):
+        raise InvalidArgument(f"fields={fields!r}: geef een lijst namen, bijvoorbeeld fields=[{fields!r}]")
+    names = list(model.fields) if fields is None else list(fields)
+    _check_fields(model, names, "fields")
+    return names, _check_fixed(model, dict(fixed or {}))
+
+
+def _maybe_missing(values, chance: float) -> st.SearchStrategy:
+    """`values`, or None (left out of the case) with probability `chance`."""
+    return st.tuples(st.floats(0, 1), values).map(
+        lambda p: None if p[0] < chance or chance == 1 else p[1])
+
+
+def cases(policy, *, fields=None, fixed=None, boundaries: bool = True,
+          missing: float = 0.0) -> st.SearchStrategy:
+    """A strategy of case dicts for `policy` (a CompiledPolicy or its Model).
+
+    Parameters (keyword-only):
+      fields      the gegevens to generate (default: all); the others are left out (onbekend)
+      fixed       gegeven -> value held fixed in every case (checked against its type)
+      boundaries  bias values to t−ε, t, t+ε around every threshold (default True)
+      missing     the chance (0..1) that a generated gegeven is left out, to exercise onbekend
+
+    Example:
+        >>> from dsl.policy import compile_text
+        >>> p = compile_text('beleid "t" gegevens x : bedrag eisen g "g" eis e "x" : x is ten minste € 10', "t")
+        >>> from hypothesis import find
+        >>> case = find(cases(p, fixed={"x": "€ 10"}), lambda c: True)
+        >>> case["x"]
+        Decimal('10')
+    """
+    model = _model(policy)
+    names, typed_fixed = _check_options(model, fields, fixed, missing)
+    found = thresholds(model) if boundaries else {}
+    span = date_span(model, found)
+    parts = {}
+    for name in names:
+        t = model.fields[name][1]
+        if name in typed_fixed:
+            parts[name] = st.just(as_case_value(typed_fixed[name], t))
+            continue
+        values = _values(model, name, found, span).map(lambda v, t=t: as_case_value(v, t))
+        parts[name] = _maybe_missing(values, missing) if missing else values
+    for name, value in typed_fixed.items():
+        if name not in parts:
+            parts[name] = st.just(as_case_value(value, model.fields[name][1]))
+    return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def ordered_pairs(policy, field: str, *, fixed=None, boundaries: bool = True) -> st.SearchStrategy:
+    """Pairs (lower, higher) of complete cases equal except that `field` is ≤ in the first.
+
+    Example: a higher revenue never gives a lower contract tier
+        @given(ordered_pairs(policy, "omzet_2023"))
+        def test_monotone(pair): low, high = pair; ...
+    """
+    model = _model(policy)
+    _check_fields(model, [field], "ordered_pairs")
+    t = model.fields[field][1]
+    if t.kind in ("ja/nee", "keuze", "tekst", "lijst"):
+        raise InvalidArgument(f"ordered_pairs: {field!r} is een {t} en heeft geen volgorde")
+    values = field_values(policy, field, boundaries=boundaries)
+    base = cases(policy, fixed=fixed, boundaries=boundaries)
+    return st.tuples(base, values, values).map(lambda p: (
+        {**p[0], field: as_case_value(min(p[1], p[2]), t)},
+        {**p[0], field: as_case_value(max(p[1], p[2]), t)}))

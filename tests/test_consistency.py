@@ -1,0 +1,241 @@
+"""Consistency checks: planted defects are found with the right counterexample; clean policies
+give no findings; the solver and the Hypothesis search agree on planted cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from dsl.policy import compile_text, load_policy
+from dsl.runtime import values as rtv
+from dsl.testing import Budget, check_policy
+from dsl.testing.report import consistency_blocks, render
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = Budget(max_examples=300, seconds=20)
+
+GAP = '''beleid "gat"
+gegevens
+  omzet : bedrag
+  soort : keuze uit "instelling", "zzp"
+beslissing overeenkomst "Soort" (eerste treffer)
+  als soort is "zzp" dan "zzp"
+  als omzet is kleiner dan € 250.000 dan "klein"
+  als omzet is groter dan € 250.000 dan "groot"
+'''
+OVERLAP = '''beleid "overlap"
+gegevens
+  x : bedrag
+beslissing d "D" (uniek)
+  als x is ten minste € 100 dan "a"
+  als x is ten hoogste € 100 dan "b"
+'''
+SHADOW = '''beleid "schaduw"
+gegevens
+  x : aantal
+beslissing d "D" (eerste treffer)
+  als x is groter dan 10 dan "a"
+  als x is groter dan 20 dan "b"
+  anders "c"
+'''
+IMPOSSIBLE = '''beleid "onmogelijk"
+gegevens
+  x : getal
+eisen g "G"
+  eis e "E" vereist x is groter dan 10 en x is kleiner dan 5
+'''
+ALWAYS = '''beleid "altijd"
+gegevens
+  x : getal
+eisen g "G"
+  eis e "E" vereist x is ten minste 0 of x is kleiner dan 3
+'''
+EXCEPTIONS = '''beleid "uitzonderingen"
+gegevens
+  x : aantal
+  j : ja/nee
+eisen g "G"
+  eis e "E" vereist x is ten minste 2 tenzij x is groter dan 5
+  eis f "F" vereist j tenzij x is kleiner dan 0
+'''
+CONTRADICTION = '''beleid "tegenstrijdig"
+gegevens
+  p : percentage
+eisen g "G"
+  eis a "A" vereist p is ten hoogste 10%
+  eis b "B" vereist p is ten minste 20%
+'''
+TIMELINES = '''beleid "termijnen"
+gegevens
+  aanvraag : datum
+  besluit : datum
+termijn t_aanvraag "Aanvraag" aanvraag van 1 maart 2024 tot en met 31 maart 2024
+termijn t_besluit "Besluit" besluit van aanvraag tot en met 15 februari 2024
+termijn t_leeg "Leeg" besluit van 1 mei 2024 tot 1 april 2024
+'''
+DIVISION = '''beleid "deling"
+gegevens
+  a : bedrag
+  n : aantal
+berekening per_stuk "per stuk" = a / n
+berekening rest "rest" = a - € 100
+'''
+CLEAN = '''beleid "schoon"
+gegevens
+  omzet : bedrag
+  aandeel : percentage
+  n : aantal
+  start : datum
+  eind : datum
+  kind : ja/nee
+beslissing tier "Tier" (uniek)
+  als omzet is kleiner dan € 250.000 dan "klein"
+  als omzet ligt van € 250.000 tot € 1.000.000 dan "middel"
+  als omzet is ten minste € 1.000.000 dan "groot"
+beslissing eerste "Eerste" (eerste treffer)
+  als aandeel is groter dan 50% dan "meer"
+  als aandeel is groter dan 20% dan "wat"
+  anders "weinig"
+eisen g "G"
+  eis twee "Twee" vereist n is ten minste 2 tenzij kind
+  eis deel "Deel" vereist aandeel is ten hoogste 33%
+berekening gemiddeld "per stuk" = omzet / (n + 1)
+termijn t_start "Start" start van 1 januari 2024 tot en met 31 maart 2024
+termijn t_eind "Eind" eind binnen 3 weken na start
+'''
+
+
+def _check(text, name="t", **kwargs):
+    policy = compile_text(text, name)
+    return policy, check_policy(policy, budget=SMALL, **kwargs)
+
+
+def _only(report, kind):
+    found = report.of_kind(kind)
+    assert len(found) == 1, [(f.kind, f.rule) for f in report.findings]
+    return found[0]
+
+
+def test_gap_found_exactly_at_the_threshold():
+    policy, report = _check(GAP)
+    gap = _only(report, "gat")
+    assert gap.case["omzet"] == Decimal("250000.00") and gap.case["soort"] == "instelling"
+    assert gap.method == "exact" and gap.confirmed
+    assert "alleen bij omzet = € 250.000,00" in gap.detail
+    assert policy.evaluate(gap.case)["overeenkomst"].row == rtv.ROW_NONE
+
+
+def test_overlap_under_unique_at_the_shared_boundary():
+    policy, report = _check(OVERLAP)
+    overlap = _only(report, "overlap")
+    assert overlap.case == {"x": Decimal("100.00")}
+    assert [label for label, _ in overlap.spans] == ["rij 1", "rij 2"]
+    assert policy.evaluate(overlap.case)["d"].status == "meerdere regels"
+
+
+def test_shadowed_row_names_the_row_that_hides_it():
+    _, report = _check(SHADOW)
+    row = _only(report, "overschaduwd")
+    assert "Rij 2" in row.message and "rij 1" in row.message
+    assert row.case["x"] > 20 and row.confirmed
+
+
+def test_impossible_and_always_true_requirements():
+    _, report = _check(IMPOSSIBLE)
+    assert _only(report, "eis_onvervulbaar").confirmed
+    _, report = _check(ALWAYS)
+    always = _only(report, "eis_altijd")
+    assert always.rule == "e" and always.confirmed
+
+
+def test_exceptions_that_never_apply_or_never_matter():
+    _, report = _check(EXCEPTIONS)
+    useless = _only(report, "uitzondering_overbodig")
+    assert useless.rule == "e" and useless.case["x"] > 5
+    assert _only(report, "uitzondering_nooit").rule == "f"
+
+
+def test_contradicting_requirements_in_a_group():
+    _, report = _check(CONTRADICTION)
+    conflict = _only(report, "tegenstrijdig")
+    assert {label for label, _ in conflict.spans} == {"a", "b"} and conflict.confirmed
+
+
+def test_misordered_and_empty_timelines():
+    policy, report = _check(TIMELINES)
+    order = _only(report, "volgorde_onmogelijk")
+    assert (order.rule, order.case["aanvraag"]) == ("t_besluit", date(2024, 3, 1))
+    assert policy.evaluate(order.case)["t_besluit"].status == rtv.NIET_GEHAALD
+    assert _only(report, "termijn_onmogelijk").rule == "t_leeg"
+
+
+def test_division_by_zero_and_negative_amount():
+    _, report = _check(DIVISION)
+    division = _only(report, "deling_door_nul")
+    assert division.case["n"] == 0 and division.confirmed
+    negative = _only(report, "buiten_bereik")
+    assert negative.rule == "rest" and negative.case["a"] < 100
+
+
+def test_clean_policy_has_no_findings():
+    _, report = _check(CLEAN)
+    assert report.findings == ()
+    assert not report.fallbacks
+
+
+def test_shipped_policy_has_exactly_the_documented_gap():
+    policy = load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid")
+    report = check_policy(policy, budget=SMALL)
+    gap = _only(report, "gat")
+    assert gap.rule == "overeenkomst" and gap.case["omzet_2023"] == Decimal("250000.00")
+    assert len(report.findings) == 1
+
+
+@pytest.mark.parametrize("text, kind, key, value", [
+    (GAP, "gat", "omzet", Decimal("250000")),
+    (OVERLAP, "overlap", "x", Decimal("100")),
+    (DIVISION, "deling_door_nul", "n", 0),
+])
+def test_solver_and_search_agree(text, kind, key, value):
+    _, exact = _check(text)
+    _, searched = _check(text, method="hypothesis")
+    a, b = _only(exact, kind), _only(searched, kind)
+    assert (a.method, b.method) == ("exact", "zoektocht")
+    assert a.case[key] == value == b.case[key] and a.confirmed and b.confirmed
+
+
+def test_unencodable_rule_falls_back_to_search_and_says_so():
+    text = GAP.replace("omzet : bedrag", "omzet : bedrag\n  begin : datum").replace(
+        'als soort is "zzp"', 'als begin + 1 maand is na 1 maart 2024')
+    policy, report = _check(text)
+    assert [fb.rule for fb in report.fallbacks] == ["overeenkomst"]
+    assert "maanden" in report.fallbacks[0].reason
+    gap = _only(report, "gat")
+    assert gap.method == "zoektocht" and gap.confirmed
+    assert "gezocht met Hypothesis" in render(consistency_blocks(report, policy.model, text))
+
+
+def test_report_renders_in_three_formats():
+    policy, report = _check(GAP)
+    blocks = consistency_blocks(report, policy.model, GAP)
+    text, md, html = (render(blocks, fmt) for fmt in ("text", "md", "html"))
+    assert "gat (geen regel van toepassing): overeenkomst" in text
+    assert "omzet = € 250.000,00" in md
+    assert html.startswith("<!DOCTYPE html>") and "&#x27;overeenkomst&#x27;" in html
+
+
+def test_command_line_exit_codes(tmp_path, capsys):
+    from dsl.cli import main
+
+    bad = tmp_path / "gat.beleid"
+    bad.write_text(GAP, encoding="utf-8")
+    good = tmp_path / "schoon.beleid"
+    good.write_text(CLEAN, encoding="utf-8")
+    out = tmp_path / "rapport.md"
+    assert main(["controleer", str(bad), "--consistentie", "--rapport", str(out)]) == 1
+    assert "Het gat bestaat alleen bij omzet = € 250.000,00" in out.read_text(encoding="utf-8")
+    assert main(["controleer", str(good), "--consistentie"]) == 0
+    assert "Geen bevindingen" in capsys.readouterr().out
