@@ -136,7 +136,10 @@ class CompiledPolicy:
             if 0 <= row < len(rows) and rows[row].source:
                 source = rows[row].source
             return Result(rule.name, rule.kind, title, status, value=value, row=row, source=source)
-        status = rtv.ONBEKEND if raw is None else "bepaald"
+        applicable = True
+        if isinstance(raw, tuple):  # a calculation with `van toepassing als`: (value, applicable)
+            raw, applicable = raw
+        status = rtv.NVT if applicable is False else (rtv.ONBEKEND if raw is None else "bepaald")
         return Result(rule.name, rule.kind, title, status, value=raw, source=source)
 
     def source_of(self, rule) -> str | None:

@@ -88,3 +88,11 @@ def test_mismatch_shows_money_exactly(compile_policy):
                             'voorbeeld "v" gegeven b = € 756,425 verwacht q = € 252,14\n')
     mismatch = run_examples(policy)[0].mismatches[0]
     assert (mismatch.expected, mismatch.actual) == ("€ 252,14", "€ 252,1416666666666666666666667")
+
+
+def test_calculation_that_does_not_apply(compile_policy):
+    policy = compile_policy('gegevens\n  a : ja/nee\n  n : aantal\n'
+                            'berekening b "B"\n  van toepassing als a\n  = n * € 1\n')
+    assert policy.evaluate({"a": False, "n": 3})["b"].status == "niet van toepassing"
+    assert policy.evaluate({"n": 3})["b"].status == "onbekend"
+    assert policy.evaluate({"a": True, "n": 3})["b"].value == 3

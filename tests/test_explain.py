@@ -93,3 +93,16 @@ def test_views_derive_from_one_trace(wijkverpleging):
     assert "✔ prijsindexatie: 6,37% + 1,4%  [7,77%]" not in text  # a calculation is shown with a bullet
     assert "• prijsindexatie: 6,37% + 1,4%  [7,77%]" in text
     assert len(summary(outcome)) == len(wijkverpleging.model.rules)
+
+
+def test_strict_deadline_is_named_as_before(compile_policy):
+    policy = compile_policy('gegevens\n  e : datum\ntermijn t "T" e voor 1 januari 2023\n')
+    assert sentence(policy, {"e": "2023-01-01"}, "t") == "Niet gehaald: e op 1 januari 2023; vóór 1 januari 2023."
+
+
+def test_rows_after_an_unknown_row_are_not_blamed_on_an_earlier_outcome(compile_policy):
+    policy = compile_policy('gegevens\n  a : ja/nee\n  b : ja/nee\n'
+                            'beslissing d "D"\n  als a dan "x"\n  als b dan "y"\n')
+    outcome = policy.evaluate({"b": True}, trace=True)
+    rows = rule_step(Explainer(outcome), "d").children
+    assert rows[1].sentence == "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."

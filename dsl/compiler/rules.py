@@ -38,6 +38,8 @@ class RuleStatements:
 
     def result(self, rule) -> py.expr:
         local = self.locals[rule.name]
+        if rule.kind == "berekening" and self.has_applicability(rule):
+            return _tuple(_n(local), _n("a" + local[1:]))
         if rule.kind == "beslissing":
             return _tuple(_n(local), _n("i" + local[1:]))
         if rule.kind == "termijn":
@@ -51,6 +53,10 @@ class RuleStatements:
         for statement in statements:
             _stamp(statement, rule.node.span)
         return statements
+
+    def has_applicability(self, rule) -> bool:
+        group = rule.group and self.model.rules[rule.group].node.meta.applicable
+        return bool(group is not None and group) or rule.node.meta.applicable is not None
 
     def applicability(self, rule):
         """The Kleene `en` of the group's and the rule's own `van toepassing als`, or None."""
@@ -76,8 +82,13 @@ class RuleStatements:
 
     # ------------------------------------------------------------ kinds
     def s_berekening(self, rule):
-        value = self.gated(rule, self.expr(rule.node.expr), _c(None), _c(None))
-        return [_assign(self.locals[rule.name], value)]
+        local = self.locals[rule.name]
+        app = self.applicability(rule)
+        if app is None:
+            return [_assign(local, self.expr(rule.node.expr))]
+        flag = "a" + local[1:]   # the applicability is returned too: "niet van toepassing" vs "onbekend"
+        return [_assign(flag, app),
+                _assign(local, _if(_is(_n(flag), _c(True)), self.expr(rule.node.expr), _c(None)))]
 
     def s_eis(self, rule):
         node = rule.node

@@ -101,7 +101,8 @@ def _group(ex: Explainer, rule, result) -> Step:
 
 def _decision(ex: Explainer, rule, result) -> Step:
     node = rule.node
-    rows = [_row_step(ex, i, row, result) for i, row in enumerate(node.rows)]
+    last = _last_row_looked_at(ex, node, result)
+    rows = [_row_step(ex, i, row, result, i > last) for i, row in enumerate(node.rows)]
     if node.otherwise is not None:
         rows.append(Step("anders", None, "anders " + ex.text(node.otherwise.outcome),
                          "toegepast" if result.row == len(node.rows) else "niet toegepast",
@@ -124,10 +125,29 @@ def _decision(ex: Explainer, rule, result) -> Step:
                 sentence, (), result.source, node.span, tuple(rows))
 
 
-def _row_step(ex: Explainer, index: int, row, result) -> Step:
-    value = ex.value(row.condition)
+def _last_row_looked_at(ex: Explainer, node, result) -> int:
+    """Under first match, evaluation stops at the row that applies or is unknown; rows after it
+    were never looked at (a bare gegeven as condition has a value even then, so ask the order)."""
+    if result.status == rtv.NVT:
+        return -1
+    if node.hit_policy == "uniek":
+        return len(node.rows)
+    if result.row is not None and result.row >= 0:
+        return result.row
+    for index, row in enumerate(node.rows):
+        if ex.value(row.condition) is not False:
+            return index
+    return len(node.rows)
+
+
+def _row_step(ex: Explainer, index: int, row, result, skipped: bool) -> Step:
+    value = NOT_EVALUATED if skipped else ex.value(row.condition)
     if result.row == index:
         word, sentence = "toegepast", f"Deze regel geldt: {ex.text(row.condition)}."
+    elif value is NOT_EVALUATED and result.status == rtv.NVT:
+        word, sentence = "niet bekeken", "Niet bekeken: de beslissing is niet van toepassing."
+    elif value is NOT_EVALUATED and result.status == rtv.ONBEKEND:
+        word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."
     elif value is NOT_EVALUATED:
         word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel gaf de uitkomst al."
     elif value is False:
@@ -145,7 +165,9 @@ def _timeline(ex: Explainer, rule, result) -> Step:
     t = ex.model.types.get(node.subject)
     event = ex.outcome.case.data.get(node.subject.name)
     fmt = (lambda v: "onbekend" if v is None else format_value(v, "tijdstip" if hasattr(v, "hour") else "datum"))
-    deadline = f"uiterste moment {fmt(result.deadline)}" if result.deadline is not None else ""
+    strict = node.kind in ("voor", "van tot")  # the deadline itself is the first moment too late
+    deadline = ("" if result.deadline is None else
+                f"vóór {fmt(result.deadline)}" if strict else f"uiterste moment {fmt(result.deadline)}")
     window = f"vanaf {fmt(result.start)}" if result.start is not None else ""
     bound = ", ".join(p for p in (window, deadline) if p)
     subject = ex.label(node.subject)
@@ -156,7 +178,8 @@ def _timeline(ex: Explainer, rule, result) -> Step:
     elif status == rtv.NIET_GEHAALD and event is not None:
         sentence = f"Niet gehaald: {subject} op {fmt(event)}; {bound}"
     elif status == rtv.NIET_GEHAALD:
-        sentence = f"Niet gehaald: geen {subject} opgegeven, en op de peildatum {peil} is het {deadline} voorbij"
+        sentence = (f"Niet gehaald: geen {subject} opgegeven, en op de peildatum {peil} is de termijn "
+                    f"({deadline}) voorbij")
     elif status == rtv.NOG_NIET:
         sentence = f"Nog niet verstreken: {bound}; peildatum {peil}"
     elif status == rtv.NVT:
@@ -171,6 +194,9 @@ def _timeline(ex: Explainer, rule, result) -> Step:
 
 def _calculation(ex: Explainer, rule, result) -> Step:
     node = rule.node
+    if result.status == rtv.NVT:
+        return Step("berekening", rule.name, ex.text(node.expr), result.status, _not_applicable(ex, rule), (),
+                    result.source, node.span)
     value = ex.fmt(node.expr, result.value) if result.value is not None else "onbekend"
     title = node.title or node.name.replace("_", " ")
     sentence = f"{title} = {ex.text(node.expr)} = {value}." if result.value is not None else _unknown(ex, node)
