@@ -179,11 +179,15 @@ class DayOf:
 
 @frozen
 class Aggregate:
-    """`som van`, `aantal van`, `minimum van`, `maximum van`, `gemiddelde van` a list."""
+    """`som van`, `aantal van`, `minimum van`, `maximum van`, `gemiddelde van` a list, optionally
+    of the elements that pass a comparison: `aantal van fte dat ten minste 0,3 is`."""
 
     func: str
     operand: Any
     span: Span
+    where_op: str | None = None
+    where_words: str | None = None
+    where_bound: Any = None
 
 
 # ---------------------------------------------------------------- declarations

@@ -67,6 +67,7 @@ EXPECTED_WORDS = {
     "ALL_OF": "'alle van (...)'",
     "ANY_OF": "'minstens een van (...)'",
     "ELK_VAN": "'elk van'",
+    "DAT": "'dat' of 'die'",
     "BOOL": "ja of nee",
     "DAG": "'dag N van'",
     "VOLDOET_AAN": "'voldoet aan'",
@@ -509,6 +510,11 @@ class _Builder(Transformer):
     def aggregate(self, meta, children):
         func = _words(children[0]).split()[0]
         return ast.Aggregate(func, children[1], _span(meta))
+
+    def aggregate_where(self, meta, children):
+        agg, operand, _dat, op, bound, _is = children
+        words = _words(op)
+        return ast.Aggregate(_words(agg).split()[0], operand, _span(meta), COMPARISONS[words], words, bound)
 
     # ------------------------------------------------------------ literals
     def money(self, meta, children):

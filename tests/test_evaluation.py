@@ -96,3 +96,19 @@ def test_calculation_that_does_not_apply(compile_policy):
     assert policy.evaluate({"a": False, "n": 3})["b"].status == "niet van toepassing"
     assert policy.evaluate({"n": 3})["b"].status == "onbekend"
     assert policy.evaluate({"a": True, "n": 3})["b"].value == 3
+
+
+@pytest.mark.parametrize("fte, status", [
+    ([1, "0,2", "0,5"], "voldaan"), ([1, "0,2"], "niet voldaan"), (["0,3", "0,3"], "voldaan"), ([], "niet voldaan"),
+    ([1, None], "onbekend"),
+])
+def test_filtered_aggregate_counts_only_passing_elements(compile_policy, fte, status):
+    policy = compile_policy('gegevens\n  f : lijst van getal\neisen g "G"\n'
+                            '  eis e "E" vereist (aantal van f dat ten minste 0,3 is) is ten minste 2\n')
+    if None in fte:
+        from dsl.case import Case
+        values = tuple(Decimal(str(v)) if v is not None else None for v in fte)
+        case = Case((values,), None, (), {"f": values})
+        assert policy.evaluate(case)["e"].status == status
+    else:
+        assert policy.evaluate({"f": fte})["e"].status == status

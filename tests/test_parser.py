@@ -130,3 +130,10 @@ def test_time_followed_by_a_comma():
                    'voorbeeld "v" gegeven a = 1 januari 2024 10:00, b = 2 januari 2024 17.30 verwacht x = voldaan')
     a, b = policy.examples[0].givens
     assert (a.value.value.hour, b.value.value.minute) == (10, 30)
+
+
+def test_filtered_aggregate():
+    policy = parse('beleid "x" gegevens f : lijst van getal eisen g "G" '
+                   'eis e "E" vereist (som van f die groter dan 0,2 zijn) is ten minste 1')
+    agg = policy.groups[0].requirements[0].condition.left
+    assert (agg.func, agg.where_op, agg.where_words, str(agg.where_bound.value)) == ("som", ">", "groter dan", "0.2")

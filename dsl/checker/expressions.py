@@ -199,6 +199,10 @@ class ExprChecker:
         if t.kind != "lijst":
             self.fail(node.span, f"'{node.func} van' vraagt om een lijst, maar dit is een {t}")
             return None
+        if node.where_bound is not None:
+            bound = self.check(node.where_bound)
+            if bound is not None and not T.comparable(t.element, bound):
+                self._incomparable(node.where_bound, t.element, bound)
         if node.func == "aantal":
             return T.AANTAL
         element = t.element

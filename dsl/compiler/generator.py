@@ -203,7 +203,10 @@ class Generator(RuleStatements):
         return _call("day_of", self.expr(node.base), _c(node.number))
 
     def x_Aggregate(self, node: ast.Aggregate):
-        return _call(_AGGREGATES[node.func], self.expr(node.operand))
+        values = self.expr(node.operand)
+        if node.where_bound is not None:
+            values = _call("where", _c(node.where_op), values, self.expr(node.where_bound))
+        return _call(_AGGREGATES[node.func], values)
 
     # ------------------------------------------------------------ function
     def function(self, name: str) -> py.FunctionDef:

@@ -137,6 +137,18 @@ def each(op: str, values, bound):
     return None if unknown else True
 
 
+def where(op: str, values, bound):
+    """The elements of a list that pass `op bound`; None when that cannot be known.
+
+    >>> where(">=", (1, 0.2, 0.5), 0.3)
+    (1, 0.5)
+    """
+    if values is None or bound is None or any(v is None for v in values):
+        return None
+    test = _PY_OPS[op]
+    return tuple(v for v in values if test(v, bound))
+
+
 _PY_OPS = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
@@ -231,4 +243,4 @@ def unique_pick(matches: tuple) -> int:
     return matches.index(True) if hits else ROW_NONE
 
 
-EXPORTS.update(between=between, unique_pick=unique_pick)
+EXPORTS.update(between=between, unique_pick=unique_pick, where=where)
