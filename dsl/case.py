@@ -20,7 +20,7 @@ from pathlib import Path
 import attrs
 
 from dsl import types as T
-from dsl.errors import CaseError, Diagnostic, suggest
+from dsl.errors import CaseError, Diagnostic, os_problem, suggest
 from dsl.literals import (
     LiteralError,
     parse_bool,
@@ -53,7 +53,7 @@ def read_case_file(path: str | Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise CaseError([Diagnostic("case", f"kan het casusbestand niet lezen: {err.strerror}")],
+        raise CaseError([Diagnostic("case", f"kan het casusbestand niet lezen: {os_problem(err)}")],
                         str(path)) from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):

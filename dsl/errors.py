@@ -9,6 +9,7 @@ caret that both the command line and the notebook kernel show.
 from __future__ import annotations
 
 import difflib
+import errno
 
 import attrs
 
@@ -64,6 +65,15 @@ def render(diagnostics, filename: str, text: str | None) -> str:
             out.append(f"  hint: {d.hint}")
         blocks.append("\n".join(out))
     return "\n\n".join(blocks)
+
+
+_OS_ERRORS = {errno.ENOENT: "het bestand bestaat niet", errno.EACCES: "geen toegang",
+              errno.EISDIR: "dit is een map, geen bestand", errno.ENOTDIR: "een deel van het pad is geen map"}
+
+
+def os_problem(err: OSError) -> str:
+    """An operating-system error in Dutch (the system's own text is English)."""
+    return _OS_ERRORS.get(err.errno, err.strerror or str(err))
 
 
 def suggest(name: str, candidates) -> str | None:

@@ -106,17 +106,15 @@ MISTAKES = {
         'beleid "x" eis a "A" vereist x is 1',
     ],
     "Na 'is' volgt een vergelijking en een waarde, bijvoorbeeld 'is ten minste 1'.": [
-        'beleid "x" eisen g "G" eis a "A" vereist x is',
-        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste',
+        'beleid "x" eisen g "G" eis a "A" vereist x is )',
+        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste )',
     ],
     "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
         'beleid "x" beslissing b "B" als x is 1 "y"',
-        'beleid "x" beslissing b "B" als x is 1 dan',
         'beleid "x" beslissing b "B" anders',
     ],
     "Een gegeven heeft de vorm 'naam : type \"omschrijving\"'.": [
         'beleid "x" gegevens a bedrag',
-        'beleid "x" gegevens a :',
         'beleid "x" gegevens a : b',
     ],
     "Een tekst moet op dezelfde regel eindigen met een aanhalingsteken (\").": [],
@@ -176,8 +174,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str) -> Diagnostic:
 def _label(err: UnexpectedInput) -> str | None:
     """The label of the typical mistake whose example fails the same way (same token type,
     same expected terminals), or None."""
-    if not isinstance(err, UnexpectedToken):
-        return None
+    if not isinstance(err, UnexpectedToken) or err.token.type == "$END":
+        return None  # at the end of the text many constructs stop at the same place: no guess
     key = (err.token.type, frozenset(err.expected))
     return _mistake_signatures().get(key)
 

@@ -178,7 +178,7 @@ def load_policy(path: str | Path) -> CompiledPolicy:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        from dsl.errors import BeleidError, Diagnostic
+        from dsl.errors import BeleidError, Diagnostic, os_problem
 
-        raise BeleidError([Diagnostic("file", f"kan het beleid niet lezen: {err.strerror}")], str(path)) from None
+        raise BeleidError([Diagnostic("file", f"kan het beleid niet lezen: {os_problem(err)}")], str(path)) from None
     return compile_text(text, str(path))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,19 @@ from dsl.policy import compile_text, load_policy
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
 WIJKVERPLEGING = POLICIES / "wijkverpleging_2024.beleid"
+
+
+def pytest_sessionstart(session):
+    """Register the Beleidstaal kernelspec of *this* environment in a private JUPYTER_PATH, which
+    Jupyter searches before the user's folders: a kernelspec left by another installation (with
+    another Python) can never be picked up by the kernel and notebook tests."""
+    from kernel.install import install
+
+    prefix = tempfile.mkdtemp(prefix="beleid-jupyter-")
+    with contextlib.redirect_stdout(io.StringIO()):
+        install(user=False, prefix=prefix)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(Path(prefix) / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")) if p)
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,7 @@ class Generator(RuleStatements):
 
     def unknown_guard(self, operands: list[py.expr], body_fn) -> py.expr:
         """`None if any operand is None else body(operands)`; constants are not tested."""
-        firsts, laters, tests = [], [], []
+        laters, tests = [], []
         for expr in operands:
             first, later = self.bind(expr)
             laters.append(later)

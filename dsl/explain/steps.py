@@ -111,7 +111,10 @@ class Explainer:
         return " ".join(" ".join(p.split()) for p in parts)
 
     def label(self, node) -> str:
-        """How a value is called in a sentence: a gegeven's label, else its name in words."""
+        """How a value is called in a sentence: a gegeven's label, else its name in words;
+        a written value is "grens" (the threshold it is compared with)."""
+        if isinstance(node, ast.Literal):
+            return "grens"
         if isinstance(node, ast.Name):
             if node.name in self.model.fields:
                 field = self.model.fields[node.name][0]

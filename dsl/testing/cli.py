@@ -17,7 +17,7 @@ import sys
 
 import attrs
 
-from dsl.errors import BeleidError
+from dsl.errors import BeleidError, os_problem
 from dsl.testing import report as rep
 
 __all__ = ["run_consistency", "run_coverage", "run_diff"]
@@ -29,7 +29,7 @@ def _write(blocks, path) -> bool:
     try:
         rep.write(blocks, path)
     except OSError as err:
-        print(f"beleid: kan het rapport niet schrijven naar {path}: {err.strerror}", file=sys.stderr)
+        print(f"beleid: kan het rapport niet schrijven naar {path}: {os_problem(err)}", file=sys.stderr)
         return False
     print(f"Rapport geschreven naar {path}")
     return True

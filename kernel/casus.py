@@ -1,0 +1,135 @@
+"""The `casus` statement: a case from a file, a JSON object or Beleidstaal assignments.
+
+Contract: `read_casus(statement, cell, name, policy, base)` returns the case as a plain dict in
+the form `dsl.case.convert` accepts (Decimal, date, bool, str, "3 weken", tuples), checked
+against the policy's gegevens with `policy.load_case`. Every mistake is a `CellError` pointing
+at the cell line: a JSON syntax error at its line and column, a bad assignment at the value,
+an unknown gegeven or a value that does not fit at the assignment that names it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import attrs
+
+from dsl import ast
+from dsl.case import read_case_file
+from dsl.errors import BeleidError
+from dsl.parser import parse
+from kernel.cells import CellError, Statement, cell_error, string_argument
+
+_SYNTHETIC = 'beleid "casus"\nvoorbeeld "casus" gegeven\n'
+_SHIFT = 2  # lines of synthetic text in front of the cell
+_NAMED = re.compile(r"gegeven '([^']+)'|^peildatum")
+
+
+def read_casus(statement: Statement, cell: str, name: str, policy, resolve) -> dict:
+    """The case a `casus` statement gives (see the module contract)."""
+    body = statement.text.strip()
+    if body.startswith('"'):
+        path = resolve(string_argument(statement, name, cell, "een bestandsnaam"))
+        raw = read_case_file(path)
+        _check(policy, raw, name, cell, {})
+        return raw
+    if body.startswith("{"):
+        raw = _json(statement, cell, name)
+        _check(policy, raw, name, cell, {})
+        return raw
+    if not body:
+        raise cell_error("'casus' verwacht gegevens", name, cell, statement.line, statement.column,
+                         hint='bijvoorbeeld: casus omzet_2023 = € 120.000, soort_aanbieder = "instelling"')
+    raw, spans = _assignments(statement, cell, name)
+    _check(policy, raw, name, cell, spans)
+    return raw
+
+
+def _json(statement: Statement, cell: str, name: str) -> dict:
+    text = statement.text
+    try:
+        raw = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as err:
+        line = statement.line + err.lineno - 1
+        column = err.colno + (statement.column - 1 if err.lineno == 1 else 0)
+        raise cell_error(f"de casus is geen geldige JSON: {err.msg}", name, cell, line, column) from None
+    if not isinstance(raw, dict):
+        raise cell_error("een casus is een verzameling 'naam: waarde'-paren", name, cell, statement.line,
+                         statement.column)
+    return raw
+
+
+def _assignments(statement: Statement, cell: str, name: str) -> tuple[dict, dict]:
+    """Parse `naam = waarde, ...` with the voorbeeld grammar; spans mapped to the cell."""
+    lines = cell.split("\n")
+    text = "\n".join(line if statement.line - 1 <= i < statement.line + statement.text.count("\n") else ""
+                     for i, line in enumerate(lines))
+    # blank out the word `casus` itself, keep the columns of what follows
+    first = lines[statement.line - 1]
+    body_lines = text.split("\n")
+    body_lines[statement.line - 1] = " " * (statement.column - 1) + first[statement.column - 1:]
+    source = _SYNTHETIC + "\n".join(_with_commas(body_lines)).rstrip().rstrip(",") + " verwacht casus = voldaan\n"
+    try:
+        policy = parse(source, name)
+    except BeleidError as err:
+        raise _shifted(err, name, cell, _SHIFT) from None
+    raw, spans = {}, {}
+    for given in policy.examples[0].givens:
+        raw[given.name] = _plain(given.value)
+        spans[given.name] = _unshift(given.span, _SHIFT)
+    return raw, spans
+
+
+_STARTS_ASSIGNMENT = re.compile(r"^\s*[^\W\d]\w*\s*=")
+
+
+def _with_commas(lines: list[str]) -> list[str]:
+    """One assignment per line needs no comma: add it at the end of the line before (the
+    columns of what the author wrote stay where they are)."""
+    out, previous = list(lines), None
+    for i, line in enumerate(out):
+        code = line.split("#")[0].rstrip()
+        if not code.strip():
+            continue
+        if previous is not None and _STARTS_ASSIGNMENT.match(code) and not out[previous].split("#")[0].rstrip().endswith(","):
+            before = out[previous].split("#")[0].rstrip()
+            out[previous] = before + ","
+        previous = i
+    return out
+
+
+def _plain(node):
+    """A literal as a value `dsl.case.convert` accepts."""
+    if isinstance(node, ast.UnknownLiteral):
+        return None
+    if isinstance(node, ast.ListLiteral):
+        return [_plain(i) for i in node.items]
+    if node.kind == "duur":
+        amount, unit = node.value
+        return f"{amount} {unit}"
+    return node.value
+
+
+def _unshift(span: ast.Span, lines: int) -> ast.Span:
+    return attrs.evolve(span, line=span.line - lines, end_line=span.end_line - lines)
+
+
+def _shifted(err: BeleidError, name: str, cell: str, lines: int) -> CellError:
+    diags = [attrs.evolve(d, span=_unshift(d.span, lines)) if d.span and d.span.line > lines
+             else attrs.evolve(d, span=None) for d in err.diagnostics]
+    diags = [attrs.evolve(d, hint=None) if d.code == "syntax" else d for d in diags]
+    return CellError(diags, name, cell)
+
+
+def _check(policy, raw: dict, name: str, cell: str, spans: dict) -> None:
+    """Load the case once to check it; map each problem to the assignment that caused it."""
+    try:
+        policy.load_case(raw)
+    except BeleidError as err:
+        diags = []
+        for d in err.diagnostics:
+            m = _NAMED.search(d.message)
+            key = (m.group(1) or "peildatum") if m else None
+            diags.append(attrs.evolve(d, span=spans.get(key)))
+        raise CellError(diags, name, cell) from None

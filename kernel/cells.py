@@ -1,0 +1,141 @@
+"""The notebook cell language: a cell's text -> a list of statements, or a Dutch error.
+
+Contract: `split_cell(text, name)` returns the statements of one Beleidstaal cell in order.
+A statement is either a block of policy text (kind "beleid": sections such as `gegevens`,
+`eisen`, `eis`, `berekening`, `beslissing`, `termijn`, `voorbeeld`, or a whole policy starting
+with `beleid "..."`) or one of the notebook commands:
+
+    laad "pad/naar/beleid.beleid"     load a policy file (replaces the current policy)
+    casus "casus.json"                 read a case from a JSON or YAML file
+    casus { "omzet_2023": "€ 120.000" }   a case as a JSON object
+    casus omzet_2023 = € 120.000, soort_aanbieder = "instelling"   a case in Beleidstaal values
+    evalueer                           evaluate the case; shows the explanation and the widgets
+    voorbeelden                        run the policy's voorbeelden
+    toon [naam]                        show the current policy text, or one rule
+
+A command starts at the beginning of a line (no indentation) and is not followed by `:` or
+`=` (so a gegeven may still be called `casus`). `casus` takes the following lines up to the
+next command or section; the other commands take one line. Lines starting with `#` are
+comments. Policy text is kept exactly, with its line numbers in the cell, so errors point at
+the cell's own lines. Anything else raises `CellError` with the line at fault.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from dsl.ast import Span
+from dsl.errors import BeleidError, Diagnostic
+
+COMMANDS = ("laad", "casus", "evalueer", "voorbeelden", "toon")
+SECTIONS = ("beleid", "gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld")
+_FIRST_WORD = re.compile(r"^(\s*)([^\W\d][\w]*)(\s*)(.?)", re.UNICODE)
+
+
+class CellError(BeleidError):
+    """A mistake in a notebook cell. Rendered like every Beleidstaal error (line, caret, hint);
+    it may hold diagnostics that point into several texts (this cell, an earlier cell, a file)."""
+
+    def __init__(self, diagnostics, filename: str = "cel", text: str | None = None, parts=None):
+        self.parts = tuple(parts) if parts else ((tuple(diagnostics), filename, text),)
+        super().__init__([d for group, _, _ in self.parts for d in group], filename, text)
+
+    def render(self) -> str:
+        from dsl.errors import render
+
+        return "\n\n".join(render(group, name, text) for group, name, text in self.parts)
+
+
+@attrs.frozen
+class Statement:
+    """One statement of a cell: `kind` is "beleid" or a command; `text` is the statement's own
+    text (for commands: what follows the command word); `line`/`column` say where `text` starts."""
+
+    kind: str
+    text: str
+    line: int
+    column: int = 1
+
+
+def cell_error(message: str, name: str, text: str, line: int, column: int = 1, width: int = 1,
+               hint: str | None = None) -> CellError:
+    """A one-diagnostic CellError pointing at `line`/`column` of the cell."""
+    span = Span(line, column, line, column + max(width, 1) - 1)
+    return CellError([Diagnostic("cel", message, span, hint)], name, text)
+
+
+def _command_of(line: str) -> str | None:
+    """The command a line starts, if any (`casus = ...` or `casus : bedrag` start none)."""
+    m = _FIRST_WORD.match(line)
+    if not m or m.group(1) or m.group(2).lower() not in COMMANDS or m.group(4) in (":", "="):
+        return None
+    return m.group(2).lower()
+
+
+def _section_of(line: str) -> bool:
+    m = _FIRST_WORD.match(line)
+    return bool(m) and m.group(2).lower() in SECTIONS and m.group(4) not in (":", "=")
+
+
+def split_cell(text: str, name: str = "cel") -> list[Statement]:
+    """Split a cell into statements (see the module contract); CellError for stray text."""
+    lines = text.split("\n")
+    statements: list[Statement] = []
+    current: list | None = None  # [kind, first line, column, collected lines]
+    for number, line in enumerate(lines, start=1):
+        command = _command_of(line)
+        if command is not None:
+            current = _close(statements, current)
+            start = len(command) + 1
+            current = [command, number, start, [line[len(command):]]]
+            if command != "casus":
+                current = _close(statements, current)
+        elif _section_of(line):
+            if current is None or current[0] != "beleid":
+                current = _close(statements, current)
+                current = ["beleid", number, 1, [line]]
+            else:
+                current[3].append(line)
+        elif current is not None:
+            current[3].append(line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            stripped = line.strip()
+            col = len(line) - len(line.lstrip()) + 1
+            word = stripped.split()[0]
+            raise cell_error(f"onbekende opdracht '{word}'", name, text, number, col, len(word),
+                             hint="een cel begint met beleidstekst (gegevens, eisen, eis, berekening, "
+                                  "beslissing, termijn, voorbeeld, beleid) of met een opdracht "
+                                  "(laad, casus, evalueer, voorbeelden, toon); Python: begin de cel met %%python")
+    _close(statements, current)
+    return statements
+
+
+def _close(statements: list, current) -> None:
+    if current is not None:
+        kind, line, column, collected = current
+        if kind != "beleid":
+            collected = [c for c in collected if not c.lstrip().startswith("#")] if len(collected) > 1 else collected
+        statements.append(Statement(kind, "\n".join(collected), line, column))
+    return None
+
+
+def masked(text: str, statement: Statement) -> str:
+    """The cell text with every line outside `statement` blanked, so line numbers stay put."""
+    lines = text.split("\n")
+    count = statement.text.count("\n") + 1
+    keep = range(statement.line - 1, statement.line - 1 + count)
+    return "\n".join(line if i in keep else "" for i, line in enumerate(lines))
+
+
+def string_argument(statement: Statement, name: str, cell: str, what: str) -> str:
+    """The one quoted argument of `laad "..."` / `casus "..."`; CellError otherwise."""
+    arg = statement.text.strip()
+    m = re.fullmatch(r'"([^"\n]*)"\s*(#.*)?', arg)
+    if not m:
+        col = statement.column + len(statement.text) - len(statement.text.lstrip())
+        raise cell_error(f"'{statement.kind}' verwacht {what} tussen aanhalingstekens", name, cell,
+                         statement.line, col, max(len(arg), 1),
+                         hint=f'bijvoorbeeld: {statement.kind} "{"policies/wijkverpleging_2024.beleid" if statement.kind == "laad" else "casus.json"}"')
+    return m.group(1)

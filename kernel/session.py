@@ -1,0 +1,301 @@
+"""The notebook session: runs Beleidstaal cells against one policy and one case.
+
+Contract: `Session.run_cell(text, name)` runs the statements of a cell (`kernel.cells`) on a
+copy of the session state and commits the copy only when every statement succeeded, so a bad
+cell leaves the policy, the case and the widgets exactly as they were. Policy text is merged
+into the session's policy (`kernel.compose`) and the result is checked and compiled as a
+whole; a mistake raises `CellError`, rendered in Dutch with the line of the cell (or of the
+earlier cell or file the problem is in), never a Python traceback. The value of the last
+statement is returned (IPython shows it); earlier ones are passed to `display`. `evalueer`
+returns a `Dashboard`; the dashboard of a cell that is run again, or deleted, is closed.
+State changes happen under a lock, since widget callbacks may arrive on another thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import attrs
+
+from dsl.errors import BeleidError, os_problem
+from dsl.parser import parse
+from dsl.policy import compile_text
+from kernel.casus import read_casus
+from kernel.cells import CellError, Statement, cell_error, masked, split_cell, string_argument
+from kernel.compose import Draft, Origin, SourceMap
+from kernel.reports import ExamplesReport, PolicyReport, PolicyText
+
+LOOSE = "__los"
+
+
+@attrs.frozen
+class State:
+    """Everything a cell can change; replaced as a whole when a cell succeeds."""
+
+    draft: Draft = attrs.Factory(Draft)
+    policy: object = None
+    source: SourceMap | None = None
+    case: dict = attrs.Factory(dict)
+
+
+class Session:
+    def __init__(self, base: str | Path | None = None, display=None):
+        self.base = Path(base) if base else Path.cwd()
+        self.display = display
+        self.lock = threading.RLock()
+        self.state = _compiled(State())
+        self.dashboards: dict = {}
+        self.counter = 0
+        self.cell_id: str | None = None      # set by the kernel before each cell
+        self.cell_name: str | None = None
+        self._last = None
+
+    # ------------------------------------------------------------ public
+    @property
+    def policy(self):
+        return self.state.policy
+
+    @property
+    def case(self) -> dict:
+        return dict(self.state.case)
+
+    @property
+    def last(self):
+        """The dashboard the last `evalueer` showed (for Python cells), or None."""
+        return self._last
+
+
+    def run_cell(self, text: str, name: str | None = None, cell_id: str | None = None):
+        """Run one cell (see the module contract); returns the last statement's value."""
+        with self.lock:
+            self.counter += 1
+            name = name or self.cell_name or f"cel[{self.counter}]"
+            cell_id = cell_id or self.cell_id
+            self.cell_name = None
+            try:
+                state, outputs = self._run(text, name)
+            except BeleidError:
+                raise
+            except Exception as err:  # noqa: BLE001 - an internal error still reaches the user in Dutch
+                raise CellError([], name, None, parts=[((_internal(err),), name, None)]) from None
+            self.state = state
+            self._close_dashboard(cell_id)
+            for output in outputs:
+                if hasattr(output, "on_case"):
+                    output.on_case(self._case_from_form)
+                    self._last = output
+                    if cell_id:
+                        self.dashboards[cell_id] = output
+            for output in outputs[:-1]:
+                self._show(output)
+            return outputs[-1] if outputs else None
+
+    def forget_cells(self, cell_ids) -> None:
+        """Close the dashboards of deleted cells."""
+        with self.lock:
+            for cell_id in cell_ids or ():
+                self._close_dashboard(cell_id)
+
+    def names(self) -> dict[str, str]:
+        """Every declared name with what it is (gegeven, eis, berekening, ...)."""
+        model = self.state.policy.model
+        out = {name: "gegeven" for name in model.fields}
+        out.update({name: rule.kind for name, rule in model.rules.items()})
+        return out
+
+    # ------------------------------------------------------------ statements
+    def _run(self, text: str, name: str) -> tuple[State, list]:
+        state, outputs = self.state, []
+        for statement in split_cell(text, name):
+            state, output = _STATEMENTS[statement.kind](self, state, statement, text, name)
+            if output is not None:
+                outputs.append(output)
+        return state, outputs
+
+    def _policy_block(self, state: State, st: Statement, cell: str, name: str):
+        """Merge policy text into the session's policy; check and compile the result once."""
+        draft, changes = state.draft, []
+        for piece in _pieces(st):
+            draft, more = self._merge_piece(draft, piece, cell, name)
+            changes += more
+        new = _compiled(attrs.evolve(state, draft=draft))
+        return new, PolicyReport(new.policy, changes)
+
+    def _merge_piece(self, draft: Draft, st: Statement, cell: str, name: str):
+        first = _first_word(st.text)
+        prefix = "" if first == "beleid" else 'beleid "cel"\n' + (f'eisen {LOOSE} "los"\n' if first == "eis" else "")
+        shift = prefix.count("\n")
+        try:
+            tree = parse(prefix + masked(cell, st), name)
+        except BeleidError as err:
+            raise _unshifted(err, name, cell, shift) from None
+        try:
+            return draft.merge(tree, Origin(name, cell), shift, replace_all=(first == "beleid"), loose_group=LOOSE)
+        except LookupError as missing:
+            req = next(r for g in tree.groups for r in g.requirements if r.name == missing.args[0])
+            raise cell_error(f"de eis '{missing.args[0]}' hoort in een eisengroep, en er is nog geen groep",
+                             name, cell, req.span.line - shift, req.span.column, 3,
+                             hint="begin met 'eisen <naam> \"<titel>\"' gevolgd door de eisen") from None
+
+    def _laad(self, state: State, st: Statement, cell: str, name: str):
+        written = string_argument(st, name, cell, "een bestandsnaam")
+        path = self.resolve(written)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            reason = os_problem(err)
+            raise cell_error(f"kan het beleid '{written}' niet lezen: {reason}", name, cell, st.line,
+                             st.column + 1, len(st.text.strip())) from None
+        shown = written
+        tree = parse(text, shown)
+        draft, _ = Draft().merge(tree, Origin(shown, text), replace_all=True)
+        new = _compiled(attrs.evolve(state, draft=draft))
+        return new, PolicyReport(new.policy, [f"geladen uit {shown}"])
+
+    def _casus(self, state: State, st: Statement, cell: str, name: str):
+        raw = read_casus(st, cell, name, state.policy, self.resolve)
+        known = sum(1 for k in raw if k != "peildatum" and raw[k] is not None)
+        return attrs.evolve(state, case=raw), PolicyReport(state.policy, [f"casus met {known} gegevens"])
+
+    def _evalueer(self, state: State, st: Statement, cell: str, name: str):
+        _no_arguments(st, cell, name)
+        if state.draft.empty:
+            raise cell_error("er is nog geen beleid om te evalueren", name, cell, st.line, 1, 8,
+                             hint='laad een beleid (laad "pad.beleid") of schrijf gegevens en eisen')
+        from kernel.widgets import Dashboard
+
+        try:
+            return state, Dashboard(state.policy, state.case, state.source)
+        except BeleidError as err:
+            raise CellError(err.diagnostics, name, None) from None
+
+    def _voorbeelden(self, state: State, st: Statement, cell: str, name: str):
+        _no_arguments(st, cell, name)
+        from dsl.examples import run_examples
+
+        return state, ExamplesReport(run_examples(state.policy), state.source)
+
+    def _toon(self, state: State, st: Statement, cell: str, name: str):
+        what = st.text.strip()
+        if not what:
+            return state, PolicyText(state.source.text, "het beleid")
+        chunk = state.draft.rules.get(what) or state.draft.fields.get(what)
+        if chunk is None:
+            raise cell_error(f"'{what}' is geen gegeven of regel van dit beleid", name, cell, st.line,
+                             st.column + 1, len(what))
+        return state, PolicyText(chunk.text.strip("\n"), what)
+
+    # ------------------------------------------------------------ helpers
+    def resolve(self, path: str) -> Path:
+        """A relative path from the notebook's folder, else from the nearest parent holding it."""
+        candidate = Path(path)
+        if candidate.is_absolute():
+            return candidate
+        for folder in (self.base, *self.base.parents):
+            if (folder / candidate).exists():
+                return folder / candidate
+        return self.base / candidate
+
+    def _case_from_form(self, raw: dict) -> None:
+        with self.lock:
+            self.state = attrs.evolve(self.state, case=raw)
+
+    def _close_dashboard(self, cell_id) -> None:
+        old = self.dashboards.pop(cell_id, None) if cell_id else None
+        if old is not None:
+            old.close()
+
+    def _show(self, output) -> None:
+        if self.display is not None:
+            self.display(output)
+        else:
+            from IPython.display import display
+
+            display(output)
+
+
+_STATEMENTS = {"beleid": Session._policy_block, "laad": Session._laad, "casus": Session._casus,
+               "evalueer": Session._evalueer, "voorbeelden": Session._voorbeelden, "toon": Session._toon}
+
+
+def _compiled(state: State) -> State:
+    """Compose and compile the draft; errors are mapped back to the cells and files."""
+    source = state.draft.compose()
+    try:
+        policy = compile_text(source.text, "<notebook>")
+    except BeleidError as err:
+        raise _located(err, source) from None
+    return attrs.evolve(state, policy=policy, source=source)
+
+
+def _located(err: BeleidError, source: SourceMap) -> CellError:
+    groups: dict = {}
+    for d in err.diagnostics:
+        where = source.locate(d.span)
+        if where is None:
+            groups.setdefault(("beleid", None), []).append(attrs.evolve(d, span=None))
+        else:
+            groups.setdefault((where[0], where[1]), []).append(attrs.evolve(d, span=where[2]))
+    return CellError([], parts=[(tuple(ds), name, text) for (name, text), ds in groups.items()])
+
+
+def _unshifted(err: BeleidError, name: str, cell: str, shift: int) -> CellError:
+    diags = []
+    for d in err.diagnostics:
+        span = d.span
+        if span is not None and span.line > shift:
+            span = attrs.evolve(span, line=span.line - shift, end_line=span.end_line - shift)
+        else:
+            span = None
+        diags.append(attrs.evolve(d, span=span))
+    return CellError(diags, name, cell)
+
+
+def _pieces(st: Statement) -> list[Statement]:
+    """A policy block cut before each section keyword (not before `eis`, which belongs to the
+    group above it), so a loose `eis` may follow a berekening in the same cell. A block that
+    starts with `beleid` is a whole policy and stays in one piece."""
+    lines = st.text.split("\n")
+    if _first_word(st.text) == "beleid":
+        return [st]
+    starts, current = [0], _first_word(st.text)
+    for i, line in enumerate(lines):
+        word = _section_word(line)
+        if i == 0 or word is None or (word == "eis" and current in ("eisen", "eis")):
+            continue
+        starts.append(i)
+        current = word
+    bounds = zip(starts, starts[1:] + [len(lines)])
+    return [Statement("beleid", "\n".join(lines[a:b]), st.line + a) for a, b in bounds]
+
+
+def _section_word(line: str) -> str | None:
+    words = line.split()
+    word = words[0].lower() if words else None
+    if word in ("gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld") and \
+            not (len(words) > 1 and words[1] in (":", "=")) and not word.endswith(":"):
+        return word
+    return None
+
+
+def _first_word(text: str) -> str:
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return stripped.split()[0].lower()
+    return ""
+
+
+def _no_arguments(st: Statement, cell: str, name: str) -> None:
+    extra = st.text.split("#")[0].strip()
+    if extra:
+        raise cell_error(f"'{st.kind}' heeft geen argumenten, maar hier staat '{extra}'", name, cell, st.line,
+                         st.column + 1 + (len(st.text) - len(st.text.lstrip())), len(extra))
+
+
+def _internal(err: Exception):
+    from dsl.errors import Diagnostic
+
+    return Diagnostic("intern", f"interne fout in de kernel ({type(err).__name__}: {err}); "
+                                "de sessie is ongewijzigd", hint="meld dit aan de ontwikkelaars")

@@ -1,0 +1,252 @@
+"""What-if: the nearest change of one input that flips a failing rule.
+
+Contract: `suggestions(evaluation)` returns, for every requirement that is "niet voldaan",
+every timeline that is "niet gehaald" and every decision row that did not apply, the changes of
+a single gegeven that would flip it (requirement voldaan, timeline gehaald, that row chosen),
+nearest to the current value first. Candidates come from the rule's own comparisons: for
+`x is ten minste 10` the boundary 10 itself, for `x is groter dan € 250.000` the next value up
+(€ 250.000,01; one unit of the type: a cent, 0,01%, a day, a minute; for a getal one unit in the
+last decimal place written), for `x is een van ...` each option, for a ja/nee gegeven its
+opposite; the other operand's value is read from the trace, so `x is ten minste 70% van
+plafond` uses the computed boundary. Boundaries are exact Decimal or date arithmetic, never
+float. Every candidate is checked by evaluating the changed case (without a trace); only
+changes that really flip the rule are returned, each with a Dutch sentence.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+
+from dsl import ast
+from dsl.explain.steps import NOT_EVALUATED, format_duration_count
+from dsl.runtime import values as rtv
+from dsl.runtime.formatting import format_value
+
+_BASE_UNIT = {"dagen": "dagen", "maanden": "maanden", "seconden": "seconden", "werkdagen": "werkdagen"}
+
+
+@attrs.frozen
+class Suggestion:
+    rule: str
+    target: str            # what flips, in Dutch ("Maximaal 33% onderaanneming wordt voldaan")
+    field: str
+    label: str
+    current: str           # formatted current value
+    proposed: str          # formatted new value
+    raw: object            # the new value as a case value
+    distance: object = attrs.field(eq=False, repr=False)
+
+    @property
+    def sentence(self) -> str:
+        return f"Als {self.label} {self.proposed} is (nu {self.current}), dan: {self.target}."
+
+
+def suggestions(evaluation) -> list[Suggestion]:
+    """All single-input changes that flip a failing rule (see the module contract)."""
+    out: list[Suggestion] = []
+    for name, rule in evaluation.model.rules.items():
+        result = evaluation.outcome.results[name]
+        for target, check, nodes in _targets(evaluation, rule, result):
+            out.extend(_flips(evaluation, name, target, check, nodes))
+    return out
+
+
+def _targets(evaluation, rule, result):
+    """(Dutch description, predicate on an outcome, condition nodes) per thing to flip."""
+    node, name = rule.node, rule.name
+    if rule.kind == "eis" and result.status == rtv.NIET_VOLDAAN:
+        yield (f"'{node.title}' wordt voldaan", lambda o: o[name].status == rtv.VOLDAAN,
+               (node.condition, *(e.condition for e in node.exceptions)))
+    elif rule.kind == "termijn" and result.status == rtv.NIET_GEHAALD:
+        yield f"'{node.title}' wordt gehaald", lambda o: o[name].status == rtv.GEHAALD, ("termijn",)
+    elif rule.kind == "beslissing":
+        ex = evaluation._explainer
+        for i, row in enumerate(node.rows):
+            if i == result.row:
+                continue
+            outcome_text = ex.fmt(row.outcome, ex.value(row.outcome))
+            yield (f"'{node.title}' wordt {outcome_text} (regel {i + 1})",
+                   lambda o, i=i: o[name].row == i, (row.condition,))
+
+
+def _flips(evaluation, name, target, check, nodes) -> list[Suggestion]:
+    model = evaluation.model
+    candidates: dict[str, list] = {}
+    if nodes == ("termijn",):
+        _timeline_candidates(evaluation, model.rules[name].node, candidates)
+    else:
+        for node in nodes:
+            _candidates(evaluation, node, candidates)
+    found = []
+    for field, values in candidates.items():
+        best = None
+        current = evaluation.raw_value(field) if hasattr(evaluation, "raw_value") else \
+            evaluation.outcome.case.data.get(field)
+        for value in dict.fromkeys(values):
+            if value is None or value == current or not _flips_with(evaluation, field, value, check):
+                continue
+            distance = _distance(current, value)
+            if best is None or distance < best[0]:
+                best = (distance, value)
+        if best is not None:
+            found.append(_suggestion(evaluation, name, target, field, current, best))
+    return found
+
+
+def _flips_with(evaluation, field: str, value, check) -> bool:
+    data = dict(evaluation.outcome.case.data)
+    data[field] = _as_raw(value, evaluation.model.fields[field][1])
+    if evaluation.outcome.case.peil is not None:
+        data["peildatum"] = evaluation.outcome.case.peil
+    try:
+        outcome = evaluation.policy.evaluate(evaluation.policy.load_case(_case_form(data, evaluation.model)))
+    except Exception:  # noqa: BLE001 - a candidate that does not fit the type is simply no candidate
+        return False
+    return bool(check(outcome))
+
+
+def _case_form(data: dict, model) -> dict:
+    """Typed runtime values back to what `convert` accepts (durations as "N unit")."""
+    out = {}
+    for key, value in data.items():
+        t = model.fields[key][1] if key in model.fields else None
+        out[key] = _as_raw(value, t) if t is not None else value
+    return out
+
+
+def _as_raw(value, t):
+    if t is not None and t.kind == "duur" and isinstance(value, int):
+        return f"{value} {_BASE_UNIT[t.unit]}"
+    return value
+
+
+def _distance(current, value):
+    if isinstance(current, (int, Decimal)) and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return abs(Decimal(value) - Decimal(current))
+    if isinstance(current, date) and isinstance(value, date):
+        a = current if isinstance(current, datetime) else datetime(current.year, current.month, current.day)
+        b = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        return Decimal(abs((b - a).total_seconds()))
+    return Decimal(0)
+
+
+def _fmt(value, t) -> str:
+    if value is None:
+        return "onbekend"
+    if t.kind == "duur":
+        return format_duration_count(value, t)
+    if t.kind in ("tekst", "keuze"):
+        return f'"{value}"'
+    if t.kind == "lijst":
+        return str(value)
+    return format_value(value, t.kind)
+
+
+def _suggestion(evaluation, name, target, field, current, best) -> Suggestion:
+    f, t = evaluation.model.fields[field]
+    return Suggestion(name, target, field, f.label or field.replace("_", " "), _fmt(current, t),
+                      _fmt(best[1], t), _as_raw(best[1], t), best[0])
+
+
+# ---------------------------------------------------------------- candidates
+def _field_of(model, node) -> str | None:
+    if isinstance(node, ast.Name) and node.name in model.fields:
+        return node.name
+    return None
+
+
+def _value(evaluation, node):
+    ex = evaluation._explainer
+    if isinstance(node, ast.Name) and node.name in evaluation.model.rules:
+        return evaluation.outcome.results[node.name].value
+    value = ex.value(node)
+    return None if value is NOT_EVALUATED else value
+
+
+def _candidates(evaluation, node, out: dict) -> None:
+    model = evaluation.model
+    if isinstance(node, (ast.BoolOp,)):
+        for item in node.items:
+            _candidates(evaluation, item, out)
+    elif isinstance(node, ast.Not):
+        _candidates(evaluation, node.operand, out)
+    elif isinstance(node, ast.Name) and _field_of(model, node):
+        if model.fields[node.name][1].kind == "ja/nee":
+            out.setdefault(node.name, []).extend([True, False])
+    elif isinstance(node, ast.Compare):
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            field = _field_of(model, side)
+            if field:
+                out.setdefault(field, []).extend(_boundary(model.fields[field][1], node.op,
+                                                           _value(evaluation, other), side is node.right))
+    elif isinstance(node, ast.Between):
+        field = _field_of(model, node.operand)
+        if field:
+            t = model.fields[field][1]
+            low, high = _value(evaluation, node.low), _value(evaluation, node.high)
+            out.setdefault(field, []).extend(
+                [low, high] + ([] if node.high_inclusive or high is None else [_step(high, t, -1)]))
+    elif isinstance(node, ast.Member):
+        field = _field_of(model, node.operand)
+        if field:
+            out.setdefault(field, []).extend(_value(evaluation, o) for o in node.options)
+
+
+def _boundary(t, op: str, bound, mirrored: bool) -> list:
+    """Values of a gegeven at the edge of `gegeven op bound` (or `bound op gegeven`)."""
+    if bound is None:
+        return []
+    if mirrored:  # bound op x  ==  x op' bound
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    if t.kind == "aantal" and isinstance(bound, Decimal):
+        floor, ceil = int(bound // 1), int(-(-bound // 1))
+        return [ceil, floor, ceil + 1, floor - 1]
+    if op in ("<=", ">=", "=="):
+        return [bound, _step(bound, t, 1 if op == ">=" else -1)]
+    if op == ">":
+        return [_step(bound, t, 1)]
+    if op == "<":
+        return [_step(bound, t, -1)]
+    return [_step(bound, t, 1), _step(bound, t, -1)]  # !=
+
+
+def _step(value, t, direction: int):
+    """`value` moved by one unit of its type (a cent, 0,01, a day, a minute)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, datetime):
+        return value + direction * timedelta(minutes=1)
+    if isinstance(value, date):
+        return value + direction * timedelta(days=1)
+    if isinstance(value, int):
+        return value + direction
+    if isinstance(value, Decimal):
+        places = min(-2, value.as_tuple().exponent) if t.kind == "getal" else -2
+        return value + direction * Decimal(1).scaleb(places)
+    return None
+
+
+def _timeline_candidates(evaluation, node: ast.Timeline, out: dict) -> None:
+    result = evaluation.outcome.results[node.name]
+    field = node.subject.name
+    if field not in evaluation.model.fields:
+        return
+    values = []
+    for bound in (result.deadline, result.start):
+        if bound is not None:
+            values += [bound, _step(bound, evaluation.model.fields[field][1], -1),
+                       _step(bound, evaluation.model.fields[field][1], 1)]
+    kind = evaluation.model.fields[field][1].kind
+    out[field] = [_as_kind(v, kind) for v in values if v is not None]
+
+
+def _as_kind(value, kind: str):
+    """A bound as a value of the event's type: a date for datum, a datetime for tijdstip."""
+    if kind == "datum" and isinstance(value, datetime):
+        return value.date()
+    if kind == "tijdstip" and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value

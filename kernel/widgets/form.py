@@ -1,0 +1,180 @@
+"""The case form: one input widget per gegeven of the policy, reporting every valid change.
+
+Contract: `CaseForm(policy, raw)` builds one widget per gegeven, fitting its type: a Text field
+for bedrag, percentage, getal, aantal, duur, tijdstip, tekst and lijst (read exactly with the
+Dutch literal rules of `dsl.case.convert`, so "€ 250.000,01" is Decimal("250000.01"), never a
+float), a DatePicker for datum, a Checkbox for ja/nee, a Dropdown for keuze (with "onbekend").
+A gegeven is unknown until it is filled in; an empty text, a cleared date, "onbekend" in a
+dropdown or the "Wis" control make it unknown again. `form.raw` is the case as a dict of valid
+values; `on_change(callback)` calls `callback(raw)` after each valid change. A value that does
+not fit is not passed on: its Dutch message is shown above the fields until it is corrected.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ipywidgets as w
+
+from dsl.case import CaseValueError, convert
+from dsl.explain.steps import format_duration_count
+from dsl.runtime.formatting import format_money, format_number, format_percentage
+from kernel.widgets.html import FONT
+
+_PLACEHOLDER = {"bedrag": "€ 120.000", "percentage": "33%", "getal": "0,5", "aantal": "12",
+                "tijdstip": "2023-12-22 17:00", "tekst": "tekst", "lijst": "[1; 2]"}
+UNKNOWN = "onbekend"
+
+
+class CaseForm(w.VBox):
+    """The case form (see the module contract)."""
+
+    def __init__(self, policy, raw: dict | None = None):
+        self.policy = policy
+        self.raw: dict = {}
+        self.errors: dict[str, str] = {}
+        self._callbacks: list = []
+        self._quiet = False
+        self.inputs: dict[str, w.DOMWidget] = {}
+        self._layout = w.Layout(width="98%")
+        self._style = {"description_width": "50%"}
+        for name, (field, t) in policy.model.fields.items():
+            self.inputs[name] = self._input(name, field, t)
+        self.messages = w.HTML(layout=w.Layout(width="98%"))
+        self.clear_choice = w.Dropdown(description="Wis", options=[("(kies een gegeven)", None)],
+                                       tooltip="maak een gegeven weer onbekend", layout=self._layout,
+                                       style=self._style)
+        self.clear_choice.observe(self._clear_chosen, "value")
+        fields = w.VBox(list(self.inputs.values()), layout=w.Layout(max_height="520px", overflow="auto"))
+        title = w.HTML(f'<div style="{FONT}"><b>Casus</b> — {len(self.inputs)} gegevens</div>')
+        super().__init__([title, self.messages, self.clear_choice, fields], layout=w.Layout(width="40%"))
+        self.set_values(raw or {})
+
+    # ------------------------------------------------------------ building
+    def _input(self, name: str, field, t) -> w.DOMWidget:
+        common = dict(description=name.replace("_", " "), tooltip=field.label or name,
+                      layout=self._layout, style=self._style)
+        if t.kind == "ja/nee":
+            widget = w.Checkbox(value=False, indent=False, **common)
+        elif t.kind == "datum":
+            widget = w.DatePicker(value=None, **common)
+        elif t.kind == "keuze":
+            widget = w.Dropdown(options=[(UNKNOWN, None), *((o, o) for o in t.options)], value=None, **common)
+        else:
+            placeholder = _PLACEHOLDER.get(t.kind, "3 " + (t.declared or t.unit or ""))
+            widget = w.Text(value="", placeholder=placeholder, continuous_update=False, **common)
+        widget.observe(lambda change, name=name: self._changed(name, change["new"]), "value")
+        return widget
+
+    # ------------------------------------------------------------ values
+    def set_values(self, raw: dict) -> None:
+        """Show `raw` (a case dict) in the fields without reporting changes."""
+        self._quiet = True
+        try:
+            with self.hold_sync():
+                for name, (_, t) in self.policy.model.fields.items():
+                    value = raw.get(name)
+                    self._show(name, t, value)
+                    if value is None:
+                        self.raw.pop(name, None)
+                    else:
+                        self.raw[name] = value
+                if raw.get("peildatum") is not None:
+                    self.raw["peildatum"] = raw["peildatum"]
+                self.errors.clear()
+                self._refresh()
+        finally:
+            self._quiet = False
+
+    def set_value(self, name: str, value) -> None:
+        """Change one gegeven as if the user had entered it (reports the change)."""
+        self._show(name, self.policy.model.fields[name][1], value)
+        self._changed(name, self._widget_value(name))
+
+    def _show(self, name: str, t, value) -> None:
+        widget = self.inputs[name]
+        typed = None if value is None else convert(value, t)
+        if t.kind == "ja/nee":
+            widget.value = bool(typed)
+            widget.description = name.replace("_", " ") + ("" if typed is not None else f" ({UNKNOWN})")
+        elif t.kind in ("datum", "keuze"):
+            widget.value = typed
+        else:
+            widget.value = "" if typed is None else as_text(typed, t)
+
+    def _widget_value(self, name: str):
+        return self.inputs[name].value
+
+    def _changed(self, name: str, value) -> None:
+        if self._quiet:
+            return
+        t = self.policy.model.fields[name][1]
+        if isinstance(value, str):
+            value = value.strip()
+            if t.kind == "lijst" and value:
+                value = [v.strip() for v in value.strip("[]").split(";") if v.strip()]
+        if t.kind == "ja/nee":
+            self.inputs[name].description = name.replace("_", " ")
+        if value in ("", None):
+            self.raw.pop(name, None)
+            self.errors.pop(name, None)
+        else:
+            try:
+                convert(value, t)
+            except CaseValueError as err:
+                self.errors[name] = str(err)
+                self._refresh()
+                return
+            self.errors.pop(name, None)
+            self.raw[name] = value
+        self._refresh()
+        for callback in self._callbacks:
+            callback(dict(self.raw))
+
+    def _clear_chosen(self, change) -> None:
+        name = change["new"]
+        if name is None:
+            return
+        t = self.policy.model.fields[name][1]
+        self._quiet = True
+        try:
+            self._show(name, t, None)
+        finally:
+            self._quiet = False
+        self.raw.pop(name, None)
+        self.errors.pop(name, None)
+        self._refresh()
+        for callback in self._callbacks:
+            callback(dict(self.raw))
+
+    def _refresh(self) -> None:
+        with self.hold_sync():
+            known = [n for n in self.policy.model.fields if n in self.raw]
+            self.clear_choice.unobserve(self._clear_chosen, "value")
+            self.clear_choice.options = [("(kies een gegeven)", None), *((n.replace("_", " "), n) for n in known)]
+            self.clear_choice.value = None
+            self.clear_choice.observe(self._clear_chosen, "value")
+            self.messages.value = "".join(
+                f'<div class="bt-error" style="{FONT}color:#cf222e">{n.replace("_", " ")}: {msg}</div>'
+                for n, msg in self.errors.items())
+
+    def on_change(self, callback) -> None:
+        self._callbacks.append(callback)
+
+
+def as_text(value, t) -> str:
+    """A typed value as the Dutch text the form shows (and reads back exactly)."""
+    kind = t.kind
+    if kind == "bedrag":
+        return format_money(value)
+    if kind == "percentage":
+        return format_percentage(value)
+    if kind == "getal":
+        return format_number(value)
+    if kind == "duur":
+        return format_duration_count(value, t)
+    if kind == "tijdstip" and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if kind == "lijst":
+        return "[" + "; ".join(as_text(v, t.element) for v in value) + "]"
+    return str(value)

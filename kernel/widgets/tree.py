@@ -1,0 +1,41 @@
+"""The explanation tree: met / not met / unknown per rule, expandable to its steps.
+
+Contract: `ExplanationTree(evaluation)` shows `dsl.explain.explain` of the evaluation as nested
+expandable HTML (<details>): groups with their requirements, decisions with their rows,
+timelines and calculations, each with its result mark, Dutch sentence, values and source.
+Parts that failed are open. The filter shows all rules, only what is not met (niet voldaan,
+niet gehaald, geen uitkomst) or only what is unknown. `show(evaluation)` re-renders.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from dsl.runtime import values as rtv
+from kernel.widgets.html import tree_html
+
+_FAILED = {rtv.NIET_VOLDAAN, rtv.NIET_GEHAALD, rtv.GEEN_UITKOMST, "meerdere regels"}
+FILTERS = {
+    "alles": None,
+    "niet voldaan": lambda s: s.result in _FAILED or any(c.result in _FAILED for c in s.children),
+    "onbekend": lambda s: s.result == rtv.ONBEKEND,
+}
+
+
+class ExplanationTree(w.VBox):
+    def __init__(self, evaluation):
+        self.evaluation = evaluation
+        self.filter = w.ToggleButtons(options=list(FILTERS), value="alles", tooltips=[
+            "alle regels", "alleen wat niet voldaan of niet gehaald is", "alleen wat onbekend is"],
+            style={"button_width": "auto"})
+        self.view = w.HTML()
+        self.filter.observe(lambda change: self._render(), "value")
+        super().__init__([self.filter, self.view])
+        self._render()
+
+    def show(self, evaluation) -> None:
+        self.evaluation = evaluation
+        self._render()
+
+    def _render(self) -> None:
+        self.view.value = tree_html(self.evaluation.explanation, keep=FILTERS[self.filter.value])
