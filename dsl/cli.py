@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="weiger een casus waarin gegevens ontbreken (standaard: ontbrekend = onbekend)")
     ev.add_argument("--diepte", type=int, default=2, metavar="N",
                     help="hoe diep de uitleg gaat (standaard 2; 0 = alleen de regels)")
+    ev.add_argument("--wat-als", action="store_true",
+                    help="toon ook de kleinste verandering van één gegeven die een niet voldane eis, "
+                         "een gemiste termijn of een andere uitkomst van een beslissing oplevert")
 
     test = _command(sub, "test", "draai de voorbeelden van een beleid of een map met beleid",
                     "Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-bestanden in een map, "
@@ -169,7 +172,22 @@ def cmd_evaluate(args) -> int:
         print(f"{len(outcome.missing)} gegevens ontbreken in de casus en zijn onbekend: {shown}")
     print()
     print(render(explain(outcome), max_depth=args.diepte))
+    if args.wat_als:
+        _print_what_if(policy, args.casus)
     return 0
+
+
+def _print_what_if(policy, case_path) -> None:
+    from dsl.case import read_case_file
+    from kernel.evaluation import Evaluation
+    from kernel.whatif import suggestions
+
+    found = suggestions(Evaluation.build(policy, read_case_file(case_path)))
+    print("\nWat als — de kleinste verandering van één gegeven die een uitkomst omdraait:")
+    for suggestion in found:
+        print(f"  • {suggestion.sentence}")
+    if not found:
+        print("  geen enkele verandering van één gegeven draait een uitkomst om")
 
 
 def _flatten(steps):
