@@ -23,8 +23,8 @@ def run(capsys, *argv):
 def test_controleer_ok(capsys):
     code, out, _ = run(capsys, "controleer", WIJKVERPLEGING)
     assert code == 0
-    assert out.strip().endswith("in orde (64 gegevens, 38 eisen, 5 groepen, 3 berekeningen, 1 beslissing, "
-                                "12 termijnen, 30 voorbeelden)")
+    assert out.strip().endswith("in orde (112 gegevens, 66 eisen, 9 groepen, 2 beslissingen, 3 berekeningen, "
+                                "18 termijnen, 78 voorbeelden)")
 
 
 def test_controleer_reports_errors_without_traceback(capsys, tmp_path):
@@ -104,3 +104,10 @@ def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "dsl.cli", "controleer", str(WIJKVERPLEGING)],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "in orde" in result.stdout
+
+
+def test_evalueer_what_if(capsys):
+    code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE, "--diepte", "0", "--wat-als")
+    assert code == 0
+    assert ("Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 41%), dan: "
+            "'Maximaal 33% van de zorg door onderaannemers' wordt voldaan.") in out
