@@ -156,13 +156,17 @@ class Explainer:
             return f"{self.text(node)} is {self.fmt(node)}" + self.clamp_note(node)
         if value is None:
             missing = self.missing_in(node)
-            return "Onbekend" + (": ontbrekende gegevens: " + ", ".join(missing) if missing else ".")
+            return "Onbekend" + (": ontbrekende gegevens: " + ", ".join(missing) + "." if missing else ".")
         if isinstance(node, ast.Name) and isinstance(value, bool):
             return ("Voldoet: " if value else "Voldoet niet: ") + self.describe(node) + "."
-        word = {True: "Klopt", False: "Klopt niet"}.get(value)
-        if word is None:
-            return f"{self.text(node)} is {self.fmt(node)}."
-        return f"{word}: {self.text(node)}."
+        if value is False:
+            return f"Klopt niet: {self.reason(node)}."
+        if value is True and isinstance(node, ast.Member):
+            return (f"Klopt: {self.label(node.operand)} is {self.fmt(node.operand)}, dat is "
+                    + ("geen" if node.negated else "een") + " van " + ", ".join(self.fmt(o) for o in node.options) + ".")
+        if value is True:
+            return f"Klopt: {self.text(node)}."
+        return f"{self.text(node)} is {self.fmt(node)}."
 
     def compare_sentence(self, node: ast.Compare, value) -> str:
         if value is None:
