@@ -1,25 +1,18 @@
-"""Parser: Beleidstaal text -> `dsl.ast.Policy`, or a `BeleidError` with Dutch syntax errors.
+"""Tree builder: Lark's parse tree -> `dsl.ast` nodes, one callback per grammar rule.
 
-Contract: `parse(text, filename)` returns a Policy whose every node has a span, or raises
-`BeleidError` holding diagnostics with line, column, what was expected (in Dutch words) and,
-for typical mistakes, a label from `MISTAKES`. Literals are converted here (Dutch numbers,
-money, dates) and a malformed literal is a diagnostic too. Names are not resolved: that is the
-checker's job. The Lark parser is built once per process and cached on disk.
+Contract: `Builder(filename, text).transform(tree)` returns an `ast.Policy` whose every node has
+a span; literals are converted here (Dutch numbers, money, dates, durations) and a malformed
+literal becomes a Diagnostic in `problems` instead of an exception. Names are not resolved.
 """
 
 from __future__ import annotations
 
-import functools
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
-import lark
 from lark import Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import ast
-from dsl.errors import BeleidError, Diagnostic
+from dsl.errors import Diagnostic
 from dsl.literals import (
     NUMBER_WORDS,
     LiteralError,
@@ -30,171 +23,6 @@ from dsl.literals import (
     parse_percentage,
 )
 from dsl.runtime.calendar import UNIT_ALIASES
-
-GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "beleid.lark"
-if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside the package
-    GRAMMAR_PATH = Path(__file__).resolve().parent / "grammar" / "beleid.lark"
-
-# How the parser names what it expected, in the words of a policy author.
-EXPECTED_WORDS = {
-    "NAME": "een naam",
-    "STRING": "een tekst tussen aanhalingstekens",
-    "NUMBER": "een getal",
-    "NUMBER_WORD": "een getal in woorden",
-    "MONEY": "een bedrag (€ ...)",
-    "PERCENT": "een percentage",
-    "MONTH": "een maand (januari ... december)",
-    "UNIT": "een tijdseenheid (dagen, weken, maanden, werkdagen, ...)",
-    "SIMPLE_TYPE": "een type (bedrag, percentage, aantal, getal, ja/nee, datum, tijdstip, tekst)",
-    "CMP_OP": "een vergelijking (ten hoogste, groter dan, ...)",
-    "STATUS": "een uitkomst (voldaan, niet voldaan, gehaald, ...)",
-    "HIT_POLICY": "'eerste treffer' of 'uniek'",
-    "VEREIST": "'vereist'",
-    "COLON": "':'",
-    "EQUAL": "'='",
-    "COMMA": "','",
-    "SEMICOLON": "';'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "PLUS": "'+'",
-    "MINUS": "'-'",
-    "TIMES": "'*'",
-    "DIVIDE": "'/'",
-    "DATE_NUM": "een datum",
-    "AGGREGATE": "'som van', 'aantal van', 'minimum van', 'maximum van'",
-    "ALL_OF": "'alle van (...)'",
-    "ANY_OF": "'minstens een van (...)'",
-    "ELK_VAN": "'elk van'",
-    "DAT": "'dat' of 'die'",
-    "BOOL": "ja of nee",
-    "DAG": "'dag N van'",
-    "VOLDOET_AAN": "'voldoet aan'",
-    "VOLDOET_NIET_AAN": "'voldoet niet aan'",
-    "VAN_TOEPASSING_ALS": "'van toepassing als'",
-    "MET_UITZONDERING_VAN": "'met uitzondering van'",
-    "TOT_EN_MET": "'tot en met'",
-    "NIET_VOOR": "'niet voor'",
-    "TIME": "een tijd (17:00)",
-    "$END": "het einde van het bestand",
-}
-_NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON"}
-
-
-def describe_terminal(name: str) -> str:
-    if name in EXPECTED_WORDS:
-        return EXPECTED_WORDS[name]
-    return "'" + name.lower().replace("_", " ") + "'"
-
-
-# Typical mistakes, as (label, example fragments); `match_examples` finds the nearest label.
-MISTAKES = {
-    "Een eis heeft 'vereist' (of ':') vóór de voorwaarde nodig.": [
-        'beleid "x" eisen g "G" eis a "A" x is 1',
-        'beleid "x" eisen g "G" eis a "A" bron "b" x is 1',
-    ],
-    "Een eis, eisengroep, beslissing of termijn heeft een naam en een titel tussen aanhalingstekens nodig.": [
-        'beleid "x" eisen "G" eis',
-        'beleid "x" eisen g eis',
-        'beleid "x" eisen g "G" eis "A"',
-        'beleid "x" eisen g "G" eis a vereist',
-        'beleid "x" beslissing "B"',
-        'beleid "x" termijn "T"',
-    ],
-    "Een eis hoort in een groep: begin met 'eisen <naam> \"<titel>\"'.": [
-        'beleid "x" eis a "A" vereist x is 1',
-    ],
-    "Na 'is' volgt een vergelijking en een waarde, bijvoorbeeld 'is ten minste 1'.": [
-        'beleid "x" eisen g "G" eis a "A" vereist x is )',
-        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste )',
-    ],
-    "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
-        'beleid "x" beslissing b "B" als x is 1 "y"',
-        'beleid "x" beslissing b "B" anders',
-    ],
-    "Een gegeven heeft de vorm 'naam : type \"omschrijving\"'.": [
-        'beleid "x" gegevens a bedrag',
-        'beleid "x" gegevens a : b',
-    ],
-    "Een tekst moet op dezelfde regel eindigen met een aanhalingsteken (\").": [],
-}
-
-
-@functools.lru_cache(maxsize=1)
-def _lark() -> lark.Lark:
-    cache = Path(tempfile.gettempdir()) / "beleidstaal-grammar.cache"
-    return lark.Lark(
-        GRAMMAR_PATH.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        cache=str(cache),
-    )
-
-
-def parse(text: str, filename: str = "<beleid>") -> ast.Policy:
-    """Parse policy text into an AST, or raise BeleidError with every syntax problem found."""
-    try:
-        tree = _lark().parse(text)
-    except UnexpectedInput as err:
-        raise BeleidError([_syntax_diagnostic(err, text)], filename, text) from None
-    builder = _Builder(filename, text)
-    policy = builder.transform(tree)
-    if builder.problems:
-        raise BeleidError(builder.problems, filename, text)
-    return policy
-
-
-def _syntax_diagnostic(err: UnexpectedInput, text: str) -> Diagnostic:
-    line, column = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
-    if isinstance(err, UnexpectedEOF) or line <= 0:
-        lines = text.splitlines() or [""]
-        line, column = len(lines), len(lines[-1]) + 1
-    span = ast.Span(line, column, line, column)
-    expected = sorted(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
-    words = tuple(dict.fromkeys(describe_terminal(t) for t in expected if t not in _NOT_SHOWN))
-    label = _label(err)
-    if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
-        if char == '"':
-            message = "deze tekst is niet afgesloten: het aanhalingsteken (\") aan het eind ontbreekt"
-            return Diagnostic("syntax", message, span)
-        message = f"onverwacht teken '{char}'"
-    elif isinstance(err, UnexpectedToken) and err.token.type != "$END":
-        message = f"onverwacht '{err.token}' hier"
-        if err.token.type == "NAME" and err.token.value.lower() in _KEYWORDS_AS_NAMES:
-            message += f" ('{err.token}' is een sleutelwoord)"
-    else:
-        message = "het bestand houdt hier onverwacht op"
-    return Diagnostic("syntax", message, span, hint=label, expected=words[:12])
-
-
-def _label(err: UnexpectedInput) -> str | None:
-    """The label of the typical mistake whose example fails the same way (same token type,
-    same expected terminals), or None."""
-    if not isinstance(err, UnexpectedToken) or err.token.type == "$END":
-        return None  # at the end of the text many constructs stop at the same place: no guess
-    key = (err.token.type, frozenset(err.expected))
-    return _mistake_signatures().get(key)
-
-
-@functools.lru_cache(maxsize=1)
-def _mistake_signatures() -> dict:
-    signatures = {}
-    for label, examples in MISTAKES.items():
-        for example in examples:
-            try:
-                _lark().parse(example)
-            except UnexpectedToken as err:
-                signatures.setdefault((err.token.type, frozenset(err.expected)), label)
-            except UnexpectedInput:
-                pass
-    return signatures
-
-
-_KEYWORDS_AS_NAMES = {"eis", "eisen", "dan", "als", "is", "van", "en", "of", "niet"}
 
 
 def _span(meta) -> ast.Span:
@@ -236,7 +64,7 @@ _VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "STATUS", "HIT_POLICY", "UNIT", "SI
 
 
 @v_args(meta=True)
-class _Builder(Transformer):
+class Builder(Transformer):
     """Builds AST nodes bottom-up, one callback per grammar rule; collects literal problems."""
 
     def __init__(self, filename: str, text: str):

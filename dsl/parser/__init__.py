@@ -1,0 +1,61 @@
+"""Parser: Beleidstaal text -> `dsl.ast.Policy`, or a `BeleidError` with Dutch syntax errors.
+
+Contract: `parse(text, filename)` returns a Policy whose every node has a span, or raises
+`BeleidError` holding diagnostics with line, column, what was expected (in Dutch words) and,
+for typical mistakes, a label from `MISTAKES`. Literals are converted here (Dutch numbers,
+money, dates) and a malformed literal is a diagnostic too. Names are not resolved: that is the
+checker's job. The Lark parser is built once per process and cached on disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+import lark
+from lark.exceptions import UnexpectedInput
+
+from dsl import ast
+from dsl.errors import BeleidError
+from dsl.parser.builder import Builder
+from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
+
+__all__ = ["parse", "GRAMMAR_PATH", "MISTAKES"]
+
+GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "beleid.lark"
+if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside the package
+    GRAMMAR_PATH = Path(__file__).resolve().parents[1] / "grammar" / "beleid.lark"
+
+
+@functools.lru_cache(maxsize=1)
+def _lark() -> lark.Lark:
+    cache = Path(tempfile.gettempdir()) / "beleidstaal-grammar.cache"
+    return lark.Lark(
+        GRAMMAR_PATH.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=str(cache),
+    )
+
+
+def parse(text: str, filename: str = "<beleid>") -> ast.Policy:
+    """Parse policy text into an AST, or raise BeleidError with every syntax problem found."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as err:
+        raise BeleidError([syntax_diagnostic(err, text, _lark().parse)], filename, text) from None
+    builder = Builder(filename, text)
+    policy = builder.transform(tree)
+    if builder.problems:
+        raise BeleidError(builder.problems, filename, text)
+    return policy
+
+
+
+
+def _label(err: UnexpectedInput) -> str | None:
+    """The mistake label for a syntax error (see `dsl.parser.syntax_errors`)."""
+    return label_of(err, _lark().parse)

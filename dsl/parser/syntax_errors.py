@@ -1,0 +1,152 @@
+"""Syntax errors in the words of a policy author: what was expected, and typical mistakes.
+
+Contract: `syntax_diagnostic(err, text, parse)` turns a Lark error into a `Diagnostic` with the
+line, column, the expected terminals described in Dutch, and — when the error fails the same way
+as an example in `MISTAKES` (same unexpected token, same expected terminals) — that example's
+label as a hint. At the end of the text no label is guessed. `parse` is the Lark parse function,
+used once to learn the signatures of the examples.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dsl import ast
+from dsl.errors import Diagnostic
+
+# How the parser names what it expected, in the words of a policy author.
+EXPECTED_WORDS = {
+    "NAME": "een naam",
+    "STRING": "een tekst tussen aanhalingstekens",
+    "NUMBER": "een getal",
+    "NUMBER_WORD": "een getal in woorden",
+    "MONEY": "een bedrag (€ ...)",
+    "PERCENT": "een percentage",
+    "MONTH": "een maand (januari ... december)",
+    "UNIT": "een tijdseenheid (dagen, weken, maanden, werkdagen, ...)",
+    "SIMPLE_TYPE": "een type (bedrag, percentage, aantal, getal, ja/nee, datum, tijdstip, tekst)",
+    "CMP_OP": "een vergelijking (ten hoogste, groter dan, ...)",
+    "STATUS": "een uitkomst (voldaan, niet voldaan, gehaald, ...)",
+    "HIT_POLICY": "'eerste treffer' of 'uniek'",
+    "VEREIST": "'vereist'",
+    "COLON": "':'",
+    "EQUAL": "'='",
+    "COMMA": "','",
+    "SEMICOLON": "';'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "TIMES": "'*'",
+    "DIVIDE": "'/'",
+    "DATE_NUM": "een datum",
+    "AGGREGATE": "'som van', 'aantal van', 'minimum van', 'maximum van'",
+    "ALL_OF": "'alle van (...)'",
+    "ANY_OF": "'minstens een van (...)'",
+    "ELK_VAN": "'elk van'",
+    "DAT": "'dat' of 'die'",
+    "BOOL": "ja of nee",
+    "DAG": "'dag N van'",
+    "VOLDOET_AAN": "'voldoet aan'",
+    "VOLDOET_NIET_AAN": "'voldoet niet aan'",
+    "VAN_TOEPASSING_ALS": "'van toepassing als'",
+    "MET_UITZONDERING_VAN": "'met uitzondering van'",
+    "TOT_EN_MET": "'tot en met'",
+    "NIET_VOOR": "'niet voor'",
+    "TIME": "een tijd (17:00)",
+    "$END": "het einde van het bestand",
+}
+_NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON"}
+
+
+def describe_terminal(name: str) -> str:
+    if name in EXPECTED_WORDS:
+        return EXPECTED_WORDS[name]
+    return "'" + name.lower().replace("_", " ") + "'"
+
+
+# Typical mistakes, as (label, example fragments); `match_examples` finds the nearest label.
+MISTAKES = {
+    "Een eis heeft 'vereist' (of ':') vóór de voorwaarde nodig.": [
+        'beleid "x" eisen g "G" eis a "A" x is 1',
+        'beleid "x" eisen g "G" eis a "A" bron "b" x is 1',
+    ],
+    "Een eis, eisengroep, beslissing of termijn heeft een naam en een titel tussen aanhalingstekens nodig.": [
+        'beleid "x" eisen "G" eis',
+        'beleid "x" eisen g eis',
+        'beleid "x" eisen g "G" eis "A"',
+        'beleid "x" eisen g "G" eis a vereist',
+        'beleid "x" beslissing "B"',
+        'beleid "x" termijn "T"',
+    ],
+    "Een eis hoort in een groep: begin met 'eisen <naam> \"<titel>\"'.": [
+        'beleid "x" eis a "A" vereist x is 1',
+    ],
+    "Na 'is' volgt een vergelijking en een waarde, bijvoorbeeld 'is ten minste 1'.": [
+        'beleid "x" eisen g "G" eis a "A" vereist x is )',
+        'beleid "x" eisen g "G" eis a "A" vereist x is ten minste )',
+    ],
+    "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
+        'beleid "x" beslissing b "B" als x is 1 "y"',
+        'beleid "x" beslissing b "B" anders',
+    ],
+    "Een gegeven heeft de vorm 'naam : type \"omschrijving\"'.": [
+        'beleid "x" gegevens a bedrag',
+        'beleid "x" gegevens a : b',
+    ],
+    "Een tekst moet op dezelfde regel eindigen met een aanhalingsteken (\").": [],
+}
+
+
+def syntax_diagnostic(err: UnexpectedInput, text: str, parse) -> Diagnostic:
+    line, column = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
+    if isinstance(err, UnexpectedEOF) or line <= 0:
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    span = ast.Span(line, column, line, column)
+    expected = sorted(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+    words = tuple(dict.fromkeys(describe_terminal(t) for t in expected if t not in _NOT_SHOWN))
+    label = label_of(err, parse)
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        if char == '"':
+            message = "deze tekst is niet afgesloten: het aanhalingsteken (\") aan het eind ontbreekt"
+            return Diagnostic("syntax", message, span)
+        message = f"onverwacht teken '{char}'"
+    elif isinstance(err, UnexpectedToken) and err.token.type != "$END":
+        message = f"onverwacht '{err.token}' hier"
+        if err.token.type == "NAME" and err.token.value.lower() in _KEYWORDS_AS_NAMES:
+            message += f" ('{err.token}' is een sleutelwoord)"
+    else:
+        message = "het bestand houdt hier onverwacht op"
+    return Diagnostic("syntax", message, span, hint=label, expected=words[:12])
+
+
+def label_of(err: UnexpectedInput, parse) -> str | None:
+    """The label of the typical mistake whose example fails the same way (same token type,
+    same expected terminals), or None."""
+    if not isinstance(err, UnexpectedToken) or err.token.type == "$END":
+        return None  # at the end of the text many constructs stop at the same place: no guess
+    key = (err.token.type, frozenset(err.expected))
+    return _mistake_signatures(parse).get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def _mistake_signatures(parse) -> dict:
+    signatures = {}
+    for label, examples in MISTAKES.items():
+        for example in examples:
+            try:
+                parse(example)
+            except UnexpectedToken as err:
+                signatures.setdefault((err.token.type, frozenset(err.expected)), label)
+            except UnexpectedInput:
+                pass
+    return signatures
+
+
+_KEYWORDS_AS_NAMES = {"eis", "eisen", "dan", "als", "is", "van", "en", "of", "niet"}
