@@ -10,6 +10,7 @@ checker's job. The Lark parser is built once per process and cached on disk.
 from __future__ import annotations
 
 import functools
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -30,9 +31,13 @@ if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside 
 
 @functools.lru_cache(maxsize=1)
 def _lark() -> lark.Lark:
-    cache = Path(tempfile.gettempdir()) / "beleidstaal-grammar.cache"
+    """The parser, built once per process; the parse tables are cached on disk under a name
+    that carries the grammar's hash and the Lark version (first build ~250 ms, cached ~5 ms)."""
+    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"beleidstaal-grammar-{digest}.cache"
     return lark.Lark(
-        GRAMMAR_PATH.read_text(encoding="utf-8"),
+        grammar,
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
