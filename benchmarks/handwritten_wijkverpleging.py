@@ -98,6 +98,9 @@ DEADLINES = {
     "t_overeenstemming": ("overeenstemming", T(2023, 12, 22, 17)),
     "t_shared_savings": ("shared_savings_afspraak", date(2023, 9, 1)),
     "t_innovatiebudget": ("aanvraag_innovatiebudget", date(2023, 12, 22)),
+    "t_businesscase_preferent": ("businesscase_preferent", date(2023, 5, 1)),
+    "t_businesscase_niet_preferent": ("businesscase_niet_preferent", date(2023, 7, 1)),
+    "t_publicatie_info_nachtzorg": ("publicatie_info_nachtzorg", date(2023, 4, 3)),
 }
 
 
@@ -117,8 +120,24 @@ def evaluate(d: dict, peil):
     ingang = g("ingang_verzekering")
     r["aansprakelijkheid"] = status(both(cmp(g("verzekerd_bedrag"), ">=", AANSPRAKELIJK),
                                          None if ingang is None else ingang <= date(2024, 1, 1)))
+    r["toestemming_alle_onderaannemers"] = gated(g("inzet_onderaannemers_ruim"), g("toestemming_onderaanneming"))
     r["wtza"] = status(g("voldoet_aan_wtza"))
     r["gedrag"] = status(g("onberispelijk_gedrag"))
+    ondertekend = g("ondertekening_bestuursverklaring")
+    r["bestuursverklaring"] = status(both(g("voldoet_bestuursverklaring"),
+                                          None if ondertekend is None else ondertekend <= date(2024, 1, 1)))
+    r["sociaal_domein"] = status(g("samenwerking_sociaal_domein"))
+    keten = None
+    for fact in ("samenwerking_vv_aanbieders", "samenwerking_huisarts", "samenwerking_ziekenhuizen",
+                 "samenwerking_professionals", "afstemming_passende_zorg"):
+        keten = g(fact) if keten is None and fact == "samenwerking_vv_aanbieders" else both(keten, g(fact))
+    r["samenwerking_keten"] = status(keten)
+    r["een_indicatie"] = status(g("een_indicatie_en_zorgplan"))
+    r["samenwerking_onderaanneming"] = gated(g("samenwerking_met_aanbieders"),
+                                             both(g("samenwerking_via_onderaanneming"), g("toestemming_onderaanneming")))
+    r["kwaliteitsgegevens"] = status(g("kwaliteitsgegevens_landelijk"))
+    r["prem"] = status(g("meet_prem"))
+    r["riz_toetsing"] = status(g("riz_geen_contra_indicatie"))
     r["kwaliteitssysteem"] = status(g("certificaat_kwaliteitssysteem"))
     r["deskundigheid"] = status(g("investeert_in_deskundigheid"))
 
@@ -134,6 +153,8 @@ def evaluate(d: dict, peil):
         "passende_taken": gated(inzet, g("taken_passend_bij_niveau")),
         "overname_twee_weken": gated(inzet, cmp(g("overname_zorgmoment_interval"), "<=", 14)),
         "scholing": gated(inzet, g("scholingsplan_en_register")),
+        "omschrijving_ander_personeel": gated(inzet, g("binnen_omschrijving_ander_personeel")),
+        "inzicht_niveau_2": gated(inzet, g("inzicht_opleiding_niveau_2")),
     }
     r.update(azp)
     r["ander_zorgpersoneel"] = group(inzet, *azp.values())
@@ -142,14 +163,22 @@ def evaluate(d: dict, peil):
     r["minimumeisen"] = group(True, *(r[k] for k in (
         "aanspraak_vv", "alle_vormen", "integraal_product", "twee_verzekerden", "nza_regels", "kwaliteitskader",
         "fte_niveau_6", "wvp_max_twee_aanbieders", "onderaanneming", "toestemming_onderaannemer",
-        "aansprakelijkheid", "wtza", "gedrag", "kwaliteitssysteem", "deskundigheid", "niveau_3")))
+        "aansprakelijkheid", "wtza", "gedrag", "kwaliteitssysteem", "deskundigheid", "niveau_3",
+        "toestemming_alle_onderaannemers", "bestuursverklaring", "sociaal_domein", "samenwerking_keten",
+        "een_indicatie", "samenwerking_onderaanneming", "kwaliteitsgegevens", "prem", "riz_toetsing")))
 
     ptz = g("levert_ptz")
     r["palliatief_netwerk"] = gated(ptz, g("aangesloten_palliatief_netwerk"))
     r["levensverwachting"] = gated(ptz, cmp(g("levensverwachting_client"), "<", 3))
     r["mantelzorg"] = gated(ptz, g("mantelzorgers_betrokken"))
     r["nazorg"] = gated(ptz, g("nazorg_geborgd"))
-    r["ptz"] = group(ptz, r["palliatief_netwerk"], r["levensverwachting"], r["mantelzorg"], r["nazorg"])
+    r["vaststelling_ptz"] = gated(ptz, both(g("ptz_vastgesteld_hoofdbehandelaar"), g("levensverwachting_in_dossier")))
+    r["ptz"] = group(ptz, r["palliatief_netwerk"], r["levensverwachting"], r["mantelzorg"], r["nazorg"],
+                     r["vaststelling_ptz"])
+    r["regionale_afspraak"] = status(g("aansluiting_herkenbaar"))
+    r["herkenbaar_aanspreekbaar"] = group(True, r["regionale_afspraak"])
+    r["vijf_minuten"] = status(g("vijf_minuten_registratie"))
+    r["transparantie"] = group(True, r["vijf_minuten"])
 
     soort = g("soort_aanbieder")
     zzp = None if soort is None else soort == "zzp"
@@ -166,6 +195,28 @@ def evaluate(d: dict, peil):
 
     r["prijsindexatie"] = Decimal("6.37") + Decimal("1.4")
     r["overeenkomst"] = contract(d)
+    jaar = g("jaar_plusovereenkomst")
+    r["looptijd_plusovereenkomst"] = None if jaar is None else {"2023": 24, "2024": 12}.get(jaar)
+    contract_value = r["overeenkomst"]
+    cv = None if contract_value is None else contract_value == "cliëntvolgende overeenkomst"
+    r["plafond_clientvolgend"] = gated(cv, cmp(g("zorgkostenplafond"), "<=", GRENS))
+    r["clientvolgende_overeenkomst"] = group(cv, r["plafond_clientvolgend"])
+    new = g("nieuwe_zorgaanbieder")
+    minimum_ok = {V: True, NVT: True, N: False}.get(r["minimumeisen"])
+    nieuw = {
+        "zelfde_minimumeisen": gated(new, minimum_ok),
+        "onvoldoende_aanbod": gated(new, g("onvoldoende_aanbod_regio")),
+        "ureninzet": gated(new, g("ureninzet_niet_sterk_afwijkend")),
+        "financieel_gezond": gated(new, g("financieel_gezond_digimv")),
+        "document_wtza": gated(both(new, g("wtza_vergunning_vereist")), g("levert_wtza_vergunning")),
+        "document_vog": gated(new, g("levert_vog_rp_2023")),
+        "document_kvk": gated(new, g("levert_inschrijving_kvk")),
+        "document_palliatief_netwerk": gated(new, g("levert_bewijs_palliatief_netwerk")),
+        "document_niveau_6": gated(new, g("levert_bewijs_niveau_6")),
+        "eenmaal_per_contractjaar": gated(new, cmp(g("procedures_contractjaar"), "<=", 1)),
+    }
+    r.update(nieuw)
+    r["nieuwe_aanbieder"] = group(new, *nieuw.values())
     plafond = g("zorgkostenplafond")
     r["signaalgrens_plafond"] = None if plafond is None else D70 * plafond / D100
     r["maximale_verlaging"] = None if plafond is None else D10 * plafond / D100
@@ -174,7 +225,21 @@ def evaluate(d: dict, peil):
                                         None if toereikend is None else not toereikend))
     r["verlaging_max_tien_procent"] = gated(g("uitgesloten_van_benchmark"),
                                             cmp(g("verlaging_plafond"), "<=", r["maximale_verlaging"]))
-    r["aanvullende_zorginkoop"] = group(True, r["verzoek_ophoging"], r["verlaging_max_tien_procent"])
+    info = g("info_aantal_clienten")
+    for fact in ("info_uren_per_client", "info_prognose_2024", "info_toelichting"):
+        info = both(info, g(fact))
+    r["informatie_bij_verzoek"] = status(info)
+    verhoogd = g("plafond_verhoogd")
+    r["verhoging_met_toestemming"] = gated(verhoogd, g("toestemming_verhoging"))
+    soort_ok = None if contract_value is None else contract_value in ("standaardovereenkomst",
+                                                                      "cliëntvolgende overeenkomst")
+    r["clientenstop"] = gated(g("past_clientenstop_toe"),
+                              both(both(g("overleg_clientenstop"), g("ophoging_afgewezen")), soort_ok))
+    r["aanvullende_zorginkoop"] = group(True, r["verzoek_ophoging"], r["verlaging_max_tien_procent"],
+                                        r["informatie_bij_verzoek"], r["verhoging_met_toestemming"],
+                                        r["clientenstop"])
+    r["t_verhoging_na_bericht"] = NVT if verhoogd is False else (O if verhoogd is None else not_before(
+        g("ingang_verhoging"), g("bericht_ophoging")))
     compleet = g("aanvraag_compleet")
     r["antwoord_ophoging"] = O if compleet is None else window(
         g("bericht_ophoging"), compleet, compleet + timedelta(days=21), True, peil)
@@ -182,7 +247,26 @@ def evaluate(d: dict, peil):
         r[name] = window(g(fact), start, end, included, peil)
     for name, (fact, end) in DEADLINES.items():
         r[name] = deadline(g(fact), end, peil)
+    r["t_acceptatie_nieuw_aanbod"] = before(g("acceptatie_nieuw_aanbod"), T(2023, 12, 22, 17), peil)
+    r["t_bekendmaking_zorgaanbod"] = not_before(g("bekendmaking_zorgaanbod"), date(2023, 11, 12))
     return r
+
+
+def before(event, end, peil):
+    """Strictly before `end`; on `end` itself it is too late."""
+    if event is None:
+        if peil is None:
+            return O
+        return "niet gehaald" if order(peil, end) >= 0 else "nog niet verstreken"
+    c = order(event, end)
+    return O if c is None else ("gehaald" if c < 0 else "niet gehaald")
+
+
+def not_before(event, start):
+    if event is None or start is None:
+        return O
+    c = order(event, start)
+    return O if c is None else ("gehaald" if c >= 0 else "niet gehaald")
 
 
 def contract(d: dict):
