@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import ast as py
 import linecache
-import attrs
+import threading
+
 
 from dsl.checker import Model
 from dsl.compiler.generator import Generator
@@ -25,36 +26,65 @@ from dsl.runtime import values as rtv
 
 
 
-@attrs.frozen
 class Compiled:
-    evaluate: object
-    evaluate_traced: object
-    nodes: tuple            # trace id -> AST node (expression or rule)
-    module: py.Module = attrs.field(repr=False, eq=False)
+    """The compiled functions of one policy. `evaluate` is built at load time; the traced
+    variant and its table of trace ids (`nodes`) are generated on first use, so loading a
+    policy pays only for the code it always needs."""
+
+    def __init__(self, model: Model, evaluate, module: py.Module, namespace: dict, consts: dict):
+        self.model, self.evaluate, self._namespace, self._consts = model, evaluate, namespace, consts
+        self._modules = [module]
+        self._traced = None
+        self._lock = threading.Lock()
+
+    @property
+    def evaluate_traced(self):
+        if self._traced is None:
+            with self._lock:
+                if self._traced is None:
+                    self._build_traced()
+        return self._traced[0]
+
+    @property
+    def nodes(self) -> tuple:
+        """Trace id -> AST node (expression or rule) of the traced function."""
+        self.evaluate_traced  # noqa: B018 - builds it on first use
+        return self._traced[1]
 
     @property
     def source(self) -> str:
-        """The generated module as Python text, for inspection and golden tests."""
-        return py.unparse(self.module)
+        """The generated module (both functions) as Python text, for inspection and golden tests."""
+        self.evaluate_traced  # noqa: B018
+        return "\n\n".join(py.unparse(m) for m in self._modules)
+
+    def _build_traced(self) -> None:
+        generator = Generator(self.model, traced=True, consts=self._consts)
+        module = py.Module(body=[generator.function("evaluate_traced")], type_ignores=[])
+        function = _load(module, self.model, self._namespace, self._consts)["evaluate_traced"]
+        self._modules.append(module)
+        self._traced = (function, tuple(generator.nodes))
 
 
 def compile_model(model: Model) -> Compiled:
-    """Generate, check and compile both evaluation functions of a model."""
+    """Generate, check and compile the evaluation function of a model (the traced one on demand)."""
     namespace = dict(rtv.EXPORTS)
-    consts: dict = {}
-    plain = Generator(model, traced=False, consts=consts).function("evaluate")
-    traced_gen = Generator(model, traced=True, consts=consts)
-    traced = traced_gen.function("evaluate_traced")
-    module = py.Module(body=[plain, traced], type_ignores=[])
-    check_generated(module, set(namespace) | set(consts.values()))
-    filename = model.policy.filename
-    code = compile(module, filename, "exec")
-    linecache.cache[filename] = (len(model.policy.text), None,
-                                 model.policy.text.splitlines(True), filename)
-    namespace.update({name: value for value, name in _const_items(consts)})
     namespace["__builtins__"] = {}
+    consts: dict = {}
+    module = py.Module(body=[Generator(model, traced=False, consts=consts).function("evaluate")], type_ignores=[])
+    _load(module, model, namespace, consts)
+    linecache.cache[model.policy.filename] = (len(model.policy.text), None,
+                                              model.policy.text.splitlines(True), model.policy.filename)
+    return Compiled(model, namespace["evaluate"], module, namespace, consts)
+
+
+def _load(module: py.Module, model: Model, namespace: dict, consts: dict) -> dict:
+    """Check a generated module against the allow-list, compile it under the policy's file name
+    and run its definitions in `namespace` (which holds only runtime functions and constants)."""
+    check_generated(module, set(namespace) | set(consts.values()))
+    code = compile(module, model.policy.filename, "exec")
+    namespace.update({name: value for value, name in _const_items(consts)})
     exec(code, namespace)  # noqa: S102 - the tree was checked against the allow-list above
-    return Compiled(namespace["evaluate"], namespace["evaluate_traced"], tuple(traced_gen.nodes), module)
+    return namespace
 
 
 def _const_items(consts):
@@ -73,24 +103,33 @@ _ALLOWED = {
 
 def check_generated(module: py.Module, callables: set) -> None:
     """Refuse any node type outside the allow-list and any call to a non-runtime name; give a
-    node without a location its parent's (one pass over the tree)."""
+    node without a location its nearest located ancestor's (one pass over the tree)."""
     callables = callables | {"R"}
+    allowed, call, constant = _ALLOWED, py.Call, py.Constant
     stack = [(module, None)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, parent = stack.pop()
+        node, parent = pop()
         kind = type(node)
-        if kind not in _ALLOWED:
+        if kind not in allowed:
             raise AssertionError(f"generated code contains a forbidden node: {kind.__name__}")
-        if kind is py.Call:
+        if kind is call:
             if type(node.func) is not py.Name or node.func.id not in callables:
                 raise AssertionError(f"generated code calls a non-runtime name: {py.dump(node.func)}")
             if node.keywords:
                 raise AssertionError("generated calls take no keyword arguments")
-        elif kind is py.Constant and not isinstance(node.value, (str, int, bool, type(None))):
+        elif kind is constant and not isinstance(node.value, (str, int, bool, type(None))):
             raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
-        if "lineno" in node._attributes and not hasattr(node, "lineno"):
-            source = parent if parent is not None and hasattr(parent, "lineno") else None
-            node.lineno, node.col_offset = (source.lineno, source.col_offset) if source else (1, 0)
-            node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
-        located = node if hasattr(node, "lineno") else parent
-        stack.extend((child, located) for child in py.iter_child_nodes(node))
+        if "lineno" in node._attributes:
+            if not hasattr(node, "lineno"):
+                node.lineno, node.col_offset = (parent.lineno, parent.col_offset) if parent else (1, 0)
+                node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+            parent = node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, py.AST):
+                        push((item, parent))
+            elif isinstance(value, py.AST):
+                push((value, parent))

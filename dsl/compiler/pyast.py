@@ -35,20 +35,13 @@ def _or(*tests):
 
 
 def _stamp(node, span: ast.Span):
-    """Give a generated node, and its descendants that have no location yet, the policy line
-    and column. Subtrees that were stamped before (by their own expression) are not entered,
-    so stamping stays linear in the size of the tree."""
-    if not span or not span.line:
-        return node
-    line, col, end_line, end_col = span.line, max(0, span.column - 1), span.end_line, span.end_column
-    stack = [node]
-    while stack:
-        child = stack.pop()
-        if "lineno" in child._attributes:
-            if hasattr(child, "lineno"):
-                continue
-            child.lineno, child.col_offset, child.end_lineno, child.end_col_offset = line, col, end_line, end_col
-        stack.extend(py.iter_child_nodes(child))
+    """Give a generated node the policy line and column of `span` (if it has none yet). Nodes
+    inside it without a location inherit the nearest located ancestor's when the module is
+    checked (`dsl.compiler.check_generated`), so every node ends up located without a second
+    walk over the tree."""
+    if span and span.line and "lineno" in node._attributes and not hasattr(node, "lineno"):
+        node.lineno, node.col_offset = span.line, max(0, span.column - 1)
+        node.end_lineno, node.end_col_offset = span.end_line, span.end_column
     return node
 
 
