@@ -24,7 +24,7 @@ def test_controleer_ok(capsys):
     code, out, _ = run(capsys, "controleer", WIJKVERPLEGING)
     assert code == 0
     assert out.strip().endswith("in orde (112 gegevens, 66 eisen, 9 groepen, 2 beslissingen, 3 berekeningen, "
-                                "18 termijnen, 78 voorbeelden)")
+                                "18 termijnen, 90 voorbeelden)")
 
 
 def test_controleer_reports_errors_without_traceback(capsys, tmp_path):
