@@ -22,13 +22,13 @@ class StepPlayer(w.VBox):
     def __init__(self, evaluation):
         self.evaluation = evaluation
         self.first = w.Button(description="eerste", icon="step-backward", tooltip="eerste stap",
-                              layout=w.Layout(width="auto"))
+                              layout=w.Layout(width="auto", min_width="max-content"))
         self.previous = w.Button(description="vorige", icon="chevron-left", tooltip="vorige stap",
-                                 layout=w.Layout(width="auto"))
+                                 layout=w.Layout(width="auto", min_width="max-content"))
         self.next = w.Button(description="volgende", icon="chevron-right", tooltip="volgende stap",
-                             layout=w.Layout(width="auto"))
+                             layout=w.Layout(width="auto", min_width="max-content"))
         self.last = w.Button(description="laatste", icon="step-forward", tooltip="laatste stap",
-                             layout=w.Layout(width="auto"))
+                             layout=w.Layout(width="auto", min_width="max-content"))
         count = max(len(evaluation), 1)
         self.slider = w.IntSlider(value=0, min=0, max=count - 1, readout=False, continuous_update=True,
                                   layout=w.Layout(width="200px"))
