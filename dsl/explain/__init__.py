@@ -62,6 +62,10 @@ def _unknown(ex: Explainer, node) -> str:
 def _requirement(ex: Explainer, rule, result) -> Step:
     node = rule.node
     children = [ex.condition(node.condition)] + [ex.condition(e.condition) for e in node.exceptions]
+    if isinstance(node.condition, ast.Name) and not node.exceptions:
+        shown = ()  # "vereist agb_code_vv": the sentence already says it all
+    else:
+        shown = tuple(children)
     status = result.status
     if status == rtv.NVT:
         sentence = _not_applicable(ex, rule)
@@ -76,8 +80,7 @@ def _requirement(ex: Explainer, rule, result) -> Step:
     else:
         sentence = "Voldoet niet: " + ex.reason(node.condition) + "."
     sentence = sentence[:-1] + _cite(ex, rule) + "." if status != rtv.NVT else sentence
-    return Step("eis", rule.name, node.title, status, sentence, (), result.source, node.span,
-                tuple(children))
+    return Step("eis", rule.name, node.title, status, sentence, (), result.source, node.span, shown)
 
 
 def _group(ex: Explainer, rule, result) -> Step:
