@@ -45,8 +45,7 @@ def test_evalueer_prints_explanation_with_sources(capsys):
     code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE)
     assert code == 0
     assert ("Voldoet niet: aandeel van de zorg geleverd door onderaannemers (DigiMV) is 41%, ten hoogste 33% is "
-            "toegestaan (Bijlagen, Minimumeisen voor wijkverpleging; Norm voor onderaanneming, "
-            "Minimumeisen wijkverpleging).") in out
+            "toegestaan (Bijlagen, Minimumeisen voor wijkverpleging; Norm voor onderaanneming).") in out
     assert 'overeenkomst: Soort overeenkomst wijkverpleging 2024  ["standaardovereenkomst"]' in out
 
 

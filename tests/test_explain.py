@@ -28,10 +28,10 @@ def test_failing_requirement_sentence(compile_policy):
 GOLDEN = [  # (case, rule, sentence) on the shipped policy
     ({"fte_niveau_6_loondienst": "0,5"}, "fte_niveau_6",
      "Voldoet niet: fte indicerend wijkverpleegkundige niveau 6 in loondienst is 0,5, ten minste 1 is vereist "
-     "(Bijlagen, Minimumeisen voor wijkverpleging, Minimumeisen wijkverpleging)."),
+     "(Bijlagen, Minimumeisen voor wijkverpleging)."),
     ({"verzekerden_in_zorg_2023": 1, "alleen_medische_kindzorg": True}, "twee_verzekerden",
      "Voldoet: de uitzondering geldt (tenzij alleen_medische_kindzorg) "
-     "(Bijlagen, Minimumeisen voor wijkverpleging, Minimumeisen wijkverpleging)."),
+     "(Bijlagen, Minimumeisen voor wijkverpleging)."),
     ({"zet_ander_zorgpersoneel_in": False}, "tien_fte",
      "Niet van toepassing: zet 'ander zorgpersoneel' in (niveau 2, helpenden, stagiaires, leerlingen): nee."),
     ({"soort_aanbieder": "instelling", "omzet_2023": "€ 120.000"}, "overeenkomst",

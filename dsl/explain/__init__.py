@@ -37,8 +37,8 @@ def _cite(ex: Explainer, rule) -> str:
     parts = [ex.policy.source_of(rule)]
     if rule.group:
         title = ex.model.rules[rule.group].node.title
-        if not parts[0] or title.lower() not in parts[0].lower():
-            parts.append(title)
+        if not parts[0] or not set(title.lower().split()) <= set(parts[0].lower().replace(",", " ").replace(";", " ").split()):
+            parts.append(title)  # unless the source already names the group
     parts = [p for p in parts if p]
     return f" ({', '.join(parts)})" if parts else ""
 
