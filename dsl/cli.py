@@ -173,16 +173,14 @@ def cmd_evaluate(args) -> int:
     print()
     print(render(explain(outcome), max_depth=args.diepte))
     if args.wat_als:
-        _print_what_if(policy, args.casus)
+        _print_what_if(outcome)
     return 0
 
 
-def _print_what_if(policy, case_path) -> None:
-    from dsl.case import read_case_file
-    from kernel.evaluation import Evaluation
-    from kernel.whatif import suggestions
+def _print_what_if(outcome) -> None:
+    from dsl.explain.whatif import suggestions_for
 
-    found = suggestions(Evaluation.build(policy, read_case_file(case_path)))
+    found = suggestions_for(outcome)
     print("\nWat als — de kleinste verandering van één gegeven die een uitkomst omdraait:")
     for suggestion in found:
         print(f"  • {suggestion.sentence}")

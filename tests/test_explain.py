@@ -106,3 +106,14 @@ def test_rows_after_an_unknown_row_are_not_blamed_on_an_earlier_outcome(compile_
     outcome = policy.evaluate({"b": True}, trace=True)
     rows = rule_step(Explainer(outcome), "d").children
     assert rows[1].sentence == "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."
+
+
+def test_what_if_finds_the_exact_boundary(wijkverpleging):
+    from dsl.explain.whatif import suggestions_for
+
+    outcome = wijkverpleging.evaluate({"soort_aanbieder": "instelling", "omzet_2023": "€ 250.000",
+                                       "aandeel_onderaanneming": "33,5%"})
+    sentences = [s.sentence for s in suggestions_for(outcome)]
+    assert ("Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 33,5%), dan: "
+            "'Maximaal 33% van de zorg door onderaannemers' wordt voldaan.") in sentences
+    assert any("€ 249.999,99" in s and "cliëntvolgende overeenkomst" in s for s in sentences)

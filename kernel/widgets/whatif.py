@@ -2,7 +2,7 @@
 
 Contract: `WhatIfView(evaluation, apply)` lists the failing requirements (niet voldaan), the
 missed timelines and the decision rows that did not apply, each with the changes of one
-gegeven that would flip it (`kernel.whatif.suggestions`, checked by evaluating), in Dutch
+gegeven that would flip it (`dsl.explain.whatif.suggestions`, checked by evaluating), in Dutch
 ("Als aandeel onderaanneming 33% is (nu 41%), dan: ... wordt voldaan"). A requirement that no
 single change can flip says so. Choosing a change and pressing "Pas toe" calls
 `apply(field, value)`: the dashboard puts the value in the case form, which re-evaluates.
@@ -15,7 +15,7 @@ from html import escape
 import ipywidgets as w
 
 from dsl.runtime import values as rtv
-from kernel.whatif import suggestions
+from dsl.explain.whatif import suggestions
 from kernel.widgets.html import FONT, badge
 
 

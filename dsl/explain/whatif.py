@@ -1,6 +1,7 @@
-"""What-if: the nearest change of one input that flips a failing rule.
+"""What-if: the nearest change of one input that flips a failing rule ("wat zou moeten veranderen").
 
-Contract: `suggestions(evaluation)` returns, for every requirement that is "niet voldaan",
+Contract: `suggestions_for(outcome)` (any evaluated case) and `suggestions(evaluation)` (an object
+with `policy`, `model`, `outcome` and `_explainer`, such as the notebook's `Evaluation`) return, for every requirement that is "niet voldaan",
 every timeline that is "niet gehaald" and every decision row that did not apply, the changes of
 a single gegeven that would flip it (requirement voldaan, timeline gehaald, that row chosen),
 nearest to the current value first. Candidates come from the rule's own comparisons: for
@@ -21,7 +22,8 @@ from decimal import Decimal
 import attrs
 
 from dsl import ast
-from dsl.explain.steps import NOT_EVALUATED, format_duration_count
+from dsl.errors import CaseError
+from dsl.explain.steps import NOT_EVALUATED, Explainer, format_duration_count
 from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_value
 
@@ -42,6 +44,23 @@ class Suggestion:
     @property
     def sentence(self) -> str:
         return f"Als {self.label} {self.proposed} is (nu {self.current}), dan: {self.target}."
+
+
+@attrs.frozen
+class _Evaluated:
+    """The little an evaluated case needs for what-if: the policy, its model, the outcome."""
+
+    policy: object
+    model: object
+    outcome: object
+    _explainer: object
+
+
+def suggestions_for(outcome) -> list[Suggestion]:
+    """What-if suggestions for an evaluated case (evaluated again with a trace if needed)."""
+    explainer = Explainer(outcome)
+    outcome = explainer.outcome
+    return suggestions(_Evaluated(outcome.policy, outcome.policy.model, outcome, explainer))
 
 
 def suggestions(evaluation) -> list[Suggestion]:
@@ -103,7 +122,7 @@ def _flips_with(evaluation, field: str, value, check) -> bool:
         data["peildatum"] = evaluation.outcome.case.peil
     try:
         outcome = evaluation.policy.evaluate(evaluation.policy.load_case(_case_form(data, evaluation.model)))
-    except Exception:  # noqa: BLE001 - a candidate that does not fit the type is simply no candidate
+    except CaseError:  # a candidate that does not fit the type is simply no candidate
         return False
     return bool(check(outcome))
 
