@@ -41,7 +41,6 @@ def _lark() -> lark.Lark:
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
-        maybe_placeholders=True,
         cache=str(cache),
     )
 

@@ -59,7 +59,7 @@ class PolicyDiff:
 
 # ---------------------------------------------------------------- text changes
 def _shape(node):
-    """A node without spans, with every literal replaced by a placeholder."""
+    """A node without spans, with every literal replaced by the same marker."""
     if isinstance(node, ast.Literal):
         return ("literal", node.kind)
     if isinstance(node, tuple):
