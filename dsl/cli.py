@@ -62,11 +62,15 @@ def _search_budget(command) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG,
-                     add_help=False)
+    parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG, add_help=False)
     parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
+    for add in (_add_check, _add_evaluate, _add_test, _add_diff, _add_kernel):
+        add(sub)
+    return parser
 
+
+def _add_check(sub) -> None:
     check = _command(sub, "controleer", "controleer de schrijfwijze, namen, typen en eenheden van een beleid",
                      "Controleer een beleid: syntaxis, namen, typen en eenheden. Alle fouten worden in één keer "
                      "gemeld.")
@@ -77,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="schrijf het consistentierapport ook naar BESTAND (.html of .md)")
     _search_budget(check)
 
+
+def _add_evaluate(sub) -> None:
     ev = _command(sub, "evalueer", "evalueer een casus en leg de uitkomst uit",
                   "Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de uitkomst met een "
                   "Nederlandse uitleg en de bron.")
@@ -91,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="toon ook de kleinste verandering van één gegeven die een niet voldane eis, "
                          "een gemiste termijn of een andere uitkomst van een beslissing oplevert")
 
+
+def _add_test(sub) -> None:
     test = _command(sub, "test", "draai de voorbeelden van een beleid of een map met beleid",
                     "Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-bestanden in een map, "
                     "en meld per voorbeeld wat afwijkt.")
@@ -98,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--dekking", action="store_true",
                       help="meld welke eisen, regels, uitzonderingen en takken de voorbeelden (niet) raken")
 
+
+def _add_diff(sub) -> None:
     diff = _command(sub, "verschil", "vergelijk twee versies van een beleid",
                     "Semantisch verschil tussen twee versies van een beleid: gewijzigde grenzen en data, "
                     "toegevoegde of verwijderde regels, en casussen met een andere uitkomst.")
@@ -106,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
     _search_budget(diff)
 
+
+def _add_kernel(sub) -> None:
     kern = _command(sub, "kernel", "installeer de Jupyter-kernel voor Beleidstaal",
                     "Registreer de Beleidstaal-kernel bij Jupyter.")
     kern.add_argument("actie", choices=["install"], metavar="install", help="registreer de kernelspec")
@@ -113,7 +125,6 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--user", action="store_true", help="voor deze gebruiker (standaard)")
     where.add_argument("--sys-prefix", action="store_true", help="in de huidige (virtuele) omgeving")
     kern.add_argument("--prefix", metavar="MAP", help="onder een eigen prefix")
-    return parser
 
 
 def main(argv=None) -> int:
