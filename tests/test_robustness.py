@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl.errors import BeleidError
+from dsl.examples import run_examples
 from dsl.policy import compile_text
 from tests.conftest import POLICIES
 
@@ -45,3 +48,52 @@ def test_mutated_policies_never_crash(source, data):
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_crashes(text):
     compiles_or_reports('beleid "x"\n' + text)
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar_programs():
+    """Programs generated from the grammar itself; every terminal gets an explicit strategy padded
+    with spaces (Hypothesis would otherwise glue words together), names come from a small pool so
+    that references resolve often enough to reach the checker and the compiler."""
+    import lark
+    from hypothesis.extra.lark import from_lark
+
+    from dsl.parser import GRAMMAR_PATH
+
+    def words(*options):
+        return st.sampled_from([f" {o} " for o in options])
+
+    explicit = {
+        "NAME": words("a", "b", "c", "omzet", "start", "lijst", "d1"),
+        "STRING": words('"x"', '"zzp"', '"Titel"'), "NUMBER": words("1", "2,5", "250.000", "0"),
+        "MONEY": words("€ 250.000", "€ 0,01"), "PERCENT": words("33%", "7,77%"),
+        "DATE_NUM": words("2024-01-01", "31-12-2023"), "TIME": words("17:00"), "MONTH": words("januari", "mei"),
+        "UNIT": words("dagen", "weken", "maanden", "werkdagen", "uur"), "NUMBER_WORD": words("drie", "tien"),
+        "BOOL": words("ja", "nee"), "CMP_OP": words("ten hoogste", "groter dan", "kleiner dan"),
+        "HIT_POLICY": words("eerste treffer", "uniek"), "STATUS": words("voldaan", "niet gehaald", "geen uitkomst"),
+        "SIMPLE_TYPE": words("bedrag", "percentage", "aantal", "getal", "ja/nee", "datum", "tijdstip", "tekst"),
+        "AGGREGATE": words("som van", "aantal van", "maximum van"), "COMMENT": words("# opmerking\n"),
+        "WS": words(" "),
+    }
+    grammar = lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
+    for terminal in grammar.terminals:
+        if terminal.name not in explicit:
+            pattern = terminal.pattern
+            text = pattern.value if pattern.type == "str" else None
+            if text is None:  # a keyword regex: take its first alternative, as written
+                text = pattern.value.split("|")[0].strip("()").replace("\\s+", " ").replace("\\s*", " ")
+                text = text.replace("\\b", "").replace("\\/", "/").replace("(", "").replace(")", "")
+            explicit[terminal.name] = st.just(f" {text} ")
+    return from_lark(grammar, explicit=explicit)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_programs_generated_from_the_grammar_never_crash(data):
+    program = data.draw(_grammar_programs())
+    compiles_or_reports(program)
+    if "voorbeeld" in program:  # a program that loads also runs its voorbeelden without crashing
+        try:
+            run_examples(compile_text(program, "fuzz.beleid"))
+        except BeleidError:
+            pass
