@@ -13,7 +13,7 @@ import attrs
 from dsl import ast
 from dsl.case import Case
 from dsl.compiler.generator import duration_count
-from dsl.explain.steps import format_duration_count
+from dsl.runtime.formatting import format_duration_count
 from dsl.runtime.formatting import format_value
 
 

@@ -21,6 +21,7 @@ from dsl.checker import Model, check
 from dsl.compiler import Compiled, compile_model
 from dsl.parser import parse
 from dsl.runtime import values as rtv
+from dsl.runtime.formatting import format_duration_count, format_value
 
 
 @attrs.frozen
@@ -79,6 +80,7 @@ class Outcome:
             entry = {"soort": r.kind, "titel": r.title, "status": r.status, "bron": r.source}
             if r.kind in ("beslissing", "berekening"):
                 entry["waarde"] = plain(r.value)
+                entry["waarde_tekst"] = self.policy.format(name, r.value)
             if r.kind == "termijn":
                 entry["uiterste_datum"], entry["begin"] = plain(r.deadline), plain(r.start)
             rules[name] = entry
@@ -141,6 +143,17 @@ class CompiledPolicy:
             raw, applicable = raw
         status = rtv.NVT if applicable is False else (rtv.ONBEKEND if raw is None else "bepaald")
         return Result(rule.name, rule.kind, title, status, value=raw, source=source)
+
+    def format(self, name: str, value) -> str:
+        """A rule's value in Dutch, in the unit the policy wrote ("2 jaar", "€ 175.000,00")."""
+        t = self.model.rules[name].type
+        if value is None or t is None:
+            return "onbekend" if value is None else str(value)
+        if t.kind == "duur":
+            return format_duration_count(value, t)
+        if t.kind in ("getal", "aantal") and isinstance(value, int):
+            return format_value(value, "aantal")
+        return format_value(value, "tekst" if t.kind == "keuze" else t.kind)
 
     def source_of(self, rule) -> str | None:
         """A rule's own `bron`, else its group's, else the policy's."""

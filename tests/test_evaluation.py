@@ -112,3 +112,9 @@ def test_filtered_aggregate_counts_only_passing_elements(compile_policy, fte, st
         assert policy.evaluate(case)["e"].status == status
     else:
         assert policy.evaluate({"f": fte})["e"].status == status
+
+
+def test_json_values_carry_their_dutch_text(wijkverpleging):
+    data = wijkverpleging.evaluate({"jaar_plusovereenkomst": "2023", "zorgkostenplafond": 250000}).to_dict()
+    assert data["regels"]["looptijd_plusovereenkomst"]["waarde_tekst"] == "2 jaar"
+    assert data["regels"]["signaalgrens_plafond"]["waarde_tekst"] == "€ 175.000,00"

@@ -14,10 +14,9 @@ import attrs
 from dsl import ast
 from dsl import types as T
 from dsl.runtime.calendar import shift as calendar_shift
-from dsl.runtime.formatting import format_duration, format_value
+from dsl.runtime.formatting import format_duration_count, format_value
 
 NOT_EVALUATED = object()
-_BASE_NAMES = {"dagen": "dagen", "maanden": "maanden", "seconden": "seconden", "werkdagen": "werkdagen"}
 _TEMPLATES_FAIL = {
     "<=": "{l} is {lv}, {words} {rv} is toegestaan",
     ">=": "{l} is {lv}, {words} {rv} is vereist",
@@ -42,19 +41,6 @@ class Step:
     source: str | None = None
     span: ast.Span | None = None
     children: tuple = ()
-
-
-def format_duration_count(count: int, t: T.Type) -> str:
-    """A duration counted in its family's base unit, in the unit the policy wrote if exact."""
-    declared = t.declared or t.unit
-    factor = T.DURATION_FAMILY[declared][1]
-    if count % factor == 0:
-        return format_duration(count // factor, declared)
-    if t.unit == "seconden":
-        for unit, size in (("uren", 3600), ("minuten", 60)):
-            if count % size == 0:
-                return format_duration(count // size, unit)
-    return format_duration(count, _BASE_NAMES[t.unit])
 
 
 class Explainer:

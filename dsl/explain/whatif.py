@@ -23,7 +23,8 @@ import attrs
 
 from dsl import ast
 from dsl.errors import CaseError
-from dsl.explain.steps import NOT_EVALUATED, Explainer, format_duration_count
+from dsl.explain.steps import NOT_EVALUATED, Explainer
+from dsl.runtime.formatting import format_duration_count
 from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_value
 

@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
 
+from dsl import types as T
 from dsl.runtime.calendar import UNIT_ALIASES
 
 __all__ = [
@@ -208,3 +209,24 @@ def format_value(value: object, type_name: str) -> str:
     if formatter is None:
         raise ValueError(f"unknown type name {type_name!r}; expected one of {sorted(_BY_TYPE)}")
     return "onbekend" if value is None else formatter(value)
+
+
+def format_duration_count(count: int, t: T.Type) -> str:
+    """A duration counted in its family's base unit (see `dsl.types`), shown in the unit the
+    policy wrote when that is exact.
+
+    >>> from dsl.types import duration
+    >>> format_duration_count(21, duration("weken")), format_duration_count(24, duration("jaren"))
+    ('3 weken', '2 jaar')
+    >>> format_duration_count(5400, duration("uren"))
+    '90 minuten'
+    """
+    declared = t.declared or t.unit
+    factor = T.DURATION_FAMILY[declared][1]
+    if count % factor == 0:
+        return format_duration(count // factor, declared)
+    if t.unit == "seconden":
+        for unit, size in (("uren", 3600), ("minuten", 60)):
+            if count % size == 0:
+                return format_duration(count // size, unit)
+    return format_duration(count, t.unit)

@@ -17,7 +17,7 @@ from datetime import datetime
 import ipywidgets as w
 
 from dsl.case import CaseValueError, convert
-from dsl.explain.steps import format_duration_count
+from dsl.runtime.formatting import format_duration_count
 from dsl.runtime.formatting import format_money, format_number, format_percentage
 from kernel.widgets.html import FONT
 
