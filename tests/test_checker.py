@@ -106,3 +106,13 @@ def test_every_expression_class_has_a_type_rule():
                           ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.UnknownLiteral]
     for cls in expression_classes:
         assert hasattr(ExprChecker, "visit_" + cls.__name__), cls
+
+
+def test_a_requirement_that_uses_its_own_group_is_a_cycle():
+    found = problems('eisen g "G"\n  eis a "A" vereist voldoet aan g\n')
+    assert found == ["9:3 deze regels gebruiken elkaar in een kring: a -> g -> a"]
+
+
+def test_a_group_named_like_a_gegeven_is_reported_not_a_crash():
+    found = problems('eisen omzet "G"\n  eis a "A" vereist n is 1\n')
+    assert found[0].startswith("8:1 'omzet' is al eerder gedeclareerd (regel 3)")

@@ -91,6 +91,7 @@ class _Checker:
         self.fields: dict = {}
         self.rules: dict = {}
         self._busy: list[str] = []
+        self._cyclic: set[str] = set()   # rules already reported in a cycle
 
     def fail(self, span, message, hint=None, code="name"):
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -121,10 +122,11 @@ class _Checker:
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):
                     self.fail(f.type.span, "een keuze noemt dezelfde optie twee keer", code="keuze")
         for group in self.policy.groups:
+            group_ok = declare(group.name, group.span, "groep")
             for req in group.requirements:
                 if declare(req.name, req.span, "eis"):
-                    self.rules[req.name] = Rule("eis", req.name, req, group=group.name)
-            if declare(group.name, group.span, "groep"):
+                    self.rules[req.name] = Rule("eis", req.name, req, group=group.name if group_ok else None)
+            if group_ok:  # after its requirements, so the rules keep the order of the text
                 self.rules[group.name] = Rule("groep", group.name, group)
         for node in (*self.policy.calculations, *self.policy.decisions, *self.policy.timelines):
             if declare(node.name, node.span, RULE_KINDS[type(node)]):
@@ -151,6 +153,7 @@ class _Checker:
         if rule.checked:
             return rule.type
         if name in self._busy:
+            self._cyclic.update(self._busy[self._busy.index(name):])
             cycle = " -> ".join(self._busy[self._busy.index(name):] + [name])
             self.fail(rule.node.span, f"deze regels gebruiken elkaar in een kring: {cycle}", code="cycle")
             return None
@@ -174,7 +177,8 @@ class _Checker:
         return exprs.check(node.expr)
 
     def _type_eis(self, node: ast.Requirement, exprs):
-        group = self.rules[self.rules[node.name].group].node if node.name in self.rules else None
+        group_name = self.rules[node.name].group if node.name in self.rules else None
+        group = self.rules[group_name].node if group_name else None
         if group is not None and group.meta.applicable is not None:
             exprs.deps.update(names_in(group.meta.applicable))
         self._applicable(node.meta, exprs)
@@ -229,12 +233,21 @@ class _Checker:
 
     # ------------------------------------------------------------ order
     def _order(self) -> list[str]:
-        """Rules in an order where each comes after the rules it uses (declaration order kept)."""
+        """Rules in an order where each comes after the rules it uses (declaration order kept);
+        a rule that uses itself through others (a group whose eis uses the group) is reported."""
         done: list[str] = []
         placed: set[str] = set()
+        reported: set[frozenset] = set()
 
         def visit(name: str, stack: tuple):
-            if name in placed or name not in self.rules or name in stack:
+            if name in stack:
+                cycle = stack[stack.index(name):] + (name,)
+                if frozenset(cycle) not in reported and not any(n in self._cyclic for n in cycle):
+                    reported.add(frozenset(cycle))
+                    self.fail(self.rules[name].node.span,
+                              f"deze regels gebruiken elkaar in een kring: {' -> '.join(cycle)}", code="cycle")
+                return
+            if name in placed or name not in self.rules:
                 return
             for dep in sorted(self.rules[name].deps):
                 visit(dep, stack + (name,))
