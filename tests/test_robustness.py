@@ -97,3 +97,20 @@ def test_programs_generated_from_the_grammar_never_crash(data):
             run_examples(compile_text(program, "fuzz.beleid"))
         except BeleidError:
             pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_generated_programs_evaluate_and_explain_generated_cases(data):
+    from dsl.explain import explain, render
+    from dsl.explain.whatif import suggestions_for
+    from dsl.testing import cases
+
+    try:
+        policy = compile_text(data.draw(_grammar_programs()), "fuzz.beleid")
+    except BeleidError:
+        return
+    outcome = policy.evaluate(data.draw(cases(policy)), trace=True)
+    assert render(explain(outcome)) is not None
+    assert isinstance(outcome.to_dict()["regels"], dict)
+    suggestions_for(outcome)
