@@ -20,16 +20,28 @@ The exact checks use z3 (`dsl.testing.smt`); what it cannot encode is searched w
 within a `Budget` and the report says so. The pytest plugin is `dsl.testing.plugin`.
 """
 
-from dsl.testing.checks import check_policy
+import importlib
+
+# Two functions share their module's name; they are imported now so the name means the function.
 from dsl.testing.coverage import coverage
-from dsl.testing.diff import diff_policies
-from dsl.testing.findings import ConsistencyReport, Finding
-from dsl.testing.plugin import policy_property
-from dsl.testing.report import consistency_blocks, coverage_blocks, diff_blocks, render, write
-from dsl.testing.search import Budget
-from dsl.testing.smt import Domain
-from dsl.testing.strategies import cases, ordered_pairs
 from dsl.testing.thresholds import thresholds
+
+# Loaded on first use: the pytest plugin imports this package at every pytest start, and the
+# solver and report modules take a quarter of a second to import.
+_HOME = {
+    "check_policy": "checks", "diff_policies": "diff",
+    "ConsistencyReport": "findings", "Finding": "findings", "policy_property": "plugin",
+    "consistency_blocks": "report", "coverage_blocks": "report", "diff_blocks": "report",
+    "render": "report", "write": "report", "Budget": "search", "Domain": "smt",
+    "cases": "strategies", "ordered_pairs": "strategies",
+}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(importlib.import_module(f"dsl.testing.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'dsl.testing' has no attribute {name!r}")
+
 
 __all__ = [
     "Budget", "ConsistencyReport", "Domain", "Finding", "cases", "check_policy", "consistency_blocks",
