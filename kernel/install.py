@@ -5,6 +5,13 @@ from `kernel/kernelspec/`, with `argv[0]` set to this Python so the kernel runs 
 environment where Beleidstaal is installed) through `KernelSpecManager.install_kernel_spec`,
 prints where it went in Dutch and returns the exit code (0, or 1 with a Dutch message when the
 folder cannot be written). `--user` is the default.
+
+It also copies the prebuilt JupyterLab extension `beleidstaal-highlight` (syntax highlighting,
+built from `kernel/labextension/` into `kernel/labextension_build/`) into
+`<data dir>/labextensions/beleidstaal-highlight` of the same location (user: `jupyter_data_dir()`;
+sys-prefix: `sys.prefix/share/jupyter`; prefix: `P/share/jupyter`), where JupyterLab finds
+prebuilt extensions; so highlighting also works from a source checkout. A wheel ships the same
+folder as shared data.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from dsl.errors import os_problem
 
 KERNEL_NAME = "beleidstaal"
 SPEC_DIR = Path(__file__).resolve().parent / "kernelspec"
+LABEXTENSION_NAME = "beleidstaal-highlight"
+LABEXTENSION_DIR = Path(__file__).resolve().parent / "labextension_build" / LABEXTENSION_NAME
 
 
 def spec() -> dict:
@@ -47,5 +56,22 @@ def install(user: bool = True, sys_prefix: bool = False, prefix: str | None = No
             print(f"fout: kan de kernelspec niet installeren: {os_problem(err)} ({err.filename})", file=sys.stderr)
             return 1
     print(f"Kernel '{KERNEL_NAME}' geïnstalleerd in {where}")
+    if LABEXTENSION_DIR.is_dir():
+        # the kernelspec went to <data dir>/kernels/beleidstaal: the extension goes next to it
+        target = Path(where).parent.parent / "labextensions" / LABEXTENSION_NAME
+        try:
+            install_labextension(target)
+        except OSError as err:
+            print(f"fout: kan de JupyterLab-extensie niet installeren: {os_problem(err)} ({err.filename})",
+                  file=sys.stderr)
+            return 1
+        print(f"Syntaxiskleuring voor JupyterLab ({LABEXTENSION_NAME}) geïnstalleerd in {target}")
     print("Open JupyterLab met: jupyter lab  (kies daarna de kernel 'Beleidstaal')")
     return 0
+
+
+def install_labextension(target: Path) -> None:
+    """Copy the prebuilt labextension to `target`, replacing an older copy."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(LABEXTENSION_DIR, target)

@@ -35,7 +35,7 @@ LANGUAGE_INFO = {
     "mimetype": "text/x-beleidstaal",
     "file_extension": ".beleid",
     "pygments_lexer": "beleid",
-    "codemirror_mode": "python",
+    "codemirror_mode": "beleidstaal",
     "nbconvert_exporter": "html",
 }
 

@@ -20,7 +20,9 @@ WIJKVERPLEGING = POLICIES / "wijkverpleging_2024.beleid"
 def pytest_sessionstart(session):
     """Register the Beleidstaal kernelspec of *this* environment in a private JUPYTER_PATH, which
     Jupyter searches before the user's folders: a kernelspec left by another installation (with
-    another Python) can never be picked up by the kernel and notebook tests."""
+    another Python) can never be picked up by the kernel and notebook tests. `install` also puts
+    the prebuilt labextension `beleidstaal-highlight` next to it (`labextensions/`), where the
+    JupyterLab of tests/test_browser.py finds it."""
     from kernel.install import install
 
     prefix = tempfile.mkdtemp(prefix="beleid-jupyter-")

@@ -2,7 +2,8 @@
 
 A notebook with the Beleidstaal kernel loads the district-nursing policy, evaluates a case
 and shows the dashboard; the test clicks "volgende" in the step-through player and checks the
-step shown, then changes a field of the case form and checks the summary. Skips, with the
+step shown, then changes a field of the case form and checks the summary; the editor of a
+Beleidstaal cell is coloured by the labextension `beleidstaal-highlight`. Skips, with the
 reason, when Chromium (/usr/bin/chromium), Playwright or JupyterLab is not installed
 (`.ci/run` installs them; never `playwright install`, which downloads its own browser).
 """
@@ -115,3 +116,17 @@ def test_case_form_change_re_evaluates(page):
     field.fill("€ 249.999,99")
     field.press("Enter")
     output.locator(".bt-summary").get_by_text("cliëntvolgende overeenkomst").wait_for(timeout=20_000)
+
+
+def test_cells_are_highlighted(page):
+    """The labextension (installed next to the kernelspec by conftest) gives the editor of a
+    Beleidstaal cell CodeMirror tokens: `tok-*` classes from the language's class highlighter."""
+    editor = page.locator(".jp-Cell").nth(1).locator(".cm-content")
+    editor.locator(".tok-keyword", has_text="casus").wait_for(timeout=30_000)
+    assert editor.locator(".tok-keyword", has_text="evalueer").count() == 1
+    assert "€ 250.000" in editor.locator(".tok-number").all_inner_texts()
+    assert '"instelling"' in editor.locator(".tok-string").all_inner_texts()
+    assert editor.locator(".tok-variableName", has_text="omzet_2023").count() == 1
+    colour = editor.locator(".tok-keyword", has_text="evalueer").evaluate("e => getComputedStyle(e).color")
+    plain = editor.locator(".tok-variableName", has_text="omzet_2023").evaluate("e => getComputedStyle(e).color")
+    assert colour != plain
