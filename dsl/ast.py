@@ -112,6 +112,21 @@ class Each:
 
 
 @frozen
+class Weekly:
+    """`x valt op maandag tot en met vrijdag [van 08:30 tot 17:00 uur]`: a window that recurs
+    every week. `days` are weekday numbers (Monday 0) in calendar order from the first day
+    written, wrapping past Sunday; `start`/`end` are seconds after midnight or both None."""
+
+    operand: Any
+    days: tuple
+    start: Any
+    end: Any
+    end_inclusive: bool
+    words: str
+    span: Span
+
+
+@frozen
 class BoolOp:
     """`en` / `of` over two or more operands (also `alle van (...)`, `minstens een van (...)`)."""
 

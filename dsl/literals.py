@@ -28,6 +28,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 __all__ = [
     "MONTHS",
     "NUMBER_WORDS",
+    "WEEKDAYS",
     "LiteralError",
     "parse_bool",
     "parse_date",
@@ -46,6 +47,8 @@ MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 NUMBER_WORDS: dict[str, int] = {
     "nul": 0, "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5,

@@ -25,7 +25,7 @@ PHRASES = ("ten minste", "ten hoogste", "groter dan", "kleiner dan", "groter dan
            "van toepassing als", "tot en met", "keuze uit", "lijst van", "een van", "geen van",
            "voldoet aan", "voldoet niet aan", "eerste treffer", "uniek", "som van", "aantal van",
            "minimum van", "maximum van", "vereist", "tenzij", "als", "dan", "anders", "bron", "toelichting",
-           "uiterlijk", "binnen", "niet voor", "ligt tussen", "peildatum", "verzekeraar", "zorgsoort",
+           "uiterlijk", "binnen", "niet voor", "ligt tussen", "valt op", "peildatum", "verzekeraar", "zorgsoort",
            "geldig van", "gegeven", "verwacht", "voldaan", "niet voldaan", "gehaald", "niet gehaald")
 TYPES = ("bedrag", "percentage", "aantal", "getal", "ja/nee", "datum", "tijdstip", "tekst", "duur in dagen",
          "duur in maanden", "duur in werkdagen")

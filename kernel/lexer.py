@@ -19,7 +19,8 @@ _PHRASES = (r"ten\s*minste", r"ten\s*hoogste", r"met\s+uitzondering\s+van", r"va
             r"voldoet(\s+niet)?\s+aan", r"(groter|kleiner)\s+dan(\s+of\s+gelijk\s+aan)?",
             r"(niet\s+)?gelijk\s+aan", r"(meer|minder|langer|korter|later|eerder)\s+dan",
             r"eerste\s+treffer", r"niet\s+voldaan", r"niet\s+gehaald", r"nog\s+niet\s+verstreken",
-            r"niet\s+van\s+toepassing", r"(som|aantal|minimum|maximum|gemiddelde)\s+van")
+            r"niet\s+van\s+toepassing", r"(som|aantal|minimum|maximum|gemiddelde)\s+van",
+            r"valt\s+op")
 SECTIONS = ("beleid", "gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld",
             "gegeven", "verwacht")
 KEYWORDS = ("verzekeraar", "zorgsoort", "geldig", "bron", "toelichting", "vereist", "tenzij", "als", "dan",
@@ -31,6 +32,7 @@ UNITS = ("kalendermaanden", "kalendermaand", "werkdagen", "werkdag", "dagen", "w
          "maand", "jaren", "jaar", "uren", "minuten", "minuut", "seconden", "seconde")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 COMMANDS = ("laad", "casus", "evalueer", "voorbeelden", "toon")
 
 
@@ -55,7 +57,7 @@ class BeleidLexer(RegexLexer):
             (words(COMMANDS, prefix=r"^", suffix=r"\b"), Keyword.Pseudo),
             (words(SECTIONS, suffix=r"\b"), Keyword.Declaration),
             (words(TYPES, suffix=r"\b"), Keyword.Type),
-            (words(UNITS + MONTHS, suffix=r"\b"), Name.Constant),
+            (words(UNITS + MONTHS + WEEKDAYS, suffix=r"\b"), Name.Constant),
             (words(("ja", "nee"), suffix=r"\b"), Keyword.Constant),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
             (r"[^\W\d]\w*", Name),

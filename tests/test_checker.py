@@ -102,7 +102,7 @@ def test_model_orders_rules_after_what_they_use():
 
 def test_every_expression_class_has_a_type_rule():
     expression_classes = [ast.Name, ast.Peildatum, ast.Literal, ast.ListLiteral, ast.Compare, ast.Member,
-                          ast.Between, ast.Each, ast.BoolOp, ast.Not, ast.Satisfies, ast.Arith, ast.Neg,
+                          ast.Between, ast.Weekly, ast.Each, ast.BoolOp, ast.Not, ast.Satisfies, ast.Arith, ast.Neg,
                           ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.UnknownLiteral]
     for cls in expression_classes:
         assert hasattr(ExprChecker, "visit_" + cls.__name__), cls

@@ -105,7 +105,7 @@ def test_runtime_error_traceback_names_the_policy_line():
 
 
 def test_every_expression_class_has_a_code_generator():
-    for cls in [ast.Name, ast.Peildatum, ast.Literal, ast.Compare, ast.Member, ast.Between, ast.Each,
+    for cls in [ast.Name, ast.Peildatum, ast.Literal, ast.Compare, ast.Member, ast.Between, ast.Weekly, ast.Each,
                 ast.BoolOp, ast.Not, ast.Satisfies, ast.Arith, ast.Neg, ast.PercentOf, ast.Shift, ast.DayOf,
                 ast.Aggregate]:
         assert hasattr(Generator, "x_" + cls.__name__), cls

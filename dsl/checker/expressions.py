@@ -115,6 +115,19 @@ class ExprChecker:
                 self._incomparable(bound, t, bt)
         return T.JANEE
 
+    def visit_Weekly(self, node: ast.Weekly):
+        t = self.check(node.operand)
+        if t is not None and t.kind not in T.MOMENTS:
+            self.fail(node.operand.span, f"'valt op' vraagt om een datum of tijdstip, maar dit is een {t}",
+                      "bijvoorbeeld: melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur", "unit")
+        elif t is not None and t.kind == "datum" and node.start is not None:
+            self.fail(node.operand.span, "een datum heeft geen kloktijd; de tijden vragen om een tijdstip",
+                      "maak het gegeven een tijdstip, of laat 'van ... tot ...' weg", "unit")
+        if node.start is not None and node.start >= node.end:
+            self.fail(node.span, "de begintijd ligt niet voor de eindtijd",
+                      "een venster over middernacht: schrijf twee vensters met 'of'", "literal")
+        return T.JANEE
+
     def visit_Each(self, node: ast.Each):
         t = self.check(node.collection)
         right = self.check(node.right)

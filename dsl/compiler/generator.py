@@ -136,6 +136,11 @@ class Generator(RuleStatements):
         return _call("between", self.expr(node.operand), self.expr(node.low), self.expr(node.high),
                      _c(node.high_inclusive))
 
+    def x_Weekly(self, node: ast.Weekly):
+        mask = sum(1 << day for day in node.days)
+        return _call("weekly", self.expr(node.operand), _c(mask), _c(node.start), _c(node.end),
+                     _c(node.end_inclusive))
+
     def x_Each(self, node: ast.Each):
         return _call("each", _c(node.op), self.expr(node.collection), self.expr(node.right))
 

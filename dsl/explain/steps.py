@@ -13,6 +13,7 @@ import attrs
 
 from dsl import ast
 from dsl import types as T
+from dsl.literals import WEEKDAYS
 from dsl.runtime.calendar import shift as calendar_shift
 from dsl.runtime.formatting import format_duration_count, format_value
 
@@ -147,6 +148,8 @@ class Explainer:
             return ("Voldoet: " if value else "Voldoet niet: ") + self.describe(node) + "."
         if value is False:
             return f"Klopt niet: {self.reason(node)}."
+        if value is True and isinstance(node, ast.Weekly):
+            return f"Klopt: {self.weekly_moment(node)}; dat {node.words}."
         if value is True and isinstance(node, ast.Member):
             return (f"Klopt: {self.label(node.operand)} is {self.fmt(node.operand)}, dat is "
                     + ("geen" if node.negated else "een") + " van " + ", ".join(self.fmt(o) for o in node.options) + ".")
@@ -187,6 +190,14 @@ class Explainer:
             return f"{self.label(node.operand)} is {self.fmt(node.operand)}, " + (
                 "dat is een van " if node.negated else "dat is geen van ") + ", ".join(
                 self.fmt(o) for o in node.options)
+        if isinstance(node, ast.Weekly):
+            value = self.value(node.operand)
+            outside_days = value not in (None, NOT_EVALUATED) and value.weekday() not in node.days
+            window = node.words.replace("valt op ", "", 1)
+            if node.start is not None:
+                days, _, hours = window.partition(" van ")
+                window = days if outside_days else "van " + hours
+            return f"{self.weekly_moment(node)}; dat valt niet {'op ' if outside_days or node.start is None else ''}{window}"
         if isinstance(node, ast.Satisfies):
             rule = self.model.rules[node.name]
             status = self.outcome.results[node.name].status
@@ -198,6 +209,14 @@ class Explainer:
         values = ", ".join(f"{label} is {value}" for label, value in
                            ((self.label(n), self.fmt(n)) for n in _operands(node)))
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
+
+    def weekly_moment(self, node: ast.Weekly) -> str:
+        """"<label> is <moment>, een vrijdag" for the operand of `valt op`."""
+        value = self.value(node.operand)
+        text = f"{self.label(node.operand)} is {self.fmt(node.operand)}"
+        if value in (None, NOT_EVALUATED):
+            return text
+        return f"{text}, een {WEEKDAYS[value.weekday()]}"
 
     def clamp_note(self, node) -> str:
         """When a calendar-month shift landed on a missing day, say which rule applied."""
@@ -266,5 +285,7 @@ def _operands(node) -> tuple:
         return (node.operand, node.low, node.high)
     if isinstance(node, ast.Each):
         return (node.collection, node.right)
+    if isinstance(node, ast.Weekly):
+        return (node.operand,)
     return ()
 

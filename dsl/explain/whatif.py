@@ -209,10 +209,33 @@ def _candidates(evaluation, node, out: dict) -> None:
             low, high = _value(evaluation, node.low), _value(evaluation, node.high)
             out.setdefault(field, []).extend(
                 [low, high] + ([] if node.high_inclusive or high is None else [_step(high, t, -1)]))
+    elif isinstance(node, ast.Weekly):
+        field = _field_of(model, node.operand)
+        if field:
+            out.setdefault(field, []).extend(_weekly_moments(node, _value(evaluation, node.operand)))
     elif isinstance(node, ast.Member):
         field = _field_of(model, node.operand)
         if field:
             out.setdefault(field, []).extend(_value(evaluation, o) for o in node.options)
+
+
+def _weekly_moments(node: ast.Weekly, value) -> list:
+    """Moments within a week of `value` at the edges of `valt op ...`: the same time of day on
+    each nearby day, and on each nearby day the window's start and end and a minute around them."""
+    if not isinstance(value, date):
+        return []
+    if not isinstance(value, datetime):
+        return [value + timedelta(days=offset) for offset in range(-7, 8) if offset]
+    midnight = datetime(value.year, value.month, value.day)
+    out = []
+    for offset in range(-7, 8):
+        day = midnight + timedelta(days=offset)
+        out.append(value + timedelta(days=offset))
+        for edge in (node.start, node.end):
+            if edge is not None:
+                moment = day + timedelta(seconds=edge)
+                out += [moment - timedelta(minutes=1), moment, moment + timedelta(minutes=1)]
+    return [m for m in out if m != value]
 
 
 def _boundary(t, op: str, bound, mirrored: bool) -> list:

@@ -15,6 +15,7 @@ from dsl import ast
 from dsl.errors import Diagnostic
 from dsl.literals import (
     NUMBER_WORDS,
+    WEEKDAYS,
     LiteralError,
     parse_date,
     parse_datetime,
@@ -300,6 +301,36 @@ class Builder(Transformer):
         _elk, collection, _is, op, right = children
         words = _words(op)
         return ast.Each(collection, COMPARISONS[words], words, right, _span(meta))
+
+    def weekly(self, meta, children):
+        operand, _valt, (days, day_words), *hours = children
+        start = end = None
+        inclusive, words = False, f"valt op {day_words}"
+        if hours:
+            start, end, inclusive, hour_words = hours[0]
+            words += f" {hour_words}"
+        return ast.Weekly(operand, days, start, end, inclusive, words, _span(meta))
+
+    def weekdays(self, meta, children):
+        names = [_words(t) for t in children if t.type == "WEEKDAY"]
+        first = WEEKDAYS.index(names[0])
+        last = WEEKDAYS.index(names[-1])
+        days = tuple((first + i) % 7 for i in range((last - first) % 7 + 1))
+        return days, " tot en met ".join(names) if len(names) > 1 else names[0]
+
+    def clock_hours(self, meta, children):
+        times = [t for t in children if t.type == "TIME"]
+        inclusive = any(t.type == "TOT_EN_MET" for t in children)
+        seconds = []
+        for tok in times:
+            hour, minute = (int(p) for p in str(tok).replace(".", ":").split(":"))
+            if hour > 23 or minute > 59:
+                self.problems.append(Diagnostic(
+                    "literal", f"'{tok}' is geen geldige tijd: uren lopen van 0 tot en met 23, "
+                    "minuten van 0 tot en met 59", _tok_span(tok)))
+            seconds.append(hour * 3600 + minute * 60)
+        a, b = (f"{str(t).replace('.', ':'):0>5}" for t in times)
+        return seconds[0], seconds[1], inclusive, f"van {a} {'tot en met' if inclusive else 'tot'} {b} uur"
 
     def satisfies(self, meta, children):
         return ast.Satisfies(str(children[-1]), False, _span(meta))

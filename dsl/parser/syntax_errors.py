@@ -58,6 +58,8 @@ EXPECTED_WORDS = {
     "TOT_EN_MET": "'tot en met'",
     "NIET_VOOR": "'niet voor'",
     "TIME": "een tijd (17:00)",
+    "VALT_OP": "'valt op'",
+    "WEEKDAY": "een dag van de week (maandag ... zondag)",
     "$END": "het einde van het bestand",
 }
 _NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON"}

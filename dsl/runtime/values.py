@@ -233,6 +233,22 @@ def between(value, low, high, high_inclusive: bool):
     return low <= value and (value <= high if high_inclusive else value < high)
 
 
+def weekly(value, days: int, start, end, end_inclusive: bool):
+    """`value valt op <days> [van start tot (en met) end]`: the weekday is one of `days` (a bit
+    mask, Monday bit 0) and the time of day, in seconds, in the window. A datum has no time of
+    day: outside the days it is False, on one of them unknown."""
+    if value is None:
+        return None
+    if not (days >> value.weekday()) & 1:
+        return False
+    if start is None:
+        return True
+    if not isinstance(value, datetime):
+        return None
+    seconds = value.hour * 3600 + value.minute * 60 + value.second
+    return start <= seconds and (seconds <= end if end_inclusive else seconds < end)
+
+
 def unique_pick(matches: tuple) -> int:
     """The row that applies under the unique hit policy, or ROW_OVERLAP / ROW_UNKNOWN / ROW_NONE."""
     hits = matches.count(True)
@@ -243,4 +259,4 @@ def unique_pick(matches: tuple) -> int:
     return matches.index(True) if hits else ROW_NONE
 
 
-EXPORTS.update(between=between, unique_pick=unique_pick, where=where)
+EXPORTS.update(between=between, weekly=weekly, unique_pick=unique_pick, where=where)

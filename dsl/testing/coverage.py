@@ -24,7 +24,7 @@ from dsl.runtime import values as rtv
 
 __all__ = ["CoverageItem", "CoverageReport", "coverage"]
 
-_BRANCHES = (ast.Compare, ast.Member, ast.Between, ast.BoolOp, ast.Not, ast.Satisfies, ast.Each)
+_BRANCHES = (ast.Compare, ast.Member, ast.Between, ast.Weekly, ast.BoolOp, ast.Not, ast.Satisfies, ast.Each)
 
 
 @attrs.frozen

@@ -264,6 +264,24 @@ class Encoder(RuleEncoding):
         v2, high = self.moments(value, t, self.expr(node.high, want=t), high_t, node)
         return z3.And(v1 >= low, v2 <= high if node.high_inclusive else v2 < high)
 
+    def x_Weekly(self, node: ast.Weekly):
+        """Exact: a moment is an ordinal day (times DAY plus seconds for a tijdstip), and
+        `date.fromordinal(1)` is a Monday, so the weekday is (day - 1) mod 7."""
+        t = self.type_of(node.operand)
+        value = self.expr(node.operand)
+        if t.kind == "tijdstip":
+            day, seconds = value / DAY, value % DAY
+        elif node.start is None:
+            day, seconds = value, None
+        else:
+            raise Unsupported("een datum heeft geen kloktijd", node.span)
+        weekday = (day - 1) % 7
+        on_day = z3.Or(*[weekday == d for d in node.days])
+        if node.start is None:
+            return on_day
+        return z3.And(on_day, seconds >= node.start,
+                      seconds <= node.end if node.end_inclusive else seconds < node.end)
+
     def x_BoolOp(self, node: ast.BoolOp):
         items = [self.cond(i) for i in node.items]
         return z3.And(*items) if node.op == "en" else z3.Or(*items)

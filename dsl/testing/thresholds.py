@@ -111,10 +111,33 @@ def _pairs(node, model):
             value = constant(bound, model)
             if name and value is not None:
                 yield name, value, node.words
+    elif isinstance(node, ast.Weekly):
+        name = _field(node.operand, model)
+        if name:
+            kind = model.fields[name][1].kind
+            yield from ((name, moment, node.words) for moment in _weekly_edges(node, model, kind))
     elif isinstance(node, ast.Each):
         value = constant(node.right, model)
         if isinstance(node.collection, ast.Name) and node.collection.name in model.fields and value is not None:
             yield node.collection.name, value, node.words
+
+
+def _weekly_edges(node: ast.Weekly, model, kind: str) -> list:
+    """The edges of a weekly window in one reference week (the week the policy starts in, else
+    the first week of 2024): the first listed day at the start time and the last at the end time
+    (midnight when no times are given), so `neighbours` gives the moments just inside and outside."""
+    first = getattr(model.policy.header.valid_from, "value", None) or date(2024, 1, 1)
+    first = first.date() if isinstance(first, datetime) else first
+    monday = first - timedelta(days=first.weekday())
+    start_day = monday + timedelta(days=node.days[0])
+    end_day = start_day + timedelta(days=len(node.days) - 1)
+    if kind == "datum":
+        return [start_day, end_day]
+    if node.start is None:
+        return [datetime(start_day.year, start_day.month, start_day.day),
+                datetime(end_day.year, end_day.month, end_day.day) + timedelta(days=1)]
+    return [datetime(d.year, d.month, d.day) + timedelta(seconds=sec)
+            for d in (start_day, end_day) for sec in (node.start, node.end)]
 
 
 def _timeline_pairs(node: ast.Timeline, model):

@@ -37,6 +37,7 @@ const MONTHS =
   'januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december';
 const UNITS =
   'kalendermaanden|kalendermaand|werkdagen|werkdag|dagen|dag|weken|week|maanden|maand|jaren|jaar|uren|uur|minuten|minuut|seconden|seconde';
+const WEEKDAYS = 'maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag';
 const NUMBER_WORDS =
   'nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd';
 
@@ -84,7 +85,8 @@ const PHRASES = words([
   'alleen\\s+als',
   '(?:een|één|geen|elk|elke|ieder|iedere|alle|allen)\\s+van',
   '(?:som|aantal|minimum|maximum|gemiddelde)\\s+van',
-  'eerste\\s+treffer'
+  'eerste\\s+treffer',
+  'valt\\s+op'
 ]);
 const COMMANDS = words(['laad', 'casus', 'evalueer', 'voorbeelden', 'toon']);
 const SECTIONS = words([
@@ -144,7 +146,7 @@ const KEYWORDS = words([
   'uniek',
   'vanaf'
 ]);
-const UNIT_OR_MONTH = words([UNITS, MONTHS]);
+const UNIT_OR_MONTH = words([UNITS, MONTHS, WEEKDAYS]);
 const NUMBER_WORD = words([NUMBER_WORDS]);
 const NAME = /^[A-Za-z_À-ɏ][\wÀ-ɏ]*/;
 
