@@ -133,10 +133,11 @@ def text_changes(old, new) -> list[Change]:
 
 
 # ---------------------------------------------------------------- outcomes
-def _shown(result) -> str:
+def _shown(result, policy) -> str:
+    """A rule's outcome in Dutch: its status, or its value as the policy writes it (ja, € 1,00)."""
     if result.kind in ("eis", "groep", "termijn"):
         return result.status
-    return result.status if result.value is None else str(result.value)
+    return result.status if result.value is None else policy.format(result.name, result.value)
 
 
 def _outcome_term(enc: Encoder, rule):
@@ -205,7 +206,7 @@ def _restrict(policy, case):
 def _differs(old, new, name, case):
     a = old.evaluate(_restrict(old, case))[name]
     b = new.evaluate(_restrict(new, case))[name]
-    pair = (_shown(a), _shown(b))
+    pair = (_shown(a, old), _shown(b, new))
     return pair if pair[0] != pair[1] else None
 
 
