@@ -166,7 +166,7 @@ def _plural(kind: str, n: int) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from dsl.explain import explain, render
+    from dsl.explain import closing_summary, explain, render
     from dsl.policy import load_policy
 
     policy = load_policy(args.bestand)
@@ -183,6 +183,8 @@ def cmd_evaluate(args) -> int:
         print(f"{len(outcome.missing)} gegevens ontbreken in de casus en zijn onbekend: {shown}")
     print()
     print(render(explain(outcome), max_depth=args.diepte))
+    print()
+    print("\n".join(closing_summary(outcome)))
     if args.wat_als:
         _print_what_if(outcome)
     return 0

@@ -4,7 +4,8 @@ Contract: every view is a pure function of one traced `Outcome` (`dsl.policy`):
 `explain(outcome)` gives one `Step` per rule (requirements inside their group), each expandable
 to the steps of its condition; `why_not(outcome, name)` lists for a decision each row that did
 not apply with the condition that stopped it, and for a requirement the parts that failed;
-`summary(outcome)` gives one sentence per rule; `render(steps)` lays a tree out as indented
+`summary(outcome)` gives one sentence per rule; `closing_summary(outcome)` the counts per status
+and the requirements not met and deadlines missed, for the end of a report; `render(steps)` lays a tree out as indented
 text. Every rule step carries the rule's text, its values, its source and one Dutch sentence,
 e.g. "Voldoet niet: aandeel onderaanneming is 41%, ten hoogste 33% is toegestaan (Bijlage 2,
 Minimumeisen wijkverpleging)".
@@ -17,7 +18,7 @@ from dsl.explain.steps import NOT_EVALUATED, Explainer, Step
 from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_value
 
-__all__ = ["Step", "explain", "why_not", "summary", "render", "rule_step", "Explainer"]
+__all__ = ["Step", "explain", "why_not", "summary", "closing_summary", "render", "rule_step", "Explainer"]
 
 
 def explain(outcome) -> list[Step]:
@@ -231,6 +232,37 @@ def summary(outcome) -> list[str]:
         step = rule_step(ex, name)
         title = getattr(rule.node, "title", None) or name
         lines.append(f"{title}: {step.sentence}")
+    return lines
+
+
+_STATUS_ORDER = ("niet voldaan", "niet gehaald", "onbekend", "nog niet verstreken", "voldaan", "gehaald",
+                 "bepaald", "geen uitkomst", "meerdere regels", "niet van toepassing")
+_KIND_WORDS = {"eis": "eisen", "termijn": "termijnen", "beslissing": "beslissingen", "berekening": "berekeningen"}
+
+
+def closing_summary(outcome, shown: int = 5) -> list[str]:
+    """The closing lines of an evaluation: per kind of rule the count of each status, then the
+    requirements not met and the deadlines missed, by title (at most `shown` of each)."""
+    counts: dict[str, dict[str, int]] = {}
+    failing: dict[str, list[str]] = {"niet voldaan": [], "niet gehaald": []}
+    for result in outcome.results.values():
+        if result.kind not in _KIND_WORDS:
+            continue
+        per_kind = counts.setdefault(result.kind, {})
+        per_kind[result.status] = per_kind.get(result.status, 0) + 1
+        if result.status in failing:
+            failing[result.status].append(result.title or result.name)
+    parts = []
+    for kind, words in _KIND_WORDS.items():
+        if kind in counts:
+            found = sorted(counts[kind].items(), key=lambda item: _STATUS_ORDER.index(item[0])
+                           if item[0] in _STATUS_ORDER else len(_STATUS_ORDER))
+            parts.append(f"{sum(counts[kind].values())} {words}: " + ", ".join(f"{n} {status}" for status, n in found))
+    lines = ["Samenvatting: " + "; ".join(parts) + "."] if parts else []
+    for status, titles in failing.items():
+        if titles:
+            more = f" en {len(titles) - shown} meer" if len(titles) > shown else ""
+            lines.append(f"{status.capitalize()}: " + "; ".join(titles[:shown]) + more + ".")
     return lines
 
 
