@@ -59,6 +59,9 @@ def _search_budget(command) -> None:
                               "(standaard 2000; ook via BELEID_ZOEK_VOORBEELDEN)")
     command.add_argument("--zoek-seconden", type=float, metavar="S",
                          help="hoe lang de zoektocht hoogstens duurt (standaard 20; ook via BELEID_ZOEK_SECONDEN)")
+    command.add_argument("--zoek-zaad", type=int, metavar="Z",
+                         help="beginwaarde van de zoektocht: dezelfde waarde geeft dezelfde casussen, een andere "
+                              "waarde zoekt elders (standaard 0; ook via BELEID_ZOEK_ZAAD)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,12 +56,16 @@ def rule_fields(model, name: str, _seen=None) -> set[str]:
 
 
 def check_policy(policy, *, method: str = "auto", budget: Budget | None = None,
-                 domain: Domain | None = None) -> ConsistencyReport:
-    """Run every consistency check on a compiled policy (see the module docstring)."""
+                 domain: Domain | None = None, progress=None) -> ConsistencyReport:
+    """Run every consistency check on a compiled policy (see the module docstring).
+    `progress(done, total, rule name)`, if given, is called before each rule is checked."""
     if method not in METHODS:
         raise ValueError(f"method={method!r}: kies uit {', '.join(METHODS)}")
     ctx = _Checks(policy, method, budget or Budget(), domain or Domain())
-    for rule in policy.model.rules.values():
+    rules = list(policy.model.rules.values())
+    for done, rule in enumerate(rules):
+        if progress is not None:
+            progress(done, len(rules), rule.name)
         getattr(ctx, "check_" + rule.kind)(rule)
     ctx.check_order()
     ctx.check_divisions()

@@ -9,6 +9,8 @@ findings, a voorbeeld fails or a policy cannot be loaded; 0 otherwise. A mistake
 printed as its diagnostics (`BeleidError.render()`), never as a traceback. `--rapport` writes
 the same report as HTML (.html) or Markdown (.md); other extensions give plain text.
 Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.testing.search`).
+On a terminal, the consistency check and the difference show their progress on one line of
+stderr ("controleren 12/98: afspraak_elv_tabel"), wiped before the report is printed.
 """
 
 from __future__ import annotations
@@ -35,24 +37,53 @@ def _write(blocks, path) -> bool:
     return True
 
 
+class TerminalProgress:
+    """A one-line progress display on `stream` (stderr), only when it is a terminal."""
+
+    def __init__(self, verb: str, stream=None):
+        self.verb, self.stream = verb, stream if stream is not None else sys.stderr
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.width = 0
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self.active:
+            return
+        line = f"{self.verb} {done + 1}/{total}: {name}"[:78]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(line))
+
+    def close(self) -> None:
+        if self.active and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
 def _budget(args, default_examples: int):
     """The search budget from --zoek-voorbeelden / --zoek-seconden, else the defaults."""
     from dsl.testing.search import Budget
 
     examples = getattr(args, "zoek_voorbeelden", None)
     seconds = getattr(args, "zoek_seconden", None)
+    zaad = getattr(args, "zoek_zaad", None)
     budget = Budget(max_examples=default_examples) if default_examples else Budget()
     if examples is not None:
         budget = attrs.evolve(budget, max_examples=examples)
     if seconds is not None:
         budget = attrs.evolve(budget, seconds=float(seconds))
+    if zaad is not None:
+        budget = attrs.evolve(budget, seed=zaad)
     return budget
 
 
 def run_consistency(args, policy) -> int:
     from dsl.testing.checks import check_policy
 
-    report = check_policy(policy, budget=_budget(args, 0))
+    progress = TerminalProgress("controleren")
+    try:
+        report = check_policy(policy, budget=_budget(args, 0), progress=progress)
+    finally:
+        progress.close()
     blocks = rep.consistency_blocks(report, policy.model, policy.model.policy.text)
     print(rep.render(blocks, "text"), end="")
     written = _write(blocks, getattr(args, "rapport", None))
@@ -95,6 +126,11 @@ def run_diff(args) -> int:
     except BeleidError as err:
         print(err.render(), file=sys.stderr)
         return 1
-    blocks = rep.diff_blocks(diff_policies(old, new, budget=_budget(args, 300)))
+    progress = TerminalProgress("vergelijken")
+    try:
+        difference = diff_policies(old, new, budget=_budget(args, 300), progress=progress)
+    finally:
+        progress.close()
+    blocks = rep.diff_blocks(difference)
     print(rep.render(blocks, "text"), end="")
     return 0 if _write(blocks, getattr(args, "rapport", None)) else 1

@@ -184,12 +184,13 @@ def _exact_case(old, new, name):
 
 
 def _sweep_pair(old, new, name, budget):
-    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 
     found = []
 
     @settings(max_examples=budget.max_examples, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet)
+    @seed(budget.seed)
     @given(st.one_of(cases(old), cases(new)))
     def probe(case):
         if not found and _differs(old, new, name, case) is not None:
@@ -210,11 +211,16 @@ def _differs(old, new, name, case):
     return pair if pair[0] != pair[1] else None
 
 
-def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True) -> PolicyDiff:
-    """Compare two compiled policies (see the module docstring)."""
+def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True,
+                  progress=None) -> PolicyDiff:
+    """Compare two compiled policies (see the module docstring). `progress(done, total, rule
+    name)`, if given, is called before each rule is compared."""
     budget = budget or Budget(max_examples=300)
     found, notes = [], []
-    for name in [n for n in old.model.rules if n in new.model.rules]:
+    shared = [n for n in old.model.rules if n in new.model.rules]
+    for done, name in enumerate(shared):
+        if progress is not None:
+            progress(done, len(shared), name)
         method = "exact"
         try:
             case = _exact_case(old, new, name)

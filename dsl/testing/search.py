@@ -9,7 +9,10 @@ counterexample; not finding one proves nothing, and reports say so.
 
 The `Budget` bounds every search: `max_examples` cases and at most `seconds` of wall-clock
 time. Defaults come from the environment variables BELEID_ZOEK_VOORBEELDEN (default 2000)
-and BELEID_ZOEK_SECONDEN (default 20), so the command line can be tuned without flags.
+and BELEID_ZOEK_SECONDEN (default 20), so the command line can be tuned without flags. Its
+`seed` (BELEID_ZOEK_ZAAD, default 0) makes a search reproducible: the same policy and budget
+draw the same cases in the same order, so a report does not change between runs (unless the
+time limit cuts a search short); another seed explores other cases.
 """
 
 from __future__ import annotations
@@ -18,16 +21,16 @@ import os
 import time
 
 import attrs
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 
 from dsl.testing.strategies import cases
 
 __all__ = ["Budget", "search"]
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int = 1) -> int:
     try:
-        return max(1, int(os.environ.get(name, default)))
+        return max(minimum, int(os.environ.get(name, default)))
     except ValueError:
         return default
 
@@ -38,6 +41,7 @@ class Budget:
 
     max_examples: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_VOORBEELDEN", 2000))
     seconds: float = attrs.field(factory=lambda: float(_env_int("BELEID_ZOEK_SECONDEN", 20)))
+    seed: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_ZAAD", 0, minimum=0))
 
     def __attrs_post_init__(self):
         if self.max_examples < 1 or self.seconds <= 0:
@@ -61,7 +65,8 @@ def search(policy, predicate, budget: Budget | None = None, *, fields=None, fixe
     stop_at = time.monotonic() + budget.seconds
 
     @settings(max_examples=budget.max_examples, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, derandomize=False)
+              suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet)
+    @seed(budget.seed)
     @given(strategy)
     def probe(case):
         if found:
@@ -86,6 +91,7 @@ def sweep(policy, observe, budget: Budget | None = None, *, fields=None) -> int:
 
     @settings(max_examples=budget.max_examples, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet)
+    @seed(budget.seed)
     @given(cases(policy, fields=fields))
     def probe(case):
         if time.monotonic() > stop_at:
