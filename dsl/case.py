@@ -4,7 +4,7 @@ Contract: `load_case(model, data)` returns a `Case` whose `values` follow the or
 policy's gegevens, each converted to its runtime type (Decimal for bedrag, percentage and
 getal; int for aantal and for durations, counted in the base unit of their family; date,
 datetime, bool, str, tuple). A fact that is absent or `null` is unknown (None) and listed in
-`missing`; with `complete=True` an absent fact is refused instead. An unknown field, a value
+`missing` (so is the text "onbekend"); with `complete=True` an absent fact is refused instead. An unknown field, a value
 of the wrong type ("abc" for a bedrag, "31-02-2024" for a datum) or NaN raises `CaseError`
 naming every field at fault and what was expected. Nothing is guessed.
 """
@@ -20,8 +20,9 @@ from pathlib import Path
 import attrs
 
 from dsl import types as T
-from dsl.errors import CaseError, Diagnostic, os_problem, suggest
+from dsl.errors import CaseError, Diagnostic, os_problem, read_text, suggest
 from dsl.literals import (
+    NUMBER_WORDS,
     LiteralError,
     parse_bool,
     parse_date,
@@ -51,10 +52,10 @@ def read_case_file(path: str | Path) -> dict:
     """Read a JSON or YAML case file into a dict; CaseError when it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise CaseError([Diagnostic("case", f"kan het casusbestand niet lezen: {os_problem(err)}")],
-                        str(path)) from None
+        text = read_text(path)
+    except (OSError, ValueError) as err:
+        reason = os_problem(err) if isinstance(err, OSError) else str(err)
+        raise CaseError([Diagnostic("case", f"kan het casusbestand niet lezen: {reason}")], str(path)) from None
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
@@ -81,6 +82,8 @@ def load_case(model, data: dict, complete: bool = False, source: str = "<casus>"
                                        hint=suggest(str(key), model.fields) or "controleer de gegevens van het beleid"))
     for name, (field, t) in model.fields.items():
         raw = data.get(name)
+        if _says_unknown(raw, t):
+            raw = None
         if raw is None:
             if complete:
                 problems.append(Diagnostic("case", f"gegeven '{name}' ontbreekt in de casus (verwacht: {t})"))
@@ -102,7 +105,15 @@ def load_case(model, data: dict, complete: bool = False, source: str = "<casus>"
     return Case(values, peil, missing, typed)
 
 
+def _says_unknown(raw, t: T.Type) -> bool:
+    """`"onbekend"` leaves a fact unknown, like null (unless it is one of a keuze's options)."""
+    return (isinstance(raw, str) and raw.strip().lower() == "onbekend"
+            and not (t.kind == "keuze" and raw in t.options))
+
+
 def _show(raw) -> str:
+    if isinstance(raw, bool):
+        return "ja" if raw else "nee"
     return repr(raw) if isinstance(raw, str) else str(raw)
 
 
@@ -119,6 +130,8 @@ def _decimal(raw, parse, what: str, example: str) -> Decimal:
             raise CaseValueError(f"{raw} is geen {what}")
         return value
     if isinstance(raw, str):
+        if raw.strip().lower() in NUMBER_WORDS:
+            return Decimal(NUMBER_WORDS[raw.strip().lower()])
         try:
             return parse(raw.strip())
         except (LiteralError, InvalidOperation):
@@ -139,6 +152,8 @@ def convert(raw, t: T.Type):
         value = _decimal(raw, parse_number, "aantal", "12")
         if value != value.to_integral_value():
             raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
+        if value < 0:
+            raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is niet negatief")
         return int(value)
     if kind == "ja/nee":
         return _bool(raw)
@@ -167,6 +182,8 @@ def _bool(raw) -> bool:
 
 
 def _moment(raw, kind: str):
+    """A datum, or a tijdstip; a tijdstip may be given as a date alone (the time is then
+    unknown: compared with a time on that same day the outcome is onbekend)."""
     if isinstance(raw, datetime):
         if kind == "datum":
             raise CaseValueError(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
@@ -179,33 +196,45 @@ def _moment(raw, kind: str):
             return parse_date(text)
         except LiteralError as err:
             if kind == "datum":
-                raise CaseValueError(f"{_show(raw)} is geen geldige datum: {err}") from None
+                raise CaseValueError(_literal_problem(raw, err, "is geen geldige datum")) from None
         try:
             return parse_datetime(text)
         except LiteralError as err:
-            raise CaseValueError(f"{_show(raw)} is geen geldig tijdstip: {err}") from None
+            raise CaseValueError(_literal_problem(raw, err, "is geen geldig tijdstip")) from None
     example = "2024-01-01" if kind == "datum" else "2023-12-22 17:00"
     raise CaseValueError(f"{_show(raw)} is geen {kind}; verwacht bijvoorbeeld {example}")
 
 
+def _literal_problem(raw, err: LiteralError, what: str) -> str:
+    """`'x' <what>: <reason>` from a literal error, without repeating the text or the verdict."""
+    reason = str(err)
+    for prefix in (f"'{raw.strip()}' {what}: ", f"'{raw.strip()}' bestaat niet: ", f"'{raw.strip()}' "):
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+            break
+    return f"{_show(raw)} {what}: {reason}"
+
+
 def _duration(raw, t: T.Type) -> int:
     base = t.unit
+    declared = t.declared or base
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw * T.DURATION_FAMILY[t.declared or base][1]
+        return raw * T.DURATION_FAMILY[declared][1]
     if isinstance(raw, str):
         parts = raw.split()
         if len(parts) == 2 and parts[1].lower() in UNIT_ALIASES:
             unit = UNIT_ALIASES[parts[1].lower()]
             family, factor = T.DURATION_FAMILY[unit]
             if family != base:
-                raise CaseValueError(f"{_show(raw)} past niet: deze duur wordt geteld in {base}")
+                raise CaseValueError(f"{_show(raw)} past niet: deze duur wordt geteld in {declared}")
             try:
                 amount = parse_number(parts[0])
             except LiteralError:
                 amount = None
             if amount is not None and amount == amount.to_integral_value():
                 return int(amount) * factor
-    raise CaseValueError(f"{_show(raw)} is geen duur; verwacht een heel aantal {base} of bijvoorbeeld '3 weken'")
+    raise CaseValueError(f"{_show(raw)} is geen duur; verwacht een heel aantal {declared}, "
+                         f"zoals 3 of '3 {declared}'")
 
 
 def _text(raw, t: T.Type) -> str:

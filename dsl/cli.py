@@ -146,6 +146,8 @@ def main(argv=None) -> int:
 def cmd_check(args) -> int:
     from dsl.policy import load_policy
 
+    from dsl.runtime.formatting import counted
+
     policy = load_policy(args.bestand)
     if args.consistentie:
         from dsl.testing.cli import run_consistency
@@ -155,8 +157,10 @@ def cmd_check(args) -> int:
     for rule in policy.model.rules.values():
         counts[rule.kind] = counts.get(rule.kind, 0) + 1
     examples = len(policy.model.policy.examples)
-    parts = ", ".join(f"{n} {_plural(kind, n)}" for kind, n in counts.items())
-    print(f"{args.bestand}: in orde ({len(policy.model.fields)} gegevens, {parts}, {examples} voorbeelden)")
+    parts = [counted(len(policy.model.fields), "gegeven", "gegevens")]
+    parts += [counted(n, kind, _PLURALS[kind]) for kind, n in counts.items()]
+    parts.append(counted(examples, "voorbeeld", "voorbeelden"))
+    print(f"{args.bestand}: in orde ({', '.join(parts)})")
     return 0
 
 
@@ -164,13 +168,10 @@ _PLURALS = {"eis": "eisen", "groep": "groepen", "berekening": "berekeningen", "b
             "termijn": "termijnen"}
 
 
-def _plural(kind: str, n: int) -> str:
-    return kind if n == 1 else _PLURALS[kind]
-
-
 def cmd_evaluate(args) -> int:
     from dsl.explain import closing_summary, explain, render
     from dsl.policy import load_policy
+    from dsl.runtime.formatting import counted
 
     policy = load_policy(args.bestand)
     case = policy.load_case(args.casus, complete=args.volledig)
@@ -183,7 +184,9 @@ def cmd_evaluate(args) -> int:
     print(f"{policy.title} — casus {args.casus}")
     if outcome.missing:
         shown = ", ".join(outcome.missing[:10]) + (f" en {len(outcome.missing) - 10} meer" if len(outcome.missing) > 10 else "")
-        print(f"{len(outcome.missing)} gegevens ontbreken in de casus en zijn onbekend: {shown}")
+        verb = "ontbreekt" if len(outcome.missing) == 1 else "ontbreken"
+        print(f"{counted(len(outcome.missing), 'gegeven', 'gegevens')} {verb} in de casus en "
+              f"{'is' if len(outcome.missing) == 1 else 'zijn'} onbekend: {shown}")
     print()
     print(render(explain(outcome), max_depth=args.diepte))
     print()

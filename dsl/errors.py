@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+from pathlib import Path
 
 import attrs
 
@@ -74,6 +75,18 @@ _OS_ERRORS = {errno.ENOENT: "het bestand bestaat niet", errno.EACCES: "geen toeg
 def os_problem(err: OSError) -> str:
     """An operating-system error in Dutch (the system's own text is English)."""
     return _OS_ERRORS.get(err.errno, err.strerror or str(err))
+
+
+def read_text(path) -> str:
+    """A text file as UTF-8 (a byte-order mark is dropped). OSError as raised by the system;
+    ValueError with a Dutch message naming the first byte that is not UTF-8 and its line."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ValueError(f"het bestand is geen UTF-8-tekst (byte 0x{data[err.start]:02x} op regel {line}); "
+                         "sla het op als UTF-8") from None
 
 
 def suggest(name: str, candidates) -> str | None:

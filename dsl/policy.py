@@ -187,11 +187,12 @@ def _no_gc_pauses():
 
 def load_policy(path: str | Path) -> CompiledPolicy:
     """Load a .beleid file; BeleidError (with Dutch messages) for any mistake in it."""
+    from dsl.errors import BeleidError, Diagnostic, os_problem, read_text
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        from dsl.errors import BeleidError, Diagnostic, os_problem
-
-        raise BeleidError([Diagnostic("file", f"kan het beleid niet lezen: {os_problem(err)}")], str(path)) from None
+        text = read_text(path)
+    except (OSError, ValueError) as err:
+        reason = os_problem(err) if isinstance(err, OSError) else str(err)
+        raise BeleidError([Diagnostic("file", f"kan het beleid niet lezen: {reason}")], str(path)) from None
     return compile_text(text, str(path))

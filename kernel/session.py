@@ -18,7 +18,7 @@ from pathlib import Path
 
 import attrs
 
-from dsl.errors import BeleidError, os_problem
+from dsl.errors import BeleidError, os_problem, read_text
 from dsl.parser import parse
 from dsl.policy import compile_text
 from kernel.casus import read_casus
@@ -142,9 +142,9 @@ class Session:
         written = string_argument(st, name, cell, "een bestandsnaam")
         path = self.resolve(written)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            reason = os_problem(err)
+            text = read_text(path)
+        except (OSError, ValueError) as err:
+            reason = os_problem(err) if isinstance(err, OSError) else str(err)
             raise cell_error(f"kan het beleid '{written}' niet lezen: {reason}", name, cell, st.line,
                              st.column + 1, len(st.text.strip())) from None
         shown = written

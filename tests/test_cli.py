@@ -121,3 +121,30 @@ def test_evalueer_what_if(capsys):
     assert code == 0
     assert ("Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 41%), dan: "
             "'Maximaal 33% van de zorg door onderaannemers' wordt voldaan.") in out
+
+
+def test_files_that_are_not_utf8_get_a_message_and_a_bom_is_accepted(capsys, tmp_path):
+    latin = tmp_path / "latin1.beleid"
+    latin.write_bytes('beleid "Coöperatie"\n'.encode("cp1252"))
+    code, _, err = run(capsys, "controleer", latin)
+    assert code == 1 and err.strip() == (f"{latin}: fout: kan het beleid niet lezen: het bestand is geen "
+                                         "UTF-8-tekst (byte 0xf6 op regel 1); sla het op als UTF-8")
+    bom = tmp_path / "bom.beleid"
+    bom.write_bytes('\ufeffbeleid "Met BOM"\ngegevens\n  x : bedrag\n'.encode("utf-8"))
+    code, out, _ = run(capsys, "controleer", bom)
+    assert code == 0 and out.strip() == f"{bom}: in orde (1 gegeven, 0 voorbeelden)"
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "a.beleid").write_bytes(latin.read_bytes())
+    (folder / "b.beleid").write_bytes(bom.read_bytes())
+    code, out, err = run(capsys, "test", folder)
+    assert code == 1 and "geen UTF-8-tekst" in err and "1 bestand(en) met fouten" in out
+
+
+def test_one_missing_fact_is_singular(capsys, tmp_path):
+    policy = tmp_path / "p.beleid"
+    policy.write_text('beleid "p"\ngegevens\n  x : bedrag\n  y : bedrag\n', encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"x": 1}', encoding="utf-8")
+    _, out, _ = run(capsys, "evalueer", policy, "--casus", case)
+    assert "1 gegeven ontbreekt in de casus en is onbekend: y" in out

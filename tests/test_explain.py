@@ -90,8 +90,8 @@ def test_views_derive_from_one_trace(wijkverpleging):
     steps = explain(outcome)
     assert [s.name for s in steps][:3] == ["minimumeisen", "ander_zorgpersoneel", "ptz"]
     text = render(steps, max_depth=0)
-    assert "✔ prijsindexatie: 6,37% + 1,4%  [7,77%]" not in text  # a calculation is shown with a bullet
-    assert "• prijsindexatie: 6,37% + 1,4%  [7,77%]" in text
+    assert "✔ prijsindexatie: Prijsindexatie wijkverpleging 2024  [7,77%]" not in text  # a calculation has a bullet
+    assert "• prijsindexatie: Prijsindexatie wijkverpleging 2024  [7,77%]" in text
     assert len(summary(outcome)) == len(wijkverpleging.model.rules)
 
 
@@ -117,3 +117,33 @@ def test_what_if_finds_the_exact_boundary(wijkverpleging):
     assert ("Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 33,5%), dan: "
             "'Maximaal 33% van de zorg door onderaannemers' wordt voldaan.") in sentences
     assert any("€ 249.999,99" in s and "cliëntvolgende overeenkomst" in s for s in sentences)
+
+
+def test_month_end_notes_in_deadlines_and_calculations(compile_policy):
+    policy = compile_policy('gegevens\n  opname : datum\n  ontslag : datum\n  start : datum\n'
+                            'termijn zes "Zes maanden" ontslag uiterlijk zes maanden na opname\n'
+                            'berekening plus "Een maand later" = start + 1 maand\n'
+                            'berekening min "Een maand eerder" = start - 1 maand\n')
+    outcome = policy.evaluate({"opname": "2023-08-31", "ontslag": "2024-03-01", "start": "2023-03-31"}, trace=True)
+    ex = Explainer(outcome)
+    assert rule_step(ex, "zes").sentence == (
+        "Niet gehaald: ontslag op 1 maart 2024; uiterste moment 29 februari 2024 (31 februari 2024 bestaat niet; "
+        "de laatste dag van de maand is genomen: 29 februari 2024).")
+    assert rule_step(ex, "plus").sentence == "Een maand later = start + 1 maand = 30 april 2023 (31 april 2023 " \
+        "bestaat niet; de laatste dag van de maand is genomen: 30 april 2023)."
+    assert rule_step(ex, "min").sentence.endswith("(31 februari 2023 bestaat niet; de laatste dag van de maand "
+                                                   "is genomen: 28 februari 2023).")
+
+
+def test_calculation_is_shown_by_title_with_the_reason_of_its_condition(compile_policy):
+    policy = compile_policy('gegevens\n  start : datum\nberekening laat "Laat begonnen" = start is na 1 juni 2024\n'
+                            'berekening zonder = start is na 1 juni 2024\n')
+    ex = Explainer(policy.evaluate({"start": "2024-05-01"}, trace=True))
+    step = rule_step(ex, "laat")
+    assert (step.text, step.result) == ("Laat begonnen", "nee")
+    assert step.sentence == ("Laat begonnen = start is na 1 juni 2024 = nee. "
+                             "Voldoet niet: start is 1 mei 2024, dat moet na 1 juni 2024 zijn.")
+    assert rule_step(ex, "zonder").text == "start is na 1 juni 2024"
+    ex = Explainer(policy.evaluate({"start": "2024-07-01"}, trace=True))
+    assert rule_step(ex, "laat").sentence == ("Laat begonnen = start is na 1 juni 2024 = ja. "
+                                              "Voldoet: start is 1 juli 2024, dat is na 1 juni 2024.")

@@ -93,10 +93,12 @@ def _group(ex: Explainer, rule, result) -> Step:
         sentence = _not_applicable(ex, rule)
     elif failing:
         titles = ", ".join(ex.model.rules[m.name].node.title for m in failing)
-        sentence = f"Voldoet niet: {len(failing)} van de {len(members)} eisen niet voldaan: {titles}."
+        sentence = f"Voldoet niet: {_share(failing, members)} niet voldaan: {titles}."
     elif unknown:
         titles = ", ".join(ex.model.rules[m.name].node.title for m in unknown)
-        sentence = f"Onbekend: {len(unknown)} van de {len(members)} eisen onbekend: {titles}."
+        sentence = f"Onbekend: {_share(unknown, members)} onbekend: {titles}."
+    elif len(members) == 1:
+        sentence = "Voldoet: de enige eis is voldaan of niet van toepassing."
     else:
         sentence = f"Voldoet: alle {len(members)} eisen zijn voldaan of niet van toepassing."
     return Step("groep", rule.name, rule.node.title, status, sentence, (), result.source, rule.node.span,
@@ -192,20 +194,30 @@ def _timeline(ex: Explainer, rule, result) -> Step:
         sentence = _unknown(ex, node)[:-1]
     values = ((subject, fmt(event) if t else "onbekend"), ("uiterste moment", fmt(result.deadline)))
     children = tuple(ex.condition(a) for a in node.args if not isinstance(a, ast.Literal))
-    return Step("termijn", rule.name, node.title, status, sentence.rstrip(".") + _cite(ex, rule) + ".",
+    sentence = sentence.rstrip(".") + ex.clamp_notes(node.args)
+    return Step("termijn", rule.name, node.title, status, sentence + _cite(ex, rule) + ".",
                 values, result.source, node.span, children)
 
 
 def _calculation(ex: Explainer, rule, result) -> Step:
     node = rule.node
+    shown = node.title or ex.text(node.expr)
     if result.status == rtv.NVT:
-        return Step("berekening", rule.name, ex.text(node.expr), result.status, _not_applicable(ex, rule), (),
+        return Step("berekening", rule.name, shown, result.status, _not_applicable(ex, rule), (),
                     result.source, node.span)
     value = ex.fmt(node.expr, result.value) if result.value is not None else "onbekend"
     title = node.title or node.name.replace("_", " ")
-    sentence = f"{title} = {ex.text(node.expr)} = {value}." if result.value is not None else _unknown(ex, node)
-    return Step("berekening", rule.name, ex.text(node.expr), value, sentence, (), result.source, node.span,
-                (ex.condition(node.expr),))
+    condition = ex.condition(node.expr)
+    if result.value is None:
+        sentence = _unknown(ex, node)
+        if isinstance(node.expr, ast.Weekly) and condition.sentence.startswith("Onbekend: "):
+            sentence = condition.sentence
+    else:
+        sentence = f"{title} = {ex.text(node.expr)} = {value}{ex.clamp_notes(node.expr)}."
+        if isinstance(result.value, bool) and not isinstance(node.expr, ast.Name) and \
+                condition.sentence.startswith(("Klopt", "Voldoet")):
+            sentence += " " + condition.sentence
+    return Step("berekening", rule.name, shown, value, sentence, (), result.source, node.span, (condition,))
 
 
 _BUILDERS = {"eis": _requirement, "groep": _group, "beslissing": _decision, "termijn": _timeline,
@@ -240,6 +252,13 @@ _STATUS_ORDER = ("niet voldaan", "niet gehaald", "onbekend", "nog niet verstreke
 _KIND_WORDS = {"eis": "eisen", "termijn": "termijnen", "beslissing": "beslissingen", "berekening": "berekeningen"}
 
 
+def _share(part, members) -> str:
+    """"2 van de 5 eisen", or "de enige eis" for a group of one."""
+    if len(members) == 1:
+        return "de enige eis"
+    return f"{len(part)} van de {len(members)} eisen"
+
+
 def closing_summary(outcome, shown: int = 5) -> list[str]:
     """The closing lines of an evaluation: per kind of rule the count of each status, then the
     requirements not met and the deadlines missed, by title (at most `shown` of each)."""
@@ -257,7 +276,8 @@ def closing_summary(outcome, shown: int = 5) -> list[str]:
         if kind in counts:
             found = sorted(counts[kind].items(), key=lambda item: _STATUS_ORDER.index(item[0])
                            if item[0] in _STATUS_ORDER else len(_STATUS_ORDER))
-            parts.append(f"{sum(counts[kind].values())} {words}: " + ", ".join(f"{n} {status}" for status, n in found))
+            total = sum(counts[kind].values())
+            parts.append(f"{total} {kind if total == 1 else words}: " + ", ".join(f"{n} {status}" for status, n in found))
     lines = ["Samenvatting: " + "; ".join(parts) + "."] if parts else []
     for status, titles in failing.items():
         if titles:

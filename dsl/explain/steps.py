@@ -141,6 +141,8 @@ class Explainer:
             return self.compare_sentence(node, value)
         if isinstance(node, ast.Shift) or isinstance(node, ast.DayOf):
             return f"{self.text(node)} is {self.fmt(node)}" + self.clamp_note(node)
+        if value is None and isinstance(node, ast.Weekly) and self.value(node.operand) not in (None, NOT_EVALUATED):
+            return f"Onbekend: {self.weekly_moment(node)}, maar de kloktijd ontbreekt."
         if value is None:
             missing = self.missing_in(node)
             return "Onbekend" + (": ontbrekende gegevens: " + ", ".join(missing) + "." if missing else ".")
@@ -219,15 +221,46 @@ class Explainer:
         return f"{text}, een {WEEKDAYS[value.weekday()]}"
 
     def clamp_note(self, node) -> str:
-        """When a calendar-month shift landed on a missing day, say which rule applied."""
-        if not isinstance(node, ast.Shift):
+        """When a calendar-month shift (`1 maand na x`, `x + 1 maand`, `x - 1 maand`) landed on a
+        missing day, say which rule applied."""
+        if isinstance(node, ast.Shift):
+            base_node, amount_node, direction = node.base, node.amount, node.direction
+        elif isinstance(node, ast.Arith) and node.op in "+-":
+            base_node, amount_node, direction = node.left, node.right, 1 if node.op == "+" else -1
+        else:
             return ""
-        amount_t = self.model.types.get(node.amount)
-        base, amount = self.value(node.base), self.value(node.amount)
-        if amount_t is None or amount_t.unit != "maanden" or base in (None, NOT_EVALUATED) or amount is None:
+        amount_t = self.model.types.get(amount_node)
+        base_t = self.model.types.get(base_node)
+        if amount_t is None or amount_t.kind != "duur" or amount_t.unit != "maanden":
             return ""
-        _, note = calendar_shift(base, amount * node.direction, "maanden")
+        if base_t is None or base_t.kind not in T.MOMENTS:
+            return ""
+        base, amount = self.value(base_node), self.value(amount_node)
+        if base in (None, NOT_EVALUATED) or amount in (None, NOT_EVALUATED):
+            return ""
+        _, note = calendar_shift(base, amount * direction, "maanden")
         return f" ({note})" if note else ""
+
+    def clamp_notes(self, node) -> str:
+        """The month-end notes of every calendar-month shift inside `node`, once each."""
+        notes: list[str] = []
+
+        def walk(n):
+            if isinstance(n, tuple):
+                for item in n:
+                    walk(item)
+                return
+            if not attrs.has(type(n)) or isinstance(n, ast.Span):
+                return
+            note = self.clamp_note(n)
+            if note and note not in notes:
+                notes.append(note)
+            for field in attrs.fields(type(n)):
+                if field.name != "span":
+                    walk(getattr(n, field.name))
+
+        walk(node)
+        return "".join(notes)
 
     def missing_in(self, node) -> list[str]:
         """The missing gegevens that made a node unknown: only unknown parts are followed,

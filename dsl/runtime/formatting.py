@@ -36,6 +36,7 @@ from dsl import types as T
 from dsl.runtime.calendar import UNIT_ALIASES
 
 __all__ = [
+    "counted",
     "format_bool",
     "format_date",
     "format_datetime",
@@ -48,6 +49,15 @@ __all__ = [
 
 _LOCALE = "nl_NL"
 _CENT = Decimal("0.01")
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """A count with the right Dutch noun form: "1 gegeven", "3 gegevens".
+
+    >>> counted(1, "eis", "eisen"), counted(0, "eis", "eisen")
+    ('1 eis', '0 eisen')
+    """
+    return f"{n} {one if n == 1 else many}"
 
 
 def _finite(value: Decimal | int) -> Decimal:
@@ -138,11 +148,16 @@ def format_date(value: date) -> str:
 
 
 def format_datetime(value: datetime) -> str:
-    """Format a moment as ``8 december 2023 17:00 uur``; seconds only when non-zero.
+    """Format a moment as ``8 december 2023 17:00 uur``; seconds only when non-zero. A date
+    alone (a tijdstip whose time is unknown) is formatted as a date.
 
     >>> format_datetime(datetime(2023, 12, 8, 17, 0)), format_datetime(datetime(2023, 12, 8, 9, 5, 30))
     ('8 december 2023 17:00 uur', '8 december 2023 09:05:30 uur')
+    >>> format_datetime(date(2023, 12, 8))
+    '8 december 2023 (tijd onbekend)'
     """
+    if not isinstance(value, datetime):
+        return f"{format_date(value)} (tijd onbekend)"
     clock = f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"
     return f"{format_date(value)} {clock} uur"
 
