@@ -166,8 +166,20 @@ class CompiledPolicy:
 
 def compile_text(text: str, filename: str = "<beleid>") -> CompiledPolicy:
     """Parse, check and compile policy text."""
+    from dsl.errors import BeleidError
+
     with _no_gc_pauses():
-        model = check(parse(text, filename))
+        tree, literal_problems = parse(text, filename, partial=True)
+        try:
+            model = check(tree)
+        except BeleidError as err:  # report malformed literals and checker problems in one pass
+            if not literal_problems:
+                raise
+            both = sorted([*literal_problems, *err.diagnostics],
+                          key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+            raise BeleidError(both, filename, text) from None
+        if literal_problems:
+            raise BeleidError(literal_problems, filename, text)
         return CompiledPolicy(model, compile_model(model))
 
 

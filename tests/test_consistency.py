@@ -100,7 +100,7 @@ beslissing eerste "Eerste" (eerste treffer)
   als aandeel is groter dan 20% dan "wat"
   anders "weinig"
 eisen g "G"
-  eis twee "Twee" vereist n is ten minste 2 tenzij kind
+  eis minstens_twee "Twee" vereist n is ten minste 2 tenzij kind
   eis deel "Deel" vereist aandeel is ten hoogste 33%
 berekening gemiddeld "per stuk" = omzet / (n + 1)
 termijn t_start "Start" start van 1 januari 2024 tot en met 31 maart 2024

@@ -17,14 +17,14 @@ gegevens
   n : aantal
   kind : ja/nee
 eisen g "G"
-  eis twee "Twee" vereist n is ten minste 2 tenzij kind
+  eis minstens_twee "Twee" vereist n is ten minste 2 tenzij kind
 beslissing tier "Tier" (eerste treffer)
   als omzet is kleiner dan € 250.000 dan "klein"
   als omzet is groter dan € 250.000 dan "groot"
   anders "precies"
 voorbeeld "klein"
   gegeven omzet = € 100, n = 3, kind = nee
-  verwacht tier = "klein", twee = voldaan
+  verwacht tier = "klein", minstens_twee = voldaan
 '''
 
 
@@ -46,10 +46,10 @@ def test_coverage_lists_reached_and_unreached_parts():
 def test_more_voorbeelden_reach_more():
     more = POLICY + '''voorbeeld "groot"
   gegeven omzet = € 300.000, n = 1, kind = ja
-  verwacht tier = "groot", twee = voldaan
+  verwacht tier = "groot", minstens_twee = voldaan
 voorbeeld "grens"
   gegeven omzet = € 250.000, n = 1, kind = nee
-  verwacht tier = "precies", twee = niet voldaan
+  verwacht tier = "precies", minstens_twee = niet voldaan
 '''
     report = coverage(compile_text(more, "meer"))
     assert all(hit for _, hit in _items(report, "rij"))
@@ -73,13 +73,13 @@ def test_diff_reports_changed_thresholds_added_rules_and_differing_cases():
     texts = [c.text for c in diff.changes]
     assert "berekening 'extra' is toegevoegd" in texts
     assert any("'tier, rij 1': € 250.000 → € 275.000" in t for t in texts)
-    assert any("'twee': 2 → 3" in t for t in texts)
+    assert any("'minstens_twee': 2 → 3" in t for t in texts)
     by_rule = {c.rule: c for c in diff.cases}
-    assert set(by_rule) == {"tier", "twee", "g"}
+    assert set(by_rule) == {"tier", "minstens_twee", "g"}
     tier = by_rule["tier"]
     assert tier.method == "exact" and tier.old != tier.new
     assert Decimal("250000") <= tier.case["omzet"] <= Decimal("275000")
-    assert by_rule["twee"].case["n"] == 2 and by_rule["twee"].case["kind"] is False
+    assert by_rule["minstens_twee"].case["n"] == 2 and by_rule["minstens_twee"].case["kind"] is False
 
 
 def test_identical_versions_have_no_differences():

@@ -121,12 +121,12 @@ def test_what_if_finds_the_exact_boundary(wijkverpleging):
 
 def test_month_end_notes_in_deadlines_and_calculations(compile_policy):
     policy = compile_policy('gegevens\n  opname : datum\n  ontslag : datum\n  start : datum\n'
-                            'termijn zes "Zes maanden" ontslag uiterlijk zes maanden na opname\n'
+                            'termijn zes_maanden "Zes maanden" ontslag uiterlijk zes maanden na opname\n'
                             'berekening plus "Een maand later" = start + 1 maand\n'
                             'berekening min "Een maand eerder" = start - 1 maand\n')
     outcome = policy.evaluate({"opname": "2023-08-31", "ontslag": "2024-03-01", "start": "2023-03-31"}, trace=True)
     ex = Explainer(outcome)
-    assert rule_step(ex, "zes").sentence == (
+    assert rule_step(ex, "zes_maanden").sentence == (
         "Niet gehaald: ontslag op 1 maart 2024; uiterste moment 29 februari 2024 (31 februari 2024 bestaat niet; "
         "de laatste dag van de maand is genomen: 29 februari 2024).")
     assert rule_step(ex, "plus").sentence == "Een maand later = start + 1 maand = 30 april 2023 (31 april 2023 " \

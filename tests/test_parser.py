@@ -137,3 +137,53 @@ def test_filtered_aggregate():
                    'eis e "E" vereist (som van f die groter dan 0,2 zijn) is ten minste 1')
     agg = policy.groups[0].requirements[0].condition.left
     assert (agg.func, agg.where_op, agg.where_words, str(agg.where_bound.value)) == ("som", ">", "groter dan", "0.2")
+
+
+HEAD = 'beleid "x"\ngegevens\n  omzet : bedrag\n  d : datum\n'
+
+
+@pytest.mark.parametrize("body, where, hint", [
+    ('eisn g "G"\n', "5:6", "'eisn' is geen sleutelwoord; bedoelde u 'eisen'?"),
+    ('beslising b "B" als omzet is 1 dan "x"\n', "5:11", "'beslising' is geen sleutelwoord; bedoelde u 'beslissing'?"),
+    ('eis e "E" vereist omzet is 1\n', "5:5", "Een eis hoort in een groep: begin met 'eisen <naam> \"<titel>\"'."),
+    ('eisen g "G" eis e "E" vereist omzet is grotter dan € 5\n', "5:48",
+     "'grotter' is geen sleutelwoord; bedoelde u 'groter dan'?"),
+    ('termijn t "T" d binnen 3 weeken na d\n', "5:26", "'weeken' is geen sleutelwoord; bedoelde u 'weken'?"),
+    ('eisen g "G" eis e "E" vereist omzet is groter dan EUR 750.000\n', "5:55",
+     "schrijf een bedrag met het euroteken, zoals € 750.000"),
+    ('eisen g "G" eis e "E" vereist omzet is groter dan 33 procent\n', "5:54",
+     "schrijf een percentage met een %-teken, zoals 33%"),
+])
+def test_misspelt_keywords_get_a_suggestion(body, where, hint):
+    with pytest.raises(BeleidError) as info:
+        parse(HEAD + body, "k.beleid")
+    diagnostic = info.value.diagnostics[0]
+    assert f"{diagnostic.span.line}:{diagnostic.span.column}" == where
+    assert diagnostic.hint == hint
+
+
+def test_keywords_cannot_be_declared_as_names_but_phrase_words_can():
+    from dsl.policy import compile_text
+
+    with pytest.raises(BeleidError) as info:
+        compile_text(HEAD + '  dag : datum\n  uniek : ja/nee\n  maximum : bedrag\n'
+                     'berekening twee = 2\n', "r.beleid")
+    assert [d.message for d in info.value.diagnostics] == [
+        "'dag' is een sleutelwoord en kan geen naam van een gegeven zijn",
+        "'uniek' is een sleutelwoord en kan geen naam van een gegeven zijn",
+        "'twee' is een sleutelwoord en kan geen naam van een berekening zijn",
+    ]
+
+
+def test_a_bad_literal_does_not_hide_the_checkers_problems():
+    from dsl.policy import compile_text
+
+    with pytest.raises(BeleidError) as info:
+        compile_text(HEAD + 'eisen g "G"\n  eis e "E" vereist omzt is ten minste € 5\n'
+                     '  eis f "F" vereist d is na 31 februari 2024\n  eis h "H" vereist omzet is ten minste 3 dagen\n',
+                     "l.beleid")
+    assert [(d.span.line, d.message) for d in info.value.diagnostics] == [
+        (6, "onbekende naam 'omzt'"),
+        (7, "'31 februari 2024' bestaat niet: februari 2024 heeft 29 dagen"),
+        (8, "een bedrag kan niet vergeleken worden met een duur (in dagen)"),
+    ]

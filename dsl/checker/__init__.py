@@ -19,6 +19,7 @@ from dsl import types as T
 from dsl.checker.expressions import ExprChecker
 from dsl.checker.examples import check_examples
 from dsl.errors import BeleidError, Diagnostic, suggest
+from dsl.parser import reserved_words
 
 RULE_KINDS = {ast.Calculation: "berekening", ast.Requirement: "eis", ast.Group: "groep",
               ast.Decision: "beslissing", ast.Timeline: "termijn"}
@@ -108,7 +109,12 @@ class _Checker:
     def _declare(self) -> None:
         seen: dict[str, ast.Span] = {}
 
+        reserved = reserved_words()
+
         def declare(name, span, what):
+            if name.lower() in reserved:
+                self.fail(span, f"'{name}' is een sleutelwoord en kan geen naam van een {what} zijn",
+                          "kies een andere naam (de sleutelwoorden staan in docs/taal.md, 'Vorm')", "name")
             if name in seen:
                 self.fail(span, f"'{name}' is al eerder gedeclareerd (regel {seen[name].line})",
                           "geef elke regel en elk gegeven een eigen naam", "duplicate")

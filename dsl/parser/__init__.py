@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from dsl.errors import BeleidError
 from dsl.parser.builder import Builder
 from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
 
-__all__ = ["parse", "GRAMMAR_PATH", "MISTAKES"]
+__all__ = ["parse", "reserved_words", "GRAMMAR_PATH", "MISTAKES"]
 
 GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "beleid.lark"
 if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside the package
@@ -45,17 +46,61 @@ def _lark() -> lark.Lark:
     )
 
 
-def parse(text: str, filename: str = "<beleid>") -> ast.Policy:
-    """Parse policy text into an AST, or raise BeleidError with every syntax problem found."""
+def parse(text: str, filename: str = "<beleid>", *, partial: bool = False):
+    """Parse policy text into an AST, or raise BeleidError with every syntax problem found.
+
+    A malformed literal (31 februari, 25:00) does not stop the tree from being built: with
+    `partial=True` the result is `(policy, literal problems)` so the checker can report its own
+    problems in the same pass; otherwise literal problems are raised."""
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
         raise BeleidError([syntax_diagnostic(err, text, _lark().parse)], filename, text) from None
     builder = Builder(filename, text)
     policy = builder.transform(tree)
+    if partial:
+        return policy, list(builder.problems)
     if builder.problems:
         raise BeleidError(builder.problems, filename, text)
     return policy
+
+
+@functools.lru_cache(maxsize=1)
+def reserved_words() -> frozenset:
+    """Every single word the grammar uses as a keyword (`is`, `dag`, `januari`, `uniek`, ...),
+    read from its terminals; such a word cannot be the name of a gegeven or a rule."""
+    found = set()
+    for terminal in _lark().terminals:
+        pattern = terminal.pattern
+        if pattern.type != "re" or terminal.name == "NAME":
+            continue
+        body = re.sub(r"^\(\?[a-z]+:(.*)\)$", r"\1", pattern.value)
+        body = re.sub(r"\\b$", "", body)
+        for alternative in _top_level_alternatives(body):
+            if re.fullmatch(r"[a-zà-ÿ]+", alternative):
+                found.add(alternative)
+    return frozenset(found)
+
+
+def _top_level_alternatives(body: str) -> list[str]:
+    """`(a|b\\s+c)` -> ["a", "b\\s+c"]; `(a|b)\\s+van` -> ["(a|b)\\s+van"] (one phrase)."""
+    def split(text):
+        parts, depth, start = [], 0, 0
+        for i, ch in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if ch == "|" and depth == 0:
+                parts.append(text[start:i])
+                start = i + 1
+        return parts + [text[start:]]
+
+    if body.startswith("(") and body.endswith(")") and len(split(body[1:-1])) >= 1:
+        depth = 0
+        for i, ch in enumerate(body):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0 and i < len(body) - 1:
+                return split(body)  # the outer parentheses close early: not one group
+        return split(body[1:-1])
+    return split(body)
 
 
 

@@ -9,7 +9,9 @@ used once to learn the signatures of the examples.
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -125,7 +127,62 @@ def syntax_diagnostic(err: UnexpectedInput, text: str, parse) -> Diagnostic:
             message += f" ('{err.token}' is een sleutelwoord)"
     else:
         message = "het bestand houdt hier onverwacht op"
-    return Diagnostic("syntax", message, span, hint=label, expected=words[:12])
+    hint = keyword_hint(err, text) or label
+    return Diagnostic("syntax", message, span, hint=hint, expected=words[:12])
+
+
+# Words an author types where the parser expected a keyword, for "bedoelde u ...?" hints.
+_VOCABULARY = (
+    "beleid", "gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld", "gegeven",
+    "verwacht", "vereist", "tenzij", "bron", "toelichting", "anders", "uiterlijk", "binnen", "tussen",
+    "peildatum", "verzekeraar", "zorgsoort", "geldig", "dagen", "weken", "maanden", "werkdagen", "jaren",
+    "uren", "minuten", "seconden", "kalendermaanden", "januari", "februari", "maart", "april", "augustus",
+    "september", "oktober", "november", "december", "maandag", "dinsdag", "woensdag", "donderdag",
+    "vrijdag", "zaterdag", "zondag", "bedrag", "percentage", "aantal", "getal", "datum", "tijdstip", "tekst",
+)
+# The first word of a phrase, misspelt, suggests the whole phrase.
+_PHRASE_HEADS = {
+    "groter": "groter dan", "kleiner": "kleiner dan", "minder": "minder dan", "langer": "langer dan",
+    "korter": "korter dan", "eerder": "eerder dan", "gelijk": "gelijk aan", "hoogste": "ten hoogste",
+    "uitzondering": "met uitzondering van", "toepassing": "van toepassing als", "treffer": "eerste treffer",
+}
+_UNIT_WORDS = dict.fromkeys(("eur", "euro", "euros"), "schrijf een bedrag met het euroteken, zoals € 750.000")
+_UNIT_WORDS.update(dict.fromkeys(("procent", "pct"), "schrijf een percentage met een %-teken, zoals 33%"))
+_WORD_BEFORE = re.compile(r"([A-Za-z_\u00C0-\u024F][\w\u00C0-\u024F]*)\s*$")
+
+
+def keyword_hint(err: UnexpectedInput, text: str) -> str | None:
+    """A hint for a misspelt keyword: the unexpected word itself, or the word just before it,
+    is close to a keyword ("eisn" -> "eisen", "grotter dan" -> "groter dan", "weeken" -> "weken");
+    an eis outside a group; a bedrag written with EUR or a percentage with 'procent'."""
+    if not isinstance(err, UnexpectedToken) or err.token.type == "$END":
+        return None
+    token = str(err.token)
+    if err.token.type == "NAME":
+        if unit := _UNIT_WORDS.get(token.lower()):
+            return unit
+        if near := _near_keyword(token):
+            return f"'{token}' is geen sleutelwoord; bedoelde u '{near}'?"
+    before = _WORD_BEFORE.search(text[:err.token.start_pos] if err.token.start_pos is not None else "")
+    if before:
+        word = before.group(1)
+        if unit := _UNIT_WORDS.get(word.lower()):
+            return unit
+        if word.lower() == "eis" and set(err.expected) <= {"COLON"}:
+            return "Een eis hoort in een groep: begin met 'eisen <naam> \"<titel>\"'."
+        if near := _near_keyword(word):
+            return f"'{word}' is geen sleutelwoord; bedoelde u '{near}'?"
+    return None
+
+
+def _near_keyword(word: str) -> str | None:
+    lowered = word.lower()
+    if lowered in _VOCABULARY or lowered in _PHRASE_HEADS or len(lowered) < 3:
+        return None
+    match = difflib.get_close_matches(lowered, list(_VOCABULARY) + list(_PHRASE_HEADS), n=1, cutoff=0.8)
+    if not match:
+        return None
+    return _PHRASE_HEADS.get(match[0], match[0])
 
 
 def label_of(err: UnexpectedInput, parse) -> str | None:
