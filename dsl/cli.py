@@ -42,8 +42,22 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         translated = (message.replace("the following arguments are required", "deze argumenten ontbreken")
                       .replace("invalid choice", "onbekende keuze").replace("choose from", "kies uit")
-                      .replace("unrecognized arguments", "onbekende argumenten"))
+                      .replace("unrecognized arguments", "onbekende argumenten")
+                      .replace("invalid int value", "geen heel getal")
+                      .replace("invalid float value", "geen getal").replace("expected one argument",
+                                                                             "verwacht één waarde"))
         self.exit(2, f"beleid: fout: {translated}\n")
+
+
+def _not_negative(text: str) -> int:
+    """An argparse type: a whole number of at least 0, refused in Dutch otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen heel getal") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negatief; geef 0 of meer")
+    return value
 
 
 def _command(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
@@ -94,7 +108,7 @@ def _add_evaluate(sub) -> None:
     ev.add_argument("--json", action="store_true", help="uitkomst als JSON, voor programma's")
     ev.add_argument("--volledig", action="store_true",
                     help="weiger een casus waarin gegevens ontbreken (standaard: ontbrekend = onbekend)")
-    ev.add_argument("--diepte", type=int, default=2, metavar="N",
+    ev.add_argument("--diepte", type=_not_negative, default=2, metavar="N",
                     help="hoe diep de uitleg gaat (standaard 2; 0 = alleen de regels)")
     ev.add_argument("--wat-als", action="store_true",
                     help="toon ook de kleinste verandering van één gegeven die een niet voldane eis, "

@@ -72,8 +72,11 @@ _OS_ERRORS = {errno.ENOENT: "het bestand bestaat niet", errno.EACCES: "geen toeg
               errno.EISDIR: "dit is een map, geen bestand", errno.ENOTDIR: "een deel van het pad is geen map"}
 
 
-def os_problem(err: OSError) -> str:
-    """An operating-system error in Dutch (the system's own text is English)."""
+def os_problem(err: OSError, writing: bool = False) -> str:
+    """An operating-system error in Dutch (the system's own text is English). When writing, a
+    missing file means its folder is missing."""
+    if writing and err.errno == errno.ENOENT:
+        return "de map bestaat niet"
     return _OS_ERRORS.get(err.errno, err.strerror or str(err))
 
 

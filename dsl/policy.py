@@ -80,7 +80,10 @@ class Outcome:
             entry = {"soort": r.kind, "titel": r.title, "status": r.status, "bron": r.source}
             if r.kind in ("beslissing", "berekening"):
                 entry["waarde"] = plain(r.value)
-                entry["waarde_tekst"] = self.policy.format(name, r.value)
+                entry["waarde_tekst"] = self.policy.format(name, r.value) if r.value is not None else r.status
+                t = self.policy.model.rules[name].type
+                if t is not None and t.kind == "duur":
+                    entry["eenheid"] = t.unit  # waarde counts in the base unit of the duration's family
             if r.kind == "termijn":
                 entry["uiterste_datum"], entry["begin"] = plain(r.deadline), plain(r.start)
             rules[name] = entry

@@ -148,3 +148,47 @@ def test_one_missing_fact_is_singular(capsys, tmp_path):
     case.write_text('{"x": 1}', encoding="utf-8")
     _, out, _ = run(capsys, "evalueer", policy, "--casus", case)
     assert "1 gegeven ontbreekt in de casus en is onbekend: y" in out
+
+
+def test_depth_must_be_a_whole_number_of_at_least_zero(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["evalueer", str(WIJKVERPLEGING), "--casus", str(CASE), "--diepte", "-1"])
+    assert info.value.code == 2
+    assert "beleid: fout: argument --diepte: -1 is negatief; geef 0 of meer" in capsys.readouterr().err
+
+
+def test_validity_that_ends_before_it_begins_is_an_error(capsys, tmp_path):
+    bad = tmp_path / "g.beleid"
+    bad.write_text('beleid "x"\n  geldig van 31 december 2024 tot en met 1 januari 2024\ngegevens\n  a : bedrag\n',
+                   encoding="utf-8")
+    code, _, err = run(capsys, "controleer", bad)
+    assert code == 1 and err.splitlines()[0] == f"{bad}:2:14: fout: de geldigheid begint na haar einde"
+
+
+def test_report_into_a_missing_folder_names_the_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "verschil", WIJKVERPLEGING, WIJKVERPLEGING, "--rapport", tmp_path / "nee" / "r.md")
+    assert code == 1 and err.strip().endswith("r.md: de map bestaat niet")
+
+
+def test_json_durations_carry_their_unit_and_missing_values_their_status(capsys, tmp_path):
+    policy = tmp_path / "d.beleid"
+    policy.write_text('beleid "d"\ngegevens\n  n : aantal\nberekening drie_uur "Drie uur" = 3 uur\n'
+                      'beslissing b "B" (uniek)\n  als n is groter dan 5 dan "x"\n', encoding="utf-8")
+    case = tmp_path / "c.json"
+    case.write_text('{"n": 1}', encoding="utf-8")
+    _, out, _ = run(capsys, "evalueer", policy, "--casus", case, "--json")
+    rules = json.loads(out)["regels"]
+    assert (rules["drie_uur"]["waarde"], rules["drie_uur"]["eenheid"], rules["drie_uur"]["waarde_tekst"]) == (
+        10800, "seconden", "3 uur")
+    assert (rules["b"]["status"], rules["b"]["waarde"], rules["b"]["waarde_tekst"]) == ("geen uitkomst", None,
+                                                                                         "geen uitkomst")
+
+
+def test_difference_witness_is_in_whole_declared_units(capsys, tmp_path):
+    text = ('beleid "du"\ngegevens\n  aanrijtijd : duur in minuten\n'
+            'eisen g "G"\n  eis snel "Snel" vereist aanrijtijd is ten hoogste 15 minuten\n')
+    old, new = tmp_path / "oud.beleid", tmp_path / "nieuw.beleid"
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text.replace("15 minuten", "30 minuten"), encoding="utf-8")
+    _, out, _ = run(capsys, "verschil", old, new)
+    assert "snel | niet voldaan | voldaan | aanrijtijd = 16 minuten | exact" in out

@@ -98,12 +98,20 @@ class _Checker:
         self.problems.append(Diagnostic(code, message, span, hint))
 
     def run(self) -> Model:
+        self._header()
         self._declare()
         for rule in list(self.rules.values()):
             self._rule_type(rule.name)
         order = self._order()
         check_examples(self.policy, self.fields, self.rules, self.types, self.problems)
         return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types)
+
+    def _header(self) -> None:
+        header = self.policy.header
+        first, last = (getattr(header.valid_from, "value", None), getattr(header.valid_until, "value", None))
+        if first is not None and last is not None and first > last:
+            self.fail(header.valid_from.span, "de geldigheid begint na haar einde",
+                      "schrijf 'geldig van <begin> tot en met <einde>'", "header")
 
     # ------------------------------------------------------------ declarations
     def _declare(self) -> None:

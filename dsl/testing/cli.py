@@ -31,7 +31,7 @@ def _write(blocks, path) -> bool:
     try:
         rep.write(blocks, path)
     except OSError as err:
-        print(f"beleid: kan het rapport niet schrijven naar {path}: {os_problem(err)}", file=sys.stderr)
+        print(f"beleid: kan het rapport niet schrijven naar {path}: {os_problem(err, writing=True)}", file=sys.stderr)
         return False
     print(f"Rapport geschreven naar {path}")
     return True

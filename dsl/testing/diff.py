@@ -176,6 +176,11 @@ def _exact_case(old, new, name):
     if s.check() != z3.sat:
         return None
     m = s.model()
+    s.push()  # prefer a readable witness (hundredths, whole declared units) when there is one
+    s.add(*eo.grid(eo.vars))
+    if s.check() == z3.sat:
+        m = s.model()
+    s.pop()
     from dsl.testing.checks import rule_fields
 
     case = eo.case(m, sorted(rule_fields(old.model, name)))

@@ -33,6 +33,8 @@ import attrs
 import z3
 
 from dsl import ast
+from dsl import types as T
+from dsl.runtime.formatting import format_duration_count
 from dsl.testing.smt_rules import RuleEncoding, Unsupported
 from dsl.testing.thresholds import constant
 
@@ -129,13 +131,19 @@ class Encoder(RuleEncoding):
         return out
 
     def grid(self, names) -> list:
-        """Prefer witnesses in hundredths for Real gegevens (readable, exact Decimals)."""
+        """Prefer readable witnesses: hundredths for Real gegevens (exact Decimals), whole
+        declared units for a duration (minutes for `duur in minuten`, not 901 seconden)."""
         out = []
         for name in names:
             v = self.vars.get(name)
             if v is not None and z3.is_real(v):
                 k = z3.Int(f"__grid_{name}")
                 out.append(z3.ToReal(k) == v * 100)
+            t = self.model.fields[name][1] if name in self.model.fields else None
+            if v is not None and t is not None and t.kind == "duur" and t.declared:
+                factor = T.DURATION_FAMILY[t.declared][1]
+                if factor > 1:
+                    out.append(v % factor == 0)
         return out
 
     def near(self, names, low: date, high: date) -> list:
@@ -179,7 +187,7 @@ class Encoder(RuleEncoding):
         if kind == "tijdstip":
             return datetime.fromordinal(number // DAY) + timedelta(seconds=number % DAY)
         if kind == "duur":
-            return f"{number} {t.unit}"
+            return format_duration_count(number, t)
         return number
 
     # ------------------------------------------------------------ expressions
