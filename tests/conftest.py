@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -26,10 +27,18 @@ def pytest_sessionstart(session):
     from kernel.install import install
 
     prefix = tempfile.mkdtemp(prefix="beleid-jupyter-")
+    session.config._beleid_jupyter_prefix = prefix
     with contextlib.redirect_stdout(io.StringIO()):
         install(user=False, prefix=prefix)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(Path(prefix) / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")) if p)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the private Jupyter folder again (every run would otherwise leave one in /tmp)."""
+    prefix = getattr(session.config, "_beleid_jupyter_prefix", None)
+    if prefix:
+        shutil.rmtree(prefix, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

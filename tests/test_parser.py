@@ -187,3 +187,11 @@ def test_a_bad_literal_does_not_hide_the_checkers_problems():
         (7, "'31 februari 2024' bestaat niet: februari 2024 heeft 29 dagen"),
         (8, "een bedrag kan niet vergeleken worden met een duur (in dagen)"),
     ]
+
+
+def test_comparison_symbols_point_to_the_words():
+    with pytest.raises(BeleidError) as info:
+        parse(HEAD + 'eisen g "G" eis e "E" vereist omzet > € 5\n', "s.beleid")
+    diagnostic = info.value.diagnostics[0]
+    assert diagnostic.message == "onverwacht teken '>'"
+    assert diagnostic.hint.startswith("vergelijk in woorden: 'is groter dan'")

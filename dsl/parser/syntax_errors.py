@@ -121,6 +121,9 @@ def syntax_diagnostic(err: UnexpectedInput, text: str, parse) -> Diagnostic:
             message = "deze tekst is niet afgesloten: het aanhalingsteken (\") aan het eind ontbreekt"
             return Diagnostic("syntax", message, span)
         message = f"onverwacht teken '{char}'"
+        if char in "<>!≥≤":
+            return Diagnostic("syntax", message, span, hint="vergelijk in woorden: 'is groter dan', 'is kleiner "
+                              "dan', 'is ten minste', 'is ten hoogste', 'is niet'", expected=words[:12])
     elif isinstance(err, UnexpectedToken) and err.token.type != "$END":
         message = f"onverwacht '{err.token}' hier"
         if err.token.type == "NAME" and err.token.value.lower() in _KEYWORDS_AS_NAMES:
