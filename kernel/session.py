@@ -21,6 +21,7 @@ import attrs
 from dsl.errors import BeleidError, os_problem, read_text
 from dsl.parser import parse
 from dsl.policy import compile_text
+from dsl.runtime.formatting import counted
 from kernel.casus import read_casus
 from kernel.cells import CellError, Statement, cell_error, masked, split_cell, string_argument
 from kernel.compose import Draft, Origin, SourceMap
@@ -156,7 +157,8 @@ class Session:
     def _casus(self, state: State, st: Statement, cell: str, name: str):
         raw = read_casus(st, cell, name, state.policy, self.resolve)
         known = sum(1 for k in raw if k != "peildatum" and raw[k] is not None)
-        return attrs.evolve(state, case=raw), PolicyReport(state.policy, [f"casus met {known} gegevens"])
+        report = PolicyReport(state.policy, [f"casus met {counted(known, 'gegeven', 'gegevens')}"])
+        return attrs.evolve(state, case=raw), report
 
     def _evalueer(self, state: State, st: Statement, cell: str, name: str):
         _no_arguments(st, cell, name)

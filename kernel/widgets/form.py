@@ -18,7 +18,7 @@ import ipywidgets as w
 
 from dsl.case import CaseValueError, convert
 from dsl.runtime.formatting import format_duration_count
-from dsl.runtime.formatting import format_money, format_number, format_percentage
+from dsl.runtime.formatting import counted, format_money, format_number, format_percentage
 from kernel.widgets.html import FONT
 
 _PLACEHOLDER = {"bedrag": "€ 120.000", "percentage": "33%", "getal": "0,5", "aantal": "12",
@@ -46,7 +46,8 @@ class CaseForm(w.VBox):
                                        style=self._style)
         self.clear_choice.observe(self._clear_chosen, "value")
         fields = w.VBox(list(self.inputs.values()), layout=w.Layout(max_height="520px", overflow="auto"))
-        title = w.HTML(f'<div style="{FONT}"><b>Casus</b> — {len(self.inputs)} gegevens</div>')
+        shown = counted(len(self.inputs), "gegeven", "gegevens")
+        title = w.HTML(f'<div style="{FONT}"><b>Casus</b> — {shown}</div>')
         super().__init__([title, self.messages, self.clear_choice, fields], layout=w.Layout(width="40%"))
         self.set_values(raw or {})
 

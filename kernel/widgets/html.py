@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from dsl.runtime import values as rtv
+from dsl.runtime.formatting import counted
 
 GREEN, RED, GREY, AMBER = "#1a7f37", "#cf222e", "#6e7781", "#9a6700"
 MARKS = {
@@ -125,4 +126,4 @@ def summary_html(evaluation) -> str:
     missing = len(evaluation.outcome.missing)
     return (f'<div class="bt-summary" style="{FONT}"><b>{escape(evaluation.policy.title)}</b><br>'
             f'{"<br>".join(decisions)}{"<br>" if decisions else ""}Eisen: {parts or "geen"}'
-            f' · {missing} gegevens onbekend</div>')
+            f' · {counted(missing, "gegeven", "gegevens")} onbekend</div>')
