@@ -355,3 +355,17 @@ class Policy:
     examples: tuple
     filename: str
     text: str = attrs.field(repr=False, eq=False)
+
+
+def walk(node):
+    """Every AST node below (and including) `node`, depth first; tuples are walked through."""
+    if isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+        return
+    if not attrs.has(type(node)) or isinstance(node, Span):
+        return
+    yield node
+    for field in attrs.fields(type(node)):
+        if field.name != "span":
+            yield from walk(getattr(node, field.name))

@@ -243,24 +243,8 @@ class Explainer:
 
     def clamp_notes(self, node) -> str:
         """The month-end notes of every calendar-month shift inside `node`, once each."""
-        notes: list[str] = []
-
-        def walk(n):
-            if isinstance(n, tuple):
-                for item in n:
-                    walk(item)
-                return
-            if not attrs.has(type(n)) or isinstance(n, ast.Span):
-                return
-            note = self.clamp_note(n)
-            if note and note not in notes:
-                notes.append(note)
-            for field in attrs.fields(type(n)):
-                if field.name != "span":
-                    walk(getattr(n, field.name))
-
-        walk(node)
-        return "".join(notes)
+        notes = [self.clamp_note(n) for n in ast.walk(node)]
+        return "".join(dict.fromkeys(n for n in notes if n))
 
     def missing_in(self, node) -> list[str]:
         """The missing gegevens that made a node unknown: only unknown parts are followed,

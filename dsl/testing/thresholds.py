@@ -19,6 +19,7 @@ from decimal import Decimal
 import attrs
 
 from dsl import ast
+from dsl.ast import walk
 from dsl.compiler.generator import duration_count
 
 __all__ = ["Threshold", "constant", "expressions", "neighbours", "step", "thresholds"]
@@ -53,20 +54,6 @@ def expressions(model):
         elif rule.kind == "termijn":
             yield name, node.subject
             yield from ((name, arg) for arg in node.args)
-
-
-def walk(node):
-    """Every AST node below (and including) `node`, depth first."""
-    if isinstance(node, tuple):
-        for item in node:
-            yield from walk(item)
-        return
-    if not attrs.has(type(node)) or isinstance(node, ast.Span):
-        return
-    yield node
-    for field in attrs.fields(type(node)):
-        if field.name != "span":
-            yield from walk(getattr(node, field.name))
 
 
 def constant(node, model, _seen=()):
