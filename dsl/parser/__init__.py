@@ -93,16 +93,15 @@ def _top_level_alternatives(body: str) -> list[str]:
                 start = i + 1
         return parts + [text[start:]]
 
-    if body.startswith("(") and body.endswith(")") and len(split(body[1:-1])) >= 1:
+    def one_group(text):  # "(...)" whose first parenthesis closes at the very end
         depth = 0
-        for i, ch in enumerate(body):
+        for i, ch in enumerate(text):
             depth += {"(": 1, ")": -1}.get(ch, 0)
-            if depth == 0 and i < len(body) - 1:
-                return split(body)  # the outer parentheses close early: not one group
-        return split(body[1:-1])
-    return split(body)
+            if depth == 0:
+                return text.startswith("(") and i == len(text) - 1
+        return False
 
-
+    return split(body[1:-1]) if one_group(body) else split(body)
 
 
 def _label(err: UnexpectedInput) -> str | None:
