@@ -12,23 +12,11 @@ from typing import Any
 
 import attrs
 
+from dsl.span import NO_SPAN, Span  # noqa: F401 - every node carries a Span
+
 frozen = attrs.frozen(slots=True, eq=True, hash=True)
 
 
-@frozen
-class Span:
-    """Where a node stands in the file: first and last character, 1-based, end inclusive."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}"
-
-
-NO_SPAN = Span(0, 0, 0, 0)
 
 
 # ---------------------------------------------------------------- expressions

@@ -31,7 +31,7 @@ from dsl.literals import (
     parse_number,
     parse_percentage,
 )
-from dsl.runtime.calendar import UNIT_ALIASES
+from dsl.types import UNIT_ALIASES
 
 PEILDATUM = "peildatum"
 
@@ -80,7 +80,8 @@ def load_case(model, data: dict, complete: bool = False, source: str = "<casus>"
         if key != PEILDATUM and key not in model.fields:
             problems.append(Diagnostic("case", f"onbekend gegeven '{key}' in de casus",
                                        hint=suggest(str(key), model.fields) or "controleer de gegevens van het beleid"))
-    for name, (field, t) in model.fields.items():
+    for name, field in model.fields.items():
+        t = field.type
         raw = data.get(name)
         if _says_unknown(raw, t):
             raw = None

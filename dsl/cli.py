@@ -82,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG, add_help=False)
     parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
-    for add in (_add_check, _add_evaluate, _add_test, _add_diff, _add_kernel):
+    for add in (_add_check, _add_evaluate, _add_test, _add_diff):
         add(sub)
+    for register in _plugins():
+        register(sub, _command)
     return parser
 
 
@@ -134,14 +136,19 @@ def _add_diff(sub) -> None:
     _search_budget(diff)
 
 
-def _add_kernel(sub) -> None:
-    kern = _command(sub, "kernel", "installeer de Jupyter-kernel voor Beleidstaal",
-                    "Registreer de Beleidstaal-kernel bij Jupyter.")
-    kern.add_argument("actie", choices=["install"], metavar="install", help="registreer de kernelspec")
-    where = kern.add_mutually_exclusive_group()
-    where.add_argument("--user", action="store_true", help="voor deze gebruiker (standaard)")
-    where.add_argument("--sys-prefix", action="store_true", help="in de huidige (virtuele) omgeving")
-    kern.add_argument("--prefix", metavar="MAP", help="onder een eigen prefix")
+def _plugins() -> list:
+    """Subcommands other packages add through the `beleidstaal.opdrachten` entry point (the
+    notebook package adds `kernel`): each is a function `register(sub, command)` that adds its
+    subparser with `command(sub, name, summary, description)` and sets `handler` on it."""
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry in entry_points(group="beleidstaal.opdrachten"):
+        try:
+            found.append(entry.load())
+        except ImportError:  # the package is installed without its dependencies: leave it out
+            continue
+    return found
 
 
 def main(argv=None) -> int:
@@ -151,7 +158,8 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        return COMMANDS[args.command](args)
+        handler = COMMANDS.get(args.command) or args.handler
+        return handler(args)
     except BeleidError as err:
         print(err.render(), file=sys.stderr)
         return 1
@@ -164,22 +172,18 @@ def cmd_check(args) -> int:
 
     policy = load_policy(args.bestand)
     if args.consistentie:
-        from dsl.testing.cli import run_consistency
+        from dsl.analysis.cli import run_consistency
 
         return run_consistency(args, policy)
-    counts = {}
+    counts: dict = {}
     for rule in policy.model.rules.values():
         counts[rule.kind] = counts.get(rule.kind, 0) + 1
-    examples = len(policy.model.policy.examples)
+    examples = len(policy.model.examples)
     parts = [counted(len(policy.model.fields), "gegeven", "gegevens")]
-    parts += [counted(n, kind, _PLURALS[kind]) for kind, n in counts.items()]
+    parts += [counted(n, str(kind), kind.plural) for kind, n in counts.items()]
     parts.append(counted(examples, "voorbeeld", "voorbeelden"))
     print(f"{args.bestand}: in orde ({', '.join(parts)})")
     return 0
-
-
-_PLURALS = {"eis": "eisen", "groep": "groepen", "berekening": "berekeningen", "beslissing": "beslissingen",
-            "termijn": "termijnen"}
 
 
 def cmd_evaluate(args) -> int:
@@ -238,7 +242,7 @@ def cmd_test(args) -> int:
         print(f"beleid: geen .beleid-bestanden gevonden in {path}", file=sys.stderr)
         return 1
     if args.dekking:
-        from dsl.testing.cli import run_coverage
+        from dsl.analysis.cli import run_coverage
 
         return run_coverage(args, files)
     passed = failed = broken = 0
@@ -265,19 +269,12 @@ def cmd_test(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from dsl.testing.cli import run_diff
+    from dsl.analysis.cli import run_diff
 
     return run_diff(args)
 
 
-def cmd_kernel(args) -> int:
-    from kernel.install import install
-
-    return install(user=not (args.sys_prefix or args.prefix), sys_prefix=args.sys_prefix, prefix=args.prefix)
-
-
-COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test, "verschil": cmd_diff,
-            "kernel": cmd_kernel}
+COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test, "verschil": cmd_diff}
 
 
 def run() -> None:  # console-script entry point

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from dsl.ast import Span
+from dsl.span import Span
 
 
 @attrs.frozen

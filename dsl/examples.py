@@ -2,19 +2,17 @@
 
 Contract: `run_examples(policy)` evaluates every voorbeeld of a compiled policy and returns one
 `ExampleResult` per voorbeeld, with every expectation that did not come out as written
-(name, expected, actual, span). Givens were type-checked by the checker; facts a voorbeeld
-does not give are unknown, exactly as in a case file.
+(name, expected, actual, span). Givens were type-checked by the checker and converted by the
+lowering; facts a voorbeeld does not give are unknown, exactly as in a case file.
 """
 
 from __future__ import annotations
 
 import attrs
 
-from dsl import ast
 from dsl.case import Case
-from dsl.compiler.generator import duration_count
-from dsl.runtime.formatting import format_duration_count
-from dsl.runtime.formatting import format_value
+from dsl.core.model import Example, Expectation, RuleKind
+from dsl.span import Span
 
 
 @attrs.frozen
@@ -22,13 +20,13 @@ class Mismatch:
     name: str
     expected: str
     actual: str
-    span: ast.Span
+    span: Span
 
 
 @attrs.frozen
 class ExampleResult:
     title: str
-    span: ast.Span
+    span: Span
     mismatches: tuple
     outcome: object = attrs.field(eq=False, repr=False)
 
@@ -37,63 +35,38 @@ class ExampleResult:
         return not self.mismatches
 
 
-def literal_value(node):
-    """The runtime value of a literal written in a voorbeeld."""
-    if isinstance(node, ast.UnknownLiteral):
-        return None
-    if isinstance(node, ast.ListLiteral):
-        return tuple(literal_value(i) for i in node.items)
-    if node.kind == "duur":
-        return duration_count(node.value)
-    return node.value
-
-
-def example_case(policy, example: ast.Example) -> Case:
-    given = {g.name: literal_value(g.value) for g in example.givens}
-    peil = given.pop("peildatum", None)
+def example_case(policy, example: Example) -> Case:
+    """The case a voorbeeld describes."""
     fields = policy.model.fields
-    values = tuple(_as_field(given.get(name), fields[name][1]) for name in fields)
+    values = tuple(example.givens.get(name) for name in fields)
     missing = tuple(name for name, v in zip(fields, values) if v is None)
-    return Case(values, peil, missing, {k: v for k, v in zip(fields, values) if v is not None})
-
-
-def _as_field(value, t):
-    if value is None:
-        return None
-    if t.kind == "aantal":
-        return int(value)
-    if t.kind == "lijst" and t.element.kind == "aantal":
-        return tuple(int(v) for v in value)
-    return value
+    return Case(values, example.peil, missing, {k: v for k, v in zip(fields, values) if v is not None})
 
 
 def run_examples(policy) -> list[ExampleResult]:
     results = []
-    for example in policy.model.policy.examples:
+    for example in policy.model.examples:
         outcome = policy.evaluate(example_case(policy, example))
         mismatches = tuple(m for m in (_check(policy, outcome, e) for e in example.expectations) if m)
         results.append(ExampleResult(example.title, example.span, mismatches, outcome))
     return results
 
 
-def _check(policy, outcome, expect: ast.Expectation) -> Mismatch | None:
+def _check(policy, outcome, expect: Expectation) -> Mismatch | None:
     result = outcome[expect.name]
     if expect.status is not None:
         if result.status != expect.status:
-            return Mismatch(expect.name, expect.status, _actual(policy, result), expect.span)
+            return Mismatch(expect.name, expect.text, _actual(policy, result), expect.span)
         return None
-    wanted = literal_value(expect.value)
-    if result.value != wanted or result.value is None:
-        return Mismatch(expect.name, expect.value.text, _actual(policy, result), expect.span)
+    if result.value != expect.value or result.value is None:
+        return Mismatch(expect.name, expect.text, _actual(policy, result), expect.span)
     return None
 
 
 def _actual(policy, result) -> str:
-    if result.kind in ("eis", "groep", "termijn") or result.value is None:
-        return result.status
+    if result.kind in (RuleKind.REQUIREMENT, RuleKind.GROUP, RuleKind.TIMELINE) or result.value is None:
+        return str(result.status)
     t = policy.model.rules[result.name].type
-    if t is not None and t.kind == "duur":
-        return format_duration_count(result.value, t)
     if t is not None and t.kind in ("tekst", "keuze"):
         return f'"{result.value}"'
-    return format_value(result.value, t.kind) if t is not None else str(result.value)
+    return policy.format(result.name, result.value)

@@ -1,39 +1,46 @@
 """Evaluation API: load a policy into a `CompiledPolicy`, evaluate a case into an `Outcome`.
 
-Contract: `load_policy(path)` / `compile_text(text)` run parse -> check -> compile and raise
-`BeleidError` for any mistake in the policy. `policy.evaluate(case)` takes a dict (or a loaded
-`Case`) and returns an `Outcome`: per rule a `Result` with its status (voldaan, niet voldaan,
-onbekend, niet van toepassing; gehaald, niet gehaald, nog niet verstreken; a decision's value),
-and the facts that were missing. `trace=True` records every step of the evaluation once as a
-flat list of (trace id, value); `dsl.explain` derives every view from it.
+Contract: `load_policy(path)` / `compile_text(text)` run parse -> check -> lower -> compile and
+raise `BeleidError` for any mistake in the policy. `policy.evaluate(case)` takes a dict (or a
+loaded `Case`) and returns an `Outcome`: per rule its `Status` (voldaan, niet voldaan, onbekend,
+niet van toepassing; gehaald, niet gehaald, nog niet verstreken; bepaald, geen uitkomst,
+meerdere regels), its value (decisions and calculations) and the facts that were missing.
+`Result` objects are built only for the rules asked for. `trace=True` records every step of the
+evaluation once (`Trace`); `dsl.explain` derives every view from it. This module imports no
+analysis or notebook package (z3, Hypothesis, Jupyter): evaluating needs none of them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
+from dsl import types as T
 from dsl.case import Case, load_case, read_case_file
-from dsl.checker import Model, check
+from dsl.checker import check
 from dsl.compiler import Compiled, compile_model
+from dsl.compiler.generator import TraceStep
+from dsl.core import model as M
+from dsl.core.lower import lower
+from dsl.core.model import RuleKind, Status
 from dsl.parser import parse
-from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_duration_count, format_value
 
 
-@attrs.frozen
+@attrs.frozen(slots=True)
 class Result:
-    """The outcome of one rule. `status` is a Dutch status word for requirements, groups and
-    timelines, and for decisions and calculations "bepaald", "onbekend", "geen uitkomst",
-    "meerdere regels" or "niet van toepassing"; `value` is a decision's or calculation's value."""
+    """The outcome of one rule: its status, and a decision's or calculation's value; for a
+    decision the row that gave it, for a termijn its end (`deadline`) and start moments."""
 
     name: str
-    kind: str
+    kind: RuleKind
     title: str | None
-    status: str
+    status: Status
     value: object = None
     row: int | None = None
     deadline: object = None
@@ -41,67 +48,145 @@ class Result:
     source: str | None = None
 
 
-_DECISION_STATUS = {rtv.ROW_UNKNOWN: rtv.ONBEKEND, rtv.ROW_NONE: rtv.GEEN_UITKOMST,
-                    rtv.ROW_OVERLAP: "meerdere regels", rtv.ROW_NVT: rtv.NVT}
+class Trace:
+    """The steps of one traced evaluation, in the order they happened: per event the trace id
+    and the value; `steps[id]` names the core node and the rule the step belongs to."""
+
+    __slots__ = ("events", "steps", "_by_node")
+
+    def __init__(self, events: list, steps: tuple[TraceStep, ...]):
+        self.events, self.steps = events, steps
+        self._by_node: dict[int, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return iter(self.events)
+
+    def __getitem__(self, index: int) -> tuple[int, Any]:
+        return self.events[index]
+
+    def step(self, index: int) -> tuple[TraceStep, Any]:
+        """The step of event `index` and the value it gave."""
+        step_id, value = self.events[index]
+        return self.steps[step_id], value
+
+    def rule_of(self, index: int) -> str:
+        return self.steps[self.events[index][0]].rule
+
+    def inputs_of(self, index: int) -> frozenset[str]:
+        """The gegevens the step of event `index` read (directly or through other rules)."""
+        return self.steps[self.events[index][0]].node.inputs
+
+    def value_of(self, node, default: Any = None) -> Any:
+        """The value a node of the core model had (the last time it was evaluated)."""
+        if self._by_node is None:
+            steps = self.steps
+            self._by_node = {id(steps[i].node): v for i, v in self.events}
+        return self._by_node.get(id(node), default)
 
 
-@attrs.define
-class Outcome:
-    policy: CompiledPolicy
-    case: Case
-    raw: tuple
-    trace: list | None = None
-    _results: dict | None = None
+class _Results(Mapping):
+    """The results of an outcome by rule name, each built on first access."""
 
-    @property
-    def results(self) -> dict[str, Result]:
-        if self._results is None:
-            self._results = {name: self.policy._result(rule, raw)
-                             for (name, rule), raw in zip(self.policy.model.rules.items(), self.raw)}
-        return self._results
+    __slots__ = ("_outcome",)
+
+    def __init__(self, outcome: Outcome):
+        self._outcome = outcome
 
     def __getitem__(self, name: str) -> Result:
-        return self.results[name]
+        return self._outcome[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._outcome.policy.model.rules)
+
+    def __len__(self) -> int:
+        return len(self._outcome.policy.model.rules)
+
+
+class Outcome:
+    """The outcome of one case: `statuses`, `values` and `details` are tuples in rule order;
+    `outcome[name]` builds (once) the `Result` of one rule."""
+
+    __slots__ = ("policy", "case", "statuses", "values", "details", "trace", "_built")
+
+    def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
+        self.policy, self.case, self.trace = policy, case, trace
+        self.statuses, self.values, self.details = raw
+        self._built: dict[str, Result] = {}
+
+    def __getitem__(self, name: str) -> Result:
+        result = self._built.get(name)
+        if result is None:
+            result = self._built[name] = self.policy._result(name, self)
+        return result
+
+    def status(self, name: str) -> Status:
+        return self.statuses[self.policy.index[name]]
+
+    def value(self, name: str) -> Any:
+        return self.values[self.policy.index[name]]
+
+    @property
+    def results(self) -> Mapping[str, Result]:
+        return _Results(self)
 
     @property
     def missing(self) -> tuple:
         return self.case.missing
 
     def of_kind(self, kind: str) -> dict[str, Result]:
-        return {n: r for n, r in self.results.items() if r.kind == kind}
+        return {rule.name: self[rule.name] for rule in self.policy.model.rules.values() if rule.kind == kind}
 
     def to_dict(self) -> dict:
-        """A JSON-ready summary (values formatted as ISO dates and strings)."""
-        def plain(v):
-            return None if v is None else (v.isoformat() if hasattr(v, "isoformat") else
-                                           v if isinstance(v, (bool, int, str)) else str(v))
+        """A JSON-ready summary (dates as ISO text, amounts as decimal text, lists as lists)."""
         rules = {}
-        for name, r in self.results.items():
-            entry = {"soort": r.kind, "titel": r.title, "status": r.status, "bron": r.source}
-            if r.kind in ("beslissing", "berekening"):
-                entry["waarde"] = plain(r.value)
-                entry["waarde_tekst"] = self.policy.format(name, r.value) if r.value is not None else r.status
-                t = self.policy.model.rules[name].type
+        policy = self.policy
+        for name, rule in policy.model.rules.items():
+            r = self[name]
+            entry: dict[str, Any] = {"soort": str(r.kind), "titel": r.title, "status": str(r.status),
+                                     "bron": r.source}
+            if r.kind in (RuleKind.DECISION, RuleKind.CALCULATION):
+                entry["waarde"] = _plain(r.value)
+                entry["waarde_tekst"] = policy.format(name, r.value) if r.value is not None else str(r.status)
+                t = rule.type
                 if t is not None and t.kind == "duur":
                     entry["eenheid"] = t.unit  # waarde counts in the base unit of the duration's family
-            if r.kind == "termijn":
-                entry["uiterste_datum"], entry["begin"] = plain(r.deadline), plain(r.start)
+            if r.kind is RuleKind.TIMELINE:
+                entry["uiterste_datum"], entry["begin"] = _plain(r.deadline), _plain(r.start)
             rules[name] = entry
-        return {"beleid": self.policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
+        return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
+
+
+def _plain(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, tuple):
+        return [_plain(item) for item in v]
+    return v.isoformat() if hasattr(v, "isoformat") else str(v)
 
 
 @attrs.define
 class CompiledPolicy:
-    model: Model
+    """A loaded policy: its core model (`model`), compiled code, and the syntax tree it came
+    from (`syntax`, read only by the notebook's cell composition)."""
+
+    model: M.Policy
     compiled: Compiled
+    syntax: Any = attrs.field(default=None, repr=False)
+    index: dict[str, int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.index = {name: i for i, name in enumerate(self.model.rules)}
 
     @property
     def title(self) -> str:
-        return self.model.policy.header.title
+        return self.model.title
 
     @property
     def filename(self) -> str:
-        return self.model.policy.filename
+        return self.model.filename
 
     def load_case(self, data: dict | str | Path, complete: bool = False) -> Case:
         source = "<casus>"
@@ -123,58 +208,59 @@ class CompiledPolicy:
             return value
 
         raw = self.compiled.evaluate_traced(case.values, case.peil, record)
-        return Outcome(self, case, raw, events)
+        return Outcome(self, case, raw, Trace(events, self.compiled.steps))
 
-    def _result(self, rule, raw) -> Result:
-        node = rule.node
-        title = getattr(node, "title", None)
-        source = self.source_of(rule)
-        if rule.kind in ("eis", "groep"):
-            return Result(rule.name, rule.kind, title, raw, source=source)
-        if rule.kind == "termijn":
-            status, deadline, start = raw
-            return Result(rule.name, rule.kind, title, status, deadline=deadline, start=start, source=source)
-        if rule.kind == "beslissing":
-            value, row = raw
-            status = _DECISION_STATUS.get(row, "bepaald")
-            rows = [*node.rows, *([node.otherwise] if node.otherwise else [])]
-            if 0 <= row < len(rows) and rows[row].source:
-                source = rows[row].source
-            return Result(rule.name, rule.kind, title, status, value=value, row=row, source=source)
-        applicable = True
-        if isinstance(raw, tuple):  # a calculation with `van toepassing als`: (value, applicable)
-            raw, applicable = raw
-        status = rtv.NVT if applicable is False else (rtv.ONBEKEND if raw is None else "bepaald")
-        return Result(rule.name, rule.kind, title, status, value=raw, source=source)
+    def evaluate_many(self, cases: Iterable, trace: bool = False) -> Iterator[Outcome]:
+        """Evaluate each case of an iterable (dicts, paths or Cases), lazily, in order."""
+        evaluate = self.evaluate
+        for case in cases:
+            yield evaluate(case, trace)
+
+    def _result(self, name: str, outcome: Outcome) -> Result:
+        i = self.index[name]
+        rule = self.model.rules[name]
+        status, value, detail = outcome.statuses[i], outcome.values[i], outcome.details[i]
+        if rule.kind is RuleKind.TIMELINE:
+            return Result(name, rule.kind, rule.title, status, deadline=detail[0], start=detail[1],
+                          source=rule.source)
+        if rule.kind is RuleKind.DECISION:
+            rows = rule.all_rows
+            source = rows[detail].source if 0 <= detail < len(rows) and rows[detail].source else rule.source
+            return Result(name, rule.kind, rule.title, status, value=value, row=detail, source=source)
+        return Result(name, rule.kind, rule.title, status, value=value, source=rule.source)
 
     def format(self, name: str, value) -> str:
         """A rule's value in Dutch, in the unit the policy wrote ("2 jaar", "€ 175.000,00")."""
-        t = self.model.rules[name].type
-        if value is None or t is None:
-            return "onbekend" if value is None else str(value)
-        if t.kind == "duur":
-            return format_duration_count(value, t)
-        if t.kind in ("getal", "aantal") and isinstance(value, int):
-            return format_value(value, "aantal")
-        return format_value(value, "tekst" if t.kind == "keuze" else t.kind)
+        return format_typed(value, getattr(self.model.rules[name], "type", None))
 
     def source_of(self, rule) -> str | None:
         """A rule's own `bron`, else its group's, else the policy's."""
-        if rule.node.meta.source:
-            return rule.node.meta.source
-        if rule.group and self.model.rules[rule.group].node.meta.source:
-            return self.model.rules[rule.group].node.meta.source
-        return self.model.policy.header.source
+        return rule.source
+
+
+def format_typed(value, t: T.Type | None) -> str:
+    """A value of type `t` in Dutch ("onbekend" for None; a list as [a; b])."""
+    if value is None:
+        return "onbekend"
+    if t is None:
+        return str(value)
+    if t.kind == "lijst":
+        return "[" + "; ".join(format_typed(v, t.element) for v in value) + "]"
+    if t.kind == "duur":
+        return format_duration_count(value, t)
+    if t.kind in ("getal", "aantal") and isinstance(value, int):
+        return format_value(value, "aantal")
+    return format_value(value, "tekst" if t.kind == "keuze" else t.kind)
 
 
 def compile_text(text: str, filename: str = "<beleid>") -> CompiledPolicy:
-    """Parse, check and compile policy text."""
+    """Parse, check, lower and compile policy text."""
     from dsl.errors import BeleidError
 
     with _no_gc_pauses():
         tree, literal_problems = parse(text, filename, partial=True)
         try:
-            model = check(tree)
+            checked = check(tree)
         except BeleidError as err:  # report malformed literals and checker problems in one pass
             if not literal_problems:
                 raise
@@ -183,7 +269,8 @@ def compile_text(text: str, filename: str = "<beleid>") -> CompiledPolicy:
             raise BeleidError(both, filename, text) from None
         if literal_problems:
             raise BeleidError(literal_problems, filename, text)
-        return CompiledPolicy(model, compile_model(model))
+        model = lower(checked)
+        return CompiledPolicy(model, compile_model(model), tree)
 
 
 @contextlib.contextmanager

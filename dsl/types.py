@@ -12,6 +12,16 @@ from __future__ import annotations
 
 import attrs
 
+UNITS = ("dagen", "weken", "maanden", "jaren", "uren", "minuten", "seconden", "werkdagen")
+
+# Every spelling of a unit a policy or case may use, to its canonical (plural) name.
+UNIT_ALIASES: dict[str, str] = {
+    **{unit: unit for unit in UNITS},
+    "dag": "dagen", "week": "weken", "maand": "maanden", "kalendermaand": "maanden",
+    "kalendermaanden": "maanden", "jaar": "jaren", "uur": "uren", "minuut": "minuten",
+    "seconde": "seconden", "werkdag": "werkdagen",
+}
+
 DURATION_FAMILY = {
     "dagen": ("dagen", 1), "weken": ("dagen", 7),
     "maanden": ("maanden", 1), "jaren": ("maanden", 12),
@@ -48,6 +58,15 @@ SIMPLE = {t.kind: t for t in (BEDRAG, PERCENTAGE, GETAL, AANTAL, JANEE, DATUM, T
 
 def duration(unit: str) -> Type:
     return Type("duur", unit=DURATION_FAMILY[unit][0], declared=unit)
+
+
+def duration_count(amount: int, unit: str) -> int:
+    """A duration written as (amount, unit) counted in its family's base unit.
+
+    >>> duration_count(3, "weken"), duration_count(2, "jaren"), duration_count(1, "uren")
+    (21, 24, 3600)
+    """
+    return amount * DURATION_FAMILY[UNIT_ALIASES[unit]][1]
 
 
 def is_numeric(t: Type) -> bool:

@@ -26,7 +26,7 @@ import re
 
 import attrs
 
-from dsl.ast import Span
+from dsl.span import Span
 from dsl.errors import BeleidError, Diagnostic
 
 COMMANDS = ("laad", "casus", "evalueer", "voorbeelden", "toon")

@@ -1,11 +1,11 @@
-"""Compiler: a checked `Model` -> Python code objects built with the `ast` module.
+"""Compiler: the core model (`dsl.core.Policy`) -> Python code objects built with the `ast` module.
 
-Contract: `compile_model(model)` returns a `Compiled` with two plain functions,
-`evaluate(inputs, peil)` and `evaluate_traced(inputs, peil, R)`, and the table of trace ids.
+Contract: `compile_model(policy)` returns a `Compiled` with two plain functions,
+`evaluate(inputs, peil)` and `evaluate_traced(inputs, peil, R)`, and the table of trace steps.
 `inputs` is a tuple of typed values in gegevens order (None = onbekend); both functions return
-one result per rule in `model.rules` order (see `dsl.runtime.values` for the result shapes).
-The traced variant wraps every expression and rule in `R(id, value)`, so one flat trace records
-each step. Guarantees: no text of the policy ever becomes Python source: names become generated
+`(statuses, values, details)`, three tuples in `policy.rules` order (see
+`dsl.compiler.generator`). The traced variant wraps every expression and rule in
+`R(id, value)`, so one flat trace records each step; `steps[id]` names its node and rule. Guarantees: no text of the policy ever becomes Python source: names become generated
 locals (`v0`, `r3`, ...), strings become `ast.Constant`, Decimals and dates are bound through
 the namespace; the generated tree is checked against an allow-list of node types and of
 callable names (`dsl.runtime.values.EXPORTS`) before it is compiled; every generated node
@@ -20,10 +20,9 @@ import linecache
 import threading
 
 
-from dsl.checker import Model
-from dsl.compiler.generator import Generator
+from dsl.compiler.generator import STATUS_NAMES, Generator, TraceStep
+from dsl.core.model import Policy
 from dsl.runtime import values as rtv
-
 
 
 class Compiled:
@@ -31,7 +30,7 @@ class Compiled:
     variant and its table of trace ids (`nodes`) are generated on first use, so loading a
     policy pays only for the code it always needs."""
 
-    def __init__(self, model: Model, evaluate, module: py.Module, namespace: dict, consts: dict):
+    def __init__(self, model: Policy, evaluate, module: py.Module, namespace: dict, consts: dict):
         self.model, self.evaluate, self._namespace, self._consts = model, evaluate, namespace, consts
         self._modules = [module]
         self._traced = None
@@ -46,10 +45,15 @@ class Compiled:
         return self._traced[0]
 
     @property
-    def nodes(self) -> tuple:
-        """Trace id -> AST node (expression or rule) of the traced function."""
+    def steps(self) -> tuple[TraceStep, ...]:
+        """Trace id -> the core node (expression or rule) and the rule it belongs to."""
         self.evaluate_traced  # noqa: B018 - builds it on first use
         return self._traced[1]
+
+    @property
+    def nodes(self) -> tuple:
+        """Trace id -> the core node (expression or rule) of that step."""
+        return tuple(step.node for step in self.steps)
 
     @property
     def source(self) -> str:
@@ -62,26 +66,27 @@ class Compiled:
         module = py.Module(body=[generator.function("evaluate_traced")], type_ignores=[])
         function = _load(module, self.model, self._namespace, self._consts)["evaluate_traced"]
         self._modules.append(module)
-        self._traced = (function, tuple(generator.nodes))
+        self._traced = (function, tuple(generator.steps))
 
 
-def compile_model(model: Model) -> Compiled:
-    """Generate, check and compile the evaluation function of a model (the traced one on demand)."""
+def compile_model(model: Policy) -> Compiled:
+    """Generate, check and compile the evaluation function of a policy (the traced one on demand)."""
     namespace = dict(rtv.EXPORTS)
+    namespace.update({name: status for status, name in STATUS_NAMES.items()})
     namespace["__builtins__"] = {}
     consts: dict = {}
     module = py.Module(body=[Generator(model, traced=False, consts=consts).function("evaluate")], type_ignores=[])
     _load(module, model, namespace, consts)
-    linecache.cache[model.policy.filename] = (len(model.policy.text), None,
-                                              model.policy.text.splitlines(True), model.policy.filename)
+    linecache.cache[model.filename] = (len(model.text), None,
+                                              model.text.splitlines(True), model.filename)
     return Compiled(model, namespace["evaluate"], module, namespace, consts)
 
 
-def _load(module: py.Module, model: Model, namespace: dict, consts: dict) -> dict:
+def _load(module: py.Module, model: Policy, namespace: dict, consts: dict) -> dict:
     """Check a generated module against the allow-list, compile it under the policy's file name
     and run its definitions in `namespace` (which holds only runtime functions and constants)."""
     check_generated(module, set(namespace) | set(consts.values()))
-    code = compile(module, model.policy.filename, "exec")
+    code = compile(module, model.filename, "exec")
     namespace.update({name: value for value, name in _const_items(consts)})
     exec(code, namespace)  # noqa: S102 - the tree was checked against the allow-list above
     return namespace

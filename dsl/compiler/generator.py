@@ -1,48 +1,61 @@
-"""Code generator: one visitor over the typed model producing a Python `ast.FunctionDef`.
+"""Code generator: one visitor over the core model producing a Python `ast.FunctionDef`.
 
-Contract: `Generator(model, traced, consts).function(name)` returns the definition of
-`name(inputs, peil[, R])`. Expressions follow Kleene logic with None as "onbekend": an unknown
-operand gives an unknown result; `en` is false as soon as one part is false and `of` true as
-soon as one part is true. Operands are evaluated once (walrus temporaries). With `traced`,
-every expression and rule result passes through `R(id, value)`, and `nodes[id]` is the AST
-node of that step. Rule statements are in `dsl.compiler.rules`.
+Contract: `Generator(policy, traced, consts).function(name)` returns the definition of
+`name(inputs, peil[, R])` -> `(statuses, values, details)`, three tuples in the order of
+`policy.rules`: each rule's `Status`, its value (a decision's or calculation's, else None) and
+its details (a decision's row index or marker, a termijn's (end, start), else None).
+Expressions follow Kleene logic with None as "onbekend": an unknown operand gives an unknown
+result; `en` is false as soon as one part is false and `of` true as soon as one part is true.
+Operands are evaluated once (walrus temporaries); each gate is evaluated once per case. With
+`traced`, every expression and rule result passes through `R(id, value)`, and `steps[id]` says
+which node and which rule that step belongs to. Rule statements are in `dsl.compiler.rules`.
 """
 
 from __future__ import annotations
 
 import ast as py
 from decimal import Decimal
+from typing import assert_never
 
-from dsl import ast
-from dsl import types as T
+import attrs
+
+from dsl.core import expr as E
+from dsl.core.model import Policy, Status
 from dsl.compiler.pyast import _SIMPLE, _c, _call, _if, _is, _n, _or, _stamp
 from dsl.compiler.rules import RuleStatements
 
 _OPS = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE, "==": py.Eq, "!=": py.NotEq}
 _BINOPS = {"+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div}
 SHIFTS = {"dagen": "shift_days", "maanden": "shift_months", "seconden": "shift_seconds",
-           "werkdagen": "shift_workdays"}
+          "werkdagen": "shift_workdays"}
 _AGGREGATES = {"som": "agg_sum", "aantal": "agg_count", "minimum": "agg_min", "maximum": "agg_max",
                "gemiddelde": "agg_avg"}
+# Statuses are bound in the namespace of generated code under these names.
+STATUS_NAMES = {status: "S_" + status.name for status in Status}
 
 
-def duration_count(value) -> int:
-    """A (amount, unit) duration literal as a count in its family's base unit."""
-    amount, unit = value
-    return amount * T.DURATION_FAMILY[unit][1]
+@attrs.frozen(slots=True)
+class TraceStep:
+    """What one trace id stands for: an expression or a rule of the core model, and the rule
+    whose evaluation it is part of (a gate belongs to the rule that declares it)."""
+
+    node: object
+    rule: str
 
 
 class Generator(RuleStatements):
-    def __init__(self, model, traced: bool, consts: dict):
-        self.model, self.traced, self.consts = model, traced, consts
-        self.const_names = set(consts.values())
-        self.nodes: list = []
-        self.ids: dict = {}
+    def __init__(self, policy: Policy, traced: bool, consts: dict):
+        self.policy, self.traced, self.consts = policy, traced, consts
+        self.const_names = set(consts.values()) | set(STATUS_NAMES.values())
+        self.steps: list[TraceStep] = []
+        self.ids: dict[int, int] = {}
         self.temp_count = 0
+        self.current_rule = ""
         self.locals: dict[str, str] = {}
-        for i, name in enumerate(model.fields):
+        self.gate_locals: dict[str, str] = {}
+        for i, name in enumerate(policy.fields):
             self.locals[name] = f"v{i}"
-        for i, name in enumerate(model.rules):
+        for i, name in enumerate(policy.rules):
             self.locals[name] = f"r{i}"
 
     # ------------------------------------------------------------ plumbing
@@ -51,6 +64,8 @@ class Generator(RuleStatements):
         return f"t{self.temp_count}"
 
     def const(self, value) -> py.expr:
+        if isinstance(value, Status):
+            return _n(STATUS_NAMES[value])
         if isinstance(value, (str, bool, int)) or value is None:
             return _c(value)
         key = (type(value).__name__, value)
@@ -61,13 +76,12 @@ class Generator(RuleStatements):
 
     def record(self, node, expr: py.expr) -> py.expr:
         """In traced mode, wrap `expr` as `R(id, expr)` where id names `node`."""
-        if not self.traced or isinstance(node, (ast.Literal, ast.Peildatum)) or (
-                isinstance(node, ast.Name) and node.name in self.model.fields):
+        if not self.traced or isinstance(node, E.LEAVES):
             return expr  # values known without running: the literal, or the case itself
         key = id(node)
         if key not in self.ids:
-            self.ids[key] = len(self.nodes)
-            self.nodes.append(node)
+            self.ids[key] = len(self.steps)
+            self.steps.append(TraceStep(node, self.current_rule))
         return _call("R", _c(self.ids[key]), expr)
 
     def bind(self, expr: py.expr) -> tuple[py.expr, py.expr]:
@@ -90,63 +104,87 @@ class Generator(RuleStatements):
         body = body_fn(*laters)
         return _if(_or(*tests), _c(None), body) if tests else body
 
-    def type_of(self, node) -> T.Type | None:
-        return self.model.types.get(node)
+    def negate(self, expr: py.expr) -> py.expr:
+        if isinstance(expr, py.Constant) and isinstance(expr.value, int):
+            return _c(-expr.value)
+        return self.unknown_guard([expr], lambda a: py.UnaryOp(op=py.USub(), operand=a))
 
     # ------------------------------------------------------------ expressions
-    def expr(self, node) -> py.expr:
-        method = getattr(self, "x_" + type(node).__name__, None)
-        if method is None:  # every AST expression class has a generator; a missing one is a bug
-            raise TypeError(f"no code generator for {type(node).__name__}")
-        return _stamp(self.record(node, method(node)), node.span)
+    def expr(self, node: E.Expr) -> py.expr:
+        return _stamp(self.record(node, self.lower(node)), node.span)
 
-    def x_Name(self, node: ast.Name):
-        if node.name in self.model.fields:
-            return _n(self.locals[node.name])
-        return self.rule_value(node.name)
+    def lower(self, node: E.Expr) -> py.expr:  # noqa: C901 - one arm per node class
+        match node:
+            case E.Input():
+                return _n(self.locals[node.name])
+            case E.RuleRef():
+                return self.rule_value(node.name)
+            case E.Peildatum():
+                return _n("peil")
+            case E.Const():
+                return self.const(node.value)
+            case E.ListOf():
+                return py.Tuple(elts=[self.expr(i) for i in node.items], ctx=py.Load())
+            case E.Compare():
+                return self.compare(node)
+            case E.Member():
+                options = py.Tuple(elts=[self.expr(o) for o in node.options], ctx=py.Load())
+                op = py.NotIn() if node.negated else py.In()
+                return self.unknown_guard([self.expr(node.operand)],
+                                          lambda a: py.Compare(left=a, ops=[op], comparators=[options]))
+            case E.Between():
+                return _call("between", self.expr(node.operand), self.expr(node.low), self.expr(node.high),
+                             _c(node.high_inclusive))
+            case E.Weekly():
+                return _call("weekly", self.expr(node.operand), _c(node.mask), _c(node.start), _c(node.end),
+                             _c(node.end_inclusive))
+            case E.Each():
+                return _call("each", _c(node.op), self.expr(node.collection), self.expr(node.right))
+            case E.And() | E.Or():
+                return self.kleene(isinstance(node, E.And), [self.expr(i) for i in node.items])
+            case E.Not():
+                return self.unknown_guard([self.expr(node.operand)], lambda a: py.UnaryOp(op=py.Not(), operand=a))
+            case E.Arith():
+                return self.arith(node)
+            case E.Neg():
+                return self.negate(self.expr(node.operand))
+            case E.PercentOf():
+                hundred = self.const(Decimal(100))
+                return self.unknown_guard([self.expr(node.percent), self.expr(node.base)], lambda p, b: py.BinOp(
+                    left=py.BinOp(left=p, op=py.Mult(), right=b), op=py.Div(), right=hundred))
+            case E.Shift():
+                amount = self.expr(node.amount)
+                if node.direction < 0:
+                    amount = self.negate(amount)
+                return _call(SHIFTS[node.unit], self.expr(node.base), amount)
+            case E.MomentDiff():
+                fn = "moment_diff_days" if node.unit == "dagen" else "moment_diff_seconds"
+                return _call(fn, self.expr(node.left), self.expr(node.right))
+            case E.DayOf():
+                return _call("day_of", self.expr(node.base), _c(node.number))
+            case E.Aggregate():
+                values = self.expr(node.operand)
+                if node.where_bound is not None:
+                    values = _call("where", _c(node.where_op), values, self.expr(node.where_bound))
+                return _call(_AGGREGATES[node.func], values)
+            case _:
+                assert_never(node)
 
-    def x_Peildatum(self, node):
-        return _n("peil")
-
-    def x_Literal(self, node: ast.Literal):
-        if node.kind == "duur":
-            return _c(duration_count(node.value))
-        value = node.value
-        if node.kind == "getal" and isinstance(value, Decimal) and value == value.to_integral_value():
-            t = self.type_of(node)
-            if t == T.AANTAL:
-                return _c(int(value))
-        return self.const(value)
-
-    def x_Compare(self, node: ast.Compare):
-        lt, rt_ = self.type_of(node.left), self.type_of(node.right)
+    def compare(self, node: E.Compare) -> py.expr:
         left, right = self.expr(node.left), self.expr(node.right)
-        if lt is not None and rt_ is not None and (lt.kind in T.MOMENTS or rt_.kind in T.MOMENTS):
+        if node.moments:
             return _call("moment_test", _c(node.op), left, right)
         op = _OPS[node.op]()
         return self.unknown_guard([left, right], lambda a, b: py.Compare(left=a, ops=[op], comparators=[b]))
 
-    def x_Member(self, node: ast.Member):
-        options = py.Tuple(elts=[self.expr(o) for o in node.options], ctx=py.Load())
-        op = py.NotIn() if node.negated else py.In()
-        return self.unknown_guard([self.expr(node.operand)],
-                                  lambda a: py.Compare(left=a, ops=[op], comparators=[options]))
-
-    def x_Between(self, node: ast.Between):
-        return _call("between", self.expr(node.operand), self.expr(node.low), self.expr(node.high),
-                     _c(node.high_inclusive))
-
-    def x_Weekly(self, node: ast.Weekly):
-        mask = sum(1 << day for day in node.days)
-        return _call("weekly", self.expr(node.operand), _c(mask), _c(node.start), _c(node.end),
-                     _c(node.end_inclusive))
-
-    def x_Each(self, node: ast.Each):
-        return _call("each", _c(node.op), self.expr(node.collection), self.expr(node.right))
-
-    def x_BoolOp(self, node: ast.BoolOp):
-        items = [self.expr(i) for i in node.items]
-        return self.kleene(node.op == "en", items)
+    def arith(self, node: E.Arith) -> py.expr:
+        left, right = self.expr(node.left), self.expr(node.right)
+        op = _BINOPS[node.op]()
+        if node.op == "/":
+            return self.unknown_guard([left, right], lambda a, b: _if(
+                py.Compare(left=b, ops=[py.Eq()], comparators=[_c(0)]), _c(None),
+                py.BinOp(left=a, op=op, right=b)))
+        return self.unknown_guard([left, right], lambda a, b: py.BinOp(left=a, op=op, right=b))
 
     def kleene(self, conjunction: bool, items: list[py.expr]) -> py.expr:
         """Kleene `en` (conjunction) or `of` over items, short-circuiting on the deciding value."""
@@ -157,75 +195,21 @@ class Generator(RuleStatements):
             result = _if(_is(first, decisive), decisive, result)
         return result
 
-    def x_Not(self, node: ast.Not):
-        return self.unknown_guard([self.expr(node.operand)], lambda a: py.UnaryOp(op=py.Not(), operand=a))
-
-    def x_Satisfies(self, node: ast.Satisfies):
-        value = self.rule_value(node.name)
-        if not node.negated:
-            return value
-        return self.unknown_guard([value], lambda a: py.UnaryOp(op=py.Not(), operand=a))
-
-    def x_Arith(self, node: ast.Arith):
-        lt, rt_ = self.type_of(node.left), self.type_of(node.right)
-        left, right = self.expr(node.left), self.expr(node.right)
-        if lt.kind in T.MOMENTS and rt_.kind == "duur":
-            if node.op == "-":
-                right = self.unknown_guard([right], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-            return _call(SHIFTS[rt_.unit], left, right)
-        if lt.kind in T.MOMENTS and rt_.kind in T.MOMENTS:
-            fn = "moment_diff_days" if self.type_of(node).unit == "dagen" else "moment_diff_seconds"
-            return _call(fn, left, right)
-        op = _BINOPS[node.op]()
-        if node.op == "/":
-            return self.unknown_guard([left, right], lambda a, b: _if(
-                py.Compare(left=b, ops=[py.Eq()], comparators=[_c(0)]), _c(None),
-                py.BinOp(left=a, op=op, right=b)))
-        return self.unknown_guard([left, right], lambda a, b: py.BinOp(left=a, op=op, right=b))
-
-    def x_Neg(self, node: ast.Neg):
-        return self.unknown_guard([self.expr(node.operand)], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-
-    def x_PercentOf(self, node: ast.PercentOf):
-        hundred = self.const(Decimal(100))
-        return self.unknown_guard([self.expr(node.percent), self.expr(node.base)], lambda p, b: py.BinOp(
-            left=py.BinOp(left=p, op=py.Mult(), right=b), op=py.Div(), right=hundred))
-
-    def x_Shift(self, node: ast.Shift):
-        return self.shift(node.amount, node.base, node.direction)
-
-    def shift(self, amount_node, base_node, direction: int) -> py.expr:
-        unit = self.type_of(amount_node).unit
-        amount = self.expr(amount_node)
-        if direction < 0:
-            if isinstance(amount, py.Constant):
-                amount = _c(-amount.value)
-            else:
-                amount = self.unknown_guard([amount], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-        return _call(SHIFTS[unit], self.expr(base_node), amount)
-
-    def x_DayOf(self, node: ast.DayOf):
-        return _call("day_of", self.expr(node.base), _c(node.number))
-
-    def x_Aggregate(self, node: ast.Aggregate):
-        values = self.expr(node.operand)
-        if node.where_bound is not None:
-            values = _call("where", _c(node.where_op), values, self.expr(node.where_bound))
-        return _call(_AGGREGATES[node.func], values)
-
     # ------------------------------------------------------------ function
     def function(self, name: str) -> py.FunctionDef:
         body: list = []
-        fields = list(self.model.fields)
+        fields = list(self.policy.fields)
         if fields:
             target = py.Tuple(elts=[_n(self.locals[f], store=True) for f in fields], ctx=py.Store())
             body.append(py.Assign(targets=[target], value=_n("inputs")))
-        for rule in self.model.rules.values():
+        for rule in self.policy.rules.values():
+            self.current_rule = rule.name
             body.extend(self.rule(rule))
-        body.append(py.Return(value=py.Tuple(elts=[self.result(r) for r in self.model.rules.values()],
-                                             ctx=py.Load())))
+        rules = list(self.policy.rules.values())
+        parts = [py.Tuple(elts=[getter(r) for r in rules], ctx=py.Load())
+                 for getter in (self.status_local, self.value_local, self.detail_local)]
+        body.append(py.Return(value=py.Tuple(elts=parts, ctx=py.Load())))
         args = [py.arg(arg="inputs"), py.arg(arg="peil")] + ([py.arg(arg="R")] if self.traced else [])
         return py.FunctionDef(name=name, args=py.arguments(posonlyargs=[], args=args, kwonlyargs=[],
                                                            kw_defaults=[], defaults=[]),
                               body=body, decorator_list=[], returns=None, type_params=[])
-

@@ -1,17 +1,23 @@
 """Statements for each kind of rule (berekening, eis, groep, beslissing, termijn).
 
-Contract: a mixin for `Generator`: `rule(rule)` returns the statements that compute one rule
-into its locals, `result(rule)` the expression returned for it, and `rule_value(name)` the
-value a rule has when another rule uses it (a requirement or timeline counts as ja/nee:
-voldaan, gehaald and niet van toepassing are ja; onbekend stays onbekend).
+Contract: a mixin for `Generator`: `rule(rule)` returns the statements that compute one rule of
+the core model into its locals, `status_local` / `value_local` / `detail_local` the expressions
+returned for it, and `rule_value(name)` the value a rule has when another rule uses it (a
+requirement or timeline counts as ja/nee: voldaan, gehaald and niet van toepassing are ja;
+onbekend stays onbekend). Each gate is computed once, just before the first rule it governs.
+
+Locals of rule number i: `r{i}` its status, `x{i}` its value, `d{i}` its detail (a decision's
+row, a termijn's end moment), `b{i}` a termijn's start moment, `g{k}` gate number k.
 """
 
 from __future__ import annotations
 
 import ast as py
+from typing import assert_never
 
 from dsl.compiler.pyast import _assign, _c, _call, _if, _is, _n, _or, _stamp
-from dsl.runtime import values as rtv
+from dsl.core import model as M
+from dsl.core.model import ROW_NONE, ROW_NVT, ROW_OVERLAP, ROW_UNKNOWN, Status
 
 
 def _eq(a, value):
@@ -22,55 +28,82 @@ def _tuple(*elts):
     return py.Tuple(elts=list(elts), ctx=py.Load())
 
 
+def _suffix(local: str) -> str:
+    return local[1:]
+
+
 class RuleStatements:
-    # ------------------------------------------------------------ values seen by other rules
+    # ------------------------------------------------------------ what a rule gives
+    def status_local(self, rule: M.Rule) -> py.expr:
+        return _n(self.locals[rule.name])
+
+    def value_local(self, rule: M.Rule) -> py.expr:
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            return _n("x" + _suffix(self.locals[rule.name]))
+        return _c(None)
+
+    def detail_local(self, rule: M.Rule) -> py.expr:
+        i = _suffix(self.locals[rule.name])
+        if rule.kind is M.RuleKind.DECISION:
+            return _n("d" + i)
+        if rule.kind is M.RuleKind.TIMELINE:
+            return _tuple(_n("d" + i), _n("b" + i))
+        return _c(None)
+
     def rule_value(self, name: str) -> py.expr:
-        rule = self.model.rules[name]
+        """A rule's value as another rule sees it (see the module contract)."""
+        rule = self.policy.rules[name]
         local = _n(self.locals[name])
-        if rule.kind in ("eis", "groep"):
-            yes, no = (rtv.VOLDAAN, rtv.NVT), rtv.NIET_VOLDAAN
-        elif rule.kind == "termijn":
-            yes, no = (rtv.GEHAALD, rtv.NVT), rtv.NIET_GEHAALD
+        if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
+            yes, no = Status.VOLDAAN, Status.NIET_VOLDAAN
+        elif rule.kind is M.RuleKind.TIMELINE:
+            yes, no = Status.GEHAALD, Status.NIET_GEHAALD
         else:
-            return local
-        return _if(_or(_eq(local, yes[0]), _eq(local, yes[1])), _c(True),
-                   _if(_eq(local, no), _c(False), _c(None)))
+            return self.value_local(rule)
+        return _if(_or(_is(local, self.const(yes)), _is(local, self.const(Status.NVT))), _c(True),
+                   _if(_is(local, self.const(no)), _c(False), _c(None)))
 
-    def result(self, rule) -> py.expr:
-        local = self.locals[rule.name]
-        if rule.kind == "berekening" and self.has_applicability(rule):
-            return _tuple(_n(local), _n("a" + local[1:]))
-        if rule.kind == "beslissing":
-            return _tuple(_n(local), _n("i" + local[1:]))
-        if rule.kind == "termijn":
-            return _tuple(_n(local), _n("d" + local[1:]), _n("s" + local[1:]))
-        return _n(local)
-
-    def rule(self, rule) -> list:
-        statements = getattr(self, "s_" + rule.kind)(rule)
+    def rule(self, rule: M.Rule) -> list:
+        self.pending: list = []
+        statements = self.kind_statements(rule)
+        statements = self.pending + statements
         if self.traced:
-            statements.append(py.Expr(value=self.record(rule.node, self.result(rule))))
+            result = _tuple(self.status_local(rule), self.value_local(rule), self.detail_local(rule))
+            statements.append(py.Expr(value=self.record(rule, result)))
         for statement in statements:
-            _stamp(statement, rule.node.span)
+            _stamp(statement, rule.span)
         return statements
 
-    def has_applicability(self, rule) -> bool:
-        group = rule.group and self.model.rules[rule.group].node.meta.applicable
-        return bool(group is not None and group) or rule.node.meta.applicable is not None
+    def kind_statements(self, rule: M.Rule) -> list:
+        match rule:
+            case M.Calculation():
+                return self.calculation(rule)
+            case M.Requirement():
+                return self.requirement(rule)
+            case M.Group():
+                return self.group(rule)
+            case M.Decision():
+                return self.decision(rule)
+            case M.Timeline():
+                return self.timeline(rule)
+            case _:
+                assert_never(rule)
 
-    def applicability(self, rule):
-        """The Kleene `en` of the group's and the rule's own `van toepassing als`, or None."""
-        conditions = []
-        if rule.group is not None:
-            group_app = self.model.rules[rule.group].node.meta.applicable
-            if group_app is not None:
-                conditions.append(group_app)
-        if rule.node.meta.applicable is not None:
-            conditions.append(rule.node.meta.applicable)
-        if not conditions:
+    # ------------------------------------------------------------ gates
+    def applicability(self, rule: M.Rule) -> py.expr | None:
+        """The Kleene `en` of the rule's gates (each computed once per case), or None."""
+        if not rule.gates:
             return None
-        exprs = [self.expr(c) for c in conditions]
-        return exprs[0] if len(exprs) == 1 else self.kleene(True, exprs)
+        names = []
+        for gate in rule.gates:
+            if gate.name not in self.gate_locals:
+                local = f"g{len(self.gate_locals)}"
+                self.gate_locals[gate.name] = local
+                owner, self.current_rule = self.current_rule, gate.name  # its steps belong to its rule
+                self.pending.append(_stamp(_assign(local, self.expr(gate.condition)), gate.span))
+                self.current_rule = owner
+            names.append(_n(self.gate_locals[gate.name]))
+        return names[0] if len(names) == 1 else self.kleene(True, names)
 
     def gated(self, rule, when_applicable, not_applicable, unknown):
         """`not_applicable if app is False else (unknown if app is None else when_applicable)`."""
@@ -80,75 +113,68 @@ class RuleStatements:
         first, later = self.bind(app)
         return _if(_is(first, _c(False)), not_applicable, _if(_is(later, _c(None)), unknown, when_applicable))
 
-    # ------------------------------------------------------------ kinds
-    def s_berekening(self, rule):
-        local = self.locals[rule.name]
-        app = self.applicability(rule)
-        if app is None:
-            return [_assign(local, self.expr(rule.node.expr))]
-        flag = "a" + local[1:]   # the applicability is returned too: "niet van toepassing" vs "onbekend"
-        return [_assign(flag, app),
-                _assign(local, _if(_is(_n(flag), _c(True)), self.expr(rule.node.expr), _c(None)))]
+    def status(self, test_true, test_false, yes: Status, no: Status) -> py.expr:
+        return _if(test_true, self.const(yes), _if(test_false, self.const(no), self.const(Status.ONBEKEND)))
 
-    def s_eis(self, rule):
-        node = rule.node
-        parts = [self.expr(node.condition)] + [self.expr(e.condition) for e in node.exceptions]
+    # ------------------------------------------------------------ kinds
+    def calculation(self, rule: M.Calculation) -> list:
+        status, value = self.locals[rule.name], "x" + _suffix(self.locals[rule.name])
+        app = self.applicability(rule)
+        known = _if(_is(_n(value), _c(None), negate=True), self.const(Status.BEPAALD), self.const(Status.ONBEKEND))
+        if app is None:
+            return [_assign(value, self.expr(rule.expr)), _assign(status, known)]
+        flag = self.temp()
+        return [_assign(flag, app),
+                _assign(value, _if(_is(_n(flag), _c(True)), self.expr(rule.expr), _c(None))),
+                _assign(status, _if(_is(_n(flag), _c(False)), self.const(Status.NVT), known))]
+
+    def requirement(self, rule: M.Requirement) -> list:
+        parts = [self.expr(rule.condition)] + [self.expr(e.condition) for e in rule.exceptions]
         cond = parts[0] if len(parts) == 1 else self.kleene(False, parts)
         first, later = self.bind(cond)
-        status = _if(_is(first, _c(True)), _c(rtv.VOLDAAN),
-                     _if(_is(later, _c(False)), _c(rtv.NIET_VOLDAAN), _c(rtv.ONBEKEND)))
-        value = self.gated(rule, status, _c(rtv.NVT), _c(rtv.ONBEKEND))
+        status = self.status(_is(first, _c(True)), _is(later, _c(False)), Status.VOLDAAN, Status.NIET_VOLDAAN)
+        value = self.gated(rule, status, self.const(Status.NVT), self.const(Status.ONBEKEND))
         return [_assign(self.locals[rule.name], value)]
 
-    def s_groep(self, rule):
-        members = _tuple(*[_n(self.locals[r.name]) for r in rule.node.requirements])
-        status = _if(py.Compare(left=_c(rtv.NIET_VOLDAAN), ops=[py.In()], comparators=[members]),
-                     _c(rtv.NIET_VOLDAAN),
-                     _if(py.Compare(left=_c(rtv.ONBEKEND), ops=[py.In()], comparators=[members]),
-                         _c(rtv.ONBEKEND), _c(rtv.VOLDAAN)))
-        value = self.gated(rule, status, _c(rtv.NVT), _c(rtv.ONBEKEND))
+    def group(self, rule: M.Group) -> list:
+        members = _tuple(*[_n(self.locals[name]) for name in rule.members])
+        member_of = (lambda s: py.Compare(left=self.const(s), ops=[py.In()], comparators=[members]))
+        status = _if(member_of(Status.NIET_VOLDAAN), self.const(Status.NIET_VOLDAAN),
+                     _if(member_of(Status.ONBEKEND), self.const(Status.ONBEKEND), self.const(Status.VOLDAAN)))
+        value = self.gated(rule, status, self.const(Status.NVT), self.const(Status.ONBEKEND))
         return [_assign(self.locals[rule.name], value)]
 
-    def s_termijn(self, rule):
-        node, local = rule.node, self.locals[rule.name][1:]
-        first, second = self.timeline_bounds(node)
-        call = _call("timeline", _c(node.kind), self.expr(node.subject), first, second, _n("peil"))
-        value = self.gated(rule, call, _tuple(_c(rtv.NVT), _c(None), _c(None)),
-                           _tuple(_c(rtv.ONBEKEND), _c(None), _c(None)))
-        target = py.Tuple(elts=[_n(p + local, store=True) for p in "rds"], ctx=py.Store())
+    def timeline(self, rule: M.Timeline) -> list:
+        i = _suffix(self.locals[rule.name])
+        start = self.expr(rule.start) if rule.start is not None else _c(None)
+        end = self.expr(rule.end) if rule.end is not None else _c(None)
+        call = _call("timeline", self.expr(rule.subject), start, end, _c(rule.start is not None),
+                     _c(rule.end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
+        value = self.gated(rule, call, _tuple(self.const(Status.NVT), _c(None), _c(None)),
+                           _tuple(self.const(Status.ONBEKEND), _c(None), _c(None)))
+        target = py.Tuple(elts=[_n(p + i, store=True) for p in "rdb"], ctx=py.Store())
         return [py.Assign(targets=[target], value=value)]
 
-    def timeline_bounds(self, node):
-        args = node.args
-        if node.kind == "binnen":
-            return self.shift(args[0], args[1], +1), self.expr(args[1])
-        if node.kind == "ten minste voor":
-            return self.shift(args[0], args[1], -1), _c(None)
-        if len(args) == 2:
-            return self.expr(args[0]), self.expr(args[1])
-        return self.expr(args[0]), _c(None)
+    def decision(self, rule: M.Decision) -> list:
+        i = _suffix(self.locals[rule.name])
+        value, row, status = "x" + i, "d" + i, "r" + i
 
-    def s_beslissing(self, rule):
-        node, local = rule.node, self.locals[rule.name][1:]
-        value, row = "r" + local, "i" + local
+        def pick(outcome, index, state=Status.BEPAALD):
+            return [_assign(value, outcome), _assign(row, _c(index)), _assign(status, self.const(state))]
 
-        def pick(outcome, index):
-            return [_assign(value, outcome), _assign(row, _c(index))]
-
-        rows = list(node.rows)
-        if node.otherwise is not None:
-            fallback = pick(self.expr(node.otherwise.outcome), len(rows))
+        if rule.otherwise is not None:
+            fallback = pick(self.expr(rule.otherwise.outcome), rule.otherwise.index)
         else:
-            fallback = pick(_c(None), rtv.ROW_NONE)
-        unknown = pick(_c(None), rtv.ROW_UNKNOWN)
-        if node.hit_policy == "uniek":
-            body = self.unique_rows(rows, value, row, pick, fallback, unknown)
+            fallback = pick(_c(None), ROW_NONE, Status.GEEN_UITKOMST)
+        unknown = pick(_c(None), ROW_UNKNOWN, Status.ONBEKEND)
+        if rule.hit_policy is M.HitPolicy.UNIQUE:
+            body = self.unique_rows(rule.rows, pick, fallback, unknown)
         else:
-            body = self.first_rows(rows, pick, fallback, unknown)
+            body = self.first_rows(rule.rows, pick, fallback, unknown)
         app = self.applicability(rule)
         if app is None:
             return body
-        not_applicable = pick(_c(None), rtv.ROW_NVT)
+        not_applicable = pick(_c(None), ROW_NVT, Status.NVT)
         flag = self.temp()
         return [_assign(flag, app),
                 py.If(test=_is(_n(flag), _c(True)), body=body,
@@ -156,22 +182,21 @@ class RuleStatements:
 
     def first_rows(self, rows, pick, fallback, unknown):
         body = fallback
-        for index in reversed(range(len(rows))):
+        for row in reversed(rows):
             flag = self.temp()
-            test = self.expr(rows[index].condition)
-            body = [_assign(flag, test),
-                    py.If(test=_is(_n(flag), _c(True)), body=pick(self.expr(rows[index].outcome), index),
+            body = [_assign(flag, self.expr(row.condition)),
+                    py.If(test=_is(_n(flag), _c(True)), body=pick(self.expr(row.outcome), row.index),
                           orelse=[py.If(test=_is(_n(flag), _c(False)), body=body, orelse=unknown)])]
         return body
 
-    def unique_rows(self, rows, value, row, pick, fallback, unknown):
+    def unique_rows(self, rows, pick, fallback, unknown):
         flag = self.temp()
         matches = _tuple(*[self.expr(r.condition) for r in rows])
         chain = fallback
-        for index in reversed(range(len(rows))):
-            chain = [py.If(test=_eq(_n(flag), index), body=pick(self.expr(rows[index].outcome), index),
+        for row in reversed(rows):
+            chain = [py.If(test=_eq(_n(flag), row.index), body=pick(self.expr(row.outcome), row.index),
                            orelse=chain)]
-        overlap = pick(_c(None), rtv.ROW_OVERLAP)
+        overlap = pick(_c(None), ROW_OVERLAP, Status.MEERDERE)
         return [_assign(flag, _call("unique_pick", matches)),
-                py.If(test=_eq(_n(flag), rtv.ROW_OVERLAP), body=overlap,
-                      orelse=[py.If(test=_eq(_n(flag), rtv.ROW_UNKNOWN), body=unknown, orelse=chain)])]
+                py.If(test=_eq(_n(flag), ROW_OVERLAP), body=overlap,
+                      orelse=[py.If(test=_eq(_n(flag), ROW_UNKNOWN), body=unknown, orelse=chain)])]

@@ -23,7 +23,7 @@ from dsl.literals import (
     parse_number,
     parse_percentage,
 )
-from dsl.runtime.calendar import UNIT_ALIASES
+from dsl.types import UNIT_ALIASES
 
 
 def _span(meta) -> ast.Span:

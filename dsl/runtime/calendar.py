@@ -52,6 +52,7 @@ from functools import lru_cache
 import holidays
 
 from dsl.literals import MONTHS
+from dsl.types import UNIT_ALIASES, UNITS
 
 __all__ = [
     "DECREE_DAYS",
@@ -68,14 +69,6 @@ __all__ = [
     "working_days_between",
 ]
 
-UNITS = ("dagen", "weken", "maanden", "jaren", "uren", "minuten", "seconden", "werkdagen")
-
-UNIT_ALIASES: dict[str, str] = {
-    **{unit: unit for unit in UNITS},
-    "dag": "dagen", "week": "weken", "maand": "maanden", "kalendermaand": "maanden",
-    "kalendermaanden": "maanden", "jaar": "jaren", "uur": "uren", "minuut": "minuten",
-    "seconde": "seconden", "werkdag": "werkdagen",
-}
 
 
 def add_months(d: date, n: int) -> tuple[date, bool]:

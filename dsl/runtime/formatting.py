@@ -33,7 +33,7 @@ from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
 
 from dsl import types as T
-from dsl.runtime.calendar import UNIT_ALIASES
+from dsl.types import UNIT_ALIASES
 
 __all__ = [
     "counted",

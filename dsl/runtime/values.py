@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
 from dsl.runtime.calendar import add_months, add_working_days
 
-VOLDAAN, NIET_VOLDAAN, ONBEKEND, NVT = "voldaan", "niet voldaan", "onbekend", "niet van toepassing"
-GEHAALD, NIET_GEHAALD, NOG_NIET = "gehaald", "niet gehaald", "nog niet verstreken"
-GEEN_UITKOMST = "geen uitkomst"
-# Row markers in a decision result (value, row): a row index, or one of these.
-ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP, ROW_NVT = -1, -2, -3, -4
+VOLDAAN, NIET_VOLDAAN, ONBEKEND, NVT = Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT
+GEHAALD, NIET_GEHAALD, NOG_NIET = Status.GEHAALD, Status.NIET_GEHAALD, Status.NOG_NIET
+GEEN_UITKOMST = Status.GEEN_UITKOMST
 
 
 def _day(value):
@@ -156,59 +155,37 @@ _PY_OPS = {
 
 
 # ---------------------------------------------------------------- timelines
-def timeline(kind: str, event, first, second, peil):
-    """Status and bounds of a timeline: (status, deadline, start).
+def timeline(event, start, end, has_start: bool, has_end: bool, strict: bool, exact: bool, peil):
+    """Status and bounds of a termijn: (status, end, start).
 
-    `first`/`second` are the moments the kind needs (see `bounds`); `peil` is the case's
-    evaluation date. Without an event date the timeline is "nog niet verstreken" while the
-    peildatum is not past the deadline, "niet gehaald" after it, and "onbekend" without one.
+    The event must fall on or after `start` (when the termijn has one) and no later than `end`
+    (before it when `strict`; on it when `exact`). An unknown bound makes the status unknown.
+    Without an event date the termijn is "nog niet verstreken" while the peildatum is not past
+    the end, "niet gehaald" after it, and "onbekend" without a peildatum.
     """
-    start, deadline, strict = bounds(kind, first, second)
-    if (start is None and kind in _NEEDS_START) or (deadline is None and kind not in ("niet voor",)):
-        return ONBEKEND, deadline, start
+    if (has_start and start is None) or (has_end and end is None):
+        return ONBEKEND, end, start
     if event is None:
-        if peil is None or deadline is None:
-            return ONBEKEND, deadline, start
-        passed = moment_cmp(peil, deadline)
+        if peil is None or end is None:
+            return ONBEKEND, end, start
+        passed = moment_cmp(peil, end)
         if passed is None:
-            return ONBEKEND, deadline, start
+            return ONBEKEND, end, start
         over = passed > 0 or (strict and passed == 0)  # "voor D": on D itself it is too late
-        return (NIET_GEHAALD if over else NOG_NIET), deadline, start
-    ok = True
+        return (NIET_GEHAALD if over else NOG_NIET), end, start
+    ok: bool | None = True
     if start is not None:
         c = moment_cmp(event, start)
         ok = None if c is None else c >= 0
-    if deadline is not None and ok is not False:
-        c = moment_cmp(event, deadline)
+    if end is not None and ok is not False:
+        c = moment_cmp(event, end)
         late = None if c is None else (c >= 0 if strict else c > 0)
         ok = None if late is None or ok is None else not late
         if late:
             ok = False
-    if kind == "op":
-        ok = moment_test("==", event, deadline)
-    return {True: GEHAALD, False: NIET_GEHAALD, None: ONBEKEND}[ok], deadline, start
-
-
-_NEEDS_START = ("binnen", "van tot en met", "van tot", "niet voor")
-
-
-def bounds(kind: str, first, second):
-    """(start, deadline, strict) of a timeline kind given its evaluated arguments."""
-    if kind == "uiterlijk" or kind == "op":
-        return None, first, False
-    if kind == "voor":
-        return None, first, True
-    if kind == "niet voor":
-        return first, None, False
-    if kind == "binnen":  # first: the end of the window (base + duration), second: the base
-        return second, first, False
-    if kind == "ten minste voor":  # first: the latest moment (bound - duration)
-        return None, first, False
-    if kind == "van tot en met":
-        return first, second, False
-    if kind == "van tot":
-        return first, second, True
-    raise ValueError(kind)
+    if exact:
+        ok = moment_test("==", event, end)
+    return (GEHAALD if ok else NIET_GEHAALD if ok is False else ONBEKEND), end, start
 
 
 EXPORTS = {

@@ -1,0 +1,285 @@
+"""The rules of the core model: what a policy means, decided once for every back end and view.
+
+Contract: a `Policy` holds its header, its gegevens (`Field`) and its rules in evaluation order
+(each after every rule it uses), the gates they share, and its voorbeelden. Rule kinds, statuses,
+hit policies and timeline kinds are enums whose values are the Dutch words a user reads (so a
+status compares equal to "voldaan" and prints as it). Each rule states its meaning explicitly:
+  - applicability is a tuple of `Gate`s (the group's, then the rule's own), each defined once
+    and shared by every rule that uses it; a rule applies when all its gates are ja;
+  - an eis holds when its condition holds or one of its exceptions does;
+  - a group is the all-of of its eisen;
+  - a decision has a hit policy, its rows and an optional `anders`;
+  - a termijn has an explicit start and end moment (durations already applied), whether the end
+    moment itself is too late (`strict`), and whether the event must fall on it (`exact`);
+  - a calculation has one expression; its result always has the shape (value, status).
+Nothing here refers to the syntax tree.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any, Union
+
+import attrs
+
+from dsl.core.expr import Expr
+from dsl.span import Span
+from dsl.types import Type
+
+
+class RuleKind(enum.StrEnum):
+    CALCULATION = "berekening"
+    REQUIREMENT = "eis"
+    GROUP = "groep"
+    DECISION = "beslissing"
+    TIMELINE = "termijn"
+
+    @property
+    def plural(self) -> str:
+        return _PLURALS[self]
+
+
+_PLURALS = {RuleKind.CALCULATION: "berekeningen", RuleKind.REQUIREMENT: "eisen", RuleKind.GROUP: "groepen",
+            RuleKind.DECISION: "beslissingen", RuleKind.TIMELINE: "termijnen"}
+
+
+class Status(enum.StrEnum):
+    """Every status a rule can have; the value is the Dutch word shown to a user."""
+
+    VOLDAAN = "voldaan"
+    NIET_VOLDAAN = "niet voldaan"
+    GEHAALD = "gehaald"
+    NIET_GEHAALD = "niet gehaald"
+    NOG_NIET = "nog niet verstreken"
+    BEPAALD = "bepaald"
+    GEEN_UITKOMST = "geen uitkomst"
+    MEERDERE = "meerdere regels"
+    ONBEKEND = "onbekend"
+    NVT = "niet van toepassing"
+
+    @property
+    def truth(self) -> bool | None:
+        """The ja/nee another rule sees: voldaan, gehaald and niet van toepassing are ja;
+        niet voldaan and niet gehaald are nee; every other status is unknown."""
+        return _TRUTH.get(self)
+
+
+_TRUTH = {Status.VOLDAAN: True, Status.GEHAALD: True, Status.NVT: True,
+          Status.NIET_VOLDAAN: False, Status.NIET_GEHAALD: False}
+
+# The order in which statuses are listed to a user: what needs attention first.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.MEERDERE, Status.GEEN_UITKOMST,
+    Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.NVT)
+
+# The statuses each kind of rule can have.
+STATUSES: dict[RuleKind, tuple[Status, ...]] = {
+    RuleKind.REQUIREMENT: (Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT),
+    RuleKind.GROUP: (Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT),
+    RuleKind.TIMELINE: (Status.GEHAALD, Status.NIET_GEHAALD, Status.NOG_NIET, Status.ONBEKEND, Status.NVT),
+    RuleKind.DECISION: (Status.BEPAALD, Status.GEEN_UITKOMST, Status.MEERDERE, Status.ONBEKEND, Status.NVT),
+    RuleKind.CALCULATION: (Status.BEPAALD, Status.ONBEKEND, Status.NVT),
+}
+
+
+class HitPolicy(enum.StrEnum):
+    FIRST = "eerste treffer"
+    UNIQUE = "uniek"
+
+
+class TimelineKind(enum.StrEnum):
+    """How a termijn is written; its meaning is in the start/end/strict/exact of `Timeline`."""
+
+    UITERLIJK = "uiterlijk"
+    VOOR = "voor"
+    OP = "op"
+    NIET_VOOR = "niet voor"
+    BINNEN = "binnen"
+    TEN_MINSTE_VOOR = "ten minste voor"
+    VAN_TOT_EN_MET = "van tot en met"
+    VAN_TOT = "van tot"
+
+
+# Row markers in a decision's result: a row index, or one of these.
+ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP, ROW_NVT = -1, -2, -3, -4
+ROW_STATUS = {ROW_UNKNOWN: Status.ONBEKEND, ROW_NONE: Status.GEEN_UITKOMST, ROW_OVERLAP: Status.MEERDERE,
+              ROW_NVT: Status.NVT}
+
+frozen = attrs.frozen(slots=True, eq=False)
+
+
+@frozen
+class Field:
+    """A gegeven: its name, type, label (the description the document gives) and place."""
+
+    name: str
+    type: Type
+    label: str | None
+    span: Span
+    index: int
+
+    @property
+    def description(self) -> str:
+        return self.label or self.name.replace("_", " ")
+
+
+@frozen
+class Gate:
+    """A `van toepassing als` condition, evaluated once per case and shared by every rule it
+    governs (a group's gate governs the group and each of its eisen)."""
+
+    name: str           # the rule that declares it
+    condition: Expr
+    span: Span
+
+
+@frozen
+class Exception_:
+    """`tenzij …` / `met uitzondering van …`: when the condition holds the eis is lifted."""
+
+    words: str
+    condition: Expr
+    span: Span
+
+
+@frozen
+class Row:
+    index: int
+    condition: Expr | None    # None for `anders`
+    outcome: Expr
+    source: str | None
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class RuleBase:
+    name: str
+    title: str | None
+    source: str | None        # the rule's own bron, else its group's, else the policy's
+    note: str | None
+    gates: tuple[Gate, ...]   # all must be ja for the rule to apply
+    deps: frozenset[str]      # the rules it uses
+    inputs: frozenset[str]    # the gegevens it reads, through its gates and the rules it uses too
+    span: Span
+    index: int                # its place in evaluation order
+
+    @property
+    def display(self) -> str:
+        return self.title or self.name.replace("_", " ")
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Calculation(RuleBase):
+    expr: Expr
+    type: Type
+    kind: RuleKind = RuleKind.CALCULATION
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Requirement(RuleBase):
+    condition: Expr
+    exceptions: tuple[Exception_, ...]
+    group: str | None
+    type: Type
+    kind: RuleKind = RuleKind.REQUIREMENT
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Group(RuleBase):
+    members: tuple[str, ...]
+    type: Type
+    kind: RuleKind = RuleKind.GROUP
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Decision(RuleBase):
+    hit_policy: HitPolicy
+    rows: tuple[Row, ...]
+    otherwise: Row | None
+    type: Type | None
+    kind: RuleKind = RuleKind.DECISION
+
+    @property
+    def all_rows(self) -> tuple[Row, ...]:
+        return (*self.rows, self.otherwise) if self.otherwise is not None else self.rows
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Timeline(RuleBase):
+    """A termijn: the event (a gegeven with a date or time) must fall on or after `start` (when
+    set) and no later than `end` (before it when `strict`; exactly on it when `exact`).
+    `base` is the moment a `binnen`/`ten minste voor` duration counts from; `words` how it is
+    written."""
+
+    subject: Expr
+    words: TimelineKind
+    start: Expr | None
+    end: Expr | None
+    base: Expr | None
+    strict: bool
+    exact: bool
+    type: Type
+    kind: RuleKind = RuleKind.TIMELINE
+
+    @property
+    def bounds(self) -> tuple[Expr, ...]:
+        return tuple(e for e in (self.start, self.end) if e is not None)
+
+
+Rule = Union[Calculation, Requirement, Group, Decision, Timeline]  # noqa: UP007
+
+
+@frozen
+class Expectation:
+    """`naam = waarde` or `naam = <status>` in a voorbeeld."""
+
+    name: str
+    status: Status | None
+    value: Any
+    text: str
+    span: Span
+
+
+@frozen
+class Example:
+    """A voorbeeld: the givens as typed runtime values, the peildatum, and what is expected."""
+
+    title: str
+    givens: dict[str, Any]
+    peil: date | None
+    expectations: tuple[Expectation, ...]
+    source: str | None
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Policy:
+    """A whole policy in the core model (see the module docstring)."""
+
+    title: str
+    insurer: str | None
+    care_type: str | None
+    valid_from: date | None
+    valid_until: date | None
+    source: str | None
+    note: str | None
+    filename: str
+    text: str = attrs.field(repr=False)
+    fields: dict[str, Field]
+    rules: dict[str, Rule]
+    gates: tuple[Gate, ...]
+    examples: tuple[Example, ...]
+
+    def rule(self, name: str) -> Rule:
+        return self.rules[name]
+
+    def of_kind(self, kind: RuleKind) -> list[Rule]:
+        return [r for r in self.rules.values() if r.kind is kind]
+
+    def source_order(self) -> list[Rule]:
+        """The rules in the order of the policy text (evaluation order puts used rules first)."""
+        return sorted(self.rules.values(), key=lambda r: (r.span.line, r.span.column))
+
+    def field_type(self, name: str) -> Type:
+        return self.fields[name].type
