@@ -14,26 +14,23 @@ import attrs
 
 from dsl.span import NO_SPAN, Span  # noqa: F401 - every node carries a Span
 
-frozen = attrs.frozen(slots=True, eq=True, hash=True)
-
-
 
 
 # ---------------------------------------------------------------- expressions
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Name:
     name: str
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Peildatum:
     """The evaluation date of a case (`peildatum`), given in the case itself."""
 
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Literal:
     """A written value. `kind` is a type name ("bedrag", "percentage", "getal", "tekst",
     "ja/nee", "datum", "tijdstip", "duur"); for "duur" `value` is (amount, unit)."""
@@ -44,20 +41,20 @@ class Literal:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class UnknownLiteral:
     """`onbekend` in a voorbeeld: the fact is deliberately left out."""
 
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class ListLiteral:
     items: tuple
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Compare:
     """`left is <words> right`; `op` is one of < <= > >= == != ."""
 
@@ -68,7 +65,7 @@ class Compare:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Member:
     operand: Any
     options: tuple
@@ -76,7 +73,7 @@ class Member:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Between:
     """`x ligt tussen a en b` (both ends included) or `ligt van a tot [en met] b`."""
 
@@ -88,7 +85,7 @@ class Between:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Each:
     """`elk van lijst is <words> grens`: every element of a list satisfies the comparison."""
 
@@ -99,7 +96,7 @@ class Each:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Weekly:
     """`x valt op maandag tot en met vrijdag [van 08:30 tot 17:00 uur]`: a window that recurs
     every week. `days` are weekday numbers (Monday 0) in calendar order from the first day
@@ -114,7 +111,7 @@ class Weekly:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class BoolOp:
     """`en` / `of` over two or more operands (also `alle van (...)`, `minstens een van (...)`)."""
 
@@ -123,13 +120,13 @@ class BoolOp:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Not:
     operand: Any
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Satisfies:
     """`voldoet aan eis_of_groep` (or `voldoet niet aan`)."""
 
@@ -138,7 +135,7 @@ class Satisfies:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Arith:
     op: str
     left: Any
@@ -146,13 +143,13 @@ class Arith:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Neg:
     operand: Any
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class PercentOf:
     """`70% van plafond`."""
 
@@ -161,7 +158,7 @@ class PercentOf:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Shift:
     """`3 weken na datum` (direction +1) or `4 weken voor datum` (direction -1)."""
 
@@ -171,7 +168,7 @@ class Shift:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class DayOf:
     """`dag 121 van opname`: the start day is day 1."""
 
@@ -180,7 +177,7 @@ class DayOf:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Aggregate:
     """`som van`, `aantal van`, `minimum van`, `maximum van`, `gemiddelde van` a list, optionally
     of the elements that pass a comparison: `aantal van fte dat ten minste 0,3 is`."""
@@ -194,7 +191,7 @@ class Aggregate:
 
 
 # ---------------------------------------------------------------- declarations
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class TypeSpec:
     """A gegeven's type: `kind` is a type name; `unit` for duur, `options` for keuze,
     `element` for a lijst."""
@@ -206,7 +203,7 @@ class TypeSpec:
     element: TypeSpec | None = None
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Field:
     name: str
     type: TypeSpec
@@ -214,7 +211,7 @@ class Field:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Meta:
     """What every rule may carry: a source, an explanatory note, an applicability condition."""
 
@@ -223,7 +220,7 @@ class Meta:
     applicable: Any = None
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Exception_:
     """`tenzij c` or `met uitzondering van c`: when c holds, the requirement is lifted."""
 
@@ -232,7 +229,7 @@ class Exception_:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Requirement:
     name: str
     title: str
@@ -242,7 +239,7 @@ class Requirement:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Group:
     name: str
     title: str
@@ -251,7 +248,7 @@ class Group:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Calculation:
     name: str
     title: str | None
@@ -260,7 +257,7 @@ class Calculation:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Row:
     condition: Any
     outcome: Any
@@ -268,7 +265,7 @@ class Row:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Decision:
     name: str
     title: str
@@ -279,7 +276,7 @@ class Decision:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Timeline:
     """`termijn naam "titel": gebeurtenis <kind> ...`; `kind` is one of "uiterlijk", "voor",
     "op", "niet voor", "binnen", "ten minste voor", "van tot en met", "van tot"; `args`
@@ -294,14 +291,14 @@ class Timeline:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Assignment:
     name: str
     value: Any
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Expectation:
     """`naam = waarde` in a voorbeeld; `status` is set for voldaan, niet gehaald, etc."""
 
@@ -311,7 +308,7 @@ class Expectation:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Example:
     title: str
     meta: Meta
@@ -320,7 +317,7 @@ class Example:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Header:
     title: str
     insurer: str | None
@@ -332,7 +329,7 @@ class Header:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Policy:
     header: Header
     fields: tuple

@@ -167,7 +167,6 @@ def main(argv=None) -> int:
 
 def cmd_check(args) -> int:
     from dsl.policy import load_policy
-
     from dsl.runtime.formatting import counted
 
     policy = load_policy(args.bestand)

@@ -24,7 +24,7 @@ from dsl import types as T
 from dsl.case import Case, load_case, read_case_file
 from dsl.checker import check
 from dsl.compiler import Compiled, compile_model
-from dsl.compiler.generator import TraceStep
+from dsl.compiler.expressions import TraceStep
 from dsl.core import model as M
 from dsl.core.lower import lower
 from dsl.core.model import RuleKind, Status
@@ -220,10 +220,10 @@ class CompiledPolicy:
         i = self.index[name]
         rule = self.model.rules[name]
         status, value, detail = outcome.statuses[i], outcome.values[i], outcome.details[i]
-        if rule.kind is RuleKind.TIMELINE:
+        if isinstance(rule, M.Timeline):
             return Result(name, rule.kind, rule.title, status, deadline=detail[0], start=detail[1],
                           source=rule.source)
-        if rule.kind is RuleKind.DECISION:
+        if isinstance(rule, M.Decision):
             rows = rule.all_rows
             source = rows[detail].source if 0 <= detail < len(rows) and rows[detail].source else rule.source
             return Result(name, rule.kind, rule.title, status, value=value, row=detail, source=source)

@@ -61,7 +61,7 @@ def test_deadline_with_a_time(wijkverpleging):
 def test_trace_and_plain_evaluation_agree(wijkverpleging):
     case = POLICIES / "casussen/wijkverpleging_thuiszorg_noord.json"
     plain, traced = wijkverpleging.evaluate(case), wijkverpleging.evaluate(case, trace=True)
-    assert plain.raw == traced.raw
+    assert (plain.statuses, plain.values, plain.details) == (traced.statuses, traced.values, traced.details)
     assert len(traced.trace) > 50 and plain.trace is None
 
 

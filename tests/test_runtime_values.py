@@ -24,24 +24,35 @@ def test_moment_cmp(a, b, expected):
 D = date
 
 
-@pytest.mark.parametrize("kind, event, first, second, peil, status", [
-    ("uiterlijk", D(2024, 3, 22), D(2024, 3, 22), None, None, "gehaald"),
-    ("uiterlijk", D(2024, 3, 23), D(2024, 3, 22), None, None, "niet gehaald"),
-    ("voor", D(2024, 3, 22), D(2024, 3, 22), None, None, "niet gehaald"),
-    ("binnen", D(2024, 2, 29), D(2024, 3, 22), D(2024, 3, 1), None, "niet gehaald"),
-    ("binnen", D(2024, 3, 1), D(2024, 3, 22), D(2024, 3, 1), None, "gehaald"),
-    ("van tot", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), None, "niet gehaald"),
-    ("van tot en met", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), None, "gehaald"),
-    ("niet voor", D(2024, 1, 1), D(2024, 1, 1), None, None, "gehaald"),
-    ("niet voor", D(2023, 12, 31), D(2024, 1, 1), None, None, "niet gehaald"),
-    ("op", D(2024, 1, 2), D(2024, 1, 1), None, None, "niet gehaald"),
-    ("uiterlijk", None, D(2024, 3, 22), None, D(2024, 3, 22), "nog niet verstreken"),
-    ("uiterlijk", None, D(2024, 3, 22), None, D(2024, 3, 23), "niet gehaald"),
-    ("uiterlijk", None, D(2024, 3, 22), None, None, "onbekend"),
-    ("uiterlijk", D(2024, 3, 1), None, None, None, "onbekend"),
+# (event, start, end, strict, exact, peil) -> status; a bound the termijn has but that is unknown
+# is passed as has_start/has_end with a None value.
+@pytest.mark.parametrize("written, event, start, end, strict, exact, peil, status", [
+    ("uiterlijk 22 maart", D(2024, 3, 22), None, D(2024, 3, 22), False, False, None, "gehaald"),
+    ("uiterlijk 22 maart", D(2024, 3, 23), None, D(2024, 3, 22), False, False, None, "niet gehaald"),
+    ("voor 22 maart", D(2024, 3, 22), None, D(2024, 3, 22), True, False, None, "niet gehaald"),
+    ("binnen 3 weken na 1 maart", D(2024, 2, 29), D(2024, 3, 1), D(2024, 3, 22), False, False, None, "niet gehaald"),
+    ("binnen 3 weken na 1 maart", D(2024, 3, 1), D(2024, 3, 1), D(2024, 3, 22), False, False, None, "gehaald"),
+    ("van 10 november tot 8 december", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), True, False, None,
+     "niet gehaald"),
+    ("van 10 november tot en met 8 december", D(2023, 12, 8), D(2023, 11, 10), D(2023, 12, 8), False, False, None,
+     "gehaald"),
+    ("niet voor 1 januari", D(2024, 1, 1), D(2024, 1, 1), None, False, False, None, "gehaald"),
+    ("niet voor 1 januari", D(2023, 12, 31), D(2024, 1, 1), None, False, False, None, "niet gehaald"),
+    ("op 1 januari", D(2024, 1, 2), None, D(2024, 1, 1), False, True, None, "niet gehaald"),
+    ("uiterlijk 22 maart, peil 22 maart", None, None, D(2024, 3, 22), False, False, D(2024, 3, 22),
+     "nog niet verstreken"),
+    ("uiterlijk 22 maart, peil 23 maart", None, None, D(2024, 3, 22), False, False, D(2024, 3, 23), "niet gehaald"),
+    ("uiterlijk 22 maart, geen peildatum", None, None, D(2024, 3, 22), False, False, None, "onbekend"),
 ])
-def test_timeline_status(kind, event, first, second, peil, status):
-    assert rt.timeline(kind, event, first, second, peil)[0] == status
+def test_timeline_status(written, event, start, end, strict, exact, peil, status):
+    has_start = written.startswith(("binnen", "van", "niet voor"))
+    has_end = not written.startswith("niet voor")
+    assert rt.timeline(event, start, end, has_start, has_end, strict, exact, peil)[0] == status
+
+
+def test_an_unknown_bound_makes_the_timeline_unknown():
+    # "uiterlijk <datum>" whose date is itself unknown
+    assert rt.timeline(D(2024, 3, 1), None, None, False, True, False, False, None)[0] == "onbekend"
 
 
 def test_lists_are_kleene():
@@ -68,6 +79,8 @@ def test_shift_months_clamps_to_the_last_day():
 
 def test_strict_deadline_is_over_on_the_day_itself():
     # "e voor 2 april": without an event, on 2 April itself it can no longer be met
-    assert rt.timeline("voor", None, date(2023, 4, 2), None, date(2023, 4, 2))[0] == "niet gehaald"
-    assert rt.timeline("voor", None, date(2023, 4, 2), None, date(2023, 4, 1))[0] == "nog niet verstreken"
-    assert rt.timeline("uiterlijk", None, date(2023, 4, 2), None, date(2023, 4, 2))[0] == "nog niet verstreken"
+    voor, uiterlijk = (None, date(2023, 4, 2), False, True, True, False), (None, date(2023, 4, 2), False, True,
+                                                                         False, False)
+    assert rt.timeline(None, *voor, date(2023, 4, 2))[0] == "niet gehaald"
+    assert rt.timeline(None, *voor, date(2023, 4, 1))[0] == "nog niet verstreken"
+    assert rt.timeline(None, *uiterlijk, date(2023, 4, 2))[0] == "nog niet verstreken"

@@ -18,9 +18,11 @@ from __future__ import annotations
 import ast as py
 import linecache
 import threading
+from collections.abc import Callable
+from typing import Any
 
-
-from dsl.compiler.generator import STATUS_NAMES, Generator, TraceStep
+from dsl.compiler.expressions import STATUS_NAMES, TraceStep
+from dsl.compiler.generator import Generator
 from dsl.core.model import Policy
 from dsl.runtime import values as rtv
 
@@ -33,22 +35,24 @@ class Compiled:
     def __init__(self, model: Policy, evaluate, module: py.Module, namespace: dict, consts: dict):
         self.model, self.evaluate, self._namespace, self._consts = model, evaluate, namespace, consts
         self._modules = [module]
-        self._traced = None
+        self._traced: tuple[Callable, tuple[TraceStep, ...]] | None = None
         self._lock = threading.Lock()
 
-    @property
-    def evaluate_traced(self):
+    def _traced_parts(self) -> tuple[Callable, tuple[TraceStep, ...]]:
         if self._traced is None:
             with self._lock:
                 if self._traced is None:
-                    self._build_traced()
-        return self._traced[0]
+                    self._traced = self._build_traced()
+        return self._traced
+
+    @property
+    def evaluate_traced(self) -> Callable:
+        return self._traced_parts()[0]
 
     @property
     def steps(self) -> tuple[TraceStep, ...]:
         """Trace id -> the core node (expression or rule) and the rule it belongs to."""
-        self.evaluate_traced  # noqa: B018 - builds it on first use
-        return self._traced[1]
+        return self._traced_parts()[1]
 
     @property
     def nodes(self) -> tuple:
@@ -58,15 +62,15 @@ class Compiled:
     @property
     def source(self) -> str:
         """The generated module (both functions) as Python text, for inspection and golden tests."""
-        self.evaluate_traced  # noqa: B018
+        self._traced_parts()
         return "\n\n".join(py.unparse(m) for m in self._modules)
 
-    def _build_traced(self) -> None:
+    def _build_traced(self) -> tuple[Callable, tuple[TraceStep, ...]]:
         generator = Generator(self.model, traced=True, consts=self._consts)
         module = py.Module(body=[generator.function("evaluate_traced")], type_ignores=[])
         function = _load(module, self.model, self._namespace, self._consts)["evaluate_traced"]
         self._modules.append(module)
-        self._traced = (function, tuple(generator.steps))
+        return function, tuple(generator.steps)
 
 
 def compile_model(model: Policy) -> Compiled:
@@ -88,7 +92,7 @@ def _load(module: py.Module, model: Policy, namespace: dict, consts: dict) -> di
     check_generated(module, set(namespace) | set(consts.values()))
     code = compile(module, model.filename, "exec")
     namespace.update({name: value for value, name in _const_items(consts)})
-    exec(code, namespace)  # noqa: S102 - the tree was checked against the allow-list above
+    exec(code, namespace)
     return namespace
 
 
@@ -111,7 +115,7 @@ def check_generated(module: py.Module, callables: set) -> None:
     node without a location its nearest located ancestor's (one pass over the tree)."""
     callables = callables | {"R"}
     allowed, call, constant = _ALLOWED, py.Call, py.Constant
-    stack = [(module, None)]
+    stack: list[tuple[Any, Any]] = [(module, None)]
     pop, push = stack.pop, stack.append
     while stack:
         node, parent = pop()

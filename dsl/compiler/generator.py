@@ -1,203 +1,51 @@
-"""Code generator: one visitor over the core model producing a Python `ast.FunctionDef`.
+"""Code generator: the core model of a policy -> one Python `ast.FunctionDef`.
 
 Contract: `Generator(policy, traced, consts).function(name)` returns the definition of
 `name(inputs, peil[, R])` -> `(statuses, values, details)`, three tuples in the order of
 `policy.rules`: each rule's `Status`, its value (a decision's or calculation's, else None) and
-its details (a decision's row index or marker, a termijn's (end, start), else None).
-Expressions follow Kleene logic with None as "onbekend": an unknown operand gives an unknown
-result; `en` is false as soon as one part is false and `of` true as soon as one part is true.
-Operands are evaluated once (walrus temporaries); each gate is evaluated once per case. With
-`traced`, every expression and rule result passes through `R(id, value)`, and `steps[id]` says
-which node and which rule that step belongs to. Rule statements are in `dsl.compiler.rules`.
+its details (a decision's row index or marker, a termijn's (end, start), else None). Each
+rule kind has one method computing the rule into its locals; `rule_value(name)` is the value a
+rule has when another rule uses it (a requirement or timeline counts as ja/nee: voldaan,
+gehaald and niet van toepassing are ja; onbekend stays onbekend). Each gate is computed once per
+case, just before the first rule it governs. Expressions are in `dsl.compiler.expressions`.
+
+Locals of rule number i: `r{i}` its status, `x{i}` its value, `d{i}` its detail (a decision's
+row, a termijn's end moment), `b{i}` a termijn's start moment, `g{k}` gate number k.
 """
 
 from __future__ import annotations
 
 import ast as py
-from decimal import Decimal
+import sys
 from typing import assert_never
 
-import attrs
-
-from dsl.core import expr as E
-from dsl.core.model import Policy, Status
-from dsl.compiler.pyast import _SIMPLE, _c, _call, _if, _is, _n, _or, _stamp
-from dsl.compiler.rules import RuleStatements
-
-_OPS = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE, "==": py.Eq, "!=": py.NotEq}
-_BINOPS = {"+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div}
-SHIFTS = {"dagen": "shift_days", "maanden": "shift_months", "seconden": "shift_seconds",
-          "werkdagen": "shift_workdays"}
-_AGGREGATES = {"som": "agg_sum", "aantal": "agg_count", "minimum": "agg_min", "maximum": "agg_max",
-               "gemiddelde": "agg_avg"}
-# Statuses are bound in the namespace of generated code under these names.
-STATUS_NAMES = {status: "S_" + status.name for status in Status}
+from dsl.compiler.expressions import ExpressionGenerator
+from dsl.compiler.pyast import _assign, _c, _call, _if, _is, _n, _or, _stamp
+from dsl.core import model as M
+from dsl.core.model import ROW_NONE, ROW_NVT, ROW_OVERLAP, ROW_UNKNOWN, Status
 
 
-@attrs.frozen(slots=True)
-class TraceStep:
-    """What one trace id stands for: an expression or a rule of the core model, and the rule
-    whose evaluation it is part of (a gate belongs to the rule that declares it)."""
-
-    node: object
-    rule: str
+def _eq(a, value):
+    return py.Compare(left=a, ops=[py.Eq()], comparators=[_c(value)])
 
 
-class Generator(RuleStatements):
-    def __init__(self, policy: Policy, traced: bool, consts: dict):
-        self.policy, self.traced, self.consts = policy, traced, consts
-        self.const_names = set(consts.values()) | set(STATUS_NAMES.values())
-        self.steps: list[TraceStep] = []
-        self.ids: dict[int, int] = {}
-        self.temp_count = 0
-        self.current_rule = ""
-        self.locals: dict[str, str] = {}
+def _tuple(*elts):
+    return py.Tuple(elts=list(elts), ctx=py.Load())
+
+
+def _suffix(local: str) -> str:
+    return local[1:]
+
+
+class Generator(ExpressionGenerator):
+    def __init__(self, policy: M.Policy, traced: bool, consts: dict):
+        super().__init__(policy, traced, consts)
         self.gate_locals: dict[str, str] = {}
-        for i, name in enumerate(policy.fields):
-            self.locals[name] = f"v{i}"
-        for i, name in enumerate(policy.rules):
-            self.locals[name] = f"r{i}"
-
-    # ------------------------------------------------------------ plumbing
-    def temp(self) -> str:
-        self.temp_count += 1
-        return f"t{self.temp_count}"
-
-    def const(self, value) -> py.expr:
-        if isinstance(value, Status):
-            return _n(STATUS_NAMES[value])
-        if isinstance(value, (str, bool, int)) or value is None:
-            return _c(value)
-        key = (type(value).__name__, value)
-        if key not in self.consts:
-            self.consts[key] = f"k{len(self.consts)}"
-            self.const_names.add(self.consts[key])
-        return _n(self.consts[key])
-
-    def record(self, node, expr: py.expr) -> py.expr:
-        """In traced mode, wrap `expr` as `R(id, expr)` where id names `node`."""
-        if not self.traced or isinstance(node, E.LEAVES):
-            return expr  # values known without running: the literal, or the case itself
-        key = id(node)
-        if key not in self.ids:
-            self.ids[key] = len(self.steps)
-            self.steps.append(TraceStep(node, self.current_rule))
-        return _call("R", _c(self.ids[key]), expr)
-
-    def bind(self, expr: py.expr) -> tuple[py.expr, py.expr]:
-        """(first use, later uses) of an operand: a walrus temporary unless it is simple."""
-        if isinstance(expr, _SIMPLE):
-            return expr, expr
-        name = self.temp()
-        return py.NamedExpr(target=_n(name, store=True), value=expr), _n(name)
-
-    def unknown_guard(self, operands: list[py.expr], body_fn) -> py.expr:
-        """`None if any operand is None else body(operands)`; constants are not tested."""
-        laters, tests = [], []
-        for expr in operands:
-            first, later = self.bind(expr)
-            laters.append(later)
-            constant = isinstance(expr, py.Constant) or (
-                isinstance(expr, py.Name) and expr.id in self.const_names)
-            if not constant:
-                tests.append(_is(first, _c(None)))
-        body = body_fn(*laters)
-        return _if(_or(*tests), _c(None), body) if tests else body
-
-    def negate(self, expr: py.expr) -> py.expr:
-        if isinstance(expr, py.Constant) and isinstance(expr.value, int):
-            return _c(-expr.value)
-        return self.unknown_guard([expr], lambda a: py.UnaryOp(op=py.USub(), operand=a))
-
-    # ------------------------------------------------------------ expressions
-    def expr(self, node: E.Expr) -> py.expr:
-        return _stamp(self.record(node, self.lower(node)), node.span)
-
-    def lower(self, node: E.Expr) -> py.expr:  # noqa: C901 - one arm per node class
-        match node:
-            case E.Input():
-                return _n(self.locals[node.name])
-            case E.RuleRef():
-                return self.rule_value(node.name)
-            case E.Peildatum():
-                return _n("peil")
-            case E.Const():
-                return self.const(node.value)
-            case E.ListOf():
-                return py.Tuple(elts=[self.expr(i) for i in node.items], ctx=py.Load())
-            case E.Compare():
-                return self.compare(node)
-            case E.Member():
-                options = py.Tuple(elts=[self.expr(o) for o in node.options], ctx=py.Load())
-                op = py.NotIn() if node.negated else py.In()
-                return self.unknown_guard([self.expr(node.operand)],
-                                          lambda a: py.Compare(left=a, ops=[op], comparators=[options]))
-            case E.Between():
-                return _call("between", self.expr(node.operand), self.expr(node.low), self.expr(node.high),
-                             _c(node.high_inclusive))
-            case E.Weekly():
-                return _call("weekly", self.expr(node.operand), _c(node.mask), _c(node.start), _c(node.end),
-                             _c(node.end_inclusive))
-            case E.Each():
-                return _call("each", _c(node.op), self.expr(node.collection), self.expr(node.right))
-            case E.And() | E.Or():
-                return self.kleene(isinstance(node, E.And), [self.expr(i) for i in node.items])
-            case E.Not():
-                return self.unknown_guard([self.expr(node.operand)], lambda a: py.UnaryOp(op=py.Not(), operand=a))
-            case E.Arith():
-                return self.arith(node)
-            case E.Neg():
-                return self.negate(self.expr(node.operand))
-            case E.PercentOf():
-                hundred = self.const(Decimal(100))
-                return self.unknown_guard([self.expr(node.percent), self.expr(node.base)], lambda p, b: py.BinOp(
-                    left=py.BinOp(left=p, op=py.Mult(), right=b), op=py.Div(), right=hundred))
-            case E.Shift():
-                amount = self.expr(node.amount)
-                if node.direction < 0:
-                    amount = self.negate(amount)
-                return _call(SHIFTS[node.unit], self.expr(node.base), amount)
-            case E.MomentDiff():
-                fn = "moment_diff_days" if node.unit == "dagen" else "moment_diff_seconds"
-                return _call(fn, self.expr(node.left), self.expr(node.right))
-            case E.DayOf():
-                return _call("day_of", self.expr(node.base), _c(node.number))
-            case E.Aggregate():
-                values = self.expr(node.operand)
-                if node.where_bound is not None:
-                    values = _call("where", _c(node.where_op), values, self.expr(node.where_bound))
-                return _call(_AGGREGATES[node.func], values)
-            case _:
-                assert_never(node)
-
-    def compare(self, node: E.Compare) -> py.expr:
-        left, right = self.expr(node.left), self.expr(node.right)
-        if node.moments:
-            return _call("moment_test", _c(node.op), left, right)
-        op = _OPS[node.op]()
-        return self.unknown_guard([left, right], lambda a, b: py.Compare(left=a, ops=[op], comparators=[b]))
-
-    def arith(self, node: E.Arith) -> py.expr:
-        left, right = self.expr(node.left), self.expr(node.right)
-        op = _BINOPS[node.op]()
-        if node.op == "/":
-            return self.unknown_guard([left, right], lambda a, b: _if(
-                py.Compare(left=b, ops=[py.Eq()], comparators=[_c(0)]), _c(None),
-                py.BinOp(left=a, op=op, right=b)))
-        return self.unknown_guard([left, right], lambda a, b: py.BinOp(left=a, op=op, right=b))
-
-    def kleene(self, conjunction: bool, items: list[py.expr]) -> py.expr:
-        """Kleene `en` (conjunction) or `of` over items, short-circuiting on the deciding value."""
-        decisive = _c(not conjunction)   # False decides `en`, True decides `of`
-        bound = [self.bind(i) for i in items]
-        result = _if(_or(*[_is(later, _c(None)) for _, later in bound]), _c(None), _c(conjunction))
-        for first, _later in reversed(bound):
-            result = _if(_is(first, decisive), decisive, result)
-        return result
+        self.pending: list[py.stmt] = []
 
     # ------------------------------------------------------------ function
     def function(self, name: str) -> py.FunctionDef:
-        body: list = []
+        body: list[py.stmt] = []
         fields = list(self.policy.fields)
         if fields:
             target = py.Tuple(elts=[_n(self.locals[f], store=True) for f in fields], ctx=py.Store())
@@ -206,10 +54,182 @@ class Generator(RuleStatements):
             self.current_rule = rule.name
             body.extend(self.rule(rule))
         rules = list(self.policy.rules.values())
-        parts = [py.Tuple(elts=[getter(r) for r in rules], ctx=py.Load())
-                 for getter in (self.status_local, self.value_local, self.detail_local)]
+        parts: list[py.expr] = [py.Tuple(elts=[getter(r) for r in rules], ctx=py.Load())
+                                for getter in (self.status_local, self.value_local, self.detail_local)]
         body.append(py.Return(value=py.Tuple(elts=parts, ctx=py.Load())))
         args = [py.arg(arg="inputs"), py.arg(arg="peil")] + ([py.arg(arg="R")] if self.traced else [])
+        extra: dict = {"type_params": []} if sys.version_info >= (3, 12) else {}
         return py.FunctionDef(name=name, args=py.arguments(posonlyargs=[], args=args, kwonlyargs=[],
                                                            kw_defaults=[], defaults=[]),
-                              body=body, decorator_list=[], returns=None, type_params=[])
+                              body=body, decorator_list=[], returns=None, **extra)
+
+    # ------------------------------------------------------------ what a rule gives
+    def status_local(self, rule: M.Rule) -> py.expr:
+        return _n(self.locals[rule.name])
+
+    def value_local(self, rule: M.Rule) -> py.expr:
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            return _n("x" + _suffix(self.locals[rule.name]))
+        return _c(None)
+
+    def detail_local(self, rule: M.Rule) -> py.expr:
+        i = _suffix(self.locals[rule.name])
+        if rule.kind is M.RuleKind.DECISION:
+            return _n("d" + i)
+        if rule.kind is M.RuleKind.TIMELINE:
+            return _tuple(_n("d" + i), _n("b" + i))
+        return _c(None)
+
+    def rule_value(self, name: str) -> py.expr:
+        """A rule's value as another rule sees it (see the module contract)."""
+        rule = self.policy.rules[name]
+        local = _n(self.locals[name])
+        if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
+            yes, no = Status.VOLDAAN, Status.NIET_VOLDAAN
+        elif rule.kind is M.RuleKind.TIMELINE:
+            yes, no = Status.GEHAALD, Status.NIET_GEHAALD
+        else:
+            return self.value_local(rule)
+        return _if(_or(_is(local, self.const(yes)), _is(local, self.const(Status.NVT))), _c(True),
+                   _if(_is(local, self.const(no)), _c(False), _c(None)))
+
+    def rule(self, rule: M.Rule) -> list[py.stmt]:
+        self.pending = []
+        statements = self.kind_statements(rule)
+        statements = self.pending + statements
+        if self.traced:
+            result = _tuple(self.status_local(rule), self.value_local(rule), self.detail_local(rule))
+            statements.append(py.Expr(value=self.record(rule, result)))
+        for statement in statements:
+            _stamp(statement, rule.span)
+        return statements
+
+    def kind_statements(self, rule: M.Rule) -> list:
+        match rule:
+            case M.Calculation():
+                return self.calculation(rule)
+            case M.Requirement():
+                return self.requirement(rule)
+            case M.Group():
+                return self.group(rule)
+            case M.Decision():
+                return self.decision(rule)
+            case M.Timeline():
+                return self.timeline(rule)
+            case _:
+                assert_never(rule)
+
+    # ------------------------------------------------------------ gates
+    def applicability(self, rule: M.Rule) -> py.expr | None:
+        """The Kleene `en` of the rule's gates (each computed once per case), or None."""
+        if not rule.gates:
+            return None
+        names: list[py.expr] = []
+        for gate in rule.gates:
+            if gate.name not in self.gate_locals:
+                local = f"g{len(self.gate_locals)}"
+                self.gate_locals[gate.name] = local
+                owner, self.current_rule = self.current_rule, gate.name  # its steps belong to its rule
+                self.pending.append(_stamp(_assign(local, self.expr(gate.condition)), gate.span))
+                self.current_rule = owner
+            names.append(_n(self.gate_locals[gate.name]))
+        return names[0] if len(names) == 1 else self.kleene(True, names)
+
+    def gated(self, rule, when_applicable, not_applicable, unknown):
+        """`not_applicable if app is False else (unknown if app is None else when_applicable)`."""
+        app = self.applicability(rule)
+        if app is None:
+            return when_applicable
+        first, later = self.bind(app)
+        return _if(_is(first, _c(False)), not_applicable, _if(_is(later, _c(None)), unknown, when_applicable))
+
+    def status(self, test_true, test_false, yes: Status, no: Status) -> py.expr:
+        return _if(test_true, self.const(yes), _if(test_false, self.const(no), self.const(Status.ONBEKEND)))
+
+    # ------------------------------------------------------------ kinds
+    def calculation(self, rule: M.Calculation) -> list:
+        status, value = self.locals[rule.name], "x" + _suffix(self.locals[rule.name])
+        app = self.applicability(rule)
+        known = _if(_is(_n(value), _c(None), negate=True), self.const(Status.BEPAALD), self.const(Status.ONBEKEND))
+        if app is None:
+            return [_assign(value, self.expr(rule.expr)), _assign(status, known)]
+        flag = self.temp()
+        return [_assign(flag, app),
+                _assign(value, _if(_is(_n(flag), _c(True)), self.expr(rule.expr), _c(None))),
+                _assign(status, _if(_is(_n(flag), _c(False)), self.const(Status.NVT), known))]
+
+    def requirement(self, rule: M.Requirement) -> list:
+        parts = [self.expr(rule.condition)] + [self.expr(e.condition) for e in rule.exceptions]
+        cond = parts[0] if len(parts) == 1 else self.kleene(False, parts)
+        first, later = self.bind(cond)
+        status = self.status(_is(first, _c(True)), _is(later, _c(False)), Status.VOLDAAN, Status.NIET_VOLDAAN)
+        value = self.gated(rule, status, self.const(Status.NVT), self.const(Status.ONBEKEND))
+        return [_assign(self.locals[rule.name], value)]
+
+    def group(self, rule: M.Group) -> list:
+        members = _tuple(*[_n(self.locals[name]) for name in rule.members])
+
+        def member_of(status: Status) -> py.expr:
+            return py.Compare(left=self.const(status), ops=[py.In()], comparators=[members])
+
+        status = _if(member_of(Status.NIET_VOLDAAN), self.const(Status.NIET_VOLDAAN),
+                     _if(member_of(Status.ONBEKEND), self.const(Status.ONBEKEND), self.const(Status.VOLDAAN)))
+        value = self.gated(rule, status, self.const(Status.NVT), self.const(Status.ONBEKEND))
+        return [_assign(self.locals[rule.name], value)]
+
+    def timeline(self, rule: M.Timeline) -> list:
+        i = _suffix(self.locals[rule.name])
+        start = self.expr(rule.start) if rule.start is not None else _c(None)
+        end = self.expr(rule.end) if rule.end is not None else _c(None)
+        call = _call("timeline", self.expr(rule.subject), start, end, _c(rule.start is not None),
+                     _c(rule.end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
+        value = self.gated(rule, call, _tuple(self.const(Status.NVT), _c(None), _c(None)),
+                           _tuple(self.const(Status.ONBEKEND), _c(None), _c(None)))
+        target = py.Tuple(elts=[_n(p + i, store=True) for p in "rdb"], ctx=py.Store())
+        return [py.Assign(targets=[target], value=value)]
+
+    def decision(self, rule: M.Decision) -> list:
+        i = _suffix(self.locals[rule.name])
+        value, row, status = "x" + i, "d" + i, "r" + i
+
+        def pick(outcome, index, state=Status.BEPAALD):
+            return [_assign(value, outcome), _assign(row, _c(index)), _assign(status, self.const(state))]
+
+        if rule.otherwise is not None:
+            fallback = pick(self.expr(rule.otherwise.outcome), rule.otherwise.index)
+        else:
+            fallback = pick(_c(None), ROW_NONE, Status.GEEN_UITKOMST)
+        unknown = pick(_c(None), ROW_UNKNOWN, Status.ONBEKEND)
+        if rule.hit_policy is M.HitPolicy.UNIQUE:
+            body = self.unique_rows(rule.rows, pick, fallback, unknown)
+        else:
+            body = self.first_rows(rule.rows, pick, fallback, unknown)
+        app = self.applicability(rule)
+        if app is None:
+            return body
+        not_applicable = pick(_c(None), ROW_NVT, Status.NVT)
+        flag = self.temp()
+        return [_assign(flag, app),
+                py.If(test=_is(_n(flag), _c(True)), body=body,
+                      orelse=[py.If(test=_is(_n(flag), _c(False)), body=not_applicable, orelse=unknown)])]
+
+    def first_rows(self, rows, pick, fallback, unknown):
+        body = fallback
+        for row in reversed(rows):
+            flag = self.temp()
+            body = [_assign(flag, self.expr(row.condition)),
+                    py.If(test=_is(_n(flag), _c(True)), body=pick(self.expr(row.outcome), row.index),
+                          orelse=[py.If(test=_is(_n(flag), _c(False)), body=body, orelse=unknown)])]
+        return body
+
+    def unique_rows(self, rows, pick, fallback, unknown):
+        flag = self.temp()
+        matches = _tuple(*[self.expr(r.condition) for r in rows])
+        chain = fallback
+        for row in reversed(rows):
+            chain = [py.If(test=_eq(_n(flag), row.index), body=pick(self.expr(row.outcome), row.index),
+                           orelse=chain)]
+        overlap = pick(_c(None), ROW_OVERLAP, Status.MEERDERE)
+        return [_assign(flag, _call("unique_pick", matches)),
+                py.If(test=_eq(_n(flag), ROW_OVERLAP), body=overlap,
+                      orelse=[py.If(test=_eq(_n(flag), ROW_UNKNOWN), body=unknown, orelse=chain)])]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast as py
 
-from dsl import ast
+from dsl.span import Span
+
 
 def _n(name: str, store: bool = False) -> py.Name:
     return py.Name(id=name, ctx=py.Store() if store else py.Load())
@@ -34,7 +35,7 @@ def _or(*tests):
     return tests[0] if len(tests) == 1 else py.BoolOp(op=py.Or(), values=list(tests))
 
 
-def _stamp(node, span: ast.Span):
+def _stamp(node, span: Span):
     """Give a generated node the policy line and column of `span` (if it has none yet). Nodes
     inside it without a location inherit the nearest located ancestor's when the module is
     checked (`dsl.compiler.check_generated`), so every node ends up located without a second

@@ -27,10 +27,8 @@ import attrs
 from dsl.span import Span
 from dsl.types import Type
 
-node = attrs.frozen(slots=True, eq=False)
 
-
-@node
+@attrs.frozen(slots=True, eq=False)
 class Input:
     """A gegeven of the case."""
 
@@ -40,7 +38,7 @@ class Input:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class RuleRef:
     """The value of another rule as other rules see it (ja/nee for eis, groep and termijn)."""
 
@@ -50,7 +48,7 @@ class RuleRef:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Peildatum:
     """The evaluation date of a case."""
 
@@ -59,7 +57,7 @@ class Peildatum:
     inputs: frozenset[str] = frozenset()
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Const:
     """A written value, normalised to its runtime form; `text` is how the author wrote it."""
 
@@ -70,15 +68,7 @@ class Const:
     inputs: frozenset[str] = frozenset()
 
 
-@node
-class ListOf:
-    items: tuple[Expr, ...]
-    type: Type
-    span: Span
-    inputs: frozenset[str]
-
-
-@node
+@attrs.frozen(slots=True, eq=False)
 class Compare:
     """`left op right`; `op` is one of < <= > >= == !=, `words` the Dutch phrase written.
     `moments` is true when both sides are dates or date-times (a date against a date-time on
@@ -94,7 +84,7 @@ class Compare:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Member:
     operand: Expr
     options: tuple[Expr, ...]
@@ -104,7 +94,7 @@ class Member:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Between:
     """`operand` from `low` (included) to `high` (included when `high_inclusive`)."""
 
@@ -118,7 +108,7 @@ class Between:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Each:
     """Every element of a list satisfies `op right` (Kleene: unknown if one is unknown)."""
 
@@ -131,7 +121,7 @@ class Each:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Weekly:
     """A moment falls on one of `days` (weekday numbers, Monday 0) and, when `start` is set,
     within the time of day `start`..`end` (seconds after midnight)."""
@@ -151,7 +141,7 @@ class Weekly:
         return sum(1 << day for day in self.days)
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class And:
     """Kleene conjunction: false as soon as one item is false, unknown if one is unknown."""
 
@@ -161,7 +151,7 @@ class And:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Or:
     """Kleene disjunction: true as soon as one item is true, unknown if one is unknown."""
 
@@ -171,7 +161,7 @@ class Or:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Not:
     operand: Expr
     type: Type
@@ -179,7 +169,7 @@ class Not:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Arith:
     """Numeric, money or percentage arithmetic (`+ - * /`); a division by zero is unknown."""
 
@@ -191,7 +181,7 @@ class Arith:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Neg:
     operand: Expr
     type: Type
@@ -199,7 +189,7 @@ class Neg:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class PercentOf:
     """`percent % van base` = percent × base / 100."""
 
@@ -210,7 +200,7 @@ class PercentOf:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Shift:
     """A moment moved by a duration: `base + direction × amount` counted in `unit`, the base
     unit of the duration's family ("dagen", "maanden" (calendar months, the day clamped to a
@@ -225,7 +215,7 @@ class Shift:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class MomentDiff:
     """`left - right` for two moments, in whole "dagen" or in "seconden"."""
 
@@ -237,7 +227,7 @@ class MomentDiff:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class DayOf:
     """Day `number` of a period starting on `base` (the start day is day 1)."""
 
@@ -248,7 +238,7 @@ class DayOf:
     inputs: frozenset[str]
 
 
-@node
+@attrs.frozen(slots=True, eq=False)
 class Aggregate:
     """`func` ("som", "aantal", "minimum", "maximum", "gemiddelde") over a list, optionally
     only over the elements that pass `where_op where_bound`."""
@@ -263,7 +253,7 @@ class Aggregate:
     inputs: frozenset[str]
 
 
-Expr = Union[Input, RuleRef, Peildatum, Const, ListOf, Compare, Member, Between, Each, Weekly,  # noqa: UP007
+Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
              And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
@@ -276,7 +266,7 @@ def children(expr: Expr) -> tuple[Expr, ...]:
     match expr:
         case Input() | RuleRef() | Peildatum() | Const():
             return ()
-        case ListOf(items=items) | And(items=items) | Or(items=items):
+        case And(items=items) | Or(items=items):
             return items
         case Compare() | Arith():
             return (expr.left, expr.right)

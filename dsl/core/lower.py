@@ -8,6 +8,7 @@ read the syntax tree; every back end and view reads what this returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dsl import ast
@@ -21,6 +22,18 @@ _YES_NO_KINDS = ("eis", "groep", "termijn")
 def lower(checked) -> M.Policy:
     """The core model of a checked policy."""
     return _Lowering(checked).policy()
+
+
+def _unit(t: T.Type) -> str:
+    if t.unit is None:  # the checker gives every duration its family
+        raise TypeError(f"a {t} without a unit")
+    return t.unit
+
+
+def _typed(t: T.Type | None, name: str) -> T.Type:
+    if t is None:  # the checker types every rule of a policy it accepts
+        raise TypeError(f"rule '{name}' has no type")
+    return t
 
 
 def literal_value(node, t: T.Type | None = None) -> Any:
@@ -78,8 +91,8 @@ class _Lowering:
         deps = frozenset(d for d in rule.deps if d in self.checked.rules)
         inputs = frozenset().union(*(g.condition.inputs for g in gates), *(self.rules[d].inputs for d in deps),
                                    (d for d in rule.deps if d in self.fields))
-        return dict(name=node.name, title=getattr(node, "title", None), source=source, note=node.meta.note,
-                    gates=tuple(gates), deps=deps, inputs=inputs, span=node.span, index=index)
+        return {"name": node.name, "title": getattr(node, "title", None), "source": source, "note": node.meta.note,
+                "gates": tuple(gates), "deps": deps, "inputs": inputs, "span": node.span, "index": index}
 
     def rule(self, rule, index: int) -> M.Rule:
         node, common = rule.node, self.common(rule, index)
@@ -90,14 +103,14 @@ class _Lowering:
         if rule.kind == "groep":
             return M.Group(members=tuple(r.name for r in node.requirements), type=T.JANEE, **common)
         if rule.kind == "berekening":
-            return M.Calculation(expr=self.expr(node.expr), type=rule.type, **common)
+            return M.Calculation(expr=self.expr(node.expr), type=_typed(rule.type, rule.name), **common)
         if rule.kind == "beslissing":
             rows = tuple(M.Row(i, self.expr(r.condition), self.expr(r.outcome), r.source, r.span)
                          for i, r in enumerate(node.rows))
             otherwise = node.otherwise and M.Row(len(rows), None, self.expr(node.otherwise.outcome),
                                                  node.otherwise.source, node.otherwise.span)
             return M.Decision(hit_policy=M.HitPolicy(node.hit_policy), rows=rows, otherwise=otherwise or None,
-                              type=rule.type, **common)
+                              type=_typed(rule.type, rule.name), **common)
         if rule.kind == "termijn":
             return self.timeline(node, common)
         raise TypeError(f"unknown rule kind {rule.kind}")
@@ -147,14 +160,15 @@ class _Lowering:
         return t
 
     def shift(self, base: E.Expr, amount: E.Expr, direction: int, span) -> E.Shift:
-        return E.Shift(base, amount, direction, amount.type.unit, base.type if amount.type.unit != "seconden"
-                       else T.TIJDSTIP, span, base.inputs | amount.inputs)
+        unit = _unit(amount.type)
+        return E.Shift(base, amount, direction, unit, base.type if unit != "seconden" else T.TIJDSTIP, span,
+                       base.inputs | amount.inputs)
 
     def expr(self, node) -> E.Expr:
-        method = getattr(self, "x_" + type(node).__name__, None)
-        if method is None:
+        method = _LOWERINGS.get(type(node))
+        if method is None:  # every expression class of the syntax tree has a lowering; a missing one is a bug
             raise TypeError(f"no lowering for {type(node).__name__}")
-        return method(node)
+        return method(self, node)
 
     def many(self, nodes) -> tuple[tuple[E.Expr, ...], frozenset[str]]:
         lowered = tuple(self.expr(n) for n in nodes)
@@ -164,7 +178,7 @@ class _Lowering:
         if node.name in self.fields:
             return E.Input(node.name, self.fields[node.name].type, node.span, frozenset((node.name,)))
         rule = self.rules[node.name]
-        seen = T.JANEE if rule.kind in _YES_NO_KINDS else rule.type
+        seen = T.JANEE if rule.kind in _YES_NO_KINDS else _typed(getattr(rule, "type", None), rule.name)
         return E.RuleRef(node.name, seen, node.span, rule.inputs)
 
     def x_Satisfies(self, node: ast.Satisfies) -> E.Expr:
@@ -183,10 +197,6 @@ class _Lowering:
         elif t == T.AANTAL:
             value = int(value)
         return E.Const(value, t, node.text, node.span)
-
-    def x_ListLiteral(self, node: ast.ListLiteral) -> E.Expr:
-        items, inputs = self.many(node.items)
-        return E.ListOf(items, self.type_of(node), node.span, inputs)
 
     def x_Compare(self, node: ast.Compare) -> E.Expr:
         left, right = self.expr(node.left), self.expr(node.right)
@@ -227,7 +237,7 @@ class _Lowering:
             return E.Shift(shifted.base, shifted.amount, shifted.direction, shifted.unit, t, node.span,
                            shifted.inputs)
         if left.type.kind in T.MOMENTS and right.type.kind in T.MOMENTS:
-            return E.MomentDiff(left, right, t.unit, t, node.span, left.inputs | right.inputs)
+            return E.MomentDiff(left, right, _unit(t), t, node.span, left.inputs | right.inputs)
         return E.Arith(node.op, left, right, t, node.span, left.inputs | right.inputs)
 
     def x_Neg(self, node: ast.Neg) -> E.Expr:
@@ -240,7 +250,7 @@ class _Lowering:
 
     def x_Shift(self, node: ast.Shift) -> E.Expr:
         base, amount = self.expr(node.base), self.expr(node.amount)
-        return E.Shift(base, amount, node.direction, amount.type.unit, self.type_of(node), node.span,
+        return E.Shift(base, amount, node.direction, _unit(amount.type), self.type_of(node), node.span,
                        base.inputs | amount.inputs)
 
     def x_DayOf(self, node: ast.DayOf) -> E.Expr:
@@ -253,3 +263,15 @@ class _Lowering:
         inputs = operand.inputs | (bound.inputs if bound is not None else frozenset())
         return E.Aggregate(node.func, operand, node.where_op, node.where_words, bound, self.type_of(node),
                            node.span, inputs)
+
+
+# The lowering of each expression class of the syntax tree (tests check that none is missing).
+_LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
+    ast.Name: _Lowering.x_Name, ast.Satisfies: _Lowering.x_Satisfies, ast.Peildatum: _Lowering.x_Peildatum,
+    ast.Literal: _Lowering.x_Literal, ast.Compare: _Lowering.x_Compare, ast.Member: _Lowering.x_Member,
+    ast.Between: _Lowering.x_Between, ast.Each: _Lowering.x_Each, ast.Weekly: _Lowering.x_Weekly,
+    ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Arith: _Lowering.x_Arith,
+    ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
+    ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate,
+}
+LOWERED_CLASSES = frozenset(_LOWERINGS)

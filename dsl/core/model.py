@@ -106,10 +106,7 @@ ROW_UNKNOWN, ROW_NONE, ROW_OVERLAP, ROW_NVT = -1, -2, -3, -4
 ROW_STATUS = {ROW_UNKNOWN: Status.ONBEKEND, ROW_NONE: Status.GEEN_UITKOMST, ROW_OVERLAP: Status.MEERDERE,
               ROW_NVT: Status.NVT}
 
-frozen = attrs.frozen(slots=True, eq=False)
-
-
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Field:
     """A gegeven: its name, type, label (the description the document gives) and place."""
 
@@ -124,7 +121,7 @@ class Field:
         return self.label or self.name.replace("_", " ")
 
 
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Gate:
     """A `van toepassing als` condition, evaluated once per case and shared by every rule it
     governs (a group's gate governs the group and each of its eisen)."""
@@ -134,7 +131,7 @@ class Gate:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Exception_:
     """`tenzij …` / `met uitzondering van …`: when the condition holds the eis is lifted."""
 
@@ -143,7 +140,7 @@ class Exception_:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Row:
     index: int
     condition: Expr | None    # None for `anders`
@@ -197,7 +194,7 @@ class Decision(RuleBase):
     hit_policy: HitPolicy
     rows: tuple[Row, ...]
     otherwise: Row | None
-    type: Type | None
+    type: Type
     kind: RuleKind = RuleKind.DECISION
 
     @property
@@ -230,7 +227,7 @@ class Timeline(RuleBase):
 Rule = Union[Calculation, Requirement, Group, Decision, Timeline]  # noqa: UP007
 
 
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Expectation:
     """`naam = waarde` or `naam = <status>` in a voorbeeld."""
 
@@ -241,7 +238,7 @@ class Expectation:
     span: Span
 
 
-@frozen
+@attrs.frozen(slots=True, eq=False)
 class Example:
     """A voorbeeld: the givens as typed runtime values, the peildatum, and what is expected."""
 

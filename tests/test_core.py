@@ -1,0 +1,220 @@
+"""The core model: what the lowering decides once, and what every back end can rely on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dsl import ast
+from dsl.core import expr as E
+from dsl.core import model as M
+from dsl.core.lower import LOWERED_CLASSES
+from dsl.policy import compile_text
+
+EVERY_EXPRESSION = '''beleid "Alles" geldig van 1 januari 2024 tot en met 31 december 2024
+gegevens
+  omzet   : bedrag
+  aandeel : percentage
+  fte     : lijst van getal
+  soort   : keuze uit "zzp", "instelling"
+  opname  : datum
+  ontslag : datum
+  moment  : tijdstip
+  looptijd : duur in dagen
+eisen basis "Basis"
+  eis e1 "Omzet" vereist omzet is ten minste € 1.000 en niet aandeel is groter dan 50%
+  eis e2 "Soort" vereist soort is een van "zzp", "instelling" of omzet ligt tussen € 1 en € 5
+  eis e3 "Fte" vereist elk van fte is ten minste 0,5
+  eis e4 "Moment" vereist moment valt op maandag tot en met vrijdag van 08:00 tot 17:00 uur
+  eis e5 "Voldoet" vereist voldoet aan e1
+berekening totaal = som van fte
+berekening helft = 50% van omzet - -€ 1
+berekening verblijf = ontslag - opname
+berekening dag121 = dag 121 van opname
+berekening later = opname + 3 weken
+berekening peil = peildatum
+berekening verschoven = 2 maanden na opname
+'''
+
+
+def _classes(policy) -> set[type]:
+    found: set[type] = set()
+    for rule in policy.model.rules.values():
+        roots = [g.condition for g in rule.gates]
+        match rule:
+            case M.Calculation():
+                roots.append(rule.expr)
+            case M.Requirement():
+                roots += [rule.condition, *(e.condition for e in rule.exceptions)]
+        for root in roots:
+            found |= {type(node) for node in E.walk(root)}
+    return found
+
+
+def test_every_expression_class_is_lowered_and_generated():
+    policy = compile_text(EVERY_EXPRESSION, "alles.beleid")
+    assert _classes(policy) == set(E.EXPR_CLASSES)
+    # every class the syntax tree has for expressions has a lowering
+    expression_classes = {ast.Name, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
+                          ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
+                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate}
+    assert expression_classes == LOWERED_CLASSES
+    outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
+                               "opname": "1 januari 2024", "ontslag": "11 januari 2024",
+                               "moment": "2 januari 2024 09:00", "peildatum": "1 februari 2024"})
+    assert [outcome.status(f"e{i}") for i in range(1, 6)] == ["voldaan"] * 5
+    assert outcome.value("totaal") == Decimal("1.5")
+    assert outcome.value("helft") == Decimal("1001")
+    assert outcome.value("verblijf") == 10
+    assert outcome.value("dag121") == date(2024, 4, 30)
+    assert outcome.value("later") == date(2024, 1, 22)
+    assert outcome.value("peil") == date(2024, 2, 1)
+    assert outcome.value("verschoven") == date(2024, 3, 1)
+
+
+def _rule(text: str, name: str):
+    return compile_text(text, "t.beleid").model.rules[name]
+
+
+TIMELINES = '''beleid "T"
+gegevens
+  verzoek : datum
+  antwoord : datum
+termijn a "A" antwoord binnen 3 weken na verzoek
+termijn b "B" antwoord voor 1 april 2024
+termijn c "C" antwoord ten minste 4 weken voor verzoek
+termijn d "D" antwoord van 1 januari 2024 tot 1 maart 2024
+termijn e "E" antwoord op 1 maart 2024
+termijn f "F" antwoord niet voor verzoek
+'''
+
+
+@pytest.mark.parametrize("name, start, end, strict, exact", [
+    ("a", "verzoek", ("+", 21, "dagen"), False, False),
+    ("b", None, date(2024, 4, 1), True, False),
+    ("c", None, ("-", 28, "dagen"), False, False),
+    ("d", date(2024, 1, 1), date(2024, 3, 1), True, False),
+    ("e", None, date(2024, 3, 1), False, True),
+    ("f", "verzoek", None, False, False),
+])
+def test_deadlines_are_explicit(name, start, end, strict, exact):
+    rule = _rule(TIMELINES, name)
+    assert isinstance(rule, M.Timeline) and (rule.strict, rule.exact) == (strict, exact)
+
+    def shape(bound):
+        match bound:
+            case None:
+                return None
+            case E.Input():
+                return bound.name
+            case E.Const():
+                return bound.value
+            case E.Shift():
+                assert isinstance(bound.base, E.Input) and bound.base.name == "verzoek"
+                return ("+" if bound.direction > 0 else "-", bound.amount.value, bound.unit)
+        raise AssertionError(bound)
+
+    assert (shape(rule.start), shape(rule.end)) == (start, end)
+
+
+GATED = '''beleid "G"
+gegevens
+  soort : keuze uit "zzp", "instelling"
+  a : getal
+eisen groep "Groep" van toepassing als soort is "instelling"
+  eis e1 "E1" vereist a is ten minste 1
+  eis e2 "E2" vereist a is ten minste 2
+  eis e3 "E3" van toepassing als a is kleiner dan 10 vereist a is ten minste 3
+'''
+
+
+def test_a_group_gate_is_defined_once_and_evaluated_once_per_case():
+    policy = compile_text(GATED, "g.beleid")
+    rules = policy.model.rules
+    assert rules["e1"].gates[0] is rules["e2"].gates[0] is rules["groep"].gates[0]
+    assert [g.name for g in rules["e3"].gates] == ["groep", "e3"]
+    outcome = policy.evaluate({"soort": "instelling", "a": 2}, trace=True)
+    gate = rules["groep"].gates[0].condition
+    assert sum(1 for i, _ in outcome.trace if outcome.trace.steps[i].node is gate) == 1
+    assert [outcome.status(n) for n in ("e1", "e2", "e3", "groep")] == [
+        "voldaan", "voldaan", "niet voldaan", "niet voldaan"]
+    zzp = policy.evaluate({"soort": "zzp", "a": 2})
+    assert {zzp.status(n) for n in ("e1", "e2", "e3", "groep")} == {M.Status.NVT}
+
+
+def test_trace_steps_know_their_rule_and_inputs():
+    policy = compile_text(GATED, "g.beleid")
+    outcome = policy.evaluate({"soort": "instelling", "a": 5}, trace=True)
+    trace = outcome.trace
+    for index in range(len(trace)):
+        step, _value = trace.step(index)
+        assert step.rule in policy.model.rules
+        if step.node is policy.model.rules["groep"].gates[0].condition:
+            assert step.rule == "groep" and trace.inputs_of(index) == {"soort"}
+    assert trace.value_of(policy.model.rules["e3"].condition) is True
+
+
+def test_statuses_are_enums_that_read_as_dutch():
+    policy = compile_text(GATED, "g.beleid")
+    result = policy.evaluate({"soort": "instelling", "a": 0})["e1"]
+    assert result.status is M.Status.NIET_VOLDAAN and result.status == "niet voldaan"
+    assert f"{result.status}" == "niet voldaan" and result.kind == "eis"
+    assert json.dumps({"s": result.status}) == '{"s": "niet voldaan"}'
+
+
+LIST_COPY = 'beleid "L"\ngegevens\n  fte : lijst van getal\nberekening kopie = fte\n'
+
+
+@pytest.mark.parametrize("fte", [[1, 2], [1, 2, 3], []])
+def test_a_list_valued_calculation_gives_the_list(fte):
+    policy = compile_text(LIST_COPY, "l.beleid")
+    outcome = policy.evaluate({"fte": fte})
+    assert outcome["kopie"].status == "bepaald"
+    assert outcome["kopie"].value == tuple(Decimal(v) for v in fte)
+    entry = outcome.to_dict()["regels"]["kopie"]
+    assert entry["waarde"] == [str(v) for v in fte]
+    assert entry["waarde_tekst"] == "[" + "; ".join(str(v) for v in fte) + "]"
+
+
+def test_a_list_valued_calculation_in_the_cli(tmp_path):
+    policy, case = tmp_path / "l.beleid", tmp_path / "c.json"
+    policy.write_text(LIST_COPY, encoding="utf-8")
+    case.write_text('{"fte": [1, 2, 3]}', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy), "--casus", str(case), "--json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["regels"]["kopie"]["waarde"] == ["1", "2", "3"]
+    text = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy), "--casus", str(case)],
+                          capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    assert "[1; 2; 3]" in text.stdout
+
+
+def test_results_are_built_only_for_the_rules_asked_for():
+    lines = ['beleid "Schaal"', "gegevens", "  g : bedrag", 'eisen groep "Groep"']
+    lines += [f'  eis e{i} "Eis {i}" vereist g is ten minste € {i}' for i in range(2000)]
+    policy = compile_text("\n".join(lines) + "\n", "schaal.beleid")
+    outcome = policy.evaluate({"g": Decimal(1000)})
+    assert outcome["e1500"].status == "niet voldaan"
+    assert outcome._built.keys() == {"e1500"}
+    assert outcome.status("e999") == "voldaan" and outcome._built.keys() == {"e1500"}
+
+
+def test_evaluate_many_keeps_the_order():
+    policy = compile_text(GATED, "g.beleid")
+    outcomes = policy.evaluate_many([{"soort": "zzp"}, {"soort": "instelling", "a": 3}])
+    assert [o.status("groep") for o in outcomes] == ["niet van toepassing", "voldaan"]
+
+
+def test_evaluating_imports_no_analysis_or_notebook_package():
+    code = ("import dsl.policy, dsl.cli, sys; from dsl.policy import load_policy; "
+            "p = load_policy('policies/wijkverpleging_2024.beleid'); "
+            "p.evaluate('policies/casussen/wijkverpleging_thuiszorg_noord.json', trace=True); "
+            "print(sorted(m for m in ('z3', 'hypothesis', 'ipykernel', 'ipywidgets', 'IPython') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
