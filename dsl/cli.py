@@ -102,11 +102,27 @@ def _add_check(sub) -> None:
 
 
 def _add_evaluate(sub) -> None:
-    ev = _command(sub, "evalueer", "evalueer een casus en leg de uitkomst uit",
+    ev = _command(sub, "evalueer", "evalueer een casus of een tabel met casussen en leg de uitkomst uit",
                   "Evalueer een casus (JSON of YAML) tegen een beleid en toon per regel de uitkomst met een "
-                  "Nederlandse uitleg en de bron.")
+                  "Nederlandse uitleg en de bron; of evalueer een hele tabel met casussen (--casussen: CSV, "
+                  "Parquet of JSON Lines) naar een uitvoerbestand (--uit), met een samenvatting.")
     ev.add_argument("bestand", metavar="BESTAND", help="het .beleid-bestand")
-    ev.add_argument("--casus", required=True, metavar="CASUS", help="de casus: een .json- of .yaml-bestand")
+    which = ev.add_mutually_exclusive_group(required=True)
+    which.add_argument("--casus", metavar="CASUS", help="de casus: een .json- of .yaml-bestand")
+    which.add_argument("--casussen", metavar="TABEL",
+                       help="een tabel met casussen: .csv (ook met puntkomma's en decimale komma's), .parquet "
+                            "(of een map met Parquet-bestanden) of .jsonl")
+    ev.add_argument("--uit", metavar="UITVOER",
+                    help="met --casussen: schrijf per rij de uitkomsten naar UITVOER (.csv, .parquet of .jsonl)")
+    ev.add_argument("--rij", metavar="SLEUTEL",
+                    help="met --casussen: leg één rij uit, gevonden op de waarde van een sleutelkolom (of op "
+                         "rijnummer), zoals bij --casus")
+    ev.add_argument("--sleutel", metavar="KOLOM", help="met --rij: de kolom waarin SLEUTEL staat")
+    ev.add_argument("--motor", choices=["polars", "python"], default="polars",
+                    help="met --casussen: polars (standaard, kolomsgewijs) of python (per casus); de uitkomsten "
+                         "zijn gelijk")
+    ev.add_argument("--peildatum", metavar="DATUM",
+                    help="met --casussen: de peildatum voor rijen zonder kolom 'peildatum' (zoals 2024-01-01)")
     ev.add_argument("--json", action="store_true", help="uitkomst als JSON, voor programma's")
     ev.add_argument("--volledig", action="store_true",
                     help="weiger een casus waarin gegevens ontbreken (standaard: ontbrekend = onbekend)")
@@ -186,19 +202,28 @@ def cmd_check(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from dsl.explain import closing_summary, explain, render
     from dsl.policy import load_policy
-    from dsl.runtime.formatting import counted
 
     policy = load_policy(args.bestand)
+    if args.casussen is not None:
+        from dsl.batch.cli import run_batch
+
+        return run_batch(args, policy, report_case)
     case = policy.load_case(args.casus, complete=args.volledig)
-    outcome = policy.evaluate(case, trace=True)
+    return report_case(args, policy, policy.evaluate(case, trace=True), f"casus {args.casus}")
+
+
+def report_case(args, policy, outcome, what: str) -> int:
+    """Print one evaluated case: its explanation per rule and the closing summary (or JSON)."""
+    from dsl.explain import closing_summary, explain, render
+    from dsl.runtime.formatting import counted
+
     if args.json:
         data = outcome.to_dict()
         data["uitleg"] = {s.name: s.sentence for s in _flatten(explain(outcome)) if s.name}
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"{policy.title} — casus {args.casus}")
+    print(f"{policy.title} — {what}")
     if outcome.missing:
         shown = ", ".join(outcome.missing[:10]) + (f" en {len(outcome.missing) - 10} meer" if len(outcome.missing) > 10 else "")
         verb = "ontbreekt" if len(outcome.missing) == 1 else "ontbreken"

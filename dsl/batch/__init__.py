@@ -1,0 +1,206 @@
+"""Batch evaluation: a whole table of cases through a policy, exactly as case by case.
+
+Contract: `evaluate_table(policy, table)` takes a Polars DataFrame or LazyFrame, a pyarrow
+Table, a pandas DataFrame or a list of dicts, and returns a Polars DataFrame with, per input
+row, in the input's order:
+  - the input's columns that are not gegevens (an id, an AGB code: whatever identifies the row;
+    one named like a result column is kept as `invoer.<name>`);
+  - per rule a column named after the rule with its status (an Enum of the Dutch status words);
+  - `<rule>.waarde` for decisions and calculations, `<rule>.regel` (the row number that gave a
+    decision's outcome, `anders` counted as the last row), `<rule>.uiterste_datum` and
+    `<rule>.begin` for termijnen;
+  - `ontbrekende_gegevens`: the gegevens the row leaves unknown;
+  - `geweigerd`: why the row could not be read (a value that does not fit its gegeven), else
+    null; a refused row keeps its place and has no statuses.
+`engine="polars"` (the default) evaluates with Polars expressions compiled from the core model
+(`dsl.batch.polars_rules`); where a policy uses a construct that back end cannot evaluate
+exactly, or with `engine="python"`, every row goes through the per-case path instead. Both give
+the same table: statuses, values, row numbers and bounds agree row for row (tests/test_batch.py).
+Peildatum: a `peildatum` column, else the `peildatum` argument (else unknown). Text is read as
+in a Dutch case file ("1.234,56"); with `decimal_point`, "1234.56" is read with a decimal point.
+"""
+
+from __future__ import annotations
+
+import weakref
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, typed_inputs
+from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported
+from dsl.core import model as M
+
+__all__ = ["ENGINES", "Unsupported", "evaluate_table", "outcome_of_row", "plan_for", "to_frame"]
+
+ENGINES = ("polars", "python")
+_STATUS_ENUM = pl.Enum([status.value for status in STATUS_CODES])
+_LABELS = pl.Series("status", [status.value for status in STATUS_CODES], dtype=_STATUS_ENUM)
+_PLANS: weakref.WeakKeyDictionary[M.Policy, PolarsPlan | Unsupported] = weakref.WeakKeyDictionary()
+
+
+def to_frame(table: Any) -> pl.DataFrame:
+    """A Polars DataFrame of any supported table (see the module contract)."""
+    if isinstance(table, pl.DataFrame):
+        return table
+    if isinstance(table, pl.LazyFrame):
+        return table.collect()
+    if isinstance(table, list):
+        return pl.DataFrame(table, infer_schema_length=None, strict=False) if table else pl.DataFrame()
+    module = type(table).__module__.split(".")[0]
+    if module in ("pyarrow", "pandas"):
+        return pl.from_arrow(table) if module == "pyarrow" else pl.from_pandas(table)  # type: ignore[return-value]
+    raise TypeError(f"een tabel van het soort {type(table).__name__} kan niet gelezen worden; "
+                    "geef een Polars- of pandas-DataFrame, een pyarrow-Table of een lijst van dicts")
+
+
+def plan_for(policy) -> PolarsPlan | Unsupported:
+    """The Polars plan of a compiled policy (built once), or why it cannot have one."""
+    model = policy.model
+    plan = _PLANS.get(model)
+    if plan is None:
+        try:
+            plan = PolarsPlan(model)
+        except Unsupported as why:
+            plan = why
+        _PLANS[model] = plan
+    return plan
+
+
+def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine: str = "polars",
+                   decimal_point: bool = False) -> pl.DataFrame:
+    """Evaluate every row of `table` (see the module contract)."""
+    if engine not in ENGINES:
+        raise ValueError(f"onbekende motor '{engine}': kies uit {', '.join(ENGINES)}")
+    frame = to_frame(table)
+    model: M.Policy = policy.model
+    keys = [c for c in frame.columns if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)]
+    inputs, refused = typed_inputs(model, frame, peildatum, decimal_point)
+    plan = plan_for(policy) if engine == "polars" else Unsupported("gevraagd: per casus")
+    if isinstance(plan, PolarsPlan):
+        rules = _evaluate_polars(plan, inputs, refused)
+    else:
+        rules = _evaluate_per_case(policy, inputs, refused)
+    missing = pl.concat_list([pl.when(pl.col(name).is_null()).then(pl.lit(name)) for name in model.fields]) \
+        .list.drop_nulls() if model.fields else pl.lit([], dtype=pl.List(pl.String))
+    extra = inputs.select(missing.alias("ontbrekende_gegevens")).with_columns(refused.alias("geweigerd"))
+    extra = extra.with_columns(pl.when(pl.col("geweigerd").is_null()).then(pl.col("ontbrekende_gegevens"))
+                               .alias("ontbrekende_gegevens"))
+    output = _output(model, rules)
+    taken = set(output.columns) | set(extra.columns)
+    key_frame = frame.select([pl.col(k).alias(f"invoer.{k}" if k in taken else k) for k in keys])
+    return pl.concat([key_frame, output, extra], how="horizontal")
+
+
+def _evaluate_polars(plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:
+    lazy = inputs.lazy()
+    for stage in plan.stages:
+        lazy = lazy.with_columns(stage)
+    internal = [c for c in lazy.collect_schema().names() if c.startswith("__") and not c.startswith("__g")]
+    ok = refused.is_null()
+    return lazy.select([pl.when(pl.lit(ok)).then(pl.col(c)).alias(c) for c in internal]).collect()
+
+
+def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:
+    """The reference engine: every readable row through the compiled per-case function."""
+    model: M.Policy = policy.model
+    names = list(model.fields)
+    evaluate = policy.compiled.evaluate
+    columns: dict[str, list] = {}
+    rules = list(model.rules.values())
+    for i, _rule in enumerate(rules):
+        for prefix in ("__s", "__x", "__d", "__b"):
+            columns[f"{prefix}{i}"] = []
+    for row, problem in zip(inputs.iter_rows(), refused.to_list()):
+        if problem is not None:
+            for values in columns.values():
+                values.append(None)
+            continue
+        given = tuple(tuple(v) if isinstance(v, list) else v for v in row[:len(names)])
+        statuses, outcomes, details = evaluate(given, row[len(names)])
+        for i, rule in enumerate(rules):
+            columns[f"__s{i}"].append(STATUS_CODES.index(statuses[i]))
+            columns[f"__x{i}"].append(outcomes[i])
+            detail = details[i]
+            if rule.kind is M.RuleKind.TIMELINE:
+                columns[f"__d{i}"].append(detail[0])
+                columns[f"__b{i}"].append(detail[1])
+            else:
+                columns[f"__d{i}"].append(detail)
+                columns[f"__b{i}"].append(None)
+    series = []
+    for i, rule in enumerate(rules):
+        series.append(pl.Series(f"__s{i}", columns[f"__s{i}"], dtype=pl.Int8))
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            values = columns[f"__x{i}"]
+            series.append(pl.Series(f"__x{i}", values, dtype=_value_dtype(rule, values), strict=False))
+        if rule.kind is M.RuleKind.DECISION:
+            series.append(pl.Series(f"__d{i}", columns[f"__d{i}"], dtype=pl.Int8))
+        if isinstance(rule, M.Timeline):
+            series.append(pl.Series(f"__d{i}", columns[f"__d{i}"], dtype=_moment_dtype(rule.end), strict=False))
+            series.append(pl.Series(f"__b{i}", columns[f"__b{i}"], dtype=_moment_dtype(rule.start), strict=False))
+    return pl.DataFrame(series)
+
+
+def _value_dtype(rule, values: list) -> pl.DataType:
+    """The column type of a rule's values: decimals at the largest scale among them."""
+    if rule.type.kind not in ("bedrag", "percentage", "getal"):
+        return dtype_of(rule.type)
+    scales = [-e for v in values if isinstance(v, Decimal) and isinstance(e := v.as_tuple().exponent, int)]
+    return pl.Decimal(38, max([0, *scales]))
+
+
+def _moment_dtype(bound) -> pl.DataType:
+    return pl.Datetime("us") if bound is not None and bound.type.kind == "tijdstip" else pl.Date()
+
+
+def _output(model: M.Policy, rules: pl.DataFrame) -> pl.DataFrame:
+    """The readable rule columns: statuses as Dutch words, values, row numbers, bounds."""
+    columns: list[pl.Expr] = []
+    present = set(rules.columns)
+    for i, (name, rule) in enumerate(model.rules.items()):
+        columns.append(pl.lit(_LABELS).gather(pl.col(f"__s{i}")).alias(name))
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION) and f"__x{i}" in present:
+            columns.append(pl.col(f"__x{i}").alias(f"{name}.waarde"))
+        if rule.kind is M.RuleKind.DECISION:
+            columns.append(pl.when(pl.col(f"__d{i}") >= 0).then(pl.col(f"__d{i}").cast(pl.Int16) + 1)
+                           .alias(f"{name}.regel"))
+        if rule.kind is M.RuleKind.TIMELINE:
+            columns.append(pl.col(f"__d{i}").alias(f"{name}.uiterste_datum"))
+            columns.append(pl.col(f"__b{i}").alias(f"{name}.begin"))
+    return rules.select(columns)
+
+
+def outcome_of_row(policy, table: Any, key: str, *, column: str | None = None, peildatum: date | None = None,
+                   decimal_point: bool = False):
+    """The per-case `Outcome` (with its trace, for `dsl.explain`) of one row of a table: the row
+    whose `column` (or, without one, any column that is not a gegeven) equals `key`, or else row
+    number `key` (1-based). LookupError when no row matches; `dsl.errors.CaseError` when the
+    row cannot be read."""
+    from dsl.case import Case
+    from dsl.errors import CaseError, Diagnostic
+
+    frame = to_frame(table)
+    model: M.Policy = policy.model
+    candidates = [column] if column else [c for c in frame.columns if c not in model.fields and c != PEILDATUM]
+    for name in candidates:
+        if name not in frame.columns:
+            raise LookupError(f"de tabel heeft geen kolom '{name}'")
+        hits = frame.filter(pl.col(name).cast(pl.String) == key)
+        if hits.height:
+            break
+    else:
+        if not key.isdigit() or not 1 <= int(key) <= frame.height:
+            raise LookupError(f"geen rij met sleutel '{key}' (en geen rijnummer van 1 tot en met {frame.height})")
+        hits = frame.slice(int(key) - 1, 1)
+    inputs, refused = typed_inputs(model, hits.head(1), peildatum, decimal_point)
+    if refused[0] is not None:
+        raise CaseError([Diagnostic("case", refused[0])], f"rij {key}")
+    row = inputs.row(0)
+    names = list(model.fields)
+    values = tuple(tuple(v) if isinstance(v, list) else v for v in row[:len(names)])
+    data = {n: v for n, v in zip(names, values) if v is not None}
+    case = Case(values, row[len(names)], tuple(n for n, v in zip(names, values) if v is None), data)
+    return policy.evaluate(case, trace=True)

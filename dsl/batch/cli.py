@@ -1,0 +1,123 @@
+"""`beleid evalueer BELEID --casussen TABEL --uit UITVOER` and `--rij SLEUTEL`: the command line of
+batch evaluation.
+
+Contract: `run_batch(args, policy, report_case)` checks the columns before anything runs (a
+column that looks like a misspelt gegeven, gegevens no column gives), evaluates the table into
+the output file in chunks with a progress line on a terminal, and prints a Dutch summary:
+counts per status per kind of rule, the requirements and deadlines most often not met, and the
+rows refused with why. Exit code 0 when every row was evaluated, 3 when rows were refused
+(they are in the output with their reason), 1 when the table or output cannot be read or
+written. With `--rij`, one row is explained exactly as `--casus` explains a case.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from dsl.core import model as M
+from dsl.errors import BeleidError, Diagnostic
+from dsl.runtime.formatting import counted
+
+EXIT_REFUSED = 3
+_SHOWN = 10
+
+
+def _fail(message: str) -> int:
+    print(f"beleid: {message}", file=sys.stderr)
+    return 1
+
+
+def _peildatum(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from dsl.case import CaseValueError, convert
+    from dsl.types import DATUM
+
+    try:
+        return convert(text, DATUM)
+    except CaseValueError as bad:
+        raise BeleidError([Diagnostic("case", f"--peildatum: {bad}")], "<opdrachtregel>") from None
+
+
+def run_batch(args, policy, report_case) -> int:
+    try:
+        import polars  # noqa: F401 - only to say in Dutch what is missing
+    except ImportError:
+        return _fail("tabellen evalueren vraagt Polars: installeer 'beleidstaal[batch]'")
+    from dsl.batch.files import BatchFileError, check_columns, evaluate_file, progress_line, read_chunks
+
+    source = Path(args.casussen)
+    peil = _peildatum(args.peildatum)
+    try:
+        if args.rij is not None:
+            return _explain_row(args, policy, source, peil, report_case)
+        if args.uit is None:
+            return _fail("geef met --uit aan waar de uitkomsten heen moeten (of kies één rij met --rij)")
+        first, _point = next(read_chunks(source, 1000))
+        notes, missing = check_columns(policy.model, first.columns)
+        for note in notes:
+            print(f"let op: {note}", file=sys.stderr)
+        if missing:
+            shown = ", ".join(missing[:_SHOWN]) + (f" en {len(missing) - _SHOWN} meer" if len(missing) > _SHOWN else "")
+            print(f"let op: geen kolom voor {counted(len(missing), 'gegeven', 'gegevens')} (overal onbekend): {shown}",
+                  file=sys.stderr)
+        progress = progress_line()
+        summary = evaluate_file(policy, source, Path(args.uit), peildatum=peil, engine=args.motor, progress=progress)
+        if progress is not None:
+            sys.stderr.write("\n")
+    except BatchFileError as err:
+        return _fail(str(err))
+    except StopIteration:
+        return _fail(f"{source}: het bestand bevat geen casussen")
+    print("\n".join(summary_lines(policy.model, summary, args.uit)))
+    return EXIT_REFUSED if summary.refused else 0
+
+
+def _explain_row(args, policy, source: Path, peil: date | None, report_case) -> int:
+    import polars as pl
+
+    from dsl.batch import outcome_of_row
+    from dsl.batch.files import read_chunks
+
+    chunks = list(read_chunks(source))
+    table = pl.concat([c for c, _ in chunks], how="diagonal_relaxed")
+    point = chunks[0][1] if chunks else False
+    try:
+        outcome = outcome_of_row(policy, table, args.rij, column=args.sleutel, peildatum=peil, decimal_point=point)
+    except LookupError as err:
+        return _fail(f"{source}: {err}")
+    return report_case(args, policy, outcome, f"rij {args.rij} van {source}")
+
+
+def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
+    """The Dutch summary of a batch run."""
+    evaluated = summary.rows - len(summary.refused)
+    lines = [f"{counted(summary.rows, 'rij', 'rijen')} gelezen, {evaluated} geëvalueerd, "
+             f"{len(summary.refused)} geweigerd; uitkomsten in {target}"]
+    per_kind: dict[M.RuleKind, Counter] = {}
+    for name, tally in summary.counts.items():
+        per_kind.setdefault(model.rules[name].kind, Counter()).update(tally)
+    for kind in (M.RuleKind.GROUP, M.RuleKind.REQUIREMENT, M.RuleKind.DECISION, M.RuleKind.TIMELINE,
+                 M.RuleKind.CALCULATION):
+        if kind in per_kind:
+            tally = per_kind[kind]
+            parts = ", ".join(f"{tally[s]} {s}" for s in M.STATUS_ORDER if tally[s])
+            lines.append(f"  {kind.plural}: {parts}")
+    for name, values in summary.outcomes.items():
+        if values:
+            lines.append(f"{model.rules[name].display} ({name}):")
+            lines.extend(f"  {n:>8}  {value}" for value, n in values.most_common())
+    if summary.failed:
+        lines.append("Het vaakst niet voldaan of niet gehaald:")
+        for name, n in summary.failed.most_common(_SHOWN):
+            lines.append(f"  {n:>8}  {model.rules[name].display} ({name})")
+    if summary.refused:
+        lines.append(f"Geweigerde rijen ({len(summary.refused)}):")
+        for row, reason in summary.refused[:_SHOWN]:
+            lines.append(f"  rij {row}: {reason}")
+        if len(summary.refused) > _SHOWN:
+            lines.append(f"  en {len(summary.refused) - _SHOWN} meer (kolom 'geweigerd' in de uitvoer)")
+    return lines

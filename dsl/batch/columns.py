@@ -1,0 +1,218 @@
+"""Typed input columns for batch evaluation: any table in, one exact column per gegeven out.
+
+Contract: `typed_inputs(policy, frame, peildatum)` takes a Polars DataFrame and returns
+`(inputs, refused, tijdstip_as_date)`: `inputs` has one column per gegeven of the policy, in its
+runtime type (`DTYPES`: money and percentages as exact decimals, dates, date-times, whole
+numbers, booleans, text), plus `peildatum`; `refused` is a String column with the Dutch reason a
+row could not be read (null for a row that could). With `decimal_point`, numbers written as
+"1234.56" (as a CSV with comma separators writes them) are read with a decimal point; otherwise
+text is read as in a Dutch case file ("1.234,56"). A column that already has the right type is
+used as it is; any other column is read value by value with the per-case reader
+(`dsl.case.convert`), so "€ 2.500,00", "33%", "ja" and "1 april 2024" mean exactly what they
+mean in a case file, and a value that does not fit refuses its row instead of being guessed.
+NaN and infinities refuse their row. A float is never read as money: a float column is
+converted through its shortest decimal text, as the per-case reader does.
+A gegeven with no column is unknown (null) in every row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from dsl.case import CaseValueError, convert
+from dsl.core import model as M
+from dsl.types import Type
+
+# Decimal scales of the batch columns; a value with more decimals refuses its row.
+SCALES = {"bedrag": 4, "percentage": 8, "getal": 8}
+PRECISION = 38
+PEILDATUM = "peildatum"
+ERROR_COLUMN = "__fout"  # a reader's reason why a row could not be read at all (a broken line)
+
+
+def dtype_of(t: Type) -> pl.DataType:
+    """The Polars type that holds values of type `t` exactly."""
+    kind = t.kind
+    if kind in SCALES:
+        return pl.Decimal(PRECISION, SCALES[kind])
+    if kind in ("aantal", "duur"):
+        return pl.Int64()
+    if kind == "ja/nee":
+        return pl.Boolean()
+    if kind == "datum":
+        return pl.Date()
+    if kind == "tijdstip":
+        return pl.Datetime("us")
+    if kind in ("tekst", "keuze"):
+        return pl.String()
+    if kind == "lijst":
+        assert t.element is not None
+        return pl.List(dtype_of(t.element))
+    raise TypeError(f"no column type for {t}")
+
+
+def _fits(value: Any, t: Type) -> str | None:
+    """Why a converted value cannot be held exactly by its column, or None."""
+    if t.kind in SCALES and isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > SCALES[t.kind]:
+            return f"{value} heeft meer dan {SCALES[t.kind]} decimalen"
+        if value.adjusted() >= PRECISION - SCALES[t.kind]:
+            return f"{value} is te groot"
+    if t.kind == "lijst" and isinstance(value, tuple):
+        assert t.element is not None
+        return next((p for p in (_fits(v, t.element) for v in value) if p), None)
+    return None
+
+
+def _reader(t: Type, name: str):
+    def read(raw: Any) -> tuple[Any, str | None]:
+        if raw is None:
+            return None, None
+        if isinstance(raw, str) and raw.strip().lower() == "onbekend" and not (
+                t.kind == "keuze" and raw in t.options):
+            return None, None
+        if isinstance(raw, pl.Series):
+            raw = raw.to_list()
+        try:
+            value = convert(raw, t)
+        except CaseValueError as bad:
+            return None, f"gegeven '{name}': {bad}"
+        problem = _fits(value, t)
+        if problem:
+            return None, f"gegeven '{name}': {problem}"
+        if t.kind == "tijdstip" and not isinstance(value, datetime):
+            return None, (f"gegeven '{name}': {value} is een datum zonder tijd; in een tabel heeft een "
+                          "tijdstip een tijd nodig")
+        return value, None
+    return read
+
+
+def _already_typed(series: pl.Series, t: Type) -> bool:
+    target = dtype_of(t)
+    if t.kind in SCALES:
+        return isinstance(series.dtype, pl.Decimal) and (series.dtype.scale or 0) <= SCALES[t.kind]
+    if t.kind in ("aantal", "duur"):
+        return series.dtype.is_integer() and t.kind == "duur"
+    if t.kind in ("keuze", "lijst"):
+        return False  # options and elements are checked value by value
+    return series.dtype == target
+
+
+# Text a column may hold that is read without the per-value reader (each pattern means exactly
+# what the per-case reader makes of it); anything else goes value by value through `convert`.
+_INTEGER = r"^\s*-?[0-9]+\s*$"
+_DUTCH_DECIMAL = r"^\s*-?[0-9]+(,[0-9]+)?\s*$"
+_POINT_DECIMAL = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
+_ISO_DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
+_BOOLEANS = {"ja": True, "nee": False, "true": True, "false": False, "waar": True, "onwaar": False}
+
+
+def _fast_text(series: pl.Series, t: Type, decimal_point: bool) -> tuple[pl.Series, pl.Series] | None:
+    """(typed values, which rows they hold) for the plain forms of a text column, or None."""
+    text = series.str.strip_chars()
+    kind = t.kind
+    if kind in SCALES:
+        pattern = _POINT_DECIMAL if decimal_point else _DUTCH_DECIMAL
+        matched = text.str.contains(pattern)
+        plain = text if decimal_point else text.str.replace(",", ".", literal=True)
+        values = pl.when(matched).then(plain).otherwise(None)
+        typed = pl.select(values.str.to_decimal(scale=SCALES[kind])).to_series()
+        return typed.cast(dtype_of(t)), matched & ~_too_precise(text, kind)
+    if kind == "aantal":
+        matched = text.str.contains(_INTEGER) & ~text.str.starts_with("-")
+        return pl.select(pl.when(matched).then(text)).to_series().cast(pl.Int64, strict=False), matched
+    if kind == "ja/nee":
+        lowered = text.str.to_lowercase()
+        matched = lowered.is_in(list(_BOOLEANS))
+        return lowered.replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean), matched
+    if kind == "datum":
+        typed = pl.select(pl.when(text.str.contains(_ISO_DATE)).then(text)).to_series() \
+            .str.to_date("%Y-%m-%d", strict=False)
+        return typed, typed.is_not_null()
+    if kind == "keuze":
+        return series, series.is_in(list(t.options))
+    if kind == "tekst":
+        return series, series.is_not_null()
+    return None
+
+
+def _too_precise(text: pl.Series, kind: str) -> pl.Series:
+    """Rows whose written decimals exceed the column's scale (they go to the reader, which
+    refuses them by name rather than rounding)."""
+    decimals = text.str.extract(r"[.,]([0-9]+)\s*$", 1).str.len_chars().fill_null(0)
+    return decimals > SCALES[kind]
+
+
+def _convert_column(series: pl.Series, t: Type, name: str,
+                    decimal_point: bool = False) -> tuple[pl.Series, pl.Series]:
+    """The typed column and, per row, the reason it was refused (or null)."""
+    target = dtype_of(t)
+    none = pl.Series(name, [None] * len(series), pl.String)
+    if _already_typed(series, t):
+        return series.cast(target).alias(name), none
+    if t.kind in SCALES and series.dtype.is_integer():
+        return series.cast(target).alias(name), none
+    if t.kind == "aantal" and series.dtype.is_integer():
+        negative = series < 0
+        reasons = pl.select(pl.when(pl.lit(negative)).then(pl.format(
+            "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()
+        return pl.select(pl.when(pl.lit(negative)).then(None).otherwise(pl.lit(series))).to_series() \
+            .cast(pl.Int64).alias(name), reasons.alias(name)
+    typed: pl.Series | None = None
+    handled = pl.Series([False] * len(series))
+    if series.dtype == pl.String:
+        fast = _fast_text(series, t, decimal_point)
+        if fast is not None:
+            typed, handled = fast[0].cast(target).alias(name), fast[1].fill_null(False)
+    leftover = series.is_not_null() & ~handled
+    if typed is not None and not leftover.any():
+        return typed, none
+    read = _reader(t, name)
+    values = series.to_list()
+    mask = leftover.to_list()
+    slow = [read(float(v) if isinstance(v, float) else v) if todo else (None, None) for v, todo in zip(values, mask)]
+    slow_values = pl.Series(name, [p[0] for p in slow], dtype=target, strict=False)
+    reasons = pl.Series(name, [p[1] for p in slow], pl.String)
+    if typed is None:
+        return slow_values, reasons
+    merged = pl.select(pl.when(pl.lit(leftover)).then(pl.lit(slow_values)).otherwise(pl.lit(typed))).to_series()
+    return merged.alias(name), reasons
+
+
+def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None = None,
+                 decimal_point: bool = False) -> tuple[pl.DataFrame, pl.Series]:
+    """The typed input columns of `frame` for `policy`, and the refusal reason per row."""
+    height = frame.height
+    columns: list[pl.Series] = []
+    problems: list[pl.Series] = []
+    for name, field in policy.fields.items():
+        if name in frame.columns:
+            typed, refused = _convert_column(frame.get_column(name), field.type, name, decimal_point)
+        else:
+            typed = pl.Series(name, [None] * height, dtype=dtype_of(field.type))
+            refused = pl.Series(name, [None] * height, pl.String)
+        columns.append(typed)
+        problems.append(refused)
+    if PEILDATUM in frame.columns:
+        from dsl import types as T
+
+        peil, refused = _convert_column(frame.get_column(PEILDATUM), T.DATUM, PEILDATUM)
+        problems.append(refused.str.replace("^gegeven 'peildatum'", "peildatum"))
+    else:
+        peil = pl.Series(PEILDATUM, [peildatum] * height, dtype=pl.Date)
+    columns.append(peil.alias(PEILDATUM))
+    if ERROR_COLUMN in frame.columns:
+        problems.insert(0, frame.get_column(ERROR_COLUMN).cast(pl.String))
+    inputs = pl.DataFrame(columns)
+    if problems:
+        reasons = pl.DataFrame(problems).select(
+            pl.concat_str(pl.all(), separator="; ", ignore_nulls=True).alias("geweigerd"))["geweigerd"]
+        reasons = reasons.replace("", None)
+    else:
+        reasons = pl.Series("geweigerd", [None] * height, pl.String)
+    return inputs, reasons

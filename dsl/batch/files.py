@@ -1,0 +1,286 @@
+"""Batch evaluation of files: cases in CSV, Parquet or JSON Lines, results out, in chunks.
+
+Contract: `evaluate_file(policy, source, target)` reads `source` in chunks of `chunk_rows`
+(memory stays flat however long the file is), evaluates each chunk with
+`dsl.batch.evaluate_table` and writes the rows to `target` in the same order, then returns a
+`Summary` (counts per status per rule, the requirements most often not met, the rows refused
+and why). Formats follow the file names: `.csv` (a comma-separated file with decimal points, or
+as Dutch spreadsheets write it: semicolons and decimal commas; a byte-order mark is allowed),
+`.parquet` (or a folder of Parquet files), `.jsonl` / `.ndjson` (one JSON object per line;
+numbers read as exact decimals). Every column is read as text or in its own exact type, never
+through a float. The target is written to a temporary file beside it and renamed into place when
+everything is written: a failed run leaves no file. `check_columns` reports, before a run,
+columns that match no gegeven (with "bedoelde u" hints) and gegevens no column provides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import polars as pl
+
+from dsl.batch import evaluate_table
+from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
+from dsl.core import model as M
+from dsl.errors import suggest
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+CHUNK_ROWS = 200_000
+
+
+class BatchFileError(Exception):
+    """A file cannot be read or written; the message is Dutch and names the file."""
+
+
+@attrs.define
+class Summary:
+    """What a run did: rows read, refused rows (row number and reason), counts per status."""
+
+    rows: int = 0
+    refused: list[tuple[int, str]] = attrs.field(factory=list)
+    counts: dict[str, Counter] = attrs.field(factory=dict)
+    failed: Counter = attrs.field(factory=Counter)
+    outcomes: dict[str, Counter] = attrs.field(factory=dict)   # decision -> its values and how often
+
+    def add(self, policy: M.Policy, result: pl.DataFrame, offset: int) -> None:
+        self.rows += result.height
+        refused = result.select(pl.int_range(1, result.height + 1).alias("rij") + offset, "geweigerd") \
+            .filter(pl.col("geweigerd").is_not_null())
+        self.refused.extend(refused.iter_rows())
+        for name, rule in policy.rules.items():
+            counts = result.get_column(name).drop_nulls().value_counts()
+            tally = self.counts.setdefault(name, Counter())
+            for status, n in counts.iter_rows():
+                tally[status] += n
+                if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
+                    self.failed[name] += n
+            if rule.kind is M.RuleKind.DECISION and rule.type.kind in ("keuze", "tekst"):
+                values = self.outcomes.setdefault(name, Counter())
+                for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():
+                    values[value] += n
+
+
+def format_of(path: Path) -> str:
+    if path.is_dir():
+        return "parquet"
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise BatchFileError(f"{path}: onbekend bestandsformaat '{path.suffix}'; gebruik .csv, .parquet of .jsonl")
+    return fmt
+
+
+# ---------------------------------------------------------------- reading
+def _csv_dialect(path: Path) -> tuple[str, bool]:
+    """(separator, decimal point?) from the header line: semicolons mean a Dutch spreadsheet."""
+    with path.open("rb") as stream:
+        head = stream.readline().decode("utf-8-sig", errors="replace")
+    if head.count(";") > head.count(","):
+        return ";", False
+    if head.count("\t") > head.count(","):
+        return "\t", True
+    return ",", True
+
+
+def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pl.DataFrame, bool]]:
+    """The cases of a file in chunks, each with whether its numbers use a decimal point."""
+    fmt = format_of(path)
+    if not path.exists():
+        raise BatchFileError(f"{path}: het bestand bestaat niet")
+    try:
+        if fmt == "csv":
+            separator, point = _csv_dialect(path)
+            lazy = pl.scan_csv(path, separator=separator, infer_schema=False, encoding="utf8",
+                               truncate_ragged_lines=True, raise_if_empty=False)
+            for chunk in lazy.collect_batches(chunk_size=chunk_rows):
+                yield _mark_empty(_strip_bom(chunk)), point
+        elif fmt == "parquet":
+            import pyarrow.dataset as ds
+
+            for batch in ds.dataset(path, format="parquet").to_batches(batch_size=chunk_rows):
+                yield pl.from_arrow(batch), True  # type: ignore[misc]
+        else:
+            yield from _jsonl_chunks(path, chunk_rows)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as err:
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: {_first_line(err)}") from None
+
+
+def _mark_empty(chunk: pl.DataFrame) -> pl.DataFrame:
+    """An empty line of a CSV file is a row without any value: refused, never read as a case
+    whose every fact is unknown."""
+    if not chunk.columns:
+        return chunk
+    empty = pl.all_horizontal([pl.col(c).is_null() for c in chunk.columns])
+    return chunk.with_columns(pl.when(empty).then(pl.lit("lege regel")).alias(ERROR_COLUMN))
+
+
+def _strip_bom(chunk: pl.DataFrame) -> pl.DataFrame:
+    first = chunk.columns[0] if chunk.columns else ""
+    return chunk.rename({first: first.lstrip("\ufeff")}) if first.startswith("\ufeff") else chunk
+
+
+def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, bool]]:
+    rows: list[dict] = []
+    with path.open(encoding="utf-8-sig") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                rows.append({ERROR_COLUMN: f"regel {number} is leeg"})
+            else:
+                try:
+                    row = json.loads(line, parse_float=Decimal)
+                except json.JSONDecodeError as err:
+                    row = {ERROR_COLUMN: f"regel {number} is geen geldige JSON (kolom {err.colno})"}
+                rows.append(row if isinstance(row, dict) else {ERROR_COLUMN: f"regel {number} is geen object"})
+            if len(rows) >= chunk_rows:
+                yield _frame_of(rows), True
+                rows = []
+    if rows:
+        yield _frame_of(rows), True
+
+
+def _frame_of(rows: list[dict]) -> pl.DataFrame:
+    """A frame of JSON rows; a column of mixed types keeps its Python values (read one by one)."""
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    columns = []
+    for name in names:
+        values = [row.get(name) for row in rows]
+        try:
+            columns.append(pl.Series(name, values, strict=True))
+        except (TypeError, pl.exceptions.PolarsError):
+            columns.append(pl.Series(name, values, dtype=pl.Object))
+    return pl.DataFrame(columns, height=len(rows)) if columns else pl.DataFrame(height=len(rows))
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# ---------------------------------------------------------------- columns
+def check_columns(policy: M.Policy, columns: list[str]) -> tuple[list[str], list[str]]:
+    """(notes on columns that match no gegeven but look like one, gegevens no column gives)."""
+    notes = []
+    for column in columns:
+        if column in policy.fields or column in (PEILDATUM, ERROR_COLUMN):
+            continue
+        hint = suggest(column, list(policy.fields))
+        if hint:
+            notes.append(f"kolom '{column}' is geen gegeven van het beleid ({hint}); ze wordt als sleutel "
+                         "meegenomen")
+    missing = [name for name in policy.fields if name not in columns]
+    return notes, missing
+
+
+# ---------------------------------------------------------------- writing
+class _Writer:
+    """Writes chunks to a temporary file beside the target; `commit` renames it into place."""
+
+    def __init__(self, target: Path, separator: str, decimal_point: bool):
+        self.target, self.separator, self.decimal_point = target, separator, decimal_point
+        self.format = format_of(target) if target.suffix else "parquet"
+        if not target.parent.is_dir():
+            raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        self.temp = Path(name)
+        self._parquet: Any = None
+        self._first = True
+
+    def write(self, chunk: pl.DataFrame) -> None:
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            table = chunk.to_arrow()
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.temp, table.schema, compression="zstd")
+            self._parquet.write_table(table)
+        elif self.format == "csv":
+            with self.temp.open("a", encoding="utf-8", newline="") as stream:
+                _plain(chunk, self.decimal_point).write_csv(stream, separator=self.separator,
+                                                           include_header=self._first)
+        else:
+            with self.temp.open("a", encoding="utf-8") as stream:
+                for row in chunk.iter_rows(named=True):
+                    stream.write(json.dumps(row, default=_json_value, ensure_ascii=False) + "\n")
+        self._first = False
+
+    def commit(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        os.replace(self.temp, self.target)
+
+    def abort(self) -> None:
+        if self._parquet is not None:
+            with contextlib.suppress(Exception):  # the half-written file is removed just below
+                self._parquet.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(chunk: pl.DataFrame, decimal_point: bool) -> pl.DataFrame:
+    """A chunk as CSV can hold it: lists joined with '; ', decimals with a comma in a Dutch file."""
+    columns = []
+    for name, dtype in chunk.schema.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.List):
+            column = column.cast(pl.List(pl.String)).list.join("; ")
+        elif isinstance(dtype, pl.Decimal) and not decimal_point:
+            column = column.cast(pl.String).str.replace(".", ",", literal=True)
+        elif isinstance(dtype, pl.Enum):
+            column = column.cast(pl.String)
+        columns.append(column.alias(name))
+    return chunk.select(columns)
+
+
+# ---------------------------------------------------------------- the run
+def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None = None,
+                  engine: str = "polars", chunk_rows: int = CHUNK_ROWS,
+                  progress: Callable[[int], None] | None = None) -> Summary:
+    """Evaluate every case of `source` into `target` (see the module contract)."""
+    summary = Summary()
+    writer: _Writer | None = None
+    try:
+        for chunk, point in read_chunks(source, chunk_rows):
+            if writer is None:
+                separator = _csv_dialect(source)[0] if format_of(source) == "csv" else ";"
+                writer = _Writer(target, separator if format_of(target) == "csv" else ";", point)
+            result = evaluate_table(policy, chunk, peildatum=peildatum, engine=engine, decimal_point=point)
+            summary.add(policy.model, result, summary.rows)
+            writer.write(result)
+            if progress is not None:
+                progress(summary.rows)
+        if writer is None:
+            raise BatchFileError(f"{source}: het bestand bevat geen casussen")
+        writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    return summary
+
+
+def progress_line(total: int | None = None) -> Callable[[int], None] | None:
+    """A progress line on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int) -> None:
+        sys.stderr.write(f"\r{done:,} rijen geëvalueerd".replace(",", ".") + (" " * 8))
+        sys.stderr.flush()
+    return show
