@@ -227,7 +227,7 @@ class _Writer:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value.normalize(), "f")  # the column's scale is storage, not meaning
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -240,8 +240,11 @@ def _plain(chunk: pl.DataFrame, decimal_point: bool) -> pl.DataFrame:
         column = pl.col(name)
         if isinstance(dtype, pl.List):
             column = column.cast(pl.List(pl.String)).list.join("; ")
-        elif isinstance(dtype, pl.Decimal) and not decimal_point:
-            column = column.cast(pl.String).str.replace(".", ",", literal=True)
+        elif isinstance(dtype, pl.Decimal):
+            # the column's scale is storage, not meaning: 360000.0100 is written 360000.01
+            column = column.cast(pl.String).str.replace(r"(\.[0-9]*?)0+$", "${1}").str.replace(r"\.$", "")
+            if not decimal_point:
+                column = column.str.replace(".", ",", literal=True)
         elif isinstance(dtype, pl.Enum):
             column = column.cast(pl.String)
         columns.append(column.alias(name))

@@ -1,0 +1,234 @@
+"""Batch evaluation: tables and files through a policy, the same outcomes as case by case."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dsl.batch import evaluate_table, outcome_of_row, plan_for
+from dsl.batch.files import evaluate_file
+from dsl.batch.polars_rules import PolarsPlan
+from dsl.errors import CaseError
+from dsl.examples import example_case
+from dsl.policy import compile_text, load_policy
+from tests.conftest import POLICIES
+
+FILES = sorted(POLICIES.glob("*.beleid"))
+_LOADED = {f.stem: load_policy(f) for f in FILES}
+
+
+def _example_rows(policy) -> list[dict]:
+    return [{**example.givens, "peildatum": example.peil} for example in policy.model.examples]
+
+
+@pytest.mark.parametrize("name", sorted(_LOADED))
+def test_every_shipped_policy_compiles_to_polars(name):
+    assert isinstance(plan_for(_LOADED[name]), PolarsPlan)
+
+
+@pytest.mark.parametrize("name", sorted(_LOADED))
+def test_polars_per_case_and_the_voorbeelden_agree_on_every_row(name):
+    policy = _LOADED[name]
+    rows = _example_rows(policy)
+    columnar = evaluate_table(policy, rows)
+    reference = evaluate_table(policy, rows, engine="python")
+    assert columnar.columns == reference.columns
+    for column in columnar.columns:
+        assert columnar[column].to_list() == reference[column].to_list(), column
+    for i, example in enumerate(policy.model.examples):
+        outcome = policy.evaluate(example_case(policy, example))
+        for rule in policy.model.rules:
+            assert columnar[rule][i] == outcome.status(rule), (example.title, rule)
+            if f"{rule}.waarde" in columnar.columns:
+                assert columnar[f"{rule}.waarde"][i] == outcome.value(rule), (example.title, rule)
+
+
+KLEENE = '''beleid "K"
+gegevens
+  omzet : bedrag
+  zzp : ja/nee
+  aandeel : percentage
+eisen basis "Basis"
+  eis e1 "E1" vereist omzet is ten minste € 100 en aandeel is ten hoogste 33%
+  eis e2 "E2" vereist omzet is groter dan € 1.000 of zzp
+beslissing soort "Soort" (eerste treffer)
+  als zzp dan "zzp"
+  als omzet is kleiner dan € 250.000 dan "klein"
+  als omzet is groter dan € 250.000 dan "groot"
+beslissing enkel "Enkel" (uniek)
+  als omzet is ten minste € 10 dan "a"
+  als omzet is ten minste € 20 dan "b"
+berekening deel = 10% van omzet
+berekening som = omzet * 3 + € 0,01
+'''
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"omzet": None, "zzp": False, "aandeel": Decimal(10)}, {"e1": "onbekend", "soort": "onbekend"}),
+    ({"omzet": Decimal(50), "zzp": None, "aandeel": None}, {"e1": "niet voldaan", "e2": "onbekend",
+                                                             "soort": "onbekend"}),
+    ({"omzet": Decimal(5000), "zzp": None, "aandeel": Decimal(40)}, {"e2": "voldaan", "e1": "niet voldaan"}),
+    ({"omzet": Decimal(250000), "zzp": False}, {"soort": "geen uitkomst"}),
+    ({"omzet": Decimal(25), "zzp": False}, {"enkel": "meerdere regels"}),
+    ({"omzet": Decimal(15), "zzp": False}, {"enkel": "bepaald", "enkel.waarde": "a", "enkel.regel": 1,
+                                             "deel.waarde": Decimal("1.5"), "som.waarde": Decimal("45.01")}),
+])
+def test_unknowns_follow_kleene_and_never_fall_through(row, expected):
+    policy = compile_text(KLEENE, "k.beleid")
+    out = evaluate_table(policy, [row])
+    for column, value in expected.items():
+        assert out[column][0] == value, column
+    reference = evaluate_table(policy, [row], engine="python")
+    assert out.rows() == reference.rows()
+
+
+def test_input_columns_are_read_exactly_and_refused_by_row():
+    policy = compile_text(KLEENE, "k.beleid")
+    table = pl.DataFrame({"id": ["a", "b", "c", "d"],
+                          "omzet": ["€ 2.500,00", "abc", "1.000,00005", "NaN"],
+                          "zzp": ["ja", "nee", "ja", "ja"]})
+    out = evaluate_table(policy, table)
+    assert out["id"].to_list() == ["a", "b", "c", "d"]
+    assert out["som.waarde"][0] == Decimal("7500.01")
+    assert out["geweigerd"].to_list() == [
+        None,
+        "gegeven 'omzet': 'abc' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000",
+        "gegeven 'omzet': 1000.00005 heeft meer dan 4 decimalen",
+        "gegeven 'omzet': 'NaN' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000",
+    ]
+    assert out["e1"][1] is None and out["ontbrekende_gegevens"][1] is None
+    assert out["ontbrekende_gegevens"][0].to_list() == ["aandeel"]
+
+
+def test_a_value_with_more_decimals_than_its_column_is_refused_not_rounded():
+    policy = compile_text(KLEENE, "k.beleid")
+    out = evaluate_table(policy, [{"omzet": "1,123456"}])
+    assert out["geweigerd"][0] == "gegeven 'omzet': 1.123456 heeft meer dan 4 decimalen"
+
+
+def test_working_days_and_calendar_months_agree_with_the_per_case_calendar():
+    text = '''beleid "D"
+gegevens
+  start : datum
+  n : duur in werkdagen
+berekening werk = start + n
+berekening terug = 3 werkdagen voor start
+berekening volgende = 1 maand na start
+'''
+    policy = compile_text(text, "d.beleid")
+    days = [date(2024, 1, 31), date(2025, 4, 25), date(2025, 4, 26), date(2024, 3, 28), date(2024, 12, 24),
+            date(2024, 2, 29), date(2023, 5, 5)]
+    rows = [{"start": d, "n": n} for d in days for n in (0, 1, 2, 5)]
+    columnar = evaluate_table(policy, rows)
+    for i, row in enumerate(rows):
+        outcome = policy.evaluate(row)
+        for rule in ("werk", "terug", "volgende"):
+            assert columnar[f"{rule}.waarde"][i] == outcome.value(rule), (row, rule)
+
+
+DUTCH_CSV = ("\ufeffagb;omzet;zzp;aandeel\n"
+             "1;120.000;nee;10\n"
+             "2;abc;nee;41\n"
+             "3;€ 300.000,50;ja;NaN\n"
+             "\n"
+             "4;250000;nee;33,5\n")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_dutch_csv_with_broken_rows_gives_every_row_and_exit_code_3(tmp_path):
+    policy_file = _write(tmp_path / "k.beleid", KLEENE)
+    source = _write(tmp_path / "in.csv", DUTCH_CSV)
+    target = tmp_path / "uit.csv"
+    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
+                          "--uit", str(target)], capture_output=True, text=True)
+    assert run.returncode == 3, run.stderr
+    assert "5 rijen gelezen, 2 geëvalueerd, 3 geweigerd" in run.stdout
+    assert "rij 2: gegeven 'omzet': 'abc' is geen bedrag" in run.stdout
+    assert "rij 3: gegeven 'aandeel': 'NaN' is geen percentage" in run.stdout
+    assert "rij 4: lege regel" in run.stdout
+    out = pl.read_csv(target, separator=";", infer_schema=False)
+    assert out["agb"].to_list() == ["1", "2", "3", None, "4"]
+    assert out["som.waarde"][0] == "360000,01"   # decimal comma, as the input wrote it
+    assert out["soort.waarde"].to_list() == ["klein", None, None, None, None]
+    assert not list(tmp_path.glob(".uit.csv.*"))
+
+
+def test_plain_csv_parquet_and_json_lines_give_the_same_outcomes(tmp_path):
+    policy = compile_text(KLEENE, "k.beleid")
+    plain = _write(tmp_path / "in.csv", "id,omzet,zzp\n1,1234.56,false\n2,300000,true\n")
+    parquet = tmp_path / "in.parquet"
+    pl.DataFrame({"id": [1, 2], "omzet": [Decimal("1234.56"), Decimal(300000)], "zzp": [False, True]},
+                 schema={"id": pl.Int64, "omzet": pl.Decimal(18, 2), "zzp": pl.Boolean}).write_parquet(parquet)
+    lines = _write(tmp_path / "in.jsonl", '{"id": 1, "omzet": 1234.56, "zzp": false}\n'
+                                           '{"id": 2, "omzet": 300000, "zzp": true}\n')
+    results = []
+    for source in (plain, parquet, lines):
+        target = tmp_path / f"uit-{source.suffix[1:]}.parquet"
+        summary = evaluate_file(policy, source, target)
+        assert summary.rows == 2 and not summary.refused
+        results.append(pl.read_parquet(target).select("e1", "soort", "som.waarde").rows())
+    assert results[0] == results[1] == results[2]
+    assert results[0][0][2] == Decimal("3703.69")
+
+
+def test_a_failed_run_leaves_no_file(tmp_path, monkeypatch):
+    policy = compile_text(KLEENE, "k.beleid")
+    source = _write(tmp_path / "in.csv", "omzet\n" + "\n".join(str(i) for i in range(1, 50)) + "\n")
+    target = tmp_path / "uit.parquet"
+    import dsl.batch.files as files
+
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return evaluate_table(*args, **kwargs)
+
+    monkeypatch.setattr(files, "evaluate_table", failing)
+    with pytest.raises(OSError):
+        files.evaluate_file(policy, source, target, chunk_rows=10)
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_one_row_is_explained_as_a_single_case(tmp_path):
+    policy_file = _write(tmp_path / "k.beleid", KLEENE)
+    source = _write(tmp_path / "in.csv", DUTCH_CSV)
+    case = _write(tmp_path / "case.json", json.dumps({"omzet": "120.000", "zzp": "nee", "aandeel": "10"}))
+    row = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
+                          "--rij", "1", "--sleutel", "agb"], capture_output=True, text=True)
+    single = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casus", str(case)],
+                            capture_output=True, text=True)
+    assert row.returncode == single.returncode == 0, row.stderr + single.stderr
+    assert row.stdout.splitlines()[1:] == single.stdout.splitlines()[1:]
+    assert row.stdout.splitlines()[0].endswith(f"rij 1 van {source}")
+    policy = compile_text(KLEENE, "k.beleid")
+    table = pl.read_csv(source, separator=";", infer_schema=False, encoding="utf8")
+    table = table.rename({table.columns[0]: "agb"})
+    assert outcome_of_row(policy, table, "1", column="agb")["soort"].value == "klein"
+    assert outcome_of_row(policy, table, "4")["soort"].status == "geen uitkomst"   # agb 4
+    with pytest.raises(CaseError, match="'NaN' is geen percentage"):
+        outcome_of_row(policy, table, "3", column="agb")
+    with pytest.raises(LookupError, match="geen rij met sleutel '99'"):
+        outcome_of_row(policy, table, "99", column="agb")
+
+
+def test_a_misspelt_column_is_reported_before_the_run(tmp_path):
+    policy_file = _write(tmp_path / "k.beleid", KLEENE)
+    source = _write(tmp_path / "in.csv", "omzett;zzp\n100;ja\n")
+    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
+                          "--uit", str(tmp_path / "uit.csv")], capture_output=True, text=True)
+    assert run.returncode == 0
+    assert "kolom 'omzett' is geen gegeven van het beleid (bedoelde u 'omzet'?)" in run.stderr
+    assert "geen kolom voor 2 gegevens (overal onbekend): omzet, aandeel" in run.stderr
