@@ -4,16 +4,26 @@ Contract: `dsl.parser` builds these nodes and nothing else does; every node carr
 (1-based line and column of its first and last character). Nodes hold the author's words
 (the Dutch comparison phrase, the literal as written) so later stages can quote them. Names
 are not resolved and types are not checked here: that is `dsl.checker`'s job.
+The expressions of a rule form the closed union `Expr`; a stage that reads them matches every
+class of it (`EXPR_CLASSES`), so a new expression class is a type error until it is handled.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypeAlias, TypeGuard, get_args
 
 import attrs
 
-from dsl.span import NO_SPAN, Span  # noqa: F401 - every node carries a Span
+from dsl.span import NO_SPAN as NO_SPAN  # every node carries a Span; the parser uses NO_SPAN
+from dsl.span import Span
 
+# What a `Literal` holds: a Decimal (bedrag, percentage in percent points, getal), text, ja/nee,
+# a date or a date-time, a duration as (amount, canonical unit), or None when the parser
+# reported the literal as malformed.
+LiteralValue: TypeAlias = Decimal | str | bool | date | datetime | tuple[int, str] | None
 
 
 # ---------------------------------------------------------------- expressions
@@ -36,7 +46,7 @@ class Literal:
     "ja/nee", "datum", "tijdstip", "duur"); for "duur" `value` is (amount, unit)."""
 
     kind: str
-    value: Any
+    value: LiteralValue
     text: str
     span: Span
 
@@ -50,7 +60,10 @@ class UnknownLiteral:
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class ListLiteral:
-    items: tuple
+    """`[0,5; 0,8]` in a voorbeeld; `text` is the list as written (spaces normalised)."""
+
+    items: tuple[Value, ...]
+    text: str
     span: Span
 
 
@@ -60,15 +73,15 @@ class Compare:
 
     op: str
     words: str
-    left: Any
-    right: Any
+    left: Expr
+    right: Expr
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Member:
-    operand: Any
-    options: tuple
+    operand: Expr
+    options: tuple[Expr, ...]
     negated: bool
     span: Span
 
@@ -77,9 +90,9 @@ class Member:
 class Between:
     """`x ligt tussen a en b` (both ends included) or `ligt van a tot [en met] b`."""
 
-    operand: Any
-    low: Any
-    high: Any
+    operand: Expr
+    low: Expr
+    high: Expr
     high_inclusive: bool
     words: str
     span: Span
@@ -89,10 +102,10 @@ class Between:
 class Each:
     """`elk van lijst is <words> grens`: every element of a list satisfies the comparison."""
 
-    collection: Any
+    collection: Expr
     op: str
     words: str
-    right: Any
+    right: Expr
     span: Span
 
 
@@ -102,10 +115,10 @@ class Weekly:
     every week. `days` are weekday numbers (Monday 0) in calendar order from the first day
     written, wrapping past Sunday; `start`/`end` are seconds after midnight or both None."""
 
-    operand: Any
-    days: tuple
-    start: Any
-    end: Any
+    operand: Expr
+    days: tuple[int, ...]
+    start: int | None
+    end: int | None
     end_inclusive: bool
     words: str
     span: Span
@@ -116,13 +129,13 @@ class BoolOp:
     """`en` / `of` over two or more operands (also `alle van (...)`, `minstens een van (...)`)."""
 
     op: str
-    items: tuple
+    items: tuple[Expr, ...]
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Not:
-    operand: Any
+    operand: Expr
     span: Span
 
 
@@ -138,14 +151,14 @@ class Satisfies:
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Arith:
     op: str
-    left: Any
-    right: Any
+    left: Expr
+    right: Expr
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Neg:
-    operand: Any
+    operand: Expr
     span: Span
 
 
@@ -153,8 +166,8 @@ class Neg:
 class PercentOf:
     """`70% van plafond`."""
 
-    percent: Any
-    base: Any
+    percent: Expr
+    base: Expr
     span: Span
 
 
@@ -162,8 +175,8 @@ class PercentOf:
 class Shift:
     """`3 weken na datum` (direction +1) or `4 weken voor datum` (direction -1)."""
 
-    amount: Any
-    base: Any
+    amount: Expr
+    base: Expr
     direction: int
     span: Span
 
@@ -173,7 +186,7 @@ class DayOf:
     """`dag 121 van opname`: the start day is day 1."""
 
     number: int
-    base: Any
+    base: Expr
     span: Span
 
 
@@ -183,11 +196,20 @@ class Aggregate:
     of the elements that pass a comparison: `aantal van fte dat ten minste 0,3 is`."""
 
     func: str
-    operand: Any
+    operand: Expr
     span: Span
     where_op: str | None = None
     where_words: str | None = None
-    where_bound: Any = None
+    where_bound: Expr | None = None
+
+
+# The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
+# `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
+Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
+                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate)
+EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
+# A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
+Value: TypeAlias = Literal | ListLiteral | UnknownLiteral
 
 
 # ---------------------------------------------------------------- declarations
@@ -199,7 +221,7 @@ class TypeSpec:
     kind: str
     span: Span
     unit: str | None = None
-    options: tuple = ()
+    options: tuple[str, ...] = ()
     element: TypeSpec | None = None
 
 
@@ -217,7 +239,7 @@ class Meta:
 
     source: str | None = None
     note: str | None = None
-    applicable: Any = None
+    applicable: Expr | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -225,7 +247,7 @@ class Exception_:
     """`tenzij c` or `met uitzondering van c`: when c holds, the requirement is lifted."""
 
     words: str
-    condition: Any
+    condition: Expr
     span: Span
 
 
@@ -234,8 +256,8 @@ class Requirement:
     name: str
     title: str
     meta: Meta
-    condition: Any
-    exceptions: tuple
+    condition: Expr
+    exceptions: tuple[Exception_, ...]
     span: Span
 
 
@@ -244,7 +266,7 @@ class Group:
     name: str
     title: str
     meta: Meta
-    requirements: tuple
+    requirements: tuple[Requirement, ...]
     span: Span
 
 
@@ -253,14 +275,16 @@ class Calculation:
     name: str
     title: str | None
     meta: Meta
-    expr: Any
+    expr: Expr
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Row:
-    condition: Any
-    outcome: Any
+    """`als condition dan outcome`; the `anders` row has no condition."""
+
+    condition: Expr | None
+    outcome: Expr
     source: str | None
     span: Span
 
@@ -271,7 +295,7 @@ class Decision:
     title: str
     hit_policy: str
     meta: Meta
-    rows: tuple
+    rows: tuple[Row, ...]
     otherwise: Row | None
     span: Span
 
@@ -287,24 +311,25 @@ class Timeline:
     meta: Meta
     subject: Name
     kind: str
-    args: tuple
+    args: tuple[Expr, ...]
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Assignment:
     name: str
-    value: Any
+    value: Value
     span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Expectation:
-    """`naam = waarde` in a voorbeeld; `status` is set for voldaan, niet gehaald, etc."""
+    """`naam = waarde` in a voorbeeld; `status` is set for voldaan, niet gehaald, onbekend etc.,
+    `value` otherwise."""
 
     name: str
     status: str | None
-    value: Any
+    value: Literal | ListLiteral | None
     span: Span
 
 
@@ -312,8 +337,8 @@ class Expectation:
 class Example:
     title: str
     meta: Meta
-    givens: tuple
-    expectations: tuple
+    givens: tuple[Assignment, ...]
+    expectations: tuple[Expectation, ...]
     span: Span
 
 
@@ -322,8 +347,8 @@ class Header:
     title: str
     insurer: str | None
     care_type: str | None
-    valid_from: Any
-    valid_until: Any
+    valid_from: Literal | None
+    valid_until: Literal | None
     source: str | None
     note: str | None
     span: Span
@@ -332,23 +357,36 @@ class Header:
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Policy:
     header: Header
-    fields: tuple
-    groups: tuple
-    calculations: tuple
-    decisions: tuple
-    timelines: tuple
-    examples: tuple
+    fields: tuple[Field, ...]
+    groups: tuple[Group, ...]
+    calculations: tuple[Calculation, ...]
+    decisions: tuple[Decision, ...]
+    timelines: tuple[Timeline, ...]
+    examples: tuple[Example, ...]
     filename: str
     text: str = attrs.field(repr=False, eq=False)
 
 
-def walk(node):
+# A declaration that `dsl.checker` turns into a named rule.
+RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
+# Every class of the syntax tree.
+Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | Assignment | Expectation
+                   | Example | Header | Policy)
+NODE_CLASSES: tuple[type, ...] = get_args(Node)
+
+
+def is_node(value: object) -> TypeGuard[Node]:
+    """Whether `value` is a node of the syntax tree (a Span, a token or a tuple is not)."""
+    return isinstance(value, NODE_CLASSES)
+
+
+def walk(node: object) -> Iterator[Node]:
     """Every AST node below (and including) `node`, depth first; tuples are walked through."""
     if isinstance(node, tuple):
         for item in node:
             yield from walk(item)
         return
-    if not attrs.has(type(node)) or isinstance(node, Span):
+    if not is_node(node):
         return
     yield node
     for field in attrs.fields(type(node)):

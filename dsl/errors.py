@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import attrs
@@ -19,17 +21,20 @@ from dsl.span import Span
 
 @attrs.frozen
 class Diagnostic:
+    """A problem found by a stage: a code ("syntax", "name", "type", ...), a Dutch message, where
+    it is, an optional hint and, for a syntax error, what was expected (in Dutch words)."""
+
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
-    expected: tuple = ()
+    expected: tuple[str, ...] = ()
 
 
 class BeleidError(Exception):
     """A user mistake in a policy or a case; `str()` gives the rendered Dutch report."""
 
-    def __init__(self, diagnostics, filename: str = "<beleid>", text: str | None = None):
+    def __init__(self, diagnostics: Iterable[Diagnostic], filename: str = "<beleid>", text: str | None = None):
         self.diagnostics = tuple(diagnostics)
         self.filename = filename
         self.text = text
@@ -38,7 +43,7 @@ class BeleidError(Exception):
     def render(self) -> str:
         return render(self.diagnostics, self.filename, self.text)
 
-    def _render_traceback_(self):  # IPython shows this instead of a Python traceback
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a Python traceback
         return self.render().splitlines()
 
 
@@ -46,10 +51,10 @@ class CaseError(BeleidError):
     """A case (casus) that does not fit the policy's gegevens."""
 
 
-def render(diagnostics, filename: str, text: str | None) -> str:
+def render(diagnostics: Iterable[Diagnostic], filename: str, text: str | None) -> str:
     """Render diagnostics as blocks: place, message, the source line with a caret, hint."""
     lines = text.splitlines() if text else []
-    blocks = []
+    blocks: list[str] = []
     for d in diagnostics:
         place = f"{filename}:{d.span.line}:{d.span.column}" if d.span and d.span.line else filename
         out = [f"{place}: fout: {d.message}"]
@@ -77,10 +82,11 @@ def os_problem(err: OSError, writing: bool = False) -> str:
     missing file means its folder is missing."""
     if writing and err.errno == errno.ENOENT:
         return "de map bestaat niet"
-    return _OS_ERRORS.get(err.errno, err.strerror or str(err))
+    known = _OS_ERRORS.get(err.errno) if err.errno is not None else None
+    return known or err.strerror or str(err)
 
 
-def read_text(path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """A text file as UTF-8 (a byte-order mark is dropped). OSError as raised by the system;
     ValueError with a Dutch message naming the first byte that is not UTF-8 and its line."""
     data = Path(path).read_bytes()
@@ -92,7 +98,7 @@ def read_text(path) -> str:
                          "sla het op als UTF-8") from None
 
 
-def suggest(name: str, candidates) -> str | None:
+def suggest(name: str, candidates: Collection[str]) -> str | None:
     """The closest candidate for a misspelt name, as a Dutch "bedoelde u ...?" hint."""
     match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not match:

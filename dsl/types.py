@@ -39,7 +39,7 @@ class Type:
 
     kind: str
     unit: str | None = None
-    options: tuple = ()
+    options: tuple[str, ...] = ()
     element: Type | None = None
     declared: str | None = attrs.field(default=None, eq=False)  # a duur's unit as written
 
@@ -57,6 +57,7 @@ SIMPLE = {t.kind: t for t in (BEDRAG, PERCENTAGE, GETAL, AANTAL, JANEE, DATUM, T
 
 
 def duration(unit: str) -> Type:
+    """The duration type of a canonical unit ("weken"): counted in its family's base unit ("dagen")."""
     return Type("duur", unit=DURATION_FAMILY[unit][0], declared=unit)
 
 

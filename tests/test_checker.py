@@ -6,7 +6,6 @@ import pytest
 
 from dsl import ast
 from dsl.checker import check
-from dsl.checker.expressions import ExprChecker
 from dsl.errors import BeleidError
 from dsl.parser import parse
 
@@ -100,12 +99,33 @@ def test_model_orders_rules_after_what_they_use():
     assert model.rules["b"].deps == {"a"}
 
 
+EVERY_EXPRESSION = HEAD + """gegevens
+  fte : lijst van getal
+  melding : tijdstip
+eisen g "G"
+  eis a "A" vereist omzet is ten minste € 1 en niet soort is een van "zzp", "instelling"
+  eis b "B" vereist voldoet aan a of aandeel ligt tussen 1% en 5%
+  eis c "C" vereist elk van fte is ten minste 0,3
+  eis d "D" vereist melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur
+berekening e = -(omzet + 70% van omzet)
+berekening f = dag 3 van (3 weken na opname)
+berekening h = som van fte
+berekening p = peildatum
+"""
+
+
 def test_every_expression_class_has_a_type_rule():
-    expression_classes = [ast.Name, ast.Peildatum, ast.Literal, ast.ListLiteral, ast.Compare, ast.Member,
-                          ast.Between, ast.Weekly, ast.Each, ast.BoolOp, ast.Not, ast.Satisfies, ast.Arith, ast.Neg,
-                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.UnknownLiteral]
-    for cls in expression_classes:
-        assert hasattr(ExprChecker, "visit_" + cls.__name__), cls
+    policy = parse(EVERY_EXPRESSION, "c.beleid")
+    rules = [*policy.groups, *(r for g in policy.groups for r in g.requirements), *policy.calculations]
+    expressions = [n for n in ast.walk(tuple(rules)) if isinstance(n, ast.EXPR_CLASSES)]
+    assert {type(n) for n in expressions} == set(ast.EXPR_CLASSES)  # the policy uses every class
+    model = check(policy)
+    assert [n for n in expressions if n not in model.types] == []
+
+
+def test_list_and_unknown_literals_are_voorbeeld_values_not_expressions():
+    assert not {ast.ListLiteral, ast.UnknownLiteral} & set(ast.EXPR_CLASSES)
+    assert problems('berekening x = [1; 2]\n') == ["8:16 onverwacht '[' hier"]  # a syntax error
 
 
 def test_a_requirement_that_uses_its_own_group_is_a_cycle():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dsl.literals import parse_date, parse_datetime, parse_money, parse_number, parse_percentage
 from dsl.runtime.formatting import (
+    counted,
     format_bool,
     format_date,
     format_datetime,
@@ -17,6 +18,7 @@ from dsl.runtime.formatting import (
     format_number,
     format_percentage,
     format_value,
+    singular_or_plural,
 )
 
 
@@ -104,6 +106,21 @@ def test_format_datetime(value, expected):
 ])
 def test_format_duration_is_exact(amount, unit, expected):
     assert format_duration(amount, unit) == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (0, "0 eisen"), (1, "1 eis"), (2, "2 eisen"), (1000, "1000 eisen"),
+])
+def test_counted_uses_the_singular_for_one_only(n, expected):
+    assert counted(n, "eis", "eisen") == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (1, "bevinding"), (-1, "bevinding"), (Decimal("1.00"), "bevinding"),
+    (0, "bevindingen"), (2, "bevindingen"), (Decimal("0.5"), "bevindingen"), (Decimal("1.5"), "bevindingen"),
+])
+def test_singular_or_plural(n, expected):
+    assert singular_or_plural(n, "bevinding", "bevindingen") == expected
 
 
 def test_format_bool():

@@ -183,7 +183,7 @@ def test_number_words():
     assert NUMBER_WORDS["een"] == NUMBER_WORDS["één"] == 1
     assert NUMBER_WORDS["nul"] == 0 and NUMBER_WORDS["twintig"] == 20
     assert NUMBER_WORDS["negentig"] == 90 and NUMBER_WORDS["honderd"] == 100
-    assert sorted(set(NUMBER_WORDS.values())) == list(range(21)) + [30, 40, 50, 60, 70, 80, 90, 100]
+    assert sorted(set(NUMBER_WORDS.values())) == [*range(21), 30, 40, 50, 60, 70, 80, 90, 100]
     assert all(word == word.lower() for word in NUMBER_WORDS)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
 import lark
 import pytest
 
 from dsl import ast
 from dsl.errors import BeleidError
+from dsl.examples import run_examples
 from dsl.parser import GRAMMAR_PATH, MISTAKES, _label, _lark, parse
+from dsl.policy import compile_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,19 +20,9 @@ def test_grammar_is_conflict_free_in_strict_mode():
     lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", strict=True)
 
 
-def _walk(node):
-    if isinstance(node, tuple):
-        for item in node:
-            yield from _walk(item)
-    elif attrs.has(type(node)) and not isinstance(node, ast.Span):
-        yield node
-        for field in attrs.fields(type(node)):
-            yield from _walk(getattr(node, field.name))
-
-
 def test_every_node_of_the_shipped_policy_has_a_span():
     policy = parse((ROOT / "policies/wijkverpleging_2024.beleid").read_text(), "w.beleid")
-    nodes = [n for n in _walk(policy) if not isinstance(n, (ast.Policy, ast.Meta))]
+    nodes = [n for n in ast.walk(policy) if not isinstance(n, ast.Policy | ast.Meta)]
     assert len(nodes) > 500
     assert [n for n in nodes if n.span.line <= 0] == []
 
@@ -123,6 +114,14 @@ def test_lists_and_aggregates():
                    'eis e "E" vereist som van f is ten minste 1,3 en elk van f is ten minste 0,3')
     cond = policy.groups[0].requirements[0].condition
     assert isinstance(cond.items[0].left, ast.Aggregate) and isinstance(cond.items[1], ast.Each)
+
+
+def test_a_list_in_a_voorbeeld_keeps_its_text_and_can_be_expected():
+    text = ('beleid "x" gegevens fte : lijst van getal berekening kopie = fte\n'
+            'voorbeeld "v" gegeven fte = [1; 2] verwacht kopie = [ 1;  2 ]')
+    expected = parse(text).examples[0].expectations[0].value
+    assert isinstance(expected, ast.ListLiteral) and expected.text == "[ 1; 2 ]"
+    assert [r.passed for r in run_examples(compile_text(text))] == [True]
 
 
 def test_time_followed_by_a_comma():

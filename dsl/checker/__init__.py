@@ -12,17 +12,23 @@ rules by name in evaluation order, and the gegevens with their types.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import assert_never
+
 import attrs
 
 from dsl import ast
 from dsl import types as T
-from dsl.checker.expressions import ExprChecker
 from dsl.checker.examples import check_examples
+from dsl.checker.expressions import ExprChecker
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.parser import reserved_words
+from dsl.span import Span
 
-RULE_KINDS = {ast.Calculation: "berekening", ast.Requirement: "eis", ast.Group: "groep",
-              ast.Decision: "beslissing", ast.Timeline: "termijn"}
+# The Dutch word for each kind of rule, as users read it in messages.
+RULE_KINDS: dict[type[ast.RuleNode], str] = {
+    ast.Calculation: "berekening", ast.Requirement: "eis", ast.Group: "groep",
+    ast.Decision: "beslissing", ast.Timeline: "termijn"}
 
 
 @attrs.define
@@ -31,47 +37,41 @@ class Rule:
 
     kind: str
     name: str
-    node: object
+    node: ast.RuleNode
     type: T.Type | None = None
-    deps: frozenset = frozenset()
+    deps: frozenset[str] = frozenset()
     group: str | None = None
     checked: bool = False
 
 
 @attrs.define
 class Model:
+    """The checked policy: the syntax tree, the gegevens with their types, the rules in evaluation
+    order and the type of every expression."""
+
     policy: ast.Policy
-    fields: dict            # name -> (ast.Field, Type)
-    rules: dict             # name -> Rule, in evaluation order
-    types: dict             # expression node -> Type
+    fields: dict[str, tuple[ast.Field, T.Type]]
+    rules: dict[str, Rule]
+    types: dict[ast.Expr, T.Type]
 
     def field_type(self, name: str) -> T.Type:
         return self.fields[name][1]
 
 
 def field_type(spec: ast.TypeSpec) -> T.Type:
-    if spec.kind == "duur":
+    """The type of a gegeven as declared (the parser gives a duur its unit and a lijst its element)."""
+    if spec.kind == "duur" and spec.unit is not None:
         return T.duration(spec.unit)
     if spec.kind == "keuze":
         return T.Type("keuze", options=spec.options)
-    if spec.kind == "lijst":
+    if spec.kind == "lijst" and spec.element is not None:
         return T.Type("lijst", element=field_type(spec.element))
     return T.SIMPLE[spec.kind]
 
 
-def names_in(node) -> set[str]:
+def names_in(node: object) -> set[str]:
     """Every name an expression refers to (gegevens and rules), without checking them."""
-    if isinstance(node, ast.Name | ast.Satisfies):
-        return {node.name}
-    found: set[str] = set()
-    if isinstance(node, tuple):
-        for item in node:
-            found |= names_in(item)
-    elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            if field.name != "span":
-                found |= names_in(getattr(node, field.name))
-    return found
+    return {n.name for n in ast.walk(node) if isinstance(n, ast.Name | ast.Satisfies)}
 
 
 def check(policy: ast.Policy) -> Model:
@@ -88,13 +88,13 @@ class _Checker:
     def __init__(self, policy: ast.Policy):
         self.policy = policy
         self.problems: list[Diagnostic] = []
-        self.types: dict = {}
-        self.fields: dict = {}
-        self.rules: dict = {}
+        self.types: dict[ast.Expr, T.Type] = {}
+        self.fields: dict[str, tuple[ast.Field, T.Type]] = {}
+        self.rules: dict[str, Rule] = {}
         self._busy: list[str] = []
         self._cyclic: set[str] = set()   # rules already reported in a cycle
 
-    def fail(self, span, message, hint=None, code="name"):
+    def fail(self, span: Span, message: str, hint: str | None = None, code: str = "name") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
 
     def run(self) -> Model:
@@ -103,13 +103,15 @@ class _Checker:
         for rule in list(self.rules.values()):
             self._rule_type(rule.name)
         order = self._order()
-        check_examples(self.policy, self.fields, self.rules, self.types, self.problems)
+        check_examples(self.policy, self.fields, self.rules, self.problems)
         return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types)
 
     def _header(self) -> None:
         header = self.policy.header
-        first, last = (getattr(header.valid_from, "value", None), getattr(header.valid_until, "value", None))
-        if first is not None and last is not None and first > last:
+        if header.valid_from is None or header.valid_until is None:
+            return
+        first, last = header.valid_from.value, header.valid_until.value
+        if isinstance(first, date) and isinstance(last, date) and first > last:
             self.fail(header.valid_from.span, "de geldigheid begint na haar einde",
                       "schrijf 'geldig van <begin> tot en met <einde>'", "header")
 
@@ -119,7 +121,7 @@ class _Checker:
 
         reserved = reserved_words()
 
-        def declare(name, span, what):
+        def declare(name: str, span: Span, what: str) -> bool:
             if name.lower() in reserved:
                 self.fail(span, f"'{name}' is een sleutelwoord en kan geen naam van een {what} zijn",
                           "kies een andere naam (de sleutelwoorden staan in docs/taal.md, 'Vorm')", "name")
@@ -142,12 +144,14 @@ class _Checker:
                     self.rules[req.name] = Rule("eis", req.name, req, group=group.name if group_ok else None)
             if group_ok:  # after its requirements, so the rules keep the order of the text
                 self.rules[group.name] = Rule("groep", group.name, group)
-        for node in (*self.policy.calculations, *self.policy.decisions, *self.policy.timelines):
+        others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
+            *self.policy.calculations, *self.policy.decisions, *self.policy.timelines)
+        for node in others:
             if declare(node.name, node.span, RULE_KINDS[type(node)]):
                 self.rules[node.name] = Rule(RULE_KINDS[type(node)], node.name, node)
 
     # ------------------------------------------------------------ names
-    def resolve(self, name: str, span, requirement: bool = False) -> T.Type | None:
+    def resolve(self, name: str, span: Span, requirement: bool = False) -> T.Type | None:
         if requirement:
             rule = self.rules.get(name)
             if rule is None or rule.kind not in ("eis", "groep"):
@@ -168,13 +172,13 @@ class _Checker:
             return rule.type
         if name in self._busy:
             self._cyclic.update(self._busy[self._busy.index(name):])
-            cycle = " -> ".join(self._busy[self._busy.index(name):] + [name])
+            cycle = " -> ".join([*self._busy[self._busy.index(name):], name])
             self.fail(rule.node.span, f"deze regels gebruiken elkaar in een kring: {cycle}", code="cycle")
             return None
         self._busy.append(name)
         try:
             exprs = ExprChecker(self.resolve, self.types, self.problems)
-            rule.type = getattr(self, "_type_" + rule.kind)(rule.node, exprs)
+            rule.type = self._type_of(rule.node, exprs)
             rule.deps = frozenset(exprs.deps)
             rule.checked = True
         finally:
@@ -186,11 +190,26 @@ class _Checker:
             exprs.expect_bool(meta.applicable, "'van toepassing als'")
 
     # ------------------------------------------------------------ rule kinds
-    def _type_berekening(self, node: ast.Calculation, exprs):
+    def _type_of(self, node: ast.RuleNode, exprs: ExprChecker) -> T.Type | None:
+        match node:
+            case ast.Calculation():
+                return self._calculation_type(node, exprs)
+            case ast.Requirement():
+                return self._requirement_type(node, exprs)
+            case ast.Group():
+                return self._group_type(node, exprs)
+            case ast.Decision():
+                return self._decision_type(node, exprs)
+            case ast.Timeline():
+                return self._timeline_type(node, exprs)
+            case _:
+                assert_never(node)
+
+    def _calculation_type(self, node: ast.Calculation, exprs: ExprChecker) -> T.Type | None:
         self._applicable(node.meta, exprs)
         return exprs.check(node.expr)
 
-    def _type_eis(self, node: ast.Requirement, exprs):
+    def _requirement_type(self, node: ast.Requirement, exprs: ExprChecker) -> T.Type:
         group_name = self.rules[node.name].group if node.name in self.rules else None
         group = self.rules[group_name].node if group_name else None
         if group is not None and group.meta.applicable is not None:
@@ -201,15 +220,15 @@ class _Checker:
             exprs.expect_bool(exc.condition, f"'{exc.words}'")
         return T.JANEE
 
-    def _type_groep(self, node: ast.Group, exprs):
+    def _group_type(self, node: ast.Group, exprs: ExprChecker) -> T.Type:
         self._applicable(node.meta, exprs)
         exprs.deps.update(r.name for r in node.requirements)
         return T.JANEE
 
-    def _type_beslissing(self, node: ast.Decision, exprs):
+    def _decision_type(self, node: ast.Decision, exprs: ExprChecker) -> T.Type | None:
         self._applicable(node.meta, exprs)
         rows = [*node.rows, *([node.otherwise] if node.otherwise else [])]
-        outcome_types = []
+        outcome_types: list[tuple[ast.Row, T.Type | None]] = []
         for row in rows:
             if row.condition is not None:
                 exprs.expect_bool(row.condition, "de voorwaarde na 'als'")
@@ -222,12 +241,13 @@ class _Checker:
             if not (T.comparable(first, t) and (first.kind != "duur" or first.unit == t.unit)):
                 self.fail(row.outcome.span, f"de uitkomsten van een beslissing moeten van één soort zijn: "
                           f"deze is een {t}, regel {first_row.span.line} een {first}", code="type")
-        outcomes = [r.outcome for r in rows]
-        if all(isinstance(o, ast.Literal) and o.kind == "tekst" for o in outcomes):
-            return T.Type("keuze", options=tuple(dict.fromkeys(o.value for o in outcomes)))
+        texts = [r.outcome.value for r in rows if isinstance(r.outcome, ast.Literal) and isinstance(r.outcome.value, str)
+                 and r.outcome.kind == "tekst"]
+        if len(texts) == len(rows):  # every outcome a text: the decision chooses among them
+            return T.Type("keuze", options=tuple(dict.fromkeys(texts)))
         return first
 
-    def _type_termijn(self, node: ast.Timeline, exprs):
+    def _timeline_type(self, node: ast.Timeline, exprs: ExprChecker) -> T.Type:
         self._applicable(node.meta, exprs)
         subject = exprs.check(node.subject)
         if subject is not None and subject.kind not in T.MOMENTS:
@@ -251,11 +271,11 @@ class _Checker:
         a rule that uses itself through others (a group whose eis uses the group) is reported."""
         done: list[str] = []
         placed: set[str] = set()
-        reported: set[frozenset] = set()
+        reported: set[frozenset[str]] = set()
 
-        def visit(name: str, stack: tuple):
+        def visit(name: str, stack: tuple[str, ...]) -> None:
             if name in stack:
-                cycle = stack[stack.index(name):] + (name,)
+                cycle = (*stack[stack.index(name):], name)
                 if frozenset(cycle) not in reported and not any(n in self._cyclic for n in cycle):
                     reported.add(frozenset(cycle))
                     self.fail(self.rules[name].node.span,
@@ -264,7 +284,7 @@ class _Checker:
             if name in placed or name not in self.rules:
                 return
             for dep in sorted(self.rules[name].deps):
-                visit(dep, stack + (name,))
+                visit(dep, (*stack, name))
             placed.add(name)
             done.append(name)
 

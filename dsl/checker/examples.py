@@ -7,11 +7,18 @@ status the rule cannot have. It changes nothing else.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from dsl import ast
 from dsl import types as T
 from dsl.errors import Diagnostic, suggest
 
-STATUSES = {
+if TYPE_CHECKING:  # the checker imports this module; its Rule is needed for annotations only
+    from dsl.checker import Rule
+
+# The statuses a voorbeeld may expect of each kind of rule.
+STATUSES: dict[str, tuple[str, ...]] = {
     "eis": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
     "groep": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
     "termijn": ("gehaald", "niet gehaald", "nog niet verstreken", "onbekend", "niet van toepassing"),
@@ -20,32 +27,33 @@ STATUSES = {
 }
 
 
-def literal_problem(t: T.Type, value) -> str | None:
+def literal_problem(t: T.Type, value: ast.Value) -> str | None:
     """Why a written value does not fit type `t`, or None when it fits."""
     if isinstance(value, ast.UnknownLiteral):
         return None
-    if t.kind == "lijst":
+    if t.kind == "lijst" and t.element is not None:
         if not isinstance(value, ast.ListLiteral):
             return f"verwacht een lijst zoals [0,5; 0,8] ({t})"
-        return next(filter(None, (literal_problem(t.element, i) for i in value.items)), None)
+        element = t.element
+        return next(filter(None, (literal_problem(element, i) for i in value.items)), None)
     if not isinstance(value, ast.Literal):
         return f"verwacht een {t}"
     if value.value is None:
         return None  # reported by the parser
-    kind = value.kind
+    kind, written = value.kind, value.value
     if t.kind == "keuze":
-        if kind != "tekst":
+        if kind != "tekst" or not isinstance(written, str):
             return f"verwacht een van de keuzes {', '.join(repr(o) for o in t.options)}"
-        if value.value not in t.options:
-            hint = suggest(value.value, t.options)
-            return f'"{value.value}" is geen van de keuzes' + (f"; {hint}" if hint else "")
+        if written not in t.options:
+            hint = suggest(written, t.options)
+            return f'"{written}" is geen van de keuzes' + (f"; {hint}" if hint else "")
         return None
     if t.kind == "aantal":
-        if kind == "getal" and value.value == value.value.to_integral_value():
+        if kind == "getal" and isinstance(written, Decimal) and written == written.to_integral_value():
             return None
         return "verwacht een aantal (een heel getal)"
     if t.kind == "duur":
-        if kind == "duur" and T.duration(value.value[1]).unit == t.unit:
+        if kind == "duur" and isinstance(written, tuple) and T.duration(written[1]).unit == t.unit:
             return None
         return f"verwacht een {t}, zoals '3 weken'" if t.unit == "dagen" else f"verwacht een {t}"
     if t.kind == "tijdstip" and kind in ("tijdstip", "datum"):
@@ -55,14 +63,18 @@ def literal_problem(t: T.Type, value) -> str | None:
     return f"verwacht een {t}, maar dit is een {kind}"
 
 
-def check_examples(policy, fields, rules, types, problems) -> None:
+def check_examples(policy: ast.Policy, fields: dict[str, tuple[ast.Field, T.Type]], rules: dict[str, Rule],
+                   problems: list[Diagnostic]) -> None:
+    """Append a Diagnostic to `problems` for every given and expectation of a voorbeeld that does
+    not fit the policy's gegevens (`fields`, name -> (declaration, type)) and `rules`."""
     for example in policy.examples:
-        seen = set()
+        seen: set[str] = set()
         for given in example.givens:
             if given.name in seen:
                 problems.append(Diagnostic("example", f"'{given.name}' wordt twee keer gegeven", given.span))
             seen.add(given.name)
-            t = T.DATUM if given.name == "peildatum" else fields.get(given.name, (None, None))[1]
+            field = fields.get(given.name)
+            t = T.DATUM if given.name == "peildatum" else field[1] if field else None
             if t is None:
                 problems.append(Diagnostic("example", f"onbekend gegeven '{given.name}'", given.span,
                                            suggest(given.name, fields)))
@@ -74,7 +86,7 @@ def check_examples(policy, fields, rules, types, problems) -> None:
             _check_expectation(expect, rules, problems)
 
 
-def _check_expectation(expect: ast.Expectation, rules, problems) -> None:
+def _check_expectation(expect: ast.Expectation, rules: dict[str, Rule], problems: list[Diagnostic]) -> None:
     rule = rules.get(expect.name)
     if rule is None:
         problems.append(Diagnostic("example", f"onbekende regel '{expect.name}' na 'verwacht'", expect.span,
@@ -90,7 +102,7 @@ def _check_expectation(expect: ast.Expectation, rules, problems) -> None:
     if rule.kind not in ("beslissing", "berekening"):
         problems.append(Diagnostic("example", f"verwacht voor een {rule.kind} een uitkomst: " + ", ".join(allowed),
                                    expect.span))
-    elif rule.type is not None:
+    elif rule.type is not None and expect.value is not None:  # without a status the parser gives a value
         problem = literal_problem(rule.type, expect.value)
         if problem and not (T.is_numeric(rule.type) and getattr(expect.value, "kind", "") == "getal"):
             problems.append(Diagnostic("example", f"'{expect.name}': {problem}", expect.value.span))

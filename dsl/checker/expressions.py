@@ -3,69 +3,111 @@
 Contract: `ExprChecker.check(node)` returns the node's `Type` (or None after reporting a
 problem), records it in `types`, records every name a rule depends on in `deps`, and reports
 each problem once through `fail` with the span of the offending expression. It never raises
-for a user mistake. Name lookup is delegated to the owning checker (`resolve`).
+for a user mistake. Name lookup is delegated to the owning checker (`resolve`). `check` matches
+every class of the closed union `ast.Expr`, so mypy reports an expression class left unhandled.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Protocol, assert_never
+
 from dsl import ast
 from dsl import types as T
 from dsl.errors import Diagnostic, suggest
+from dsl.span import Span
 
 _ORDER_WORDS = {"<", "<=", ">", ">="}
+
+
+class Resolve(Protocol):
+    """Looks a name up for the checker: the Type of a gegeven or rule, or None after reporting it;
+    with `requirement=True` the name must be an eis or a group of eisen."""
+
+    def __call__(self, name: str, span: Span, requirement: bool = False) -> T.Type | None: ...
 
 
 class ExprChecker:
     """Types the expressions of one rule. `resolve(name, span)` returns a Type or None."""
 
-    def __init__(self, resolve, types: dict, problems: list):
+    def __init__(self, resolve: Resolve, types: dict[ast.Expr, T.Type], problems: list[Diagnostic]):
         self.resolve, self.types, self.problems = resolve, types, problems
         self.deps: set[str] = set()
 
-    def fail(self, span, message: str, hint: str | None = None, code: str = "type") -> None:
+    def fail(self, span: Span, message: str, hint: str | None = None, code: str = "type") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
 
-    def check(self, node) -> T.Type | None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is None:  # an AST class without a handler is a bug in this module
-            raise TypeError(f"geen typecontrole voor {type(node).__name__}")
-        result = method(node)
+    def check(self, node: ast.Expr) -> T.Type | None:
+        result = self._dispatch(node)
         if result is not None:
             self.types[node] = result
         return result
 
-    def expect_bool(self, node, what: str) -> None:
+    def _dispatch(self, node: ast.Expr) -> T.Type | None:
+        match node:
+            case ast.Name():
+                return self.visit_Name(node)
+            case ast.Peildatum():
+                return self.visit_Peildatum(node)
+            case ast.Literal():
+                return self.visit_Literal(node)
+            case ast.Compare():
+                return self.visit_Compare(node)
+            case ast.Member():
+                return self.visit_Member(node)
+            case ast.Between():
+                return self.visit_Between(node)
+            case ast.Each():
+                return self.visit_Each(node)
+            case ast.Weekly():
+                return self.visit_Weekly(node)
+            case ast.BoolOp():
+                return self.visit_BoolOp(node)
+            case ast.Not():
+                return self.visit_Not(node)
+            case ast.Satisfies():
+                return self.visit_Satisfies(node)
+            case ast.Arith():
+                return self.visit_Arith(node)
+            case ast.Neg():
+                return self.visit_Neg(node)
+            case ast.PercentOf():
+                return self.visit_PercentOf(node)
+            case ast.Shift():
+                return self.visit_Shift(node)
+            case ast.DayOf():
+                return self.visit_DayOf(node)
+            case ast.Aggregate():
+                return self.visit_Aggregate(node)
+            case _:  # an expression class without a handler is a bug in this module
+                assert_never(node)
+
+    def expect_bool(self, node: ast.Expr, what: str) -> None:
         t = self.check(node)
         if t is not None and t != T.JANEE:
             self.fail(node.span, f"{what} moet ja of nee opleveren, maar dit is een {t}",
                       "gebruik een vergelijking, zoals 'x is ten minste 1'")
 
     # ------------------------------------------------------------ leaves
-    def visit_Name(self, node: ast.Name):
+    def visit_Name(self, node: ast.Name) -> T.Type | None:
         self.deps.add(node.name)
         return self.resolve(node.name, node.span)
 
-    def visit_Peildatum(self, node):
+    def visit_Peildatum(self, node: ast.Peildatum) -> T.Type:
         return T.DATUM
 
-    def visit_Literal(self, node: ast.Literal):
-        if node.value is None:
+    def visit_Literal(self, node: ast.Literal) -> T.Type | None:
+        value = node.value
+        if value is None:
             return None  # the parser reported the malformed literal
-        if node.kind == "duur":
-            return T.duration(node.value[1])
-        if node.kind == "getal" and node.value == node.value.to_integral_value():
+        if isinstance(value, tuple):  # a duur: (amount, unit)
+            return T.duration(value[1])
+        if node.kind == "getal" and isinstance(value, Decimal) and value == value.to_integral_value():
             return T.AANTAL
         return T.SIMPLE[node.kind]
 
-    def visit_UnknownLiteral(self, node):
-        return None
-
-    def visit_ListLiteral(self, node):
-        items = [self.check(i) for i in node.items]
-        return T.Type("lijst", element=items[0]) if items and items[0] else None
-
     # ------------------------------------------------------------ comparisons
-    def visit_Compare(self, node: ast.Compare):
+    def visit_Compare(self, node: ast.Compare) -> T.Type | None:
         left, right = self.check(node.left), self.check(node.right)
         if left is None or right is None:
             return T.JANEE
@@ -79,7 +121,7 @@ class ExprChecker:
             self._check_choice(right, node.left)
         return T.JANEE
 
-    def _incomparable(self, node, left, right):
+    def _incomparable(self, node: ast.Expr, left: T.Type, right: T.Type) -> None:
         hint = None
         if left.kind == right.kind == "duur":
             hint = "duren in dagen en in maanden zijn niet te vergelijken; reken vanaf een datum"
@@ -87,16 +129,16 @@ class ExprChecker:
             hint = "schrijf het percentage met een %-teken, zoals 33%"
         self.fail(node.span, f"een {left} kan niet vergeleken worden met een {right}", hint, "unit")
 
-    def _check_choice(self, t: T.Type, other) -> None:
+    def _check_choice(self, t: T.Type, other: ast.Expr) -> None:
         """A literal compared with a keuze must be one of its options."""
-        if t.kind != "keuze" or not isinstance(other, ast.Literal) or other.kind != "tekst":
+        if t.kind != "keuze" or not isinstance(other, ast.Literal) or not isinstance(other.value, str):
             return
         if other.value not in t.options:
             options = ", ".join(f'"{o}"' for o in t.options)
             hint = suggest(other.value, t.options) or f"kies uit {options}"
             self.fail(other.span, f'"{other.value}" is geen van de keuzes ({options})', hint, "keuze")
 
-    def visit_Member(self, node: ast.Member):
+    def visit_Member(self, node: ast.Member) -> T.Type | None:
         t = self.check(node.operand)
         for option in node.options:
             ot = self.check(option)
@@ -107,7 +149,7 @@ class ExprChecker:
                     self._check_choice(t, option)
         return T.JANEE
 
-    def visit_Between(self, node: ast.Between):
+    def visit_Between(self, node: ast.Between) -> T.Type | None:
         t = self.check(node.operand)
         for bound in (node.low, node.high):
             bt = self.check(bound)
@@ -115,7 +157,7 @@ class ExprChecker:
                 self._incomparable(bound, t, bt)
         return T.JANEE
 
-    def visit_Weekly(self, node: ast.Weekly):
+    def visit_Weekly(self, node: ast.Weekly) -> T.Type | None:
         t = self.check(node.operand)
         if t is not None and t.kind not in T.MOMENTS:
             self.fail(node.operand.span, f"'valt op' vraagt om een datum of tijdstip, maar dit is een {t}",
@@ -123,36 +165,36 @@ class ExprChecker:
         elif t is not None and t.kind == "datum" and node.start is not None:
             self.fail(node.operand.span, "een datum heeft geen kloktijd; de tijden vragen om een tijdstip",
                       "maak het gegeven een tijdstip, of laat 'van ... tot ...' weg", "unit")
-        if node.start is not None and node.start >= node.end:
+        if node.start is not None and node.end is not None and node.start >= node.end:
             self.fail(node.span, "de begintijd ligt niet voor de eindtijd",
                       "een venster over middernacht: schrijf twee vensters met 'of'", "literal")
         return T.JANEE
 
-    def visit_Each(self, node: ast.Each):
+    def visit_Each(self, node: ast.Each) -> T.Type | None:
         t = self.check(node.collection)
         right = self.check(node.right)
         if t is not None and t.kind != "lijst":
             self.fail(node.collection.span, f"'elk van' vraagt om een lijst, maar dit is een {t}")
-        elif t is not None and right is not None and not T.comparable(t.element, right):
+        elif t is not None and t.element is not None and right is not None and not T.comparable(t.element, right):
             self._incomparable(node, t.element, right)
         return T.JANEE
 
-    def visit_BoolOp(self, node: ast.BoolOp):
+    def visit_BoolOp(self, node: ast.BoolOp) -> T.Type | None:
         for item in node.items:
             self.expect_bool(item, f"elk deel van '{node.op}'")
         return T.JANEE
 
-    def visit_Not(self, node: ast.Not):
+    def visit_Not(self, node: ast.Not) -> T.Type | None:
         self.expect_bool(node.operand, "wat na 'niet' staat")
         return T.JANEE
 
-    def visit_Satisfies(self, node: ast.Satisfies):
+    def visit_Satisfies(self, node: ast.Satisfies) -> T.Type | None:
         self.deps.add(node.name)
         t = self.resolve(node.name, node.span, requirement=True)
         return T.JANEE if t is not None else None
 
     # ------------------------------------------------------------ arithmetic
-    def visit_Arith(self, node: ast.Arith):
+    def visit_Arith(self, node: ast.Arith) -> T.Type | None:
         left, right = self.check(node.left), self.check(node.right)
         if left is None or right is None:
             return None
@@ -164,14 +206,14 @@ class ExprChecker:
             self.fail(node.span, f"'{node.op}' kan niet met een {left} en een {right}", hint, "unit")
         return result
 
-    def visit_Neg(self, node: ast.Neg):
+    def visit_Neg(self, node: ast.Neg) -> T.Type | None:
         t = self.check(node.operand)
         if t is not None and not (T.is_numeric(t) or t.kind in ("bedrag", "percentage", "duur")):
             self.fail(node.span, f"een {t} kan niet negatief gemaakt worden", code="unit")
             return None
         return t
 
-    def visit_PercentOf(self, node: ast.PercentOf):
+    def visit_PercentOf(self, node: ast.PercentOf) -> T.Type | None:
         p, base = self.check(node.percent), self.check(node.base)
         if p is not None and p.kind != "percentage":
             self.fail(node.percent.span, f"vóór 'van' hoort een percentage, maar dit is een {p}", code="unit")
@@ -181,7 +223,7 @@ class ExprChecker:
             return None
         return None if base is None else (T.GETAL if base == T.AANTAL else base)
 
-    def visit_Shift(self, node: ast.Shift):
+    def visit_Shift(self, node: ast.Shift) -> T.Type | None:
         amount, base = self.check(node.amount), self.check(node.base)
         word = "na" if node.direction > 0 else "voor"
         if amount is not None and amount.kind != "duur":
@@ -195,7 +237,7 @@ class ExprChecker:
             return None
         return T.TIJDSTIP if amount.unit == "seconden" else base
 
-    def visit_DayOf(self, node: ast.DayOf):
+    def visit_DayOf(self, node: ast.DayOf) -> T.Type | None:
         base = self.check(node.base)
         if node.number < 1:
             self.fail(node.span, "de dagen van een periode tellen vanaf dag 1")
@@ -205,20 +247,22 @@ class ExprChecker:
             return None
         return base
 
-    def visit_Aggregate(self, node: ast.Aggregate):
+    def visit_Aggregate(self, node: ast.Aggregate) -> T.Type | None:
         t = self.check(node.operand)
         if t is None:
             return None
         if t.kind != "lijst":
             self.fail(node.span, f"'{node.func} van' vraagt om een lijst, maar dit is een {t}")
             return None
+        element = t.element
+        if element is None:  # a lijst always has an element type
+            return None
         if node.where_bound is not None:
             bound = self.check(node.where_bound)
-            if bound is not None and not T.comparable(t.element, bound):
-                self._incomparable(node.where_bound, t.element, bound)
+            if bound is not None and not T.comparable(element, bound):
+                self._incomparable(node.where_bound, element, bound)
         if node.func == "aantal":
             return T.AANTAL
-        element = t.element
         if not (T.is_numeric(element) or element.kind in ("bedrag", "percentage", "duur")
                 or (node.func in ("minimum", "maximum") and element.kind in T.MOMENTS)):
             self.fail(node.span, f"'{node.func} van' kan niet over een lijst van {element}", code="unit")

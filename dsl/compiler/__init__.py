@@ -75,7 +75,7 @@ class Compiled:
 
 def compile_model(model: Policy) -> Compiled:
     """Generate, check and compile the evaluation function of a policy (the traced one on demand)."""
-    namespace = dict(rtv.EXPORTS)
+    namespace: dict[str, object] = dict(rtv.EXPORTS)
     namespace.update({name: status for status, name in STATUS_NAMES.items()})
     namespace["__builtins__"] = {}
     consts: dict = {}

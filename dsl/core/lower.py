@@ -9,6 +9,7 @@ read the syntax tree; every back end and view reads what this returns.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from dsl import ast
@@ -147,8 +148,10 @@ class _Lowering:
         expectations = []
         for e in example.expectations:
             rule = self.rules[e.name]
-            value = None if e.status is not None else literal_value(e.value, getattr(rule, "type", None))
-            text = e.status if e.status is not None else e.value.text
+            if e.status is not None or e.value is None:  # the parser gives either a status or a value
+                value, text = None, e.status or ""
+            else:
+                value, text = literal_value(e.value, getattr(rule, "type", None)), e.value.text
             expectations.append(M.Expectation(e.name, M.Status(e.status) if e.status else None, value, text, e.span))
         return M.Example(example.title, givens, peil, tuple(expectations), example.meta.source, example.span)
 
@@ -191,11 +194,11 @@ class _Lowering:
 
     def x_Literal(self, node: ast.Literal) -> E.Expr:
         t = self.type_of(node)
-        value = node.value
-        if node.kind == "duur":
-            value = T.duration_count(*value)
-        elif t == T.AANTAL:
-            value = int(value)
+        value: Any = node.value
+        if isinstance(node.value, tuple):  # a duur: (amount, unit)
+            value = T.duration_count(*node.value)
+        elif t == T.AANTAL and isinstance(node.value, Decimal):
+            value = int(node.value)
         return E.Const(value, t, node.text, node.span)
 
     def x_Compare(self, node: ast.Compare) -> E.Expr:

@@ -14,16 +14,17 @@ import hashlib
 import re
 import tempfile
 from pathlib import Path
+from typing import Literal, overload
 
 import lark
 from lark.exceptions import UnexpectedInput
 
 from dsl import ast
-from dsl.errors import BeleidError
+from dsl.errors import BeleidError, Diagnostic
 from dsl.parser.builder import Builder
 from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
 
-__all__ = ["parse", "reserved_words", "GRAMMAR_PATH", "MISTAKES"]
+__all__ = ["GRAMMAR_PATH", "MISTAKES", "parse", "reserved_words"]
 
 GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "beleid.lark"
 if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside the package
@@ -46,7 +47,14 @@ def _lark() -> lark.Lark:
     )
 
 
-def parse(text: str, filename: str = "<beleid>", *, partial: bool = False):
+@overload
+def parse(text: str, filename: str = ..., *, partial: Literal[False] = False) -> ast.Policy: ...
+@overload
+def parse(text: str, filename: str = ..., *, partial: Literal[True]) -> tuple[ast.Policy, list[Diagnostic]]: ...
+
+
+def parse(text: str, filename: str = "<beleid>", *,
+          partial: bool = False) -> ast.Policy | tuple[ast.Policy, list[Diagnostic]]:
     """Parse policy text into an AST, or raise BeleidError with every syntax problem found.
 
     A malformed literal (31 februari, 25:00) does not stop the tree from being built: with
@@ -66,10 +74,10 @@ def parse(text: str, filename: str = "<beleid>", *, partial: bool = False):
 
 
 @functools.lru_cache(maxsize=1)
-def reserved_words() -> frozenset:
+def reserved_words() -> frozenset[str]:
     """Every single word the grammar uses as a keyword (`is`, `dag`, `januari`, `uniek`, ...),
     read from its terminals; such a word cannot be the name of a gegeven or a rule."""
-    found = set()
+    found: set[str] = set()
     for terminal in _lark().terminals:
         pattern = terminal.pattern
         if pattern.type != "re" or terminal.name == "NAME":
@@ -84,16 +92,17 @@ def reserved_words() -> frozenset:
 
 def _top_level_alternatives(body: str) -> list[str]:
     """`(a|b\\s+c)` -> ["a", "b\\s+c"]; `(a|b)\\s+van` -> ["(a|b)\\s+van"] (one phrase)."""
-    def split(text):
-        parts, depth, start = [], 0, 0
+    def split(text: str) -> list[str]:
+        parts: list[str] = []
+        depth, start = 0, 0
         for i, ch in enumerate(text):
             depth += {"(": 1, ")": -1}.get(ch, 0)
             if ch == "|" and depth == 0:
                 parts.append(text[start:i])
                 start = i + 1
-        return parts + [text[start:]]
+        return [*parts, text[start:]]
 
-    def one_group(text):  # "(...)" whose first parenthesis closes at the very end
+    def one_group(text: str) -> bool:  # "(...)" whose first parenthesis closes at the very end
         depth = 0
         for i, ch in enumerate(text):
             depth += {"(": 1, ")": -1}.get(ch, 0)

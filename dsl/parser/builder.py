@@ -7,9 +7,12 @@ literal becomes a Diagnostic in `problems` instead of an exception. Names are no
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any, TypeAlias, TypeVar
 
 from lark import Token, Transformer, v_args
+from lark.tree import Meta
 
 from dsl import ast
 from dsl.errors import Diagnostic
@@ -25,14 +28,23 @@ from dsl.literals import (
 )
 from dsl.types import UNIT_ALIASES
 
+# The children of a rule as Lark hands them over: tokens, nodes built by the callbacks below, and
+# the tuples some callbacks return. Their shape per rule is fixed by the grammar, not by a type;
+# each callback unpacks them and returns a typed node.
+Children: TypeAlias = list[Any]
+N = TypeVar("N")
 
-def _span(meta) -> ast.Span:
-    if getattr(meta, "empty", True):
+
+def _span(meta: Meta) -> ast.Span:
+    if meta.empty:  # a rule that matched nothing has no position
         return ast.NO_SPAN
     return ast.Span(meta.line, meta.column, meta.end_line, max(meta.column, meta.end_column - 1))
 
 
 def _tok_span(tok: Token) -> ast.Span:
+    # Lark leaves a token's position None only for tokens it makes itself (never from the text).
+    if tok.line is None or tok.column is None or tok.end_line is None or tok.end_column is None:
+        return ast.NO_SPAN
     return ast.Span(tok.line, tok.column, tok.end_line, max(tok.column, tok.end_column - 1))
 
 
@@ -56,7 +68,7 @@ COMPARISONS = {
 }
 
 
-def _nodes(children):
+def _nodes(children: Children) -> Children:
     """The children that are not keyword tokens (tokens of value-bearing types are kept)."""
     return [c for c in children if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
 
@@ -64,16 +76,39 @@ def _nodes(children):
 _VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "STATUS", "HIT_POLICY", "UNIT", "SIMPLE_TYPE"}
 
 
+def _of_type(items: Iterable[object], cls: type[N]) -> tuple[N, ...]:
+    return tuple(item for item in items if isinstance(item, cls))
+
+
+def _meta(items: Iterable[object]) -> ast.Meta:
+    """The `bron`, `toelichting` and `van toepassing als` among a rule's items (the last one wins)."""
+    info = {item[0]: item[1] for item in items if isinstance(item, tuple)}
+    return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"))
+
+
+# A timing clause of a termijn: its kind and the expressions it needs.
+Timing: TypeAlias = tuple[str, tuple[ast.Expr, ...]]
+
+
+def _timing(kind: str) -> Callable[[Builder, Meta, Children], Timing]:
+    def build(self: Builder, meta: Meta, children: Children) -> Timing:
+        return (kind, tuple(c for c in _nodes(children) if not isinstance(c, Token)))
+    return build
+
+
 @v_args(meta=True)
-class Builder(Transformer):
+class Builder(Transformer[Token, ast.Policy]):
     """Builds AST nodes bottom-up, one callback per grammar rule; collects literal problems."""
 
     def __init__(self, filename: str, text: str):
         super().__init__()
-        self.filename, self.text, self.problems = filename, text, []
+        self.filename, self.text = filename, text
+        self.problems: list[Diagnostic] = []
 
-    def _literal(self, parse, tok: Token, kind: str, text: str | None = None):
+    def _literal(self, parse: Callable[[str], ast.LiteralValue], tok: Token, kind: str,
+                 text: str | None = None) -> ast.Literal:
         text = str(tok) if text is None else text
+        value: ast.LiteralValue
         try:
             value = parse(text)
         except LiteralError as err:
@@ -82,124 +117,112 @@ class Builder(Transformer):
         return ast.Literal(kind, value, text, _tok_span(tok))
 
     # ------------------------------------------------------------ structure
-    def start(self, meta, children):
+    def start(self, meta: Meta, children: Children) -> ast.Policy:
         header, *sections = children
-        by_type = {cls: [] for cls in (ast.Field, ast.Group, ast.Calculation, ast.Decision,
-                                       ast.Timeline, ast.Example)}
-        for section in sections:
-            for item in section if isinstance(section, list) else [section]:
-                by_type[type(item)].append(item)
-        return ast.Policy(header, *(tuple(v) for v in by_type.values()),
+        items = [item for section in sections for item in (section if isinstance(section, list) else [section])]
+        return ast.Policy(header, _of_type(items, ast.Field), _of_type(items, ast.Group),
+                          _of_type(items, ast.Calculation), _of_type(items, ast.Decision),
+                          _of_type(items, ast.Timeline), _of_type(items, ast.Example),
                           filename=self.filename, text=self.text)
 
-    def header(self, meta, children):
+    def header(self, meta: Meta, children: Children) -> ast.Header:
         title, *items = _nodes(children)
         info = dict(items)
         valid = info.get("geldig", (None, None))
         return ast.Header(_unquote(title), info.get("verzekeraar"), info.get("zorgsoort"),
                           valid[0], valid[1], info.get("bron"), info.get("toelichting"), _span(meta))
 
-    def verzekeraar(self, meta, children):
+    def verzekeraar(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("verzekeraar", _unquote(_nodes(children)[0]))
 
-    def zorgsoort(self, meta, children):
+    def zorgsoort(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("zorgsoort", _unquote(_nodes(children)[0]))
 
-    def geldig(self, meta, children):
+    def geldig(self, meta: Meta, children: Children) -> tuple[str, tuple[ast.Literal, ast.Literal]]:
         low, high = _nodes(children)
         return ("geldig", (low, high))
 
-    def bron(self, meta, children):
+    def bron(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("bron", _unquote(_nodes(children)[0]))
 
-    def toelichting(self, meta, children):
+    def toelichting(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("toelichting", _unquote(_nodes(children)[0]))
 
-    def applicable(self, meta, children):
+    def applicable(self, meta: Meta, children: Children) -> tuple[str, ast.Expr]:
         return ("applicable", _nodes(children)[0])
 
-    def _meta(self, items) -> ast.Meta:
-        info = dict(i for i in items if isinstance(i, tuple))
-        return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"))
-
     # ------------------------------------------------------------ gegevens
-    def gegevens(self, meta, children):
+    def gegevens(self, meta: Meta, children: Children) -> list[ast.Field]:
         return _nodes(children)
 
-    def gegeven(self, meta, children):
+    def gegeven(self, meta: Meta, children: Children) -> ast.Field:
         name, type_spec, *label = _nodes(children)
-        label = label[0] if label else None
-        return ast.Field(str(name), type_spec, _unquote(label) if label else None, _span(meta))
+        return ast.Field(str(name), type_spec, _unquote(label[0]) if label else None, _span(meta))
 
-    def simple_type(self, meta, children):
+    def simple_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         return ast.TypeSpec(_words(children[0]), _span(meta))
 
-    def duration_type(self, meta, children):
+    def duration_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         unit = children[-1] if isinstance(children[-1], Token) and children[-1].type == "UNIT" else None
         canonical = UNIT_ALIASES[_words(unit)] if unit else "dagen"
         return ast.TypeSpec("duur", _span(meta), unit=canonical)
 
-    def choice_type(self, meta, children):
+    def choice_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         options = tuple(_unquote(t) for t in _nodes(children))
         return ast.TypeSpec("keuze", _span(meta), options=options)
 
-    def list_type(self, meta, children):
+    def list_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         return ast.TypeSpec("lijst", _span(meta), element=_nodes(children)[0])
 
     # ------------------------------------------------------------ rules
-    def eisen(self, meta, children):
+    def eisen(self, meta: Meta, children: Children) -> ast.Group:
         name, title, *rest = _nodes(children)
         reqs = tuple(r for r in rest if isinstance(r, ast.Requirement))
-        return ast.Group(str(name), _unquote(title), self._meta(rest), reqs, _span(meta))
+        return ast.Group(str(name), _unquote(title), _meta(rest), reqs, _span(meta))
 
-    def eis(self, meta, children):
+    def eis(self, meta: Meta, children: Children) -> ast.Requirement:
         name, title, *rest = _nodes(children)
         exceptions = tuple(r for r in rest if isinstance(r, ast.Exception_))
-        condition = [r for r in rest if not isinstance(r, (tuple, ast.Exception_))][0]
-        return ast.Requirement(str(name), _unquote(title), self._meta(rest), condition,
+        condition = next(r for r in rest if not isinstance(r, tuple | ast.Exception_))
+        return ast.Requirement(str(name), _unquote(title), _meta(rest), condition,
                                exceptions, _span(meta))
 
-    def exception(self, meta, children):
+    def exception(self, meta: Meta, children: Children) -> ast.Exception_:
         return ast.Exception_(_words(children[0]), children[1], _span(meta))
 
-    def berekening(self, meta, children):
+    def berekening(self, meta: Meta, children: Children) -> ast.Calculation:
         name, *rest = _nodes(children)
         title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
-        return ast.Calculation(str(name), title, self._meta(rest[:-1]), rest[-1], _span(meta))
+        return ast.Calculation(str(name), title, _meta(rest[:-1]), rest[-1], _span(meta))
 
-    def beslissing(self, meta, children):
+    def beslissing(self, meta: Meta, children: Children) -> ast.Decision:
         name, title, *rest = _nodes(children)
         policy = next((r for r in rest if isinstance(r, Token)), None)
-        rows = tuple(r for r in rest if isinstance(r, ast.Row) and not getattr(r, "_otherwise", False))
+        rows = _of_type(rest, ast.Row)  # the `anders` row comes as ("anders", row)
         other = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "anders"), None)
         return ast.Decision(str(name), _unquote(title), _words(policy) if policy else "eerste treffer",
-                            self._meta(rest), rows, other, _span(meta))
+                            _meta(rest), rows, other, _span(meta))
 
-    def hit_policy(self, meta, children):
+    def hit_policy(self, meta: Meta, children: Children) -> Token:
         return _nodes(children)[0]
 
-    def row(self, meta, children):
+    def row(self, meta: Meta, children: Children) -> ast.Row:
         cond, outcome, *source = _nodes(children)
         return ast.Row(cond, outcome, source[0][1] if source else None, _span(meta))
 
-    def otherwise(self, meta, children):
+    def otherwise(self, meta: Meta, children: Children) -> tuple[str, ast.Row]:
         outcome, *source = _nodes(children)
         return ("anders", ast.Row(None, outcome, source[0][1] if source else None, _span(meta)))
 
-    def termijn(self, meta, children):
+    def termijn(self, meta: Meta, children: Children) -> ast.Timeline:
         name, title, *rest = _nodes(children)
         subject_tok = [r for r in rest if isinstance(r, Token)][-1]
         kind, args = rest[-1]
         subject = ast.Name(str(subject_tok), _tok_span(subject_tok))
-        return ast.Timeline(str(name), _unquote(title), self._meta(rest), subject, kind, args,
+        return ast.Timeline(str(name), _unquote(title), _meta(rest), subject, kind, args,
                             _span(meta))
 
     # ------------------------------------------------------------ timing
-    def _timing(kind):
-        def build(self, meta, children):
-            return (kind, tuple(c for c in _nodes(children) if not isinstance(c, Token)))
-        return build
-
     deadline_le = _timing("uiterlijk")
     deadline_lt = _timing("voor")
     deadline_eq = _timing("op")
@@ -210,20 +233,19 @@ class Builder(Transformer):
     window_excl = _timing("van tot")
 
     # ------------------------------------------------------------ voorbeeld
-    def voorbeeld(self, meta, children):
+    def voorbeeld(self, meta: Meta, children: Children) -> ast.Example:
         title, *rest = _nodes(children)
-        givens = tuple(r for r in rest if isinstance(r, ast.Assignment))
-        expects = tuple(r for r in rest if isinstance(r, ast.Expectation))
-        return ast.Example(_unquote(title), self._meta(rest), givens, expects, _span(meta))
+        givens, expects = _of_type(rest, ast.Assignment), _of_type(rest, ast.Expectation)
+        return ast.Example(_unquote(title), _meta(rest), givens, expects, _span(meta))
 
-    def assign(self, meta, children):
+    def assign(self, meta: Meta, children: Children) -> ast.Assignment:
         name, value = _nodes(children)
         return ast.Assignment(str(name), value, _span(meta))
 
-    def assign_peildatum(self, meta, children):
+    def assign_peildatum(self, meta: Meta, children: Children) -> ast.Assignment:
         return ast.Assignment("peildatum", children[-1], _span(meta))
 
-    def expectation(self, meta, children):
+    def expectation(self, meta: Meta, children: Children) -> ast.Expectation:
         name, value = _nodes(children)
         if isinstance(value, Token) and value.type == "STATUS":
             return ast.Expectation(str(name), _words(value), None, _span(meta))
@@ -231,78 +253,79 @@ class Builder(Transformer):
             return ast.Expectation(str(name), "onbekend", None, _span(meta))
         return ast.Expectation(str(name), None, value, _span(meta))
 
-    def unknown_lit(self, meta, children):
+    def unknown_lit(self, meta: Meta, children: Children) -> ast.UnknownLiteral:
         return ast.UnknownLiteral(_span(meta))
 
-    def neg_literal(self, meta, children):
-        lit = children[-1]
+    def neg_literal(self, meta: Meta, children: Children) -> ast.Literal:
+        lit: ast.Literal = children[-1]
         if isinstance(lit.value, Decimal):
             return ast.Literal(lit.kind, -lit.value, "-" + lit.text, _span(meta))
-        if lit.kind == "duur" and lit.value:
-            return ast.Literal(lit.kind, (-lit.value[0], lit.value[1]), "-" + lit.text, _span(meta))
+        if lit.kind == "duur" and isinstance(lit.value, tuple):
+            amount, unit = lit.value
+            return ast.Literal(lit.kind, (-amount, unit), "-" + lit.text, _span(meta))
         self.problems.append(Diagnostic("literal", f"'-' past niet voor '{lit.text}'", _span(meta)))
         return lit
 
-    def list_lit(self, meta, children):
-        return ast.ListLiteral(tuple(c for c in children if c is not None), _span(meta))
+    def list_lit(self, meta: Meta, children: Children) -> ast.ListLiteral:
+        return ast.ListLiteral(tuple(c for c in children if c is not None), self.text_of(meta), _span(meta))
 
     # ------------------------------------------------------------ expressions
-    def or_(self, meta, children):
+    def or_(self, meta: Meta, children: Children) -> ast.Expr:
         items = tuple(c for c in children if not isinstance(c, Token))
         return items[0] if len(items) == 1 else ast.BoolOp("of", items, _span(meta))
 
-    def and_(self, meta, children):
+    def and_(self, meta: Meta, children: Children) -> ast.Expr:
         items = tuple(c for c in children if not isinstance(c, Token))
         return items[0] if len(items) == 1 else ast.BoolOp("en", items, _span(meta))
 
-    def not_(self, meta, children):
+    def not_(self, meta: Meta, children: Children) -> ast.Not:
         return ast.Not(children[-1], _span(meta))
 
-    def all_of(self, meta, children):
+    def all_of(self, meta: Meta, children: Children) -> ast.BoolOp:
         return ast.BoolOp("en", tuple(_nodes(children)), _span(meta))
 
-    def any_of(self, meta, children):
+    def any_of(self, meta: Meta, children: Children) -> ast.BoolOp:
         return ast.BoolOp("of", tuple(_nodes(children)), _span(meta))
 
-    def cmp_op(self, meta, children):
+    def cmp_op(self, meta: Meta, children: Children) -> Token:
         return children[0]
 
-    def compare(self, meta, children):
+    def compare(self, meta: Meta, children: Children) -> ast.Compare:
         left, _is, op, right = children
         words = _words(op)
         return ast.Compare(COMPARISONS[words], words, left, right, _span(meta))
 
-    def compare_eq(self, meta, children):
+    def compare_eq(self, meta: Meta, children: Children) -> ast.Compare:
         left, _is, right = children
         return ast.Compare("==", "is", left, right, _span(meta))
 
-    def member(self, meta, children):
+    def member(self, meta: Meta, children: Children) -> ast.Member:
         return ast.Member(children[0], children[-1], False, _span(meta))
 
-    def not_member(self, meta, children):
+    def not_member(self, meta: Meta, children: Children) -> ast.Member:
         return ast.Member(children[0], children[-1], True, _span(meta))
 
-    def value_list(self, meta, children):
+    def value_list(self, meta: Meta, children: Children) -> tuple[ast.Expr, ...]:
         return tuple(_nodes(children))
 
-    def between(self, meta, children):
+    def between(self, meta: Meta, children: Children) -> ast.Between:
         operand, _l, _t, low, _en, high = children
         return ast.Between(operand, low, high, True, "ligt tussen", _span(meta))
 
-    def range_incl(self, meta, children):
+    def range_incl(self, meta: Meta, children: Children) -> ast.Between:
         operand, _l, _v, low, _t, high = children
         return ast.Between(operand, low, high, True, "ligt van ... tot en met", _span(meta))
 
-    def range_excl(self, meta, children):
+    def range_excl(self, meta: Meta, children: Children) -> ast.Between:
         operand, _l, _v, low, _t, high = children
         return ast.Between(operand, low, high, False, "ligt van ... tot", _span(meta))
 
-    def each(self, meta, children):
+    def each(self, meta: Meta, children: Children) -> ast.Each:
         _elk, collection, _is, op, right = children
         words = _words(op)
         return ast.Each(collection, COMPARISONS[words], words, right, _span(meta))
 
-    def weekly(self, meta, children):
+    def weekly(self, meta: Meta, children: Children) -> ast.Weekly:
         operand, _valt, (days, day_words), *hours = children
         start = end = None
         inclusive, words = False, f"valt op {day_words}"
@@ -311,17 +334,17 @@ class Builder(Transformer):
             words += f" {hour_words}"
         return ast.Weekly(operand, days, start, end, inclusive, words, _span(meta))
 
-    def weekdays(self, meta, children):
+    def weekdays(self, meta: Meta, children: Children) -> tuple[tuple[int, ...], str]:
         names = [_words(t) for t in children if t.type == "WEEKDAY"]
         first = WEEKDAYS.index(names[0])
         last = WEEKDAYS.index(names[-1])
         days = tuple((first + i) % 7 for i in range((last - first) % 7 + 1))
         return days, " tot en met ".join(names) if len(names) > 1 else names[0]
 
-    def clock_hours(self, meta, children):
+    def clock_hours(self, meta: Meta, children: Children) -> tuple[int, int, bool, str]:
         times = [t for t in children if t.type == "TIME"]
         inclusive = any(t.type == "TOT_EN_MET" for t in children)
-        seconds = []
+        seconds: list[int] = []
         for tok in times:
             hour, minute = (int(p) for p in str(tok).replace(".", ":").split(":"))
             if hour > 23 or minute > 59:
@@ -332,69 +355,69 @@ class Builder(Transformer):
         a, b = (f"{str(t).replace('.', ':'):0>5}" for t in times)
         return seconds[0], seconds[1], inclusive, f"van {a} {'tot en met' if inclusive else 'tot'} {b} uur"
 
-    def satisfies(self, meta, children):
+    def satisfies(self, meta: Meta, children: Children) -> ast.Satisfies:
         return ast.Satisfies(str(children[-1]), False, _span(meta))
 
-    def not_satisfies(self, meta, children):
+    def not_satisfies(self, meta: Meta, children: Children) -> ast.Satisfies:
         return ast.Satisfies(str(children[-1]), True, _span(meta))
 
-    def after(self, meta, children):
+    def after(self, meta: Meta, children: Children) -> ast.Shift:
         return ast.Shift(children[0], children[2], +1, _span(meta))
 
-    def before(self, meta, children):
+    def before(self, meta: Meta, children: Children) -> ast.Shift:
         return ast.Shift(children[0], children[2], -1, _span(meta))
 
-    def arith(self, meta, children):
+    def arith(self, meta: Meta, children: Children) -> ast.Arith:
         left, op, right = children
         return ast.Arith(str(op), left, right, _span(meta))
 
-    def neg(self, meta, children):
+    def neg(self, meta: Meta, children: Children) -> ast.Neg:
         return ast.Neg(children[-1], _span(meta))
 
-    def percent_of(self, meta, children):
+    def percent_of(self, meta: Meta, children: Children) -> ast.PercentOf:
         return ast.PercentOf(children[0], children[2], _span(meta))
 
-    def name(self, meta, children):
+    def name(self, meta: Meta, children: Children) -> ast.Name:
         return ast.Name(str(children[0]), _span(meta))
 
-    def peildatum(self, meta, children):
+    def peildatum(self, meta: Meta, children: Children) -> ast.Peildatum:
         return ast.Peildatum(_span(meta))
 
-    def day_of(self, meta, children):
+    def day_of(self, meta: Meta, children: Children) -> ast.DayOf:
         _dag, number, _van, base = children
         return ast.DayOf(int(parse_number(str(number))), base, _span(meta))
 
-    def aggregate(self, meta, children):
+    def aggregate(self, meta: Meta, children: Children) -> ast.Aggregate:
         func = _words(children[0]).split()[0]
         return ast.Aggregate(func, children[1], _span(meta))
 
-    def aggregate_where(self, meta, children):
+    def aggregate_where(self, meta: Meta, children: Children) -> ast.Aggregate:
         agg, operand, _dat, op, bound, _is = children
         words = _words(op)
         return ast.Aggregate(_words(agg).split()[0], operand, _span(meta), COMPARISONS[words], words, bound)
 
     # ------------------------------------------------------------ literals
-    def money(self, meta, children):
+    def money(self, meta: Meta, children: Children) -> ast.Literal:
         text = str(children[0])
         return self._literal(parse_money, children[0], "bedrag", text.replace(",-", ""))
 
-    def percent(self, meta, children):
+    def percent(self, meta: Meta, children: Children) -> ast.Literal:
         return self._literal(parse_percentage, children[0], "percentage")
 
-    def number(self, meta, children):
+    def number(self, meta: Meta, children: Children) -> ast.Literal:
         return self._literal(parse_number, children[0], "getal")
 
-    def number_word(self, meta, children):
+    def number_word(self, meta: Meta, children: Children) -> ast.Literal:
         tok = children[0]
         return ast.Literal("getal", Decimal(NUMBER_WORDS[_words(tok)]), str(tok), _tok_span(tok))
 
-    def string(self, meta, children):
+    def string(self, meta: Meta, children: Children) -> ast.Literal:
         return ast.Literal("tekst", _unquote(children[0]), str(children[0]), _span(meta))
 
-    def boolean(self, meta, children):
+    def boolean(self, meta: Meta, children: Children) -> ast.Literal:
         return ast.Literal("ja/nee", _words(children[0]) == "ja", str(children[0]), _span(meta))
 
-    def duration(self, meta, children):
+    def duration(self, meta: Meta, children: Children) -> ast.Literal:
         amount, unit = children
         if amount.type == "NUMBER_WORD":
             value = NUMBER_WORDS[_words(amount)]
@@ -408,17 +431,18 @@ class Builder(Transformer):
         text = self.text_of(meta)
         return ast.Literal("duur", (value, UNIT_ALIASES[_words(unit)]), text, _span(meta))
 
-    def date_words(self, meta, children):
+    def date_words(self, meta: Meta, children: Children) -> ast.Literal:
         return self._date_literal(meta, parse_date, "datum")
 
-    def date_num(self, meta, children):
+    def date_num(self, meta: Meta, children: Children) -> ast.Literal:
         return self._date_literal(meta, parse_date, "datum")
 
-    def datetime_lit(self, meta, children):
+    def datetime_lit(self, meta: Meta, children: Children) -> ast.Literal:
         return self._date_literal(meta, parse_datetime, "tijdstip")
 
-    def _date_literal(self, meta, parse, kind):
+    def _date_literal(self, meta: Meta, parse: Callable[[str], ast.LiteralValue], kind: str) -> ast.Literal:
         text = self.text_of(meta)
+        value: ast.LiteralValue
         try:
             value = parse(text)
         except LiteralError as err:
@@ -426,5 +450,5 @@ class Builder(Transformer):
             value = None
         return ast.Literal(kind, value, text, _span(meta))
 
-    def text_of(self, meta) -> str:
+    def text_of(self, meta: Meta) -> str:
         return " ".join(self.text[meta.start_pos:meta.end_pos].split())

@@ -12,11 +12,17 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import ast
 from dsl.errors import Diagnostic
+
+# Lark's parse function: text -> parse tree, or an `UnexpectedInput` exception.
+ParseFunction = Callable[[str], object]
+# How a syntax error fails: the unexpected token's type and the terminals that were expected.
+_Signature = tuple[str, frozenset[str]]
 
 # How the parser names what it expected, in the words of a policy author.
 EXPECTED_WORDS = {
@@ -106,7 +112,7 @@ MISTAKES = {
 }
 
 
-def syntax_diagnostic(err: UnexpectedInput, text: str, parse) -> Diagnostic:
+def syntax_diagnostic(err: UnexpectedInput, text: str, parse: ParseFunction) -> Diagnostic:
     line, column = getattr(err, "line", 0) or 0, getattr(err, "column", 0) or 0
     if isinstance(err, UnexpectedEOF) or line <= 0:
         lines = text.splitlines() or [""]
@@ -116,7 +122,8 @@ def syntax_diagnostic(err: UnexpectedInput, text: str, parse) -> Diagnostic:
     words = tuple(dict.fromkeys(describe_terminal(t) for t in expected if t not in _NOT_SHOWN))
     label = label_of(err, parse)
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream
+        char = text[pos] if pos is not None and pos < len(text) else ""
         if char == '"':
             message = "deze tekst is niet afgesloten: het aanhalingsteken (\") aan het eind ontbreekt"
             return Diagnostic("syntax", message, span)
@@ -188,7 +195,7 @@ def _near_keyword(word: str) -> str | None:
     return _PHRASE_HEADS.get(match[0], match[0])
 
 
-def label_of(err: UnexpectedInput, parse) -> str | None:
+def label_of(err: UnexpectedInput, parse: ParseFunction) -> str | None:
     """The label of the typical mistake whose example fails the same way (same token type,
     same expected terminals), or None."""
     if not isinstance(err, UnexpectedToken) or err.token.type == "$END":
@@ -198,8 +205,8 @@ def label_of(err: UnexpectedInput, parse) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _mistake_signatures(parse) -> dict:
-    signatures = {}
+def _mistake_signatures(parse: ParseFunction) -> dict[_Signature, str]:
+    signatures: dict[_Signature, str] = {}
     for label, examples in MISTAKES.items():
         for example in examples:
             try:

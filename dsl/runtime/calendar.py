@@ -47,7 +47,8 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
+from typing import TypeVar
 
 import holidays
 
@@ -69,9 +70,11 @@ __all__ = [
     "working_days_between",
 ]
 
+# A date or a date-time: month arithmetic keeps which one it was, and any time of day.
+D = TypeVar("D", bound=date)
 
 
-def add_months(d: date, n: int) -> tuple[date, bool]:
+def add_months(d: D, n: int) -> tuple[D, bool]:
     """Add ``n`` calendar months (``n`` may be negative), keeping any time of day.
 
     Returns the result and whether the day was clamped to the end of a short month.
@@ -90,7 +93,7 @@ def add_months(d: date, n: int) -> tuple[date, bool]:
     return d.replace(year=year, month=month0 + 1, day=last_day), True
 
 
-def add_years(d: date, n: int) -> tuple[date, bool]:
+def add_years(d: D, n: int) -> tuple[D, bool]:
     """Add ``n`` years; 29 February becomes 28 February in a common year (flagged).
 
     >>> add_years(date(2024, 2, 29), 4)
@@ -120,7 +123,7 @@ _ATW_NAMES: dict[str, str | None] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holidays(year: int) -> dict[date, str]:
     """The Atw holidays of ``year`` (weekends excluded unless a holiday falls on one)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -135,8 +138,8 @@ def _holidays(year: int) -> dict[date, str]:
         for name in names.split("; "):
             if name not in _ATW_NAMES:
                 raise RuntimeError(f"unknown Dutch holiday from the holidays package: {name!r}")
-            if _ATW_NAMES[name] is not None:
-                days[day] = _ATW_NAMES[name]
+            if (reason := _ATW_NAMES[name]) is not None:
+                days[day] = reason
     days.update({day: reason for day, reason in DECREE_DAYS.items() if day.year == year})
     return days
 

@@ -26,8 +26,10 @@ Conventions pinned here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal
@@ -37,6 +39,7 @@ from dsl.types import UNIT_ALIASES
 
 __all__ = [
     "counted",
+    "format_amount",
     "format_bool",
     "format_date",
     "format_datetime",
@@ -45,10 +48,25 @@ __all__ = [
     "format_number",
     "format_percentage",
     "format_value",
+    "singular_or_plural",
 ]
 
 _LOCALE = "nl_NL"
 _CENT = Decimal("0.01")
+
+
+def singular_or_plural(n: int | Decimal, one: str, many: str) -> str:
+    """The Dutch word form that goes with the number ``n``: singular for one (and minus one),
+    plural for every other number, zero and fractions included. The one place for this rule.
+
+    >>> singular_or_plural(1, "eis", "eisen"), singular_or_plural(0, "eis", "eisen")
+    ('eis', 'eisen')
+    >>> singular_or_plural(Decimal("-1"), "dag", "dagen"), singular_or_plural(Decimal("1.5"), "dag", "dagen")
+    ('dag', 'dagen')
+    >>> singular_or_plural(2, "ontbreekt", "ontbreken")  # a verb agrees the same way
+    'ontbreken'
+    """
+    return one if abs(n) == 1 else many
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -57,7 +75,7 @@ def counted(n: int, one: str, many: str) -> str:
     >>> counted(1, "eis", "eisen"), counted(0, "eis", "eisen")
     ('1 eis', '0 eisen')
     """
-    return f"{n} {one if n == 1 else many}"
+    return f"{n} {singular_or_plural(n, one, many)}"
 
 
 def _finite(value: Decimal | int) -> Decimal:
@@ -67,11 +85,18 @@ def _finite(value: Decimal | int) -> Decimal:
     return number
 
 
+def _exponent(value: Decimal) -> int:
+    """The exponent of a finite Decimal (NaN and infinities have a letter instead)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"{value!r} is geen eindig getal")
+    return exponent
+
+
 def _precision_for(value: Decimal) -> int:
     # Babel quantizes in the current context (28 digits by default): a 30-digit amount
     # such as 123456789012345678901234567890,12 would raise InvalidOperation.
-    digits, exponent = len(value.as_tuple().digits), value.as_tuple().exponent
-    return max(28, digits + abs(exponent) + 4)
+    return max(28, len(value.as_tuple().digits) + abs(_exponent(value)) + 4)
 
 
 def format_money(amount: Decimal) -> str:
@@ -107,7 +132,7 @@ def format_amount(amount: Decimal) -> str:
 def _without_trailing_zeros(value: Decimal) -> Decimal:
     """Drop trailing fraction zeros without switching to exponent notation (1E+3)."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1)) if value.as_tuple().exponent < 0 else value
+        return value.quantize(Decimal(1)) if _exponent(value) < 0 else value
     return value.normalize()
 
 
@@ -182,8 +207,7 @@ def format_duration(amount: int | Decimal, unit: str) -> str:
     canonical = UNIT_ALIASES.get(unit)
     if canonical is None:
         raise ValueError(f"onbekende eenheid '{unit}'")
-    singular, plural = _UNIT_WORDS[canonical]
-    return f"{format_number(amount)} {singular if abs(amount) == 1 else plural}"
+    return f"{format_number(amount)} {singular_or_plural(amount, *_UNIT_WORDS[canonical])}"
 
 
 def format_bool(value: bool) -> str:
@@ -204,7 +228,8 @@ def _format_duration_pair(value: tuple[int | Decimal, str]) -> str:
     return format_duration(amount, unit)
 
 
-_BY_TYPE = {
+# A formatter takes the runtime value of its type: which Python type that is depends on the type name.
+_BY_TYPE: dict[str, Callable[[Any], str]] = {
     "bedrag": format_amount, "percentage": format_percentage, "getal": format_number,
     "aantal": format_number, "ja/nee": format_bool, "datum": format_date,
     "tijdstip": format_datetime, "tekst": _format_text, "keuze": _format_text,
@@ -236,12 +261,14 @@ def format_duration_count(count: int, t: T.Type) -> str:
     >>> format_duration_count(5400, duration("uren"))
     '90 minuten'
     """
-    declared = t.declared or t.unit
+    declared, base = t.declared or t.unit, t.unit
+    if declared is None or base is None:
+        raise ValueError(f"{t} is geen duur")
     factor = T.DURATION_FAMILY[declared][1]
     if count % factor == 0:
         return format_duration(count // factor, declared)
-    if t.unit == "seconden":
+    if base == "seconden":
         for unit, size in (("uren", 3600), ("minuten", 60)):
             if count % size == 0:
                 return format_duration(count // size, unit)
-    return format_duration(count, t.unit)
+    return format_duration(count, base)
