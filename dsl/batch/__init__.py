@@ -83,15 +83,30 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
         rules = _evaluate_polars(plan, inputs, refused)
     else:
         rules = _evaluate_per_case(policy, inputs, refused)
-    missing = pl.concat_list([pl.when(pl.col(name).is_null()).then(pl.lit(name)) for name in model.fields]) \
-        .list.drop_nulls() if model.fields else pl.lit([], dtype=pl.List(pl.String))
-    extra = inputs.select(missing.alias("ontbrekende_gegevens")).with_columns(refused.alias("geweigerd"))
+    extra = pl.DataFrame([missing_inputs(inputs, list(model.fields)), refused.alias("geweigerd")])
     extra = extra.with_columns(pl.when(pl.col("geweigerd").is_null()).then(pl.col("ontbrekende_gegevens"))
                                .alias("ontbrekende_gegevens"))
     output = _output(model, rules)
     taken = set(output.columns) | set(extra.columns)
     key_frame = frame.select([pl.col(k).alias(f"invoer.{k}" if k in taken else k) for k in keys])
     return pl.concat([key_frame, output, extra], how="horizontal")
+
+
+def missing_inputs(inputs: pl.DataFrame, names: list[str]) -> pl.Series:
+    """Per row the list of gegevens that are unknown. Rows share few patterns of unknowns, so
+    the pattern is computed as bit masks and each distinct pattern is spelled out once."""
+    if not names:
+        return pl.repeat([], inputs.height, dtype=pl.List(pl.String), eager=True).alias("ontbrekende_gegevens")
+    words = [names[i:i + 63] for i in range(0, len(names), 63)]
+    masks = inputs.select([pl.sum_horizontal([pl.col(n).is_null().cast(pl.UInt64) * (1 << i)
+                                              for i, n in enumerate(word)]).alias(f"m{w}")
+                           for w, word in enumerate(words)])
+    keys = list(masks.columns)
+    patterns = masks.unique()
+    spelled = [[n for w, word in enumerate(words) for i, n in enumerate(word) if row[w] >> i & 1]
+               for row in patterns.iter_rows()]
+    lookup = patterns.with_columns(pl.Series("ontbrekende_gegevens", spelled, dtype=pl.List(pl.String)))
+    return masks.join(lookup, on=keys, how="left", maintain_order="left")["ontbrekende_gegevens"]
 
 
 def _evaluate_polars(plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:

@@ -152,7 +152,7 @@ def _convert_column(series: pl.Series, t: Type, name: str,
                     decimal_point: bool = False) -> tuple[pl.Series, pl.Series]:
     """The typed column and, per row, the reason it was refused (or null)."""
     target = dtype_of(t)
-    none = pl.Series(name, [None] * len(series), pl.String)
+    none = _constant(name, None, pl.String(), len(series))
     if _already_typed(series, t):
         return series.cast(target).alias(name), none
     if t.kind in SCALES and series.dtype.is_integer():
@@ -164,7 +164,7 @@ def _convert_column(series: pl.Series, t: Type, name: str,
         return pl.select(pl.when(pl.lit(negative)).then(None).otherwise(pl.lit(series))).to_series() \
             .cast(pl.Int64).alias(name), reasons.alias(name)
     typed: pl.Series | None = None
-    handled = pl.Series([False] * len(series))
+    handled = _constant(name, False, pl.Boolean(), len(series))
     if series.dtype == pl.String:
         fast = _fast_text(series, t, decimal_point)
         if fast is not None:
@@ -184,6 +184,10 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     return merged.alias(name), reasons
 
 
+def _constant(name: str, value: Any, dtype: pl.DataType, height: int) -> pl.Series:
+    return pl.repeat(value, height, dtype=dtype, eager=True).alias(name)
+
+
 def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None = None,
                  decimal_point: bool = False) -> tuple[pl.DataFrame, pl.Series]:
     """The typed input columns of `frame` for `policy`, and the refusal reason per row."""
@@ -194,8 +198,8 @@ def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None =
         if name in frame.columns:
             typed, refused = _convert_column(frame.get_column(name), field.type, name, decimal_point)
         else:
-            typed = pl.Series(name, [None] * height, dtype=dtype_of(field.type))
-            refused = pl.Series(name, [None] * height, pl.String)
+            typed = _constant(name, None, dtype_of(field.type), height)
+            refused = _constant(name, None, pl.String(), height)
         columns.append(typed)
         problems.append(refused)
     if PEILDATUM in frame.columns:
@@ -204,7 +208,7 @@ def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None =
         peil, refused = _convert_column(frame.get_column(PEILDATUM), T.DATUM, PEILDATUM)
         problems.append(refused.str.replace("^gegeven 'peildatum'", "peildatum"))
     else:
-        peil = pl.Series(PEILDATUM, [peildatum] * height, dtype=pl.Date)
+        peil = _constant(PEILDATUM, peildatum, pl.Date(), height)
     columns.append(peil.alias(PEILDATUM))
     if ERROR_COLUMN in frame.columns:
         problems.insert(0, frame.get_column(ERROR_COLUMN).cast(pl.String))
@@ -214,5 +218,5 @@ def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None =
             pl.concat_str(pl.all(), separator="; ", ignore_nulls=True).alias("geweigerd"))["geweigerd"]
         reasons = reasons.replace("", None)
     else:
-        reasons = pl.Series("geweigerd", [None] * height, pl.String)
+        reasons = _constant("geweigerd", None, pl.String(), height)
     return inputs, reasons

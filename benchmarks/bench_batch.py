@@ -1,0 +1,288 @@
+"""Batch evaluation against hand-vectorised numpy, in one run.
+
+Workload: benchmarks/eligibility_contract.beleid (six minimum requirements over eleven inputs,
+their group, and a first-hit contract decision), N generated cases with near-threshold probes and
+about 2 % unknowns per input. Every route must give the same 8 outcomes on every row (asserted).
+
+Paths measured (each from the user's input to what the user reads):
+  - in memory: a Polars DataFrame of typed columns -> `evaluate_table` (the full output table:
+    Dutch status columns, values, missing inputs) against numpy computing the 8 outcomes as int8
+    codes from the same columns (money as int64 cents, Kleene masks written out by hand);
+  - a 1,000-row call of `evaluate_table`;
+  - streamed: a Parquet file -> `dsl.batch.files.evaluate_file` -> a Parquet file, against numpy
+    reading pyarrow batches and writing the codes with a ParquetWriter; each route in its own
+    process so its peak memory (ru_maxrss) is its own.
+Usage: python benchmarks/bench_batch.py [--rijen 1000000] [--stroom 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dsl.batch import evaluate_table  # noqa: E402
+from dsl.policy import load_policy  # noqa: E402
+
+POLICY = ROOT / "benchmarks" / "eligibility_contract.beleid"
+SOORTEN = ["instelling", "zzp", "eenmanszaak"]
+SCORES = ["beste", "overig"]
+OUTCOMES = ["aanspraak_vv", "wtza", "fte_niveau_6", "onderaanneming", "aansprakelijkheid", "zzp_overeenkomst",
+            "minimumeisen", "overeenkomst"]
+# status codes shared by both routes: voldaan 0, niet voldaan 1, onbekend 2, n.v.t. 3;
+# decision: 0 geen overeenkomst .. 5 standaard, 6 onbekend, 7 geen uitkomst
+STATUS = {"voldaan": 0, "niet voldaan": 1, "onbekend": 2, "niet van toepassing": 3}
+CONTRACTS = ["geen overeenkomst", "zzp-overeenkomst", "cliëntvolgende overeenkomst", "aanbod buiten de benchmark",
+             "plusovereenkomst", "standaardovereenkomst"]
+
+
+# ---------------------------------------------------------------- data
+def generate(n: int, seed: int = 20240101) -> pa.Table:
+    """N cases: money near € 250.000 and € 2.500.000, shares near 33 %, fte near 1, dates near
+    1 January 2024; about 2 % of each input unknown."""
+    rng = np.random.default_rng(seed)
+
+    def near(center: int, spread: int, unit: int) -> np.ndarray:
+        probe = rng.random(n) < 0.3
+        values = rng.integers(center - spread, center + spread, n)
+        return np.where(probe, center + rng.integers(-1, 2, n) * unit, values)
+
+    def missing() -> np.ndarray:
+        return rng.random(n) < 0.02
+
+    omzet = near(25_000_000, 20_000_000, 1)             # cents
+    verzekerd = near(250_000_000, 100_000_000, 1)       # cents
+    aandeel = near(3300, 3000, 1)                        # hundredths of a percent
+    fte = near(100, 90, 1)                               # hundredths
+    ingang = near(19723, 400, 1)                         # days since 1970 (19723 = 2024-01-01)
+    columns = {
+        "id": pa.array(np.arange(n)),
+        "soort_aanbieder": _masked(pa.array(np.array(SOORTEN)[rng.integers(0, 3, n)]), missing()),
+        "bestaande_zzp_overeenkomst": _masked(pa.array(rng.random(n) < 0.5), missing()),
+        "omzet_2023": _masked(_decimal(omzet, 2), missing()),
+        "uitgesloten_van_benchmark": _masked(pa.array(rng.random(n) < 0.1), missing()),
+        "benchmarkscore": _masked(pa.array(np.array(SCORES)[rng.integers(0, 2, n)]), missing()),
+        "agb_code_vv": _masked(pa.array(rng.random(n) < 0.95), missing()),
+        "fte_niveau_6_loondienst": _masked(_decimal(fte, 2), missing()),
+        "aandeel_onderaanneming": _masked(_decimal(aandeel, 2), missing()),
+        "verzekerd_bedrag": _masked(_decimal(verzekerd, 2), missing()),
+        "ingang_verzekering": _masked(pa.array(ingang.astype("int32"), pa.date32()), missing()),
+        "voldoet_aan_wtza": _masked(pa.array(rng.random(n) < 0.95), missing()),
+    }
+    return pa.table(columns)
+
+
+def _decimal(units: np.ndarray, scale: int) -> pa.Array:
+    """Whole units (cents) as an exact decimal128(18, scale) column."""
+    series = pl.Series(units).cast(pl.Decimal(18, scale)) / pl.lit(Decimal(10 ** scale), pl.Decimal(18, scale))
+    return pl.select(series.cast(pl.Decimal(18, scale))).to_series().to_arrow()
+
+
+def _masked(array: pa.Array, mask: np.ndarray) -> pa.Array:
+    return pa.compute.if_else(pa.array(mask), pa.nulls(len(array), array.type), array)
+
+
+# ---------------------------------------------------------------- the numpy baseline
+def _cents(column, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    """(whole units at `scale`, null mask) of a decimal column, exactly (no float)."""
+    null = column.is_null().to_numpy(zero_copy_only=False)
+    unscaled = pa.compute.multiply_checked(column.cast(pa.decimal128(18, scale)), pa.scalar(Decimal(10 ** scale)))
+    return unscaled.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), null
+
+
+def _bools(column) -> tuple[np.ndarray, np.ndarray]:
+    null = column.is_null().to_numpy(zero_copy_only=False)
+    return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool), null
+
+
+def numpy_codes(table: pa.Table) -> dict[str, np.ndarray]:
+    """The 8 outcomes as int8 codes, Kleene logic by hand."""
+    def status(true: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+        return np.where(unknown, 2, np.where(true, 0, 1)).astype(np.int8)
+
+    agb, agb_n = _bools(table["agb_code_vv"])
+    wtza, wtza_n = _bools(table["voldoet_aan_wtza"])
+    fte, fte_n = _cents(table["fte_niveau_6_loondienst"], 2)
+    aandeel, aandeel_n = _cents(table["aandeel_onderaanneming"], 2)
+    verzekerd, verzekerd_n = _cents(table["verzekerd_bedrag"], 2)
+    ingang_col = table["ingang_verzekering"]
+    ingang = ingang_col.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
+    ingang_n = ingang_col.is_null().to_numpy(zero_copy_only=False)
+    soort_col = table["soort_aanbieder"]
+    soort_n = soort_col.is_null().to_numpy(zero_copy_only=False)
+    soort = soort_col.fill_null("").to_numpy(zero_copy_only=False)
+    zzp, zzp_n = _bools(table["bestaande_zzp_overeenkomst"])
+    omzet, omzet_n = _cents(table["omzet_2023"], 2)
+    uitgesloten, uitgesloten_n = _bools(table["uitgesloten_van_benchmark"])
+    score_col = table["benchmarkscore"]
+    score_n = score_col.is_null().to_numpy(zero_copy_only=False)
+    beste = score_col.fill_null("").to_numpy(zero_copy_only=False) == "beste"
+
+    out = {"aanspraak_vv": status(agb, agb_n), "wtza": status(wtza, wtza_n),
+           "fte_niveau_6": status(fte >= 100, fte_n), "onderaanneming": status(aandeel <= 3300, aandeel_n)}
+    a_ok, a_n = verzekerd >= 250_000_000, verzekerd_n
+    b_ok, b_n = ingang <= 19723, ingang_n
+    false = (~a_ok & ~a_n) | (~b_ok & ~b_n)
+    out["aansprakelijkheid"] = np.where(false, 1, np.where(a_n | b_n, 2, 0)).astype(np.int8)
+    is_zzp = soort == "zzp"
+    zzp_status = status(zzp, zzp_n)
+    out["zzp_overeenkomst"] = np.where(soort_n, 2, np.where(is_zzp, zzp_status, 3)).astype(np.int8)
+    members = np.stack([out[k] for k in OUTCOMES[:6]])
+    out["minimumeisen"] = np.where((members == 1).any(0), 1, np.where((members == 2).any(0), 2, 0)).astype(np.int8)
+
+    group = out["minimumeisen"]
+    c1 = np.where(group == 2, -1, group == 1)       # -1 unknown, else bool
+    zzp_soort = (soort == "zzp") | (soort == "eenmanszaak")
+    c2_false = (~zzp_soort & ~soort_n) | (~zzp & ~zzp_n)
+    c2 = np.where(c2_false, 0, np.where(soort_n | zzp_n, -1, 1))
+    c3 = np.where(omzet_n, -1, omzet < 25_000_000)
+    gt = omzet > 25_000_000
+    c4_false = (~gt & ~omzet_n) | (~uitgesloten & ~uitgesloten_n)
+    c4 = np.where(c4_false, 0, np.where(omzet_n | uitgesloten_n, -1, 1))
+    c5_false = (~gt & ~omzet_n) | (~beste & ~score_n)
+    c5 = np.where(c5_false, 0, np.where(omzet_n | score_n, -1, 1))
+    c6 = np.where(omzet_n, -1, gt)
+    decision = np.full(len(group), 7, np.int8)
+    decided = np.zeros(len(group), bool)
+    for index, c in enumerate((c1, c2, c3, c4, c5, c6)):
+        unknown = (c == -1) & ~decided
+        decision[unknown] = 6
+        decided |= unknown
+        hit = (c == 1) & ~decided
+        decision[hit] = index
+        decided |= hit
+    out["overeenkomst"] = decision
+    return out
+
+
+def polars_codes(result: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The same 8 codes read back from `evaluate_table`'s output, to check agreement."""
+    out = {}
+    for name in OUTCOMES[:7]:
+        out[name] = result[name].cast(pl.String).replace_strict(STATUS, return_dtype=pl.Int8).to_numpy()
+    value = result["overeenkomst.waarde"].replace_strict({c: i for i, c in enumerate(CONTRACTS)}, default=None,
+                                                        return_dtype=pl.Int8)
+    status = result["overeenkomst"].cast(pl.String)
+    out["overeenkomst"] = pl.select(pl.when(pl.lit(status) == "onbekend").then(6)
+                                    .when(pl.lit(status) == "geen uitkomst").then(7)
+                                    .otherwise(pl.lit(value))).to_series().cast(pl.Int8).to_numpy()
+    return out
+
+
+def agree(a: dict, b: dict) -> int:
+    return sum(int((a[k] != b[k]).sum()) for k in OUTCOMES)
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# ---------------------------------------------------------------- streamed routes (own process each)
+def stream_numpy(source: str, target: str) -> None:
+    writer = None
+    for batch in pq.ParquetFile(source).iter_batches(batch_size=1_000_000):
+        table = pa.Table.from_batches([batch])
+        codes = numpy_codes(table)
+        out = pa.table({"id": table["id"], **{k: pa.array(v) for k, v in codes.items()}})
+        writer = writer or pq.ParquetWriter(target, out.schema, compression="zstd")
+        writer.write_table(out)
+    assert writer is not None
+    writer.close()
+
+
+def stream_polars(source: str, target: str) -> None:
+    from dsl.batch.files import evaluate_file
+
+    evaluate_file(load_policy(POLICY), Path(source), Path(target), chunk_rows=1_000_000)
+
+
+def _child(route: str, source: str, target: str) -> None:
+    start = time.perf_counter()
+    (stream_numpy if route == "numpy" else stream_polars)(source, target)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{seconds:.3f} {peak:.0f}")
+
+
+def _streamed(route: str, source: str, target: str) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, __file__, "--kind", route, source, target], capture_output=True,
+                         text=True, check=True)
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
+# ---------------------------------------------------------------- main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rijen", type=int, default=1_000_000)
+    parser.add_argument("--stroom", type=int, default=10_000_000)
+    args = parser.parse_args()
+    policy = load_policy(POLICY)
+
+    table = generate(args.rijen)
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    result = evaluate_table(policy, frame)
+    mismatches = agree(numpy_codes(table), polars_codes(result))
+    small = frame.head(1000)
+    reference = evaluate_table(policy, small, engine="python")
+    same = evaluate_table(policy, small).rows() == reference.rows()
+    print(f"{args.rijen:,} casussen: {mismatches} verschillen tussen numpy en Polars; "
+          f"1.000 rijen per casus (python) en Polars gelijk: {same}".replace(",", "."))
+    assert mismatches == 0 and same
+
+    numpy_s = best_of(lambda: numpy_codes(table))
+    polars_s = best_of(lambda: evaluate_table(policy, frame))
+    small_s = best_of(lambda: evaluate_table(policy, small), repeat=10)
+    print(f"in het geheugen, {args.rijen:,} rijen:".replace(",", "."))
+    print(f"  numpy (8 uitkomsten als codes)       {numpy_s:8.3f} s   1,00x")
+    print(f"  evaluate_table (Polars, hele tabel)  {polars_s:8.3f} s   {polars_s / numpy_s:4.2f}x   (doel <= 1,5x)")
+    print(f"  1.000 rijen per aanroep              {small_s * 1000:8.1f} ms           (doel < 20 ms)")
+
+    if args.stroom:
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "casussen.parquet")
+            writer = None
+            for start in range(0, args.stroom, 1_000_000):
+                part = generate(min(1_000_000, args.stroom - start), seed=start + 1)
+                part = part.set_column(0, "id", pa.array(np.arange(start, start + part.num_rows)))
+                writer = writer or pq.ParquetWriter(source, part.schema)
+                writer.write_table(part)
+            assert writer is not None
+            writer.close()
+            numpy_s, numpy_mb = _streamed("numpy", source, os.path.join(folder, "numpy.parquet"))
+            polars_s, polars_mb = _streamed("polars", source, os.path.join(folder, "polars.parquet"))
+            print(f"gestroomd, Parquet -> Parquet, {args.stroom:,} rijen:".replace(",", "."))
+            print(f"  numpy (pyarrow-batches)              {numpy_s:8.2f} s   1,00x   piek {numpy_mb:6.0f} MiB")
+            print(f"  evaluate_file (Polars)               {polars_s:8.2f} s   {polars_s / numpy_s:4.2f}x   "
+                  f"piek {polars_mb:6.0f} MiB   (doel <= 0,5x, < 1 GiB)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--kind":
+        _child(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        main()
