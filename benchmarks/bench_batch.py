@@ -112,6 +112,11 @@ def _bools(column) -> tuple[np.ndarray, np.ndarray]:
     return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool), null
 
 
+def _equal(column, text: str) -> np.ndarray:
+    """Text equality computed by Arrow (no Python strings), null as False."""
+    return pa.compute.equal(column, text).fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def numpy_codes(table: pa.Table) -> dict[str, np.ndarray]:
     """The 8 outcomes as int8 codes, Kleene logic by hand."""
     def status(true: np.ndarray, unknown: np.ndarray) -> np.ndarray:
@@ -127,13 +132,14 @@ def numpy_codes(table: pa.Table) -> dict[str, np.ndarray]:
     ingang_n = ingang_col.is_null().to_numpy(zero_copy_only=False)
     soort_col = table["soort_aanbieder"]
     soort_n = soort_col.is_null().to_numpy(zero_copy_only=False)
-    soort = soort_col.fill_null("").to_numpy(zero_copy_only=False)
+    is_zzp = _equal(soort_col, "zzp")
+    zzp_soort = is_zzp | _equal(soort_col, "eenmanszaak")
     zzp, zzp_n = _bools(table["bestaande_zzp_overeenkomst"])
     omzet, omzet_n = _cents(table["omzet_2023"], 2)
     uitgesloten, uitgesloten_n = _bools(table["uitgesloten_van_benchmark"])
     score_col = table["benchmarkscore"]
     score_n = score_col.is_null().to_numpy(zero_copy_only=False)
-    beste = score_col.fill_null("").to_numpy(zero_copy_only=False) == "beste"
+    beste = _equal(score_col, "beste")
 
     out = {"aanspraak_vv": status(agb, agb_n), "wtza": status(wtza, wtza_n),
            "fte_niveau_6": status(fte >= 100, fte_n), "onderaanneming": status(aandeel <= 3300, aandeel_n)}
@@ -141,7 +147,6 @@ def numpy_codes(table: pa.Table) -> dict[str, np.ndarray]:
     b_ok, b_n = ingang <= 19723, ingang_n
     false = (~a_ok & ~a_n) | (~b_ok & ~b_n)
     out["aansprakelijkheid"] = np.where(false, 1, np.where(a_n | b_n, 2, 0)).astype(np.int8)
-    is_zzp = soort == "zzp"
     zzp_status = status(zzp, zzp_n)
     out["zzp_overeenkomst"] = np.where(soort_n, 2, np.where(is_zzp, zzp_status, 3)).astype(np.int8)
     members = np.stack([out[k] for k in OUTCOMES[:6]])
@@ -149,7 +154,6 @@ def numpy_codes(table: pa.Table) -> dict[str, np.ndarray]:
 
     group = out["minimumeisen"]
     c1 = np.where(group == 2, -1, group == 1)       # -1 unknown, else bool
-    zzp_soort = (soort == "zzp") | (soort == "eenmanszaak")
     c2_false = (~zzp_soort & ~soort_n) | (~zzp & ~zzp_n)
     c2 = np.where(c2_false, 0, np.where(soort_n | zzp_n, -1, 1))
     c3 = np.where(omzet_n, -1, omzet < 25_000_000)

@@ -114,8 +114,12 @@ _BOOLEANS = {"ja": True, "nee": False, "true": True, "false": False, "waar": Tru
 
 def _fast_text(series: pl.Series, t: Type, decimal_point: bool) -> tuple[pl.Series, pl.Series] | None:
     """(typed values, which rows they hold) for the plain forms of a text column, or None."""
-    text = series.str.strip_chars()
     kind = t.kind
+    if kind == "keuze":
+        return series, series.is_in(list(t.options))
+    if kind == "tekst":
+        return series, series.is_not_null()
+    text = series.str.strip_chars()
     if kind in SCALES:
         pattern = _POINT_DECIMAL if decimal_point else _DUTCH_DECIMAL
         matched = text.str.contains(pattern)
@@ -134,10 +138,6 @@ def _fast_text(series: pl.Series, t: Type, decimal_point: bool) -> tuple[pl.Seri
         typed = pl.select(pl.when(text.str.contains(_ISO_DATE)).then(text)).to_series() \
             .str.to_date("%Y-%m-%d", strict=False)
         return typed, typed.is_not_null()
-    if kind == "keuze":
-        return series, series.is_in(list(t.options))
-    if kind == "tekst":
-        return series, series.is_not_null()
     return None
 
 
