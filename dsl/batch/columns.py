@@ -23,12 +23,11 @@ from typing import Any
 
 import polars as pl
 
+from dsl.batch.columnar import SCALES
 from dsl.case import CaseValueError, convert
 from dsl.core import model as M
 from dsl.types import Type
 
-# Decimal scales of the batch columns; a value with more decimals refuses its row.
-SCALES = {"bedrag": 4, "percentage": 8, "getal": 8}
 PRECISION = 38
 PEILDATUM = "peildatum"
 ERROR_COLUMN = "__fout"  # a reader's reason why a row could not be read at all (a broken line)

@@ -1,0 +1,523 @@
+"""Columnar back ends: the core model compiled to column expressions, once for every engine.
+
+Contract: `ColumnarPlan(policy)` walks the core model and produces `stages`: lists of named column
+expressions which, applied in order (each stage after the stages of every rule and gate it
+reads), add per rule its status code (`__s<i>`, the index of its `Status` in `STATUS_CODES`), its
+value (`__x<i>`, decisions and calculations) and its detail (`__d<i>`: a decision's row, a
+termijn's end moment, and `__b<i>` its start). The meaning is the core model's, written here
+once; an engine (Polars in `dsl.batch.polars_rules`, Spark in `dsl.batch.spark_rules`) only
+supplies the primitives: columns, typed literals, a guarded `case`, casts, date arithmetic and
+list operations. Rules every engine must follow:
+  - Kleene logic: `&`, `|` and `~` on nulls as in SQL (null & false = false);
+  - a decision row whose condition is null makes the decision unknown: every row is guarded by
+    an explicit null test, so a null condition never falls through to the next row;
+  - money, percentages and numbers are exact decimals: before `*` both operands are cast to the
+    sum of their scales, before `+`/`-` to the larger scale; `x% van y` is exact; never a float;
+  - dates against date-times follow `dsl.runtime.values.moment_cmp` (undecidable on the same day);
+  - calendar months clamp to the end of a short month; working days follow the Algemene
+    termijnenwet calendar of `dsl.runtime.calendar`.
+What an engine cannot express exactly raises `Unsupported` (with a Dutch reason): general
+division (which the per-case path computes to 28 digits) and comparisons of list elements with
+a value from the case; the caller then evaluates per case.
+"""
+
+from __future__ import annotations
+
+import operator
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache, reduce
+from typing import Any, assert_never
+
+from dsl.core import expr as E
+from dsl.core import model as M
+from dsl.core.model import ROW_NONE, ROW_NVT, ROW_OVERLAP, ROW_UNKNOWN, Status
+from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, non_working_reason
+from dsl.types import MOMENTS, Type
+
+STATUS_CODES: tuple[Status, ...] = tuple(Status)
+CODE = {status: i for i, status in enumerate(STATUS_CODES)}
+# Decimal scales of the batch columns; a value with more decimals refuses its row.
+SCALES = {"bedrag": 4, "percentage": 8, "getal": 8}
+_DATUM = Type("datum")
+
+Col = Any   # an engine's column expression
+
+
+class Unsupported(Exception):
+    """A construct a columnar back end cannot evaluate exactly; the message is Dutch."""
+
+
+@cache
+def holiday_list(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> tuple[date, ...]:
+    """The Algemene termijnenwet's non-working weekdays (holidays and decree days) of the years
+    the per-case calendar knows."""
+    day, last, found = date(first_year, 1, 1), date(last_year, 12, 31), []
+    while day <= last:
+        if day.weekday() < 5 and non_working_reason(day) is not None:
+            found.append(day)
+        day += timedelta(days=1)
+    return tuple(found)
+
+
+def type_scale(t: Type) -> int:
+    return SCALES.get(t.kind, 0)
+
+
+def scale_of(node: E.Expr) -> int:
+    """The decimal scale an expression's value is held at: a written value keeps its own."""
+    if isinstance(node, E.Const) and isinstance(node.value, Decimal):
+        exponent = node.value.as_tuple().exponent
+        return max(type_scale(node.type), -exponent if isinstance(exponent, int) else 0)
+    return type_scale(node.type)
+
+
+class ColumnarPlan:
+    """The stages of column expressions that evaluate a policy (see the module contract)."""
+
+    def __init__(self, policy: M.Policy):
+        self.policy = policy
+        self.index = {name: i for i, name in enumerate(policy.rules)}
+        self.gate_columns: dict[str, str] = {}
+        self.depth: dict[str, int] = {}
+        self.columns: dict[tuple[int, int], list[Col]] = {}
+        for rule in policy.rules.values():
+            self._plan(rule)
+        self.stages = [self.columns[d] for d in sorted(self.columns)]
+
+    # ------------------------------------------------------------ engine primitives
+    def col(self, name: str) -> Col:
+        raise TypeError(f"{type(self).__name__} has no column primitive")
+
+    def named(self, expr: Col, name: str) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot name a column")
+
+    def lit(self, value: Any, t: Type, scale: int = 0) -> Col:
+        raise TypeError(f"{type(self).__name__} has no literal primitive")
+
+    def code(self, value: int) -> Col:
+        """A small integer (status code or row marker)."""
+        raise TypeError(f"{type(self).__name__} has no code primitive")
+
+    def null(self) -> Col:
+        raise TypeError(f"{type(self).__name__} has no null")
+
+    def case(self, branches: list[tuple[Col, Col]], otherwise: Col) -> Col:
+        """The value of the first branch whose condition is true (a null condition is not true)."""
+        raise TypeError(f"{type(self).__name__} has no case primitive")
+
+    def is_null(self, expr: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} has no null test")
+
+    def fill_false(self, expr: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot fill nulls")
+
+    def count_true(self, exprs: list[Col]) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot count")
+
+    def decimal(self, expr: Col, scale: int) -> Col:
+        raise TypeError(f"{type(self).__name__} has no decimal cast")
+
+    def to_date(self, expr: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} has no date part")
+
+    def at_midnight(self, expr: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot make a date-time")
+
+    def add_days(self, base: Col, days: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot add days")
+
+    def add_seconds(self, base: Col, seconds: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot add seconds")
+
+    def add_months(self, base: Col, months: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot add months")
+
+    def add_working_days(self, day: Col, n: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot add working days")
+
+    def with_time_of(self, day: Col, moment: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot combine a date and a time")
+
+    def days_between(self, a: Col, b: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot count days")
+
+    def seconds_between(self, a: Col, b: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} cannot count seconds")
+
+    def weekday(self, moment: Col) -> Col:
+        """Monday 1 .. Sunday 7."""
+        raise TypeError(f"{type(self).__name__} has no weekday")
+
+    def seconds_of_day(self, moment: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} has no time of day")
+
+    def list_test(self, values: Col, test) -> Col:
+        """Per element `test(element)`, as a list (null stays null)."""
+        raise TypeError(f"{type(self).__name__} has no list operations")
+
+    def list_any(self, values: Col) -> Col:
+        raise TypeError(f"{type(self).__name__} has no list operations")
+
+    def list_filter(self, values: Col, test) -> Col:
+        raise TypeError(f"{type(self).__name__} has no list operations")
+
+    def list_aggregate(self, func: str, values: Col) -> Col:
+        """len, sum, min or max of a list."""
+        raise TypeError(f"{type(self).__name__} has no list operations")
+
+    def element_decimal(self, element: Col, scale: int) -> Col:
+        return self.decimal(element, scale)
+
+    def element(self) -> Col:
+        raise TypeError(f"{type(self).__name__} has no list element")
+
+    # ------------------------------------------------------------ planning
+    def _refs(self, exprs) -> set[str]:
+        found: set[str] = set()
+        for root in exprs:
+            found |= {n.name for n in E.walk(root) if isinstance(n, E.RuleRef)}
+        return found
+
+    def _add(self, depth: int, exprs: list[Col], phase: int = 0) -> None:
+        """Columns of one depth; phase 1 holds columns that read a phase-0 column of their rule."""
+        if exprs:
+            self.columns.setdefault((depth, phase), []).extend(exprs)
+
+    def _gate(self, gate: M.Gate) -> tuple[str, int]:
+        if gate.name not in self.gate_columns:
+            depth = 1 + max((self.depth[r] for r in self._refs([gate.condition])), default=0)
+            column = f"__g{len(self.gate_columns)}"
+            self.gate_columns[gate.name] = column
+            self.depth[column] = depth
+            self._add(depth, [self.named(self.expr(gate.condition), column)])
+        column = self.gate_columns[gate.name]
+        return column, self.depth[column]
+
+    def _plan(self, rule: M.Rule) -> None:
+        gates = [self._gate(g) for g in rule.gates]
+        refs = self._refs(self._roots(rule)) | (set(rule.members) if isinstance(rule, M.Group) else set())
+        depth = 1 + max([self.depth[r] for r in refs] + [d for _, d in gates], default=0)
+        self.depth[rule.name] = depth
+        gate = reduce(operator.and_, [self.col(c) for c, _ in gates]) if gates else None
+        first, then = self.rule(rule, gate)
+        self._add(depth, first)
+        self._add(depth, then, phase=1)
+
+    @staticmethod
+    def _roots(rule: M.Rule) -> list[E.Expr]:
+        match rule:
+            case M.Calculation():
+                return [rule.expr]
+            case M.Requirement():
+                return [rule.condition, *(e.condition for e in rule.exceptions)]
+            case M.Group():
+                return []
+            case M.Decision():
+                return [e for row in rule.all_rows for e in (row.condition, row.outcome) if e is not None]
+            case M.Timeline():
+                return [rule.subject, *rule.bounds]
+            case _:
+                assert_never(rule)
+
+    # ------------------------------------------------------------ rules
+    def names(self, rule: M.Rule) -> tuple[str, str, str, str]:
+        i = self.index[rule.name]
+        return f"__s{i}", f"__x{i}", f"__d{i}", f"__b{i}"
+
+    def status(self, status: Status) -> Col:
+        return self.code(CODE[status])
+
+    def rule(self, rule: M.Rule, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        """The columns of one rule: those computed from earlier columns, then those that read them."""
+        match rule:
+            case M.Calculation():
+                return self.calculation(rule, gate)
+            case M.Requirement():
+                return self.requirement(rule, gate)
+            case M.Group():
+                return self.group(rule, gate)
+            case M.Decision():
+                return self.decision(rule, gate)
+            case M.Timeline():
+                return self.timeline(rule, gate)
+            case _:
+                assert_never(rule)
+
+    def gated(self, gate: Col | None, status: Col) -> Col:
+        if gate is None:
+            return status
+        return self.case([(~gate, self.status(Status.NVT)), (self.is_null(gate), self.status(Status.ONBEKEND))],
+                         status)
+
+    def truth(self, cond: Col, yes: Status, no: Status) -> Col:
+        return self.case([(cond, self.status(yes)), (~cond, self.status(no))], self.status(Status.ONBEKEND))
+
+    def requirement(self, rule: M.Requirement, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        s, *_ = self.names(rule)
+        parts = [self.expr(rule.condition)] + [self.expr(e.condition) for e in rule.exceptions]
+        status = self.truth(reduce(operator.or_, parts), Status.VOLDAAN, Status.NIET_VOLDAAN)
+        return [self.named(self.gated(gate, status), s)], []
+
+    def group(self, rule: M.Group, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        s, *_ = self.names(rule)
+        members = [self.col(self.names(self.policy.rules[m])[0]) for m in rule.members]
+
+        def any_is(status: Status) -> Col:
+            return reduce(operator.or_, [m == CODE[status] for m in members])
+
+        status = self.case([(any_is(Status.NIET_VOLDAAN), self.status(Status.NIET_VOLDAAN)),
+                            (any_is(Status.ONBEKEND), self.status(Status.ONBEKEND))], self.status(Status.VOLDAAN))
+        return [self.named(self.gated(gate, status), s)], []
+
+    def calculation(self, rule: M.Calculation, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        s, x, *_ = self.names(rule)
+        value = self.expr(rule.expr)
+        if gate is not None:
+            value = self.case([(gate, value)], self.null())
+        known = self.case([(~self.is_null(self.col(x)), self.status(Status.BEPAALD))], self.status(Status.ONBEKEND))
+        status = known if gate is None else self.case([(~gate, self.status(Status.NVT))], known)
+        return [self.named(value, x)], [self.named(status, s)]
+
+    def decision(self, rule: M.Decision, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        s, x, d, _ = self.names(rule)
+        conds = [self.expr(r.condition) for r in rule.rows if r.condition is not None]
+        fallback = self.code(rule.otherwise.index if rule.otherwise is not None else ROW_NONE)
+        branches: list[tuple[Col, Col]] = []
+        if gate is not None:
+            branches += [(~gate, self.code(ROW_NVT)), (self.is_null(gate), self.code(ROW_UNKNOWN))]
+        if rule.hit_policy is M.HitPolicy.UNIQUE:
+            branches.append((self.count_true([self.fill_false(c) for c in conds]) > 1, self.code(ROW_OVERLAP)))
+            if conds:
+                branches.append((reduce(operator.or_, [self.is_null(c) for c in conds]), self.code(ROW_UNKNOWN)))
+            branches += [(self.fill_false(c), self.code(i)) for i, c in enumerate(conds)]
+        else:
+            for i, c in enumerate(conds):
+                branches += [(self.is_null(c), self.code(ROW_UNKNOWN)), (c, self.code(i))]
+        chosen = self.case(branches, fallback) if branches else fallback
+        row = self.col(d)
+        value = self.case([(row == r.index, self.expr(r.outcome)) for r in rule.all_rows], self.null()) \
+            if rule.all_rows else self.null()
+        status = self.case([(row >= 0, self.status(Status.BEPAALD)), (row == ROW_NONE, self.status(Status.GEEN_UITKOMST)),
+                            (row == ROW_OVERLAP, self.status(Status.MEERDERE)), (row == ROW_NVT, self.status(Status.NVT))],
+                           self.status(Status.ONBEKEND))
+        return [self.named(chosen, d)], [self.named(value, x), self.named(status, s)]
+
+    def timeline(self, rule: M.Timeline, gate: Col | None) -> tuple[list[Col], list[Col]]:
+        s, _, d, b = self.names(rule)
+        event, event_t = self.expr(rule.subject), rule.subject.type
+        bounds = [(rule.start, b), (rule.end, d)]
+        unknown_bound = reduce(operator.or_, [self.is_null(self.col(name)) for node, name in bounds if node is not None])
+        ok_start = None
+        late = None
+        no_event = self.status(Status.ONBEKEND)
+        if rule.end is not None:
+            passed = self.moment_cmp(self.col("peildatum"), _DATUM, self.col(d), rule.end.type)
+            over = (passed >= 0) if rule.strict else (passed > 0)
+            no_event = self.case([(self.is_null(passed), self.status(Status.ONBEKEND)),
+                                  (over, self.status(Status.NIET_GEHAALD))], self.status(Status.NOG_NIET))
+            c = self.moment_cmp(event, event_t, self.col(d), rule.end.type)
+            late = (c >= 0) if rule.strict else (c > 0)
+        if rule.start is not None:
+            ok_start = self.moment_cmp(event, event_t, self.col(b), rule.start.type) >= 0
+        if rule.exact:
+            assert rule.end is not None
+            ok = self.moment_cmp(event, event_t, self.col(d), rule.end.type) == 0
+        elif ok_start is not None and late is not None:
+            ok = ok_start & ~late
+        else:
+            ok = ok_start if ok_start is not None else ~late
+        status = self.case([(unknown_bound, self.status(Status.ONBEKEND)), (self.is_null(event), no_event)],
+                           self.truth(ok, Status.GEHAALD, Status.NIET_GEHAALD))
+        first = []
+        for node, name in bounds:
+            value = self.expr(node) if node is not None else self.lit(None, _DATUM)
+            if gate is not None:
+                value = self.case([(gate, value)], self.null())
+            first.append(self.named(value, name))
+        return first, [self.named(self.gated(gate, status), s)]
+
+    # ------------------------------------------------------------ expressions
+    def rule_value(self, name: str) -> Col:
+        rule = self.policy.rules[name]
+        s, x, *_ = self.names(rule)
+        if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP, M.RuleKind.TIMELINE):
+            timeline = rule.kind is M.RuleKind.TIMELINE
+            yes = CODE[Status.GEHAALD if timeline else Status.VOLDAAN]
+            no = CODE[Status.NIET_GEHAALD if timeline else Status.NIET_VOLDAAN]
+            status = self.col(s)
+            return self.case([((status == yes) | (status == CODE[Status.NVT]), self.lit(True, Type("ja/nee"))),
+                              (status == no, self.lit(False, Type("ja/nee")))], self.lit(None, Type("ja/nee")))
+        return self.col(x)
+
+    def expr(self, node: E.Expr) -> Col:
+        match node:
+            case E.Input():
+                return self.col(node.name)
+            case E.RuleRef():
+                return self.rule_value(node.name)
+            case E.Peildatum():
+                return self.col("peildatum")
+            case E.Const():
+                return self.lit(node.value, node.type, scale_of(node))
+            case E.Compare():
+                return self.compare(node.op, node.left, node.right, node.moments)
+            case E.Member():
+                operand = self.expr(node.operand)
+                hit = reduce(operator.or_, [operand == self.expr(o) for o in node.options])
+                hit = self.case([(self.is_null(operand), self.lit(None, Type("ja/nee")))], hit)
+                return ~hit if node.negated else hit
+            case E.Between():
+                low = self.compare(">=", node.operand, node.low, _moments(node.operand, node.low))
+                high = self.compare("<=" if node.high_inclusive else "<", node.operand, node.high,
+                                    _moments(node.operand, node.high))
+                return low & high
+            case E.Weekly():
+                return self.weekly(node)
+            case E.Each():
+                return self.each(node)
+            case E.And():
+                return reduce(operator.and_, [self.expr(i) for i in node.items])
+            case E.Or():
+                return reduce(operator.or_, [self.expr(i) for i in node.items])
+            case E.Not():
+                return ~self.expr(node.operand)
+            case E.Arith():
+                return self.arith(node)
+            case E.Neg():
+                return -self.expr(node.operand)
+            case E.PercentOf():
+                scale = scale_of(node.percent) + scale_of(node.base)
+                product = self.decimal(self.expr(node.percent), scale) * self.decimal(self.expr(node.base), scale)
+                return self.decimal(self.decimal(product, scale + 2) / self.lit(Decimal(100), Type("getal")), scale + 2)
+            case E.Shift():
+                return self.shift(node)
+            case E.MomentDiff():
+                left, right = self.expr(node.left), self.expr(node.right)
+                if node.unit == "dagen":
+                    return self.days_between(self.day(left, node.left.type), self.day(right, node.right.type))
+                return self.seconds_between(self.moment(left, node.left.type), self.moment(right, node.right.type))
+            case E.DayOf():
+                return self.add_days(self.expr(node.base), self.lit(node.number - 1, Type("aantal")))
+            case E.Aggregate():
+                return self.aggregate(node)
+            case _:
+                assert_never(node)
+
+    def day(self, value: Col, t: Type) -> Col:
+        return self.to_date(value) if t.kind == "tijdstip" else value
+
+    def moment(self, value: Col, t: Type) -> Col:
+        return value if t.kind == "tijdstip" else self.at_midnight(value)
+
+    def moment_cmp(self, a: Col, a_t: Type, b: Col, b_t: Type) -> Col:
+        """-1, 0 or 1 comparing two moments, null when undecidable (a date against a date-time on
+        the same day), as `dsl.runtime.values.moment_cmp`."""
+        if a_t.kind == b_t.kind:
+            left, right = a, b
+        else:
+            left, right = self.day(a, a_t), self.day(b, b_t)
+        sign = self.case([(left < right, self.code(-1)), (left > right, self.code(1)), (left == right, self.code(0))],
+                         self.null())
+        if a_t.kind == "datum" and b_t.kind == "tijdstip":
+            return self.case([(left == right, self.null())], sign)
+        return sign
+
+    def compare(self, op: str, left_node: E.Expr, right_node: E.Expr, moments: bool) -> Col:
+        left, right = self.expr(left_node), self.expr(right_node)
+        if moments:
+            return _OPS[op](self.moment_cmp(left, left_node.type, right, right_node.type), 0)
+        if left_node.type.kind in SCALES or right_node.type.kind in SCALES:
+            scale = max(scale_of(left_node), scale_of(right_node))
+            left, right = self.decimal(left, scale), self.decimal(right, scale)
+        return _OPS[op](left, right)
+
+    def arith(self, node: E.Arith) -> Col:
+        if node.op == "/":
+            raise Unsupported("een deling wordt per casus berekend (exact tot 28 cijfers)")
+        left, right = self.expr(node.left), self.expr(node.right)
+        if node.type.kind in ("aantal", "duur") and node.left.type.kind not in SCALES \
+                and node.right.type.kind not in SCALES:
+            return _ARITH[node.op](left, right)
+        if node.op == "*":
+            scale = scale_of(node.left) + scale_of(node.right)
+        else:
+            scale = max(scale_of(node.left), scale_of(node.right))
+        return self.decimal(_ARITH[node.op](self.decimal(left, scale), self.decimal(right, scale)), scale)
+
+    def shift(self, node: E.Shift) -> Col:
+        base, amount = self.expr(node.base), self.expr(node.amount)
+        if node.direction < 0:
+            amount = -amount
+        if node.unit == "dagen":
+            return self.add_days(base, amount)
+        if node.unit == "seconden":
+            return self.add_seconds(self.moment(base, node.base.type), amount)
+        if node.unit == "maanden":
+            return self.add_months(base, amount)
+        moved = self.add_working_days(self.day(base, node.base.type), amount)
+        return self.with_time_of(moved, base) if node.base.type.kind == "tijdstip" else moved
+
+    def weekly(self, node: E.Weekly) -> Col:
+        value = self.expr(node.operand)
+        day = self.weekday(value)
+        on_day = reduce(operator.or_, [day == d + 1 for d in node.days])
+        unknown = self.lit(None, Type("ja/nee"))
+        if node.start is None:
+            return self.case([(self.is_null(value), unknown)], on_day)
+        if node.operand.type.kind != "tijdstip":
+            return self.case([(self.is_null(value), unknown), (~on_day, self.lit(False, Type("ja/nee")))], unknown)
+        seconds = self.seconds_of_day(value)
+        assert node.end is not None
+        inside = (seconds >= node.start) & ((seconds <= node.end) if node.end_inclusive else (seconds < node.end))
+        return self.case([(self.is_null(value), unknown), (~on_day, self.lit(False, Type("ja/nee")))], inside)
+
+    def element_test(self, op: str, element_type: Type, bound: E.Expr):
+        """`element op bound` for every element of a list, for a bound written in the policy."""
+        if not isinstance(bound, E.Const):
+            raise Unsupported("een lijst vergeleken met een waarde uit de casus wordt per casus berekend")
+        right = self.expr(bound)
+        scale = max(type_scale(element_type), scale_of(bound))
+        decimal = element_type.kind in SCALES or bound.type.kind in SCALES
+
+        def test(element: Col) -> Col:
+            if decimal:
+                return _OPS[op](self.element_decimal(element, scale), self.decimal(right, scale))
+            return _OPS[op](element, right)
+        return test
+
+    def each(self, node: E.Each) -> Col:
+        """Kleene "for all": false as soon as one element fails, unknown if one is unknown."""
+        values = self.expr(node.collection)
+        assert node.collection.type.element is not None
+        tests = self.list_test(values, self.element_test(node.op, node.collection.type.element, node.right))
+        fails = self.list_any(self.list_test(tests, lambda e: ~e))
+        unknown = self.list_any(self.list_test(tests, self.is_null))
+        yes_no = Type("ja/nee")
+        return self.case([(self.is_null(values), self.lit(None, yes_no)), (fails, self.lit(False, yes_no)),
+                          (unknown, self.lit(None, yes_no))], self.lit(True, yes_no))
+
+    def aggregate(self, node: E.Aggregate) -> Col:
+        values = self.expr(node.operand)
+        any_null = self.list_any(self.list_test(values, self.is_null))
+        if node.where_bound is not None:
+            assert node.operand.type.element is not None and node.where_op is not None
+            keep = self.element_test(node.where_op, node.operand.type.element, node.where_bound)
+            values = self.case([(any_null, self.null())], self.list_filter(values, keep))
+        if node.func == "aantal":
+            return self.list_aggregate("len", values)
+        if node.func in ("minimum", "maximum"):
+            picked = self.list_aggregate("min" if node.func == "minimum" else "max", values)
+            return self.case([(any_null | (self.list_aggregate("len", values) == 0), self.null())], picked)
+        if node.func == "som":
+            return self.case([(any_null, self.null())], self.list_aggregate("sum", values))
+        raise Unsupported(f"'{node.func} van' wordt per casus berekend")
+
+
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+        "!=": operator.ne}
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+
+
+def _moments(a: E.Expr, b: E.Expr) -> bool:
+    return a.type.kind in MOMENTS or b.type.kind in MOMENTS
