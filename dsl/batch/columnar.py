@@ -323,10 +323,11 @@ class ColumnarPlan:
         if rule.exact:
             assert rule.end is not None
             ok = self.moment_cmp(event, event_t, self.col(d), rule.end.type) == 0
-        elif ok_start is not None and late is not None:
-            ok = ok_start & ~late
+        elif ok_start is None:
+            assert late is not None  # a termijn has a start, an end, or both
+            ok = ~late
         else:
-            ok = ok_start if ok_start is not None else ~late
+            ok = ok_start if late is None else ok_start & ~late
         status = self.case([(unknown_bound, self.status(Status.ONBEKEND)), (self.is_null(event), no_event)],
                            self.truth(ok, Status.GEHAALD, Status.NIET_GEHAALD))
         first = []
