@@ -16,19 +16,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dsl.core.model import Requirement, RuleKind
 from dsl.errors import BeleidError
 from dsl.parser import parse
+from dsl.vocabulary import vocabulary
 from kernel.cells import COMMANDS, SECTIONS, split_cell
 
-PHRASES = ("ten minste", "ten hoogste", "groter dan", "kleiner dan", "groter dan of gelijk aan",
-           "kleiner dan of gelijk aan", "gelijk aan", "niet gelijk aan", "met uitzondering van",
-           "van toepassing als", "tot en met", "keuze uit", "lijst van", "een van", "geen van",
-           "voldoet aan", "voldoet niet aan", "eerste treffer", "uniek", "som van", "aantal van",
-           "minimum van", "maximum van", "vereist", "tenzij", "als", "dan", "anders", "bron", "toelichting",
-           "uiterlijk", "binnen", "niet voor", "ligt tussen", "valt op", "peildatum", "verzekeraar", "zorgsoort",
-           "geldig van", "gegeven", "verwacht", "voldaan", "niet voldaan", "gehaald", "niet gehaald")
-TYPES = ("bedrag", "percentage", "aantal", "getal", "ja/nee", "datum", "tijdstip", "tekst", "duur in dagen",
-         "duur in maanden", "duur in werkdagen")
+_VOCABULARY = vocabulary()
+# Completion candidates from the grammar: every keyword and phrase, and every way to write a type.
+TYPES = _VOCABULARY.type_phrases
+PHRASES = tuple(text for text in _VOCABULARY.texts if text not in _VOCABULARY.statements and text not in TYPES)
 KEYWORD_HELP = {
     "laad": 'laad "pad.beleid" — laadt een beleidsbestand; het vervangt het beleid van deze sessie.',
     "casus": 'casus naam = waarde, ... | casus { JSON } | casus "bestand.json" — de casus om te evalueren.',
@@ -44,8 +41,10 @@ KEYWORD_HELP = {
     "termijn": 'termijn naam "titel" <gebeurtenis> uiterlijk <moment> | binnen <duur> na <moment> | van .. tot ...',
     "voorbeeld": 'voorbeeld "titel" gegeven naam = waarde, ... verwacht naam = uitkomst.',
 }
-_CONTINUES = re.compile(r"(\bvereist|\ben|\bof|\bals|\bdan|\btenzij|\bis|\bniet|\bvan|\btot|\bmet|\bna|"
-                        r"\bbinnen|\buiterlijk|\banders|[,=:+\-*/(])\s*$", re.IGNORECASE)
+# A cell visibly goes on after a keyword no statement ends with (from the grammar: `vereist`,
+# `en`, `tot en met`, ...) or after `, = : + - * / (`.
+_CONTINUES = re.compile(r"(?<![\w/])(?:" + "|".join(p.pattern for p in _VOCABULARY.continuing)
+                        + r")\s*$|[,=:+\-*/(]\s*$", re.IGNORECASE)
 
 
 def is_python(code: str) -> bool:
@@ -77,28 +76,50 @@ def complete(session, code: str, pos: int) -> dict:
     if phrase is not None:
         return phrase
     start, _ = _word_at(code, pos)
+    candidates = _candidates(session, at_line_start=not line[: len(line) - (pos - start)].strip())
+    slashed = _slashed_start(code, start)
+    if slashed is not None and any(c.lower().startswith(code[slashed:pos].lower()) for c in candidates):
+        start = slashed  # "ja/ne" -> "ja/nee"
     prefix = code[start:pos].lower()
-    candidates: dict[str, str] = {}
-    if not line[: len(line) - len(prefix)].strip():
-        candidates.update({c: "opdracht" for c in COMMANDS})
-        candidates.update({s: "sectie" for s in SECTIONS})
-    candidates.update({n: kind for n, kind in session.names().items()})
-    candidates.update({p: "sleutelwoord" for p in PHRASES if p not in candidates})
-    candidates.update({t: "type" for t in TYPES if t not in candidates})
     matches = sorted((c for c in candidates if c.lower().startswith(prefix)), key=lambda c: (c.lower() != prefix, c))
     return {"matches": matches, "cursor_start": start, "cursor_end": pos, "types": [candidates[m] for m in matches]}
 
 
+def _candidates(session, at_line_start: bool) -> dict[str, str]:
+    """Every word to offer, with what it is: commands and sections (at the start of a line
+    only), the names of the policy, keywords and types."""
+    candidates: dict[str, str] = {}
+    if at_line_start:
+        candidates.update(dict.fromkeys(COMMANDS, "opdracht"))
+        candidates.update(dict.fromkeys(SECTIONS, "sectie"))
+    candidates.update(session.names())
+    candidates.update({p: "sleutelwoord" for p in PHRASES if p not in candidates})
+    candidates.update({t: "type" for t in TYPES if t not in candidates})
+    return candidates
+
+
+def _slashed_start(code: str, start: int) -> int | None:
+    """Where a word joined by "/" to the word before it starts (`ja/ne`), or None."""
+    if start == 0 or code[start - 1] != "/":
+        return None
+    before, _ = _word_at(code, start - 1)
+    return before if before < start - 1 else None
+
+
+_MULTIWORD = tuple((p, "sleutelwoord") for p in PHRASES if " " in p) + tuple((t, "type") for t in TYPES if " " in t)
+
+
 def _phrase_matches(line: str, pos: int) -> dict | None:
-    """Completion of a phrase of several words ("ten h" -> "ten hoogste"), if one fits."""
+    """Completion of a phrase of several words ("ten h" -> "ten hoogste", "duur in w" ->
+    "duur in weken"), if one fits."""
     for m in re.finditer(r"(?<!\w)(?=\w)", line):
         tail = line[m.start():]
         if " " not in tail.strip() or not tail.strip():
             continue
-        matches = sorted(p for p in PHRASES if " " in p and p.startswith(tail.lower()))
-        if matches:
-            return {"matches": matches, "cursor_start": pos - len(tail), "cursor_end": pos,
-                    "types": ["sleutelwoord"] * len(matches)}
+        found = sorted((p, kind) for p, kind in _MULTIWORD if p.startswith(tail.lower()))
+        if found:
+            return {"matches": [p for p, _ in found], "cursor_start": pos - len(tail), "cursor_end": pos,
+                    "types": [kind for _, kind in found]}
     return None
 
 
@@ -139,7 +160,7 @@ def _where(session, span) -> str:
 
 
 def _describe_field(session, name: str) -> str:
-    field, t = session.policy.model.fields[name]
+    field = session.policy.model.fields[name]
     value = session.case.get(name)
     shown = "onbekend"
     if value is not None:
@@ -147,24 +168,24 @@ def _describe_field(session, name: str) -> str:
         from kernel.widgets.form import as_text
 
         try:
-            shown = as_text(convert(value, t), t)
-        except Exception:  # noqa: BLE001 - a value the form has not checked yet is shown as written
+            shown = as_text(convert(value, field.type), field.type)
+        except Exception:  # a value the form has not checked yet is shown as written
             shown = str(value)
-    lines = [f"gegeven {name} : {t}", field.label or "", f"waarde in de casus: {shown}",
+    lines = [f"gegeven {name} : {field.type}", field.label or "", f"waarde in de casus: {shown}",
              f"geschreven in: {_where(session, field.span)}"]
     return "\n".join(line for line in lines if line)
 
 
 def _describe_rule(session, name: str) -> str:
     rule = session.policy.model.rules[name]
-    node = rule.node
-    text = _source_text(session, node.span)
-    lines = [f"{rule.kind} {name}" + (f' — "{node.title}"' if getattr(node, "title", None) else ""),
-             f"type: {rule.type}" if rule.type is not None else "",
-             f"in groep: {rule.group}" if rule.group else "",
-             f"bron: {session.policy.source_of(rule)}" if session.policy.source_of(rule) else "",
-             f"geschreven in: {_where(session, node.span)}"]
-    return "\n".join(line for line in lines if line) + "\n\n" + text
+    valued = rule.kind in (RuleKind.CALCULATION, RuleKind.DECISION)  # the others are ja/nee
+    group = rule.group if isinstance(rule, Requirement) else None
+    lines = [f"{rule.kind} {name}" + (f' — "{rule.title}"' if rule.title else ""),
+             f"type: {rule.type}" if valued and rule.type is not None else "",
+             f"in groep: {group}" if group else "",
+             f"bron: {rule.source}" if rule.source else "",
+             f"geschreven in: {_where(session, rule.span)}"]
+    return "\n".join(line for line in lines if line) + "\n\n" + _source_text(session, rule.span)
 
 
 def _source_text(session, span) -> str:

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import attrs
 
-from dsl import ast
 from dsl.case import read_case_file
 from dsl.errors import BeleidError
-from dsl.parser import parse
+from dsl.span import Span
 from kernel.cells import CellError, Statement, cell_error, string_argument
+from kernel.compose import example_givens
 
 _SYNTHETIC = 'beleid "casus"\nvoorbeeld "casus" gegeven\n'
 _SHIFT = 2  # lines of synthetic text in front of the cell
@@ -71,13 +71,13 @@ def _assignments(statement: Statement, cell: str, name: str) -> tuple[dict, dict
     body_lines[statement.line - 1] = " " * (statement.column - 1) + first[statement.column - 1:]
     source = _SYNTHETIC + "\n".join(_with_commas(body_lines)).rstrip().rstrip(",") + " verwacht casus = voldaan\n"
     try:
-        policy = parse(source, name)
+        givens = example_givens(source, name)
     except BeleidError as err:
         raise _shifted(err, name, cell, _SHIFT) from None
     raw, spans = {}, {}
-    for given in policy.examples[0].givens:
-        raw[given.name] = _plain(given.value)
-        spans[given.name] = _unshift(given.span, _SHIFT)
+    for given, value, span in givens:
+        raw[given] = value
+        spans[given] = _unshift(span, _SHIFT)
     return raw, spans
 
 
@@ -99,19 +99,7 @@ def _with_commas(lines: list[str]) -> list[str]:
     return out
 
 
-def _plain(node):
-    """A literal as a value `dsl.case.convert` accepts."""
-    if isinstance(node, ast.UnknownLiteral):
-        return None
-    if isinstance(node, ast.ListLiteral):
-        return [_plain(i) for i in node.items]
-    if node.kind == "duur":
-        amount, unit = node.value
-        return f"{amount} {unit}"
-    return node.value
-
-
-def _unshift(span: ast.Span, lines: int) -> ast.Span:
+def _unshift(span: Span, lines: int) -> Span:
     return attrs.evolve(span, line=span.line - lines, end_line=span.end_line - lines)
 
 

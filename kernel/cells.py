@@ -26,11 +26,14 @@ import re
 
 import attrs
 
-from dsl.span import Span
 from dsl.errors import BeleidError, Diagnostic
+from dsl.span import Span
+from dsl.vocabulary import vocabulary
 
 COMMANDS = ("laad", "casus", "evalueer", "voorbeelden", "toon")
-SECTIONS = ("beleid", "gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld")
+# The words policy text starts with, from the grammar: `beleid` and the sections (gegevens, eisen,
+# eis, berekening, beslissing, termijn, voorbeeld).
+SECTIONS = vocabulary().statements
 _FIRST_WORD = re.compile(r"^(\s*)([^\W\d][\w]*)(\s*)(.?)", re.UNICODE)
 
 
@@ -66,6 +69,10 @@ def cell_error(message: str, name: str, text: str, line: int, column: int = 1, w
     return CellError([Diagnostic("cel", message, span, hint)], name, text)
 
 
+_START_HINT = (f"een cel begint met beleidstekst ({', '.join(SECTIONS)}) of met een opdracht "
+               f"({', '.join(COMMANDS)}); Python: begin de cel met %%python")
+
+
 def _command_of(line: str) -> str | None:
     """The command a line starts, if any (`casus = ...` or `casus : bedrag` start none)."""
     m = _FIRST_WORD.match(line)
@@ -76,7 +83,7 @@ def _command_of(line: str) -> str | None:
 
 def _section_of(line: str) -> bool:
     m = _FIRST_WORD.match(line)
-    return bool(m) and m.group(2).lower() in SECTIONS and m.group(4) not in (":", "=")
+    return m is not None and m.group(2).lower() in SECTIONS and m.group(4) not in (":", "=")
 
 
 def split_cell(text: str, name: str = "cel") -> list[Statement]:
@@ -87,14 +94,14 @@ def split_cell(text: str, name: str = "cel") -> list[Statement]:
     for number, line in enumerate(lines, start=1):
         command = _command_of(line)
         if command is not None:
-            current = _close(statements, current)
-            start = len(command) + 1
-            current = [command, number, start, [line[len(command):]]]
-            if command != "casus":
-                current = _close(statements, current)
+            _close(statements, current)
+            current = [command, number, len(command) + 1, [line[len(command):]]]
+            if command != "casus":  # the other commands take one line
+                _close(statements, current)
+                current = None
         elif _section_of(line):
             if current is None or current[0] != "beleid":
-                current = _close(statements, current)
+                _close(statements, current)
                 current = ["beleid", number, 1, [line]]
             else:
                 current[3].append(line)
@@ -104,10 +111,7 @@ def split_cell(text: str, name: str = "cel") -> list[Statement]:
             stripped = line.strip()
             col = len(line) - len(line.lstrip()) + 1
             word = stripped.split()[0]
-            raise cell_error(f"onbekende opdracht '{word}'", name, text, number, col, len(word),
-                             hint="een cel begint met beleidstekst (gegevens, eisen, eis, berekening, "
-                                  "beslissing, termijn, voorbeeld, beleid) of met een opdracht "
-                                  "(laad, casus, evalueer, voorbeelden, toon); Python: begin de cel met %%python")
+            raise cell_error(f"onbekende opdracht '{word}'", name, text, number, col, len(word), hint=_START_HINT)
     _close(statements, current)
     return statements
 
@@ -118,7 +122,6 @@ def _close(statements: list, current) -> None:
         if kind != "beleid":
             collected = [c for c in collected if not c.lstrip().startswith("#")] if len(collected) > 1 else collected
         statements.append(Statement(kind, "\n".join(collected), line, column))
-    return None
 
 
 def masked(text: str, statement: Statement) -> str:

@@ -3,13 +3,17 @@
 Contract: a `Draft` is an immutable set of policy pieces, each a `Chunk` of source text cut out
 of the cell or file it came from, keyed by what it declares: the header, each gegeven, each rule
 by name (eisen groups, eis, berekening, beslissing, termijn) and each voorbeeld by title.
-`Draft.merge(policy_ast, origin)` returns a new draft where every piece of the parsed text
-replaces the piece with the same key (one namespace for rule names: redefining a name replaces
-whatever had it) and the list of changes in Dutch. A loose `eis` replaces the eis of that name
-in its group, or joins the group defined last. `Draft.compose()` gives the policy text plus a
+`Draft.merge(text, origin)` parses policy text (a `BeleidError` for a syntax error) and returns
+a new draft where every piece of it replaces the piece with the same key (one namespace for
+rule names: redefining a name replaces whatever had it) and the list of changes in Dutch. A
+loose `eis` replaces the eis of that name in its group, or joins the group defined last
+(`LooseRequirement` when there is none). `Draft.compose()` gives the policy text plus a
 `SourceMap` that maps every line of it back to its origin, so a checker error or a step of the
-explanation points at the line of the cell or file the author wrote. Nothing here checks
-types: the composed text goes through `dsl.policy.compile_text` like any policy file.
+explanation points at the line of the cell or file the author wrote. `example_givens(text)`
+reads the `gegeven` assignments of a voorbeeld (the `casus` statement is written that way).
+Nothing here checks types: the composed text goes through `dsl.policy.compile_text` like any
+policy file. This is the one module of the kernel that reads the syntax tree (`dsl.ast`): cells
+are composed as text, before there is a policy to lower.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import attrs
 
 from dsl import ast
+from dsl.parser import parse
 
 DEFAULT_HEADER = 'beleid "Beleid in dit notebook"'
 
@@ -39,6 +44,33 @@ class Chunk:
     origin: Origin | None
     line: int
     group: str | None = None
+
+
+class LooseRequirement(LookupError):
+    """A loose `eis` while there is no group for it to join."""
+
+    def __init__(self, name: str, span: ast.Span):
+        super().__init__(name)
+        self.name, self.span = name, span
+
+
+def example_givens(text: str, filename: str) -> list[tuple[str, object, ast.Span]]:
+    """(name, value, span) of each `gegeven` of the first voorbeeld of policy text, the value in
+    the form `dsl.case.convert` accepts (Decimal, date, bool, str, "3 weken", a list, None for
+    onbekend). BeleidError for a syntax error."""
+    policy = parse(text, filename)
+    return [(given.name, _plain(given.value), given.span) for given in policy.examples[0].givens]
+
+
+def _plain(node):
+    if isinstance(node, ast.UnknownLiteral):
+        return None
+    if isinstance(node, ast.ListLiteral):
+        return [_plain(i) for i in node.items]
+    if node.kind == "duur":
+        amount, unit = node.value
+        return f"{amount} {unit}"
+    return node.value
 
 
 def cut(lines: list[str], span: ast.Span, stop: tuple | None = None) -> str:
@@ -96,11 +128,13 @@ class Draft:
     def empty(self) -> bool:
         return not (self.fields or self.rules or self.examples)
 
-    def merge(self, policy: ast.Policy, origin: Origin, line_shift: int = 0,
+    def merge(self, text: str, origin: Origin, line_shift: int = 0,
               replace_all: bool = False, loose_group: str | None = None) -> tuple[Draft, list[str]]:
-        """The draft with the pieces of `policy` merged in (see the module contract).
-        `line_shift` is subtracted from the parsed spans (lines of synthetic text in front);
-        `loose_group` is the synthetic group that holds loose `eis` pieces."""
+        """The draft with the pieces of policy `text` merged in (see the module contract).
+        `text` is `origin.text` with `line_shift` lines of synthetic text in front (subtracted
+        from the parsed spans); `loose_group` is the synthetic group that holds loose `eis`
+        pieces. BeleidError for a syntax error in `text`, with its spans in `text`."""
+        policy = parse(text, origin.name)
         lines = ("\n" * line_shift + origin.text).split("\n")
         new = _Builder(Draft() if replace_all else self, origin, lines, line_shift)
         if replace_all:
@@ -207,7 +241,7 @@ class _Builder:
             return
         group = self.last_group if self.last_group in self.members else None
         if group is None:
-            raise LookupError(req.name)
+            raise LooseRequirement(req.name, req.span)
         self._drop(req.name)
         self.rules[req.name] = self.chunk("eis", req.name, req.span, group=group)
         self.members[group] = (*self.members[group], req.name)

@@ -17,9 +17,11 @@ import inspect as pyinspect
 from importlib.metadata import PackageNotFoundError, version
 
 from ipykernel.ipkernel import IPythonKernel
+from traitlets import List
 from typing_extensions import override
 
 from kernel import assist
+from kernel.cells import COMMANDS
 from kernel.session import Session
 
 NAMESPACE_NAME = "__beleid__"
@@ -29,7 +31,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0"
 
-LANGUAGE_INFO = {
+LANGUAGE_INFO: dict[str, object] = {
     "name": "beleidstaal",
     "version": __version__,
     "mimetype": "text/x-beleidstaal",
@@ -80,29 +82,33 @@ class BeleidKernel(IPythonKernel):
     implementation = "beleidstaal"
     implementation_version = __version__
     language_info = LANGUAGE_INFO
-    help_links = [
+    help_links = List([
         {"text": "Beleidstaal in notebooks", "url": "https://github.com/beleidstaal/beleidstaal/blob/main/docs/notebook.md"},
         {"text": "De taal", "url": "https://github.com/beleidstaal/beleidstaal/blob/main/docs/taal.md"},
-    ]
+    ])
+    banner = (f"Beleidstaal {__version__} — cellen zijn Beleidstaal; begin een cel met %%python voor Python.\n"
+              f"Opdrachten: {', '.join(COMMANDS)}.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # not `self.session`: that is a kernel trait (the message session)
         self.beleid = Session(display=None)
-        self.shell.user_ns[NAMESPACE_NAME] = self.beleid
+        shell = self.ipython
+        shell.user_ns[NAMESPACE_NAME] = self.beleid
         # first, before IPython's own clean-up dedents the cell and shifts the columns of errors
         self.transformer = CellTransformer()
-        self.shell.input_transformers_cleanup.insert(0, self.transformer)
-        self.shell.events.register("pre_execute", self.transformer.started)
-        self.shell.events.register("post_execute", self.transformer.finished)
-        self.shell.events.register("pre_run_cell", self._before_cell)
-        self.shell.run_line_magic("load_ext", "kernel.magic")
+        shell.input_transformers_cleanup.insert(0, self.transformer)
+        shell.events.register("pre_execute", self.transformer.started)
+        shell.events.register("post_execute", self.transformer.finished)
+        shell.events.register("pre_run_cell", self._before_cell)
+        shell.run_line_magic("load_ext", "kernel.magic")
 
     @property
-    @override
-    def banner(self) -> str:
-        return (f"Beleidstaal {__version__} — cellen zijn Beleidstaal; begin een cel met %%python voor Python.\n"
-                "Opdrachten: laad, casus, evalueer, voorbeelden, toon.")
+    def ipython(self):
+        """The kernel's IPython shell (ipykernel creates it before `__init__` returns)."""
+        if self.shell is None:
+            raise RuntimeError("de Beleidstaal-kernel heeft geen IPython-shell")
+        return self.shell
 
     @property
     @override
@@ -114,7 +120,7 @@ class BeleidKernel(IPythonKernel):
 
     def _before_cell(self, info) -> None:
         self.beleid.cell_id = getattr(info, "cell_id", None)
-        self.beleid.cell_name = f"cel[{self.shell.execution_count}]"
+        self.beleid.cell_name = f"cel[{self.ipython.execution_count}]"
         parent = self.get_parent() or {}
         deleted = (parent.get("metadata") or {}).get("deletedCells")
         if deleted:

@@ -34,7 +34,9 @@ class BeleidMagics(Magics):
     @cell_magic
     def python(self, line, cell):
         """Run the cell as Python (for `%%python` where the kernel's transformer is not active)."""
-        exec(compile(cell, "<python>", "exec"), self.shell.user_ns)  # noqa: S102 - the user's own code
+        if self.shell is None:
+            raise RuntimeError("%%python werkt alleen in een IPython-shell")
+        exec(compile(cell, "<python>", "exec"), self.shell.user_ns)  # the user's own code
 
 
 def load_ipython_extension(ipython) -> None:

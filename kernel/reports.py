@@ -8,29 +8,43 @@ expensive and keep no widgets.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from html import escape
 
 import attrs
 
+from dsl.core.model import RuleKind
+from dsl.examples import ExampleResult
+from dsl.policy import CompiledPolicy
+from dsl.runtime.formatting import counted
+from kernel.compose import SourceMap
 from kernel.widgets.html import FONT, MONO, badge
+
+# The order rule kinds are counted in; a group is shown as an "eisengroep".
+_ORDER = (RuleKind.GROUP, RuleKind.REQUIREMENT, RuleKind.CALCULATION, RuleKind.DECISION, RuleKind.TIMELINE)
+_NAMES = {RuleKind.GROUP: ("eisengroep", "eisengroepen")}
+
+
+def _texts(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _results(items: Iterable[ExampleResult]) -> tuple[ExampleResult, ...]:
+    return tuple(items)
 
 
 @attrs.frozen
 class PolicyReport:
     """After a policy cell, `laad` or `casus`: what the policy now holds and what changed."""
 
-    policy: object = attrs.field(repr=False)
-    changes: tuple = attrs.field(converter=tuple)
+    policy: CompiledPolicy = attrs.field(repr=False)
+    changes: tuple[str, ...] = attrs.field(converter=_texts)
 
     def counts(self) -> str:
         model = self.policy.model
         kinds = Counter(rule.kind for rule in model.rules.values())
-        names = {"groep": ("eisengroep", "eisengroepen"), "eis": ("eis", "eisen"),
-                 "berekening": ("berekening", "berekeningen"), "beslissing": ("beslissing", "beslissingen"),
-                 "termijn": ("termijn", "termijnen")}
-        fields = len(model.fields)
-        parts = [f"{fields} {'gegeven' if fields == 1 else 'gegevens'}"]
-        parts += [f"{kinds[k]} {one if kinds[k] == 1 else more}" for k, (one, more) in names.items() if kinds[k]]
+        parts = [counted(len(model.fields), "gegeven", "gegevens")]
+        parts += [counted(kinds[kind], *_NAMES.get(kind, (str(kind), kind.plural))) for kind in _ORDER if kinds[kind]]
         return ", ".join(parts)
 
     def __repr__(self) -> str:
@@ -47,8 +61,8 @@ class PolicyReport:
 class ExamplesReport:
     """The outcome of the policy's voorbeelden: passed or the expectations that failed."""
 
-    results: tuple = attrs.field(converter=tuple)
-    source: object = attrs.field(repr=False, default=None)
+    results: tuple[ExampleResult, ...] = attrs.field(converter=_results)
+    source: SourceMap | None = attrs.field(repr=False, default=None)
 
     def _where(self, span) -> str:
         where = self.source.locate(span) if self.source is not None else None

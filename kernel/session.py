@@ -19,12 +19,12 @@ from pathlib import Path
 import attrs
 
 from dsl.errors import BeleidError, os_problem, read_text
-from dsl.parser import parse
-from dsl.policy import compile_text
+from dsl.policy import CompiledPolicy, compile_text
 from dsl.runtime.formatting import counted
+from dsl.vocabulary import vocabulary
 from kernel.casus import read_casus
 from kernel.cells import CellError, Statement, cell_error, masked, split_cell, string_argument
-from kernel.compose import Draft, Origin, SourceMap
+from kernel.compose import Draft, LooseRequirement, Origin, SourceMap
 from kernel.reports import ExamplesReport, PolicyReport, PolicyText
 
 LOOSE = "__los"
@@ -32,11 +32,12 @@ LOOSE = "__los"
 
 @attrs.frozen
 class State:
-    """Everything a cell can change; replaced as a whole when a cell succeeds."""
+    """Everything a cell can change; replaced as a whole when a cell succeeds. `policy` is the
+    draft composed (`source`) and compiled."""
 
-    draft: Draft = attrs.Factory(Draft)
-    policy: object = None
-    source: SourceMap | None = None
+    draft: Draft
+    policy: CompiledPolicy
+    source: SourceMap
     case: dict = attrs.Factory(dict)
 
 
@@ -45,7 +46,7 @@ class Session:
         self.base = Path(base) if base else Path.cwd()
         self.display = display
         self.lock = threading.RLock()
-        self.state = _compiled(State())
+        self.state = _compiled(Draft(), {})
         self.dashboards: dict = {}
         self.counter = 0
         self.cell_id: str | None = None      # set by the kernel before each cell
@@ -78,7 +79,7 @@ class Session:
                 state, outputs = self._run(text, name)
             except BeleidError:
                 raise
-            except Exception as err:  # noqa: BLE001 - an internal error still reaches the user in Dutch
+            except Exception as err:  # an internal error still reaches the user in Dutch
                 raise CellError([], name, None, parts=[((_internal(err),), name, None)]) from None
             self.state = state
             self._close_dashboard(cell_id)
@@ -101,8 +102,8 @@ class Session:
     def names(self) -> dict[str, str]:
         """Every declared name with what it is (gegeven, eis, berekening, ...)."""
         model = self.state.policy.model
-        out = {name: "gegeven" for name in model.fields}
-        out.update({name: rule.kind for name, rule in model.rules.items()})
+        out = dict.fromkeys(model.fields, "gegeven")
+        out.update({name: str(rule.kind) for name, rule in model.rules.items()})
         return out
 
     # ------------------------------------------------------------ statements
@@ -120,7 +121,7 @@ class Session:
         for piece in _pieces(st):
             draft, more = self._merge_piece(draft, piece, cell, name)
             changes += more
-        new = _compiled(attrs.evolve(state, draft=draft))
+        new = _compiled(draft, state.case)
         return new, PolicyReport(new.policy, changes)
 
     def _merge_piece(self, draft: Draft, st: Statement, cell: str, name: str):
@@ -128,15 +129,13 @@ class Session:
         prefix = "" if first == "beleid" else 'beleid "cel"\n' + (f'eisen {LOOSE} "los"\n' if first == "eis" else "")
         shift = prefix.count("\n")
         try:
-            tree = parse(prefix + masked(cell, st), name)
+            return draft.merge(prefix + masked(cell, st), Origin(name, cell), shift,
+                               replace_all=(first == "beleid"), loose_group=LOOSE)
         except BeleidError as err:
             raise _unshifted(err, name, cell, shift) from None
-        try:
-            return draft.merge(tree, Origin(name, cell), shift, replace_all=(first == "beleid"), loose_group=LOOSE)
-        except LookupError as missing:
-            req = next(r for g in tree.groups for r in g.requirements if r.name == missing.args[0])
-            raise cell_error(f"de eis '{missing.args[0]}' hoort in een eisengroep, en er is nog geen groep",
-                             name, cell, req.span.line - shift, req.span.column, 3,
+        except LooseRequirement as missing:
+            raise cell_error(f"de eis '{missing.name}' hoort in een eisengroep, en er is nog geen groep",
+                             name, cell, missing.span.line - shift, missing.span.column, 3,
                              hint="begin met 'eisen <naam> \"<titel>\"' gevolgd door de eisen") from None
 
     def _laad(self, state: State, st: Statement, cell: str, name: str):
@@ -149,9 +148,8 @@ class Session:
             raise cell_error(f"kan het beleid '{written}' niet lezen: {reason}", name, cell, st.line,
                              st.column + 1, len(st.text.strip())) from None
         shown = written
-        tree = parse(text, shown)
-        draft, _ = Draft().merge(tree, Origin(shown, text), replace_all=True)
-        new = _compiled(attrs.evolve(state, draft=draft))
+        draft, _ = Draft().merge(text, Origin(shown, text), replace_all=True)
+        new = _compiled(draft, state.case)
         return new, PolicyReport(new.policy, [f"geladen uit {shown}"])
 
     def _casus(self, state: State, st: Statement, cell: str, name: str):
@@ -221,14 +219,14 @@ _STATEMENTS = {"beleid": Session._policy_block, "laad": Session._laad, "casus": 
                "evalueer": Session._evalueer, "voorbeelden": Session._voorbeelden, "toon": Session._toon}
 
 
-def _compiled(state: State) -> State:
-    """Compose and compile the draft; errors are mapped back to the cells and files."""
-    source = state.draft.compose()
+def _compiled(draft: Draft, case: dict) -> State:
+    """Compose and compile a draft; errors are mapped back to the cells and files."""
+    source = draft.compose()
     try:
         policy = compile_text(source.text, "<notebook>")
     except BeleidError as err:
         raise _located(err, source) from None
-    return attrs.evolve(state, policy=policy, source=source)
+    return State(draft, policy, source, case)
 
 
 def _located(err: BeleidError, source: SourceMap) -> CellError:
@@ -268,14 +266,17 @@ def _pieces(st: Statement) -> list[Statement]:
             continue
         starts.append(i)
         current = word
-    bounds = zip(starts, starts[1:] + [len(lines)])
+    bounds = zip(starts, [*starts[1:], len(lines)])
     return [Statement("beleid", "\n".join(lines[a:b]), st.line + a) for a, b in bounds]
+
+
+_SECTIONS = vocabulary().sections  # gegevens, eisen, eis, berekening, beslissing, termijn, voorbeeld
 
 
 def _section_word(line: str) -> str | None:
     words = line.split()
     word = words[0].lower() if words else None
-    if word in ("gegevens", "eisen", "eis", "berekening", "beslissing", "termijn", "voorbeeld") and \
+    if word in _SECTIONS and \
             not (len(words) > 1 and words[1] in (":", "=")) and not word.endswith(":"):
         return word
     return None

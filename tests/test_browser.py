@@ -10,6 +10,7 @@ reason, when Chromium (/usr/bin/chromium), Playwright or JupyterLab is not insta
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -79,6 +80,18 @@ def lab(tmp_path_factory):
     shutil.rmtree(folder / ".config", ignore_errors=True)
 
 
+def _wait_for_kernel(lab: str) -> None:
+    """Until the notebook's kernel has started and JupyterLab is connected to it: a cell run
+    before that is dropped without a trace (the kernel takes a few seconds to start)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        kernels = json.load(urllib.request.urlopen(lab + "/api/kernels", timeout=5))
+        if any(k["execution_state"] == "idle" and k["connections"] > 0 for k in kernels):
+            return
+        time.sleep(0.3)
+    pytest.fail("de kernel startte niet binnen 60 s")
+
+
 @pytest.fixture(scope="module")
 def page(lab):
     with playwright_api.sync_playwright() as p:
@@ -88,6 +101,7 @@ def page(lab):
         page.goto(f"{lab}/lab/tree/proef.ipynb")
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        _wait_for_kernel(lab)
         page.locator(".jp-Cell .jp-InputArea-editor").first.click()
         for _ in range(2):  # run both cells, as a user does
             page.keyboard.press("Shift+Enter")

@@ -15,8 +15,9 @@ import pytest
 
 from dsl.policy import load_policy
 from kernel.cells import CellError
+from kernel.evaluation import Evaluation
 from kernel.session import Session
-from kernel.widgets import Dashboard
+from kernel.widgets import Dashboard, StepPlayer, timeline_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_PATH = ROOT / "policies" / "wijkverpleging_2024.beleid"
@@ -137,6 +138,27 @@ def test_player_follows_a_new_evaluation(dash):
     assert f"van {len(dash.evaluation)}" in dash.player.view.value
 
 
+def test_steps_name_their_rule_and_the_gegevens_they_read(compile_policy):
+    """The owner and the inputs of a step come from the typed trace: a group's gate belongs to
+    the group, an eis's condition to the eis, and the group itself reads what its gate and
+    eisen read."""
+    policy = compile_policy('gegevens\n  a : bedrag "A"\n  b : bedrag "B"\n  c : bedrag "C"\n'
+                            'eisen g "G"\n  van toepassing als a is ten minste € 10\n'
+                            '  eis e "E" vereist b is ten hoogste € 5\n')
+    evaluation = Evaluation.build(policy, {"a": "€ 20", "b": "€ 7"})
+    steps = [evaluation.step(i) for i in range(len(evaluation))]
+    gate = next(s for s in steps if s.text == "a is ten minste € 10")
+    assert (gate.rule, gate.rule_title, gate.kind, gate.inputs) == ("g", "G", "voorwaarde", ("a",))
+    condition = next(s for s in steps if s.text == "b is ten hoogste € 5")
+    assert (condition.rule, condition.result, condition.inputs) == ("e", "nee", ("b",))
+    group = next(s for s in steps if s.kind == "groep")
+    assert (group.rule, group.result, group.inputs) == ("g", "niet voldaan", ("a", "b"))
+    player = StepPlayer(evaluation)
+    player.go(steps.index(condition))
+    assert "Leest de gegevens: b" in player.view.value
+    player.close()
+
+
 # ---------------------------------------------------------------- explanation tree
 def test_tree_marks_and_filters(dash):
     html = dash.tree.view.value
@@ -194,6 +216,22 @@ def test_timeline_follows_the_date_picker(dash):
     assert 'data-name="antwoord_ophoging" data-status="gehaald"' in dash.timeline.value
 
 
+def test_timeline_words_each_window_from_its_meaning(compile_policy):
+    policy = compile_policy('gegevens\n  aanvraag : datum "A"\n  besluit : datum "B"\n'
+                            'termijn voor_april "Voor april" besluit voor 1 april 2024\n'
+                            'termijn niet_te_vroeg "Niet te vroeg" besluit niet voor aanvraag\n'
+                            'termijn in_maart "In maart" besluit van 1 maart 2024 tot en met 31 maart 2024\n'
+                            'termijn snel "Snel" besluit binnen 2 weken na aanvraag\n')
+    evaluation = Evaluation.build(policy, {"aanvraag": "2024-03-01", "besluit": "2024-03-20",
+                                           "peildatum": "2024-04-02"})
+    svg = timeline_svg(evaluation)
+    assert 'data-name="voor_april" data-status="gehaald"' in svg
+    assert "vóór 1 april 2024 · gebeurd 20 maart 2024" in svg
+    assert "niet vóór 1 maart 2024 · gebeurd 20 maart 2024" in svg
+    assert "van 1 maart 2024 tot en met 31 maart 2024 · gebeurd" in svg
+    assert 'data-name="snel" data-status="niet gehaald"' in svg and "uiterlijk 15 maart 2024" in svg
+
+
 # ---------------------------------------------------------------- closing
 def test_close_closes_every_child(policy):
     board = Dashboard(policy, CASE)
@@ -235,6 +273,15 @@ def test_bad_cell_points_at_its_line_and_keeps_state(session):
     assert session.state is before
     with pytest.raises(CellError, match=r"cel\[3\]:2:1: fout: onbekende opdracht 'hallo'"):
         session.run_cell("evalueer\nhallo", name="cel[3]")
+
+
+def test_loose_eis_without_a_group_points_at_the_eis(session):
+    session.run_cell('gegevens\n  a : bedrag "A"')
+    with pytest.raises(CellError) as info:
+        session.run_cell('berekening b = a * 2\n\neis e "E" vereist a is ten minste € 1', name="cel[2]")
+    text = info.value.render()
+    assert text.startswith("cel[2]:3:1: fout: de eis 'e' hoort in een eisengroep, en er is nog geen groep")
+    assert "begin met 'eisen <naam> \"<titel>\"'" in text
 
 
 def test_error_in_an_earlier_cell_points_there(session):

@@ -17,8 +17,8 @@ from datetime import datetime
 import ipywidgets as w
 
 from dsl.case import CaseValueError, convert
-from dsl.runtime.formatting import format_duration_count
-from dsl.runtime.formatting import counted, format_money, format_number, format_percentage
+from dsl.core.model import Field
+from dsl.runtime.formatting import counted, format_duration_count, format_money, format_number, format_percentage
 from kernel.widgets.html import FONT
 
 _PLACEHOLDER = {"bedrag": "€ 120.000", "percentage": "33%", "getal": "0,5", "aantal": "12",
@@ -38,8 +38,8 @@ class CaseForm(w.VBox):
         self.inputs: dict[str, w.DOMWidget] = {}
         self._layout = w.Layout(width="98%")
         self._style = {"description_width": "50%"}
-        for name, (field, t) in policy.model.fields.items():
-            self.inputs[name] = self._input(name, field, t)
+        for name, field in policy.model.fields.items():
+            self.inputs[name] = self._input(field)
         self.messages = w.HTML(layout=w.Layout(width="98%"))
         self.clear_choice = w.Dropdown(description="Wis", options=[("(kies een gegeven)", None)],
                                        tooltip="maak een gegeven weer onbekend", layout=self._layout,
@@ -52,9 +52,10 @@ class CaseForm(w.VBox):
         self.set_values(raw or {})
 
     # ------------------------------------------------------------ building
-    def _input(self, name: str, field, t) -> w.DOMWidget:
-        common = dict(description=name.replace("_", " "), tooltip=field.label or name,
-                      layout=self._layout, style=self._style)
+    def _input(self, field: Field) -> w.DOMWidget:
+        name, t = field.name, field.type
+        common = {"description": name.replace("_", " "), "tooltip": field.description,
+                      "layout": self._layout, "style": self._style}
         if t.kind == "ja/nee":
             widget = w.Checkbox(value=False, indent=False, **common)
         elif t.kind == "datum":
@@ -73,9 +74,9 @@ class CaseForm(w.VBox):
         self._quiet = True
         try:
             with self.hold_sync():
-                for name, (_, t) in self.policy.model.fields.items():
+                for name, field in self.policy.model.fields.items():
                     value = raw.get(name)
-                    self._show(name, t, value)
+                    self._show(name, field.type, value)
                     if value is None:
                         self.raw.pop(name, None)
                     else:
@@ -89,7 +90,7 @@ class CaseForm(w.VBox):
 
     def set_value(self, name: str, value) -> None:
         """Change one gegeven as if the user had entered it (reports the change)."""
-        self._show(name, self.policy.model.fields[name][1], value)
+        self._show(name, self.policy.model.fields[name].type, value)
         self._changed(name, self._widget_value(name))
 
     def _show(self, name: str, t, value) -> None:
@@ -109,7 +110,7 @@ class CaseForm(w.VBox):
     def _changed(self, name: str, value) -> None:
         if self._quiet:
             return
-        t = self.policy.model.fields[name][1]
+        t = self.policy.model.fields[name].type
         if isinstance(value, str):
             value = value.strip()
             if t.kind == "lijst" and value:
@@ -136,7 +137,7 @@ class CaseForm(w.VBox):
         name = change["new"]
         if name is None:
             return
-        t = self.policy.model.fields[name][1]
+        t = self.policy.model.fields[name].type
         self._quiet = True
         try:
             self._show(name, t, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from dsl.runtime import values as rtv
+from dsl.core.model import RuleKind, Status
 from dsl.runtime.formatting import counted
 
 GREEN, RED, GREY, AMBER = "#1a7f37", "#cf222e", "#6e7781", "#9a6700"
@@ -76,10 +76,17 @@ def step_html(step, total: int, located) -> str:
     if located is not None:
         name, text, rule_span, node_span = located
         source = source_window(f"{name}, regel {rule_span.line}", text, rule_span, node_span)
+    read = ""
+    if step.inputs:
+        names = ", ".join(escape(n) for n in step.inputs)
+        read = f'<div class="bt-inputs" style="color:#57606a">Leest de gegevens: {names}</div>'
     return (f'<div class="bt-step" style="{FONT}">{head}{source}'
             f'<div style="margin-top:4px"><code style="{MONO}">{escape(step.text)}</code> → {badge(step.result)}</div>'
             f'{values_table(step.values)}'
-            f'<div class="bt-sentence" style="margin-top:4px">{escape(step.sentence)}</div></div>')
+            f'<div class="bt-sentence" style="margin-top:4px">{escape(step.sentence)}</div>{read}</div>')
+
+
+_OPEN = (Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.GEEN_UITKOMST)
 
 
 def tree_html(steps, keep=None, depth: int = 0) -> str:
@@ -107,7 +114,7 @@ def _tree_item(step, depth: int) -> str:
     if not step.children and step.kind == "voorwaarde":
         return f'<div class="bt-leaf" style="margin-left:{16 if depth else 0}px">{summary}</div>'
     inner = tree_html(step.children, depth=depth + 1) if step.children else ""
-    is_open = " open" if step.result in (rtv.NIET_VOLDAAN, rtv.NIET_GEHAALD, rtv.GEEN_UITKOMST) and depth < 1 else ""
+    is_open = " open" if step.result in _OPEN and depth < 1 else ""
     return (f'<details class="bt-node" data-name="{escape(step.name or "")}"{is_open} '
             f'style="margin-left:{16 if depth else 0}px"><summary>{summary}</summary>{body}'
             f'<div>{inner}</div></details>')
@@ -118,10 +125,10 @@ def summary_html(evaluation) -> str:
     results = evaluation.outcome.results
     counts: dict[str, int] = {}
     for r in results.values():
-        if r.kind == "eis":
+        if r.kind is RuleKind.REQUIREMENT:
             counts[r.status] = counts.get(r.status, 0) + 1
     decisions = [f"{escape(r.title or r.name)}: <b>{escape(str(r.value) if r.value is not None else r.status)}</b>"
-                 for r in results.values() if r.kind == "beslissing"]
+                 for r in results.values() if r.kind is RuleKind.DECISION]
     parts = " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items()))
     missing = len(evaluation.outcome.missing)
     return (f'<div class="bt-summary" style="{FONT}"><b>{escape(evaluation.policy.title)}</b><br>'

@@ -1,10 +1,12 @@
 """The timeline view: a case's deadlines as a small inline SVG chart.
 
 Contract: `timeline_svg(evaluation)` draws one row per `termijn` of the policy that applies:
-the window (from its start, if any, to its deadline) as a bar, the deadline as a tick, the
-event's date from the case as a dot coloured by the status (green gehaald, red niet gehaald,
-grey nog niet verstreken or onbekend) and the peildatum as a dashed line; beside it the title,
-the status and the dates in Dutch. Rules without any known date are listed without a bar.
+the window (from its start, if any, to its end) as a bar, the end as a tick, the event's date
+from the case as a dot coloured by the status (green gehaald, red niet gehaald, grey nog niet
+verstreken or onbekend) and the peildatum as a dashed line; beside it the title, the status and
+the window in Dutch, worded from the termijn's meaning in the core model (`Timeline.start`,
+`end`, `strict`, `exact`): "uiterlijk 22 maart 2024", "vóór …", "op …", "niet vóór …",
+"van … tot en met …". Rules without any known date are listed without a bar.
 `TimelineView(evaluation)` is an HTML widget holding that chart; `show(evaluation)` redraws.
 """
 
@@ -15,20 +17,20 @@ from html import escape
 
 import ipywidgets as w
 
-from dsl.runtime import values as rtv
+from dsl.core.expr import Input
+from dsl.core.model import RuleKind, Status, Timeline
 from dsl.runtime.formatting import format_value
 from kernel.widgets.html import FONT, GREEN, GREY, RED
 
-_COLOURS = {rtv.GEHAALD: GREEN, rtv.NIET_GEHAALD: RED}
+_COLOURS = {Status.GEHAALD: GREEN, Status.NIET_GEHAALD: RED}
 LABEL_W, CHART_W, ROW_H = 300, 360, 34
 
 
-def _moment(value) -> datetime | None:
+def _moment(value: date) -> datetime:
+    """A date or date-time as a date-time (a date at midnight), to place it on the axis."""
     if isinstance(value, datetime):
         return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    return None
+    return datetime(value.year, value.month, value.day)
 
 
 def _fmt(value) -> str:
@@ -38,16 +40,29 @@ def _fmt(value) -> str:
 
 
 def rows_of(evaluation) -> list[dict]:
-    """One dict per applicable timeline: title, status, start, deadline, event."""
+    """One dict per applicable timeline: title, status, start, deadline (its end), the event
+    and how the window is worded."""
     rows = []
-    for name, result in evaluation.outcome.of_kind("termijn").items():
-        if result.status == rtv.NVT:
+    outcome = evaluation.outcome
+    for name, result in outcome.of_kind(RuleKind.TIMELINE).items():
+        if result.status is Status.NVT:
             continue
-        node = evaluation.model.rules[name].node
-        event = evaluation.outcome.case.data.get(node.subject.name)
-        rows.append(dict(name=name, title=node.title, status=result.status, start=result.start,
-                         deadline=result.deadline, event=event))
+        rule = evaluation.model.rules[name]
+        subject = rule.subject
+        event = outcome.case.data.get(subject.name) if isinstance(subject, Input) else outcome.trace.value_of(subject)
+        rows.append({"name": name, "title": rule.display, "status": result.status, "start": result.start,
+                         "deadline": result.deadline, "event": event, "window": _window(rule, result.start, result.deadline)})
     return rows
+
+
+def _window(rule: Timeline, start, end) -> str:
+    """The window of a termijn in Dutch, from its meaning: its end (exact, strict or not) and start."""
+    if rule.end is None:
+        return f"niet vóór {_fmt(start)}"
+    last = "op" if rule.exact else ("vóór" if rule.strict else "uiterlijk")
+    if rule.start is not None and rule.base is None:  # a window written as van ... tot (en met) ...
+        return f"van {_fmt(start)} {'tot' if rule.strict else 'tot en met'} {_fmt(end)}"
+    return f"{last} {_fmt(end)}"
 
 
 def timeline_svg(evaluation) -> str:
@@ -82,7 +97,7 @@ def timeline_svg(evaluation) -> str:
 def _row_svg(row: dict, y: int, x) -> str:
     colour = _COLOURS.get(row["status"], GREY)
     title = row["title"] if len(row["title"]) <= 46 else row["title"][:45] + "…"
-    dates = f'uiterlijk {_fmt(row["deadline"])}' + (f' · gebeurd {_fmt(row["event"])}' if row["event"] else "")
+    dates = row["window"] + (f' · gebeurd {_fmt(row["event"])}' if row["event"] else "")
     out = [f'<g class="bt-deadline" data-name="{escape(row["name"])}" data-status="{escape(row["status"])}">'
            f'<title>{escape(row["title"])}: {escape(row["status"])} ({escape(dates)})</title>'
            f'<text x="0" y="{y}" font-size="11">{escape(title)}</text>'

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from dsl.runtime import values as rtv
+from dsl.core.model import Status
 from kernel.widgets.html import tree_html
 
-_FAILED = {rtv.NIET_VOLDAAN, rtv.NIET_GEHAALD, rtv.GEEN_UITKOMST, "meerdere regels"}
+_FAILED = {Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.GEEN_UITKOMST, Status.MEERDERE}
 FILTERS = {
     "alles": None,
     "niet voldaan": lambda s: s.result in _FAILED or any(c.result in _FAILED for c in s.children),
-    "onbekend": lambda s: s.result == rtv.ONBEKEND,
+    "onbekend": lambda s: s.result == Status.ONBEKEND,
 }
 
 

@@ -14,7 +14,7 @@ from html import escape
 
 import ipywidgets as w
 
-from dsl.runtime import values as rtv
+from dsl.core.model import RuleKind, Status
 from dsl.explain.whatif import suggestions
 from kernel.widgets.html import FONT, badge
 
@@ -25,16 +25,16 @@ def whatif_html(evaluation, found) -> str:
         by_rule.setdefault(s.rule, []).append(s)
     blocks = []
     for name, result in evaluation.outcome.results.items():
-        failing = (result.kind == "eis" and result.status == rtv.NIET_VOLDAAN) or \
-                  (result.kind == "termijn" and result.status == rtv.NIET_GEHAALD)
+        failing = (result.kind is RuleKind.REQUIREMENT and result.status is Status.NIET_VOLDAAN) or \
+                  (result.kind is RuleKind.TIMELINE and result.status is Status.NIET_GEHAALD)
         if not failing and name not in by_rule:
             continue
-        title = getattr(evaluation.model.rules[name].node, "title", None) or name
+        title = evaluation.model.rules[name].title or name
         items = "".join(f'<li class="bt-suggestion">{escape(s.sentence)}</li>' for s in by_rule.get(name, []))
         if not items:
             items = ("<li>Geen enkele wijziging van één gegeven is genoeg; "
                      "er moeten meerdere gegevens veranderen.</li>")
-        head = badge(result.status) if result.kind != "beslissing" else f"<b>{escape(str(result.value or result.status))}</b>"
+        head = badge(result.status) if result.kind is not RuleKind.DECISION else f"<b>{escape(str(result.value or result.status))}</b>"
         blocks.append(f'<div class="bt-whatif" data-name="{escape(name)}" style="margin-bottom:6px">'
                       f'{head} <b>{escape(name)}</b>: {escape(title)}<ul style="margin:2px 0">{items}</ul></div>')
     if not blocks:

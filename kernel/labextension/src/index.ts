@@ -5,9 +5,12 @@
  * `.beleid`) with JupyterLab's editor language registry. The kernel's language_info names it
  * (`codemirror_mode: "beleidstaal"`), so notebook and console cells of the Beleidstaal kernel use it.
  *
- * The word lists follow grammar/beleid.lark and kernel/lexer.py (the Pygments lexer used by
- * nbconvert); keep the three in step. A cell that starts with `%`, `%%` or `!` is Python for the
- * kernel (kernel/assist.py is_python), and is coloured as Python here.
+ * The words are not listed here: `vocabulary.json` is generated from the grammar
+ * (grammar/beleid.lark, through dsl/vocabulary.py and kernel/highlight.py) by
+ * `npm run build:vocabulary`, the first step of `npm run build`; each keyword comes with its
+ * highlight class, longest first, exactly as the Pygments lexer (kernel/lexer.py) uses them.
+ * A cell that starts with `%`, `%%` or `!` is Python for the kernel (kernel/assist.py
+ * is_python), and is coloured as Python here.
  */
 import {
   JupyterFrontEnd,
@@ -24,6 +27,7 @@ import {
 } from '@codemirror/language';
 import { classHighlighter, tags } from '@lezer/highlight';
 import { python } from '@codemirror/legacy-modes/mode/python';
+import vocabulary from './vocabulary.json';
 
 const W = '[\\wÀ-ɏ]';
 const END = `(?!${W})`;
@@ -33,14 +37,8 @@ function words(list: string[]): RegExp {
   return new RegExp(`^(?:${list.join('|')})${END}`, 'i');
 }
 
-const MONTHS =
-  'januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december';
-const UNITS =
-  'kalendermaanden|kalendermaand|werkdagen|werkdag|dagen|dag|weken|week|maanden|maand|jaren|jaar|uren|uur|minuten|minuut|seconden|seconde';
-const WEEKDAYS = 'maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag';
-const NUMBER_WORDS =
-  'nul|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd';
-
+const MONTHS = vocabulary.months.join('|');
+const UNITS = vocabulary.units.join('|');
 const NUM = '[0-9][0-9.]*(?:,[0-9]+)?';
 const LITERALS: RegExp[] = [
   /^€\s*-?[0-9][0-9.]*(?:,[0-9]+|,-)?/, // € 250.000,00
@@ -51,104 +49,20 @@ const LITERALS: RegExp[] = [
   new RegExp(`^${NUM}(?:\\s+(?:${UNITS})${END})?`, 'i') // 3 weken, 0,8
 ];
 
-// Multi-word phrases first (longest first within a class), as the grammar's priority-3 terminals.
-const STATUS = words([
-  'niet\\s+voldaan',
-  'niet\\s+van\\s+toepassing',
-  'nog\\s+niet\\s+verstreken',
-  'niet\\s+gehaald',
-  'geen\\s+uitkomst',
-  'meerdere\\s+regels',
-  'voldaan',
-  'gehaald',
-  'ja',
-  'nee',
-  'onbekend'
+const COMMANDS = words(vocabulary.commands);
+// Every keyword and phrase of the grammar, longest first, and the class each is shown as.
+const KEYWORDS = words(vocabulary.words.map(([pattern]) => pattern));
+const CLASSES: [RegExp, string][] = vocabulary.words.map(([pattern, cls]) => [
+  new RegExp(`^(?:${pattern})$`, 'i'),
+  cls
 ]);
-const COMPARISONS = words([
-  '(?:groter|kleiner)\\s+dan\\s+of\\s+gelijk\\s+aan',
-  'niet\\s+gelijk\\s+aan',
-  '(?:groter|kleiner|meer|minder|langer|korter|later|eerder)\\s+dan',
-  'ten\\s*hoogste',
-  'gelijk\\s+aan',
-  'voldoet\\s+niet\\s+aan',
-  'voldoet\\s+aan',
-  'tot\\s+en\\s+met',
-  'niet\\s+(?:eerder\\s+dan|voor)'
-]);
-const TYPE_PHRASES = words(['keuze\\s+uit', 'lijst\\s+van']);
-const PHRASES = words([
-  '(?:minstens|ten\\s*minste)\\s+(?:een|één)\\s+van',
-  'ten\\s*minste',
-  'met\\s+uitzondering\\s+van',
-  'van\\s+toepassing\\s+als',
-  'alleen\\s+als',
-  '(?:een|één|geen|elk|elke|ieder|iedere|alle|allen)\\s+van',
-  '(?:som|aantal|minimum|maximum|gemiddelde)\\s+van',
-  'eerste\\s+treffer',
-  'valt\\s+op'
-]);
-const COMMANDS = words(['laad', 'casus', 'evalueer', 'voorbeelden', 'toon']);
-const SECTIONS = words([
-  'beleid',
-  'gegevens',
-  'gegeven',
-  'eisen',
-  'eis',
-  'berekening',
-  'beslissing',
-  'termijn',
-  'voorbeeld',
-  'verwacht'
-]);
-const TYPES = words([
-  'bedrag',
-  'percentage',
-  'aantal',
-  'getal',
-  'ja/nee',
-  'datum',
-  'tijdstip',
-  'duur',
-  'tekst'
-]);
-const KEYWORDS = words([
-  'verzekeraar',
-  'zorgsoort',
-  'geldig',
-  'bron',
-  'toelichting',
-  'vereist',
-  'tenzij',
-  'als',
-  'dan',
-  'anders',
-  'dat',
-  'die',
-  'is',
-  'zijn',
-  'en',
-  'of',
-  'niet',
-  'ligt',
-  'liggen',
-  'tussen',
-  'van',
-  'tot',
-  'in',
-  'uiterlijk',
-  'voor',
-  'vóór',
-  'na',
-  'op',
-  'binnen',
-  'peildatum',
-  'uniek',
-  'vanaf'
-]);
-const UNIT_OR_MONTH = words([UNITS, MONTHS, WEEKDAYS]);
-const NUMBER_WORD = words([NUMBER_WORDS]);
 const NAME = /^[A-Za-z_À-ɏ][\wÀ-ɏ]*/;
+
+/** The highlight class of a keyword as written (any case and spacing). */
+function classOf(text: string): string {
+  const found = CLASSES.find(([pattern]) => pattern.test(text));
+  return found ? found[1] : 'keyword';
+}
 
 interface State {
   /** null until the first non-blank line, then 'beleid' or 'python' (a magic or shell cell). */
@@ -208,32 +122,12 @@ export const beleidParser: StreamParser<State> = {
         return 'number';
       }
     }
-    if (stream.match(PHRASES)) {
-      return 'keyword';
-    }
-    if (stream.match(TYPES) || stream.match(TYPE_PHRASES)) {
-      return 'typeName';
-    }
-    if (stream.match(STATUS)) {
-      return 'atom';
-    }
-    if (stream.match(COMPARISONS)) {
-      return 'operatorKeyword';
-    }
     if (stream.sol() && stream.match(COMMANDS)) {
       return 'keyword';
     }
-    if (stream.match(SECTIONS)) {
-      return 'definitionKeyword';
-    }
-    if (stream.match(KEYWORDS)) {
-      return 'keyword';
-    }
-    if (stream.match(UNIT_OR_MONTH)) {
-      return 'literal';
-    }
-    if (stream.match(NUMBER_WORD)) {
-      return 'number';
+    const keyword = stream.match(KEYWORDS);
+    if (keyword) {
+      return classOf((keyword as RegExpMatchArray)[0]);
     }
     if (stream.match(NAME)) {
       return 'variableName';
@@ -268,7 +162,8 @@ export function beleidstaal(): LanguageSupport {
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'beleidstaal-highlight:plugin',
-  description: 'Syntax highlighting for Beleidstaal cells and .beleid files.',
+  // the vocabulary's digest: tests/test_vocabulary.py finds it in the built bundle
+  description: `Syntax highlighting for Beleidstaal cells and .beleid files (vocabulary ${vocabulary.digest}).`,
   autoStart: true,
   requires: [IEditorLanguageRegistry],
   activate: (app: JupyterFrontEnd, registry: IEditorLanguageRegistry) => {
