@@ -25,14 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401 - pa.compute
+import pyarrow.compute
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,13 +1,37 @@
-"""Case loading: typed values, unknown facts, and Dutch refusals naming the field."""
+"""Case loading: typed values, unknown facts, and Dutch refusals naming the field; the compiled
+case loader of a policy against `load_case`, and its plain-text readers against dsl.literals."""
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
+import pickle
+import types
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dsl import types as T
+from dsl.case import Case, compile_case_loader, convert, load_case
+from dsl.case.conversion import read_bool, read_count, read_day, read_moment, read_money, read_number, read_percentage
+from dsl.case.loader import _check, case_loader_module
+from dsl.core.model import Field
 from dsl.errors import CaseError
+from dsl.literals import (
+    MONTHS,
+    LiteralError,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_money,
+    parse_number,
+    parse_percentage,
+)
+from dsl.policy import compile_text
 
 POLICY = '''
 gegevens
@@ -137,3 +161,233 @@ def test_a_case_file_that_is_not_utf8_is_refused_by_name(policy, tmp_path, conte
 def test_a_byte_order_mark_is_dropped(policy, tmp_path):
     (tmp_path / "c.json").write_bytes("\ufeff{\"omzet\": 5}".encode("utf-8"))
     assert policy.load_case(tmp_path / "c.json").data["omzet"] == Decimal(5)
+
+
+# ---------------------------------------------------------------- the compiled case loader
+
+
+@functools.cache
+def typed_policy():
+    """The policy of this module plus a tekst, a duur in dagen and a lijst van aantal."""
+    return compile_text('beleid "Test"\n' + POLICY.replace(
+        "  fte_lijst : lijst van getal\n",
+        "  fte_lijst : lijst van getal\n  naam : tekst\n  wachttijd : duur in dagen\n  aantallen : lijst van aantal\n"),
+        "test.beleid")
+
+
+def reference(policy, data, **kw):
+    """What `dsl.case.load_case` (the converter that always runs `convert`) makes of `data`."""
+    try:
+        return load_case(policy.model, data, **kw)
+    except CaseError as err:
+        return [(d.message, d.hint) for d in err.diagnostics]
+
+
+_LOADERS: dict = {}
+
+
+def loader_of(policy):
+    """The compiled case loader of `policy` (a policy generates its own from its second case)."""
+    if id(policy) not in _LOADERS:
+        _LOADERS[id(policy)] = (policy, compile_case_loader(policy.model))
+    return _LOADERS[id(policy)][1]
+
+
+def compiled(policy, data, **kw):
+    """What the policy's compiled case loader makes of `data`."""
+    try:
+        return loader_of(policy)(data, kw.get("complete", False))
+    except CaseError as err:
+        return [(d.message, d.hint) for d in err.diagnostics]
+
+
+TYPED = {"omzet": Decimal("2500000.50"), "aandeel": Decimal("7.77"), "fte": Decimal("0.3"), "n": 12, "ok": False,
+         "start": date(2024, 1, 1), "moment": datetime(2023, 12, 22, 17), "duur_v": 3, "soort": "zzp",
+         "fte_lijst": (Decimal("0.5"), Decimal("0.8")), "naam": "Thuiszorg Noord", "wachttijd": 14,
+         "aantallen": (1, 2), "peildatum": date(2024, 2, 1)}
+
+
+def test_typed_values_pass_through_unchanged():
+    case = loader_of(typed_policy())(TYPED)
+    for name, value in TYPED.items():
+        if name == "peildatum":
+            assert case.peil is value
+        elif name == "duur_v":
+            assert case.data[name] == 21  # given in weeks, counted in days
+        else:
+            assert case.data[name] is value, name
+    assert case.missing == () and case == load_case(typed_policy().model, TYPED)
+
+
+def test_dutch_text_still_parses_to_the_same_values():
+    text = {"omzet": "€ 2.500.000,50", "aandeel": "7,77%", "fte": "0,3", "n": "12", "ok": "nee",
+            "start": "1 januari 2024", "moment": "22 december 2023 17:00 uur", "duur_v": "3 weken",
+            "soort": "zzp", "fte_lijst": ["0,5", "0,8"], "naam": "Thuiszorg Noord", "wachttijd": "2 weken",
+            "aantallen": ["1", 2], "peildatum": "2024-02-01"}
+    case = loader_of(typed_policy())(text)
+    assert case == load_case(typed_policy().model, text) == loader_of(typed_policy())(TYPED)
+    assert [type(v) for v in case.values] == [type(v) for v in loader_of(typed_policy())(TYPED).values]
+
+
+@pytest.mark.parametrize("value", [True, False, Decimal(3), 3.0, "3", -1, Decimal("NaN")])
+def test_an_aantal_takes_whole_numbers_only_as_before(value):
+    policy = typed_policy()
+    assert compiled(policy, {"n": value}) == reference(policy, {"n": value})
+    if value is True:
+        assert compiled(policy, {"n": True}) == [("gegeven 'n': ja is geen aantal; verwacht bijvoorbeeld 12", None)]
+
+
+@pytest.mark.parametrize("value", [0.3, 100.1, 1e20, 2.5e-7, float("nan"), float("inf"), -0.0])
+def test_a_float_for_a_bedrag_is_read_as_before(value):
+    policy = typed_policy()
+    loaded = compiled(policy, {"omzet": value})
+    assert loaded == reference(policy, {"omzet": value})
+    if value == 0.3:
+        assert loaded.data["omzet"] == Decimal("0.3") and type(loaded.data["omzet"]) is Decimal
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity")])
+def test_nan_and_infinity_are_refused(value):
+    policy = typed_policy()
+    for field in ("omzet", "aandeel", "fte"):
+        found = compiled(policy, {field: value})
+        assert found == reference(policy, {field: value})
+        assert found[0][0].startswith(f"gegeven '{field}': {value} is geen ")
+
+
+@pytest.mark.parametrize("data", [
+    {"omzett": 5}, {"omzet": "x", "n": "y", "zz": 1}, {"soort": "zpp"}, {"start": datetime(2024, 1, 1, 10)},
+    {"moment": "morgen"}, {"ok": "misschien"}, {"ok": 1}, {"fte_lijst": [None]}, {"fte_lijst": "0,5"},
+    {"peildatum": "gisteren"}, {"peildatum": datetime(2024, 1, 1, 10)}, {1: 2}, {"naam": 5},
+    {"duur_v": "3 maanden"}, {"duur_v": True}, {"aantallen": (1, True)}, {"omzet": [1]}, {"soort": ["zzp"]},
+])
+def test_errors_are_the_same_as_load_case(data):
+    policy = typed_policy()
+    found = compiled(policy, data)
+    assert isinstance(found, list) and found == reference(policy, data)
+
+
+def test_complete_mode_and_onbekend_behave_as_load_case():
+    policy = typed_policy()
+    for data in ({"omzet": 5}, TYPED, {**TYPED, "naam": " Onbekend "}, {**TYPED, "omzet": None}):
+        assert compiled(policy, data, complete=True) == reference(policy, data, complete=True)
+    case = loader_of(policy)({"naam": "ONBEKEND", "omzet": "onbekend", "soort": None})
+    assert case.missing == tuple(policy.model.fields) and case.data == {}
+
+
+VALUES = st.sampled_from([
+    None, "onbekend", " Onbekend ", True, False, 0, 3, -2, 2.5, float("nan"), Decimal("1.5"), Decimal("-0"),
+    Decimal("NaN"), "ja", "Nee", "zzp", "instelling", "tien", "€ 2.500,00", "1,500", "7,77%", "3 weken", "12",
+    "1 januari 2024", "2024-02-30", "2023-12-22 17:00", "abc", date(2024, 1, 1), datetime(2024, 1, 1, 9),
+    (Decimal(1), Decimal(2)), ["1", 2], [], (1, True), "", " 12 ",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*TYPED, "onbekend_veld"]), VALUES, max_size=8))
+def test_the_compiled_loader_and_load_case_agree_on_any_case(data):
+    policy = typed_policy()
+    for complete in (False, True):
+        found, expected = compiled(policy, data, complete=complete), reference(policy, data, complete=complete)
+        assert found == expected
+        if isinstance(found, Case):
+            assert found.data == expected.data and found.missing == expected.missing
+            assert [type(v) for v in found.values] == [type(v) for v in expected.values]
+
+
+def test_a_loaded_case_is_immutable_comparable_and_picklable():
+    case = loader_of(typed_policy())(TYPED)
+    with pytest.raises(AttributeError):
+        case.values = ()  # type: ignore[misc]
+    assert case == pickle.loads(pickle.dumps(case)) and hash(case) == hash(load_case(typed_policy().model, TYPED))
+    assert repr(case).startswith("Case(values=(Decimal('2500000.50')")
+
+
+NUMBER_TEXT = st.from_regex(r"(€ ?)?-?[0-9]{1,8}(\.[0-9]{1,4}){0,3}(,[0-9]{0,4})?( ?%)?", fullmatch=True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(NUMBER_TEXT)
+def test_plain_number_text_is_read_as_dsl_literals_reads_it(text):
+    for read, parse in ((read_money, parse_money), (read_percentage, parse_percentage), (read_number, parse_number)):
+        value = read(text)
+        if value is not None:
+            assert parse(text).as_tuple() == value.as_tuple()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(date(1, 1, 1), date(9999, 12, 31)), st.integers(0, 23), st.integers(0, 59),
+       st.sampled_from(["{d.day} {month} {d.year}", "{d:%Y-%m-%d}", "{d:%Y-%m-%d} {h}:{m:02d}",
+                        "{d:%Y-%m-%d}T{h:02d}.{m:02d}", "{d.day} {month} {d.year}x", "{d:%Y-%m-%d} 24:00"]))
+def test_plain_dates_and_moments_are_read_as_dsl_literals_reads_them(day, hour, minute, form):
+    text = form.format(d=day, month=MONTHS[day.month - 1], h=hour, m=minute)
+    for read, parse in ((read_day, parse_date), (read_moment, parse_datetime)):
+        value = read(text)
+        if value is not None and not (read is read_moment and type(value) is date):
+            assert parse(text) == value and type(parse(text)) is type(value)
+        elif read is read_moment and value is not None:
+            assert parse_date(text) == value
+    assert read_day("31 februari 2023") is None and read_day("1 April 2024") is None
+    with pytest.raises(LiteralError):
+        parse_date("31 februari 2023")
+
+
+def test_the_plain_readers_take_the_usual_forms():
+    assert read_money("€ 240.000") == Decimal(240000) and read_money("€ 2.500.000,00") == Decimal("2500000.00")
+    assert read_percentage("41%") == 41 and read_number("3,5") == Decimal("3.5") and read_count("12") == 12
+    assert read_day("1 april 2024") == date(2024, 4, 1) and read_moment("2023-06-02 10:15") == datetime(2023, 6, 2, 10, 15)
+    assert read_money("1,500") is None and read_count("١٢") is None  # English thousands, other digits: dsl.literals decides
+    assert {w: read_bool(w) for w in ("ja", "nee")} == {w: parse_bool(w) for w in ("ja", "nee")}
+    assert convert("€ 240.000", T.BEDRAG) == parse_money("€ 240.000") and convert("41%", T.PERCENTAGE) == 41
+
+
+def test_the_generated_loader_holds_no_policy_text_in_its_code():
+    odd = 'a"\n);import os;os.system("x")#'
+    fields = {name: Field(name, t, None, None, i) for i, (name, t) in enumerate(
+        [(odd, T.BEDRAG), ("b'c", T.Type("keuze", options=(odd, "x'); y = ('"))), ("d\\e", T.JANEE)])}
+    model = types.SimpleNamespace(fields=fields, filename="vreemd.beleid")
+    module, _ = case_loader_module(model)
+    literal_texts = [n.value for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert odd in literal_texts and "b'c" in literal_texts
+    names = {n.id for n in ast.walk(module) if isinstance(n, ast.Name)}
+    assert all(name.isidentifier() for name in names) and not any(odd in n or "b'c" in n for n in names)
+    assert "x'); y = ('" not in ast.unparse(module)  # options are bound through the namespace
+    load = compile_case_loader(model)
+    case = load({odd: "€ 5", "b'c": odd, "d\\e": "ja"})
+    assert case.values == (Decimal(5), odd, True)
+    with pytest.raises(CaseError, match="onbekend gegeven 'os'"):
+        load({"os": 1})
+
+
+def test_a_forbidden_node_in_the_generated_loader_is_refused():
+    module, namespace = case_loader_module(typed_policy().model)
+    module.body[0].body.insert(0, ast.Import(names=[ast.alias(name="os")]))
+    with pytest.raises(AssertionError, match="forbidden node: Import"):
+        _check(module, namespace)
+    for value, message in ((ast.Call(func=ast.Name(id="open", ctx=ast.Load()), args=[], keywords=[]),
+                            "calls a name outside its namespace"), (ast.Name(id="open", ctx=ast.Load()), "unbound name: open")):
+        module, namespace = case_loader_module(typed_policy().model)
+        module.body[0].body.insert(0, ast.Assign(targets=[ast.Name(id="x", ctx=ast.Store())], value=value))
+        with pytest.raises(AssertionError, match=message):
+            _check(module, namespace)
+
+
+def test_evaluate_and_evaluate_many_read_dicts_files_and_cases_alike(tmp_path):
+    policy = typed_policy()
+    (tmp_path / "c.json").write_text('{"omzet": "€ 5", "n": 3, "peildatum": "2024-02-01"}')
+    given = [TYPED, {"omzet": 5, "n": "3"}, tmp_path / "c.json", policy.load_case(TYPED)]
+    many = list(policy.evaluate_many(given))
+    assert [(o.statuses, o.values, o.case) for o in many] == [
+        (o.statuses, o.values, o.case) for o in map(policy.evaluate, given)]
+    assert many[2].case.peil == date(2024, 2, 1) and many[1].case.data == {"omzet": Decimal(5), "n": 3}
+    with pytest.raises(CaseError, match="onbekend gegeven 'omzett'"):
+        list(policy.evaluate_many([TYPED, {"omzett": 1}]))
+
+
+def test_a_policy_generates_its_case_loader_at_its_second_case(compile_policy):
+    policy = compile_policy(POLICY)
+    first = policy.load_case({"omzet": 5})
+    assert policy._case_loader is False  # one case: converted without generating the loader
+    second = policy.evaluate({"omzet": 5}).case
+    assert callable(policy._case_loader) and first == second
+    assert policy.load_case({"fte": "0,3"}).data == {"fte": Decimal("0.3")}

@@ -1,0 +1,309 @@
+"""Benchmark: the public evaluation path against tight hand-written Python, in one run.
+
+Run: .venv/bin/python benchmarks/bench_public.py   (about a minute; a 10,000-rule policy is compiled)
+
+Prints, per case, the best time over interleaved rounds (each round runs every subject over the
+same list of cases) and its ratio to a tight hand-written function of the same rules
+(benchmarks/handwritten_*.py: inlined comparisons, no helper calls) on the same dicts of typed
+values; the script first checks that the hand-written functions and the compiled policies agree
+on every status and value of every case it times. Measured:
+  1. the public path from a plain dict of typed values (Decimal, date, int, bool, str) to the
+     statuses and values of all rules, `o = policy.evaluate(d); o.statuses, o.values`, on
+     policies/wijkverpleging_2024.beleid and benchmarks/eligibility_contract.beleid (target ≤ 3×);
+  2. the same with the inputs as Dutch text ("€ 240.000", "41%", "ja", "1 april 2024"), against the
+     same hand-written function on typed values (target ≤ 6×);
+  3. `dsl.explain.explain(outcome)` against the traced evaluation that gives it (target ≤ 10×);
+  4. one rule's Result from a generated 10,000-rule policy: only that Result is built.
+For locating the cost it also prints the case loader alone, the generated evaluation function
+alone (on loaded values) and the traced evaluation.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import handwritten_eligibility  # noqa: E402
+import handwritten_wijkverpleging  # noqa: E402
+from bench_evaluate import generated_policy  # noqa: E402
+
+from dsl.case import compile_case_loader  # noqa: E402
+from dsl.literals import MONTHS  # noqa: E402
+from dsl.policy import compile_text, load_policy  # noqa: E402
+
+WIJKVERPLEGING = ROOT / "policies" / "wijkverpleging_2024.beleid"
+ELIGIBILITY = ROOT / "benchmarks" / "eligibility_contract.beleid"
+CASE_FILES = [ROOT / "policies/casussen/wijkverpleging_thuiszorg_noord.json",
+              ROOT / "policies/casussen/wijkverpleging_kleine_aanbieder.yaml"]
+CASES, ROUNDS = 200, 12
+TARGETS = {"public": 3.0, "text": 6.0, "explain": 10.0}
+
+
+# ---------------------------------------------------------------- cases
+def typed_value(rng: random.Random, t):
+    """A random typed value of type `t`, biased to the thresholds the two policies use."""
+    kind = t.kind
+    if kind == "bedrag":
+        return rng.choice([Decimal(250000), Decimal(2500000), Decimal(rng.randrange(0, 500_000_000)) / 100,
+                           Decimal(rng.randrange(0, 5_000_000))])
+    if kind == "percentage":
+        return rng.choice([Decimal(20), Decimal(33), Decimal(rng.randrange(0, 10_000)) / 100])
+    if kind == "getal":
+        return rng.choice([Decimal(1), Decimal(10), Decimal(rng.randrange(0, 2_000)) / 100])
+    if kind == "aantal":
+        return rng.randrange(0, 8)
+    if kind == "ja/nee":
+        return rng.random() < 0.7
+    if kind == "keuze":
+        return rng.choice(t.options)
+    if kind == "duur":
+        return rng.randrange(0, 30)
+    day = date(2023, rng.randrange(1, 13), rng.randrange(1, 29)) if rng.random() < 0.9 else date(2024, 1, 1)
+    if kind == "tijdstip" and rng.random() < 0.7:
+        return datetime(day.year, day.month, day.day, rng.choice([9, 16, 17, 18]), rng.choice([0, 30]))
+    return day
+
+
+def random_cases(policy, n: int, present: float, seed: int) -> list[dict]:
+    """`n` plain dicts of typed values; each gegeven is given with probability `present`."""
+    rng = random.Random(seed)
+    fields = list(policy.model.fields.values())
+    return [{f.name: typed_value(rng, f.type) for f in fields if rng.random() < present} for _ in range(n)]
+
+
+def dutch(value: Decimal) -> str:
+    """A Decimal in Dutch notation: 2.500.000 or 7,77."""
+    sign, whole, fraction = ("-" if value < 0 else ""), *f"{abs(value):f}".partition(".")[::2]
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def as_text(value, t) -> str:
+    """A typed value as a person would type it: "€ 240.000", "41%", "ja", "1 april 2024"."""
+    kind = t.kind
+    if kind == "bedrag":
+        return f"€ {dutch(value)}"
+    if kind == "percentage":
+        return f"{dutch(value)}%"
+    if kind in ("getal", "aantal"):
+        return dutch(Decimal(value))
+    if kind == "ja/nee":
+        return "ja" if value else "nee"
+    if kind == "duur":
+        return f"{value} {t.declared or t.unit}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return value
+
+
+def text_cases(policy, cases: list[dict]) -> list[dict]:
+    fields = policy.model.fields
+    return [{name: as_text(v, fields[name].type) if name in fields else v.isoformat() for name, v in d.items()}
+            for d in cases]
+
+
+def check_agreement(policy, hand: Callable, typed: list[dict], text: list[dict]) -> None:
+    """Every case timed: the compiled policy (typed and text inputs) equals the hand-written function."""
+    for plain, written in zip(typed, text):
+        expected = hand(plain)
+        for d in (plain, written):
+            outcome = policy.evaluate(d)
+            if (outcome.statuses, outcome.values) != expected:
+                names = list(policy.model.rules)
+                diff = [(names[i], mine, theirs) for i, (mine, theirs) in
+                        enumerate(zip(outcome.statuses + outcome.values, expected[0] + expected[1])) if mine != theirs]
+                raise SystemExit(f"{policy.title}: hand-written and compiled disagree on {d}: {diff[:5]}")
+
+
+# ---------------------------------------------------------------- timing
+def best_per_case(subjects: dict[str, Callable[[list], object]], cases: list, rounds: int = ROUNDS,
+                  chunk: int = 20, repeat: int = 3) -> dict[str, float]:
+    """Time per case of each subject (a function that runs over a list of cases). The cases are
+    cut into chunks of `chunk`; in each round every subject runs every chunk `repeat` times in a
+    row (so it runs warm, as in a loop over many cases), and per subject and chunk the lowest
+    time over all runs counts. Short measurements, interleaved between the subjects, keep the
+    load of other processes on a shared machine out of the figures and out of the ratios."""
+    chunks = [cases[i:i + chunk] for i in range(0, len(cases), chunk)]
+    best = {name: [float("inf")] * len(chunks) for name in subjects}
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for i, part in enumerate(chunks):
+            for name, run in subjects.items():
+                for _ in range(repeat):
+                    start = clock()
+                    run(part)
+                    best[name][i] = min(best[name][i], clock() - start)
+    return {name: sum(times) / len(cases) for name, times in best.items()}
+
+
+def subjects_for(policy, hand: Callable) -> dict[str, Callable[[list], object]]:
+    """The subjects, each over a list of (typed dict, text dict, loaded values and peil)."""
+    evaluate, run, loader = policy.evaluate, policy.compiled.evaluate, policy._case_loader
+
+    def handwritten(part):
+        for d, _, _ in part:
+            hand(d)
+
+    def public(part):
+        for d, _, _ in part:
+            o = evaluate(d)
+            o.statuses, o.values  # noqa: B018 - what a caller reads
+
+    def public_text(part):
+        for _, d, _ in part:
+            o = evaluate(d)
+            o.statuses, o.values  # noqa: B018
+
+    def load_only(part):
+        for d, _, _ in part:
+            loader(d)
+
+    def generated_only(part):
+        for _, _, (values, peil) in part:
+            run(values, peil)
+
+    def traced(part):
+        for d, _, _ in part:
+            evaluate(d, trace=True)
+
+    return {"hand": handwritten, "public": public, "text": public_text, "loader": load_only,
+            "generated": generated_only, "traced": traced}
+
+
+def explain_times(policy, typed: list[dict]) -> dict[str, float] | str:
+    """Per case: explain on a traced outcome, and the traced evaluation; or why explain failed."""
+    try:
+        from dsl.explain import explain
+
+        for d in typed[:3]:
+            explain(policy.evaluate(d, trace=True))
+    except Exception as err:  # the explanations are being rewritten; report, do not stop the benchmark
+        return f"explain faalt: {type(err).__name__}: {err}"
+    evaluate = policy.evaluate
+
+    def traced(part):
+        for d in part:
+            evaluate(d, trace=True)
+
+    def explained(part):  # a fresh outcome each time: explain may keep what it derived on it
+        outcomes = [evaluate(d, trace=True) for d in part]
+        start = time.perf_counter()
+        for o in outcomes:
+            explain(o)
+        return time.perf_counter() - start
+
+    best = best_per_case({"traced": traced}, typed, rounds=5, chunk=5)
+    explain_best = [min(explained(typed[i:i + 5]) for _ in range(5)) for i in range(0, len(typed), 5)]
+    return {"explain": sum(explain_best) / len(typed), "traced": best["traced"]}
+
+
+# ---------------------------------------------------------------- report
+def row(label: str, seconds: float, base: float | None = None, target: float | None = None) -> str:
+    text = f"  {label:<54}{seconds * 1e6:>9.2f} µs"
+    if base:
+        ratio = seconds / base
+        text += f"{ratio:>8.2f}×"
+        if target:
+            text += f"   doel ≤ {target:g}×  {'gehaald' if ratio <= target else 'NIET gehaald'}"
+    return text
+
+
+def policy_section(path: Path, hand: Callable, present: float, seed: int, files: list[Path]) -> dict:
+    policy = load_policy(path)
+    typed = random_cases(policy, CASES, present, seed)
+    for f in files:  # the shipped case files, as typed values
+        case = policy.load_case(f)
+        typed.append({**case.data, **({"peildatum": case.peil} if case.peil else {})})
+    text = text_cases(policy, typed)
+    check_agreement(policy, hand, typed, text)
+    given = sum(len(d) for d in typed) / len(typed)
+    print(f"\n{policy.title} ({path.relative_to(ROOT)}): {len(policy.model.rules)} regels, "
+          f"{len(policy.model.fields)} gegevens, gemiddeld {given:.1f} gegeven per casus; {len(typed)} casussen, "
+          "handgeschreven en gecompileerd gelijk op elke status en waarde")
+    loaded = [policy.load_case(d) for d in typed]
+    rows = [(d, written, (case.values, case.peil)) for d, written, case in zip(typed, text, loaded)]
+    best = best_per_case(subjects_for(policy, hand), rows)
+    base = best["hand"]
+    print(row("handgeschreven (strak, inline), getypte dict", base))
+    print(row("publiek pad, getypte dict: evaluate(d); .statuses, .values", best["public"], base, TARGETS["public"]))
+    print(row("publiek pad, Nederlandse tekst (€ 240.000, 41%, ja, ...)", best["text"], base, TARGETS["text"]))
+    print(row("  waarvan: casuslader alleen (getypte dict -> Case)", best["loader"], base))
+    print(row("  waarvan: gegenereerde functie alleen (geladen waarden)", best["generated"], base))
+    print(row("evaluatie met trace, getypte dict", best["traced"], base))
+    explained = explain_times(policy, typed[:60])
+    if isinstance(explained, str):
+        print(f"  {explained}")
+    else:
+        print(row("explain(outcome) tegen de evaluatie met trace", explained["explain"], explained["traced"],
+                  TARGETS["explain"]))
+    return best
+
+
+def scale_section(rules: int = 10_000) -> None:
+    start = time.perf_counter()
+    policy = compile_text(generated_policy(rules), "schaal.beleid")
+    compiled = time.perf_counter() - start
+    rng = random.Random(5)
+    data = {name: Decimal(rng.randrange(0, 2_000_000)) / 100 for name in policy.model.fields}
+    gc.collect()  # the collection that compiling's garbage is due for should not land in the next timing
+    start = time.perf_counter()
+    compile_case_loader(policy.model)
+    first = time.perf_counter() - start
+    policy.evaluate(data), policy.evaluate(data)  # the second case generates the policy's own loader
+    name = f"e{rules // 2}"
+    outcome = policy.evaluate(data)
+    result = outcome[name]
+    built = len(outcome._built)
+    assert built == 1 and result.status in ("voldaan", "niet voldaan"), (built, result)
+    evaluate = policy.evaluate
+
+    def one_result(part):
+        for d in part:
+            evaluate(d)[name]
+
+    def statuses_only(part):
+        for d in part:
+            evaluate(d).statuses  # noqa: B018
+
+    def all_results(part):
+        for d in part:
+            outcome = evaluate(d)
+            for rule in policy.model.rules:
+                outcome[rule]
+
+    best = best_per_case({"one": one_result, "statuses": statuses_only}, [data], rounds=15, chunk=1)
+    best.update(best_per_case({"all": all_results}, [data], rounds=3, chunk=1, repeat=1))
+    print(f"\nGegenereerd beleid van {len(policy.model.rules):,} regels en {len(policy.model.fields):,} gegevens "
+          f"(laden {compiled:.1f} s; de casuslader genereren en compileren, bij de tweede casus, {first * 1e3:.0f} ms)")
+    print(row(f"evaluate(d)[{name!r}]: één Result", best["one"]))
+    print(row("evaluate(d).statuses: geen Result", best["statuses"]))
+    print(row(f"ter vergelijking: alle {len(policy.model.rules):,} Results bouwen", best["all"]))
+    print(f"  Results gebouwd: {built} van {len(policy.model.rules):,} ({name}: {result.status})")
+
+
+def main() -> None:
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ci"], capture_output=True,
+                            text=True).stdout.strip()
+    print(f"bench_public.py, {datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}, "
+          f"commit {commit or '?'} (plus de wijzigingen in de werkmap)")
+    print("tijden: beste per casus over afwisselende rondes; ratio tegen handgeschreven op dezelfde getypte dicts")
+    policy_section(WIJKVERPLEGING, handwritten_wijkverpleging.evaluate, 0.6, 11, CASE_FILES)
+    policy_section(ELIGIBILITY, handwritten_eligibility.evaluate, 0.95, 12, [])
+    scale_section()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""One case value -> its runtime type, as a case file writes it (Dutch text, JSON, YAML values).
+
+Contract: `convert(raw, t)` returns the runtime value of `raw` for type `t` or raises
+`CaseValueError` with a Dutch message saying what was expected; nothing is guessed, NaN and
+infinities are refused. The `read_*` functions read plainly written text fast and give exactly
+what `dsl.literals` gives for it, or None for any other text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from dsl import types as T
+from dsl.case.values import CaseValueError
+from dsl.errors import suggest
+from dsl.literals import (
+    MONTHS,
+    NUMBER_WORDS,
+    LiteralError,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_money,
+    parse_number,
+    parse_percentage,
+)
+from dsl.types import UNIT_ALIASES
+
+
+def _says_unknown(raw, t: T.Type) -> bool:
+    """`"onbekend"` leaves a fact unknown, like null (unless it is one of a keuze's options)."""
+    return (isinstance(raw, str) and raw.strip().lower() == "onbekend"
+            and not (t.kind == "keuze" and raw in t.options))
+
+
+def _show(raw) -> str:
+    if isinstance(raw, bool):
+        return "ja" if raw else "nee"
+    return repr(raw) if isinstance(raw, str) else str(raw)
+
+
+def _decimal(raw, parse, read, what: str, example: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
+    if isinstance(raw, float):
+        if math.isnan(raw) or math.isinf(raw):
+            raise CaseValueError(f"{raw} is geen {what}")
+        raw = Decimal(repr(raw))
+    if isinstance(raw, (int, Decimal)):
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise CaseValueError(f"{raw} is geen {what}")
+        return value
+    if isinstance(raw, str):
+        text = raw.strip()
+        plain = read(text)
+        if plain is not None:
+            return plain
+        if text.lower() in NUMBER_WORDS:
+            return Decimal(NUMBER_WORDS[text.lower()])
+        try:
+            return parse(text)
+        except (LiteralError, InvalidOperation):
+            raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}") from None
+    raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
+
+
+def convert(raw, t: T.Type):
+    """One case value converted to the runtime representation of type `t`, or CaseValueError."""
+    kind = t.kind
+    if kind == "bedrag":
+        return _decimal(raw, parse_money, read_money, "bedrag", "€ 120.000 of 120000")
+    if kind == "percentage":
+        return _decimal(raw, parse_percentage, read_percentage, "percentage", "33% of 33")
+    if kind == "getal":
+        return _decimal(raw, parse_number, read_number, "getal", "0,3 of 12")
+    if kind == "aantal":
+        value = _decimal(raw, parse_number, read_number, "aantal", "12")
+        if value != value.to_integral_value():
+            raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
+        if value < 0:
+            raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is niet negatief")
+        return int(value)
+    if kind == "ja/nee":
+        return _bool(raw)
+    if kind in ("datum", "tijdstip"):
+        return _moment(raw, kind)
+    if kind == "duur":
+        return _duration(raw, t)
+    if kind in ("tekst", "keuze"):
+        return _text(raw, t)
+    if kind == "lijst":
+        if not isinstance(raw, (list, tuple)) or t.element is None:
+            raise CaseValueError(f"{_show(raw)} is geen lijst; verwacht bijvoorbeeld [0.5, 0.8]")
+        element = t.element
+        return tuple(convert(item, element) for item in raw)
+    raise CaseValueError(f"type {t} wordt niet ondersteund")
+
+
+def _bool(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return parse_bool(raw.strip())
+        except LiteralError:
+            pass
+    raise CaseValueError(f"{_show(raw)} is geen ja/nee; verwacht ja, nee, true of false")
+
+
+def _moment(raw, kind: str):
+    """A datum, or a tijdstip; a tijdstip may be given as a date alone (the time is then
+    unknown: compared with a time on that same day the outcome is onbekend)."""
+    if isinstance(raw, datetime):
+        if kind == "datum":
+            raise CaseValueError(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
+        return raw
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return parse_date(text)
+        except LiteralError as err:
+            if kind == "datum":
+                raise CaseValueError(_literal_problem(raw, err, "is geen geldige datum")) from None
+        try:
+            return parse_datetime(text)
+        except LiteralError as err:
+            raise CaseValueError(_literal_problem(raw, err, "is geen geldig tijdstip")) from None
+    example = "2024-01-01" if kind == "datum" else "2023-12-22 17:00"
+    raise CaseValueError(f"{_show(raw)} is geen {kind}; verwacht bijvoorbeeld {example}")
+
+
+def _literal_problem(raw, err: LiteralError, what: str) -> str:
+    """`'x' <what>: <reason>` from a literal error, without repeating the text or the verdict."""
+    reason = str(err)
+    for prefix in (f"'{raw.strip()}' {what}: ", f"'{raw.strip()}' bestaat niet: ", f"'{raw.strip()}' "):
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+            break
+    return f"{_show(raw)} {what}: {reason}"
+
+
+def _duration(raw, t: T.Type) -> int:
+    base = t.unit
+    declared = t.declared or base or ""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw * T.DURATION_FAMILY[declared][1]
+    if isinstance(raw, str):
+        parts = raw.split()
+        if len(parts) == 2 and parts[1].lower() in UNIT_ALIASES:
+            unit = UNIT_ALIASES[parts[1].lower()]
+            family, factor = T.DURATION_FAMILY[unit]
+            if family != base:
+                raise CaseValueError(f"{_show(raw)} past niet: deze duur wordt geteld in {declared}")
+            amount = read_number(parts[0])
+            if amount is None:
+                try:
+                    amount = parse_number(parts[0])
+                except LiteralError:
+                    amount = None
+            if amount is not None and amount == amount.to_integral_value():
+                return int(amount) * factor
+    raise CaseValueError(f"{_show(raw)} is geen duur; verwacht een heel aantal {declared}, "
+                         f"zoals 3 of '3 {declared}'")
+
+
+def _text(raw, t: T.Type) -> str:
+    if not isinstance(raw, str):
+        raise CaseValueError(f"{_show(raw)} is geen tekst")
+    if t.kind == "keuze" and raw not in t.options:
+        options = ", ".join(f'"{o}"' for o in t.options)
+        hint = suggest(raw, t.options)
+        raise CaseValueError(f"{_show(raw)} is geen van de keuzes {options}" + (f"; {hint}" if hint else ""))
+    return raw
+
+
+# ---------------------------------------------------------------- plain text
+# Most text in a case is written plainly: digits with dots between groups of three and a decimal
+# comma ("€ " before an amount, "%" after a percentage), "ja"/"nee", "1 april 2024", "2024-04-01",
+# "2023-12-08 17:00". Each reader gives the value dsl.literals gives for such text, without its
+# general parsing (Babel's locale lookups cost 10 µs a number), or None for any other text, which
+# then goes through `convert` and its messages. A possible English thousands "1,500" is left to
+# dsl.literals too. tests/test_case.py checks that both readings agree on every text accepted here.
+_WHOLE = r"(-?(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*))(?:,([0-9]+))?"
+_DAY = re.compile(r"([0-9]{1,2}) ([a-z]+) ([0-9]{4})|([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?")
+_MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, 1)}
+
+
+def _number_reader(pattern: str):
+    fullmatch = re.compile(pattern).fullmatch
+
+    def read(text: str) -> Decimal | None:
+        match = fullmatch(text)
+        if match is None:
+            return None
+        whole, fraction = match.groups()
+        if fraction is None:
+            return Decimal(whole.replace(".", ""))
+        if len(fraction) == 3 and fraction[2] == "0":
+            return None
+        return Decimal(f"{whole.replace('.', '')}.{fraction}")
+
+    return read
+
+
+read_money = _number_reader(r"(?:€ ?)?" + _WHOLE)
+read_percentage = _number_reader(_WHOLE + r"(?: ?%)?")
+read_number = _number_reader(_WHOLE)
+read_bool = {word: parse_bool(word) for word in ("ja", "nee", "waar", "onwaar", "true", "false")}.get
+
+
+def read_count(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def read_day(text: str) -> date | None:
+    match = _DAY.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year, iso_year, iso_month, iso_day = match.groups()
+    try:
+        if day is None:
+            return date(int(iso_year), int(iso_month), int(iso_day))
+        number = _MONTH_NUMBERS.get(month)
+        return None if number is None else date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+def read_moment(text: str) -> date | datetime | None:
+    """A tijdstip: "2023-12-08 17:00" (or T, or 17.00, with seconds), or a datum alone."""
+    match = _MOMENT.fullmatch(text)
+    if match is None:
+        return read_day(text)
+    year, month, day, hour, minute, second = match.groups()
+    try:
+        if hour is None:
+            return date(int(year), int(month), int(day))
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+_READERS = {"bedrag": "read_money", "percentage": "read_percentage", "getal": "read_number", "aantal": "read_count",
+            "ja/nee": "read_bool", "datum": "read_day", "tijdstip": "read_moment"}

@@ -1,0 +1,246 @@
+"""The compiled case loader of one policy: a Mapping -> a `Case`, fast for typed values.
+
+Contract: see `compile_case_loader`; errors are those of `dsl.case.reading.load_case`, word for
+word, because any problem hands the whole case to it.
+"""
+
+from __future__ import annotations
+
+import ast as py
+import gc
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from dsl import types as T
+from dsl.case import conversion as conversions
+from dsl.case.conversion import _READERS, _says_unknown, convert
+from dsl.case.reading import load_case
+from dsl.case.values import PEILDATUM, Case, CaseValueError
+
+
+# ---------------------------------------------------------------- the compiled loader
+def compile_case_loader(model):
+    """The loader of one policy: `load(data, complete=False, source="<casus>") -> Case`, with
+    the contract of `load_case(model, data, complete, source)` (see the module docstring)."""
+    enabled = gc.isenabled()
+    gc.disable()  # many small nodes and no cycles: a collection would rescan a large policy's heap each time
+    try:
+        module, namespace = case_loader_module(model)
+        code = compile(module, f"<casuslader {model.filename}>", "exec")
+    finally:
+        if enabled:
+            gc.enable()
+    exec(code, namespace)  # the tree was checked against the allow-list
+    return namespace["load_case"]
+
+
+def case_loader_module(model) -> tuple[py.Module, dict]:
+    """The checked module defining `load_case` for `model.fields`, and the namespace it runs in."""
+    namespace: dict[str, Any] = {
+        "__builtins__": {}, "type": type, "int": int, "str": str, "tuple": tuple, "list": list,
+        "Decimal": Decimal, "date": date, "datetime": datetime, "finite": Decimal.is_finite,
+        "strip": str.strip, "lower": str.lower, "as_list": _as_list, "given": _convert_given,
+        **{name: getattr(conversions, name) for name in _READERS.values()},
+        "len": len, "convert": convert, "DATUM": T.DATUM, "CaseValueError": CaseValueError, "blank": object.__new__,
+        "Case": Case, "names": tuple(model.fields),
+        "refer": partial(load_case, model),
+    }
+    fields = []
+    for i, field in enumerate(model.fields.values()):
+        namespace[f"t{i}"] = field.type
+        if field.type.kind == "keuze":
+            namespace[f"o{i}"] = frozenset(field.type.options)
+        fields.append(_field_statement(field.name, field.type, i))
+    module = py.Module(body=[_function(fields, len(model.fields))], type_ignores=[])
+    _check(module, namespace)
+    return module, namespace
+
+
+def _function(fields: list, count: int) -> py.FunctionDef:
+    """`load_case(data, complete, source)`: the field statements in a try, counting the keys of
+    `data` they find (a key they did not find is unknown to the policy), then the Case."""
+    refer = py.Return(value=_call("refer", _n("data"), _n("complete"), _n("source")))
+    x, read = _n("x"), py.NamedExpr(target=_n("y", store=True), value=_call("read_day", _n("x")))
+    plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
+    peil = _given(PEILDATUM, "peil", _if(_type_is(x, "date"), x, _if(plain, _n("y"), _call("convert", x, _n("DATUM")))))
+    values = py.Tuple(elts=[_n(f"v{i}") for i in range(count)], ctx=_LOAD)
+    incomplete = py.BoolOp(op=py.And(), values=[_n("complete"), _compare(_c(None), py.In(), _n("values"))])
+    body = [
+        _assign("found", _c(0)),
+        py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=_n("CaseValueError"), name=None, body=[refer])],
+               orelse=[], finalbody=[]),
+        py.If(test=_compare(_n("found"), py.NotEq(), _call("len", _n("data"))), body=[refer], orelse=[]),
+        _assign("values", values),
+        py.If(test=incomplete, body=[refer], orelse=[]),
+        _assign("case", _call("blank", _n("Case"))),
+        *[py.Assign(targets=[py.Attribute(value=_n("case"), attr=slot, ctx=_STORE)], value=value)
+          for slot, value in (("_values", _n("values")), ("_peil", _n("peil")), ("_names", _n("names")),
+                              ("_missing", _c(None)), ("_data", _c(None)))],
+        py.Return(value=_n("case")),
+    ]
+    args = py.arguments(posonlyargs=[], args=[py.arg(arg=a) for a in ("data", "complete", "source")],
+                        kwonlyargs=[], kw_defaults=[], defaults=[_c(False), _c("<casus>")])
+    return py.FunctionDef(name="load_case", args=args, body=body, decorator_list=[], returns=None)
+
+
+def _given(key: str, local: str, value: py.expr) -> py.If:
+    """`if key in data: found += 1; local = None if (x := data[key]) is None else value`,
+    else `local = None`."""
+    read = py.NamedExpr(target=_n("x", store=True), value=py.Subscript(value=_n("data"), slice=_c(key), ctx=_LOAD))
+    count = py.AugAssign(target=_n("found", store=True), op=py.Add(), value=_c(1))
+    present = [count, _assign(local, _if(_compare(read, py.Is(), _c(None)), _c(None), value))]
+    return py.If(test=_compare(_c(key), py.In(), _n("data")), body=present, orelse=[_assign(local, _c(None))])
+
+
+def _field_statement(name: str, t: T.Type, i: int) -> py.If:
+    """The value of one gegeven: straight through when it has its runtime type, read here when
+    it is plain text (see `_READERS`), else through `given` (that is, `convert`)."""
+    x = _n("x")
+    slow: py.expr = _call("given", x, _n(f"t{i}"))
+    if t.kind in _READERS:
+        read = py.NamedExpr(target=_n("y", store=True), value=_call(_READERS[t.kind], x))
+        plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
+        slow = _if(plain, _n("y"), slow)
+    if t.kind in _DECIMAL_KINDS:
+        slow = _if(_type_is(x, "int"), _call("Decimal", x), slow)
+    typed = _typed_test(t, i)
+    return _given(name, f"v{i}", slow if typed is None else _if(typed[0], typed[1], slow))
+
+
+def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
+    """(test, value) for `x` that already has the runtime type of `t` (what `_typed` tells for a
+    list's items), or None when there is no such shortcut."""
+    x, kind = _n("x"), t.kind
+    if kind in _DECIMAL_KINDS:
+        return py.BoolOp(op=py.And(), values=[_type_is(x, "Decimal"), _call("finite", x)]), x
+    if kind == "aantal":
+        return py.BoolOp(op=py.And(), values=[_type_is(x, "int"), _compare(x, py.GtE(), _c(0))]), x
+    if kind == "ja/nee":
+        return py.BoolOp(op=py.Or(), values=[_compare(x, py.Is(), _c(True)), _compare(x, py.Is(), _c(False))]), x
+    if kind == "datum":
+        return _type_is(x, "date"), x
+    if kind == "tijdstip":
+        return py.BoolOp(op=py.Or(), values=[_type_is(x, "datetime"), _type_is(x, "date")]), x
+    if kind == "keuze":
+        return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(x, py.In(), _n(f"o{i}"))]), x
+    if kind == "tekst":
+        spoken = _compare(_call("lower", _call("strip", x)), py.NotEq(), _c("onbekend"))
+        return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), spoken]), x
+    if kind == "duur":
+        factor = T.DURATION_FAMILY[t.declared or t.unit or ""][1]
+        return _type_is(x, "int"), (x if factor == 1 else py.BinOp(left=x, op=py.Mult(), right=_c(factor)))
+    if kind == "lijst":
+        return py.BoolOp(op=py.Or(), values=[_type_is(x, "tuple"), _type_is(x, "list")]), _call("as_list", x, _n(f"t{i}"))
+    return None
+
+
+_DECIMAL_KINDS = frozenset({"bedrag", "percentage", "getal"})
+
+
+def _convert_given(raw, t: T.Type):
+    """A value not yet of its runtime type: None for "onbekend", else `convert(raw, t)`."""
+    return None if _says_unknown(raw, t) else convert(raw, t)
+
+
+def _as_list(raw: list | tuple, t: T.Type) -> tuple:
+    """A lijst: a tuple whose items all have their runtime type is kept, else each is converted."""
+    element = t.element
+    if type(raw) is tuple and element is not None and all(_typed(item, element) for item in raw):
+        return raw
+    return convert(raw, t)
+
+
+def _typed(value, t: T.Type) -> bool:
+    """Whether `value` already is what `convert(value, t)` would give (the generated fast paths)."""
+    kind, cls = t.kind, type(value)
+    if kind in _DECIMAL_KINDS:
+        return cls is Decimal and value.is_finite()
+    if kind == "aantal":
+        return cls is int and value >= 0
+    if kind == "duur":
+        return cls is int and T.DURATION_FAMILY[t.declared or t.unit or ""][1] == 1
+    if kind in ("tekst", "keuze"):
+        return cls is str and (kind == "tekst" or value in t.options)
+    return (kind == "ja/nee" and cls is bool) or (kind == "datum" and cls is date) or (
+        kind == "tijdstip" and cls in (date, datetime))
+
+
+# ---------------------------------------------------------------- node builders and the allow-list
+_LOAD, _STORE = py.Load(), py.Store()  # shared, as CPython's own parser shares them
+
+
+def _n(name: str, store: bool = False) -> py.Name:
+    return py.Name(id=name, ctx=_STORE if store else _LOAD)
+
+
+def _c(value) -> py.Constant:
+    return py.Constant(value=value)
+
+
+def _call(fn: str, *args: py.expr) -> py.Call:
+    return py.Call(func=_n(fn), args=list(args), keywords=[])
+
+
+def _compare(left: py.expr, op: py.cmpop, right: py.expr) -> py.Compare:
+    return py.Compare(left=left, ops=[op], comparators=[right])
+
+
+def _type_is(x: py.expr, cls: str) -> py.Compare:
+    return _compare(_call("type", x), py.Is(), _n(cls))
+
+
+def _if(test: py.expr, body: py.expr, orelse: py.expr) -> py.IfExp:
+    return py.IfExp(test=test, body=body, orelse=orelse)
+
+
+def _assign(name: str, value: py.expr) -> py.Assign:
+    return py.Assign(targets=[_n(name, store=True)], value=value)
+
+
+_ALLOWED = frozenset({
+    py.Module, py.FunctionDef, py.arguments, py.arg, py.If, py.Try, py.ExceptHandler, py.Assign, py.Return,
+    py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.BoolOp, py.And, py.Or,
+    py.NamedExpr, py.Subscript, py.Tuple, py.Attribute, py.BinOp, py.Mult, py.AugAssign, py.Add,
+    py.In, py.Is, py.IsNot, py.NotEq, py.GtE,
+})
+_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "found", "case"})
+
+
+def _check(module: py.Module, namespace: dict) -> None:
+    """Refuse a node type outside the allow-list, a constant other than str/int/bool/None, a
+    name that is neither a generated local nor bound in the namespace, and a call of a name
+    outside the namespace; give every node line 1 (the loader has no policy text to point to).
+    One pass with a stack: `ast.walk` and `fix_missing_locations` took a second at 1,000 gegevens."""
+    stack: list[py.AST] = [module]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind not in _ALLOWED:
+            raise AssertionError(f"generated case loader contains a forbidden node: {kind.__name__}")
+        if isinstance(node, py.Constant) and type(node.value) not in (str, int, bool, type(None)):
+            raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
+        if isinstance(node, py.Name) and not _bound(node.id, namespace):
+            raise AssertionError(f"generated case loader uses an unbound name: {node.id}")
+        if isinstance(node, py.Call) and (not isinstance(node.func, py.Name) or node.func.id not in namespace
+                                          or node.keywords):
+            raise AssertionError(f"generated case loader calls a name outside its namespace: {py.dump(node.func)}")
+        if isinstance(node, py.Attribute) and (node.attr not in Case.__slots__ or type(node.ctx) is not py.Store):
+            raise AssertionError(f"generated case loader uses an attribute other than a Case slot: {node.attr}")
+        if isinstance(node, (py.stmt, py.expr, py.arg, py.excepthandler)):
+            node.lineno = node.end_lineno = 1
+            node.col_offset = node.end_col_offset = 0
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, py.AST):
+                        push(item)
+            elif isinstance(value, py.AST):
+                push(value)
+
+
+def _bound(name: str, namespace: dict) -> bool:
+    return name in namespace or name in _LOCALS or (name[0] == "v" and name[1:].isdigit())
