@@ -114,12 +114,15 @@ class Outcome:
     def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
         self.policy, self.case, self.trace = policy, case, trace
         self.statuses, self.values, self.details = raw
-        self._built: dict[str, Result] = {}
+        self._built: dict[str, Result] | None = None   # made on the first Result asked for
 
     def __getitem__(self, name: str) -> Result:
-        result = self._built.get(name)
+        built = self._built
+        if built is None:
+            built = self._built = {}
+        result = built.get(name)
         if result is None:
-            result = self._built[name] = self.policy._result(name, self)
+            result = built[name] = self.policy._result(name, self)
         return result
 
     def status(self, name: str) -> Status:
@@ -208,8 +211,12 @@ class CompiledPolicy:
 
     def evaluate(self, case, trace: bool = False) -> Outcome:
         """Evaluate a case (dict, file path or Case); with `trace`, record every step."""
-        if type(case) is dict and self._case_loader:
-            case = self._case_loader(case)
+        loader = self._case_loader
+        if loader and not trace and type(case) is dict:  # the common path, kept short
+            case = loader(case)
+            return Outcome(self, case, self.compiled.evaluate(case._values, case._peil))
+        if type(case) is dict and loader:
+            case = loader(case)
         elif not isinstance(case, Case):
             case = self.load_case(case)
         if not trace:
