@@ -118,9 +118,9 @@ def _add_evaluate(sub) -> None:
                     help="met --casussen: leg één rij uit, gevonden op de waarde van een sleutelkolom (of op "
                          "rijnummer), zoals bij --casus")
     ev.add_argument("--sleutel", metavar="KOLOM", help="met --rij: de kolom waarin SLEUTEL staat")
-    ev.add_argument("--motor", choices=["polars", "python"], default="polars",
-                    help="met --casussen: polars (standaard, kolomsgewijs) of python (per casus); de uitkomsten "
-                         "zijn gelijk")
+    ev.add_argument("--motor", choices=["polars", "python", "spark"], default="polars",
+                    help="met --casussen: polars (standaard, kolomsgewijs), python (per casus) of spark (schrijft een "
+                         "map met Parquet-bestanden); de uitkomsten zijn gelijk")
     ev.add_argument("--peildatum", metavar="DATUM",
                     help="met --casussen: de peildatum voor rijen zonder kolom 'peildatum' (zoals 2024-01-01)")
     ev.add_argument("--json", action="store_true", help="uitkomst als JSON, voor programma's")

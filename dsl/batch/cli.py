@@ -64,16 +64,38 @@ def run_batch(args, policy, report_case) -> int:
             shown = ", ".join(missing[:_SHOWN]) + (f" en {len(missing) - _SHOWN} meer" if len(missing) > _SHOWN else "")
             print(f"let op: geen kolom voor {counted(len(missing), 'gegeven', 'gegevens')} (overal onbekend): {shown}",
                   file=sys.stderr)
-        progress = progress_line()
-        summary = evaluate_file(policy, source, Path(args.uit), peildatum=peil, engine=args.motor, progress=progress)
-        if progress is not None:
-            sys.stderr.write("\n")
+        if args.motor == "spark":
+            summary = _run_spark(policy, source, Path(args.uit), peil)
+            if summary is None:
+                return 1
+        else:
+            progress = progress_line()
+            summary = evaluate_file(policy, source, Path(args.uit), peildatum=peil, engine=args.motor,
+                                    progress=progress)
+            if progress is not None:
+                sys.stderr.write("\n")
     except BatchFileError as err:
         return _fail(str(err))
     except StopIteration:
         return _fail(f"{source}: het bestand bevat geen casussen")
     print("\n".join(summary_lines(policy.model, summary, args.uit)))
-    return EXIT_REFUSED if summary.refused else 0
+    return EXIT_REFUSED if summary.refused_rows else 0
+
+
+def _run_spark(policy, source: Path, target: Path, peil: date | None):
+    """The run on Spark (local[2], or the cluster `spark-submit` gives); None when Spark cannot run."""
+    try:
+        from dsl.batch.spark import evaluate_file_spark
+    except ImportError:
+        _fail("--motor spark vraagt PySpark en Java: installeer 'beleidstaal[spark]' en een Java-runtime")
+        return None
+    from dsl.batch.columnar import Unsupported
+
+    try:
+        return evaluate_file_spark(policy, source, target, peildatum=peil)
+    except Unsupported as why:
+        _fail(f"dit beleid kan niet in Spark geëvalueerd worden: {why}; gebruik --motor polars")
+        return None
 
 
 def _explain_row(args, policy, source: Path, peil: date | None, report_case) -> int:
@@ -94,9 +116,9 @@ def _explain_row(args, policy, source: Path, peil: date | None, report_case) -> 
 
 def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
     """The Dutch summary of a batch run."""
-    evaluated = summary.rows - len(summary.refused)
+    evaluated = summary.rows - summary.refused_rows
     lines = [f"{counted(summary.rows, 'rij', 'rijen')} gelezen, {evaluated} geëvalueerd, "
-             f"{len(summary.refused)} geweigerd; uitkomsten in {target}"]
+             f"{summary.refused_rows} geweigerd; uitkomsten in {target}"]
     per_kind: dict[M.RuleKind, Counter] = {}
     for name, tally in summary.counts.items():
         per_kind.setdefault(model.rules[name].kind, Counter()).update(tally)
@@ -114,10 +136,10 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
         lines.append("Het vaakst niet voldaan of niet gehaald:")
         for name, n in summary.failed.most_common(_SHOWN):
             lines.append(f"  {n:>8}  {model.rules[name].display} ({name})")
-    if summary.refused:
-        lines.append(f"Geweigerde rijen ({len(summary.refused)}):")
+    if summary.refused_rows:
+        lines.append(f"Geweigerde rijen ({summary.refused_rows}):")
         for row, reason in summary.refused[:_SHOWN]:
-            lines.append(f"  rij {row}: {reason}")
-        if len(summary.refused) > _SHOWN:
-            lines.append(f"  en {len(summary.refused) - _SHOWN} meer (kolom 'geweigerd' in de uitvoer)")
+            lines.append(f"  rij {row}: {reason}" if row else f"  {reason}")
+        if summary.refused_rows > _SHOWN:
+            lines.append(f"  en {summary.refused_rows - _SHOWN} meer (kolom 'geweigerd' in de uitvoer)")
     return lines

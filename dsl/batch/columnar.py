@@ -124,13 +124,15 @@ class ColumnarPlan:
     def at_midnight(self, expr: Col) -> Col:
         raise TypeError(f"{type(self).__name__} cannot make a date-time")
 
-    def add_days(self, base: Col, days: Col) -> Col:
+    def add_days(self, base: Col, days: Col, t: Type) -> Col:
+        """`base` (of type `t`, a date or a date-time) moved by whole days, keeping its type."""
         raise TypeError(f"{type(self).__name__} cannot add days")
 
     def add_seconds(self, base: Col, seconds: Col) -> Col:
         raise TypeError(f"{type(self).__name__} cannot add seconds")
 
-    def add_months(self, base: Col, months: Col) -> Col:
+    def add_months(self, base: Col, months: Col, t: Type) -> Col:
+        """`base` (of type `t`) moved by calendar months, clamped to the end of a short month."""
         raise TypeError(f"{type(self).__name__} cannot add months")
 
     def add_working_days(self, day: Col, n: Col) -> Col:
@@ -399,7 +401,7 @@ class ColumnarPlan:
                     return self.days_between(self.day(left, node.left.type), self.day(right, node.right.type))
                 return self.seconds_between(self.moment(left, node.left.type), self.moment(right, node.right.type))
             case E.DayOf():
-                return self.add_days(self.expr(node.base), self.lit(node.number - 1, Type("aantal")))
+                return self.add_days(self.expr(node.base), self.lit(node.number - 1, Type("aantal")), node.base.type)
             case E.Aggregate():
                 return self.aggregate(node)
             case _:
@@ -451,11 +453,11 @@ class ColumnarPlan:
         if node.direction < 0:
             amount = -amount
         if node.unit == "dagen":
-            return self.add_days(base, amount)
+            return self.add_days(base, amount, node.base.type)
         if node.unit == "seconden":
             return self.add_seconds(self.moment(base, node.base.type), amount)
         if node.unit == "maanden":
-            return self.add_months(base, amount)
+            return self.add_months(base, amount, node.base.type)
         moved = self.add_working_days(self.day(base, node.base.type), amount)
         return self.with_time_of(moved, base) if node.base.type.kind == "tijdstip" else moved
 

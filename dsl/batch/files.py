@@ -52,12 +52,14 @@ class Summary:
     counts: dict[str, Counter] = attrs.field(factory=dict)
     failed: Counter = attrs.field(factory=Counter)
     outcomes: dict[str, Counter] = attrs.field(factory=dict)   # decision -> its values and how often
+    refused_rows: int = 0   # how many rows were refused (`refused` may hold only the first of them)
 
     def add(self, policy: M.Policy, result: pl.DataFrame, offset: int) -> None:
         self.rows += result.height
         refused = result.select(pl.int_range(1, result.height + 1).alias("rij") + offset, "geweigerd") \
             .filter(pl.col("geweigerd").is_not_null())
         self.refused.extend(refused.iter_rows())
+        self.refused_rows += refused.height
         for name, rule in policy.rules.items():
             counts = result.get_column(name).drop_nulls().value_counts()
             tally = self.counts.setdefault(name, Counter())

@@ -83,13 +83,13 @@ class PolarsPlan(ColumnarPlan):
     def at_midnight(self, expr: pl.Expr) -> pl.Expr:
         return expr.cast(pl.Datetime("us"))
 
-    def add_days(self, base: pl.Expr, days: pl.Expr) -> pl.Expr:
+    def add_days(self, base: pl.Expr, days: pl.Expr, t: Type) -> pl.Expr:
         return base + pl.duration(days=days)
 
     def add_seconds(self, base: pl.Expr, seconds: pl.Expr) -> pl.Expr:
         return base + pl.duration(seconds=seconds)
 
-    def add_months(self, base: pl.Expr, months: pl.Expr) -> pl.Expr:
+    def add_months(self, base: pl.Expr, months: pl.Expr, t: Type) -> pl.Expr:
         return base.dt.offset_by(pl.format("{}mo", months))
 
     def add_working_days(self, day: pl.Expr, n: pl.Expr) -> pl.Expr:

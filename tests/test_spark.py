@@ -1,0 +1,113 @@
+"""Spark (local[2]): the same outcomes as the per-case path, row for row, computed in the cluster."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dsl.batch import evaluate_table, to_frame
+from dsl.batch.columns import typed_inputs
+from dsl.policy import compile_text, load_policy
+from tests.conftest import POLICIES
+from tests.test_batch import KLEENE
+
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from dsl.batch.spark import session
+
+    return session()
+
+
+def _spark_frame(spark, policy, rows):
+    inputs, refused = typed_inputs(policy.model, to_frame(rows))
+    assert refused.null_count() == len(refused)
+    return spark.createDataFrame(inputs.with_row_index("nr").with_columns(pl.col("nr").cast(pl.Int64)).to_arrow())
+
+
+def _same(got: pl.DataFrame, expected: pl.DataFrame) -> None:
+    for column in expected.columns:
+        a, b = got[column].to_list(), expected[column].to_list()
+        if column == "ontbrekende_gegevens":
+            a, b = [sorted(x or []) for x in a], [sorted(x or []) for x in b]
+        assert a == b, column
+
+
+@pytest.mark.parametrize("file", sorted(POLICIES.glob("*.beleid")), ids=lambda f: f.stem)
+def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file):
+    from dsl.batch.spark import evaluate_spark
+
+    policy = load_policy(file)
+    rows = [{**e.givens, "peildatum": e.peil} for e in policy.model.examples]
+    expected = evaluate_table(policy, rows, engine="python")
+    got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, rows)).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got["nr"].to_list() == list(range(len(rows)))   # the input's order, and its key column
+    _same(got, expected)
+
+
+MONTHS = '''beleid "M"
+gegevens
+  start : datum
+  moment : tijdstip
+  n : duur in werkdagen
+berekening plus_een = 1 maand na start
+berekening plus_zes = 6 maanden na start
+berekening terug = 1 maand voor start
+berekening werk = start + n
+berekening werk_moment = moment + n
+'''
+
+
+def test_calendar_months_and_working_days_agree_at_month_ends_and_holidays(spark):
+    from datetime import datetime
+
+    from dsl.batch.spark import evaluate_spark
+
+    policy = compile_text(MONTHS, "m.beleid")
+    starts = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 8, 31), date(2024, 3, 31), date(2025, 4, 25),
+              date(2025, 4, 26), date(2024, 3, 28), date(2024, 12, 24), date(2023, 5, 4)]
+    rows = [{"start": d, "moment": datetime(d.year, d.month, d.day, 16, 30), "n": n} for d in starts
+            for n in (-3, 0, 1, 5)]
+    expected = evaluate_table(policy, rows, engine="python")
+    got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, rows)).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    _same(got, expected)
+    assert got["plus_zes.waarde"][8] == date(2024, 2, 29)    # 31 August + 6 months: the end of February
+
+
+def test_text_columns_are_read_or_their_row_refused(spark):
+    from dsl.batch.spark import evaluate_spark
+
+    policy = compile_text(KLEENE, "k.beleid")
+    frame = spark.createDataFrame([("1", "120000", "nee"), ("2", "abc", "ja"), ("3", "1000,5", "ja")],
+                                  "id string, omzet string, zzp string")
+    got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got["id"].to_list() == ["1", "2", "3"]
+    assert got["soort"].to_list() == ["bepaald", None, "bepaald"]
+    assert got["geweigerd"][1] == "gegeven 'omzet': 'abc' kan niet gelezen worden als bedrag"
+    assert str(got["som.waarde"][2]) == "3001.5100"
+
+
+def test_the_command_line_runs_on_spark(tmp_path: Path):
+    policy = tmp_path / "k.beleid"
+    policy.write_text(KLEENE, encoding="utf-8")
+    source = tmp_path / "in.csv"
+    source.write_text("agb;omzet;zzp\n1;120000;nee\n2;abc;nee\n", encoding="utf-8")
+    target = tmp_path / "uit.parquet"
+    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy), "--casussen", str(source),
+                          "--uit", str(target), "--motor", "spark"], capture_output=True, text=True)
+    assert run.returncode == 3, run.stderr
+    assert "2 rijen gelezen, 1 geëvalueerd, 1 geweigerd" in run.stdout
+    out = pl.read_parquet(target)
+    assert out.sort("agb")["soort.waarde"].to_list() == ["klein", None]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "k.beleid", "uit.parquet"]
