@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dsl.explain import explain, render, rule_step, summary, why_not
 from dsl.explain.steps import Explainer
 
@@ -147,3 +149,74 @@ def test_calculation_is_shown_by_title_with_the_reason_of_its_condition(compile_
     ex = Explainer(policy.evaluate({"start": "2024-07-01"}, trace=True))
     assert rule_step(ex, "laat").sentence == ("Laat begonnen = start is na 1 juni 2024 = ja. "
                                               "Voldoet: start is 1 juli 2024, dat is na 1 juni 2024.")
+
+
+def test_month_end_note_on_a_deadline_counted_from_a_moment(compile_policy):
+    """`binnen 1 maand na` and `ten minste 1 maand voor` compute their end moment; when that
+    lands on a missing day the sentence says so, as for `uiterlijk 1 maand na`."""
+    policy = compile_policy('gegevens\n  start : datum\n'
+                            'termijn t_binnen "Binnen" start binnen 1 maand na 31 januari 2023\n'
+                            'termijn t_voor "Ten minste" start ten minste 1 maand voor 31 maart 2023\n')
+    ex = Explainer(policy.evaluate({"start": "2023-03-01"}, trace=True))
+    note = "(31 februari 2023 bestaat niet; de laatste dag van de maand is genomen: 28 februari 2023)"
+    assert rule_step(ex, "t_binnen").sentence == (
+        f"Niet gehaald: start op 1 maart 2023; vanaf 31 januari 2023, uiterste moment 28 februari 2023 {note}.")
+    assert rule_step(ex, "t_voor").sentence == (
+        f"Niet gehaald: start op 1 maart 2023; uiterste moment 28 februari 2023 {note}.")
+
+
+VORMEN = ('gegevens\n  a : ja/nee "a gegeven"\n  b : bedrag\n'
+          'eisen basis "Basis"\n  eis heeft_a "Heeft a"\n    vereist a\n'
+          'eisen verder "Verder"\n'
+          '  eis via_naam "Via naam"\n    vereist heeft_a\n'
+          '  eis via_voldoet "Via voldoet aan"\n    vereist voldoet aan heeft_a\n'
+          '  eis via_niet "Via voldoet niet aan"\n    vereist voldoet niet aan heeft_a\n'
+          '  eis hoog "Bedrag hoog"\n    vereist b is ten minste € 100 of niet a\n')
+
+
+@pytest.mark.parametrize("case, rule, expected", [
+    ({"a": True}, "via_naam", "Voldoet: Heeft a: ja (Verder)."),
+    ({"a": True}, "via_voldoet", "Voldoet: voldoet aan heeft_a (Verder)."),
+    ({"a": True}, "via_niet", "Voldoet niet: 'Heeft a' is voldaan (Verder)."),
+    ({"a": False}, "via_naam", "Voldoet niet: 'Heeft a' is niet voldaan (Verder)."),
+    ({"a": False}, "via_niet", "Voldoet: voldoet niet aan heeft_a (Verder)."),
+    ({"a": True, "b": 50}, "hoog",
+     "Voldoet niet: b is € 50,00, ten minste € 100,00 is vereist; het tegendeel geldt: a (Verder)."),
+    ({}, "via_niet", "Onbekend: ontbrekende gegevens: a (Verder)."),   # found through the rule it uses
+    ({}, "hoog", "Onbekend: ontbrekende gegevens: a, b (Verder)."),
+])
+def test_a_rule_used_by_name_and_by_voldoet_aan(compile_policy, case, rule, expected):
+    """A rule used by its name reads as "<title>: ja"; `voldoet (niet) aan` as written."""
+    assert sentence(compile_policy(VORMEN), case, rule) == expected
+
+
+def test_the_parts_of_a_step_are_made_when_looked_at(wijkverpleging):
+    """Every step of the whole tree can be opened and rendered, for every voorbeeld."""
+    from dsl.examples import run_examples
+
+    for result in run_examples(wijkverpleging):
+        steps = explain(wijkverpleging.evaluate(result.outcome.case, trace=True))
+        text = render(steps, max_depth=99)
+        opened = [s for step in steps for s in _walk(step)]
+        assert all(s.sentence in text for s in opened if s.kind != "voorwaarde"), result.title
+        assert all(f"{s.text}  [{s.result}]" in text for s in opened), result.title
+
+
+def _walk(step):
+    yield step
+    for child in step.children:
+        yield from _walk(child)
+
+
+def test_an_explained_policy_is_freed_when_no_longer_used(compile_policy):
+    """What explanations remember about a policy (its wording, formatted values) goes with it:
+    the notebook compiles a new policy for every edit."""
+    import gc
+    import weakref
+
+    policy = compile_policy(VORMEN)
+    render(explain(policy.evaluate({"a": True, "b": 50}, trace=True)), max_depth=9)
+    gone = weakref.ref(policy.model)
+    del policy
+    gc.collect()
+    assert gone() is None

@@ -1,8 +1,9 @@
 """What-if: the nearest change of one input that flips a failing rule ("wat zou moeten veranderen").
 
-Contract: `suggestions_for(outcome)` (any evaluated case) and `suggestions(evaluation)` (an object
-with `policy`, `model`, `outcome` and `_explainer`, such as the notebook's `Evaluation`) return, for every requirement that is "niet voldaan",
-every timeline that is "niet gehaald" and every decision row that did not apply, the changes of
+Contract: `suggestions_for(outcome)` (any evaluated case) and `suggestions(evaluation)` (an
+object with `policy`, `model` (the core `Policy`), `outcome` and `_explainer`, such as the
+notebook's `Evaluation`) return, for every requirement that is "niet voldaan", every timeline
+that is "niet gehaald" and every decision row that did not apply, the changes of
 a single gegeven that would flip it (requirement voldaan, timeline gehaald, that row chosen),
 nearest to the current value first. Candidates come from the rule's own comparisons: for
 `x is ten minste 10` the boundary 10 itself, for `x is groter dan € 250.000` the next value up
@@ -18,15 +19,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import assert_never
 
 import attrs
 
-from dsl import ast
+from dsl.core import expr as E
+from dsl.core import model as M
+from dsl.core.model import Status
 from dsl.errors import CaseError
 from dsl.explain.steps import NOT_EVALUATED, Explainer
-from dsl.runtime.formatting import format_duration_count
-from dsl.runtime import values as rtv
-from dsl.runtime.formatting import format_value
+from dsl.explain.text import Form
+from dsl.runtime.formatting import format_duration_count, format_value
 
 _BASE_UNIT = {"dagen": "dagen", "maanden": "maanden", "seconden": "seconden", "werkdagen": "werkdagen"}
 
@@ -74,29 +77,29 @@ def suggestions(evaluation) -> list[Suggestion]:
     return out
 
 
-def _targets(evaluation, rule, result):
+def _targets(evaluation, rule: M.Rule, result):
     """(Dutch description, predicate on an outcome, condition nodes) per thing to flip."""
-    node, name = rule.node, rule.name
-    if rule.kind == "eis" and result.status == rtv.NIET_VOLDAAN:
-        yield (f"'{node.title}' wordt voldaan", lambda o: o[name].status == rtv.VOLDAAN,
-               (node.condition, *(e.condition for e in node.exceptions)))
-    elif rule.kind == "termijn" and result.status == rtv.NIET_GEHAALD:
-        yield f"'{node.title}' wordt gehaald", lambda o: o[name].status == rtv.GEHAALD, ("termijn",)
-    elif rule.kind == "beslissing":
+    name = rule.name
+    if isinstance(rule, M.Requirement) and result.status is Status.NIET_VOLDAAN:
+        yield (f"'{rule.title}' wordt voldaan", lambda o: o.status(name) is Status.VOLDAAN,
+               (rule.condition, *(e.condition for e in rule.exceptions)))
+    elif isinstance(rule, M.Timeline) and result.status is Status.NIET_GEHAALD:
+        yield f"'{rule.title}' wordt gehaald", lambda o: o.status(name) is Status.GEHAALD, ("termijn",)
+    elif isinstance(rule, M.Decision):
         ex = evaluation._explainer
-        for i, row in enumerate(node.rows):
-            if i == result.row:
+        for row in rule.rows:
+            if row.index == result.row:
                 continue
             outcome_text = ex.fmt(row.outcome, ex.value(row.outcome))
-            yield (f"'{node.title}' wordt {outcome_text} (regel {i + 1})",
-                   lambda o, i=i: o[name].row == i, (row.condition,))
+            yield (f"'{rule.title}' wordt {outcome_text} (regel {row.index + 1})",
+                   lambda o, i=row.index: o[name].row == i, (row.condition,))
 
 
 def _flips(evaluation, name, target, check, nodes) -> list[Suggestion]:
     model = evaluation.model
     candidates: dict[str, list] = {}
     if nodes == ("termijn",):
-        _timeline_candidates(evaluation, model.rules[name].node, candidates)
+        _timeline_candidates(evaluation, model.rules[name], candidates)
     else:
         for node in nodes:
             _candidates(evaluation, node, candidates)
@@ -118,7 +121,7 @@ def _flips(evaluation, name, target, check, nodes) -> list[Suggestion]:
 
 def _flips_with(evaluation, field: str, value, check) -> bool:
     data = dict(evaluation.outcome.case.data)
-    data[field] = _as_raw(value, evaluation.model.fields[field][1])
+    data[field] = _as_raw(value, evaluation.model.fields[field].type)
     if evaluation.outcome.case.peil is not None:
         data["peildatum"] = evaluation.outcome.case.peil
     try:
@@ -132,7 +135,7 @@ def _case_form(data: dict, model) -> dict:
     """Typed runtime values back to what `convert` accepts (durations as "N unit")."""
     out = {}
     for key, value in data.items():
-        t = model.fields[key][1] if key in model.fields else None
+        t = model.fields[key].type if key in model.fields else None
         out[key] = _as_raw(value, t) if t is not None else value
     return out
 
@@ -166,60 +169,71 @@ def _fmt(value, t) -> str:
 
 
 def _suggestion(evaluation, name, target, field, current, best) -> Suggestion:
-    f, t = evaluation.model.fields[field]
-    return Suggestion(name, target, field, f.label or field.replace("_", " "), _fmt(current, t),
+    t = evaluation.model.fields[field].type
+    return Suggestion(name, target, field, evaluation.model.fields[field].description, _fmt(current, t),
                       _fmt(best[1], t), _as_raw(best[1], t), best[0])
 
 
 # ---------------------------------------------------------------- candidates
-def _field_of(model, node) -> str | None:
-    if isinstance(node, ast.Name) and node.name in model.fields:
-        return node.name
-    return None
+def _field_of(node: E.Expr) -> str | None:
+    return node.name if isinstance(node, E.Input) else None
 
 
-def _value(evaluation, node):
-    ex = evaluation._explainer
-    if isinstance(node, ast.Name) and node.name in evaluation.model.rules:
-        return evaluation.outcome.results[node.name].value
-    value = ex.value(node)
+def _value(evaluation, node: E.Expr):
+    if isinstance(node, E.RuleRef):
+        return evaluation.outcome.value(node.name)
+    value = evaluation._explainer.value(node)
     return None if value is NOT_EVALUATED else value
 
 
-def _candidates(evaluation, node, out: dict) -> None:
-    model = evaluation.model
-    if isinstance(node, (ast.BoolOp,)):
-        for item in node.items:
-            _candidates(evaluation, item, out)
-    elif isinstance(node, ast.Not):
-        _candidates(evaluation, node.operand, out)
-    elif isinstance(node, ast.Name) and _field_of(model, node):
-        if model.fields[node.name][1].kind == "ja/nee":
-            out.setdefault(node.name, []).extend([True, False])
-    elif isinstance(node, ast.Compare):
-        for side, other in ((node.left, node.right), (node.right, node.left)):
-            field = _field_of(model, side)
+def _candidates(evaluation, node: E.Expr, out: dict) -> None:
+    """Add the values of single gegevens that sit at the edge of `node` to `out`."""
+    fields = evaluation.model.fields
+    form = evaluation._explainer.form(node)
+    match form:
+        case Form.JUNCTION:
+            assert isinstance(node, (E.And, E.Or))
+            for item in node.items:
+                _candidates(evaluation, item, out)
+        case Form.NOT:
+            assert isinstance(node, E.Not)
+            _candidates(evaluation, node.operand, out)
+        case Form.FACT:
+            assert isinstance(node, E.Input)
+            if fields[node.name].type.kind == "ja/nee":
+                out.setdefault(node.name, []).extend([True, False])
+        case Form.COMPARE:
+            assert isinstance(node, E.Compare)
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                field = _field_of(side)
+                if field:
+                    out.setdefault(field, []).extend(_boundary(fields[field].type, node.op,
+                                                               _value(evaluation, other), side is node.right))
+        case Form.BETWEEN:
+            assert isinstance(node, E.Between)
+            field = _field_of(node.operand)
             if field:
-                out.setdefault(field, []).extend(_boundary(model.fields[field][1], node.op,
-                                                           _value(evaluation, other), side is node.right))
-    elif isinstance(node, ast.Between):
-        field = _field_of(model, node.operand)
-        if field:
-            t = model.fields[field][1]
-            low, high = _value(evaluation, node.low), _value(evaluation, node.high)
-            out.setdefault(field, []).extend(
-                [low, high] + ([] if node.high_inclusive or high is None else [_step(high, t, -1)]))
-    elif isinstance(node, ast.Weekly):
-        field = _field_of(model, node.operand)
-        if field:
-            out.setdefault(field, []).extend(_weekly_moments(node, _value(evaluation, node.operand)))
-    elif isinstance(node, ast.Member):
-        field = _field_of(model, node.operand)
-        if field:
-            out.setdefault(field, []).extend(_value(evaluation, o) for o in node.options)
+                t = fields[field].type
+                low, high = _value(evaluation, node.low), _value(evaluation, node.high)
+                out.setdefault(field, []).extend(
+                    [low, high] + ([] if node.high_inclusive or high is None else [_step(high, t, -1)]))
+        case Form.WEEKLY:
+            assert isinstance(node, E.Weekly)
+            field = _field_of(node.operand)
+            if field:
+                out.setdefault(field, []).extend(_weekly_moments(node, _value(evaluation, node.operand)))
+        case Form.MEMBER:
+            assert isinstance(node, E.Member)
+            field = _field_of(node.operand)
+            if field:
+                out.setdefault(field, []).extend(_value(evaluation, o) for o in node.options)
+        case Form.RULE | Form.SATISFIES | Form.WRITTEN | Form.PEIL | Form.EACH | Form.MOMENT | Form.OTHER:
+            pass  # no single gegeven to move to an edge
+        case _:
+            assert_never(form)
 
 
-def _weekly_moments(node: ast.Weekly, value) -> list:
+def _weekly_moments(node: E.Weekly, value) -> list:
     """Moments within a week of `value` at the edges of `valt op ...`: the same time of day on
     each nearby day, and on each nearby day the window's start and end and a minute around them."""
     if not isinstance(value, date):
@@ -267,23 +281,24 @@ def _step(value, t, direction: int):
     if isinstance(value, int):
         return value + direction
     if isinstance(value, Decimal):
-        places = min(-2, value.as_tuple().exponent) if t.kind == "getal" else -2
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # a case never holds NaN or infinity
+        places = min(-2, exponent) if t.kind == "getal" else -2
         return value + direction * Decimal(1).scaleb(places)
     return None
 
 
-def _timeline_candidates(evaluation, node: ast.Timeline, out: dict) -> None:
-    result = evaluation.outcome.results[node.name]
-    field = node.subject.name
-    if field not in evaluation.model.fields:
+def _timeline_candidates(evaluation, rule: M.Timeline, out: dict) -> None:
+    field = _field_of(rule.subject)
+    if field is None:
         return
+    t = evaluation.model.fields[field].type
+    end, start = evaluation.outcome.details[evaluation.policy.index[rule.name]]
     values = []
-    for bound in (result.deadline, result.start):
+    for bound in (end, start):
         if bound is not None:
-            values += [bound, _step(bound, evaluation.model.fields[field][1], -1),
-                       _step(bound, evaluation.model.fields[field][1], 1)]
-    kind = evaluation.model.fields[field][1].kind
-    out[field] = [_as_kind(v, kind) for v in values if v is not None]
+            values += [bound, _step(bound, t, -1), _step(bound, t, 1)]
+    out[field] = [_as_kind(v, t.kind) for v in values if v is not None]
 
 
 def _as_kind(value, kind: str):

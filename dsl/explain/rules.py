@@ -1,0 +1,246 @@
+"""Rule steps: one `Step` per rule of the core model, with its sentence and its parts.
+
+Contract: `rule_step(explainer, name)` builds the step of one rule from the traced outcome the
+`Explainer` holds: an eis with its condition and exceptions, a group with its eisen, a
+beslissing with one step per row (rows never looked at under first match are "niet bekeken"),
+a termijn with its bounds, a berekening with its formula. Each sentence ends with the rule's
+source (and the group it belongs to, unless the source already names it); a rule that does not
+apply names the `van toepassing als` that failed.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from dsl.core import expr as E
+from dsl.core import model as M
+from dsl.core.model import HitPolicy, Status
+from dsl.explain.steps import NOT_EVALUATED, Explainer, LaterSteps, Step, new_step
+from dsl.explain.text import Form
+
+
+def rule_step(ex: Explainer, name: str) -> Step:
+    """The step of one rule (see the module contract)."""
+    rule = ex.model.rules[name]
+    match rule:
+        case M.Requirement():
+            return _requirement(ex, rule)
+        case M.Group():
+            return _group(ex, rule)
+        case M.Decision():
+            return _decision(ex, rule)
+        case M.Timeline():
+            return _timeline(ex, rule)
+        case M.Calculation():
+            return _calculation(ex, rule)
+        case _:
+            assert_never(rule)
+
+
+def _not_applicable(ex: Explainer, rule: M.Rule) -> str:
+    """The sentence of a rule that does not apply; every eis of a group that does not apply
+    has the same, so it is made once per set of gates."""
+    sentence = ex.not_applicable.get(rule.gates)
+    if sentence is None:
+        sentence = ex.not_applicable[rule.gates] = _failing_gate(ex, rule.gates)
+    return sentence
+
+
+def _failing_gate(ex: Explainer, gates: tuple[M.Gate, ...]) -> str:
+    failing = [g.condition for g in gates if ex.value(g.condition) is not True]
+    if not failing:
+        return "Niet van toepassing."
+    if ex.form(failing[0]) in (Form.FACT, Form.RULE):
+        return f"Niet van toepassing: {ex.describe(failing[0])}."
+    return f"Niet van toepassing: '{ex.text(failing[0])}' geldt niet."
+
+
+def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
+    reading = ex.wording.rule(rule)
+    parts = reading.shown  # none for "vereist agb_code_vv": the sentence says it all
+    status = ex.status_of(rule.name)
+    if status is Status.NVT:
+        sentence = _not_applicable(ex, rule)
+    else:
+        sentence = _requirement_sentence(ex, rule, status)[:-1] + reading.cite + "."
+    return new_step(Step, ("eis", rule.name, rule.title or rule.name, status, sentence, (), rule.source,
+                           rule.span, ex.conditions(parts) if parts else ()))
+
+
+def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) -> str:
+    if status is Status.ONBEKEND:
+        return ex.unknown(rule)
+    if status is Status.NIET_VOLDAAN:
+        return "Voldoet niet: " + ex.reason(rule.condition) + "."
+    value = ex.value(rule.condition)
+    if value is not True:
+        fired = next(e for e in rule.exceptions if ex.value(e.condition) is True)
+        return f"Voldoet: de uitzondering geldt ({fired.words} {ex.text(fired.condition)})."
+    first = ex.sentence(rule.condition, value)
+    return first if first.startswith("Voldoet:") else f"Voldoet: {ex.text(rule.condition)}."
+
+
+def _group(ex: Explainer, rule: M.Group) -> Step:
+    members = [rule_step(ex, name) for name in rule.members]  # their sentences are shown with the group
+    failing = [m for m in members if m.result == Status.NIET_VOLDAAN]
+    unknown = [m for m in members if m.result == Status.ONBEKEND]
+    status = ex.status_of(rule.name)
+    if status is Status.NVT:
+        sentence = _not_applicable(ex, rule)
+    elif failing:
+        sentence = f"Voldoet niet: {_share(failing, members)} niet voldaan: {_titles(failing)}."
+    elif unknown:
+        sentence = f"Onbekend: {_share(unknown, members)} onbekend: {_titles(unknown)}."
+    elif len(members) == 1:
+        sentence = "Voldoet: de enige eis is voldaan of niet van toepassing."
+    else:
+        sentence = f"Voldoet: alle {len(members)} eisen zijn voldaan of niet van toepassing."
+    return new_step(Step, ("groep", rule.name, rule.display, status, sentence, (), rule.source, rule.span,
+                           tuple(members)))
+
+
+def _titles(steps: list[Step]) -> str:
+    return ", ".join(step.text for step in steps)
+
+
+def _share(part: list, members: list) -> str:
+    """"2 van de 5 eisen", or "de enige eis" for a group of one."""
+    if len(members) == 1:
+        return "de enige eis"
+    return f"{len(part)} van de {len(members)} eisen"
+
+
+def _decision(ex: Explainer, rule: M.Decision) -> Step:
+    result = ex.outcome[rule.name]
+    status, row = result.status, result.row
+    value_text = ex.fmt(rule.rows[0].outcome, result.value) if result.value is not None else "onbekend"
+    if status is Status.BEPAALD:
+        which = "anders" if row == len(rule.rows) else f"regel {row + 1}"
+        sentence = f"Uitkomst: {value_text} ({which}){ex.wording.rule(rule).cite}."
+    elif status is Status.GEEN_UITKOMST:
+        sentence = "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."
+    elif status is Status.MEERDERE:
+        hits = [str(r.index + 1) for r in rule.rows if ex.value(_condition(r)) is True]
+        sentence = f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk, terwijl de beslissing uniek is."
+    elif status is Status.NVT:
+        sentence = _not_applicable(ex, rule)
+    else:
+        sentence = ex.unknown(rule)
+    shown = status if status is not Status.BEPAALD else value_text
+    return new_step(Step, ("beslissing", rule.name, rule.display, shown, sentence, (), result.source, rule.span,
+                           LaterSteps(_row_steps, ex, (rule, status, row))))
+
+
+def _row_steps(ex: Explainer, args: tuple[M.Decision, Status, int | None]) -> tuple[Step, ...]:
+    """A step per row: whether it applied, did not, or was never looked at; then `anders`."""
+    rule, status, applied = args
+    last = _last_row_looked_at(ex, rule, status, applied)
+    rows = [_row_step(ex, row, status, applied, row.index > last) for row in rule.rows]
+    otherwise = rule.otherwise
+    if otherwise is not None:
+        chosen = applied == otherwise.index
+        rows.append(Step("anders", None, "anders " + ex.text(otherwise.outcome),
+                         "toegepast" if chosen else "niet toegepast",
+                         "Geen van de regels gold." if chosen else "", (), otherwise.source, otherwise.span))
+    return tuple(rows)
+
+
+def _last_row_looked_at(ex: Explainer, rule: M.Decision, status: Status, row: int | None) -> int:
+    """Under first match, evaluation stops at the row that applies or is unknown; rows after it
+    were never looked at (a bare gegeven as condition has a value even then, so ask the order)."""
+    if status is Status.NVT:
+        return -1
+    if rule.hit_policy is HitPolicy.UNIQUE:
+        return len(rule.rows)
+    if row is not None and row >= 0:
+        return row
+    for r in rule.rows:
+        if ex.value(_condition(r)) is not False:
+            return r.index
+    return len(rule.rows)
+
+
+def _condition(row: M.Row) -> E.Expr:
+    assert row.condition is not None  # only `anders` has none, and it is not among `rows`
+    return row.condition
+
+
+def _row_step(ex: Explainer, row: M.Row, status: Status, applied: int | None, skipped: bool) -> Step:
+    condition = _condition(row)
+    value = NOT_EVALUATED if skipped else ex.value(condition)
+    if applied == row.index:
+        word, sentence = "toegepast", f"Deze regel geldt: {ex.text(condition)}."
+    elif value is NOT_EVALUATED and status is Status.NVT:
+        word, sentence = "niet bekeken", "Niet bekeken: de beslissing is niet van toepassing."
+    elif value is NOT_EVALUATED and status is Status.ONBEKEND:
+        word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."
+    elif value is NOT_EVALUATED:
+        word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel gaf de uitkomst al."
+    elif value is False:
+        word, sentence = "geldt niet", f"Geldt niet: {ex.reason(condition)}."
+    elif value is None:
+        word, sentence = "onbekend", ex.unknown(condition)
+    else:
+        word, sentence = "geldt ook", f"Geldt ook: {ex.text(condition)}."
+    return Step("regel", f"regel {row.index + 1}", f"als {ex.text(condition)} dan {ex.text(row.outcome)}",
+                word, sentence, (), row.source, row.span, ex.conditions((condition,)))
+
+
+def _moment(ex: Explainer, value) -> str:
+    """A date ("1 maart 2024") or moment ("1 maart 2024 10:00 uur"), or "onbekend"."""
+    return "onbekend" if value is None else ex.moment(value)
+
+
+def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
+    status = ex.status_of(rule.name)
+    if status is Status.NVT:
+        return new_step(Step, ("termijn", rule.name, rule.display, status, _not_applicable(ex, rule), (),
+                               rule.source, rule.span, ()))
+    end, start = ex.outcome.details[ex.policy.index[rule.name]]
+    event = ex.value(rule.subject)
+    event = None if event is NOT_EVALUATED else event
+    end_text, event_text = _moment(ex, end), _moment(ex, event)
+    deadline = "" if end is None else f"vóór {end_text}" if rule.strict else f"uiterste moment {end_text}"
+    bound = f"vanaf {_moment(ex, start)}, {deadline}" if start is not None and deadline else \
+        f"vanaf {_moment(ex, start)}" if start is not None else deadline
+    subject = ex.label(rule.subject)
+    if status is Status.GEHAALD:
+        sentence = f"Gehaald: {subject} op {event_text}; {bound}"
+    elif status is Status.NIET_GEHAALD and event is not None:
+        sentence = f"Niet gehaald: {subject} op {event_text}; {bound}"
+    elif status is Status.NIET_GEHAALD:
+        sentence = (f"Niet gehaald: geen {subject} opgegeven, en op de peildatum {_moment(ex, ex.peil)} is de "
+                    f"termijn ({deadline}) voorbij")
+    elif status is Status.NOG_NIET:
+        sentence = f"Nog niet verstreken: {bound}; peildatum {_moment(ex, ex.peil)}"
+    else:
+        sentence = ex.unknown(rule)[:-1]
+    reading = ex.wording.rule(rule)
+    sentence = sentence.rstrip(".") + ex.month_end_notes(reading.month_shifts)
+    return new_step(Step, ("termijn", rule.name, rule.display, status, sentence + reading.cite + ".",
+                           ((subject, event_text), ("uiterste moment", end_text)), rule.source, rule.span,
+                           ex.conditions(reading.shown)))
+
+
+def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
+    shown = rule.title or ex.text(rule.expr)
+    status = ex.status_of(rule.name)
+    if status is Status.NVT:
+        return new_step(Step, ("berekening", rule.name, shown, status, _not_applicable(ex, rule), (), rule.source,
+                               rule.span, ()))
+    result = ex.outcome.value(rule.name)
+    value = ex.fmt(rule.expr, result) if result is not None else "onbekend"
+    form = ex.form(rule.expr)
+    if result is None:
+        sentence = ex.unknown(rule)
+        if form is Form.WEEKLY:
+            own = ex.sentence(rule.expr, ex.value(rule.expr))
+            sentence = own if own.startswith("Onbekend: ") else sentence
+    else:
+        notes = ex.month_end_notes(ex.wording.rule(rule).month_shifts)
+        sentence = f"{rule.display} = {ex.text(rule.expr)} = {value}{notes}."
+        if isinstance(result, bool) and form not in (Form.FACT, Form.RULE):
+            own = ex.sentence(rule.expr, ex.value(rule.expr))
+            sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
+    return new_step(Step, ("berekening", rule.name, shown, value, sentence, (), rule.source, rule.span,
+                           ex.conditions((rule.expr,))))
