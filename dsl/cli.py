@@ -41,6 +41,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own words are English; say it in Dutch
         self.print_usage(sys.stderr)
         translated = (message.replace("the following arguments are required", "deze argumenten ontbreken")
+                      .replace("one of the arguments", "geef een van deze argumenten:")
+                      .replace(" is required", "")
+                      .replace("not allowed with argument", "gaat niet samen met")
                       .replace("invalid choice", "onbekende keuze").replace("choose from", "kies uit")
                       .replace("unrecognized arguments", "onbekende argumenten")
                       .replace("invalid int value", "geen heel getal")

@@ -107,7 +107,13 @@ def test_usage_errors_are_dutch(capsys):
     with pytest.raises(SystemExit) as info:
         main(["evalueer"])
     assert info.value.code == 2
-    assert "beleid: fout: deze argumenten ontbreken: BESTAND, --casus" in capsys.readouterr().err
+    assert "beleid: fout: deze argumenten ontbreken: BESTAND" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["evalueer", "x.beleid"])
+    assert "beleid: fout: geef een van deze argumenten: --casus --casussen" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["evalueer", "x.beleid", "--casus", "a.json", "--casussen", "b.csv"])
+    assert "beleid: fout: argument --casussen: gaat niet samen met --casus" in capsys.readouterr().err
 
 
 def test_console_script_runs():
