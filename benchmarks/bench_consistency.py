@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from dsl.analysis import Budget, check_policy
 from dsl.policy import compile_text
-from dsl.testing import Budget, check_policy
 
 
 def table(rows: int, hit_policy: str) -> str:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dsl.analysis import Budget, check_policy
+from dsl.analysis.report import consistency_blocks, render
+from dsl.core.model import ROW_NONE, Status
 from dsl.policy import compile_text, load_policy
-from dsl.runtime import values as rtv
-from dsl.testing import Budget, check_policy
-from dsl.testing.report import consistency_blocks, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = Budget(max_examples=300, seconds=20)
@@ -125,7 +125,7 @@ def test_gap_found_exactly_at_the_threshold():
     assert gap.case["omzet"] == Decimal("250000.00") and gap.case["soort"] == "instelling"
     assert gap.method == "exact" and gap.confirmed
     assert "alleen bij omzet = € 250.000,00" in gap.detail
-    assert policy.evaluate(gap.case)["overeenkomst"].row == rtv.ROW_NONE
+    assert policy.evaluate(gap.case)["overeenkomst"].row == ROW_NONE
 
 
 def test_overlap_under_unique_at_the_shared_boundary():
@@ -168,7 +168,7 @@ def test_misordered_and_empty_timelines():
     policy, report = _check(TIMELINES)
     order = _only(report, "volgorde_onmogelijk")
     assert (order.rule, order.case["aanvraag"]) == ("t_besluit", date(2024, 3, 1))
-    assert policy.evaluate(order.case)["t_besluit"].status == rtv.NIET_GEHAALD
+    assert policy.evaluate(order.case)["t_besluit"].status == Status.NIET_GEHAALD
     assert _only(report, "termijn_onmogelijk").rule == "t_leeg"
 
 
@@ -252,7 +252,7 @@ def test_progress_is_reported_for_every_rule_in_order():
 def test_terminal_progress_writes_one_wiped_line_only_on_a_terminal():
     import io
 
-    from dsl.testing.cli import TerminalProgress
+    from dsl.analysis.cli import TerminalProgress
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -305,7 +305,7 @@ def test_search_is_reproducible_and_the_seed_moves_it():
 
     def searched_gap(seed):
         report = check_policy(policy, budget=attrs.evolve(SMALL, seed=seed))
-        return [f for f in report.findings if f.rule == "niveau_sggz"][0]
+        return next(f for f in report.findings if f.rule == "niveau_sggz")
 
     first, again = searched_gap(0), searched_gap(0)
     assert first.method == "zoektocht" and first.confirmed

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from dsl.analysis import coverage, diff_policies
+from dsl.analysis.report import coverage_blocks, diff_blocks, render
 from dsl.policy import compile_text, load_policy
-from dsl.testing import coverage, diff_policies
-from dsl.testing.report import coverage_blocks, diff_blocks, render
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -73,3 +73,35 @@ def test_higher_revenue_never_gives_a_lower_tier(low, high):
 @policy_property(ROOT / "policies" / "wijkverpleging_2024.beleid", max_examples=40)
 def test_indexation_is_constant(case, outcome):
     assert str(outcome["prijsindexatie"].value) == "7.77"
+
+
+BLOCKED = '''import sys
+
+
+class Missing:
+    """As if the `analyse` extra were not installed: z3 and Hypothesis cannot be imported."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("z3", "hypothesis"):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+
+
+sys.meta_path.insert(0, Missing())
+import pytest
+
+sys.exit(pytest.main(sys.argv[1:]))
+'''
+
+
+def test_voorbeelden_run_without_the_analysis_extra(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "plugin.beleid").write_text(POLICY.split('voorbeeld "Verkeerd')[0], encoding="utf-8")
+    # Hypothesis's own pytest plugin is not there either when Hypothesis is not installed
+    args = [sys.executable, "-c", BLOCKED, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--beleid-dekking",
+            str(tmp_path)]
+    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout and "Dekking van de voorbeelden" in run.stdout

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis.errors import InvalidArgument
 
+from dsl.analysis.thresholds import neighbours, thresholds
 from dsl.policy import compile_text
-from dsl.testing import cases, ordered_pairs, thresholds
-from dsl.testing.thresholds import neighbours
+from dsl.testing import cases, ordered_pairs
 
 POLICY = compile_text('''beleid "typen"
   geldig van 1 januari 2024 tot en met 31 december 2024

@@ -17,7 +17,8 @@ from dsl.explain.whatif import suggestions_for
 from dsl.parser import parse
 from dsl.policy import compile_text
 from dsl.runtime import values as rtv
-from dsl.testing import Budget, cases, check_policy, thresholds
+from dsl.analysis import Budget, check_policy, thresholds
+from dsl.testing import cases
 from kernel.lexer import BeleidLexer
 
 LOKET = '''beleid "Bereikbaarheid"
@@ -135,7 +136,7 @@ def test_sentences_say_the_weekday_and_which_part_fails():
         "Voldoet niet: moment van bellen is 5 juni 2020 17:00 uur, een vrijdag; "
         "dat valt niet van 08:30 tot 17:00 uur")
     step = Explainer(POLICY.evaluate({"telefoontje": "2020-06-04T10:00"}, trace=True))
-    condition = POLICY.model.rules["kantoortijd"].node.condition
+    condition = POLICY.model.rules["kantoortijd"].condition
     assert step.sentence(condition, True) == (
         "Klopt: moment van bellen is 4 juni 2020 10:00 uur, een donderdag; "
         "dat valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur.")
@@ -226,7 +227,7 @@ def test_pygments_colours_the_phrase_and_the_days():
 
 
 def test_diff_of_a_moved_closing_time_gives_the_exact_moment_in_dutch():
-    from dsl.testing.diff import diff_policies
+    from dsl.analysis.diff import diff_policies
 
     new = compile_text(LOKET.replace("tot 17:00 uur", "tot 17:30 uur").replace(
         "= brief valt op zaterdag", "= brief valt op vrijdag"), "loket_nieuw.beleid")

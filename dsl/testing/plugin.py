@@ -5,7 +5,7 @@ pytest collects each `.beleid` file it meets as a file of tests, one item per vo
 after the voorbeeld's title. A failing item reports, in Dutch, every expectation that did not
 come out (file:line:column, expected, actual), the source line, and why the rule came out as it
 did (`dsl.explain.why_not`). A policy with mistakes gives one failing item showing the
-diagnostics. `--beleid-dekking` adds a coverage summary (`dsl.testing.coverage`) of the
+diagnostics. `--beleid-dekking` adds a coverage summary (`dsl.analysis.coverage`) of the
 collected policies to the terminal report.
 
 `policy_property(policy, ...)` turns a function into a Hypothesis test over generated cases:
@@ -18,16 +18,24 @@ collected policies to the terminal report.
         ...   # low and high are Outcomes of two cases that differ only in omzet_2023
 
 Without `vary`, the function receives `(case, outcome)` for each generated case.
+
+Importing the plugin (pytest does, at every start) loads neither Hypothesis nor z3: a project
+that only evaluates policies runs its voorbeelden without the `analyse` extra. Hypothesis is
+loaded when `policy_property` is first used.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
-from hypothesis import given, settings
 
 from dsl.errors import BeleidError
+
+if TYPE_CHECKING:
+    from dsl.examples import ExampleResult
+    from dsl.policy import CompiledPolicy
 
 __all__ = ["policy_property"]
 
@@ -53,8 +61,8 @@ class VoorbeeldFailure(Exception):
 
 
 class BeleidFile(pytest.File):
-    policy = None
-    _results = None
+    policy: CompiledPolicy  # set when the file is collected
+    _results: list[ExampleResult] | None = None
 
     def collect(self):
         from dsl.policy import load_policy
@@ -65,7 +73,7 @@ class BeleidFile(pytest.File):
             yield BrokenPolicyItem.from_parent(self, name="beleid", error=err)
             return
         self.config.stash.setdefault(_POLICIES, []).append(self.policy)
-        for index, example in enumerate(self.policy.model.policy.examples):
+        for index, example in enumerate(self.policy.model.examples):
             yield VoorbeeldItem.from_parent(self, name=example.title, index=index)
 
     def results(self):
@@ -85,7 +93,7 @@ class BrokenPolicyItem(pytest.Item):
     def runtest(self):
         raise self.error
 
-    def repr_failure(self, excinfo):
+    def repr_failure(self, excinfo, style=None):
         return f"het beleid bevat fouten:\n{self.error.render()}"
 
     def reportinfo(self):
@@ -98,18 +106,22 @@ class VoorbeeldItem(pytest.Item):
         self.index = index
 
     @property
+    def file(self) -> BeleidFile:
+        return cast(BeleidFile, self.parent)  # a VoorbeeldItem is only made by a BeleidFile
+
+    @property
     def example(self):
-        return self.parent.policy.model.policy.examples[self.index]
+        return self.file.policy.model.examples[self.index]
 
     def runtest(self):
-        result = self.parent.results()[self.index]
+        result = self.file.results()[self.index]
         if not result.passed:
             raise VoorbeeldFailure(result)
 
-    def repr_failure(self, excinfo):
+    def repr_failure(self, excinfo, style=None):
         if not isinstance(excinfo.value, VoorbeeldFailure):
-            return super().repr_failure(excinfo)
-        return failure_text(self.parent.policy, excinfo.value.result, str(self.path))
+            return super().repr_failure(excinfo, style)
+        return failure_text(self.file.policy, excinfo.value.result, str(self.path))
 
     def reportinfo(self):
         return self.path, self.example.span.line - 1, f"voorbeeld: {self.example.title}"
@@ -119,7 +131,7 @@ def failure_text(policy, result, filename: str) -> str:
     """The Dutch failure report of one voorbeeld."""
     from dsl.explain import render, why_not
 
-    lines = policy.model.policy.text.splitlines()
+    lines = policy.model.text.splitlines()
     out = [f"voorbeeld \"{result.title}\" ({filename}:{result.span.line}) mislukt:"]
     for m in result.mismatches:
         out.append(f"  {filename}:{m.span.line}:{m.span.column}: {m.name}: verwacht {m.expected}, maar is {m.actual}")
@@ -138,8 +150,8 @@ _POLICIES = pytest.StashKey[list]()
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not config.getoption("beleid_dekking", False):
         return
-    from dsl.testing.coverage import coverage
-    from dsl.testing.report import coverage_blocks, render
+    from dsl.analysis.coverage import coverage
+    from dsl.analysis.report import coverage_blocks, render
 
     policies = config.stash.get(_POLICIES, [])
     if policies:
@@ -156,6 +168,8 @@ def policy_property(policy, *, vary: str | None = None, max_examples: int = 100,
     of cases that differ only in that gegeven (lower first, `ordered_pairs`), and `fn` gets the
     two Outcomes. `max_examples` bounds the run; the other options go to `cases`.
     """
+    from hypothesis import given, settings
+
     from dsl.testing.strategies import cases, ordered_pairs
 
     if isinstance(policy, (str, Path)):

@@ -5,7 +5,7 @@ that `policy.evaluate` accepts as they are: Decimal for bedrag, percentage and g
 float), int for aantal, bool for ja/nee, `date` / `datetime` for datum / tijdstip, a string
 such as "14 dagen" for a duur (counted in the family's base unit), one of the options for a
 keuze. Generation is boundary-aware: for every constant a gegeven is compared against
-(`dsl.testing.thresholds`), values just below, at and just above it are drawn about half of the
+(`dsl.analysis.thresholds`), values just below, at and just above it are drawn about half of the
 time, mixed with ordinary values; a single-value gap such as "omzet precies € 250.000" is hit
 within a few dozen examples, which uniform sampling practically never does.
 `ordered_pairs(policy, field, ...)` draws two cases that differ only in `field`, lower first:
@@ -15,26 +15,26 @@ All options are keyword-only and checked before anything is drawn (`InvalidArgum
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from dsl.analysis.thresholds import Threshold, date_span, neighbours, thresholds
 from dsl.case import convert
+from dsl.core.model import Policy
 from dsl.errors import suggest
-from dsl.testing.thresholds import neighbours, thresholds
+from dsl.types import Type
 
 __all__ = ["cases", "field_values", "ordered_pairs"]
 
-_DEFAULT_SPAN = (date(2020, 1, 1), date(2030, 12, 31))
 
-
-def _model(policy):
+def _model(policy) -> Policy:
     model = getattr(policy, "model", policy)
-    if not hasattr(model, "fields") or not hasattr(model, "rules"):
+    if not isinstance(model, Policy):
         raise InvalidArgument(f"policy={policy!r} is geen beleid; geef een CompiledPolicy "
-                              "(dsl.policy.load_policy) of een gecontroleerd Model")
+                              "(dsl.policy.load_policy) of zijn kernmodel (dsl.core.Policy)")
     return model
 
 
@@ -52,27 +52,17 @@ def _check_fixed(model, fixed: dict) -> dict:
     typed = {}
     for name, raw in fixed.items():
         try:
-            typed[name] = None if raw is None else convert(raw, model.fields[name][1])
+            typed[name] = None if raw is None else convert(raw, model.fields[name].type)
         except CaseValueError as bad:
             raise InvalidArgument(f"fixed[{name!r}]: {bad}") from None
     return typed
-
-
-def date_span(model, found) -> tuple[date, date]:
-    """Dates to draw from: the policy's validity and every date threshold, widened by 400 days."""
-    header = model.policy.header
-    low = getattr(header.valid_from, "value", None) or _DEFAULT_SPAN[0]
-    high = getattr(header.valid_until, "value", None) or _DEFAULT_SPAN[1]
-    moments = [t.value for ts in found.values() for t in ts if isinstance(t.value, date)]
-    days = [m.date() if isinstance(m, datetime) else m for m in moments] + [low, high]
-    return min(days) - timedelta(days=400), max(days) + timedelta(days=400)
 
 
 def _hundredths(high: Decimal) -> st.SearchStrategy:
     return st.integers(0, int(high * 100)).map(lambda c: Decimal(c).scaleb(-2))
 
 
-def _ordinary(t, span, top) -> st.SearchStrategy:
+def _ordinary(t: Type, span, top) -> st.SearchStrategy:
     """Plain values of type `t`; `top` scales numbers beyond the largest threshold."""
     kind = t.kind
     if kind == "bedrag":
@@ -97,7 +87,7 @@ def _ordinary(t, span, top) -> st.SearchStrategy:
         return st.integers(0, int(max(400, top * 4)))
     if kind == "tekst":
         return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12)
-    if kind == "lijst":
+    if kind == "lijst" and t.element is not None:
         return st.lists(_ordinary(t.element, span, top), max_size=4).map(tuple)
     raise InvalidArgument(f"type {t} wordt niet ondersteund")
 
@@ -110,10 +100,19 @@ def field_values(policy, name: str, *, boundaries: bool = True) -> st.SearchStra
     return _values(model, name, found, date_span(model, found))
 
 
-def _values(model, name, found, span) -> st.SearchStrategy:
-    t = model.fields[name][1]
-    numbers = [abs(x.value) for x in found.get(name, ()) if isinstance(x.value, (Decimal, int))]
-    top = Decimal(max(numbers, default=0))
+def _largest(found: list[Threshold]) -> Decimal:
+    """The largest number (in absolute value) a gegeven is compared with; 0 when there is none."""
+    top = Decimal(0)
+    for threshold in found:
+        value = threshold.value
+        if isinstance(value, (Decimal, int)):
+            top = max(top, abs(Decimal(value)))
+    return top
+
+
+def _values(model: Policy, name: str, found: dict[str, list[Threshold]], span) -> st.SearchStrategy:
+    t = model.fields[name].type
+    top = _largest(found.get(name, []))
     ordinary = _ordinary(t, span, top)
     near = [v for x in found.get(name, ()) for v in neighbours(x.value, t.kind)]
     near = [v for v in near if _fits(v, t)]
@@ -141,6 +140,11 @@ def as_case_value(value, t):
     return value
 
 
+def _written_as(t: Type):
+    """`as_case_value` for one type, to map a strategy of runtime values with."""
+    return lambda value: as_case_value(value, t)
+
+
 def _check_options(model, fields, fixed, missing) -> tuple[list, dict]:
     if not isinstance(missing, (int, float)) or isinstance(missing, bool) or not 0 <= missing <= 1:
         raise InvalidArgument(f"missing={missing!r}: geef een kans tussen 0 en 1, bijvoorbeeld missing=0.1")
@@ -159,7 +163,7 @@ def _maybe_missing(values, chance: float) -> st.SearchStrategy:
 
 def cases(policy, *, fields=None, fixed=None, boundaries: bool = True,
           missing: float = 0.0) -> st.SearchStrategy:
-    """A strategy of case dicts for `policy` (a CompiledPolicy or its Model).
+    """A strategy of case dicts for `policy` (a CompiledPolicy or its core model).
 
     Parameters (keyword-only):
       fields      the gegevens to generate (default: all); the others are left out (onbekend)
@@ -181,15 +185,15 @@ def cases(policy, *, fields=None, fixed=None, boundaries: bool = True,
     span = date_span(model, found)
     parts = {}
     for name in names:
-        t = model.fields[name][1]
+        t = model.fields[name].type
         if name in typed_fixed:
             parts[name] = st.just(as_case_value(typed_fixed[name], t))
             continue
-        values = _values(model, name, found, span).map(lambda v, t=t: as_case_value(v, t))
+        values = _values(model, name, found, span).map(_written_as(t))
         parts[name] = _maybe_missing(values, missing) if missing else values
     for name, value in typed_fixed.items():
         if name not in parts:
-            parts[name] = st.just(as_case_value(value, model.fields[name][1]))
+            parts[name] = st.just(as_case_value(value, model.fields[name].type))
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
 
 
@@ -202,7 +206,7 @@ def ordered_pairs(policy, field: str, *, fixed=None, boundaries: bool = True) ->
     """
     model = _model(policy)
     _check_fields(model, [field], "ordered_pairs")
-    t = model.fields[field][1]
+    t = model.fields[field].type
     if t.kind in ("ja/nee", "keuze", "tekst", "lijst"):
         raise InvalidArgument(f"ordered_pairs: {field!r} is een {t} en heeft geen volgorde")
     values = field_values(policy, field, boundaries=boundaries)

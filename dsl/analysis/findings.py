@@ -22,7 +22,7 @@ __all__ = ["KINDS", "Checked", "ConsistencyReport", "Fallback", "Finding", "show
 
 def show_value(model, name: str, value) -> str:
     """A case value in Dutch notation (€ 250.000,00; 15 juni 2023 17:00 uur; "zzp"; ja)."""
-    t = model.fields[name][1] if name in model.fields else None
+    t = model.fields[name].type if name in model.fields else None
     if t is None or value is None:
         return "onbekend" if value is None else str(value)
     if t.kind == "duur":
@@ -58,7 +58,7 @@ class Finding:
     kind: str
     rule: str
     message: str
-    spans: tuple                      # (label, ast.Span) pairs
+    spans: tuple                      # (label, Span) pairs
     case: dict | None = None          # the counterexample, for policy.evaluate
     relevant: tuple = ()              # the gegevens that matter for the finding
     method: str = "exact"             # "exact" (z3) or "zoektocht" (Hypothesis)

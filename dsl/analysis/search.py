@@ -1,10 +1,10 @@
 """Bounded Hypothesis search over the cases of a policy: the fallback for what z3 cannot encode.
 
 Contract: `search(policy, predicate, budget, fields=...)` draws boundary-aware complete cases
-(`dsl.testing.strategies.cases`) and returns the first case dict for which `predicate(outcome)`
-holds, or None when the budget ran out. Only the generate phase runs: no shrinking (shrunk
-examples collapse onto boundaries and say little about the defect), no example database, no
-health checks. A found case is always re-evaluated by the compiled policy, so it is a real
+(`dsl.testing.strategies.cases`, the strategy users write their properties with) and returns the
+first case dict for which `predicate(outcome)` holds, or None when the budget ran out. Only the
+generate phase runs: no shrinking (shrunk examples collapse onto boundaries and say little about
+the defect), no example database, no health checks. A found case is always re-evaluated by the compiled policy, so it is a real
 counterexample; not finding one proves nothing, and reports say so.
 
 The `Budget` bounds every search: `max_examples` cases and at most `seconds` of wall-clock
@@ -17,6 +17,7 @@ time limit cuts a search short); another seed explores other cases.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -77,10 +78,8 @@ def search(policy, predicate, budget: Budget | None = None, *, fields=None, fixe
             found.append(case)
             raise _Found
 
-    try:
+    with contextlib.suppress(_Found, _OutOfTime):
         probe()
-    except (_Found, _OutOfTime):
-        pass
     return found[0] if found else None
 
 
@@ -99,8 +98,6 @@ def sweep(policy, observe, budget: Budget | None = None, *, fields=None) -> int:
         count[0] += 1
         observe(case, policy.evaluate(case))
 
-    try:
+    with contextlib.suppress(_OutOfTime):
         probe()
-    except _OutOfTime:
-        pass
     return count[0]

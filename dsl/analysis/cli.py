@@ -1,4 +1,4 @@
-"""The `beleid` subcommands of dsl.testing: consistency, coverage and semantic difference.
+"""The `beleid` subcommands of the analysis: consistency, coverage and semantic difference.
 
 Contract: `dsl.cli` parses the command line and calls
   run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT]`
@@ -8,7 +8,7 @@ Each prints a Dutch report and returns the exit code: 1 when the consistency che
 findings, a voorbeeld fails or a policy cannot be loaded; 0 otherwise. A mistake in a policy is
 printed as its diagnostics (`BeleidError.render()`), never as a traceback. `--rapport` writes
 the same report as HTML (.html) or Markdown (.md); other extensions give plain text.
-Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.testing.search`).
+Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.analysis.search`).
 On a terminal, the consistency check and the difference show their progress on one line of
 stderr ("controleren 12/98: afspraak_elv_tabel"), wiped before the report is printed.
 """
@@ -19,8 +19,8 @@ import sys
 
 import attrs
 
+from dsl.analysis import report as rep
 from dsl.errors import BeleidError, os_problem
-from dsl.testing import report as rep
 
 __all__ = ["run_consistency", "run_coverage", "run_diff"]
 
@@ -61,7 +61,7 @@ class TerminalProgress:
 
 def _budget(args, default_examples: int):
     """The search budget from --zoek-voorbeelden / --zoek-seconden, else the defaults."""
-    from dsl.testing.search import Budget
+    from dsl.analysis.search import Budget
 
     examples = getattr(args, "zoek_voorbeelden", None)
     seconds = getattr(args, "zoek_seconden", None)
@@ -77,23 +77,23 @@ def _budget(args, default_examples: int):
 
 
 def run_consistency(args, policy) -> int:
-    from dsl.testing.checks import check_policy
+    from dsl.analysis.checks import check_policy
 
     progress = TerminalProgress("controleren")
     try:
         report = check_policy(policy, budget=_budget(args, 0), progress=progress)
     finally:
         progress.close()
-    blocks = rep.consistency_blocks(report, policy.model, policy.model.policy.text)
+    blocks = rep.consistency_blocks(report, policy.model, policy.model.text)
     print(rep.render(blocks, "text"), end="")
     written = _write(blocks, getattr(args, "rapport", None))
     return 1 if report.findings or not written else 0
 
 
 def run_coverage(args, files) -> int:
+    from dsl.analysis.coverage import coverage
     from dsl.examples import run_examples
     from dsl.policy import load_policy
-    from dsl.testing.coverage import coverage
 
     reports, failed, broken = [], 0, 0
     for file in files:
@@ -118,8 +118,8 @@ def run_coverage(args, files) -> int:
 
 
 def run_diff(args) -> int:
+    from dsl.analysis.diff import diff_policies
     from dsl.policy import load_policy
-    from dsl.testing.diff import diff_policies
 
     try:
         old, new = load_policy(args.oud), load_policy(args.nieuw)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
-from dsl.testing.findings import show_value
+from dsl.analysis.findings import show_value
 
 __all__ = ["consistency_blocks", "coverage_blocks", "diff_blocks", "render", "write"]
+
+Block = tuple[Any, ...]  # ("h1", text), ("p", text), ("list", [text]), ("table", headers, rows), ...
 
 
 # ---------------------------------------------------------------- consistency
@@ -41,7 +44,7 @@ def _method(f) -> str:
 
 
 def finding_blocks(f, model, source, filename) -> list:
-    blocks = [("h2", f"{f.label}: {f.rule}"), ("p", f.message)]
+    blocks: list[Block] = [("h2", f"{f.label}: {f.rule}"), ("p", f.message)]
     if f.detail:
         blocks.append(("p", f.detail))
     places = []
@@ -57,7 +60,7 @@ def finding_blocks(f, model, source, filename) -> list:
 
 def consistency_blocks(report, model, source: str | None = None) -> list:
     n = len(report.findings)
-    blocks = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
+    blocks: list[Block] = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
     blocks.append(("p", "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen "
                         "of termijnen gevonden." if not n else f"{n} bevinding(en)."))
     for f in report.findings:
@@ -81,7 +84,7 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
 
 # ---------------------------------------------------------------- coverage
 def coverage_blocks(reports) -> list:
-    blocks = [("h1", "Dekking van de voorbeelden")]
+    blocks: list[Block] = [("h1", "Dekking van de voorbeelden")]
     for rep in reports:
         hit, total = rep.counts()
         blocks.append(("h2", f"{rep.title} ({rep.filename}): {hit} van {total} onderdelen geraakt"))
@@ -98,8 +101,8 @@ def coverage_blocks(reports) -> list:
 
 # ---------------------------------------------------------------- diff
 def diff_blocks(diff) -> list:
-    blocks = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
-              ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}")]
+    blocks: list[Block] = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
+                           ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}")]
     if not diff.changes and not diff.cases:
         blocks.append(("p", "Geen inhoudelijke verschillen gevonden."))
     if diff.changes:

@@ -1,4 +1,4 @@
-"""Encoding a checked policy for the z3 SMT solver, and reading witnesses back as cases.
+"""Encoding a policy's core model for the z3 SMT solver, and reading witnesses back as cases.
 
 Contract: `Encoder(model, domain)` turns expressions and rules into z3 terms; anything it
 cannot encode raises `Unsupported` (with a Dutch reason and the span), and the checks then fall
@@ -28,15 +28,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import assert_never
 
 import attrs
 import z3
 
-from dsl import ast
 from dsl import types as T
+from dsl.analysis.rule_encoding import RuleEncoding, Unsupported
+from dsl.analysis.thresholds import constant
+from dsl.compiler.expressions import SHIFTS
+from dsl.core import expr as E
+from dsl.core.model import Policy
+from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_duration_count
-from dsl.testing.smt_rules import RuleEncoding, Unsupported
-from dsl.testing.thresholds import constant
+from dsl.span import Span
+from dsl.types import Type
 
 __all__ = ["Domain", "Encoder", "Unsupported", "free_fields"]
 
@@ -90,30 +96,30 @@ def free_fields(term) -> set[str]:
 class Encoder(RuleEncoding):
     """Encodes the expressions and rules of one model; `guards` collects `divisor ≠ 0`."""
 
-    def __init__(self, model, domain: Domain | None = None):
+    def __init__(self, model: Policy, domain: Domain | None = None):
         self.model, self.domain = model, domain or Domain()
         self.vars: dict[str, z3.ExprRef] = {}
         self.guards: list = []
-        self.divisions: list = []       # (ast.Arith node, z3 divisor)
+        self.divisions: list = []       # (E.Arith node, z3 divisor)
         self._busy: list[str] = []
 
     # ------------------------------------------------------------ variables and domain
     def var(self, name: str):
         if name not in self.vars:
-            kind = self.model.fields[name][1].kind
+            field = self.model.fields[name]
             maker = {"bedrag": z3.Int, "aantal": z3.Int, "datum": z3.Int, "tijdstip": z3.Int,
                      "duur": z3.Int, "keuze": z3.Int, "percentage": z3.Real, "getal": z3.Real,
-                     "ja/nee": z3.Bool, "tekst": z3.String}.get(kind)
+                     "ja/nee": z3.Bool, "tekst": z3.String}.get(field.type.kind)
             if maker is None:
-                raise Unsupported(f"gegeven '{name}' is een {self.model.fields[name][1]}",
-                                  self.model.fields[name][0].span)
+                raise Unsupported(f"gegeven '{name}' is een {field.type}", field.span)
             self.vars[name] = maker(name)
         return self.vars[name]
 
     def constraints(self) -> list:
         """The domain of every gegeven, created for all of them so witnesses are complete."""
         out, d = [], self.domain
-        for name, (_field, t) in self.model.fields.items():
+        for name, field in self.model.fields.items():
+            t = field.type
             try:
                 v = self.var(name)
             except Unsupported:
@@ -139,7 +145,7 @@ class Encoder(RuleEncoding):
             if v is not None and z3.is_real(v):
                 k = z3.Int(f"__grid_{name}")
                 out.append(z3.ToReal(k) == v * 100)
-            t = self.model.fields[name][1] if name in self.model.fields else None
+            t = self.model.fields[name].type if name in self.model.fields else None
             if v is not None and t is not None and t.kind == "duur" and t.declared:
                 factor = T.DURATION_FAMILY[t.declared][1]
                 if factor > 1:
@@ -150,7 +156,7 @@ class Encoder(RuleEncoding):
         """Prefer witness dates between `low` and `high` (around the policy's own dates)."""
         out = []
         for name in names:
-            v, kind = self.vars.get(name), self.model.fields[name][1].kind
+            v, kind = self.vars.get(name), self.model.fields[name].type.kind
             if v is not None and kind in ("datum", "tijdstip"):
                 scale = DAY if kind == "tijdstip" else 1
                 out.append(z3.And(v >= low.toordinal() * scale, v < (high.toordinal() + 1) * scale))
@@ -163,13 +169,13 @@ class Encoder(RuleEncoding):
         for name in names:
             if name not in self.vars:
                 continue
-            t = self.model.fields[name][1]
+            t = self.model.fields[name].type
             value = m.eval(self.vars[name], model_completion=True)
             out[name] = self._value(value, t)
         return out
 
     @staticmethod
-    def _value(value, t):
+    def _value(value, t: Type):
         kind = t.kind
         if kind == "ja/nee":
             return z3.is_true(value)
@@ -191,40 +197,75 @@ class Encoder(RuleEncoding):
         return number
 
     # ------------------------------------------------------------ expressions
-    def type_of(self, node):
-        return self.model.types.get(node)
+    def expr(self, node: E.Expr, want: Type | None = None):
+        """The z3 term of an expression; `want` is the type expected for a bare written value."""
+        match node:
+            case E.Const():
+                return self.literal(node, want)
+            case E.Input():
+                return self.var(node.name)
+            case E.RuleRef():
+                return self.rule_value(node.name, node.span)
+            case E.Peildatum():
+                raise Unsupported("de peildatum wordt niet exact gecontroleerd", node.span)
+            case E.Compare():
+                return self.compare(node)
+            case E.Member():
+                operand = self.expr(node.operand)
+                hit = z3.Or(*[operand == self.expr(o, want=node.operand.type) for o in node.options])
+                return z3.Not(hit) if node.negated else hit
+            case E.Between():
+                return self.between(node)
+            case E.Weekly():
+                return self.weekly(node)
+            case E.And():
+                return z3.And(*[self.cond(i) for i in node.items])
+            case E.Or():
+                return z3.Or(*[self.cond(i) for i in node.items])
+            case E.Not():
+                return z3.Not(self.cond(node.operand))
+            case E.Arith():
+                return self.arith(node)
+            case E.Neg():
+                return -self.expr(node.operand)
+            case E.PercentOf():
+                return self.expr(node.percent) * self.expr(node.base) / 100
+            case E.Shift():
+                return self.shift(node)
+            case E.MomentDiff():
+                return self.moment_diff(node)
+            case E.DayOf():
+                return self.expr(node.base) + (node.number - 1) * _scale(node.base.type)
+            case E.Each():
+                raise Unsupported("'elk van' over een lijst wordt niet exact gecontroleerd", node.span)
+            case E.Aggregate():
+                raise Unsupported("'som/aantal/minimum/maximum/gemiddelde van' wordt niet exact gecontroleerd",
+                                  node.span)
+            case _:
+                assert_never(node)
 
-    def expr(self, node, want=None):
-        """The z3 term of an expression; `want` is the type expected for a bare literal."""
-        method = getattr(self, "x_" + type(node).__name__, None)
-        if method is None:
-            what = _UNENCODED.get(type(node).__name__, type(node).__name__)
-            raise Unsupported(f"{what} wordt niet exact gecontroleerd", node.span)
-        return method(node, want) if isinstance(node, ast.Literal) else method(node)
-
-    def cond(self, node) -> z3.BoolRef:
+    def cond(self, node: E.Expr) -> z3.BoolRef:
         term = self.expr(node)
         if not z3.is_bool(term):
             raise Unsupported("geen voorwaarde", node.span)
         return term
 
-    def x_Literal(self, node: ast.Literal, want=None):
-        value = constant(node, self.model)
-        if value is None:
+    def literal(self, node: E.Const, want: Type | None = None):
+        if node.value is None:
             raise Unsupported(f"waarde '{node.text}' wordt niet exact gecontroleerd", node.span)
-        return self.const(value, want or self.type_of(node), node)
+        return self.const(node.value, want or node.type)
 
-    def const(self, value, t, node):
+    def const(self, value, t: Type | None):
         kind = t.kind if t is not None else None
         if isinstance(value, bool):
             return z3.BoolVal(value)
         if isinstance(value, str):
-            if kind == "keuze":
+            if t is not None and kind == "keuze":
                 if value not in t.options:
                     return z3.IntVal(-1)   # an option no case can have
                 return z3.IntVal(t.options.index(value))
             return z3.StringVal(value)
-        if isinstance(value, datetime) or kind == "tijdstip" and isinstance(value, date):
+        if isinstance(value, datetime) or (kind == "tijdstip" and isinstance(value, date)):
             return z3.IntVal(_seconds(value))
         if isinstance(value, date):
             return z3.IntVal(value.toordinal())
@@ -235,49 +276,33 @@ class Encoder(RuleEncoding):
             return z3.IntVal(int(value))
         return _real(value)
 
-    def x_Name(self, node: ast.Name):
-        if node.name in self.model.fields:
-            return self.var(node.name)
-        return self.rule_value(node.name, node.span)
-
-    def x_Peildatum(self, node):
-        raise Unsupported("de peildatum wordt niet exact gecontroleerd", node.span)
-
-    def x_Compare(self, node: ast.Compare):
-        lt, rt = self.type_of(node.left), self.type_of(node.right)
+    def compare(self, node: E.Compare):
+        lt, rt = node.left.type, node.right.type
         left, right = self.expr(node.left, want=rt), self.expr(node.right, want=lt)
-        left, right = self.moments(left, lt, right, rt, node)
+        left, right = self.moments(left, lt, right, rt, node.span)
         return _compare(node.op, left, right)
 
-    def moments(self, left, lt, right, rt, node):
+    def moments(self, left, lt: Type | None, right, rt: Type | None, span: Span) -> tuple:
         """Bring two moments to one scale, following `dsl.runtime.values.moment_cmp`."""
         kinds = (lt.kind if lt else None, rt.kind if rt else None)
         if kinds == ("tijdstip", "datum"):
             return left / DAY, right
         if kinds == ("datum", "tijdstip"):
-            raise Unsupported("een datum vergeleken met een tijdstip is op dezelfde dag onbepaald", node.span)
+            raise Unsupported("een datum vergeleken met een tijdstip is op dezelfde dag onbepaald", span)
         return left, right
 
-    def x_Member(self, node: ast.Member):
-        t = self.type_of(node.operand)
-        operand = self.expr(node.operand)
-        hit = z3.Or(*[operand == self.expr(o, want=t) for o in node.options])
-        return z3.Not(hit) if node.negated else hit
-
-    def x_Between(self, node: ast.Between):
-        t = self.type_of(node.operand)
-        low_t, high_t = self.type_of(node.low), self.type_of(node.high)
+    def between(self, node: E.Between):
+        t = node.operand.type
         value = self.expr(node.operand)
-        v1, low = self.moments(value, t, self.expr(node.low, want=t), low_t, node)
-        v2, high = self.moments(value, t, self.expr(node.high, want=t), high_t, node)
+        v1, low = self.moments(value, t, self.expr(node.low, want=t), node.low.type, node.span)
+        v2, high = self.moments(value, t, self.expr(node.high, want=t), node.high.type, node.span)
         return z3.And(v1 >= low, v2 <= high if node.high_inclusive else v2 < high)
 
-    def x_Weekly(self, node: ast.Weekly):
+    def weekly(self, node: E.Weekly):
         """Exact: a moment is an ordinal day (times DAY plus seconds for a tijdstip), and
         `date.fromordinal(1)` is a Monday, so the weekday is (day - 1) mod 7."""
-        t = self.type_of(node.operand)
         value = self.expr(node.operand)
-        if t.kind == "tijdstip":
+        if node.operand.type.kind == "tijdstip":
             day, seconds = value / DAY, value % DAY
         elif node.start is None:
             day, seconds = value, None
@@ -290,28 +315,8 @@ class Encoder(RuleEncoding):
         return z3.And(on_day, seconds >= node.start,
                       seconds <= node.end if node.end_inclusive else seconds < node.end)
 
-    def x_BoolOp(self, node: ast.BoolOp):
-        items = [self.cond(i) for i in node.items]
-        return z3.And(*items) if node.op == "en" else z3.Or(*items)
-
-    def x_Not(self, node: ast.Not):
-        return z3.Not(self.cond(node.operand))
-
-    def x_Satisfies(self, node: ast.Satisfies):
-        value = self.rule_value(node.name, node.span)
-        return z3.Not(value) if node.negated else value
-
-    def x_Neg(self, node: ast.Neg):
-        return -self.expr(node.operand)
-
-    def x_PercentOf(self, node: ast.PercentOf):
-        return self.expr(node.percent) * self.expr(node.base) / 100
-
-    def x_Arith(self, node: ast.Arith):
-        lt, rt = self.type_of(node.left), self.type_of(node.right)
-        if lt.kind in ("datum", "tijdstip") or rt.kind in ("datum", "tijdstip"):
-            return self.moment_arith(node, lt, rt)
-        left, right = self.expr(node.left, want=lt), self.expr(node.right, want=rt)
+    def arith(self, node: E.Arith):
+        left, right = self.expr(node.left, want=node.left.type), self.expr(node.right, want=node.right.type)
         if node.op == "+":
             return left + right
         if node.op == "-":
@@ -322,58 +327,42 @@ class Encoder(RuleEncoding):
         self.divisions.append((node, right))
         return (z3.ToReal(left) if z3.is_int(left) else left) / right
 
-    def moment_arith(self, node, lt, rt):
-        fixed = self.fixed_moment(node)
+    def shift(self, node: E.Shift):
+        """A moment moved by a duration: exact for days and seconds; calendar months and working
+        days depend on the calendar and are encoded only when both parts are written values."""
+        fixed = self.fixed_shift(node)
         if fixed is not None:
             return fixed
-        left, right = self.expr(node.left), self.expr(node.right)
-        if rt.kind == "duur":
-            return self.shift(left, lt, right if node.op == "+" else -right, rt.unit, node)
-        if self.type_of(node).unit == "dagen":   # moment − moment in days
-            return (left / DAY if lt.kind == "tijdstip" else left) - (right / DAY if rt.kind == "tijdstip" else right)
-        return (left if lt.kind == "tijdstip" else left * DAY) - (right if rt.kind == "tijdstip" else right * DAY)
-
-    def shift(self, base, base_t, amount, unit, node):
-        if unit == "dagen":
-            return base + amount * (DAY if base_t.kind == "tijdstip" else 1)
-        if unit == "seconden":
-            return (base if base_t.kind == "tijdstip" else base * DAY) + amount
-        raise Unsupported(f"rekenen met {unit} hangt af van de kalender en wordt niet exact gecontroleerd",
+        base, amount = self.expr(node.base), self.expr(node.amount)
+        amount = amount if node.direction > 0 else -amount
+        if node.unit == "dagen":
+            return base + amount * _scale(node.base.type)
+        if node.unit == "seconden":
+            return (base if node.base.type.kind == "tijdstip" else base * DAY) + amount
+        raise Unsupported(f"rekenen met {node.unit} hangt af van de kalender en wordt niet exact gecontroleerd",
                           node.span)
 
-    def fixed_moment(self, node):
-        """A shift of a fixed date by a fixed duration, computed by the runtime itself."""
-        from dsl.compiler.generator import SHIFTS
-        from dsl.runtime import values as rtv
-
-        if isinstance(node, ast.Shift):
-            base, amount, sign = node.base, node.amount, node.direction
-        elif isinstance(node, ast.Arith):
-            base, amount, sign = node.left, node.right, 1 if node.op == "+" else -1
-        else:
+    def fixed_shift(self, node: E.Shift):
+        """A shift of a fixed moment by a fixed duration, computed by the runtime itself."""
+        base, amount = constant(node.base, self.model), constant(node.amount, self.model)
+        if base is None or amount is None:
             return None
-        b, a = constant(base, self.model), constant(amount, self.model)
-        unit = getattr(self.type_of(amount), "unit", None)
-        if b is None or a is None or unit is None:
-            return None
-        value = rtv.EXPORTS[SHIFTS[unit]](b, sign * a)
-        return self.const(value, self.type_of(node), node)
+        value = rtv.EXPORTS[SHIFTS[node.unit]](base, node.direction * amount)
+        return self.const(value, node.type)
 
-    def x_Shift(self, node: ast.Shift):
-        fixed = self.fixed_moment(node)
-        if fixed is not None:
-            return fixed
-        amount = self.expr(node.amount)
-        return self.shift(self.expr(node.base), self.type_of(node.base),
-                          amount if node.direction > 0 else -amount, self.type_of(node.amount).unit, node)
-
-    def x_DayOf(self, node: ast.DayOf):
-        base_t = self.type_of(node.base)
-        return self.expr(node.base) + (node.number - 1) * (DAY if base_t.kind == "tijdstip" else 1)
+    def moment_diff(self, node: E.MomentDiff):
+        """`left - right` in whole days (a date-time counts by its day) or in seconds."""
+        left, right = self.expr(node.left), self.expr(node.right)
+        lk, rk = node.left.type.kind, node.right.type.kind
+        if node.unit == "dagen":
+            return (left / DAY if lk == "tijdstip" else left) - (right / DAY if rk == "tijdstip" else right)
+        return (left if lk == "tijdstip" else left * DAY) - (right if rk == "tijdstip" else right * DAY)
 
 
-_UNENCODED = {"Each": "'elk van' over een lijst", "Aggregate": "'som/aantal/minimum/maximum/gemiddelde van'",
-              "ListLiteral": "een lijst", "UnknownLiteral": "'onbekend'"}
+def _scale(t: Type) -> int:
+    """One day in the units a moment of type `t` is counted in (86400 seconds for a tijdstip,
+    1 day for a datum)."""
+    return DAY if t.kind == "tijdstip" else 1
 
 
 def _compare(op: str, left, right):

@@ -1,0 +1,112 @@
+"""The state one consistency check of a policy works in: its solver, its encoder, its findings.
+
+Contract: `CheckContext(policy, method, budget, domain)` holds a z3 solver loaded with the
+`Domain` of every gegeven, the policy's `Encoder`, and the lists a `ConsistencyReport` is made
+of (findings, what was checked, fallbacks to the search, notes). The checks (`dsl.analysis.checks`
+for decisions, `dsl.analysis.rulechecks` for the other kinds) build on it:
+  sat(*formulas)             satisfiable together with the domain? (`Undecided` when z3 says
+                             "unknown")
+  witness(rule, *formulas)   a readable satisfying case (hundredths, whole declared units, dates
+                             near the policy's own), as (case dict, relevant gegevens, z3 model)
+  encode(rule, build)        run an encoding; on `Unsupported` record a fallback and give None
+  add(kind, rule, ...)       record a finding; its case is re-evaluated by the compiled policy
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import z3
+
+from dsl.analysis.findings import Checked, Fallback, Finding
+from dsl.analysis.search import Budget
+from dsl.analysis.smt import Domain, Encoder, Unsupported, free_fields
+from dsl.analysis.thresholds import date_span, thresholds
+from dsl.core.model import Policy, Rule
+
+__all__ = ["CheckContext", "Undecided", "rule_fields"]
+
+
+class Undecided(Exception):
+    """z3 answered "unknown" (non-linear arithmetic); the rule goes to the search."""
+
+
+def rule_fields(model: Policy, name: str) -> set[str]:
+    """Every gegeven a rule depends on, directly, through its gates or through other rules."""
+    return set(model.rules[name].inputs)
+
+
+class CheckContext:
+    """See the module docstring."""
+
+    def __init__(self, policy: Any, method: str, budget: Budget, domain: Domain):
+        self.policy, self.model, self.method, self.budget = policy, policy.model, method, budget
+        self.enc = Encoder(policy.model, domain)
+        self.solver = z3.Solver()
+        self.solver.add(*self.enc.constraints())
+        self.findings: list[Finding] = []
+        self.checked: list[Checked] = []
+        self.fallbacks: list[Fallback] = []
+        self.notes: list[str] = []
+        self.date_span = date_span(policy.model, thresholds(policy.model))
+
+    def sat(self, *formulas) -> bool:
+        self.solver.push()
+        self.solver.add(*formulas)
+        answer = self.solver.check()
+        self.solver.pop()
+        if answer == z3.unknown:
+            raise Undecided(self.solver.reason_unknown())
+        return answer == z3.sat
+
+    def witness(self, rule_name: str, *formulas) -> tuple[dict, tuple[str, ...], Any] | None:
+        """(case dict, relevant gegevens, z3 model) for formulas, or None when unsatisfiable."""
+        relevant: set[str] = set()
+        for f in formulas:
+            relevant |= free_fields(f)
+        relevant &= set(self.model.fields)
+        s = self.solver
+        s.push()
+        s.add(*formulas)
+        if s.check() != z3.sat:
+            s.pop()
+            return None
+        s.push()
+        s.add(*self.enc.grid(relevant), *self.enc.near(relevant, *self.date_span))
+        m = s.model() if s.check() == z3.sat else None
+        s.pop()
+        m = m or s.model()
+        s.pop()
+        names = rule_fields(self.model, rule_name) | relevant
+        ordered = [n for n in self.model.fields if n in names]
+        return self.enc.case(m, ordered), tuple(n for n in ordered if n in relevant), m
+
+    def encode(self, rule: Rule, build: Callable[[], Any]) -> tuple[Any, list] | None:
+        """Run `build()` (which encodes), returning (result, guards) or None after a fallback."""
+        if self.method == "hypothesis":
+            return None
+        self.enc.guards = []
+        try:
+            result = build()
+        except Unsupported as err:
+            fallback = Fallback(rule.name, err.reason, err.span)
+            if fallback not in self.fallbacks:
+                self.fallbacks.append(fallback)
+            return None
+        return result, list(self.enc.guards)
+
+    def confirm(self, case: dict | None, test: Callable[[Any], Any]) -> bool | None:
+        if case is None:
+            return None
+        try:
+            return bool(test(self.policy.evaluate(case)))
+        except Exception:  # a counterexample the case loader refuses is reported, not raised
+            return False
+
+    def add(self, kind: str, rule: str, message: str, spans, found=None, test=None, method: str = "exact",
+            detail: str | None = None) -> None:
+        case, relevant = (found[0], found[1]) if found else (None, ())
+        confirmed = self.confirm(case, test) if test else None
+        self.findings.append(Finding(kind, rule, message, tuple(spans), case, relevant, method,
+                                     confirmed, detail))

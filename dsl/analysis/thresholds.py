@@ -1,0 +1,244 @@
+"""Comparison thresholds per gegeven, read from a policy's core model.
+
+Contract: `thresholds(model)` returns, for every gegeven that some rule compares against a
+constant, the sorted `Threshold`s (runtime value, the comparison words, the span of the
+comparison). A constant is a written value, a negated one, arithmetic over constants, or a
+berekening without gates whose expression is constant (`6,37% + 1,4%`). Timelines contribute
+their fixed moments (`van 15 mei 2023 tot en met 15 juni 2023 17:00 uur`, `uiterlijk 10 november
+2023`, the date a `binnen` counts from). Comparisons of a gegeven against another gegeven or a
+derived value (`x is ten minste 70% van y`) have no fixed threshold: the SMT encoding
+(`dsl.analysis.smt`) handles those exactly. `expressions(model)` lists every top-level expression
+of every rule once. `neighbours(value, kind)` gives the values just below, at and just above a
+threshold in the smallest step the type knows (a cent, 0,01%, one day, one minute, one unit of a
+duration); `date_span(model, thresholds)` the dates worth drawing from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from dsl.core import expr as E
+from dsl.core.expr import walk
+from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Rule, Timeline
+from dsl.span import Span
+
+__all__ = ["Threshold", "constant", "date_span", "expressions", "neighbours", "own_gate", "step", "thresholds"]
+
+_DEFAULT_SPAN = (date(2020, 1, 1), date(2030, 12, 31))
+
+
+@attrs.frozen
+class Threshold:
+    field: str
+    value: object
+    words: str
+    span: Span
+
+
+def own_gate(rule: Rule) -> E.Expr | None:
+    """The rule's own `van toepassing als` (its group's gate belongs to the group), or None."""
+    return next((g.condition for g in rule.gates if g.name == rule.name), None)
+
+
+def timeline_moments(rule: Timeline) -> list[E.Expr]:
+    """The moments a termijn is written with: its start, its end and the moment a duration
+    counts from, each once (a `binnen` starts at its base, and its end is a shift of it)."""
+    out: list[E.Expr] = []
+    for moment in (rule.start, rule.end, rule.base):
+        if moment is not None and not any(moment is m for m in out):
+            out.append(moment)
+    return out
+
+
+def _written(rule: Timeline) -> list[E.Expr]:
+    """The top-level expressions of a termijn's bounds, none nested in another."""
+    moments = timeline_moments(rule)
+    return [m for m in moments if not any(m is not o and any(n is m for n in walk(o)) for o in moments)]
+
+
+def expressions(model: Policy) -> Iterator[tuple[str, E.Expr]]:
+    """Yield (rule name, expression) for every top-level expression of every rule."""
+    for name, rule in model.rules.items():
+        gate = own_gate(rule)
+        if gate is not None:
+            yield name, gate
+        match rule:
+            case Requirement():
+                yield name, rule.condition
+                for exc in rule.exceptions:
+                    yield name, exc.condition
+            case Calculation():
+                yield name, rule.expr
+            case Decision():
+                for row in rule.rows:
+                    if row.condition is not None:
+                        yield name, row.condition
+                    yield name, row.outcome
+                if rule.otherwise is not None:
+                    yield name, rule.otherwise.outcome
+            case Timeline():
+                yield name, rule.subject
+                yield from ((name, bound) for bound in _written(rule))
+            case Group():
+                pass
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
+
+
+def constant(node: E.Expr, model: Policy, _seen: tuple[str, ...] = ()) -> Any:
+    """The runtime value of a constant expression, or None when it depends on a case."""
+    match node:
+        case E.Const():
+            return node.value
+        case E.Neg():
+            value = constant(node.operand, model, _seen)
+            return -value if isinstance(value, (Decimal, int)) else None
+        case E.Arith():
+            left, right = constant(node.left, model, _seen), constant(node.right, model, _seen)
+            if not (_number(left) and _number(right)) or (node.op == "/" and right == 0):
+                return None
+            if node.op == "/":
+                return Decimal(left) / Decimal(right)
+            return {"+": left + right, "-": left - right, "*": left * right}[node.op]
+        case E.PercentOf():
+            p, base = constant(node.percent, model, _seen), constant(node.base, model, _seen)
+            return None if p is None or base is None else Decimal(p) * base / 100
+        case E.RuleRef() if node.name not in _seen:
+            rule = model.rules[node.name]
+            if isinstance(rule, Calculation) and not rule.gates:
+                return constant(rule.expr, model, (*_seen, node.name))
+    return None
+
+
+def _field(node: E.Expr) -> str | None:
+    return node.name if isinstance(node, E.Input) else None
+
+
+def _pairs(node: E.Expr, model: Policy) -> Iterator[tuple[str, Any, str]]:
+    """(field, constant value, words) for each field-against-constant comparison in `node`."""
+    match node:
+        case E.Compare():
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                name, value = _field(a), constant(b, model)
+                if name and value is not None:
+                    yield name, value, node.words
+        case E.Between():
+            name = _field(node.operand)
+            for bound in (node.low, node.high):
+                value = constant(bound, model)
+                if name and value is not None:
+                    yield name, value, node.words
+        case E.Weekly():
+            name = _field(node.operand)
+            if name:
+                kind = node.operand.type.kind
+                yield from ((name, moment, node.words) for moment in _weekly_edges(node, model, kind))
+        case E.Each():
+            name, value = _field(node.collection), constant(node.right, model)
+            if name and value is not None:
+                yield name, value, node.words
+
+
+def _weekly_edges(node: E.Weekly, model: Policy, kind: str) -> list:
+    """The edges of a weekly window in one reference week (the week the policy starts in, else
+    the first week of 2024): the first listed day at the start time and the last at the end time
+    (midnight when no times are given), so `neighbours` gives the moments just inside and outside."""
+    first: date = model.valid_from or date(2024, 1, 1)
+    first = first.date() if isinstance(first, datetime) else first
+    monday = first - timedelta(days=first.weekday())
+    start_day = monday + timedelta(days=node.days[0])
+    end_day = start_day + timedelta(days=len(node.days) - 1)
+    if kind == "datum":
+        return [start_day, end_day]
+    if node.start is None or node.end is None:
+        return [datetime(start_day.year, start_day.month, start_day.day),
+                datetime(end_day.year, end_day.month, end_day.day) + timedelta(days=1)]
+    return [datetime(d.year, d.month, d.day) + timedelta(seconds=sec)
+            for d in (start_day, end_day) for sec in (node.start, node.end)]
+
+
+def _timeline_pairs(rule: Timeline, model: Policy) -> Iterator[tuple[str, Any, str]]:
+    subject = _field(rule.subject)
+    for moment in timeline_moments(rule):
+        value = constant(moment, model)
+        if value is not None and subject:
+            yield subject, value, str(rule.words)
+
+
+def thresholds(model: Policy) -> dict[str, list[Threshold]]:
+    """Every constant each gegeven is compared against, per gegeven, sorted and unique."""
+    found: dict[str, dict] = {}
+    for _name, expr in expressions(model):
+        for node in walk(expr):
+            for field, value, words in _pairs(node, model):
+                found.setdefault(field, {}).setdefault(_key(value), Threshold(field, value, words, node.span))
+    for rule in model.rules.values():
+        if isinstance(rule, Timeline):
+            for field, value, words in _timeline_pairs(rule, model):
+                found.setdefault(field, {}).setdefault(_key(value), Threshold(field, value, words, rule.span))
+    return {f: [v for _, v in sorted(items.items())] for f, items in found.items()}
+
+
+def date_span(model: Policy, found: dict[str, list[Threshold]]) -> tuple[date, date]:
+    """Dates worth drawing from: the policy's validity and every date threshold in `found`,
+    widened by 400 days (2020..2030 where the policy names no dates)."""
+    low = model.valid_from or _DEFAULT_SPAN[0]
+    high = model.valid_until or _DEFAULT_SPAN[1]
+    moments = [t.value for ts in found.values() for t in ts if isinstance(t.value, date)]
+    days = [m.date() if isinstance(m, datetime) else m for m in moments] + [low, high]
+    return min(days) - timedelta(days=400), max(days) + timedelta(days=400)
+
+
+def _key(value):
+    """A sort key that orders dates and date-times together."""
+    if isinstance(value, datetime):
+        return (value.toordinal(), value.hour * 3600 + value.minute * 60 + value.second, str(value))
+    if isinstance(value, date):
+        return (value.toordinal(), -1, str(value))
+    return (value, 0, str(value))
+
+
+def step(value, kind: str):
+    """The smallest step for a type: € 0,01, 0,01%, 1, one day, one minute."""
+    if kind in ("bedrag", "percentage"):
+        return Decimal("0.01")
+    if kind == "getal":
+        exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+        return Decimal(1).scaleb(min(-2, exponent if isinstance(exponent, int) else 0))
+    if kind == "datum":
+        return timedelta(days=1)
+    if kind == "tijdstip":
+        return timedelta(minutes=1)
+    return 1
+
+
+def neighbours(value, kind: str) -> list:
+    """t − ε, t, t + ε for a threshold `t` against a gegeven of type `kind`.
+
+    >>> neighbours(Decimal("250000"), "bedrag")
+    [Decimal('249999.99'), Decimal('250000'), Decimal('250000.01')]
+    >>> [str(v) for v in neighbours(date(2024, 1, 1), "tijdstip")]
+    ['2023-12-31 23:59:00', '2024-01-01 00:00:00', '2024-01-01 23:59:00', '2024-01-02 00:00:00']
+    """
+    if isinstance(value, (str, bool)):
+        return [value]
+    if kind == "tijdstip" and not isinstance(value, datetime):
+        day = datetime(value.year, value.month, value.day)
+        minute = timedelta(minutes=1)
+        return [day - minute, day, day + timedelta(days=1) - minute, day + timedelta(days=1)]
+    if kind == "datum" and isinstance(value, datetime):
+        value = value.date()
+    if kind == "aantal" and isinstance(value, Decimal):
+        value = int(value)  # an aantal compared with 2,5 has neighbours 2 and 3
+        return [value - 1, value, value + 1] if value >= 1 else [value, value + 1]
+    if kind == "getal" and isinstance(value, int):
+        value = Decimal(value)
+    eps = step(value, kind)
+    return [value - eps, value, value + eps]
