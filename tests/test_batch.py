@@ -232,3 +232,17 @@ def test_a_misspelt_column_is_reported_before_the_run(tmp_path):
     assert run.returncode == 0
     assert "kolom 'omzett' is geen gegeven van het beleid (bedoelde u 'omzet'?)" in run.stderr
     assert "geen kolom voor 2 gegevens (overal onbekend): omzet, aandeel" in run.stderr
+
+
+@pytest.mark.parametrize("name", sorted(_LOADED))
+def test_polars_agrees_with_the_per_case_path_on_generated_boundary_cases(name):
+    """A slice of benchmarks/diff_batch.py: boundary-rich cases from dsl.testing's strategies,
+    recombined per gegeven, with unknowns and a few NaN values."""
+    from dsl.batch.agreement import disagreements, mixed_cases
+
+    policy = _LOADED[name]
+    cases = mixed_cases(policy, 1000, seed=7, pool=100, nan_share=0.01)
+    table = evaluate_table(policy, cases)
+    assert disagreements(policy, cases, table) == []
+    assert table["geweigerd"].is_not_null().sum() > 0 or not any(
+        f.type.kind in ("bedrag", "percentage", "getal") for f in policy.model.fields.values())

@@ -45,8 +45,11 @@ def _same(got: pl.DataFrame, expected: pl.DataFrame) -> None:
 def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file):
     from dsl.batch.spark import evaluate_spark
 
+    from dsl.batch.agreement import mixed_cases
+
     policy = load_policy(file)
     rows = [{**e.givens, "peildatum": e.peil} for e in policy.model.examples]
+    rows += mixed_cases(policy, 200, seed=11, pool=50, nan_share=0)   # boundary-rich generated cases
     expected = evaluate_table(policy, rows, engine="python")
     got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, rows)).toArrow())
     assert isinstance(got, pl.DataFrame)

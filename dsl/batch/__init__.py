@@ -23,7 +23,7 @@ in a Dutch case file ("1.234,56"); with `decimal_point`, "1234.56" is read with 
 from __future__ import annotations
 
 import weakref
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -48,12 +48,35 @@ def to_frame(table: Any) -> pl.DataFrame:
     if isinstance(table, pl.LazyFrame):
         return table.collect()
     if isinstance(table, list):
-        return pl.DataFrame(table, infer_schema_length=None, strict=False) if table else pl.DataFrame()
+        return frame_of_rows(table)
     module = type(table).__module__.split(".")[0]
     if module in ("pyarrow", "pandas"):
         return pl.from_arrow(table) if module == "pyarrow" else pl.from_pandas(table)  # type: ignore[return-value]
     raise TypeError(f"een tabel van het soort {type(table).__name__} kan niet gelezen worden; "
                     "geef een Polars- of pandas-DataFrame, een pyarrow-Table of een lijst van dicts")
+
+
+def _column(name: str, values: list) -> pl.Series:
+    """One column of Python values: typed when all known values are of one kind (so a Decimal
+    column stays exact), else kept as Python objects and read value by value."""
+    kinds = {type(v) for v in values if v is not None}
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        # Polars cannot hold a NaN Decimal (it would panic): such a column stays Python objects
+        finite = kind is not Decimal or all(v is None or v.is_finite() for v in values)
+        if kind in (bool, int, str, Decimal, date, datetime) and finite:
+            try:
+                return pl.Series(name, values, strict=True)
+            except (TypeError, OverflowError, pl.exceptions.PolarsError):
+                pass
+    return pl.Series(name, values, dtype=pl.Object)
+
+
+def frame_of_rows(rows: list[dict]) -> pl.DataFrame:
+    """A DataFrame of dict rows, every value kept as given (see `_column`)."""
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    return pl.DataFrame([_column(n, [row.get(n) for row in rows]) for n in names], height=len(rows)) \
+        if names else pl.DataFrame(height=len(rows))
 
 
 def plan_for(policy) -> PolarsPlan | Unsupported:

@@ -7,7 +7,9 @@ statuses, values of decisions and calculations, the row of a decision, the bound
 and a row refused by the batch engine against a case the per-case path refuses (`CaseError`).
 An empty list means the engines agree on every row. `boundary_cases(policy, n, seed)` draws
 `n` boundary-rich case dicts from the Hypothesis strategies of `dsl.testing` (thresholds and
-their neighbours, unknowns, month ends), reproducibly.
+their neighbours, unknowns, month ends), reproducibly; `mixed_cases(policy, n, seed)` makes many
+more by combining, per gegeven, values drawn that way (a pool of a few thousand cases gives
+100,000 rows in seconds), and puts NaN in a few decimal values, which both paths must refuse.
 """
 
 from __future__ import annotations
@@ -88,3 +90,22 @@ def boundary_cases(policy, n: int, seed: int = 0) -> list[dict]:
     fixed_seed(seed)(draw)()
     random.Random(seed).shuffle(drawn)
     return drawn[:n]
+
+
+def mixed_cases(policy, n: int, seed: int = 0, pool: int = 1000, nan_share: float = 0.002) -> list[dict]:
+    """`n` case dicts whose values per gegeven come from `pool` boundary cases (see the module
+    contract); about `nan_share` of the rows get a NaN in one decimal gegeven."""
+    import random
+
+    drawn = boundary_cases(policy, pool, seed)
+    model: M.Policy = policy.model
+    rng = random.Random(seed)
+    columns = {name: [case.get(name) for case in drawn] for name in (*model.fields, "peildatum")}
+    decimals = [name for name, field in model.fields.items() if field.type.kind in ("bedrag", "percentage", "getal")]
+    rows = []
+    for _ in range(n):
+        row = {name: values[rng.randrange(len(values))] for name, values in columns.items()}
+        if decimals and rng.random() < nan_share:
+            row[rng.choice(decimals)] = Decimal("NaN")
+        rows.append({k: v for k, v in row.items() if v is not None})
+    return rows

@@ -64,11 +64,27 @@ def type_scale(t: Type) -> int:
     return SCALES.get(t.kind, 0)
 
 
-def scale_of(node: E.Expr) -> int:
-    """The decimal scale an expression's value is held at: a written value keeps its own."""
-    if isinstance(node, E.Const) and isinstance(node.value, Decimal):
-        exponent = node.value.as_tuple().exponent
-        return max(type_scale(node.type), -exponent if isinstance(exponent, int) else 0)
+def scale_of(node: E.Expr, policy: M.Policy) -> int:
+    """The decimal scale that holds an expression's value exactly: a written value keeps its
+    own, a product the sum of its operands', a sum the larger, `p% van b` two more than the
+    product, another rule's value the scale of what that rule computes."""
+    match node:
+        case E.Const() if isinstance(node.value, Decimal):
+            exponent = node.value.as_tuple().exponent
+            return max(type_scale(node.type), -exponent if isinstance(exponent, int) else 0)
+        case E.Arith():
+            left, right = scale_of(node.left, policy), scale_of(node.right, policy)
+            return left + right if node.op == "*" else max(left, right)
+        case E.Neg():
+            return scale_of(node.operand, policy)
+        case E.PercentOf():
+            return scale_of(node.percent, policy) + scale_of(node.base, policy) + 2
+        case E.RuleRef():
+            rule = policy.rules[node.name]
+            if isinstance(rule, M.Calculation):
+                return scale_of(rule.expr, policy)
+            if isinstance(rule, M.Decision):
+                return max((scale_of(r.outcome, policy) for r in rule.all_rows), default=0)
     return type_scale(node.type)
 
 
@@ -173,6 +189,9 @@ class ColumnarPlan:
 
     def element(self) -> Col:
         raise TypeError(f"{type(self).__name__} has no list element")
+
+    def scale(self, node: E.Expr) -> int:
+        return scale_of(node, self.policy)
 
     # ------------------------------------------------------------ planning
     def _refs(self, exprs) -> set[str]:
@@ -362,7 +381,7 @@ class ColumnarPlan:
             case E.Peildatum():
                 return self.col("peildatum")
             case E.Const():
-                return self.lit(node.value, node.type, scale_of(node))
+                return self.lit(node.value, node.type, self.scale(node))
             case E.Compare():
                 return self.compare(node.op, node.left, node.right, node.moments)
             case E.Member():
@@ -390,7 +409,7 @@ class ColumnarPlan:
             case E.Neg():
                 return -self.expr(node.operand)
             case E.PercentOf():
-                scale = scale_of(node.percent) + scale_of(node.base)
+                scale = self.scale(node.percent) + self.scale(node.base)
                 product = self.decimal(self.expr(node.percent), scale) * self.decimal(self.expr(node.base), scale)
                 return self.decimal(self.decimal(product, scale + 2) / self.lit(Decimal(100), Type("getal")), scale + 2)
             case E.Shift():
@@ -431,7 +450,7 @@ class ColumnarPlan:
         if moments:
             return _OPS[op](self.moment_cmp(left, left_node.type, right, right_node.type), 0)
         if left_node.type.kind in SCALES or right_node.type.kind in SCALES:
-            scale = max(scale_of(left_node), scale_of(right_node))
+            scale = max(self.scale(left_node), self.scale(right_node))
             left, right = self.decimal(left, scale), self.decimal(right, scale)
         return _OPS[op](left, right)
 
@@ -443,9 +462,9 @@ class ColumnarPlan:
                 and node.right.type.kind not in SCALES:
             return _ARITH[node.op](left, right)
         if node.op == "*":
-            scale = scale_of(node.left) + scale_of(node.right)
+            scale = self.scale(node.left) + self.scale(node.right)
         else:
-            scale = max(scale_of(node.left), scale_of(node.right))
+            scale = max(self.scale(node.left), self.scale(node.right))
         return self.decimal(_ARITH[node.op](self.decimal(left, scale), self.decimal(right, scale)), scale)
 
     def shift(self, node: E.Shift) -> Col:
@@ -480,7 +499,7 @@ class ColumnarPlan:
         if not isinstance(bound, E.Const):
             raise Unsupported("een lijst vergeleken met een waarde uit de casus wordt per casus berekend")
         right = self.expr(bound)
-        scale = max(type_scale(element_type), scale_of(bound))
+        scale = max(type_scale(element_type), self.scale(bound))
         decimal = element_type.kind in SCALES or bound.type.kind in SCALES
 
         def test(element: Col) -> Col:

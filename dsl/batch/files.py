@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from dsl.batch import evaluate_table
+from dsl.batch import evaluate_table, frame_of_rows
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
 from dsl.core import model as M
 from dsl.errors import suggest
@@ -144,23 +144,10 @@ def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, b
                     row = {ERROR_COLUMN: f"regel {number} is geen geldige JSON (kolom {err.colno})"}
                 rows.append(row if isinstance(row, dict) else {ERROR_COLUMN: f"regel {number} is geen object"})
             if len(rows) >= chunk_rows:
-                yield _frame_of(rows), True
+                yield frame_of_rows(rows), True
                 rows = []
     if rows:
-        yield _frame_of(rows), True
-
-
-def _frame_of(rows: list[dict]) -> pl.DataFrame:
-    """A frame of JSON rows; a column of mixed types keeps its Python values (read one by one)."""
-    names = list(dict.fromkeys(key for row in rows for key in row))
-    columns = []
-    for name in names:
-        values = [row.get(name) for row in rows]
-        try:
-            columns.append(pl.Series(name, values, strict=True))
-        except (TypeError, pl.exceptions.PolarsError):
-            columns.append(pl.Series(name, values, dtype=pl.Object))
-    return pl.DataFrame(columns, height=len(rows)) if columns else pl.DataFrame(height=len(rows))
+        yield frame_of_rows(rows), True
 
 
 def _first_line(err: BaseException) -> str:

@@ -1,0 +1,66 @@
+"""The engines against the per-case path on many generated cases, per shipped policy.
+
+For every policy in policies/: N boundary-rich cases (`dsl.batch.agreement.mixed_cases`: values
+from dsl.testing's strategies, recombined per gegeven, with unknowns and NaN), evaluated by
+Polars (and with --spark by Spark local[2]) and compared row for row, column for column, with
+`policy.evaluate(case)`. Prints the counts and every disagreement (none expected).
+Usage: python benchmarks/diff_batch.py [--rijen 100000] [--spark] [--zaad 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dsl.batch import evaluate_table, to_frame  # noqa: E402
+from dsl.batch.agreement import disagreements, mixed_cases  # noqa: E402
+from dsl.batch.columns import typed_inputs  # noqa: E402
+from dsl.policy import load_policy  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rijen", type=int, default=100_000)
+    parser.add_argument("--spark", action="store_true")
+    parser.add_argument("--zaad", type=int, default=0)
+    args = parser.parse_args()
+    spark = None
+    if args.spark:
+        from dsl.batch.spark import evaluate_spark, session
+
+        spark = session()
+    total = 0
+    for file in sorted((ROOT / "policies").glob("*.beleid")):
+        policy = load_policy(file)
+        start = time.perf_counter()
+        cases = mixed_cases(policy, args.rijen, seed=args.zaad, pool=2000)
+        made = time.perf_counter()
+        table = evaluate_table(policy, cases)
+        found = disagreements(policy, cases, table)
+        line = (f"{file.stem}: {len(cases):,} casussen ({made - start:.0f} s gemaakt), Polars: {len(found)} "
+                f"verschillen, {table['geweigerd'].is_not_null().sum()} geweigerd")
+        if spark is not None:
+            readable = [c for c, r in zip(cases, table["geweigerd"].to_list()) if r is None]
+            inputs, _ = typed_inputs(policy.model, to_frame(readable))
+            got = pl.from_arrow(evaluate_spark(policy, spark.createDataFrame(inputs.to_arrow())).toArrow())
+            assert isinstance(got, pl.DataFrame)
+            spark_found = disagreements(policy, readable, got)
+            found += spark_found
+            line += f"; Spark: {len(spark_found)} verschillen"
+        print(line.replace(",", "."), flush=True)
+        for row in found[:20]:
+            print("   ", row)
+        total += len(found)
+    print(f"{total} verschillen in totaal")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
