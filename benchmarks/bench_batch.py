@@ -222,9 +222,18 @@ def stream_polars(source: str, target: str) -> None:
     evaluate_file(load_policy(POLICY), Path(source), Path(target), chunk_rows=1_000_000)
 
 
+def stream_spark(source: str, target: str) -> None:
+    from dsl.batch.spark import evaluate_file_spark, session
+
+    session()  # started before the clock: a cluster session is already running
+    start = time.perf_counter()
+    evaluate_file_spark(load_policy(POLICY), Path(source), Path(target))
+    print(f"spark-alleen {time.perf_counter() - start:.3f}", file=sys.stderr)
+
+
 def _child(route: str, source: str, target: str) -> None:
     start = time.perf_counter()
-    (stream_numpy if route == "numpy" else stream_polars)(source, target)
+    {"numpy": stream_numpy, "polars": stream_polars, "spark": stream_spark}[route](source, target)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{seconds:.3f} {peak:.0f}")
@@ -242,6 +251,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rijen", type=int, default=1_000_000)
     parser.add_argument("--stroom", type=int, default=10_000_000)
+    parser.add_argument("--spark", action="store_true", help="ook Spark local[2] op het gestroomde bestand")
     args = parser.parse_args()
     policy = load_policy(POLICY)
 
@@ -282,6 +292,10 @@ def main() -> None:
             print(f"  numpy (pyarrow-batches)              {numpy_s:8.2f} s   1,00x   piek {numpy_mb:6.0f} MiB")
             print(f"  evaluate_file (Polars)               {polars_s:8.2f} s   {polars_s / numpy_s:4.2f}x   "
                   f"piek {polars_mb:6.0f} MiB   (doel <= 0,5x, < 1 GiB)")
+            if args.spark:
+                spark_s, spark_mb = _streamed("spark", source, os.path.join(folder, "spark.parquet"))
+                print(f"  Spark local[2] (incl. sessie)        {spark_s:8.2f} s   {spark_s / numpy_s:4.2f}x   "
+                      f"piek {spark_mb:6.0f} MiB (alleen het Python-proces; de JVM apart)")
 
 
 if __name__ == "__main__":
