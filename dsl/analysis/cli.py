@@ -37,6 +37,20 @@ def _write(blocks, path) -> bool:
     return True
 
 
+def _target_ok(path) -> bool:
+    """Whether a report can go to `path`; said before a long check or comparison, not after."""
+    if not path:
+        return True
+    from pathlib import Path
+
+    folder = Path(path).parent
+    if folder.is_dir():
+        return True
+    missing = FileNotFoundError(2, "No such file or directory", str(path))
+    print(f"beleid: kan het rapport niet schrijven naar {path}: {os_problem(missing, writing=True)}", file=sys.stderr)
+    return False
+
+
 class TerminalProgress:
     """A one-line progress display on `stream` (stderr), only when it is a terminal."""
 
@@ -79,6 +93,8 @@ def _budget(args, default_examples: int):
 def run_consistency(args, policy) -> int:
     from dsl.analysis.checks import check_policy
 
+    if not _target_ok(getattr(args, "rapport", None)):
+        return 1
     progress = TerminalProgress("controleren")
     try:
         report = check_policy(policy, budget=_budget(args, 0), progress=progress)
@@ -125,6 +141,8 @@ def run_diff(args) -> int:
         old, new = load_policy(args.oud), load_policy(args.nieuw)
     except BeleidError as err:
         print(err.render(), file=sys.stderr)
+        return 1
+    if not _target_ok(getattr(args, "rapport", None)):
         return 1
     progress = TerminalProgress("vergelijken")
     try:

@@ -72,7 +72,7 @@ def boundary_cases(policy, n: int, seed: int = 0) -> list[dict]:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 
-    from dsl.testing import cases as case_strategy
+    from dsl.testing.strategies import cases as case_strategy
 
     drawn: list[dict] = []
     peil = st.dates(date(2019, 1, 1), date(2026, 12, 31))
