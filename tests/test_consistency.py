@@ -277,7 +277,8 @@ def test_command_shows_progress_on_a_real_terminal_and_not_in_a_pipe(tmp_path):
     import sys
 
     script = "import sys; from dsl.cli import main; sys.exit(main(sys.argv[1:]))"
-    args = [sys.executable, "-c", script, "controleer", "--consistentie", str(ROOT / "policies" / "ggz_2020.beleid")]
+    args = [sys.executable, "-c", script, "controleer", "--consistentie", "--zoek-voorbeelden", "50",
+            str(ROOT / "policies" / "ggz_2020.beleid")]
     primary, secondary = pty.openpty()
     proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=secondary, cwd=ROOT, timeout=120)
     os.close(secondary)
