@@ -391,3 +391,14 @@ def test_a_policy_generates_its_case_loader_at_its_second_case(compile_policy):
     second = policy.evaluate({"omzet": 5}).case
     assert callable(policy._case_loader) and first == second
     assert policy.load_case({"fte": "0,3"}).data == {"fte": Decimal("0.3")}
+
+
+def test_the_compiled_loader_reads_any_mapping():
+    from types import MappingProxyType
+
+    model = compile_text('beleid "m"\ngegevens\n  omzet : bedrag\n  zzp : ja/nee\n', "m.beleid").model
+    load = compile_case_loader(model)
+    case = load(MappingProxyType({"omzet": "€ 1.000", "zzp": True}))
+    assert case.values == (Decimal(1000), True) and case.missing == ()
+    with pytest.raises(CaseError, match="onbekend gegeven 'omzett'"):
+        load(MappingProxyType({"omzett": 1}))

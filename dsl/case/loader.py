@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast as py
 import gc
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -234,7 +235,7 @@ def _check(module: py.Module, namespace: dict) -> None:
         if isinstance(node, py.Name) and not _bound(node.id, namespace):
             raise AssertionError(f"generated case loader uses an unbound name: {node.id}")
         if isinstance(node, py.Call) and (not isinstance(node.func, py.Name) or node.keywords
-                                          or node.func.id not in namespace and node.func.id != "get"):
+                                          or (node.func.id not in namespace and node.func.id != "get")):
             raise AssertionError(f"generated case loader calls a name outside its namespace: {py.dump(node.func)}")
         if isinstance(node, py.Attribute) and (node.attr not in Case.__slots__ or type(node.ctx) is not py.Store):
             raise AssertionError(f"generated case loader uses an attribute other than a Case slot: {node.attr}")
