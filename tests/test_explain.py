@@ -220,3 +220,14 @@ def test_an_explained_policy_is_freed_when_no_longer_used(compile_policy):
     del policy
     gc.collect()
     assert gone() is None
+
+
+def test_an_eis_unknown_through_its_groups_gate_names_the_missing_fact():
+    from dsl.explain import explain, render
+    from dsl.policy import compile_text
+
+    policy = compile_text('beleid "G"\ngegevens\n  nieuw : ja/nee "nieuwe zorgaanbieder"\n  a : getal\n'
+                          'eisen groep "Nieuwe aanbieders" van toepassing als nieuw\n'
+                          '  eis e "E" vereist a is ten minste 1\n', "g.beleid")
+    text = render(explain(policy.evaluate({"a": 2}, trace=True)))
+    assert "Onbekend: ontbrekende gegevens: nieuw" in text

@@ -107,7 +107,7 @@ class Wording:
 
     def _rule_reading(self, rule: Rule) -> RuleReading:
         body = _body(rule)
-        own = (*(g.condition for g in rule.gates if g.name == rule.name), *body)
+        own = (*(g.condition for g in rule.gates), *body)   # a group's gate too: its missing facts count
         shown: tuple[E.Expr, ...] = body
         if isinstance(rule, M.Requirement) and not rule.exceptions and \
                 self.read(rule.condition).form in (Form.FACT, Form.RULE):
