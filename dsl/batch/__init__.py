@@ -9,7 +9,7 @@ row, in the input's order:
   - `<rule>.waarde` for decisions and calculations, `<rule>.regel` (the row number that gave a
     decision's outcome, `anders` counted as the last row), `<rule>.uiterste_datum` and
     `<rule>.begin` for termijnen;
-  - `ontbrekende_gegevens`: the gegevens the row leaves unknown;
+  - `ontbrekende_gegevens`: the gegevens the row leaves unknown, as "a, b, c" (null when none);
   - `geweigerd`: why the row could not be read (a value that does not fit its gegeven), else
     null; a refused row keeps its place and has no statuses.
 `engine="polars"` (the default) evaluates with Polars expressions compiled from the core model
@@ -116,19 +116,22 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
 
 
 def missing_inputs(inputs: pl.DataFrame, names: list[str]) -> pl.Series:
-    """Per row the list of gegevens that are unknown. Rows share few patterns of unknowns, so
-    the pattern is computed as bit masks and each distinct pattern is spelled out once."""
+    """Per row the gegevens that are unknown, as one text ("a, b, c"; null when none), kept as a
+    Categorical: rows share few patterns of unknowns, so each distinct pattern is spelled once and
+    a row holds only its code (a list of ~100 names per row took 2 kB a row). Patterns are found
+    as bit masks."""
     if not names:
-        return pl.repeat([], inputs.height, dtype=pl.List(pl.String), eager=True).alias("ontbrekende_gegevens")
+        return pl.repeat(None, inputs.height, dtype=pl.Categorical(), eager=True).alias("ontbrekende_gegevens")
     words = [names[i:i + 63] for i in range(0, len(names), 63)]
     masks = inputs.select([pl.sum_horizontal([pl.col(n).is_null().cast(pl.UInt64) * (1 << i)
                                               for i, n in enumerate(word)]).alias(f"m{w}")
                            for w, word in enumerate(words)])
     keys = list(masks.columns)
     patterns = masks.unique()
-    spelled = [[n for w, word in enumerate(words) for i, n in enumerate(word) if row[w] >> i & 1]
+    spelled = [", ".join(n for w, word in enumerate(words) for i, n in enumerate(word) if row[w] >> i & 1) or None
                for row in patterns.iter_rows()]
-    lookup = patterns.with_columns(pl.Series("ontbrekende_gegevens", spelled, dtype=pl.List(pl.String)))
+    lookup = patterns.with_columns(pl.Series("ontbrekende_gegevens", spelled, dtype=pl.String)
+                                   .cast(pl.Categorical()))
     return masks.join(lookup, on=keys, how="left", maintain_order="left")["ontbrekende_gegevens"]
 
 

@@ -234,7 +234,7 @@ def _plain(chunk: pl.DataFrame, decimal_point: bool) -> pl.DataFrame:
             column = column.cast(pl.String).str.replace(r"(\.[0-9]*?)0+$", "${1}").str.replace(r"\.$", "")
             if not decimal_point:
                 column = column.str.replace(".", ",", literal=True)
-        elif isinstance(dtype, pl.Enum):
+        elif isinstance(dtype, (pl.Enum, pl.Categorical)):
             column = column.cast(pl.String)
         columns.append(column.alias(name))
     return chunk.select(columns)

@@ -212,9 +212,9 @@ def _output(model: M.Policy, keys: list[str]) -> list[Column]:
         if rule.kind is M.RuleKind.TIMELINE:
             columns.append(F.when(ok, F.col(f"__d{i}")).alias(f"{name}.uiterste_datum"))
             columns.append(F.when(ok, F.col(f"__b{i}")).alias(f"{name}.begin"))
-    missing = F.array_compact(F.array(*[F.when(F.col(n).isNull(), F.lit(n)) for n in model.fields])) \
-        if model.fields else F.array().cast("array<string>")
-    columns.append(F.when(ok, missing).alias("ontbrekende_gegevens"))
+    missing = F.concat_ws(", ", *[F.when(F.col(n).isNull(), F.lit(n)) for n in model.fields]) \
+        if model.fields else F.lit("")
+    columns.append(F.when(ok & (missing != ""), missing).alias("ontbrekende_gegevens"))
     columns.append(F.col("geweigerd"))
     return columns
 
