@@ -3,8 +3,8 @@
 Contract: pure functions over a cell's text, a cursor position and the session's current
 policy; the kernel turns their results into protocol replies. `complete` offers keywords and
 phrases, the notebook commands, every gegeven and rule name of the session's policy, and inside
-`laad "..."` / `casus "..."` the policy or case files nearby. `inspect` describes the word at
-the cursor: a gegeven's type and label, a rule's kind, title, type, source and its text as
+`laad "..."` / `casus "..."` / `casussen "..."` the policy, case or table files nearby. `inspect`
+describes the word at the cursor: a gegeven's type and label, a rule's kind, title, type, source and its text as
 written, with the cell or file and line it was written in; a keyword's meaning. `is_complete`
 says "incomplete" while a cell visibly goes on (an open string or `{`, a trailing `vereist`,
 `en`, `,` ... or a parse that stops at the end), "invalid" for other syntax errors, else
@@ -29,7 +29,10 @@ PHRASES = tuple(text for text in _VOCABULARY.texts if text not in _VOCABULARY.st
 KEYWORD_HELP = {
     "laad": 'laad "pad.beleid" — laadt een beleidsbestand; het vervangt het beleid van deze sessie.',
     "casus": 'casus naam = waarde, ... | casus { JSON } | casus "bestand.json" — de casus om te evalueren.',
-    "evalueer": "evalueer — evalueert de casus en toont formulier, uitleg, stappen, wat-als en termijnen.",
+    "casussen": 'casussen "bestand.csv" — een tabel met casussen (CSV, Parquet of JSON Lines), één casus per rij.',
+    "evalueer": "evalueer — evalueert de casus en toont formulier, uitleg, stappen, wat-als en termijnen.\n"
+                "evalueer alle — evalueert elke rij van de tabel van 'casussen': samenvatting, rijen met "
+                "filters, grafieken per beslissing, en de uitleg van één rij.",
     "voorbeelden": "voorbeelden — voert de voorbeelden van het beleid uit en toont welke slagen.",
     "toon": "toon [naam] — toont de tekst van het beleid, of van één gegeven of regel.",
     "beleid": 'beleid "titel" — begint een nieuw beleid; een cel met een volledig beleid vervangt het huidige.',
@@ -66,11 +69,10 @@ def _word_at(code: str, pos: int) -> tuple[int, int]:
 def complete(session, code: str, pos: int) -> dict:
     """Completion matches and the range they replace."""
     line = code[:pos].rsplit("\n", 1)[-1]
-    quoted = re.match(r"^(laad|casus)\s+\"([^\"]*)$", line, re.IGNORECASE)
+    quoted = re.match(r"^(laad|casussen|casus)\s+\"([^\"]*)$", line, re.IGNORECASE)
     if quoted:
         prefix = quoted.group(2)
-        files = _files(session.base, prefix, (".beleid",) if quoted.group(1).lower() == "laad"
-                       else (".json", ".yaml", ".yml"))
+        files = _files(session.base, prefix, _FILE_KINDS[quoted.group(1).lower()])
         return {"matches": files, "cursor_start": pos - len(prefix), "cursor_end": pos, "types": ["bestand"] * len(files)}
     phrase = _phrase_matches(line, pos)
     if phrase is not None:
@@ -83,6 +85,10 @@ def complete(session, code: str, pos: int) -> dict:
     prefix = code[start:pos].lower()
     matches = sorted((c for c in candidates if c.lower().startswith(prefix)), key=lambda c: (c.lower() != prefix, c))
     return {"matches": matches, "cursor_start": start, "cursor_end": pos, "types": [candidates[m] for m in matches]}
+
+
+_FILE_KINDS = {"laad": (".beleid",), "casus": (".json", ".yaml", ".yml"),
+               "casussen": (".csv", ".parquet", ".jsonl", ".ndjson")}
 
 
 def _candidates(session, at_line_start: bool) -> dict[str, str]:

@@ -9,7 +9,9 @@ with `beleid "..."`) or one of the notebook commands:
     casus "casus.json"                 read a case from a JSON or YAML file
     casus { "omzet_2023": "€ 120.000" }   a case as a JSON object
     casus omzet_2023 = € 120.000, soort_aanbieder = "instelling"   a case in Beleidstaal values
+    casussen "aanbieders.csv"          read a table of cases (CSV, Parquet, JSON Lines)
     evalueer                           evaluate the case; shows the explanation and the widgets
+    evalueer alle                      evaluate every case of the table; shows the batch view
     voorbeelden                        run the policy's voorbeelden
     toon [naam]                        show the current policy text, or one rule
 
@@ -30,7 +32,7 @@ from dsl.errors import BeleidError, Diagnostic
 from dsl.span import Span
 from dsl.vocabulary import vocabulary
 
-COMMANDS = ("laad", "casus", "evalueer", "voorbeelden", "toon")
+COMMANDS = ("laad", "casus", "casussen", "evalueer", "voorbeelden", "toon")
 # The words policy text starts with, from the grammar: `beleid` and the sections (gegevens, eisen,
 # eis, berekening, beslissing, termijn, voorbeeld).
 SECTIONS = vocabulary().statements
@@ -133,12 +135,16 @@ def masked(text: str, statement: Statement) -> str:
 
 
 def string_argument(statement: Statement, name: str, cell: str, what: str) -> str:
-    """The one quoted argument of `laad "..."` / `casus "..."`; CellError otherwise."""
+    """The one quoted argument of `laad "..."` / `casus "..."` / `casussen "..."`; CellError otherwise."""
     arg = statement.text.strip()
     m = re.fullmatch(r'"([^"\n]*)"\s*(#.*)?', arg)
     if not m:
         col = statement.column + len(statement.text) - len(statement.text.lstrip())
         raise cell_error(f"'{statement.kind}' verwacht {what} tussen aanhalingstekens", name, cell,
                          statement.line, col, max(len(arg), 1),
-                         hint=f'bijvoorbeeld: {statement.kind} "{"policies/wijkverpleging_2024.beleid" if statement.kind == "laad" else "casus.json"}"')
+                         hint=f'bijvoorbeeld: {statement.kind} "{_EXAMPLE_FILES[statement.kind]}"')
     return m.group(1)
+
+
+_EXAMPLE_FILES = {"laad": "policies/wijkverpleging_2024.beleid", "casus": "casus.json",
+                  "casussen": "aanbieders.csv"}

@@ -8,6 +8,9 @@ span of the evaluated node and of its rule (in the composed policy text; `source
 back to the cell or file), the text as written, a Dutch result word, the Dutch sentence and the
 values involved. Nothing is evaluated again afterwards: every widget is only a cursor over this.
 Steps are built on first use and cached, so showing step 1 of 90 costs one step, not 90.
+`Evaluation.of_outcome(policy, outcome, source)` wraps an outcome that was already evaluated with
+a trace (a row of a table, `dsl.batch.outcome_of_row`) without evaluating it again; its `raw`
+is the case in the form the case form reads back.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import attrs
 
 from dsl.core.model import Group, RuleBase
 from dsl.explain import Explainer, explain, rule_step
+from dsl.runtime.formatting import format_duration_count
 from dsl.span import Span
 from kernel.compose import SourceMap, identity_map
 
@@ -56,6 +60,14 @@ class Evaluation:
         source = source or identity_map(policy.model.text, policy.filename)
         return cls(policy, dict(known), outcome, source, Explainer(outcome))
 
+    @classmethod
+    def of_outcome(cls, policy, outcome, source: SourceMap | None = None) -> Evaluation:
+        """An evaluation of an outcome evaluated with a trace elsewhere (not evaluated again)."""
+        if outcome.trace is None:
+            raise ValueError("an Evaluation needs an outcome evaluated with trace=True")
+        source = source or identity_map(policy.model.text, policy.filename)
+        return cls(policy, raw_of(policy.model, outcome.case), outcome, source, Explainer(outcome))
+
     @property
     def model(self):
         return self.policy.model
@@ -75,6 +87,24 @@ class Evaluation:
         if index not in self._cache:
             self._cache[index] = _step(self, index)
         return self._cache[index]
+
+
+def raw_of(model, case) -> dict:
+    """A loaded case as a plain dict `dsl.case.convert` reads back to the same values: typed
+    values as they are, a duration as its text ("3 weken"; its count is in the base unit)."""
+    raw: dict = {}
+    for name, value in case.data.items():
+        t = model.fields[name].type
+        if t.kind == "duur":
+            value = format_duration_count(value, t)
+        elif t.kind == "lijst" and t.element is not None and t.element.kind == "duur":
+            value = [format_duration_count(v, t.element) for v in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        raw[name] = value
+    if case.peil is not None:
+        raw["peildatum"] = case.peil
+    return raw
 
 
 def _step(evaluation: Evaluation, index: int) -> TraceStep:

@@ -3,9 +3,9 @@
 Contract: `BeleidLexer` colours every keyword and phrase of the grammar (`kernel.highlight`,
 read from `grammar/beleid.lark`: case-insensitive, a phrase of several words one token, the
 glued spellings the grammar accepts too), strings, money, percentages, dates, numbers,
-comments and the notebook commands (laad, casus, evalueer, voorbeelden, toon) at the start of a
-line. It is what nbconvert's HTML export and `toon` use; the kernel's `language_info` names it
-(`pygments_lexer: "beleid"`).
+comments and the notebook commands (`kernel.cells.COMMANDS`: laad, casus, casussen, evalueer,
+...) at the start of a line. It is what nbconvert's HTML export and `toon` use; the kernel's
+`language_info` names it (`pygments_lexer: "beleid"`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ into the session's policy (`kernel.compose`) and the result is checked and compi
 whole; a mistake raises `CellError`, rendered in Dutch with the line of the cell (or of the
 earlier cell or file the problem is in), never a Python traceback. The value of the last
 statement is returned (IPython shows it); earlier ones are passed to `display`. `evalueer`
-returns a `Dashboard`; the dashboard of a cell that is run again, or deleted, is closed.
+returns a `Dashboard`; `casussen "pad"` loads a table of cases (`kernel.casussen`) and
+`evalueer alle` evaluates it with the current policy into a `BatchView`. The widgets of a cell
+that is run again, or deleted, are closed, and so are those of a cell that fails halfway.
 State changes happen under a lock, since widget callbacks may arrive on another thread.
 """
 
@@ -23,6 +25,7 @@ from dsl.policy import CompiledPolicy, compile_text
 from dsl.runtime.formatting import counted
 from dsl.vocabulary import vocabulary
 from kernel.casus import read_casus
+from kernel.casussen import CaseTable, TableReport, read_table
 from kernel.cells import CellError, Statement, cell_error, masked, split_cell, string_argument
 from kernel.compose import Draft, LooseRequirement, Origin, SourceMap
 from kernel.reports import ExamplesReport, PolicyReport, PolicyText
@@ -39,6 +42,7 @@ class State:
     policy: CompiledPolicy
     source: SourceMap
     case: dict = attrs.Factory(dict)
+    table: CaseTable | None = None     # the cases `casussen` loaded
 
 
 class Session:
@@ -47,7 +51,7 @@ class Session:
         self.display = display
         self.lock = threading.RLock()
         self.state = _compiled(Draft(), {})
-        self.dashboards: dict = {}
+        self.dashboards: dict[str, list] = {}   # cell id -> the widgets it shows
         self.counter = 0
         self.cell_id: str | None = None      # set by the kernel before each cell
         self.cell_name: str | None = None
@@ -64,8 +68,14 @@ class Session:
 
     @property
     def last(self):
-        """The dashboard the last `evalueer` showed (for Python cells), or None."""
+        """The widget the last `evalueer` showed (for Python cells): a `Dashboard`, or after
+        `evalueer alle` a `BatchView` (its outcomes: `.evaluation.results`, a Polars frame)."""
         return self._last
+
+    @property
+    def table(self):
+        """The table of cases `casussen` loaded (a `kernel.casussen.CaseTable`), or None."""
+        return self.state.table
 
 
     def run_cell(self, text: str, name: str | None = None, cell_id: str | None = None):
@@ -83,12 +93,13 @@ class Session:
                 raise CellError([], name, None, parts=[((_internal(err),), name, None)]) from None
             self.state = state
             self._close_dashboard(cell_id)
-            for output in outputs:
+            widgets = [output for output in outputs if hasattr(output, "close")]
+            for output in widgets:
                 if hasattr(output, "on_case"):
                     output.on_case(self._case_from_form)
-                    self._last = output
-                    if cell_id:
-                        self.dashboards[cell_id] = output
+                self._last = output
+            if cell_id and widgets:
+                self.dashboards[cell_id] = widgets
             for output in outputs[:-1]:
                 self._show(output)
             return outputs[-1] if outputs else None
@@ -109,10 +120,16 @@ class Session:
     # ------------------------------------------------------------ statements
     def _run(self, text: str, name: str) -> tuple[State, list]:
         state, outputs = self.state, []
-        for statement in split_cell(text, name):
-            state, output = _STATEMENTS[statement.kind](self, state, statement, text, name)
-            if output is not None:
-                outputs.append(output)
+        try:
+            for statement in split_cell(text, name):
+                state, output = _STATEMENTS[statement.kind](self, state, statement, text, name)
+                if output is not None:
+                    outputs.append(output)
+        except BaseException:
+            for output in outputs:  # a cell that fails shows nothing: close what it made
+                if hasattr(output, "close"):
+                    output.close()
+            raise
         return state, outputs
 
     def _policy_block(self, state: State, st: Statement, cell: str, name: str):
@@ -146,7 +163,7 @@ class Session:
         except (OSError, ValueError) as err:
             reason = os_problem(err) if isinstance(err, OSError) else str(err)
             raise cell_error(f"kan het beleid '{written}' niet lezen: {reason}", name, cell, st.line,
-                             st.column + 1, len(st.text.strip())) from None
+                             st.column + len(st.text) - len(st.text.lstrip()), len(st.text.strip())) from None
         shown = written
         draft, _ = Draft().merge(text, Origin(shown, text), replace_all=True)
         new = _compiled(draft, state.case)
@@ -158,17 +175,35 @@ class Session:
         report = PolicyReport(state.policy, [f"casus met {counted(known, 'gegeven', 'gegevens')}"])
         return attrs.evolve(state, case=raw), report
 
+    def _casussen(self, state: State, st: Statement, cell: str, name: str):
+        table = read_table(st, cell, name, self.resolve)
+        return attrs.evolve(state, table=table), TableReport(table, state.policy)
+
     def _evalueer(self, state: State, st: Statement, cell: str, name: str):
-        _no_arguments(st, cell, name)
-        if state.draft.empty:
-            raise cell_error("er is nog geen beleid om te evalueren", name, cell, st.line, 1, 8,
-                             hint='laad een beleid (laad "pad.beleid") of schrijf gegevens en eisen')
+        argument = st.text.split("#")[0].strip()
+        if argument.lower() == "alle":
+            return self._evalueer_alle(state, st, cell, name)
+        if argument:
+            raise cell_error(f"'evalueer' kent alleen 'alle' als argument, maar hier staat '{argument}'", name,
+                             cell, st.line, st.column + len(st.text) - len(st.text.lstrip()), len(argument),
+                             hint="evalueer (de casus) of evalueer alle (de casussen van 'casussen')")
+        _has_policy(state, st, cell, name)
         from kernel.widgets import Dashboard
 
         try:
             return state, Dashboard(state.policy, state.case, state.source)
         except BeleidError as err:
             raise CellError(err.diagnostics, name, None) from None
+
+    def _evalueer_alle(self, state: State, st: Statement, cell: str, name: str):
+        _has_policy(state, st, cell, name)
+        if state.table is None:
+            raise cell_error("er zijn nog geen casussen om te evalueren", name, cell, st.line, 1,
+                             len(st.text.rstrip()) + st.column - 1,
+                             hint='laad eerst een tabel: casussen "aanbieders.csv" (CSV, Parquet of JSON Lines)')
+        from kernel.widgets.batch import BatchView
+
+        return state, BatchView(state.policy, state.table, state.source)
 
     def _voorbeelden(self, state: State, st: Statement, cell: str, name: str):
         _no_arguments(st, cell, name)
@@ -202,8 +237,9 @@ class Session:
             self.state = attrs.evolve(self.state, case=raw)
 
     def _close_dashboard(self, cell_id) -> None:
-        old = self.dashboards.pop(cell_id, None) if cell_id else None
-        if old is not None:
+        for old in (self.dashboards.pop(cell_id, ()) if cell_id else ()):
+            if old is self._last:
+                self._last = None
             old.close()
 
     def _show(self, output) -> None:
@@ -216,7 +252,8 @@ class Session:
 
 
 _STATEMENTS = {"beleid": Session._policy_block, "laad": Session._laad, "casus": Session._casus,
-               "evalueer": Session._evalueer, "voorbeelden": Session._voorbeelden, "toon": Session._toon}
+               "casussen": Session._casussen, "evalueer": Session._evalueer,
+               "voorbeelden": Session._voorbeelden, "toon": Session._toon}
 
 
 def _compiled(draft: Draft, case: dict) -> State:
@@ -294,7 +331,13 @@ def _no_arguments(st: Statement, cell: str, name: str) -> None:
     extra = st.text.split("#")[0].strip()
     if extra:
         raise cell_error(f"'{st.kind}' heeft geen argumenten, maar hier staat '{extra}'", name, cell, st.line,
-                         st.column + 1 + (len(st.text) - len(st.text.lstrip())), len(extra))
+                         st.column + len(st.text) - len(st.text.lstrip()), len(extra))
+
+
+def _has_policy(state: State, st: Statement, cell: str, name: str) -> None:
+    if state.draft.empty:
+        raise cell_error("er is nog geen beleid om te evalueren", name, cell, st.line, 1, 8,
+                         hint='laad een beleid (laad "pad.beleid") of schrijf gegevens en eisen')
 
 
 def _internal(err: Exception):

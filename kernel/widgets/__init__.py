@@ -2,8 +2,10 @@
 
 Contract: every widget is built from a compiled policy and one immutable `Evaluation`
 (`kernel.evaluation`) and is a cursor over it; `show(evaluation)` points a view at a new one.
-`Dashboard` combines them and is what the kernel's `evalueer` shows. Layouts and Button
-widgets are closed with their owner; see `Dashboard.close`.
+`Dashboard` combines them and is what the kernel's `evalueer` shows. `kernel.widgets.batch.BatchView`
+is what `evalueer alle` shows (imported from its own module: it needs Polars, which `evalueer`
+does not). Every widget under an owner, with its Layout and Style, is closed with the owner
+(`kernel.widgets.lifecycle.close_tree`).
 """
 
 from kernel.widgets.dashboard import Dashboard

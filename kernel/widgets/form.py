@@ -48,7 +48,8 @@ class CaseForm(w.VBox):
         fields = w.VBox(list(self.inputs.values()), layout=w.Layout(max_height="520px", overflow="auto"))
         shown = counted(len(self.inputs), "gegeven", "gegevens")
         title = w.HTML(f'<div style="{FONT}"><b>Casus</b> — {shown}</div>')
-        super().__init__([title, self.messages, self.clear_choice, fields], layout=w.Layout(width="40%"))
+        super().__init__([title, self.messages, self.clear_choice, fields],
+                         layout=w.Layout(flex="1 1 300px", min_width="0"))
         self.set_values(raw or {})
 
     # ------------------------------------------------------------ building

@@ -14,6 +14,7 @@ import ipywidgets as w
 from typing_extensions import override
 
 from kernel.widgets.html import FONT, step_html
+from kernel.widgets.lifecycle import close_tree
 
 
 class StepPlayer(w.VBox):
@@ -83,7 +84,11 @@ class StepPlayer(w.VBox):
             self.first.disabled = self.previous.disabled = self.index == 0
             self.next.disabled = self.last.disabled = self.index >= total - 1
 
+    @property
+    def owned(self) -> tuple[w.Widget, ...]:
+        """Widgets the player keeps beside its children (closed with it)."""
+        return (self._link,)
+
     @override
     def close(self) -> None:
-        self._link.close()
-        super().close()
+        close_tree(self)
