@@ -157,11 +157,13 @@ def test_a_dutch_csv_with_broken_rows_gives_every_row_and_exit_code_3(tmp_path):
     assert "rij 2: gegeven 'omzet': 'abc' is geen bedrag" in run.stdout
     assert "rij 3: gegeven 'aandeel': 'NaN' is geen percentage" in run.stdout
     assert "rij 4: lege regel" in run.stdout
+    assert "Soort (soort):\n         1  klein\n         1  (geen uitkomst)" in run.stdout
     out = pl.read_csv(target, separator=";", infer_schema=False)
     assert out["agb"].to_list() == ["1", "2", "3", None, "4"]
     assert out["som.waarde"][0] == "360000,01"   # decimal comma, as the input wrote it
     assert out["soort.waarde"].to_list() == ["klein", None, None, None, None]
     assert not list(tmp_path.glob(".uit.csv.*"))
+    assert target.stat().st_mode & 0o044   # readable by others, as any file the user writes
 
 
 def test_plain_csv_parquet_and_json_lines_give_the_same_outcomes(tmp_path):

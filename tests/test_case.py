@@ -402,3 +402,18 @@ def test_the_compiled_loader_reads_any_mapping():
     assert case.values == (Decimal(1000), True) and case.missing == ()
     with pytest.raises(CaseError, match="onbekend gegeven 'omzett'"):
         load(MappingProxyType({"omzett": 1}))
+
+
+@pytest.mark.parametrize("raw, expected", [(7, 49), ("7", 49), ("7 weken", 49), ("14 dagen", 14), (" 2 ", 14)])
+def test_a_duration_is_a_whole_number_in_its_declared_unit_or_written_with_its_unit(raw, expected):
+    from dsl import types as T
+
+    assert convert(raw, T.duration("weken")) == expected
+
+
+def test_a_duration_that_is_not_whole_is_refused():
+    from dsl import types as T
+    from dsl.case import CaseValueError
+
+    with pytest.raises(CaseValueError, match="is geen duur; verwacht een heel aantal weken, zoals 3 of '3 weken'"):
+        convert("1,5", T.duration("weken"))

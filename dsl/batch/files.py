@@ -71,6 +71,9 @@ class Summary:
                 values = self.outcomes.setdefault(name, Counter())
                 for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():
                     values[value] += n
+                for status, n in tally.items():   # no value: geen uitkomst, onbekend, meerdere regels, n.v.t.
+                    if status != M.Status.BEPAALD:
+                        values[f"({status})"] = n
 
 
 def format_of(path: Path) -> str:
@@ -205,6 +208,9 @@ class _Writer:
     def commit(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temp, 0o666 & ~umask)   # as any file the user writes (mkstemp made it 0600)
         os.replace(self.temp, self.target)
 
     def abort(self) -> None:

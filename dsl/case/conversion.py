@@ -152,6 +152,8 @@ def _duration(raw, t: T.Type) -> int:
         return raw * T.DURATION_FAMILY[declared][1]
     if isinstance(raw, str):
         parts = raw.split()
+        if len(parts) == 1 and parts[0].isascii() and parts[0].lstrip("-").isdigit():
+            return int(parts[0]) * T.DURATION_FAMILY[declared][1]   # "7": a whole number in the declared unit
         if len(parts) == 2 and parts[1].lower() in UNIT_ALIASES:
             unit = UNIT_ALIASES[parts[1].lower()]
             family, factor = T.DURATION_FAMILY[unit]
