@@ -262,6 +262,7 @@ def _flatten(steps):
 def cmd_test(args) -> int:
     from dsl.examples import run_examples
     from dsl.policy import load_policy
+    from dsl.runtime.formatting import counted
 
     path = Path(args.pad)
     files = sorted(path.rglob("*.beleid")) if path.is_dir() else [path]
@@ -288,9 +289,10 @@ def cmd_test(args) -> int:
             print(f"{file}:{result.span.line}: voorbeeld \"{result.title}\" mislukt")
             for m in result.mismatches:
                 print(f"  {file}:{m.span.line}:{m.span.column}: {m.name}: verwacht {m.expected}, maar is {m.actual}")
-    line = f"{passed + failed} voorbeelden in {len(files)} bestand(en): {passed} geslaagd, {failed} mislukt"
+    line = (f"{counted(passed + failed, 'voorbeeld', 'voorbeelden')} in {counted(len(files), 'bestand', 'bestanden')}: "
+            f"{passed} geslaagd, {failed} mislukt")
     if broken:
-        line += f", {broken} bestand(en) met fouten"
+        line += f", {counted(broken, 'bestand', 'bestanden')} met fouten"
     print(line)
     return 0 if not failed and not broken else 1
 

@@ -92,7 +92,7 @@ def test_test_command_summary(capsys, tmp_path):
     assert code == 1
     assert f'{good}:3: voorbeeld "nul" mislukt' in out
     assert f"{good}:3:40: e: verwacht voldaan, maar is niet voldaan" in out
-    assert out.splitlines()[-1] == "2 voorbeelden in 1 bestand(en): 1 geslaagd, 1 mislukt"
+    assert out.splitlines()[-1] == "2 voorbeelden in 1 bestand: 1 geslaagd, 1 mislukt"
 
 
 def test_help_is_dutch(capsys):
@@ -144,7 +144,7 @@ def test_files_that_are_not_utf8_get_a_message_and_a_bom_is_accepted(capsys, tmp
     (folder / "a.beleid").write_bytes(latin.read_bytes())
     (folder / "b.beleid").write_bytes(bom.read_bytes())
     code, out, err = run(capsys, "test", folder)
-    assert code == 1 and "geen UTF-8-tekst" in err and "1 bestand(en) met fouten" in out
+    assert code == 1 and "geen UTF-8-tekst" in err and "1 bestand met fouten" in out
 
 
 def test_one_missing_fact_is_singular(capsys, tmp_path):

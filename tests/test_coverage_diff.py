@@ -107,4 +107,4 @@ def test_dekking_command(tmp_path, capsys):
     (tmp_path / "d.beleid").write_text(POLICY, encoding="utf-8")
     assert main(["test", str(tmp_path), "--dekking"]) == 0
     out = capsys.readouterr().out
-    assert "Nooit bereikt:" in out and "rij 2: dan \"groot\"" in out and "0 voorbeeld(en) mislukt" in out
+    assert "Nooit bereikt:" in out and "rij 2: dan \"groot\"" in out and "0 voorbeelden mislukt" in out

@@ -21,6 +21,7 @@ import attrs
 
 from dsl.analysis import report as rep
 from dsl.errors import BeleidError, os_problem
+from dsl.runtime.formatting import counted
 
 __all__ = ["run_consistency", "run_coverage", "run_diff"]
 
@@ -128,8 +129,8 @@ def run_coverage(args, files) -> int:
     hit = sum(r.counts()[0] for r in reports)
     total = sum(r.counts()[1] for r in reports)
     share = f"{100 * hit / total:.0f}%" if total else "-"
-    print(f"Dekking: {hit} van {total} onderdelen ({share}); {failed} voorbeeld(en) mislukt"
-          + (f", {broken} bestand(en) met fouten" if broken else ""))
+    print(f"Dekking: {hit} van {total} onderdelen ({share}); {counted(failed, 'voorbeeld', 'voorbeelden')} mislukt"
+          + (f", {counted(broken, 'bestand', 'bestanden')} met fouten" if broken else ""))
     return 1 if failed or broken else 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dsl.analysis.findings import show_value
+from dsl.runtime.formatting import counted
 
 __all__ = ["consistency_blocks", "coverage_blocks", "diff_blocks", "render", "write"]
 
@@ -62,13 +63,13 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
     n = len(report.findings)
     blocks: list[Block] = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
     blocks.append(("p", "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen "
-                        "of termijnen gevonden." if not n else f"{n} bevinding(en)."))
+                        "of termijnen gevonden." if not n else f"{counted(n, 'bevinding', 'bevindingen')}."))
     for f in report.findings:
         blocks += finding_blocks(f, model, source, report.filename)
     exact = sum(1 for c in report.checked if c.method == "exact")
     searched = [c for c in report.checked if c.method == "zoektocht"]
     blocks.append(("h2", "Wat is gecontroleerd"))
-    blocks.append(("p", f"{exact} regel(s) exact gecontroleerd met de solver (z3): een gevonden gebrek is "
+    blocks.append(("p", f"{counted(exact, 'regel', 'regels')} exact gecontroleerd met de solver (z3): een gevonden gebrek is "
                         "bewezen, en waar niets gevonden is, bestaat het gebrek voor geen enkele volledige casus."))
     if report.fallbacks or searched:
         budget = report.budget

@@ -132,6 +132,8 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
         if values:
             lines.append(f"{model.rules[name].display} ({name}):")
             lines.extend(f"  {n:>8}  {value}" for value, n in values.most_common())
+            tally = summary.counts.get(name, Counter())   # the rows without an outcome, and why
+            lines.extend(f"  {tally[s]:>8}  ({s})" for s in M.STATUS_ORDER if s is not M.Status.BEPAALD and tally[s])
     if summary.failed:
         lines.append("Het vaakst niet voldaan of niet gehaald:")
         for name, n in summary.failed.most_common(_SHOWN):

@@ -71,9 +71,6 @@ class Summary:
                 values = self.outcomes.setdefault(name, Counter())
                 for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():
                     values[value] += n
-                for status, n in tally.items():   # no value: geen uitkomst, onbekend, meerdere regels, n.v.t.
-                    if status != M.Status.BEPAALD:
-                        values[f"({status})"] = n
 
 
 def format_of(path: Path) -> str:
