@@ -248,3 +248,13 @@ def test_polars_agrees_with_the_per_case_path_on_generated_boundary_cases(name):
     assert disagreements(policy, cases, table) == []
     assert table["geweigerd"].is_not_null().sum() > 0 or not any(
         f.type.kind in ("bedrag", "percentage", "getal") for f in policy.model.fields.values())
+
+
+def test_a_whole_number_duration_column_counts_in_the_declared_unit():
+    policy = compile_text('beleid "D"\ngegevens\n  wacht : duur in weken\n'
+                          'eisen g "G"\n  eis e "E" vereist wacht is ten hoogste 3 weken\n', "d.beleid")
+    table = pl.DataFrame({"wacht": [2, 3, 4]}, schema={"wacht": pl.Int32})
+    out = evaluate_table(policy, table)
+    assert out["e"].to_list() == ["voldaan", "voldaan", "niet voldaan"]
+    assert out.rows() == evaluate_table(policy, [{"wacht": 2}, {"wacht": 3}, {"wacht": 4}], engine="python").rows()
+    assert [policy.evaluate({"wacht": w}).status("e") for w in (2, 3, 4)] == out["e"].to_list()

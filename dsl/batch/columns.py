@@ -26,7 +26,7 @@ import polars as pl
 from dsl.batch.columnar import SCALES
 from dsl.case import CaseValueError, convert
 from dsl.core import model as M
-from dsl.types import Type
+from dsl.types import DURATION_FAMILY, Type
 
 PRECISION = 38
 PEILDATUM = "peildatum"
@@ -153,6 +153,9 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     target = dtype_of(t)
     none = _constant(name, None, pl.String(), len(series))
     if _already_typed(series, t):
+        if t.kind == "duur":   # a whole number counts in the declared unit ("3" weken is 21 dagen)
+            factor = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
+            return (series.cast(target) * factor).alias(name), none
         return series.cast(target).alias(name), none
     if t.kind in SCALES and series.dtype.is_integer():
         return series.cast(target).alias(name), none
