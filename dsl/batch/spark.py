@@ -39,7 +39,7 @@ from dsl.batch.columnar import SCALES, STATUS_CODES, Unsupported, holiday_list
 from dsl.batch.spark_rules import SparkPlan, spark_type
 from dsl.core import model as M
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
-from dsl.types import Type
+from dsl.types import DURATION_FAMILY, Type
 
 PEILDATUM = "peildatum"
 ROW = "__rij"
@@ -126,6 +126,8 @@ def _read(column: Column, source: Any, t: Type) -> Column:
         return column.cast(target)
     if compatible.get(t.kind, False):
         value = column.cast(target)
+        if t.kind == "duur":   # a whole number counts in the declared unit, as in a case file
+            return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
         return F.when(value >= 0, value) if t.kind == "aantal" else value
     return F.lit(None).cast(target)
 
