@@ -15,7 +15,7 @@ from dsl.batch import evaluate_table, to_frame
 from dsl.batch.columns import typed_inputs
 from dsl.policy import compile_text, load_policy
 from tests.conftest import POLICIES
-from tests.test_batch import KLEENE
+from tests.test_batch import KLEENE, _example_rows
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig")
 
@@ -46,7 +46,7 @@ def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file):
     from dsl.batch.agreement import mixed_cases
 
     policy = load_policy(file)
-    rows = [{**e.givens, "peildatum": e.peil} for e in policy.model.examples]
+    rows = _example_rows(policy)
     rows += mixed_cases(policy, 200, seed=11, pool=50, nan_share=0)   # boundary-rich generated cases
     expected = evaluate_table(policy, rows, engine="python")
     got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, rows)).toArrow())

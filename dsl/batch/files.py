@@ -248,6 +248,19 @@ def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None 
                   engine: str = "polars", chunk_rows: int = CHUNK_ROWS,
                   progress: Callable[[int], None] | None = None) -> Summary:
     """Evaluate every case of `source` into `target` (see the module contract)."""
+    if engine == "polars" and format_of(source) == "parquet" and format_of(target) == "parquet":
+        if not target.parent.is_dir():
+            raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
+        from dsl.batch.stream import stream_file
+
+        try:
+            streamed = stream_file(policy, source, target, peildatum)
+        except (pl.exceptions.PolarsError, OSError) as err:
+            raise BatchFileError(f"{source}: kan de casussen niet lezen: {_first_line(err)}") from None
+        if streamed is not None:
+            if progress is not None:
+                progress(streamed.rows)
+            return streamed
     summary = Summary()
     writer: _Writer | None = None
     try:

@@ -1,0 +1,162 @@
+"""Streaming Parquet to Parquet with Polars' streaming engine, for inputs already in their types.
+
+Contract: `lazy_query(policy, schema, peildatum)` gives the whole evaluation as one Polars
+`LazyFrame` function (scan -> typed columns -> the rule stages of `dsl.batch.polars_rules` ->
+the output columns of `dsl.batch.evaluate_table`) when every gegeven column of `schema` already
+holds its exact type (decimals within their scale, whole numbers, booleans, dates, text for
+tekst and keuze), and None otherwise (the caller then reads in chunks, value by value where
+needed). Refusals that need no per-value reading are made here: a keuze value that is not one
+of the options, a negative aantal. `stream_file` runs the query with `sink_parquet` into a
+temporary file beside the target (Polars streams it in batches: memory stays flat) and renames
+it into place, then reads the summary from the written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from dsl.batch.columnar import SCALES, STATUS_CODES
+from dsl.batch.columns import PEILDATUM, dtype_of
+from dsl.batch.polars_rules import PolarsPlan
+from dsl.core import model as M
+from dsl.types import DURATION_FAMILY, Type
+
+_LABELS = pl.Series("status", [status.value for status in STATUS_CODES],
+                    dtype=pl.Enum([status.value for status in STATUS_CODES]))
+
+
+def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | None] | None:
+    """(the typed column, the refusal reason or None) for a column of `dtype`, or None when it
+    needs reading value by value."""
+    column, target = pl.col(name), dtype_of(t)
+    if t.kind in SCALES:
+        if (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= SCALES[t.kind]) or dtype.is_integer():
+            return column.cast(target), None
+        return None
+    if t.kind == "duur" and dtype.is_integer():
+        return column.cast(target) * DURATION_FAMILY[t.declared or t.unit or "dagen"][1], None
+    if t.kind == "aantal" and dtype.is_integer():
+        bad = column < 0
+        return pl.when(~bad).then(column.cast(target)), pl.when(bad).then(pl.format(
+            "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), column))
+    if t.kind == "keuze" and dtype == pl.String:
+        bad = column.is_not_null() & ~column.is_in(list(t.options))
+        options = ", ".join(f'"{o}"' for o in t.options)
+        return pl.when(~bad).then(column), pl.when(bad).then(pl.format(
+            "gegeven '{}': '{}' is geen van de keuzes {}", pl.lit(name), column, pl.lit(options)))
+    if t.kind in ("ja/nee", "datum", "tekst") and dtype == target:
+        return column, None
+    if t.kind == "tijdstip" and isinstance(dtype, pl.Datetime):
+        return column.cast(target), None
+    if t.kind == "lijst" and dtype == target and t.element is not None and t.element.kind != "keuze":
+        return column, None   # elements of their exact type (a keuze's options are checked per value)
+    return None
+
+
+def lazy_query(policy, schema: dict[str, pl.DataType], peildatum: date | None):
+    """A function LazyFrame -> LazyFrame evaluating the policy (see the module contract), or None."""
+    model: M.Policy = policy.model
+    plan = PolarsPlan(model)
+    typed: list[pl.Expr] = []
+    reasons: list[pl.Expr] = []
+    for name, field in model.fields.items():
+        if name not in schema:
+            typed.append(pl.lit(None, dtype=dtype_of(field.type)).alias(name))
+            continue
+        read = _typed(name, schema[name], field.type)
+        if read is None:
+            return None
+        typed.append(read[0].alias(name))
+        if read[1] is not None:
+            reasons.append(read[1])
+    if PEILDATUM in schema:
+        if schema[PEILDATUM] != pl.Date:
+            return None
+        typed.append(pl.col(PEILDATUM))
+    else:
+        typed.append(pl.lit(peildatum, dtype=pl.Date).alias(PEILDATUM))
+    refused = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None, pl.String)
+    keys = [c for c in schema if c not in model.fields and c != PEILDATUM]
+    outputs = _outputs(model, keys)
+
+    def query(frame: pl.LazyFrame) -> pl.LazyFrame:
+        frame = frame.with_columns(*typed, refused.replace("", None).alias("__geweigerd"))
+        for stage in plan.stages:
+            frame = frame.with_columns(stage)
+        return frame.select(outputs)
+    return query
+
+
+def _outputs(model: M.Policy, keys: list[str]) -> list[pl.Expr]:
+    ok = pl.col("__geweigerd").is_null()
+    taken = set(model.rules) | {f"{r}.{s}" for r in model.rules for s in ("waarde", "regel", "uiterste_datum", "begin")}
+    columns = [pl.col(k).alias(f"invoer.{k}" if k in taken | {"ontbrekende_gegevens", "geweigerd"} else k)
+               for k in keys]
+    for i, (name, rule) in enumerate(model.rules.items()):
+        columns.append(pl.when(ok).then(pl.lit(_LABELS).gather(pl.col(f"__s{i}"))).alias(name))
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            columns.append(pl.when(ok).then(pl.col(f"__x{i}")).alias(f"{name}.waarde"))
+        if rule.kind is M.RuleKind.DECISION:
+            columns.append(pl.when(ok & (pl.col(f"__d{i}") >= 0)).then(pl.col(f"__d{i}").cast(pl.Int16) + 1)
+                           .alias(f"{name}.regel"))
+        if rule.kind is M.RuleKind.TIMELINE:
+            columns.append(pl.when(ok).then(pl.col(f"__d{i}")).alias(f"{name}.uiterste_datum"))
+            columns.append(pl.when(ok).then(pl.col(f"__b{i}")).alias(f"{name}.begin"))
+    missing = pl.concat_str([pl.when(pl.col(n).is_null()).then(pl.lit(n)) for n in model.fields],
+                            separator=", ", ignore_nulls=True) if model.fields else pl.lit("")
+    columns.append(pl.when(ok & (missing != "")).then(missing).cast(pl.Categorical()).alias("ontbrekende_gegevens"))
+    columns.append(pl.col("__geweigerd").alias("geweigerd"))
+    return columns
+
+
+def stream_file(policy, source: Path, target: Path, peildatum: date | None):
+    """Evaluate a Parquet file (or folder) into `target` with the streaming engine, or return
+    None when a column needs reading value by value (see the module contract)."""
+    from dsl.batch.files import Summary
+
+    pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
+    scan = pl.scan_parquet(pattern)
+    query = lazy_query(policy, dict(scan.collect_schema()), peildatum)
+    if query is None:
+        return None
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        query(scan).sink_parquet(temp, compression="zstd")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return _summary(policy.model, target, Summary())
+
+
+def _summary(model: M.Policy, path: Path, summary):
+    """Counts per status per rule, decisions' outcomes and the refused rows, read from the output."""
+    out = pl.scan_parquet(path)
+    summary.rows = out.select(pl.len()).collect().item()
+    refused = out.with_row_index("rij", offset=1).filter(pl.col("geweigerd").is_not_null())
+    summary.refused_rows = refused.select(pl.len()).collect().item()
+    summary.refused = list(refused.select("rij", "geweigerd").head(10).collect().iter_rows())
+    counts = out.select([pl.col(name).cast(pl.String).value_counts().implode().alias(name) for name in model.rules]) \
+        .collect()
+    for name, rule in model.rules.items():
+        tally = summary.counts.setdefault(name, Counter())
+        for entry in counts[name][0]:
+            if entry[name] is not None:
+                tally[entry[name]] += entry["count"]
+                if entry[name] in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
+                    summary.failed[name] += entry["count"]
+        if rule.kind is M.RuleKind.DECISION and rule.type.kind in ("keuze", "tekst"):
+            values = out.select(pl.col(f"{name}.waarde").drop_nulls().value_counts()).collect()
+            summary.outcomes[name] = Counter({row[0][f"{name}.waarde"]: row[0]["count"] for row in values.iter_rows()})
+    return summary
