@@ -272,7 +272,7 @@ def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path)
 
     policy = _LOADED[name]
     rows = _example_rows(policy)
-    typed, refused = typed_inputs(policy.model, to_frame(rows))
+    typed, _refused = typed_inputs(policy.model, to_frame(rows))
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
     typed.with_row_index("nr").write_parquet(source)
     keuze_lists = any(f.type.kind == "lijst" and f.type.element.kind == "keuze" for f in policy.model.fields.values())

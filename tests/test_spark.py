@@ -41,9 +41,8 @@ def _same(got: pl.DataFrame, expected: pl.DataFrame) -> None:
 
 @pytest.mark.parametrize("file", sorted(POLICIES.glob("*.beleid")), ids=lambda f: f.stem)
 def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file):
-    from dsl.batch.spark import evaluate_spark
-
     from dsl.batch.agreement import mixed_cases
+    from dsl.batch.spark import evaluate_spark
 
     policy = load_policy(file)
     rows = _example_rows(policy)
