@@ -283,3 +283,18 @@ def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path)
     assert streamed.columns == expected.columns and summary.rows == len(rows)
     for column in expected.columns:
         assert streamed[column].cast(pl.String).to_list() == expected[column].cast(pl.String).to_list(), column
+
+
+def test_a_streamed_parquet_refuses_a_value_outside_its_keuze_by_row(tmp_path):
+    policy = compile_text('beleid "S"\ngegevens\n  soort : keuze uit "zzp", "instelling"\n  n : aantal\n'
+                          'eisen g "G"\n  eis e "E" vereist n is ten minste 2\n'
+                          'beslissing b "B"\n  als soort is "zzp" dan "z"\n  anders "i"\n', "s.beleid")
+    source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
+    pl.DataFrame({"id": [1, 2, 3], "soort": ["zzp", "kapper", "instelling"], "n": [3, 1, -1]}).write_parquet(source)
+    summary = evaluate_file(policy, source, target)
+    out = pl.read_parquet(target)
+    assert out["geweigerd"].to_list() == [None, "gegeven 'soort': 'kapper' is geen van de keuzes \"zzp\", \"instelling\"",
+                                          "gegeven 'n': -1 is geen aantal; een aantal is niet negatief"]
+    assert out["b.waarde"].to_list() == ["z", None, None]
+    assert (summary.rows, summary.refused_rows, [r for r, _ in summary.refused]) == (3, 2, [2, 3])
+    assert summary.outcomes["b"] == {"z": 1} and summary.counts["e"] == {"voldaan": 1}

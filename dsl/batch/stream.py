@@ -7,8 +7,8 @@ holds its exact type (decimals within their scale, whole numbers, booleans, date
 tekst and keuze), and None otherwise (the caller then reads in chunks, value by value where
 needed). Refusals that need no per-value reading are made here: a keuze value that is not one
 of the options, a negative aantal. `stream_file` runs the query with `sink_parquet` into a
-temporary file beside the target (Polars streams it in batches: memory stays flat) and renames
-it into place, then reads the summary from the written file.
+temporary file beside the target (Polars streams it in batches: memory stays flat), computing
+the summary's counts in the same pass, and renames the file into place.
 """
 
 from __future__ import annotations
@@ -128,8 +128,16 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temp = Path(name)
-    try:
-        query(scan).sink_parquet(temp, compression="zstd")
+    model: M.Policy = policy.model
+    out = query(scan)
+    decisions = [n for n, r in model.rules.items()
+                 if isinstance(r, M.Decision) and r.type.kind in ("keuze", "tekst")]
+    tallies = out.select([pl.len().alias("__rijen"), pl.col("geweigerd").is_not_null().sum().alias("__geweigerd"),
+                          *[pl.col(n).value_counts().implode().alias(n) for n in model.rules],
+                          *[pl.col(f"{n}.waarde").drop_nulls().value_counts().implode().alias(f"{n}.waarde")
+                            for n in decisions]])
+    try:   # one pass: the file and the tallies share the scan and the evaluation
+        _written, counts = pl.collect_all([out.sink_parquet(temp, compression="zstd", lazy=True), tallies])
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
@@ -137,26 +145,24 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return _summary(policy.model, target, Summary())
+    return _summary(model, target, counts, decisions, Summary())
 
 
-def _summary(model: M.Policy, path: Path, summary):
-    """Counts per status per rule, decisions' outcomes and the refused rows, read from the output."""
-    out = pl.scan_parquet(path)
-    summary.rows = out.select(pl.len()).collect().item()
-    refused = out.with_row_index("rij", offset=1).filter(pl.col("geweigerd").is_not_null())
-    summary.refused_rows = refused.select(pl.len()).collect().item()
-    summary.refused = list(refused.select("rij", "geweigerd").head(10).collect().iter_rows())
-    counts = out.select([pl.col(name).cast(pl.String).value_counts().implode().alias(name) for name in model.rules]) \
-        .collect()
+def _summary(model: M.Policy, path: Path, counts: pl.DataFrame, decisions: list[str], summary):
+    """Counts per status per rule, decisions' outcomes and the refused rows (read back from the
+    output only when there are any)."""
+    summary.rows, summary.refused_rows = counts["__rijen"][0], counts["__geweigerd"][0]
+    if summary.refused_rows:
+        refused = pl.scan_parquet(path).with_row_index("rij", offset=1).filter(pl.col("geweigerd").is_not_null())
+        summary.refused = list(refused.select("rij", "geweigerd").head(10).collect().iter_rows())
     for name, rule in model.rules.items():
         tally = summary.counts.setdefault(name, Counter())
         for entry in counts[name][0]:
-            if entry[name] is not None:
-                tally[entry[name]] += entry["count"]
-                if entry[name] in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
+            status = entry[name]
+            if status is not None:
+                tally[status] += entry["count"]
+                if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
                     summary.failed[name] += entry["count"]
-        if rule.kind is M.RuleKind.DECISION and rule.type.kind in ("keuze", "tekst"):
-            values = out.select(pl.col(f"{name}.waarde").drop_nulls().value_counts()).collect()
-            summary.outcomes[name] = Counter({row[0][f"{name}.waarde"]: row[0]["count"] for row in values.iter_rows()})
+    for name in decisions:
+        summary.outcomes[name] = Counter({e[f"{name}.waarde"]: e["count"] for e in counts[f"{name}.waarde"][0]})
     return summary
