@@ -39,7 +39,7 @@ from dsl.batch.columnar import SCALES, STATUS_CODES, Unsupported, holiday_list
 from dsl.batch.spark_rules import SparkPlan, spark_type
 from dsl.core import model as M
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
-from dsl.types import DURATION_FAMILY, Type
+from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type
 
 PEILDATUM = "peildatum"
 ROW = "__rij"
@@ -97,8 +97,10 @@ def _read(column: Column, source: Any, t: Type) -> Column:
         text = F.trim(column)
         if t.kind in SCALES:
             return F.when(text.rlike(_NUMBER), F.regexp_replace(text, ",", ".").cast(target))
-        if t.kind in ("aantal", "duur"):
+        if t.kind == "aantal":
             return F.when(text.rlike(r"^\s*[0-9]+\s*$"), text.cast(target))
+        if t.kind == "duur":
+            return _duration_text(text, t)
         if t.kind == "ja/nee":
             lowered = F.lower(text)
             return F.when(lowered.isin("ja", "true", "waar"), F.lit(True)).when(
@@ -130,6 +132,19 @@ def _read(column: Column, source: Any, t: Type) -> Column:
             return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
         return F.when(value >= 0, value) if t.kind == "aantal" else value
     return F.lit(None).cast(target)
+
+
+def _duration_text(text: Column, t: Type) -> Column:
+    """A duration written as a whole number (in the declared unit) or as "3 weken" (any unit of
+    the same family), as a count in the family's base unit; null for anything else."""
+    declared = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
+    factors = {alias: DURATION_FAMILY[unit][1] for alias, unit in UNIT_ALIASES.items()
+               if DURATION_FAMILY[unit][0] == t.unit}
+    lookup = F.create_map(*[item for alias, factor in factors.items() for item in (F.lit(alias), F.lit(factor))])
+    amount = F.regexp_extract(text, r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$", 1)
+    unit = F.lower(F.regexp_extract(text, r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$", 2))
+    factor = F.when(unit == "", F.lit(declared)).otherwise(F.element_at(lookup, unit))
+    return F.when(text.rlike(r"^-?[0-9]+(\s+[A-Za-z]+)?$"), amount.cast("long") * factor)
 
 
 def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None) -> tuple[DataFrame, list[str]]:
