@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast as py
 import gc
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -47,7 +46,6 @@ def case_loader_module(model) -> tuple[py.Module, dict]:
         "len": len, "convert": convert, "DATUM": T.DATUM, "CaseValueError": CaseValueError, "blank": object.__new__,
         "Case": Case, "names": tuple(model.fields),
         "refer": partial(load_case, model),
-        "getter": _getter, "known": partial(_known, frozenset((*model.fields, PEILDATUM))),
     }
     fields = []
     for i, field in enumerate(model.fields.values()):
@@ -60,20 +58,9 @@ def case_loader_module(model) -> tuple[py.Module, dict]:
     return module, namespace
 
 
-def _getter(data: Mapping):
-    """How the loader reads a key: `dict.get` for a dict (one lookup), else `Mapping.get`."""
-    return dict.get if type(data) is dict else Mapping.get
-
-
-def _known(names: frozenset, data: Mapping) -> bool:
-    """Whether every key of `data` is a gegeven of the policy or the peildatum."""
-    return data.keys() <= names
-
-
 def _function(fields: list, count: int) -> py.FunctionDef:
-    """`load_case(data, complete, source)`: the field statements in a try (each reads its key
-    once; an absent key is unknown like None), a check that `data` has no key the policy does
-    not know, then the Case."""
+    """`load_case(data, complete, source)`: the field statements in a try, counting the keys of
+    `data` they find (a key they did not find is unknown to the policy), then the Case."""
     refer = py.Return(value=_call("refer", _n("data"), _n("complete"), _n("source")))
     x, read = _n("x"), py.NamedExpr(target=_n("y", store=True), value=_call("read_day", _n("x")))
     plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
@@ -81,10 +68,10 @@ def _function(fields: list, count: int) -> py.FunctionDef:
     values = py.Tuple(elts=[_n(f"v{i}") for i in range(count)], ctx=_LOAD)
     incomplete = py.BoolOp(op=py.And(), values=[_n("complete"), _compare(_c(None), py.In(), _n("values"))])
     body = [
-        _assign("get", _call("getter", _n("data"))),
+        _assign("found", _c(0)),
         py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=_n("CaseValueError"), name=None, body=[refer])],
                orelse=[], finalbody=[]),
-        py.If(test=py.UnaryOp(op=py.Not(), operand=_call("known", _n("data"))), body=[refer], orelse=[]),
+        py.If(test=_compare(_n("found"), py.NotEq(), _call("len", _n("data"))), body=[refer], orelse=[]),
         _assign("values", values),
         py.If(test=incomplete, body=[refer], orelse=[]),
         _assign("case", _call("blank", _n("Case"))),
@@ -98,13 +85,16 @@ def _function(fields: list, count: int) -> py.FunctionDef:
     return py.FunctionDef(name="load_case", args=args, body=body, decorator_list=[], returns=None)
 
 
-def _given(key: str, local: str, value: py.expr) -> py.Assign:
-    """`local = None if (x := get(data, key)) is None else value` (an absent key is None)."""
-    read = py.NamedExpr(target=_n("x", store=True), value=_call("get", _n("data"), _c(key)))
-    return _assign(local, _if(_compare(read, py.Is(), _c(None)), _c(None), value))
+def _given(key: str, local: str, value: py.expr) -> py.If:
+    """`if key in data: found += 1; local = None if (x := data[key]) is None else value`,
+    else `local = None`."""
+    read = py.NamedExpr(target=_n("x", store=True), value=py.Subscript(value=_n("data"), slice=_c(key), ctx=_LOAD))
+    count = py.AugAssign(target=_n("found", store=True), op=py.Add(), value=_c(1))
+    present = [count, _assign(local, _if(_compare(read, py.Is(), _c(None)), _c(None), value))]
+    return py.If(test=_compare(_c(key), py.In(), _n("data")), body=present, orelse=[_assign(local, _c(None))])
 
 
-def _field_statement(name: str, t: T.Type, i: int) -> py.Assign:
+def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     """The value of one gegeven: straight through when it has its runtime type, read here when
     it is plain text (see `_READERS`), else through `given` (that is, `convert`)."""
     x = _n("x")
@@ -213,15 +203,15 @@ _ALLOWED = frozenset({
     py.Module, py.FunctionDef, py.arguments, py.arg, py.If, py.Try, py.ExceptHandler, py.Assign, py.Return,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.BoolOp, py.And, py.Or,
     py.NamedExpr, py.Subscript, py.Tuple, py.Attribute, py.BinOp, py.Mult, py.AugAssign, py.Add,
-    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.UnaryOp, py.Not,
+    py.In, py.Is, py.IsNot, py.NotEq, py.GtE,
 })
-_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "get", "case"})
+_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "found", "case"})
 
 
 def _check(module: py.Module, namespace: dict) -> None:
     """Refuse a node type outside the allow-list, a constant other than str/int/bool/None, a
     name that is neither a generated local nor bound in the namespace, and a call of a name
-    outside the namespace (or `get`, the local the loader binds to `dict.get` / `Mapping.get`); give every node line 1 (the loader has no policy text to point to).
+    outside the namespace; give every node line 1 (the loader has no policy text to point to).
     One pass with a stack: `ast.walk` and `fix_missing_locations` took a second at 1,000 gegevens."""
     stack: list[py.AST] = [module]
     pop, push = stack.pop, stack.append
@@ -234,8 +224,8 @@ def _check(module: py.Module, namespace: dict) -> None:
             raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
         if isinstance(node, py.Name) and not _bound(node.id, namespace):
             raise AssertionError(f"generated case loader uses an unbound name: {node.id}")
-        if isinstance(node, py.Call) and (not isinstance(node.func, py.Name) or node.keywords
-                                          or (node.func.id not in namespace and node.func.id != "get")):
+        if isinstance(node, py.Call) and (not isinstance(node.func, py.Name) or node.func.id not in namespace
+                                          or node.keywords):
             raise AssertionError(f"generated case loader calls a name outside its namespace: {py.dump(node.func)}")
         if isinstance(node, py.Attribute) and (node.attr not in Case.__slots__ or type(node.ctx) is not py.Store):
             raise AssertionError(f"generated case loader uses an attribute other than a Case slot: {node.attr}")
