@@ -298,3 +298,14 @@ def test_a_streamed_parquet_refuses_a_value_outside_its_keuze_by_row(tmp_path):
     assert out["b.waarde"].to_list() == ["z", None, None]
     assert (summary.rows, summary.refused_rows, [r for r, _ in summary.refused]) == (3, 2, [2, 3])
     assert summary.outcomes["b"] == {"z": 1} and summary.counts["e"] == {"voldaan": 1}
+
+
+def test_a_policy_polars_cannot_evaluate_exactly_is_evaluated_per_case_from_a_typed_parquet(tmp_path):
+    policy = compile_text('beleid "d"\ngegevens\n  a : bedrag\n  b : bedrag\nberekening q = a / b\n', "d.beleid")
+    source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
+    pl.DataFrame({"a": [Decimal("10.00"), Decimal("1.00")], "b": [Decimal("3.00"), Decimal("0.00")]},
+                 schema={"a": pl.Decimal(18, 2), "b": pl.Decimal(18, 2)}).write_parquet(source)
+    summary = evaluate_file(policy, source, target)
+    out = pl.read_parquet(target)
+    assert out["q"].to_list() == ["bepaald", "onbekend"] and summary.rows == 2
+    assert out["q.waarde"][0] == policy.evaluate({"a": 10, "b": 3}).value("q")

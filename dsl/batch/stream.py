@@ -4,8 +4,8 @@ Contract: `lazy_query(policy, schema, peildatum)` gives the whole evaluation as 
 `LazyFrame` function (scan -> typed columns -> the rule stages of `dsl.batch.polars_rules` ->
 the output columns of `dsl.batch.evaluate_table`) when every gegeven column of `schema` already
 holds its exact type (decimals within their scale, whole numbers, booleans, dates, text for
-tekst and keuze), and None otherwise (the caller then reads in chunks, value by value where
-needed). Refusals that need no per-value reading are made here: a keuze value that is not one
+tekst and keuze) and the policy has a Polars plan, and None otherwise (the caller then reads in
+chunks, value by value where needed, and evaluates per case what Polars cannot). Refusals that need no per-value reading are made here: a keuze value that is not one
 of the options, a negative aantal. `stream_file` runs the query with `sink_parquet` into a
 temporary file beside the target (Polars streams it in batches: memory stays flat), computing
 the summary's counts in the same pass, and renames the file into place.
@@ -61,8 +61,12 @@ def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | N
 
 def lazy_query(policy, schema: dict[str, pl.DataType], peildatum: date | None):
     """A function LazyFrame -> LazyFrame evaluating the policy (see the module contract), or None."""
+    from dsl.batch import plan_for
+
     model: M.Policy = policy.model
-    plan = PolarsPlan(model)
+    plan = plan_for(policy)
+    if not isinstance(plan, PolarsPlan):   # e.g. a division: the chunked route evaluates per case
+        return None
     typed: list[pl.Expr] = []
     reasons: list[pl.Expr] = []
     for name, field in model.fields.items():
