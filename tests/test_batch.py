@@ -309,3 +309,12 @@ def test_a_policy_polars_cannot_evaluate_exactly_is_evaluated_per_case_from_a_ty
     out = pl.read_parquet(target)
     assert out["q"].to_list() == ["bepaald", "onbekend"] and summary.rows == 2
     assert out["q.waarde"][0] == policy.evaluate({"a": 10, "b": 3}).value("q")
+
+
+def test_a_file_that_is_not_parquet_gets_a_dutch_message(tmp_path):
+    policy_file = _write(tmp_path / "k.beleid", KLEENE)
+    source = _write(tmp_path / "in.parquet", "geen parquet")
+    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
+                          "--uit", str(tmp_path / "uit.parquet")], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip() == f"beleid: {source}: kan de casussen niet lezen: het is geen geldig Parquet-bestand"

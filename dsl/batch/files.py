@@ -114,7 +114,7 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pl.D
         else:
             yield from _jsonl_chunks(path, chunk_rows)
     except (pl.exceptions.PolarsError, OSError, ValueError) as err:
-        raise BatchFileError(f"{path}: kan de casussen niet lezen: {_first_line(err)}") from None
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: {unreadable(fmt, err)}") from None
 
 
 def _mark_empty(chunk: pl.DataFrame) -> pl.DataFrame:
@@ -150,8 +150,15 @@ def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, b
         yield frame_of_rows(rows), True
 
 
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def unreadable(fmt: str, err: BaseException) -> str:
+    """Why a file could not be read, in Dutch (the library's own words are English)."""
+    if isinstance(err, OSError) and not isinstance(err, pl.exceptions.PolarsError):
+        from dsl.errors import os_problem
+
+        return os_problem(err)
+    return {"parquet": "het is geen geldig Parquet-bestand",
+            "csv": "het is geen leesbaar CSV-bestand (controleer het scheidingsteken en de aanhalingstekens)",
+            }.get(fmt, "het bestand kan niet gelezen worden")
 
 
 # ---------------------------------------------------------------- columns
@@ -256,7 +263,7 @@ def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None 
         try:
             streamed = stream_file(policy, source, target, peildatum)
         except (pl.exceptions.PolarsError, OSError) as err:
-            raise BatchFileError(f"{source}: kan de casussen niet lezen: {_first_line(err)}") from None
+            raise BatchFileError(f"{source}: kan de casussen niet lezen: {unreadable('parquet', err)}") from None
         if streamed is not None:
             if progress is not None:
                 progress(streamed.rows)
