@@ -116,3 +116,4 @@ def test_the_command_line_runs_on_spark(tmp_path: Path):
     out = pl.read_parquet(target)
     assert out.sort("agb")["soort.waarde"].to_list() == ["klein", None]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "k.beleid", "uit.parquet"]
+    assert target.stat().st_mode & 0o055   # a folder others may read, as any the user makes

@@ -29,15 +29,14 @@ from typing import Any
 
 import polars as pl
 
+from dsl.batch.columnar import key_output
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, typed_inputs
-from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported
+from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
 from dsl.core import model as M
 
 __all__ = ["ENGINES", "Unsupported", "evaluate_table", "outcome_of_row", "plan_for", "to_frame"]
 
 ENGINES = ("polars", "python")
-_STATUS_ENUM = pl.Enum([status.value for status in STATUS_CODES])
-_LABELS = pl.Series("status", [status.value for status in STATUS_CODES], dtype=_STATUS_ENUM)
 _PLANS: weakref.WeakKeyDictionary[M.Policy, PolarsPlan | Unsupported] = weakref.WeakKeyDictionary()
 
 
@@ -110,8 +109,7 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
     extra = extra.with_columns(pl.when(pl.col("geweigerd").is_null()).then(pl.col("ontbrekende_gegevens"))
                                .alias("ontbrekende_gegevens"))
     output = _output(model, rules)
-    taken = set(output.columns) | set(extra.columns)
-    key_frame = frame.select([pl.col(k).alias(f"invoer.{k}" if k in taken else k) for k in keys])
+    key_frame = frame.select([pl.col(k).alias(key_output(k, model)) for k in keys])
     return pl.concat([key_frame, output, extra], how="horizontal")
 
 
@@ -199,19 +197,7 @@ def _moment_dtype(bound) -> pl.DataType:
 
 def _output(model: M.Policy, rules: pl.DataFrame) -> pl.DataFrame:
     """The readable rule columns: statuses as Dutch words, values, row numbers, bounds."""
-    columns: list[pl.Expr] = []
-    present = set(rules.columns)
-    for i, (name, rule) in enumerate(model.rules.items()):
-        columns.append(pl.lit(_LABELS).gather(pl.col(f"__s{i}")).alias(name))
-        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION) and f"__x{i}" in present:
-            columns.append(pl.col(f"__x{i}").alias(f"{name}.waarde"))
-        if rule.kind is M.RuleKind.DECISION:
-            columns.append(pl.when(pl.col(f"__d{i}") >= 0).then(pl.col(f"__d{i}").cast(pl.Int16) + 1)
-                           .alias(f"{name}.regel"))
-        if rule.kind is M.RuleKind.TIMELINE:
-            columns.append(pl.col(f"__d{i}").alias(f"{name}.uiterste_datum"))
-            columns.append(pl.col(f"__b{i}").alias(f"{name}.begin"))
-    return rules.select(columns)
+    return rules.select(output_exprs(model))
 
 
 def outcome_of_row(policy, table: Any, key: str, *, column: str | None = None, peildatum: date | None = None,

@@ -37,6 +37,33 @@ from dsl.types import MOMENTS, Type
 
 STATUS_CODES: tuple[Status, ...] = tuple(Status)
 CODE = {status: i for i, status in enumerate(STATUS_CODES)}
+STATUS_LABELS: tuple[str, ...] = tuple(status.value for status in STATUS_CODES)
+EXTRA_COLUMNS = ("ontbrekende_gegevens", "geweigerd")
+
+
+def rule_outputs(model: M.Policy) -> list[tuple[str, str, str]]:
+    """The output layout every engine writes: per rule, in order, (output column, internal
+    column, role), the role being "status", "value" (decisions, calculations), "row" (a
+    decision's row, counted from 1), "end" or "start" (a termijn's bounds)."""
+    layout = []
+    for i, (name, rule) in enumerate(model.rules.items()):
+        layout.append((name, f"__s{i}", "status"))
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            layout.append((f"{name}.waarde", f"__x{i}", "value"))
+        if rule.kind is M.RuleKind.DECISION:
+            layout.append((f"{name}.regel", f"__d{i}", "row"))
+        if rule.kind is M.RuleKind.TIMELINE:
+            layout += [(f"{name}.uiterste_datum", f"__d{i}", "end"), (f"{name}.begin", f"__b{i}", "start")]
+    return layout
+
+
+def key_output(key: str, model: M.Policy) -> str:
+    """The output name of an input column that is not a gegeven: its own, or `invoer.<key>` when
+    it would collide with a result column."""
+    taken = {name for name, _, _ in rule_outputs(model)} | set(EXTRA_COLUMNS)
+    return f"invoer.{key}" if key in taken else key
+
+
 # Decimal scales of the batch columns; a value with more decimals refuses its row.
 SCALES = {"bedrag": 4, "percentage": 8, "getal": 8}
 _DATUM = Type("datum")

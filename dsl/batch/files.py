@@ -54,6 +54,12 @@ class Summary:
     outcomes: dict[str, Counter] = attrs.field(factory=dict)   # decision -> its values and how often
     refused_rows: int = 0   # how many rows were refused (`refused` may hold only the first of them)
 
+    def count(self, rule: M.Rule, status: str, n: int) -> None:
+        """Count `n` rows where `rule` had `status` (a requirement or termijn not met is a failure)."""
+        self.counts.setdefault(rule.name, Counter())[status] += n
+        if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
+            self.failed[rule.name] += n
+
     def add(self, policy: M.Policy, result: pl.DataFrame, offset: int) -> None:
         self.rows += result.height
         refused = result.select(pl.int_range(1, result.height + 1).alias("rij") + offset, "geweigerd") \
@@ -61,16 +67,30 @@ class Summary:
         self.refused.extend(refused.iter_rows())
         self.refused_rows += refused.height
         for name, rule in policy.rules.items():
-            counts = result.get_column(name).drop_nulls().value_counts()
-            tally = self.counts.setdefault(name, Counter())
-            for status, n in counts.iter_rows():
-                tally[status] += n
-                if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
-                    self.failed[name] += n
+            for status, n in result.get_column(name).drop_nulls().value_counts().iter_rows():
+                self.count(rule, status, n)
             if rule.kind is M.RuleKind.DECISION and rule.type.kind in ("keuze", "tekst"):
                 values = self.outcomes.setdefault(name, Counter())
                 for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():
                     values[value] += n
+
+
+def publish(temp: Path, target: Path) -> None:
+    """Put a fully written file or folder in place: the permissions any new file of the user
+    gets (mkstemp and mkdtemp make them private), then one rename (an old target is replaced)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    if temp.is_dir():
+        os.chmod(temp, 0o777 & ~umask)
+        for part in temp.iterdir():
+            os.chmod(part, 0o666 & ~umask)
+        if target.is_dir():
+            import shutil
+
+            shutil.rmtree(target)
+    else:
+        os.chmod(temp, 0o666 & ~umask)
+    os.replace(temp, target)
 
 
 def format_of(path: Path) -> str:
@@ -212,10 +232,7 @@ class _Writer:
     def commit(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.temp, 0o666 & ~umask)   # as any file the user writes (mkstemp made it 0600)
-        os.replace(self.temp, self.target)
+        publish(self.temp, self.target)
 
     def abort(self) -> None:
         if self._parquet is not None:

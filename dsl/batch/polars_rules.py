@@ -17,10 +17,36 @@ from typing import Any
 
 import polars as pl
 
-from dsl.batch.columnar import SCALES, STATUS_CODES, ColumnarPlan, Unsupported, holiday_list
+from dsl.batch.columnar import (
+    SCALES,
+    STATUS_CODES,
+    STATUS_LABELS,
+    ColumnarPlan,
+    Unsupported,
+    holiday_list,
+    rule_outputs,
+)
+from dsl.core import model as M
 from dsl.types import Type
 
-__all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "literal"]
+__all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "literal", "output_exprs"]
+
+STATUS_ENUM = pl.Enum(list(STATUS_LABELS))
+_LABELS = pl.Series("status", list(STATUS_LABELS), dtype=STATUS_ENUM)
+
+
+def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
+    """The readable rule columns (`dsl.batch.columnar.rule_outputs`) from the internal ones:
+    statuses as the Dutch words, values, row numbers, bounds; null where `ok` is false."""
+    columns = []
+    for name, internal, role in rule_outputs(model):
+        column = pl.col(internal)
+        if role == "status":
+            column = pl.lit(_LABELS).gather(column)
+        elif role == "row":
+            column = pl.when(column >= 0).then(column.cast(pl.Int16) + 1)
+        columns.append((column if ok is None else pl.when(ok).then(column)).alias(name))
+    return columns
 
 PRECISION = 38
 

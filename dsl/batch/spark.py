@@ -15,7 +15,6 @@ cluster, pass your own session after `configure(spark)`.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from dsl.batch.columnar import SCALES, STATUS_CODES, Unsupported, holiday_list
+from dsl.batch.columnar import SCALES, STATUS_CODES, STATUS_LABELS, holiday_list, key_output, rule_outputs
 from dsl.batch.spark_rules import SparkPlan, spark_type
 from dsl.core import model as M
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
@@ -215,33 +214,21 @@ def _join_working_days(spark: SparkSession, data: DataFrame, plan: SparkPlan) ->
 
 
 def _output(model: M.Policy, keys: list[str]) -> list[Column]:
-    labels = F.array(*[F.lit(status.value) for status in STATUS_CODES])
+    labels = F.array(*[F.lit(label) for label in STATUS_LABELS])
     ok = F.col("geweigerd").isNull()
-    taken = set(model.rules) | {f"{r}.{suffix}" for r in model.rules for suffix in ("waarde", "regel")}
-    columns = [F.col(ROW)] + [F.col(f"`{k}`").alias(f"invoer.{k}" if k in taken else k) for k in keys]
-    for i, (name, rule) in enumerate(model.rules.items()):
-        columns.append(F.when(ok, F.element_at(labels, F.col(f"__s{i}").cast("int") + 1)).alias(name))
-        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
-            columns.append(F.when(ok, F.col(f"__x{i}")).alias(f"{name}.waarde"))
-        if rule.kind is M.RuleKind.DECISION:
-            columns.append(F.when(ok & (F.col(f"__d{i}") >= 0), F.col(f"__d{i}").cast("smallint") + 1)
-                           .alias(f"{name}.regel"))
-        if rule.kind is M.RuleKind.TIMELINE:
-            columns.append(F.when(ok, F.col(f"__d{i}")).alias(f"{name}.uiterste_datum"))
-            columns.append(F.when(ok, F.col(f"__b{i}")).alias(f"{name}.begin"))
+    columns = [F.col(ROW)] + [F.col(f"`{k}`").alias(key_output(k, model)) for k in keys]
+    for name, internal, role in rule_outputs(model):
+        column = F.col(internal)
+        if role == "status":
+            column = F.element_at(labels, column.cast("int") + 1)
+        elif role == "row":
+            column = F.when(column >= 0, column.cast("smallint") + 1)
+        columns.append(F.when(ok, column).alias(name))
     missing = F.concat_ws(", ", *[F.when(F.col(n).isNull(), F.lit(n)) for n in model.fields]) \
         if model.fields else F.lit("")
     columns.append(F.when(ok & (missing != ""), missing).alias("ontbrekende_gegevens"))
     columns.append(F.col("geweigerd"))
     return columns
-
-
-def plan_or_reason(policy) -> SparkPlan | Unsupported:
-    """The Spark plan of a policy, or why Spark cannot evaluate it."""
-    try:
-        return SparkPlan(policy.model)
-    except Unsupported as why:
-        return why
 
 
 def read_file(spark: SparkSession, path: Path) -> DataFrame:
@@ -261,11 +248,10 @@ def read_file(spark: SparkSession, path: Path) -> DataFrame:
 def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date | None = None):
     """Evaluate a file on Spark into a Parquet folder `target` (written beside it first and
     renamed into place), and return the `dsl.batch.files.Summary` of the run."""
-    import os
     import shutil
     import tempfile
 
-    from dsl.batch.files import BatchFileError, Summary
+    from dsl.batch.files import BatchFileError, Summary, publish
 
     if not target.parent.is_dir():
         raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
@@ -277,9 +263,9 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
         for extra in (temp / "data").iterdir():   # Hadoop's checksums and marker: not data
             if extra.name.startswith((".", "_")):
                 extra.unlink()
-        if target.exists():
-            shutil.rmtree(target) if target.is_dir() else target.unlink()
-        os.replace(temp / "data", target)
+        if target.exists() and not target.is_dir():
+            target.unlink()
+        publish(temp / "data", target)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     summary = Summary()
@@ -289,14 +275,11 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
         for i, name in enumerate(model.rules) for status in STATUS_CODES]).first()
     assert counts is not None
     summary.rows = counts["__n"]
-    names = list(model.rules)
+    rules = list(model.rules.values())
     for key, n in counts.asDict().items():
         if key != "__n" and n:
             index, status = key.split("|", 1)
-            summary.counts.setdefault(names[int(index)], Counter())[status] = n
-            rule = model.rules[names[int(index)]]
-            if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
-                summary.failed[rule.name] += n
+            summary.count(rules[int(index)], status, n)
     refused = out.filter(F.col("geweigerd").isNotNull())
     summary.refused_rows = refused.count()
     summary.refused = [(0, row["geweigerd"]) for row in refused.select("geweigerd").limit(10).collect()]

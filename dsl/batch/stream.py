@@ -21,14 +21,11 @@ from pathlib import Path
 
 import polars as pl
 
-from dsl.batch.columnar import SCALES, STATUS_CODES
+from dsl.batch.columnar import SCALES, key_output
 from dsl.batch.columns import PEILDATUM, dtype_of
-from dsl.batch.polars_rules import PolarsPlan
+from dsl.batch.polars_rules import PolarsPlan, output_exprs
 from dsl.core import model as M
 from dsl.types import DURATION_FAMILY, Type
-
-_LABELS = pl.Series("status", [status.value for status in STATUS_CODES],
-                    dtype=pl.Enum([status.value for status in STATUS_CODES]))
 
 
 def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | None] | None:
@@ -99,19 +96,7 @@ def lazy_query(policy, schema: dict[str, pl.DataType], peildatum: date | None):
 
 def _outputs(model: M.Policy, keys: list[str]) -> list[pl.Expr]:
     ok = pl.col("__geweigerd").is_null()
-    taken = set(model.rules) | {f"{r}.{s}" for r in model.rules for s in ("waarde", "regel", "uiterste_datum", "begin")}
-    columns = [pl.col(k).alias(f"invoer.{k}" if k in taken | {"ontbrekende_gegevens", "geweigerd"} else k)
-               for k in keys]
-    for i, (name, rule) in enumerate(model.rules.items()):
-        columns.append(pl.when(ok).then(pl.lit(_LABELS).gather(pl.col(f"__s{i}"))).alias(name))
-        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
-            columns.append(pl.when(ok).then(pl.col(f"__x{i}")).alias(f"{name}.waarde"))
-        if rule.kind is M.RuleKind.DECISION:
-            columns.append(pl.when(ok & (pl.col(f"__d{i}") >= 0)).then(pl.col(f"__d{i}").cast(pl.Int16) + 1)
-                           .alias(f"{name}.regel"))
-        if rule.kind is M.RuleKind.TIMELINE:
-            columns.append(pl.when(ok).then(pl.col(f"__d{i}")).alias(f"{name}.uiterste_datum"))
-            columns.append(pl.when(ok).then(pl.col(f"__b{i}")).alias(f"{name}.begin"))
+    columns = [pl.col(k).alias(key_output(k, model)) for k in keys] + output_exprs(model, ok)
     missing = pl.concat_str([pl.when(pl.col(n).is_null()).then(pl.lit(n)) for n in model.fields],
                             separator=", ", ignore_nulls=True) if model.fields else pl.lit("")
     columns.append(pl.when(ok & (missing != "")).then(missing).cast(pl.Categorical()).alias("ontbrekende_gegevens"))
@@ -122,7 +107,7 @@ def _outputs(model: M.Policy, keys: list[str]) -> list[pl.Expr]:
 def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     """Evaluate a Parquet file (or folder) into `target` with the streaming engine, or return
     None when a column needs reading value by value (see the module contract)."""
-    from dsl.batch.files import Summary
+    from dsl.batch.files import Summary, publish
 
     pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
     scan = pl.scan_parquet(pattern)
@@ -142,10 +127,7 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
                             for n in decisions]])
     try:   # one pass: the file and the tallies share the scan and the evaluation
         _written, counts = pl.collect_all([out.sink_parquet(temp, compression="zstd", lazy=True), tallies])
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
+        publish(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -160,13 +142,9 @@ def _summary(model: M.Policy, path: Path, counts: pl.DataFrame, decisions: list[
         refused = pl.scan_parquet(path).with_row_index("rij", offset=1).filter(pl.col("geweigerd").is_not_null())
         summary.refused = list(refused.select("rij", "geweigerd").head(10).collect().iter_rows())
     for name, rule in model.rules.items():
-        tally = summary.counts.setdefault(name, Counter())
         for entry in counts[name][0]:
-            status = entry[name]
-            if status is not None:
-                tally[status] += entry["count"]
-                if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
-                    summary.failed[name] += entry["count"]
+            if entry[name] is not None:
+                summary.count(rule, entry[name], entry["count"])
     for name in decisions:
         summary.outcomes[name] = Counter({e[f"{name}.waarde"]: e["count"] for e in counts[f"{name}.waarde"][0]})
     return summary
