@@ -27,6 +27,7 @@ from kernel.batch import thresholds
 from kernel.cells import CellError
 from kernel.session import Session
 from kernel.widgets.batch import PAGE, BatchView
+from tests.test_kernel import run
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "wijkverpleging_2024.beleid"
@@ -373,21 +374,8 @@ def test_jsonl_table_with_a_mixed_key_column_and_a_blank_line(session, tmp_path)
 
 
 # ---------------------------------------------------------------- through the kernel
-def _run(kc, code: str, timeout: float = 60):
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        if msg["msg_type"] not in ("status", "execute_input"):
-            outputs.append(msg)
-    return reply, outputs
+def _run(kc, code: str):
+    return run(kc, code, timeout=60)   # tests/test_kernel.py's request runner, with more time
 
 
 def test_the_two_cells_through_the_kernel(table):
