@@ -25,6 +25,7 @@ from dsl.case import Case, compile_case_loader, load_case, read_case_file
 from dsl.checker import check
 from dsl.compiler import Compiled, compile_model
 from dsl.compiler.expressions import TraceStep
+from dsl.compiler.fused import compile_fused
 from dsl.core import model as M
 from dsl.core.lower import lower
 from dsl.core.model import RuleKind, Status
@@ -109,12 +110,20 @@ class Outcome:
     """The outcome of one case: `statuses`, `values` and `details` are tuples in rule order;
     `outcome[name]` builds (once) the `Result` of one rule."""
 
-    __slots__ = ("policy", "case", "statuses", "values", "details", "trace", "_built")
+    __slots__ = ("policy", "_case", "_inputs", "_peil", "statuses", "values", "details", "trace", "_built")
 
     def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
-        self.policy, self.case, self.trace = policy, case, trace
+        self.policy, self._case, self.trace = policy, case, trace
         self.statuses, self.values, self.details = raw
         self._built: dict[str, Result] | None = None   # made on the first Result asked for
+
+    @property
+    def case(self) -> Case:
+        """The loaded case; on the fused path (`dsl.compiler.fused`) made when first read."""
+        case = self._case
+        if case is None:
+            case = self._case = Case.of(self._inputs, self._peil, tuple(self.policy.model.fields))
+        return case
 
     def __getitem__(self, name: str) -> Result:
         built = self._built
@@ -180,6 +189,7 @@ class CompiledPolicy:
     syntax: Any = attrs.field(default=None, repr=False)
     index: dict[str, int] = attrs.field(init=False, repr=False)
     _case_loader: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # see load_case
+    _fused: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # dsl.compiler.fused, with the loader
 
     def __attrs_post_init__(self) -> None:
         self.index = {name: i for i, name in enumerate(self.model.rules)}
@@ -207,18 +217,19 @@ class CompiledPolicy:
                 self._case_loader = False
                 return load_case(self.model, data, complete=complete, source=source)
             loader = self._case_loader = compile_case_loader(self.model)
+            self._fused = compile_fused(self.model, self.compiled, Outcome,
+                                        {"policy": self, "_case": None, "trace": None, "_built": None})
         return loader(data, complete, source)
 
     def evaluate(self, case, trace: bool = False) -> Outcome:
         """Evaluate a case (dict, file path or Case); with `trace`, record every step."""
-        loader = self._case_loader
-        if loader and not trace and type(case) is dict:  # the common path, kept short
-            case = loader(case)
-            return Outcome(self, case, self.compiled.evaluate(case._values, case._peil))
-        if type(case) is dict and loader:
-            case = loader(case)
-        elif not isinstance(case, Case):
-            case = self.load_case(case)
+        fused = self._fused
+        if fused and not trace and type(case) is dict:  # the common path, kept short
+            outcome = fused(case)
+            if outcome is not None:
+                return outcome
+        if not isinstance(case, Case):
+            case = self.load_case(case)  # from the second case on through the compiled loader
         if not trace:
             return Outcome(self, case, self.compiled.evaluate(case.values, case.peil))
         events: list = []
@@ -233,15 +244,9 @@ class CompiledPolicy:
 
     def evaluate_many(self, cases: Iterable, trace: bool = False) -> Iterator[Outcome]:
         """Evaluate each case of an iterable (dicts, paths or Cases), lazily, in order."""
-        if trace:
-            for case in cases:
-                yield self.evaluate(case, trace=True)
-            return
-        run, load = self.compiled.evaluate, self.load_case
+        evaluate = self.evaluate
         for case in cases:
-            if not isinstance(case, Case):
-                case = load(case)
-            yield Outcome(self, case, run(case.values, case.peil))
+            yield evaluate(case, trace)
 
     def _result(self, name: str, outcome: Outcome) -> Result:
         i = self.index[name]

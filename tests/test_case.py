@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from dsl import types as T
 from dsl.case import Case, compile_case_loader, convert, load_case
 from dsl.case.conversion import read_bool, read_count, read_day, read_moment, read_money, read_number, read_percentage
-from dsl.case.loader import _check, case_loader_module
+from dsl.case.loader import case_loader_module, check_loading
 from dsl.core.model import Field
 from dsl.errors import CaseError
 from dsl.literals import (
@@ -363,13 +363,13 @@ def test_a_forbidden_node_in_the_generated_loader_is_refused():
     module, namespace = case_loader_module(typed_policy().model)
     module.body[0].body.insert(0, ast.Import(names=[ast.alias(name="os")]))
     with pytest.raises(AssertionError, match="forbidden node: Import"):
-        _check(module, namespace)
+        check_loading(module, namespace)
     for value, message in ((ast.Call(func=ast.Name(id="open", ctx=ast.Load()), args=[], keywords=[]),
                             "calls a name outside its namespace"), (ast.Name(id="open", ctx=ast.Load()), "unbound name: open")):
         module, namespace = case_loader_module(typed_policy().model)
         module.body[0].body.insert(0, ast.Assign(targets=[ast.Name(id="x", ctx=ast.Store())], value=value))
         with pytest.raises(AssertionError, match=message):
-            _check(module, namespace)
+            check_loading(module, namespace)
 
 
 def test_evaluate_and_evaluate_many_read_dicts_files_and_cases_alike(tmp_path):
@@ -417,3 +417,73 @@ def test_a_duration_that_is_not_whole_is_refused():
 
     with pytest.raises(CaseValueError, match="is geen duur; verwacht een heel aantal weken, zoals 3 of '3 weken'"):
         convert("1,5", T.duration("weken"))
+
+
+# ---------------------------------------------------------------- the fused public path
+FUSED_RULES = '''
+eisen g "G"
+  eis e1 "E1"
+    vereist omzet is ten minste € 2.500.000 en aandeel is ten hoogste 33%
+  eis e2 "E2"
+    van toepassing als soort is "zzp"
+    vereist fte is ten minste 1
+  eis e3 "E3"
+    vereist n is groter dan 2 of ok
+  eis e4 "E4"
+    vereist start is uiterlijk 1 januari 2024
+
+beslissing b "B" (eerste treffer)
+  als voldoet niet aan g
+    dan "geen"
+  als omzet is kleiner dan € 250.000
+    dan "klein"
+  als omzet is ten minste € 250.000
+    dan "groot"
+'''
+
+
+@functools.cache
+def fused_policy():
+    return compile_text('beleid "Test"\n' + POLICY + FUSED_RULES, "fused.beleid")
+
+
+def unfused(policy, data):
+    """The outcome through the compiled loader and `evaluate` separately, or the refusal."""
+    try:
+        case = loader_of(policy)(data)
+    except CaseError as err:
+        return [(d.message, d.hint) for d in err.diagnostics]
+    return case, policy.compiled.evaluate(case.values, case.peil)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*TYPED, "onbekend_veld"]), VALUES, max_size=8))
+def test_the_fused_public_path_gives_what_the_loader_and_evaluate_give(data):
+    policy = fused_policy()
+    policy.evaluate({}), policy.evaluate({})  # from the second case on the fused function is there
+    assert callable(policy._fused)
+    try:
+        outcome = policy.evaluate(dict(data))
+    except CaseError as err:
+        assert unfused(policy, data) == [(d.message, d.hint) for d in err.diagnostics]
+        return
+    case, (statuses, values, details) = unfused(policy, data)
+    assert (outcome.statuses, outcome.values, outcome.details) == (statuses, values, details)
+    assert outcome.case == case and outcome.case.data == case.data and outcome.trace is None
+    assert outcome["b"].status == statuses[-1] and outcome.policy is policy
+
+
+def test_the_fused_path_gives_a_real_outcome_and_steps_aside_for_large_policies(compile_policy, monkeypatch):
+    policy = fused_policy()
+    policy.evaluate({}), policy.evaluate({})
+    data = {"omzet": "€ 2.500.000", "aandeel": Decimal(20), "n": 3, "soort": "instelling", "start": date(2023, 5, 1)}
+    outcome = policy.evaluate(data)
+    assert outcome.to_dict()["regels"]["b"]["waarde"] == "groot"
+    assert [outcome.status(name) for name in ("e1", "e2", "e3", "e4", "g")] == [
+        "voldaan", "niet van toepassing", "voldaan", "voldaan", "voldaan"]
+    import dsl.compiler.fused as fused
+
+    monkeypatch.setattr(fused, "FUSE_LIMIT", 3)
+    large = compile_policy(POLICY + FUSED_RULES)
+    large.evaluate(data), large.evaluate(data)
+    assert large._fused is None and large.evaluate(data).statuses == outcome.statuses

@@ -28,8 +28,7 @@ def test_generated_code_pins_a_small_policy():
     assert plain == (
         "def evaluate(inputs, peil):\n"
         "    v0, = inputs\n"
-        "    r0 = S_VOLDAAN if (t1 := (None if v0 is None else v0 <= k0)) is True else "
-        "S_NIET_VOLDAAN if t1 is False else S_ONBEKEND\n"
+        "    r0 = S_ONBEKEND if v0 is None else S_VOLDAAN if v0 <= k0 else S_NIET_VOLDAAN\n"
         "    r1 = S_NIET_VOLDAAN if S_NIET_VOLDAAN in (r0,) else S_ONBEKEND if S_ONBEKEND in (r0,) else S_VOLDAAN\n"
         "    return ((r0, r1), (None, None), (None, None))"
     )

@@ -38,6 +38,24 @@ def compile_case_loader(model):
 
 def case_loader_module(model) -> tuple[py.Module, dict]:
     """The checked module defining `load_case` for `model.fields`, and the namespace it runs in."""
+    refer = py.Return(value=_call("refer", _n("data"), _n("complete"), _n("source")))
+    incomplete = py.BoolOp(op=py.And(), values=[_n("complete"), _compare(_c(None), py.In(), _n("values"))])
+    body, namespace = loading_statements(model, refer, [py.If(test=incomplete, body=[refer], orelse=[])])
+    args = py.arguments(posonlyargs=[], args=[py.arg(arg=a) for a in ("data", "complete", "source")],
+                        kwonlyargs=[], kw_defaults=[], defaults=[_c(False), _c("<casus>")])
+    function = py.FunctionDef(name="load_case", args=args, body=[*body, py.Return(value=_n("case"))],
+                              decorator_list=[], returns=None)
+    module = py.Module(body=[function], type_ignores=[])
+    check_loading(module, namespace)
+    return module, namespace
+
+
+def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
+                       make_case: bool = True) -> tuple[list[py.stmt], dict]:
+    """The statements that read `data` into the locals `v0`, `v1`, ... (gegevens order), `peil`,
+    `values` and (with `make_case`) `case`, and the namespace they need. They run `on_problem` (a return) for any
+    value that does not convert and for a key that is no gegeven, and `after_values` once
+    `values` is known. Checked against the allow-list by whoever compiles them (`check_loading`)."""
     namespace: dict[str, Any] = {
         "__builtins__": {}, "type": type, "int": int, "str": str, "tuple": tuple, "list": list,
         "Decimal": Decimal, "date": date, "datetime": datetime, "finite": Decimal.is_finite,
@@ -49,40 +67,29 @@ def case_loader_module(model) -> tuple[py.Module, dict]:
     }
     fields = []
     for i, field in enumerate(model.fields.values()):
-        namespace[f"t{i}"] = field.type
+        namespace[f"type_{i}"] = field.type
         if field.type.kind == "keuze":
-            namespace[f"o{i}"] = frozenset(field.type.options)
+            namespace[f"options_{i}"] = frozenset(field.type.options)
         fields.append(_field_statement(field.name, field.type, i))
-    module = py.Module(body=[_function(fields, len(model.fields))], type_ignores=[])
-    _check(module, namespace)
-    return module, namespace
-
-
-def _function(fields: list, count: int) -> py.FunctionDef:
-    """`load_case(data, complete, source)`: the field statements in a try, counting the keys of
-    `data` they find (a key they did not find is unknown to the policy), then the Case."""
-    refer = py.Return(value=_call("refer", _n("data"), _n("complete"), _n("source")))
+    count = len(model.fields)
     x, read = _n("x"), py.NamedExpr(target=_n("y", store=True), value=_call("read_day", _n("x")))
     plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
     peil = _given(PEILDATUM, "peil", _if(_type_is(x, "date"), x, _if(plain, _n("y"), _call("convert", x, _n("DATUM")))))
     values = py.Tuple(elts=[_n(f"v{i}") for i in range(count)], ctx=_LOAD)
-    incomplete = py.BoolOp(op=py.And(), values=[_n("complete"), _compare(_c(None), py.In(), _n("values"))])
     body = [
         _assign("found", _c(0)),
-        py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=_n("CaseValueError"), name=None, body=[refer])],
+        py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=_n("CaseValueError"), name=None, body=[on_problem])],
                orelse=[], finalbody=[]),
-        py.If(test=_compare(_n("found"), py.NotEq(), _call("len", _n("data"))), body=[refer], orelse=[]),
+        py.If(test=_compare(_n("found"), py.NotEq(), _call("len", _n("data"))), body=[on_problem], orelse=[]),
         _assign("values", values),
-        py.If(test=incomplete, body=[refer], orelse=[]),
-        _assign("case", _call("blank", _n("Case"))),
-        *[py.Assign(targets=[py.Attribute(value=_n("case"), attr=slot, ctx=_STORE)], value=value)
-          for slot, value in (("_values", _n("values")), ("_peil", _n("peil")), ("_names", _n("names")),
-                              ("_missing", _c(None)), ("_data", _c(None)))],
-        py.Return(value=_n("case")),
+        *after_values,
     ]
-    args = py.arguments(posonlyargs=[], args=[py.arg(arg=a) for a in ("data", "complete", "source")],
-                        kwonlyargs=[], kw_defaults=[], defaults=[_c(False), _c("<casus>")])
-    return py.FunctionDef(name="load_case", args=args, body=body, decorator_list=[], returns=None)
+    if make_case:
+        body.append(_assign("case", _call("blank", _n("Case"))))
+        body += [py.Assign(targets=[py.Attribute(value=_n("case"), attr=slot, ctx=_STORE)], value=value)
+                 for slot, value in (("_values", _n("values")), ("_peil", _n("peil")), ("_names", _n("names")),
+                                     ("_missing", _c(None)), ("_data", _c(None)))]
+    return body, namespace
 
 
 def _given(key: str, local: str, value: py.expr) -> py.If:
@@ -98,7 +105,7 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     """The value of one gegeven: straight through when it has its runtime type, read here when
     it is plain text (see `_READERS`), else through `given` (that is, `convert`)."""
     x = _n("x")
-    slow: py.expr = _call("given", x, _n(f"t{i}"))
+    slow: py.expr = _call("given", x, _n(f"type_{i}"))
     if t.kind in _READERS:
         read = py.NamedExpr(target=_n("y", store=True), value=_call(_READERS[t.kind], x))
         plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
@@ -124,7 +131,7 @@ def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
     if kind == "tijdstip":
         return py.BoolOp(op=py.Or(), values=[_type_is(x, "datetime"), _type_is(x, "date")]), x
     if kind == "keuze":
-        return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(x, py.In(), _n(f"o{i}"))]), x
+        return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(x, py.In(), _n(f"options_{i}"))]), x
     if kind == "tekst":
         spoken = _compare(_call("lower", _call("strip", x)), py.NotEq(), _c("onbekend"))
         return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), spoken]), x
@@ -132,7 +139,7 @@ def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
         factor = T.DURATION_FAMILY[t.declared or t.unit or ""][1]
         return _type_is(x, "int"), (x if factor == 1 else py.BinOp(left=x, op=py.Mult(), right=_c(factor)))
     if kind == "lijst":
-        return py.BoolOp(op=py.Or(), values=[_type_is(x, "tuple"), _type_is(x, "list")]), _call("as_list", x, _n(f"t{i}"))
+        return py.BoolOp(op=py.Or(), values=[_type_is(x, "tuple"), _type_is(x, "list")]), _call("as_list", x, _n(f"type_{i}"))
     return None
 
 
@@ -208,7 +215,7 @@ _ALLOWED = frozenset({
 _LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "found", "case"})
 
 
-def _check(module: py.Module, namespace: dict) -> None:
+def check_loading(module: py.Module, namespace: dict) -> None:
     """Refuse a node type outside the allow-list, a constant other than str/int/bool/None, a
     name that is neither a generated local nor bound in the namespace, and a call of a name
     outside the namespace; give every node line 1 (the loader has no policy text to point to).

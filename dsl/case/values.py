@@ -33,6 +33,13 @@ class Case:
     def __init__(self, values: tuple, peil: date | None, missing: tuple, data: dict):
         self._values, self._peil, self._names, self._missing, self._data = values, peil, None, missing, data
 
+    @classmethod
+    def of(cls, values: tuple, peil: date | None, names: tuple) -> Case:
+        """The case of typed `values` in the order of gegevens `names` (missing and data derived)."""
+        case = object.__new__(cls)
+        case._values, case._peil, case._names, case._missing, case._data = values, peil, names, None, None
+        return case
+
     values = property(attrgetter("_values"), doc="the typed values in gegevens order")
     peil = property(attrgetter("_peil"), doc="the peildatum of the case, or None")
 

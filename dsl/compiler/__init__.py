@@ -46,6 +46,16 @@ class Compiled:
         return self._traced
 
     @property
+    def module(self) -> py.Module:
+        """The generated, checked module defining `evaluate` (read, never changed, by `fused`)."""
+        return self._modules[0]
+
+    @property
+    def namespace(self) -> dict:
+        """The names the generated functions run with: runtime functions, statuses, constants."""
+        return self._namespace
+
+    @property
     def evaluate_traced(self) -> Callable:
         return self._traced_parts()[0]
 

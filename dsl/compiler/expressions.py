@@ -41,6 +41,9 @@ class TraceStep:
     rule: str
 
 
+_DECIMAL_KINDS = frozenset({"bedrag", "percentage", "getal"})
+
+
 class ExpressionGenerator:
     def __init__(self, policy: Policy, traced: bool, consts: dict):
         self.policy, self.traced, self.consts = policy, traced, consts
@@ -170,13 +173,21 @@ class ExpressionGenerator:
         raise TypeError(f"a rule value ({name}) is read outside a policy function")
 
     def compare(self, node: E.Compare) -> py.expr:
-        left, right = self.expr(node.left), self.expr(node.right)
+        left, right = self.operand(node.left, node.right), self.operand(node.right, node.left)
         if node.moments and not (node.left.type.kind == node.right.type.kind == "datum"):
             # a date-time and a date on the same day cannot be ordered: the runtime decides; two
             # dates compare as plain values
             return _call("moment_test", _c(node.op), left, right)
         op = _OPS[node.op]()
         return self.unknown_guard([left, right], lambda a, b: py.Compare(left=a, ops=[op], comparators=[b]))
+
+    def operand(self, node: E.Expr, other: E.Expr) -> py.expr:
+        """A comparison's operand; a whole-number constant met by a decimal is bound as a Decimal
+        (the same order, and Decimal against Decimal compares three times faster than with int)."""
+        if (type(node) is E.Const and type(node.value) is int and other.type is not None
+                and other.type.kind in _DECIMAL_KINDS):
+            return self.const(Decimal(node.value))
+        return self.expr(node)
 
     def arith(self, node: E.Arith) -> py.expr:
         left, right = self.expr(node.left), self.expr(node.right)

@@ -33,6 +33,15 @@ def _tuple(*elts):
     return py.Tuple(elts=list(elts), ctx=py.Load())
 
 
+def _guarded_comparison(expr: py.expr) -> tuple[py.expr, py.Compare] | None:
+    """(unknown test, comparison) of `None if <unknown test> else <comparison>`, the form
+    `unknown_guard` gives a comparison (whose result is always a bool), or None for any other."""
+    if (type(expr) is py.IfExp and type(expr.body) is py.Constant and expr.body.value is None
+            and type(expr.orelse) is py.Compare):
+        return expr.test, expr.orelse
+    return None
+
+
 def _suffix(local: str) -> str:
     return local[1:]
 
@@ -161,8 +170,15 @@ class Generator(ExpressionGenerator):
     def requirement(self, rule: M.Requirement) -> list:
         parts = [self.expr(rule.condition)] + [self.expr(e.condition) for e in rule.exceptions]
         cond = parts[0] if len(parts) == 1 else self.kleene(False, parts)
-        first, later = self.bind(cond)
-        status = self.status(_is(first, _c(True)), _is(later, _c(False)), Status.VOLDAAN, Status.NIET_VOLDAAN)
+        guarded = _guarded_comparison(cond)
+        status: py.expr
+        if guarded is not None:  # `None if a is None else a >= k`: test the comparison itself, no temporary
+            unknown, comparison = guarded
+            status = _if(unknown, self.const(Status.ONBEKEND),
+                         _if(comparison, self.const(Status.VOLDAAN), self.const(Status.NIET_VOLDAAN)))
+        else:
+            first, later = self.bind(cond)
+            status = self.status(_is(first, _c(True)), _is(later, _c(False)), Status.VOLDAAN, Status.NIET_VOLDAAN)
         value = self.gated(rule, status, self.const(Status.NVT), self.const(Status.ONBEKEND))
         return [_assign(self.locals[rule.name], value)]
 
