@@ -19,9 +19,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dsl.batch import evaluate_table, to_frame  # noqa: E402
-from dsl.batch.agreement import disagreements, mixed_cases  # noqa: E402
-from dsl.batch.columns import typed_inputs  # noqa: E402
+from dsl.batch import evaluate_table  # noqa: E402
+from dsl.batch.agreement import disagreements, mixed_cases, spark_input  # noqa: E402
 from dsl.policy import load_policy  # noqa: E402
 
 
@@ -48,8 +47,7 @@ def main() -> int:
                 f"verschillen, {table['geweigerd'].is_not_null().sum()} geweigerd")
         if spark is not None:
             readable = [c for c, r in zip(cases, table["geweigerd"].to_list()) if r is None]
-            inputs, _ = typed_inputs(policy.model, to_frame(readable))
-            got = pl.from_arrow(evaluate_spark(policy, spark.createDataFrame(inputs.to_arrow())).toArrow())
+            got = pl.from_arrow(evaluate_spark(policy, spark_input(spark, policy, readable)).toArrow())
             assert isinstance(got, pl.DataFrame)
             spark_found = disagreements(policy, readable, got)
             found += spark_found

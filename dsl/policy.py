@@ -26,9 +26,12 @@ from dsl.checker import check
 from dsl.compiler import Compiled, compile_model
 from dsl.compiler.expressions import TraceStep
 from dsl.compiler.fused import compile_fused
+from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.lower import lower
 from dsl.core.model import RuleKind, Status
+from dsl.core.reasons import group_reason, reasons, requirement_reason
+from dsl.core.reasons import parts as reason_parts
 from dsl.parser import parse
 from dsl.runtime.formatting import format_duration_count, format_value
 
@@ -106,16 +109,27 @@ class _Results(Mapping):
         return len(self._outcome.policy.model.rules)
 
 
+_NOT_EVALUATED = object()
+
+
+def _kleene_and(values: list) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
 class Outcome:
     """The outcome of one case: `statuses`, `values` and `details` are tuples in rule order;
     `outcome[name]` builds (once) the `Result` of one rule."""
 
-    __slots__ = ("policy", "_case", "_inputs", "_peil", "statuses", "values", "details", "trace", "_built")
+    __slots__ = ("policy", "_case", "_inputs", "_peil", "statuses", "values", "details", "trace", "_built",
+                 "_traced")
 
     def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
         self.policy, self._case, self.trace = policy, case, trace
         self.statuses, self.values, self.details = raw
         self._built: dict[str, Result] | None = None   # made on the first Result asked for
+        self._traced: Outcome | None = None             # the traced evaluation, when a reason needs it
 
     @property
     def case(self) -> Case:
@@ -133,6 +147,35 @@ class Outcome:
         if result is None:
             result = built[name] = self.policy._result(name, self)
         return result
+
+    def reason(self, name: str) -> str | None:
+        """Why eis or groep `name` did not pass, as a code of `dsl.core.reasons` ("2": its second
+        part is nee; "?1": its first part is unknown; a groep names its first failing eis), or
+        None. Without a trace the case is evaluated once more, traced, the first time."""
+        rule = self.policy.model.rules[name]
+        status = self.status(name)
+        if status not in (Status.NIET_VOLDAAN, Status.ONBEKEND) or not isinstance(rule, (M.Requirement, M.Group)):
+            return None
+        traced = self if self.trace is not None else self._traced
+        if traced is None:
+            traced = self._traced = self.policy.evaluate(self.case, trace=True)
+        value = traced._node_value
+        applies = _kleene_and([value(gate.condition) for gate in rule.gates])
+        if isinstance(rule, M.Group):
+            return group_reason(status, applies, [(m, self.status(m)) for m in rule.members])
+        return requirement_reason(status, applies, [value(p) for p in reason_parts(rule)],
+                                  [value(e.condition) for e in rule.exceptions])
+
+    def _node_value(self, node) -> Any:
+        """The value of a core expression in this traced outcome (leaves are read from the case)."""
+        if isinstance(node, E.Input):
+            return self.case.data.get(node.name)
+        if isinstance(node, E.Const):
+            return node.value
+        if isinstance(node, E.Peildatum):
+            return self.case.peil
+        assert self.trace is not None
+        return self.trace.value_of(node, _NOT_EVALUATED)
 
     def status(self, name: str) -> Status:
         return self.statuses[self.policy.index[name]]
@@ -167,6 +210,10 @@ class Outcome:
                     entry["eenheid"] = t.unit  # waarde counts in the base unit of the duration's family
             if r.kind is RuleKind.TIMELINE:
                 entry["uiterste_datum"], entry["begin"] = _plain(r.deadline), _plain(r.start)
+            code = self.reason(name)
+            if code is not None:
+                entry["reden"] = code
+                entry["reden_tekst"] = next(x.text for x in reasons(policy.model, rule) if x.code == code)
             rules[name] = entry
         return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
 
@@ -218,7 +265,8 @@ class CompiledPolicy:
                 return load_case(self.model, data, complete=complete, source=source)
             loader = self._case_loader = compile_case_loader(self.model)
             self._fused = compile_fused(self.model, self.compiled, Outcome,
-                                        {"policy": self, "_case": None, "trace": None, "_built": None})
+                                        {"policy": self, "_case": None, "trace": None, "_built": None,
+                                         "_traced": None})
         return loader(data, complete, source)
 
     def evaluate(self, case, trace: bool = False) -> Outcome:

@@ -25,6 +25,7 @@ import attrs
 import polars as pl
 
 from dsl.batch import evaluate_table, outcome_of_row
+from dsl.batch.columnar import EXTRA_COLUMNS, rule_outputs
 from dsl.batch.columns import typed_inputs
 from dsl.batch.files import Summary
 from dsl.core import model as M
@@ -39,7 +40,6 @@ NUMERIC = ("bedrag", "percentage", "getal", "aantal")
 KIND_ORDER = (M.RuleKind.GROUP, M.RuleKind.REQUIREMENT, M.RuleKind.DECISION, M.RuleKind.TIMELINE,
               M.RuleKind.CALCULATION)
 _FAILED = (M.Status.NIET_VOLDAAN.value, M.Status.NIET_GEHAALD.value)
-_SUFFIXES = ("", ".waarde", ".regel", ".uiterste_datum", ".begin")
 
 
 @attrs.frozen
@@ -104,8 +104,7 @@ class TableEvaluation:
         results = evaluate_table(policy, table.frame, decimal_point=table.decimal_point)
         summary = Summary()
         summary.add(model, results, 0)
-        produced = {name + suffix for name in model.rules for suffix in _SUFFIXES}
-        produced |= {"ontbrekende_gegevens", "geweigerd"}
+        produced = {name for name, _, _ in rule_outputs(model)} | set(EXTRA_COLUMNS)
         keys = tuple(c for c in results.columns if c not in produced)
         checked = [n for n, r in model.rules.items() if r.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.TIMELINE)]
         results = results.with_columns(

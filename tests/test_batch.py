@@ -318,3 +318,60 @@ def test_a_file_that_is_not_parquet_gets_a_dutch_message(tmp_path):
                           "--uit", str(tmp_path / "uit.parquet")], capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stderr.strip() == f"beleid: {source}: kan de casussen niet lezen: het is geen geldig Parquet-bestand"
+
+
+# ---------------------------------------------------------------- reason codes
+REASONS = '''beleid "R"
+gegevens
+  bedrag_verzekerd : bedrag
+  ingang : datum
+  soort : keuze uit "zzp", "instelling"
+  heeft_overeenkomst : ja/nee
+  vrijgesteld : ja/nee
+eisen g "G"
+  eis verzekering "Verzekerd, op tijd"
+    vereist bedrag_verzekerd is ten minste € 2.500.000 en ingang is uiterlijk 1 januari 2024
+  eis zzp "Een zzp'er heeft een overeenkomst"
+    van toepassing als soort is "zzp"
+    vereist heeft_overeenkomst
+    tenzij vrijgesteld
+'''
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"bedrag_verzekerd": 2_000_000, "ingang": date(2024, 2, 1), "soort": "instelling"},
+     {"verzekering.reden": "1", "zzp.reden": None, "g.reden": "verzekering"}),
+    ({"bedrag_verzekerd": 3_000_000, "ingang": date(2024, 2, 1), "soort": "instelling"},
+     {"verzekering.reden": "2", "zzp.reden": None, "g.reden": "verzekering"}),
+    ({"bedrag_verzekerd": 3_000_000, "soort": "zzp", "heeft_overeenkomst": False},
+     {"verzekering.reden": "?2", "zzp.reden": "?tenzij", "g.reden": "?verzekering"}),
+    ({"ingang": date(2023, 1, 1), "soort": "zzp", "heeft_overeenkomst": False, "vrijgesteld": False},
+     {"verzekering.reden": "?1", "zzp.reden": "1", "g.reden": "zzp"}),
+    ({"bedrag_verzekerd": 3_000_000, "ingang": date(2023, 1, 1)},
+     {"verzekering.reden": None, "zzp.reden": "?toepassing", "g.reden": "?zzp"}),
+])
+def test_every_engine_gives_the_reason_code_the_per_case_path_gives(row, expected):
+    policy = compile_text(REASONS, "r.beleid")
+    outcome = policy.evaluate(dict(row))
+    assert {f"{n}.reden": outcome.reason(n) for n in ("verzekering", "zzp", "g")} == expected
+    for engine in ("polars", "python"):
+        table = evaluate_table(policy, [row], engine=engine)
+        assert {c: table[c][0] for c in expected} == expected, engine
+    entry = outcome.to_dict()["regels"]["verzekering"]
+    if expected["verzekering.reden"] == "2":
+        assert entry["reden_tekst"] == "niet voldaan: ingang is uiterlijk 1 januari 2024"
+
+
+def test_the_summary_names_the_part_of_a_compound_eis_that_failed_most(tmp_path):
+    policy_file = _write(tmp_path / "r.beleid", REASONS)
+    rows = [{"bedrag_verzekerd": "3000000", "ingang": "2024-02-01"}] * 3 + [{"bedrag_verzekerd": "1", "ingang": "2023-01-01"}]
+    source = tmp_path / "in.csv"
+    pl.DataFrame(rows).write_csv(source)
+    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
+                          "--uit", str(tmp_path / "uit.csv")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert ("Welk deel van een samengestelde eis het vaakst niet voldaan was (kolom '<eis>.reden'):\n"
+            "         3  verzekering.reden = 2: niet voldaan: ingang is uiterlijk 1 januari 2024\n"
+            "         1  verzekering.reden = 1: niet voldaan: bedrag_verzekerd is ten minste € 2.500.000") in run.stdout
+    out = pl.read_csv(tmp_path / "uit.csv", infer_schema=False)
+    assert out["verzekering.reden"].to_list() == ["2", "2", "2", "1"]

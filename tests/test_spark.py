@@ -11,8 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsl.batch import evaluate_table, to_frame
-from dsl.batch.columns import typed_inputs
+from dsl.batch import evaluate_table
 from dsl.policy import compile_text, load_policy
 from tests.conftest import POLICIES
 from tests.test_batch import KLEENE, _example_rows
@@ -28,14 +27,9 @@ def spark():
 
 
 def _spark_frame(spark, policy, rows):
-    """The rows in their exact types, except durations, which go as written ("900 seconden"):
-    a whole number in a duration column counts in the declared unit."""
-    inputs, refused = typed_inputs(policy.model, to_frame(rows))
-    assert refused.null_count() == len(refused)
-    durations = [n for n, f in policy.model.fields.items() if f.type.kind == "duur"]
-    inputs = inputs.with_columns([pl.format("{} " + policy.model.fields[n].type.unit, pl.col(n)).alias(n)
-                                  for n in durations])
-    return spark.createDataFrame(inputs.with_row_index("nr").with_columns(pl.col("nr").cast(pl.Int64)).to_arrow())
+    from dsl.batch.agreement import spark_input
+
+    return spark_input(spark, policy, rows)
 
 
 def _same(got: pl.DataFrame, expected: pl.DataFrame) -> None:

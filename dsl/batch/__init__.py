@@ -6,6 +6,9 @@ row, in the input's order:
   - the input's columns that are not gegevens (an id, an AGB code: whatever identifies the row;
     one named like a result column is kept as `invoer.<name>`);
   - per rule a column named after the rule with its status (an Enum of the Dutch status words);
+  - `<rule>.reden` for eisen and groepen that did not pass: the reason code of
+    `dsl.core.reasons` ("2": the eis's second part is nee; "?1": its first part is unknown; a
+    groep names its first eis not voldaan), as `Outcome.reason` gives it per case;
   - `<rule>.waarde` for decisions and calculations, `<rule>.regel` (the row number that gave a
     decision's outcome, `anders` counted as the last row), `<rule>.uiterste_datum` and
     `<rule>.begin` for termijnen;
@@ -15,7 +18,8 @@ row, in the input's order:
 `engine="polars"` (the default) evaluates with Polars expressions compiled from the core model
 (`dsl.batch.polars_rules`); where a policy uses a construct that back end cannot evaluate
 exactly, or with `engine="python"`, every row goes through the per-case path instead. Both give
-the same table: statuses, values, row numbers and bounds agree row for row (tests/test_batch.py).
+the same table: statuses, reasons, values, row numbers and bounds agree row for row
+(tests/test_batch.py).
 Peildatum: a `peildatum` column, else the `peildatum` argument (else unknown). Text is read as
 in a Dutch case file ("1.234,56"); with `decimal_point`, "1234.56" is read with a decimal point.
 """
@@ -33,6 +37,7 @@ from dsl.batch.columnar import key_output
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, typed_inputs
 from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
 from dsl.core import model as M
+from dsl.core.reasons import reasons
 
 __all__ = ["ENGINES", "Unsupported", "evaluate_table", "outcome_of_row", "plan_for", "to_frame"]
 
@@ -143,14 +148,17 @@ def _evaluate_polars(plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series)
 
 
 def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:
-    """The reference engine: every readable row through the compiled per-case function."""
+    """The reference engine: every readable row through the per-case path (`policy.evaluate`)."""
+    from dsl.case import Case
+
     model: M.Policy = policy.model
-    names = list(model.fields)
-    evaluate = policy.compiled.evaluate
+    names = tuple(model.fields)
     columns: dict[str, list] = {}
     rules = list(model.rules.values())
+    with_reasons = [(i, rule, {r.code: k for k, r in enumerate(reasons(model, rule))}) for i, rule in enumerate(rules)
+                    if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP)]
     for i, _rule in enumerate(rules):
-        for prefix in ("__s", "__x", "__d", "__b"):
+        for prefix in ("__s", "__r", "__x", "__d", "__b"):
             columns[f"{prefix}{i}"] = []
     for row, problem in zip(inputs.iter_rows(), refused.to_list()):
         if problem is not None:
@@ -158,7 +166,8 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.D
                 values.append(None)
             continue
         given = tuple(tuple(v) if isinstance(v, list) else v for v in row[:len(names)])
-        statuses, outcomes, details = evaluate(given, row[len(names)])
+        outcome = policy.evaluate(Case.of(given, row[len(names)], names))
+        statuses, outcomes, details = outcome.statuses, outcome.values, outcome.details
         for i, rule in enumerate(rules):
             columns[f"__s{i}"].append(STATUS_CODES.index(statuses[i]))
             columns[f"__x{i}"].append(outcomes[i])
@@ -169,9 +178,14 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.D
             else:
                 columns[f"__d{i}"].append(detail)
                 columns[f"__b{i}"].append(None)
+        for i, rule, codes in with_reasons:
+            code = outcome.reason(rule.name)
+            columns[f"__r{i}"].append(None if code is None else codes[code])
     series = []
     for i, rule in enumerate(rules):
         series.append(pl.Series(f"__s{i}", columns[f"__s{i}"], dtype=pl.Int8))
+        if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
+            series.append(pl.Series(f"__r{i}", columns[f"__r{i}"], dtype=pl.Int16))
         if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
             values = columns[f"__x{i}"]
             series.append(pl.Series(f"__x{i}", values, dtype=_value_dtype(rule, values), strict=False))

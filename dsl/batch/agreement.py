@@ -3,7 +3,7 @@
 Contract: `disagreements(policy, cases, table)` compares a batch result `table` (from
 `evaluate_table` or Spark, converted to Polars) with `policy.evaluate(case)` for each case dict
 of `cases`, in order, and returns every difference as (row, column, batch value, per-case value):
-statuses, values of decisions and calculations, the row of a decision, the bounds of a termijn,
+statuses, reason codes of eisen and groepen, values of decisions and calculations, the row of a decision, the bounds of a termijn,
 and a row refused by the batch engine against a case the per-case path refuses (`CaseError`).
 An empty list means the engines agree on every row. `boundary_cases(policy, n, seed)` draws
 `n` boundary-rich case dicts from the Hypothesis strategies of `dsl.testing` (thresholds and
@@ -50,6 +50,8 @@ def disagreements(policy, cases: Iterable[dict], table: pl.DataFrame) -> list[tu
         for name, rule in model.rules.items():
             result = outcome[name]
             expected: dict[str, Any] = {name: str(result.status)}
+            if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
+                expected[f"{name}.reden"] = outcome.reason(name)
             if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
                 expected[f"{name}.waarde"] = result.value
             if rule.kind is M.RuleKind.DECISION:
@@ -62,6 +64,22 @@ def disagreements(policy, cases: Iterable[dict], table: pl.DataFrame) -> list[tu
                 if not ((got is None and value is None) or _same(got, value)):
                     found.append((number, column, got, value))
     return found
+
+
+def spark_input(spark, policy, rows: list[dict]):
+    """A Spark DataFrame of readable case dicts as a user's table would hold them: every gegeven
+    in its exact type, except durations, written with their unit ("900 seconden"; a whole number
+    in a duration column counts in the declared unit, not in the base unit the typed column
+    holds). Rows keep their order in a column `nr`."""
+    from dsl.batch import to_frame
+    from dsl.batch.columns import typed_inputs
+
+    inputs, refused = typed_inputs(policy.model, to_frame(rows))
+    assert refused.null_count() == len(refused), "spark_input takes readable rows only"
+    fields = policy.model.fields
+    durations = [n for n, f in fields.items() if f.type.kind == "duur"]
+    inputs = inputs.with_columns([pl.format("{} " + fields[n].type.unit, pl.col(n)).alias(n) for n in durations])
+    return spark.createDataFrame(inputs.with_row_index("nr").with_columns(pl.col("nr").cast(pl.Int64)).to_arrow())
 
 
 def boundary_cases(policy, n: int, seed: int = 0) -> list[dict]:

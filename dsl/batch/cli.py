@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from dsl.core import model as M
+from dsl.core.reasons import parts as reason_parts
+from dsl.core.reasons import reasons
 from dsl.errors import BeleidError, Diagnostic
 from dsl.runtime.formatting import counted
 
@@ -138,6 +140,14 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
         lines.append("Het vaakst niet voldaan of niet gehaald:")
         for name, n in summary.failed.most_common(_SHOWN):
             lines.append(f"  {n:>8}  {model.rules[name].display} ({name})")
+    # which part failed, for the eisen of more than one part (for the others the eis says it all)
+    compound = Counter({key: n for key, n in summary.reasons.items()
+                        if isinstance(rule := model.rules[key[0]], M.Requirement) and len(reason_parts(rule)) > 1})
+    if compound:
+        lines.append("Welk deel van een samengestelde eis het vaakst niet voldaan was (kolom '<eis>.reden'):")
+        for (name, code), n in compound.most_common(_SHOWN):
+            text = next(r.text for r in reasons(model, model.rules[name]) if r.code == code)
+            lines.append(f"  {n:>8}  {name}.reden = {code}: {text}")
     if summary.refused_rows:
         lines.append(f"Geweigerde rijen ({summary.refused_rows}):")
         for row, reason in summary.refused[:_SHOWN]:

@@ -2,7 +2,8 @@
 
 Contract: `ColumnarPlan(policy)` walks the core model and produces `stages`: lists of named column
 expressions which, applied in order (each stage after the stages of every rule and gate it
-reads), add per rule its status code (`__s<i>`, the index of its `Status` in `STATUS_CODES`), its
+reads), add per rule its status code (`__s<i>`, the index of its `Status` in `STATUS_CODES`), for an
+eis or groep its reason code (`__r<i>`, the index of its code in `dsl.core.reasons.reasons`), its
 value (`__x<i>`, decisions and calculations) and its detail (`__d<i>`: a decision's row, a
 termijn's end moment, and `__b<i>` its start). The meaning is the core model's, written here
 once; an engine (Polars in `dsl.batch.polars_rules`, Spark in `dsl.batch.spark_rules`) only
@@ -32,6 +33,8 @@ from typing import Any, assert_never
 from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import ROW_NONE, ROW_NVT, ROW_OVERLAP, ROW_UNKNOWN, Status
+from dsl.core.reasons import APPLICABILITY_UNKNOWN, EXCEPTION_UNKNOWN, reasons
+from dsl.core.reasons import parts as reason_parts
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, non_working_reason
 from dsl.types import MOMENTS, Type
 
@@ -43,11 +46,14 @@ EXTRA_COLUMNS = ("ontbrekende_gegevens", "geweigerd")
 
 def rule_outputs(model: M.Policy) -> list[tuple[str, str, str]]:
     """The output layout every engine writes: per rule, in order, (output column, internal
-    column, role), the role being "status", "value" (decisions, calculations), "row" (a
-    decision's row, counted from 1), "end" or "start" (a termijn's bounds)."""
+    column, role), the role being "status", "reason" (eisen and groepen: the code of
+    `dsl.core.reasons`), "value" (decisions, calculations), "row" (a decision's row, counted
+    from 1), "end" or "start" (a termijn's bounds)."""
     layout = []
     for i, (name, rule) in enumerate(model.rules.items()):
         layout.append((name, f"__s{i}", "status"))
+        if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
+            layout.append((f"{name}.reden", f"__r{i}", "reason"))
         if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
             layout.append((f"{name}.waarde", f"__x{i}", "value"))
         if rule.kind is M.RuleKind.DECISION:
@@ -141,6 +147,10 @@ class ColumnarPlan:
     def code(self, value: int) -> Col:
         """A small integer (status code or row marker)."""
         raise TypeError(f"{type(self).__name__} has no code primitive")
+
+    def wide_code(self, value: int) -> Col:
+        """A 16-bit integer (a reason code: a large group has more than 127)."""
+        raise TypeError(f"{type(self).__name__} has no wide code primitive")
 
     def null(self) -> Col:
         raise TypeError(f"{type(self).__name__} has no null")
@@ -305,7 +315,20 @@ class ColumnarPlan:
         s, *_ = self.names(rule)
         parts = [self.expr(rule.condition)] + [self.expr(e.condition) for e in rule.exceptions]
         status = self.truth(reduce(operator.or_, parts), Status.VOLDAAN, Status.NIET_VOLDAAN)
-        return [self.named(self.gated(gate, status), s)], []
+        return [self.named(self.gated(gate, status), s)], [self.requirement_reason(rule, gate)]
+
+    def requirement_reason(self, rule: M.Requirement, gate: Col | None) -> Col:
+        """The reason code (`dsl.core.reasons`) as the index of the code in `reasons(rule)`."""
+        code = self._reason_codes(rule)
+        parts = [self.expr(p) for p in reason_parts(rule)]
+        failing = self.case([(~p, code[str(k)]) for k, p in enumerate(parts, 1)], self.null())
+        unknown: list[tuple[Col, Col]] = []
+        if gate is not None:
+            unknown.append((self.is_null(gate), code[APPLICABILITY_UNKNOWN]))
+        if rule.exceptions:   # a part is nee, yet the eis is onbekend: an uitzondering is unknown
+            unknown.append((reduce(operator.or_, [self.fill_false(~p) for p in parts]), code[EXCEPTION_UNKNOWN]))
+        unknown += [(self.is_null(p), code[f"?{k}"]) for k, p in enumerate(parts, 1)]
+        return self._reason(rule, failing, self.case(unknown, self.null()))
 
     def group(self, rule: M.Group, gate: Col | None) -> tuple[list[Col], list[Col]]:
         s, *_ = self.names(rule)
@@ -316,7 +339,21 @@ class ColumnarPlan:
 
         status = self.case([(any_is(Status.NIET_VOLDAAN), self.status(Status.NIET_VOLDAAN)),
                             (any_is(Status.ONBEKEND), self.status(Status.ONBEKEND))], self.status(Status.VOLDAAN))
-        return [self.named(self.gated(gate, status), s)], []
+        code = self._reason_codes(rule)
+        failing = self.case([(m == CODE[Status.NIET_VOLDAAN], code[name]) for name, m in zip(rule.members, members)],
+                            self.null())
+        unknown = [(self.is_null(gate), code[APPLICABILITY_UNKNOWN])] if gate is not None else []
+        unknown += [(m == CODE[Status.ONBEKEND], code[f"?{name}"]) for name, m in zip(rule.members, members)]
+        return [self.named(self.gated(gate, status), s)], [self._reason(rule, failing, self.case(unknown, self.null()))]
+
+    def _reason_codes(self, rule: M.Rule) -> dict[str, Col]:
+        return {reason.code: self.wide_code(k) for k, reason in enumerate(reasons(self.policy, rule))}
+
+    def _reason(self, rule: M.Rule, failing: Col, unknown: Col) -> Col:
+        status = self.col(self.names(rule)[0])
+        return self.named(self.case([(status == CODE[Status.NIET_VOLDAAN], failing),
+                                     (status == CODE[Status.ONBEKEND], unknown)], self.null()),
+                          f"__r{self.index[rule.name]}")
 
     def calculation(self, rule: M.Calculation, gate: Col | None) -> tuple[list[Col], list[Col]]:
         s, x, *_ = self.names(rule)

@@ -45,7 +45,8 @@ class BatchFileError(Exception):
 
 @attrs.define
 class Summary:
-    """What a run did: rows read, refused rows (row number and reason), counts per status."""
+    """What a run did: rows read, refused rows (row number and reason), counts per status, and
+    how often each part of an eis was the reason it was niet voldaan."""
 
     rows: int = 0
     refused: list[tuple[int, str]] = attrs.field(factory=list)
@@ -53,12 +54,19 @@ class Summary:
     failed: Counter = attrs.field(factory=Counter)
     outcomes: dict[str, Counter] = attrs.field(factory=dict)   # decision -> its values and how often
     refused_rows: int = 0   # how many rows were refused (`refused` may hold only the first of them)
+    reasons: Counter = attrs.field(factory=Counter)   # (eis, reason code) -> rows, for eisen niet voldaan
 
     def count(self, rule: M.Rule, status: str, n: int) -> None:
         """Count `n` rows where `rule` had `status` (a requirement or termijn not met is a failure)."""
         self.counts.setdefault(rule.name, Counter())[status] += n
         if status in (M.Status.NIET_VOLDAAN, M.Status.NIET_GEHAALD) and rule.kind is not M.RuleKind.GROUP:
             self.failed[rule.name] += n
+
+    def count_reason(self, rule: str, code: str, n: int) -> None:
+        """Count `n` rows where eis `rule` was niet voldaan for reason `code` (an unknown part's
+        code, "?k", is not a reason for failing and is not counted)."""
+        if not code.startswith("?"):
+            self.reasons[(rule, code)] += n
 
     def add(self, policy: M.Policy, result: pl.DataFrame, offset: int) -> None:
         self.rows += result.height
@@ -69,6 +77,9 @@ class Summary:
         for name, rule in policy.rules.items():
             for status, n in result.get_column(name).drop_nulls().value_counts().iter_rows():
                 self.count(rule, status, n)
+            if rule.kind is M.RuleKind.REQUIREMENT:
+                for code, n in result.get_column(f"{name}.reden").drop_nulls().value_counts().iter_rows():
+                    self.count_reason(name, code, n)
             if rule.kind is M.RuleKind.DECISION and rule.type.kind in ("keuze", "tekst"):
                 values = self.outcomes.setdefault(name, Counter())
                 for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():

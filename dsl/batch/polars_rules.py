@@ -27,6 +27,7 @@ from dsl.batch.columnar import (
     rule_outputs,
 )
 from dsl.core import model as M
+from dsl.core.reasons import reasons
 from dsl.types import Type
 
 __all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "literal", "output_exprs"]
@@ -37,12 +38,16 @@ _LABELS = pl.Series("status", list(STATUS_LABELS), dtype=STATUS_ENUM)
 
 def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
     """The readable rule columns (`dsl.batch.columnar.rule_outputs`) from the internal ones:
-    statuses as the Dutch words, values, row numbers, bounds; null where `ok` is false."""
+    statuses as the Dutch words, reason codes as text (an Enum per rule), values, row numbers,
+    bounds; null where `ok` is false."""
     columns = []
     for name, internal, role in rule_outputs(model):
         column = pl.col(internal)
         if role == "status":
             column = pl.lit(_LABELS).gather(column)
+        elif role == "reason":
+            codes = [reason.code for reason in reasons(model, model.rules[name.removesuffix(".reden")])]
+            column = pl.lit(pl.Series("reden", codes, dtype=pl.Enum(codes))).gather(column)
         elif role == "row":
             column = pl.when(column >= 0).then(column.cast(pl.Int16) + 1)
         columns.append((column if ok is None else pl.when(ok).then(column)).alias(name))
@@ -81,6 +86,9 @@ class PolarsPlan(ColumnarPlan):
 
     def code(self, value: int) -> pl.Expr:
         return pl.lit(value, dtype=pl.Int8)
+
+    def wide_code(self, value: int) -> pl.Expr:
+        return pl.lit(value, dtype=pl.Int16)
 
     def null(self) -> pl.Expr:
         return pl.lit(None)

@@ -37,6 +37,7 @@ from pyspark.sql.types import (
 from dsl.batch.columnar import SCALES, STATUS_CODES, STATUS_LABELS, holiday_list, key_output, rule_outputs
 from dsl.batch.spark_rules import SparkPlan, spark_type
 from dsl.core import model as M
+from dsl.core.reasons import reasons
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
 from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type
 
@@ -221,6 +222,11 @@ def _output(model: M.Policy, keys: list[str]) -> list[Column]:
         column = F.col(internal)
         if role == "status":
             column = F.element_at(labels, column.cast("int") + 1)
+        elif role == "reason":
+            codes = F.array(*[F.lit(r.code) for r in reasons(model, model.rules[name.removesuffix(".reden")])])
+            # guarded: Spark 4.0 folds element_at into the branches of the CASE that makes the
+            # code and then gives the last element for a null index (seen on ggz_2020)
+            column = F.when(column.isNotNull(), F.element_at(codes, column.cast("int") + 1))
         elif role == "row":
             column = F.when(column >= 0, column.cast("smallint") + 1)
         columns.append(F.when(ok, column).alias(name))

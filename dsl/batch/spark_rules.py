@@ -75,6 +75,9 @@ class SparkPlan(ColumnarPlan):
     def code(self, value: int) -> Column:
         return F.lit(value).cast("tinyint")
 
+    def wide_code(self, value: int) -> Column:
+        return F.lit(value).cast("smallint")
+
     def null(self) -> Column:
         return F.lit(None)
 

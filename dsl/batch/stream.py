@@ -121,8 +121,11 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     out = query(scan)
     decisions = [n for n, r in model.rules.items()
                  if isinstance(r, M.Decision) and r.type.kind in ("keuze", "tekst")]
+    requirements = [n for n, r in model.rules.items() if r.kind is M.RuleKind.REQUIREMENT]
     tallies = out.select([pl.len().alias("__rijen"), pl.col("geweigerd").is_not_null().sum().alias("__geweigerd"),
                           *[pl.col(n).value_counts().implode().alias(n) for n in model.rules],
+                          *[pl.col(f"{n}.reden").drop_nulls().value_counts().implode().alias(f"{n}.reden")
+                            for n in requirements],
                           *[pl.col(f"{n}.waarde").drop_nulls().value_counts().implode().alias(f"{n}.waarde")
                             for n in decisions]])
     try:   # one pass: the file and the tallies share the scan and the evaluation
@@ -145,6 +148,10 @@ def _summary(model: M.Policy, path: Path, counts: pl.DataFrame, decisions: list[
         for entry in counts[name][0]:
             if entry[name] is not None:
                 summary.count(rule, entry[name], entry["count"])
+    for name, rule in model.rules.items():
+        if rule.kind is M.RuleKind.REQUIREMENT:
+            for entry in counts[f"{name}.reden"][0]:
+                summary.count_reason(name, entry[f"{name}.reden"], entry["count"])
     for name in decisions:
         summary.outcomes[name] = Counter({e[f"{name}.waarde"]: e["count"] for e in counts[f"{name}.waarde"][0]})
     return summary

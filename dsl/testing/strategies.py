@@ -132,11 +132,14 @@ def _fits(value, t) -> bool:
 
 
 def as_case_value(value, t):
-    """A runtime value as written in a case dict (a duur count becomes '14 dagen')."""
+    """A runtime value as written in a case dict (a duur count becomes '14 dagen', a
+    percentage '0,5%')."""
     if t.kind == "duur" and value is not None:
         return f"{value} {t.unit}"
     if t.kind == "aantal" and value is not None:
         return int(value)
+    if t.kind == "percentage" and value is not None:   # a bare number between 0 and 1 is ambiguous
+        return f"{value:f}".replace(".", ",") + "%"
     return value
 
 
