@@ -216,13 +216,14 @@ Value: TypeAlias = Literal | ListLiteral | UnknownLiteral
 @attrs.frozen(slots=True, eq=True, hash=True)
 class TypeSpec:
     """A gegeven's type: `kind` is a type name; `unit` for duur, `options` for keuze,
-    `element` for a lijst."""
+    `element` for a lijst, `bounds` for a declared range of a number type."""
 
     kind: str
     span: Span
     unit: str | None = None
     options: tuple[str, ...] = ()
     element: TypeSpec | None = None
+    bounds: tuple[Literal, Literal] | None = None   # `van X tot en met Y`: the values a case may give
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)

@@ -59,12 +59,13 @@ def render(diagnostics: Iterable[Diagnostic], filename: str, text: str | None) -
         place = f"{filename}:{d.span.line}:{d.span.column}" if d.span and d.span.line else filename
         out = [f"{place}: fout: {d.message}"]
         if d.span and d.span.line and 0 < d.span.line <= len(lines):
-            src = lines[d.span.line - 1].expandtabs(1)
             width = 1
             if d.span.end_line == d.span.line and d.span.end_column >= d.span.column:
                 width = d.span.end_column - d.span.column + 1
-            out.append(f"  {d.span.line:>4} | {src}")
-            out.append("       | " + " " * (d.span.column - 1) + "^" * max(1, min(width, 60)))
+            src, column, width = _window(lines[d.span.line - 1].expandtabs(1), d.span.column - 1, width)
+            number = f"{d.span.line:>4}"
+            out.append(f"  {number} | {src}")
+            out.append(" " * (len(number) + 3) + "| " + " " * column + "^" * width)
         if d.expected:
             out.append("  verwacht: " + ", ".join(d.expected))
         if d.hint:
@@ -73,23 +74,57 @@ def render(diagnostics: Iterable[Diagnostic], filename: str, text: str | None) -
     return "\n\n".join(blocks)
 
 
+WINDOW = 120        # characters of a source line shown around the place of a problem
+_CARET_MOST = 60    # carets under a span at most
+
+
+def _window(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """The part of a source line to show (at most `WINDOW` characters around `column`, the 0-based
+    place of the problem, with "…" where it was cut), the caret's column in it and its width.
+
+    >>> _window("x" * 300, 200, 5)[1:], len(_window("x" * 300, 200, 5)[0])
+    ((61, 5), 122)
+    """
+    column = max(0, column)
+    start = 0
+    if len(line) > WINDOW:
+        start = min(max(0, column - WINDOW // 2), max(0, len(line) - WINDOW))
+    end = start + WINDOW
+    shown = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+    caret = column - start + (1 if start else 0)
+    if end < len(line):  # no carets under the cut end
+        width = min(width, end - column)
+    return shown, caret, max(1, min(width, _CARET_MOST))
+
+
 _OS_ERRORS = {errno.ENOENT: "het bestand bestaat niet", errno.EACCES: "geen toegang",
-              errno.EISDIR: "dit is een map, geen bestand", errno.ENOTDIR: "een deel van het pad is geen map"}
+              errno.EISDIR: "dit is een map, geen bestand", errno.ENOTDIR: "een deel van het pad is geen map",
+              errno.EPERM: "het besturingssysteem staat dit niet toe", errno.ELOOP: "te veel symbolische koppelingen",
+              errno.ENAMETOOLONG: "de bestandsnaam is te lang", errno.EIO: "lees- of schrijffout op de schijf",
+              errno.EROFS: "de schijf is alleen-lezen", errno.ENOSPC: "de schijf is vol",
+              errno.EFBIG: "het bestand is te groot", errno.EDQUOT: "de schijfruimte (quotum) is op",
+              errno.EMFILE: "te veel open bestanden", errno.EBUSY: "het bestand is in gebruik",
+              errno.EEXIST: "het bestand bestaat al", errno.ENXIO: "het apparaat bestaat niet"}
 
 
 def os_problem(err: OSError, writing: bool = False) -> str:
-    """An operating-system error in Dutch (the system's own text is English). When writing, a
-    missing file means its folder is missing."""
+    """An operating-system error in Dutch (the system's own text is English, so an error not
+    listed is named by its code). When writing, a missing file means its folder is missing."""
     if writing and err.errno == errno.ENOENT:
         return "de map bestaat niet"
-    known = _OS_ERRORS.get(err.errno) if err.errno is not None else None
-    return known or err.strerror or str(err)
+    if err.errno is None:
+        return "het besturingssysteem meldt een fout"
+    return _OS_ERRORS.get(err.errno) or f"het besturingssysteem meldt fout {errno.errorcode.get(err.errno, err.errno)}"
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """A text file as UTF-8 (a byte-order mark is dropped). OSError as raised by the system;
     ValueError with a Dutch message naming the first byte that is not UTF-8 and its line."""
-    data = Path(path).read_bytes()
+    return decode_text(Path(path).read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """The bytes of a text file as UTF-8 (a byte-order mark is dropped); ValueError as `read_text`."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -10,6 +10,8 @@ counted at run time: days ("dagen", "weken"), calendar months ("maanden", "jaren
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
 UNITS = ("dagen", "weken", "maanden", "jaren", "uren", "minuten", "seconden", "werkdagen")
@@ -35,13 +37,16 @@ MOMENTS = frozenset({"datum", "tijdstip"})
 @attrs.frozen
 class Type:
     """A value type. `unit` is the duration family for "duur"; `options` the choices of a
-    "keuze"; `element` the element type of a "lijst"."""
+    "keuze"; `element` the element type of a "lijst"; `bounds` a declared range (`limits`)."""
 
     kind: str
     unit: str | None = None
     options: tuple[str, ...] = ()
     element: Type | None = None
     declared: str | None = attrs.field(default=None, eq=False)  # a duur's unit as written
+    # the values a case may give a number type (`van X tot en met Y`); None: the default range
+    # (a bedrag not negative, a percentage 0–100). Not part of the type's identity.
+    bounds: tuple[Decimal, Decimal] | None = attrs.field(default=None, eq=False)
 
     def __str__(self) -> str:
         if self.kind == "duur":
@@ -49,6 +54,19 @@ class Type:
         if self.kind == "lijst":
             return f"lijst van {self.element}"
         return self.kind
+
+
+def limits(t: Type) -> tuple[Decimal | None, Decimal | None]:
+    """The lowest and highest value a case may give a gegeven of type `t` (None: no limit): its
+    declared bounds, else the defaults: a bedrag is not negative, a percentage lies in 0–100, an
+    aantal is not negative."""
+    if t.bounds is not None:
+        return t.bounds
+    return _DEFAULT_LIMITS.get(t.kind, (None, None))
+
+
+_DEFAULT_LIMITS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    "bedrag": (Decimal(0), None), "percentage": (Decimal(0), Decimal(100)), "aantal": (Decimal(0), None)}
 
 
 BEDRAG, PERCENTAGE, GETAL, AANTAL = Type("bedrag"), Type("percentage"), Type("getal"), Type("aantal")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast as py
 import linecache
-import traceback
+from datetime import date
 
 import pytest
 
@@ -92,14 +92,14 @@ def test_generated_code_points_at_policy_lines():
     assert tree is not None
 
 
-def test_runtime_error_traceback_names_the_policy_line():
-    text = 'beleid "x"\ngegevens\n  a : datum\nberekening q = a + 100000000 dagen\n'
+def test_a_date_outside_the_calendar_is_unknown_not_a_crash():
+    text = 'beleid "x"\ngegevens\n  a : datum\nberekening q = a + 100000000 dagen\nberekening r = a + 1 dag\n'
     policy = compile_text(text, "overflow.beleid")
-    with pytest.raises(OverflowError) as info:
-        policy.evaluate({"a": "2024-01-01"})
-    frames = [f for f in traceback.extract_tb(info.value.__traceback__) if f.filename == "overflow.beleid"]
-    assert frames and frames[0].lineno == 4
-    assert frames[0].line.startswith("berekening q")
+    far = policy.evaluate({"a": "2024-01-01"})
+    assert (far["q"].status, far["q"].value) == ("onbekend", None)
+    assert far["r"].value == date(2024, 1, 2)
+    last = policy.evaluate({"a": "9999-12-31"}, trace=True)
+    assert (last["r"].status, last["r"].value) == ("onbekend", None)
 
 
 def test_division_by_zero_is_unknown_not_a_crash():

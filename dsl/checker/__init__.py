@@ -3,8 +3,11 @@
 Contract: `check(policy)` resolves every name (with a "bedoelde u ...?" hint for a misspelling),
 types every expression and checks units (`dsl.types`), checks exceptions, decision tables
 (consistent outcome types, `anders`), timelines (an event date against moments) and voorbeelden
-(known names, fitting values, statuses that fit the rule), orders the rules so that each comes
-after what it uses and reports cycles. All problems are collected and raised together as one
+(known names, fitting values, statuses that fit the rule), refuses a negative duration counted
+from a moment (`binnen -10 dagen na`), orders the rules so that each comes after what it uses and
+reports cycles. Rules are checked in that order, found without recursion, so a long chain of rules
+that use each other costs no stack; expressions are walked recursively, which the parser's depth
+limit (`dsl.parser.limits`) keeps safe. All problems are collected and raised together as one
 `BeleidError`; no Python exception reaches the user for a policy mistake.
 The `Model` is what every back end consumes: the AST plus a type for every expression, the
 rules by name in evaluation order, and the gegevens with their types.
@@ -12,7 +15,9 @@ rules by name in evaluation order, and the gegevens with their types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import assert_never
 
 import attrs
@@ -20,7 +25,7 @@ import attrs
 from dsl import ast
 from dsl import types as T
 from dsl.checker.examples import check_examples
-from dsl.checker.expressions import ExprChecker
+from dsl.checker.expressions import ExprChecker, positive_text
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.parser import reserved_words
 from dsl.span import Span
@@ -59,14 +64,46 @@ class Model:
 
 
 def field_type(spec: ast.TypeSpec) -> T.Type:
-    """The type of a gegeven as declared (the parser gives a duur its unit and a lijst its element)."""
+    """The type of a gegeven as declared (the parser gives a duur its unit and a lijst its
+    element); declared bounds are kept when `range_problems` finds none."""
     if spec.kind == "duur" and spec.unit is not None:
         return T.duration(spec.unit)
     if spec.kind == "keuze":
         return T.Type("keuze", options=spec.options)
     if spec.kind == "lijst" and spec.element is not None:
         return T.Type("lijst", element=field_type(spec.element))
+    if spec.bounds is not None and not range_problems(spec):
+        low, high = (bound.value for bound in spec.bounds)
+        assert isinstance(low, Decimal) and isinstance(high, Decimal)
+        return T.Type(spec.kind, bounds=(low, high))
     return T.SIMPLE[spec.kind]
+
+
+_BOUND_FORMS = {"bedrag": ("bedrag", "€ 0"), "percentage": ("percentage", "0%"), "getal": ("getal", "0"),
+                "aantal": ("getal", "0")}
+
+
+def range_problems(spec: ast.TypeSpec) -> list[tuple[Span, str, str]]:
+    """What is wrong with a declared `van X tot en met Y`: (where, message, hint) each."""
+    if spec.bounds is None:
+        return []
+    form = _BOUND_FORMS.get(spec.kind)
+    if form is None:
+        return [(spec.span, f"een {spec.kind} heeft geen bereik 'van ... tot en met ...'",
+                 "alleen een bedrag, percentage, getal of aantal kan een bereik krijgen")]
+    kind, example = form
+    found = []
+    for bound in spec.bounds:
+        if bound.kind != kind or not isinstance(bound.value, Decimal):
+            found.append((bound.span, f"'{bound.text}' past niet bij een {spec.kind}",
+                          f"schrijf de grens als {kind}, zoals {example}"))
+        elif spec.kind == "aantal" and bound.value != bound.value.to_integral_value():
+            found.append((bound.span, f"'{bound.text}' is geen heel getal", "een aantal is een heel getal"))
+    low, high = spec.bounds
+    if not found and isinstance(low.value, Decimal) and isinstance(high.value, Decimal) and low.value > high.value:
+        found.append((high.span, f"de bovengrens {high.text} ligt onder de ondergrens {low.text}",
+                      "schrijf eerst de laagste waarde: van ... tot en met ..."))
+    return found
 
 
 def names_in(node: object) -> set[str]:
@@ -91,7 +128,6 @@ class _Checker:
         self.types: dict[ast.Expr, T.Type] = {}
         self.fields: dict[str, tuple[ast.Field, T.Type]] = {}
         self.rules: dict[str, Rule] = {}
-        self._busy: list[str] = []
         self._cyclic: set[str] = set()   # rules already reported in a cycle
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "name") -> None:
@@ -100,8 +136,8 @@ class _Checker:
     def run(self) -> Model:
         self._header()
         self._declare()
-        for rule in list(self.rules.values()):
-            self._rule_type(rule.name)
+        for name in self._check_order():
+            self._check_rule(name)
         order = self._order()
         check_examples(self.policy, self.fields, self.rules, self.problems)
         return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types)
@@ -135,6 +171,9 @@ class _Checker:
         for f in self.policy.fields:
             if declare(f.name, f.span, "gegeven"):
                 self.fields[f.name] = (f, field_type(f.type))
+                spec = f.type.element if f.type.kind == "lijst" and f.type.element is not None else f.type
+                for span, message, hint in range_problems(spec):
+                    self.fail(span, message, hint, code="bereik")
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):
                     self.fail(f.type.span, "een keuze noemt dezelfde optie twee keer", code="keuze")
         for group in self.policy.groups:
@@ -167,23 +206,47 @@ class _Checker:
         return None
 
     def _rule_type(self, name: str) -> T.Type | None:
+        """The type of a rule another rule refers to. `_check_order` checks every rule after the
+        rules it refers to, so an unchecked one is a reference back into a cycle (reported there):
+        its type is unknown."""
         rule = self.rules[name]
-        if rule.checked:
-            return rule.type
-        if name in self._busy:
-            self._cyclic.update(self._busy[self._busy.index(name):])
-            cycle = " -> ".join([*self._busy[self._busy.index(name):], name])
-            self.fail(rule.node.span, f"deze regels gebruiken elkaar in een kring: {cycle}", code="cycle")
-            return None
-        self._busy.append(name)
-        try:
-            exprs = ExprChecker(self.resolve, self.types, self.problems)
-            rule.type = self._type_of(rule.node, exprs)
-            rule.deps = frozenset(exprs.deps)
-            rule.checked = True
-        finally:
-            self._busy.pop()
-        return rule.type
+        return rule.type if rule.checked else None
+
+    def _check_rule(self, name: str) -> None:
+        rule = self.rules[name]
+        exprs = ExprChecker(self.resolve, self.types, self.problems)
+        rule.type = self._type_of(rule.node, exprs)
+        rule.deps = frozenset(exprs.deps)
+        rule.checked = True
+
+    def _check_order(self) -> list[str]:
+        """The rules in the order to check them: each after the rules its expressions refer to
+        (declaration order otherwise), found without recursion, so a chain of a thousand rules that
+        each use the next is no deeper than one. A reference back to a rule on the current path is a
+        cycle, reported at that rule ("a -> b -> a")."""
+        refs = {name: _rule_references(rule.node, self.rules) for name, rule in self.rules.items()}
+        order: list[str] = []
+        done: set[str] = set()
+        for first in self.rules:
+            if first in done:
+                continue
+            path, pending = [first], [iter(refs[first])]
+            while pending:
+                target = next(pending[-1], None)
+                if target is None:
+                    done.add(path[-1])
+                    order.append(path.pop())
+                    pending.pop()
+                elif target in path:
+                    cycle = path[path.index(target):]
+                    self._cyclic.update(cycle)
+                    self.fail(self.rules[target].node.span,
+                              f"deze regels gebruiken elkaar in een kring: {_cycle_text([*cycle, target])}",
+                              code="cycle")
+                elif target not in done:
+                    path.append(target)
+                    pending.append(iter(refs[target]))
+        return order
 
     def _applicable(self, meta: ast.Meta, exprs: ExprChecker) -> None:
         if meta.applicable is not None:
@@ -263,31 +326,71 @@ class _Checker:
             if t is not None and t.kind != "duur":
                 self.fail(node.args[0].span, f"hier hoort een duur (zoals 3 weken), maar dit is een {t}",
                           code="unit")
+            elif t is not None:
+                before, after = ("binnen", "na") if node.kind == "binnen" else ("ten minste", "voor")
+                written = f"{before} {positive_text(node.args[0])} {after} ..."
+                exprs.expect_not_negative(node.args[0], f"een termijn telt de duur zonder minteken: schrijf '{written}'")
         return T.JANEE
 
     # ------------------------------------------------------------ order
     def _order(self) -> list[str]:
         """Rules in an order where each comes after the rules it uses (declaration order kept);
-        a rule that uses itself through others (a group whose eis uses the group) is reported."""
+        a rule that uses itself through others (a group whose eis uses the group) is reported.
+        A depth-first walk with its own stack: a long chain of rules needs no recursion."""
         done: list[str] = []
         placed: set[str] = set()
-        reported: set[frozenset[str]] = set()
-
-        def visit(name: str, stack: tuple[str, ...]) -> None:
-            if name in stack:
-                cycle = (*stack[stack.index(name):], name)
-                if frozenset(cycle) not in reported and not any(n in self._cyclic for n in cycle):
-                    reported.add(frozenset(cycle))
-                    self.fail(self.rules[name].node.span,
-                              f"deze regels gebruiken elkaar in een kring: {' -> '.join(cycle)}", code="cycle")
-                return
-            if name in placed or name not in self.rules:
-                return
-            for dep in sorted(self.rules[name].deps):
-                visit(dep, (*stack, name))
-            placed.add(name)
-            done.append(name)
-
-        for name in self.rules:
-            visit(name, ())
+        reported: set[str] = set()
+        for first in self.rules:
+            if first in placed:
+                continue
+            path, pending = [first], [iter(sorted(self.rules[first].deps))]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    placed.add(path[-1])
+                    done.append(path.pop())
+                    pending.pop()
+                elif dep in path:
+                    self._report_order_cycle((*path[path.index(dep):], dep), reported)
+                elif dep not in placed and dep in self.rules:
+                    path.append(dep)
+                    pending.append(iter(sorted(self.rules[dep].deps)))
         return done
+
+    def _report_order_cycle(self, cycle: tuple[str, ...], reported: set[str]) -> None:
+        """Report a cycle unless all of its rules are in one reported already (a group whose eisen
+        each use the group is one knot, not a cycle per eis)."""
+        if reported.issuperset(cycle) or any(n in self._cyclic for n in cycle):
+            return
+        reported.update(cycle)
+        self.fail(self.rules[cycle[0]].node.span,
+                  f"deze regels gebruiken elkaar in een kring: {_cycle_text(cycle)}", code="cycle")
+
+
+def _cycle_text(cycle: Sequence[str]) -> str:
+    """`a -> b -> a`; a long cycle shows its first and last five rules.
+
+    >>> _cycle_text([f"q{i}" for i in range(40)] + ["q0"])
+    'q0 -> q1 -> q2 -> q3 -> q4 -> ... (31 regels meer) -> q36 -> q37 -> q38 -> q39 -> q0'
+    """
+    if len(cycle) <= 12:
+        return " -> ".join(cycle)
+    return " -> ".join([*cycle[:5], f"... ({len(cycle) - 10} regels meer)", *cycle[-5:]])
+
+
+def _rule_references(node: ast.RuleNode, rules: dict[str, Rule]) -> list[str]:
+    """The rules a rule's own expressions name, in the order they are written, each once (a group's
+    own expression is its `van toepassing als`; its eisen are rules of their own). Walked without
+    recursion."""
+    stack: list[object] = [node.meta.applicable] if isinstance(node, ast.Group) else [node]
+    found: dict[str, None] = {}
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+        elif isinstance(item, ast.Name | ast.Satisfies):
+            if item.name in rules:
+                found[item.name] = None
+        elif ast.is_node(item):
+            stack.extend(getattr(item, f.name) for f in reversed(attrs.fields(type(item))) if f.name != "span")
+    return list(found)

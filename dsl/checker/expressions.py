@@ -123,10 +123,15 @@ class ExprChecker:
 
     def _incomparable(self, node: ast.Expr, left: T.Type, right: T.Type) -> None:
         hint = None
+        kinds = {left.kind, right.kind}
+        number = _number_literal(node)
         if left.kind == right.kind == "duur":
             hint = "duren in dagen en in maanden zijn niet te vergelijken; reken vanaf een datum"
-        elif {left.kind, right.kind} == {"percentage", "getal"} or {left.kind, right.kind} == {"percentage", "aantal"}:
-            hint = "schrijf het percentage met een %-teken, zoals 33%"
+        elif kinds in ({"percentage", "getal"}, {"percentage", "aantal"}):
+            hint = f"schrijf het percentage met een %-teken, zoals {dutch_number(number) if number else '33'}%"
+        elif kinds in ({"bedrag", "getal"}, {"bedrag", "aantal"}):
+            hint = (f"schrijf het bedrag met het euroteken: € {dutch_number(number)}" if number
+                    else "schrijf een bedrag met het euroteken, zoals € 2.500.000")
         self.fail(node.span, f"een {left} kan niet vergeleken worden met een {right}", hint, "unit")
 
     def _check_choice(self, t: T.Type, other: ast.Expr) -> None:
@@ -199,6 +204,9 @@ class ExprChecker:
         if left is None or right is None:
             return None
         result = T.arith_result(node.op, left, right)
+        if result is not None and left.kind in T.MOMENTS and right.kind == "duur":
+            self.expect_not_negative(node.right, f"schrijf '... {'-' if node.op == '+' else '+'} "
+                                     f"{positive_text(node.right)}'")
         if result is None:
             hint = None
             if node.op == "*" and "percentage" in (left.kind, right.kind):
@@ -235,7 +243,18 @@ class ExprChecker:
             return None
         if amount is None or base is None:
             return None
+        self.expect_not_negative(node.amount, f"om {'terug' if node.direction > 0 else 'vooruit'} te rekenen "
+                                 f"schrijf je '{positive_text(node.amount)} {'voor' if node.direction > 0 else 'na'} ...'")
         return T.TIJDSTIP if amount.unit == "seconden" else base
+
+    def expect_not_negative(self, node: ast.Expr, hint: str) -> None:
+        """A duration counted from a moment (`binnen 10 dagen na`, `3 weken voor`, `datum + 2 maanden`)
+        that is written negative (`-10 dagen`, `0 dagen - 3 dagen`) is refused at the duration."""
+        count = constant_duration(node)
+        if count is not None and count < 0:
+            written = _written(node)
+            self.fail(node.span, "hier kan geen negatieve duur staan" + (f": {written}" if written else ""), hint,
+                      "unit")
 
     def visit_DayOf(self, node: ast.DayOf) -> T.Type | None:
         base = self.check(node.base)
@@ -270,3 +289,57 @@ class ExprChecker:
         if node.func == "gemiddelde" and T.is_numeric(element):
             return T.GETAL
         return element
+
+
+def constant_duration(node: ast.Expr) -> int | None:
+    """The count (in its family's base unit) of a duration written with constants only: `10 dagen`,
+    `-3 weken`, `1 maand + 2 maanden`; None for anything else.
+
+    >>> from dsl.span import NO_SPAN
+    >>> constant_duration(ast.Neg(ast.Literal("duur", (3, "weken"), "3 weken", NO_SPAN), NO_SPAN))
+    -21
+    """
+    match node:
+        case ast.Literal(value=(int() as amount, str() as unit)):
+            return T.duration_count(amount, unit)
+        case ast.Neg(operand=operand):
+            inner = constant_duration(operand)
+            return None if inner is None else -inner
+        case ast.Arith(op="+" | "-" as op, left=left, right=right):
+            a, b = constant_duration(left), constant_duration(right)
+            return None if a is None or b is None else a + b if op == "+" else a - b
+        case _:
+            return None
+
+
+def _written(node: ast.Expr) -> str | None:
+    """A negative duration as the author wrote it (`-10 dagen`), when it is a minus and a literal."""
+    if isinstance(node, ast.Neg) and isinstance(node.operand, ast.Literal):
+        return f"-{node.operand.text}"
+    return None
+
+
+def positive_text(node: ast.Expr) -> str:
+    """A negative duration written without its minus sign (`10 dagen` for `-10 dagen`), for a hint."""
+    if isinstance(node, ast.Neg) and isinstance(node.operand, ast.Literal):
+        return node.operand.text
+    return "<duur zonder minteken>"
+
+
+def _number_literal(node: ast.Expr) -> Decimal | None:
+    """The value of a plain number written in a comparison (either side) or as the option or bound
+    `node` itself; a hint shows it in the unit it probably meant."""
+    for part in (getattr(node, "left", None), getattr(node, "right", None), node):
+        if isinstance(part, ast.Literal) and part.kind == "getal" and isinstance(part.value, Decimal):
+            return part.value
+    return None
+
+
+def dutch_number(value: Decimal) -> str:
+    """A number written the Dutch way, every digit kept: a dot between thousands, a decimal comma.
+
+    >>> dutch_number(Decimal("2500000")), dutch_number(Decimal("2500.50")), dutch_number(Decimal("-0.3"))
+    ('2.500.000', '2.500,50', '-0,3')
+    """
+    whole, _, fraction = format(value.copy_abs(), "f").partition(".")
+    return ("-" if value < 0 else "") + f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")

@@ -7,7 +7,8 @@ Contract: `compile_model(policy)` returns a `Compiled` with two plain functions,
 `dsl.compiler.generator`). The traced variant wraps every expression and rule in
 `R(id, value)`, so one flat trace records each step; `steps[id]` names its node and rule. Guarantees: no text of the policy ever becomes Python source: names become generated
 locals (`v0`, `r3`, ...), strings become `ast.Constant`, Decimals and dates are bound through
-the namespace; the generated tree is checked against an allow-list of node types and of
+the namespace; the generated tree is checked against an allow-list of node types (without
+binary operators: arithmetic runs in `dsl.runtime.values`, exact or onbekend) and of
 callable names (`dsl.runtime.values.EXPORTS`) before it is compiled; every generated node
 carries the line and column of the policy text it came from, and the policy text is
 registered with `linecache` under its file name.
@@ -114,10 +115,9 @@ def _const_items(consts):
 _ALLOWED = {
     py.Module, py.FunctionDef, py.arguments, py.arg, py.Return, py.Assign, py.If, py.Expr,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.NamedExpr,
-    py.Tuple, py.BinOp, py.UnaryOp, py.BoolOp, py.Or, py.And, py.Not, py.USub,
+    py.Tuple, py.UnaryOp, py.BoolOp, py.Or, py.And, py.Not, py.USub,
     py.Is, py.IsNot, py.Eq, py.NotEq, py.Lt, py.LtE, py.Gt, py.GtE, py.In, py.NotIn,
-    py.Add, py.Sub, py.Mult, py.Div,
-}
+}  # no BinOp: arithmetic is a runtime call (exact or onbekend), never Python's operators
 
 
 def check_generated(module: py.Module, callables: set) -> None:

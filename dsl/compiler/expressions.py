@@ -4,7 +4,9 @@ Contract: `ExpressionGenerator.expr(node)` returns a Python expression computing
 expression from the locals of the generated function (`v{i}` the gegevens, `peil`, the locals of
 earlier rules). Expressions follow Kleene logic with None as "onbekend": an unknown operand
 gives an unknown result; `en` is false as soon as one part is false and `of` true as soon as one
-part is true. Operands are evaluated once (walrus temporaries). With `traced`, every expression
+part is true. Arithmetic is a call of the runtime (`num_add`, `whole_mul`, `percent_of`, ...:
+exact or onbekend, see `dsl.runtime.values`), never Python's operators, which round a Decimal to
+28 digits or raise. Operands are evaluated once (walrus temporaries). With `traced`, every expression
 passes through `R(id, value)`, and `steps[id]` says which node and which rule that step belongs
 to. Values that are not str/int/bool/None are bound through the namespace (`consts`), never
 written into the code. Rule statements and the function are in `dsl.compiler.generator`.
@@ -21,9 +23,13 @@ import attrs
 from dsl.compiler.pyast import _SIMPLE, _c, _call, _if, _is, _n, _or, _stamp
 from dsl.core import expr as E
 from dsl.core.model import Policy, Status
+from dsl.runtime import values as rtv
 
 _OPS = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE, "==": py.Eq, "!=": py.NotEq}
-_BINOPS = {"+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div}
+# Arithmetic is a runtime call (exact or onbekend), chosen by the type of the result.
+_DECIMAL_OPS = {"+": "num_add", "-": "num_sub", "*": "num_mul"}
+_WHOLE_OPS = {"+": "whole_add", "-": "whole_sub", "*": "whole_mul"}
+_WHOLE_KINDS = frozenset({"aantal", "duur"})
 SHIFTS = {"dagen": "shift_days", "maanden": "shift_months", "seconden": "shift_seconds",
           "werkdagen": "shift_workdays"}
 _AGGREGATES = {"som": "agg_sum", "aantal": "agg_count", "minimum": "agg_min", "maximum": "agg_max",
@@ -145,11 +151,10 @@ class ExpressionGenerator:
             case E.Arith():
                 return self.arith(node)
             case E.Neg():
-                return self.negate(self.expr(node.operand))
+                # `-x` would round a Decimal to 28 digits
+                return self.arithmetic("whole_neg" if node.type.kind in _WHOLE_KINDS else "num_neg", node.operand)
             case E.PercentOf():
-                hundred = self.const(Decimal(100))
-                return self.unknown_guard([self.expr(node.percent), self.expr(node.base)], lambda p, b: py.BinOp(
-                    left=py.BinOp(left=p, op=py.Mult(), right=b), op=py.Div(), right=hundred))
+                return self.arithmetic("percent_of", node.percent, node.base)
             case E.Shift():
                 amount = self.expr(node.amount)
                 if node.direction < 0:
@@ -190,13 +195,21 @@ class ExpressionGenerator:
         return self.expr(node)
 
     def arith(self, node: E.Arith) -> py.expr:
-        left, right = self.expr(node.left), self.expr(node.right)
-        op = _BINOPS[node.op]()
+        """A runtime call: exact or onbekend, never rounded or raising (`dsl.runtime.values`);
+        a quotient is the one rounded result, and always a Decimal."""
         if node.op == "/":
-            return self.unknown_guard([left, right], lambda a, b: _if(
-                py.Compare(left=b, ops=[py.Eq()], comparators=[_c(0)]), _c(None),
-                py.BinOp(left=a, op=op, right=b)))
-        return self.unknown_guard([left, right], lambda a, b: py.BinOp(left=a, op=op, right=b))
+            fn = "num_div"
+        else:
+            fn = (_WHOLE_OPS if node.type.kind in _WHOLE_KINDS else _DECIMAL_OPS)[node.op]
+        return self.arithmetic(fn, node.left, node.right)
+
+    def arithmetic(self, fn: str, *operands: E.Expr) -> py.expr:
+        """The call of runtime function `fn` on `operands`; on written values only (`6,37% + 1,4%`)
+        the value that call gives, computed once here."""
+        written = [o.value for o in operands if isinstance(o, E.Const)]
+        if len(written) == len(operands):
+            return self.const(rtv.EXPORTS[fn](*written))
+        return _call(fn, *(self.expr(o) for o in operands))
 
     def kleene(self, conjunction: bool, items: list[py.expr]) -> py.expr:
         """Kleene `en` (conjunction) or `of` over items, short-circuiting on the deciding value."""

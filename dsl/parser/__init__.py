@@ -3,8 +3,11 @@
 Contract: `parse(text, filename)` returns a Policy whose every node has a span, or raises
 `BeleidError` holding diagnostics with line, column, what was expected (in Dutch words) and,
 for typical mistakes, a label from `MISTAKES`. Literals are converted here (Dutch numbers,
-money, dates) and a malformed literal is a diagnostic too. Names are not resolved: that is the
-checker's job. The Lark parser is built once per process and cached on disk.
+money, dates) and a malformed literal is a diagnostic too. A text with control characters, or
+nested deeper than the later stages can walk, is refused with its place (`dsl.parser.limits`);
+the tree is built without recursion, so no input makes the parser itself run out of stack.
+Names are not resolved: that is the checker's job. The Lark parser is built once per process and
+cached on disk.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from lark.exceptions import UnexpectedInput
 from dsl import ast
 from dsl.errors import BeleidError, Diagnostic
 from dsl.parser.builder import Builder
+from dsl.parser.limits import control_characters, nesting_problems
 from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
 
 __all__ = ["GRAMMAR_PATH", "MISTAKES", "parse", "reserved_words"]
@@ -59,18 +63,31 @@ def parse(text: str, filename: str = "<beleid>", *,
 
     A malformed literal (31 februari, 25:00) does not stop the tree from being built: with
     `partial=True` the result is `(policy, literal problems)` so the checker can report its own
-    problems in the same pass; otherwise literal problems are raised."""
+    problems in the same pass; otherwise literal problems are raised. A control character anywhere
+    in the text, an expression nested deeper than `limits.MAX_DEPTH` or a decision with more than
+    `limits.MAX_ROWS` rows is always raised: the later stages are not run on such a tree."""
+    characters = control_characters(text)
+    if characters:
+        raise BeleidError(characters, filename, text)
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
         raise BeleidError([syntax_diagnostic(err, text, _lark().parse)], filename, text) from None
     builder = Builder(filename, text)
-    policy = builder.transform(tree)
+    policy = builder.transform(tree)   # without recursion: any depth of brackets is built
+    too_deep = nesting_problems(policy)
+    if too_deep:
+        raise BeleidError(sorted([*builder.problems, *too_deep], key=_position), filename, text)
     if partial:
         return policy, list(builder.problems)
     if builder.problems:
         raise BeleidError(builder.problems, filename, text)
     return policy
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    span = diagnostic.span
+    return (span.line, span.column) if span else (0, 0)
 
 
 @functools.lru_cache(maxsize=1)

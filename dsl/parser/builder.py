@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeAlias, TypeVar
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 from lark.tree import Meta
 
 from dsl import ast
@@ -26,6 +26,7 @@ from dsl.literals import (
     parse_number,
     parse_percentage,
 )
+from dsl.parser.limits import CHAIN_WIDTH
 from dsl.types import UNIT_ALIASES
 
 # The children of a rule as Lark hands them over: tokens, nodes built by the callbacks below, and
@@ -86,6 +87,27 @@ def _meta(items: Iterable[object]) -> ast.Meta:
     return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"))
 
 
+def _chain(op: str, items: tuple[ast.Expr, ...], span: ast.Span) -> ast.BoolOp:
+    """`a en b en c ...`; a chain of more than `CHAIN_WIDTH` parts becomes a chain of shorter chains
+    of about equal length (the same meaning: `en` and `of` are associative, also when a part is
+    unknown), so that 1,000 parts nest three levels deep instead of a thousand."""
+    while len(items) > CHAIN_WIDTH:
+        count = -(-len(items) // CHAIN_WIDTH)   # chains needed, rounded up
+        size, extra = divmod(len(items), count)
+        parts, start = [], 0
+        for i in range(count):
+            part = items[start:start + size + (i < extra)]
+            start += len(part)
+            parts.append(ast.BoolOp(op, part, _covering(part)))
+        items = tuple(parts)
+    return ast.BoolOp(op, items, span)
+
+
+def _covering(items: tuple[ast.Expr, ...]) -> ast.Span:
+    first, last = items[0].span, items[-1].span
+    return ast.Span(first.line, first.column, last.end_line, last.end_column)
+
+
 # A timing clause of a termijn: its kind and the expressions it needs.
 Timing: TypeAlias = tuple[str, tuple[ast.Expr, ...]]
 
@@ -97,7 +119,7 @@ def _timing(kind: str) -> Callable[[Builder, Meta, Children], Timing]:
 
 
 @v_args(meta=True)
-class Builder(Transformer[Token, ast.Policy]):
+class Builder(Transformer_NonRecursive[Token, ast.Policy]):
     """Builds AST nodes bottom-up, one callback per grammar rule; collects literal problems."""
 
     def __init__(self, filename: str, text: str):
@@ -160,7 +182,12 @@ class Builder(Transformer[Token, ast.Policy]):
         return ast.Field(str(name), type_spec, _unquote(label[0]) if label else None, _span(meta))
 
     def simple_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
-        return ast.TypeSpec(_words(children[0]), _span(meta))
+        bounds = children[1] if len(children) > 1 else None
+        return ast.TypeSpec(_words(children[0]), _span(meta), bounds=bounds)
+
+    def value_range(self, meta: Meta, children: Children) -> tuple[ast.Literal, ast.Literal]:
+        low, high = _nodes(children)
+        return low, high
 
     def duration_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         unit = children[-1] if isinstance(children[-1], Token) and children[-1].type == "UNIT" else None
@@ -272,20 +299,20 @@ class Builder(Transformer[Token, ast.Policy]):
     # ------------------------------------------------------------ expressions
     def or_(self, meta: Meta, children: Children) -> ast.Expr:
         items = tuple(c for c in children if not isinstance(c, Token))
-        return items[0] if len(items) == 1 else ast.BoolOp("of", items, _span(meta))
+        return items[0] if len(items) == 1 else _chain("of", items, _span(meta))
 
     def and_(self, meta: Meta, children: Children) -> ast.Expr:
         items = tuple(c for c in children if not isinstance(c, Token))
-        return items[0] if len(items) == 1 else ast.BoolOp("en", items, _span(meta))
+        return items[0] if len(items) == 1 else _chain("en", items, _span(meta))
 
     def not_(self, meta: Meta, children: Children) -> ast.Not:
         return ast.Not(children[-1], _span(meta))
 
     def all_of(self, meta: Meta, children: Children) -> ast.BoolOp:
-        return ast.BoolOp("en", tuple(_nodes(children)), _span(meta))
+        return _chain("en", tuple(_nodes(children)), _span(meta))
 
     def any_of(self, meta: Meta, children: Children) -> ast.BoolOp:
-        return ast.BoolOp("of", tuple(_nodes(children)), _span(meta))
+        return _chain("of", tuple(_nodes(children)), _span(meta))
 
     def cmp_op(self, meta: Meta, children: Children) -> Token:
         return children[0]

@@ -1,10 +1,14 @@
 """Syntax errors in the words of a policy author: what was expected, and typical mistakes.
 
 Contract: `syntax_diagnostic(err, text, parse)` turns a Lark error into a `Diagnostic` with the
-line, column, the expected terminals described in Dutch, and — when the error fails the same way
-as an example in `MISTAKES` (same unexpected token, same expected terminals) — that example's
-label as a hint. At the end of the text no label is guessed. `parse` is the Lark parse function,
-used once to learn the signatures of the examples.
+line, column, what fits there described in Dutch (the terminals the parser really accepts at that
+point; the keywords that would start a new section are one entry), and — when the error fails the
+same way as an example in `MISTAKES` (same unexpected token, same expected terminals) — that
+example's label as a hint. At the end of the text no label is guessed. A slip recognised in the
+author's terms gets its own message instead, at the place of the slip: a number written the English
+way, an invisible character, an unknown unit, a synonym of a comparison (`dsl.parser.hints`), a
+beslissing without rows or a group without eisen. `parse` is the Lark parse function, used once to
+learn the signatures of the examples.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import functools
 import re
 from collections.abc import Callable
 
+from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import ast
 from dsl.errors import Diagnostic
+from dsl.parser.hints import foreign_number, synonym, unexpected_character, unknown_unit
 
 # Lark's parse function: text -> parse tree, or an `UnexpectedInput` exception.
 ParseFunction = Callable[[str], object]
@@ -118,12 +124,13 @@ def syntax_diagnostic(err: UnexpectedInput, text: str, parse: ParseFunction) -> 
         lines = text.splitlines() or [""]
         line, column = len(lines), len(lines[-1]) + 1
     span = ast.Span(line, column, line, column)
-    expected = sorted(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
-    words = tuple(dict.fromkeys(describe_terminal(t) for t in expected if t not in _NOT_SHOWN))
+    pos = _position(err, text)
+    if (specific := _specific(err, text, pos)) is not None:
+        return specific
+    words = expected_words(err)
     label = label_of(err, parse)
     if isinstance(err, UnexpectedCharacters):
-        pos = err.pos_in_stream
-        char = text[pos] if pos is not None and pos < len(text) else ""
+        char = text[pos] if 0 <= pos < len(text) else ""
         if char == '"':
             message = "deze tekst is niet afgesloten: het aanhalingsteken (\") aan het eind ontbreekt"
             return Diagnostic("syntax", message, span)
@@ -139,6 +146,110 @@ def syntax_diagnostic(err: UnexpectedInput, text: str, parse: ParseFunction) -> 
         message = "het bestand houdt hier onverwacht op"
     hint = keyword_hint(err, text) or label
     return Diagnostic("syntax", message, span, hint=hint, expected=words[:12])
+
+
+def _position(err: UnexpectedInput, text: str) -> int:
+    """Where in the text the error is: the offending character or token (the end for end of file)."""
+    if isinstance(err, UnexpectedToken) and err.token.type != "$END" and err.token.start_pos is not None:
+        return err.token.start_pos
+    pos = getattr(err, "pos_in_stream", None)
+    return pos if isinstance(pos, int) and pos >= 0 else len(text)
+
+
+def _specific(err: UnexpectedInput, text: str, pos: int) -> Diagnostic | None:
+    """A message for a slip recognised in the author's terms (a number written the English way, an
+    invisible character, an unknown unit, a beslissing without rows), or None."""
+    if (number := foreign_number(text, pos)) is not None:
+        start, message, hint = number
+        return Diagnostic("syntax", message, _span_at(text, start), hint)
+    if isinstance(err, UnexpectedCharacters) and (character := unexpected_character(text, pos)) is not None:
+        return Diagnostic("syntax", character[0], _span_at(text, pos), character[1])
+    if isinstance(err, UnexpectedToken) and err.token.type == "NAME" and not _near_keyword(str(err.token)):
+        unit = unknown_unit(str(err.token), text[max(0, pos - _LOOK_BACK):pos])
+        if unit is not None:
+            return Diagnostic("syntax", unit[0], _span_at(text, pos, len(str(err.token))), unit[1])
+    if isinstance(err, UnexpectedToken) and (word := _synonym_at(err, text, pos)) is not None:
+        start, written, phrase = word
+        return Diagnostic("syntax", f"'{written}' is geen sleutelwoord", _span_at(text, start, len(written)),
+                          f"bedoelde u '{phrase}'?")
+    return _empty_construct(err, text)
+
+
+def _synonym_at(err: UnexpectedToken, text: str, pos: int) -> tuple[int, str, str] | None:
+    """(position, word, phrase) when the unexpected word, or the word just before it, is a synonym of
+    a keyword phrase right after 'is' ("is minimaal € 2.500.000": 'minimaal' for 'ten minste')."""
+    start = max(0, pos - _LOOK_BACK)
+    window = text[start:pos]
+    if err.token.type == "NAME" and (phrase := synonym(str(err.token))) and _AFTER_IS.search(window):
+        return pos, str(err.token), phrase
+    before = _WORD_BEFORE.search(window)
+    if before and (phrase := synonym(before.group(1))) and _AFTER_IS.search(window[:before.start(1)]):
+        return start + before.start(1), before.group(1), phrase
+    return None
+
+
+_AFTER_IS = re.compile(r"\b(is|zijn)\s+$", re.IGNORECASE)
+_LOOK_BACK = 200   # characters before an error that the hints read (a regex anchored at the end)
+
+
+def _span_at(text: str, pos: int, width: int = 1) -> ast.Span:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return ast.Span(line, column, line, column + max(width, 1) - 1)
+
+
+# A construct that needs at least one item: its keyword, the item's keyword and rule, and what to say.
+_NEEDS_ITEMS = {
+    "BESLISSING": ("ALS", "row", "deze beslissing heeft geen regels",
+                   "schrijf na de titel regels 'als <voorwaarde> dan <uitkomst>', eventueel gevolgd door "
+                   "'anders <uitkomst>'"),
+    "EISEN": ("EIS", "eis", "deze groep heeft geen eisen",
+              "schrijf na de titel eisen: 'eis <naam> \"<titel>\" vereist <voorwaarde>'"),
+}
+
+
+def _empty_construct(err: UnexpectedInput, text: str) -> Diagnostic | None:
+    """A beslissing without rows or a group without eisen, reported at its keyword (the parser only
+    notices at the next construct, often lines further)."""
+    parser = getattr(err, "interactive_parser", None)
+    if parser is None:
+        return None
+    stack = parser.parser_state.value_stack
+    for i in range(len(stack) - 1, -1, -1):
+        item = stack[i]
+        if not isinstance(item, Token) or item.type not in _NEEDS_ITEMS:
+            continue
+        needed, rule, message, hint = _NEEDS_ITEMS[item.type]
+        started = any(getattr(later, "data", None) == rule or getattr(later, "type", None) == needed
+                      for later in stack[i + 1:])
+        if started or needed not in _accepted(err) or item.start_pos is None:
+            return None
+        return Diagnostic("syntax", message, _span_at(text, item.start_pos, len(str(item))), hint)
+    return None
+
+
+# The keywords that start a section (and the end of the text): after a complete construct each of
+# them fits, so a list of them says nothing about the construct at hand; they are one entry.
+_SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "VOORBEELD", "$END"})
+NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, voorbeeld)"
+
+
+def expected_words(err: UnexpectedInput) -> tuple[str, ...]:
+    """What fits at the error, in words: the terminals the parser accepts there (each tried on a copy
+    of the parser, so no terminal is listed that would fail one step later); the keywords that start
+    a new section are one entry, at the end."""
+    accepted = _accepted(err)
+    words = [describe_terminal(t) for t in sorted(accepted - _SECTION_STARTS) if t not in _NOT_SHOWN]
+    if accepted & _SECTION_STARTS:
+        words.append(NEW_SECTION if accepted - {"$END"} & _SECTION_STARTS else describe_terminal("$END"))
+    return tuple(dict.fromkeys(words))
+
+
+def _accepted(err: UnexpectedInput) -> frozenset[str]:
+    parser = getattr(err, "interactive_parser", None)
+    if parser is not None:
+        return frozenset(parser.accepts())
+    return frozenset(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
 
 
 # Words an author types where the parser expected a keyword, for "bedoelde u ...?" hints.

@@ -40,13 +40,23 @@ Conventions (each pinned by a doctest below):
   start day "dag 1".
 
 Working days are known for the years the ``holidays`` package covers for the
-Netherlands (1966 up to and including 2100); other years raise ``ValueError``.
+Netherlands (1966 up to and including 2100); a date the calendar cannot give (working
+days outside those years, a date before year 1 or after 9999) raises
+:class:`OutsideCalendar`, a ``ValueError`` with a Dutch message:
+
+  >>> add_months(date(9999, 12, 1), 1)
+  Traceback (most recent call last):
+  ...
+  dsl.runtime.calendar.OutsideCalendar: de datum valt buiten de kalender (jaar 10000; mogelijk: 1 tot en met 9999)
+
+The functions compiled policies call (:mod:`dsl.runtime.values`) turn that into
+"onbekend".
 """
 
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from functools import cache
 from typing import TypeVar
 
@@ -57,6 +67,7 @@ from dsl.types import UNIT_ALIASES, UNITS
 
 __all__ = [
     "DECREE_DAYS",
+    "OutsideCalendar",
     "UNITS",
     "UNIT_ALIASES",
     "add_months",
@@ -74,6 +85,16 @@ __all__ = [
 D = TypeVar("D", bound=date)
 
 
+class OutsideCalendar(ValueError):
+    """A date the calendar cannot give: before year 1 or after year 9999, or a working day
+    outside the years whose holidays are known. The message is Dutch."""
+
+
+def _check_year(year: int) -> None:
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OutsideCalendar(f"de datum valt buiten de kalender (jaar {year}; mogelijk: {MINYEAR} tot en met {MAXYEAR})")
+
+
 def add_months(d: D, n: int) -> tuple[D, bool]:
     """Add ``n`` calendar months (``n`` may be negative), keeping any time of day.
 
@@ -87,6 +108,7 @@ def add_months(d: D, n: int) -> tuple[D, bool]:
     (datetime.date(2025, 2, 15), False)
     """
     year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    _check_year(year)
     last_day = monthrange(year, month0 + 1)[1]
     if d.day <= last_day:
         return d.replace(year=year, month=month0 + 1), False
@@ -127,7 +149,7 @@ _ATW_NAMES: dict[str, str | None] = {
 def _holidays(year: int) -> dict[date, str]:
     """The Atw holidays of ``year`` (weekends excluded unless a holiday falls on one)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(
+        raise OutsideCalendar(
             f"werkdagen zijn alleen bekend voor de jaren {FIRST_YEAR} tot en met "
             f"{LAST_YEAR}, niet voor {year}")
     # "public" has 5 May only every fifth year; "optional" adds it every year from 1982.
@@ -185,14 +207,25 @@ def add_working_days(d: date, n: int) -> date:
     datetime.date(2025, 4, 25)
     >>> add_working_days(date(2025, 4, 26), 0)
     datetime.date(2025, 4, 26)
+
+    Counting beyond the years whose holidays are known raises :class:`OutsideCalendar`, at
+    once when ``n`` is more than all working days of those years together.
     """
     step = timedelta(days=1 if n > 0 else -1)
     day = _as_date(d)
+    if n and (abs(n) > _MOST_WORKING_DAYS or not FIRST_YEAR <= day.year <= LAST_YEAR):
+        raise OutsideCalendar(
+            f"werkdagen zijn alleen bekend voor de jaren {FIRST_YEAR} tot en met {LAST_YEAR}; "
+            f"{n} werkdagen vanaf {day.isoformat()} vallen daarbuiten")
     for _ in range(abs(n)):
         day += step
         while not is_working_day(day):
             day += step
     return datetime.combine(day, d.timetz()) if isinstance(d, datetime) else day
+
+
+# More than the number of working days from 1 January of FIRST_YEAR to 31 December of LAST_YEAR.
+_MOST_WORKING_DAYS = (LAST_YEAR - FIRST_YEAR + 1) * 262
 
 
 def _count_working_days(first: date, last: date) -> int:
@@ -255,7 +288,7 @@ def shift(value: date, amount: int, unit: str) -> tuple[date, str | None]:
 
     Returns the result and a Dutch note when a convention applied (month clamping),
     else None. Hours, minutes and seconds on a plain date start from midnight and
-    return a datetime.
+    return a datetime. A result the calendar cannot give raises :class:`OutsideCalendar`.
 
     >>> shift(date(2023, 1, 31), 1, "maand")
     (datetime.date(2023, 2, 28), '31 februari 2023 bestaat niet; de laatste dag van de maand is genomen: 28 februari 2023')
@@ -264,6 +297,14 @@ def shift(value: date, amount: int, unit: str) -> tuple[date, str | None]:
     >>> shift(date(2025, 4, 25), -91, "dagen")
     (datetime.date(2025, 1, 24), None)
     """
+    try:
+        return _shift(value, amount, unit)
+    except OverflowError:  # before year 1, after 9999, or more days than a timedelta holds
+        raise OutsideCalendar(f"{amount} {unit} vanaf {value.isoformat()} valt buiten de kalender "
+                              f"(mogelijk: jaar {MINYEAR} tot en met {MAXYEAR})") from None
+
+
+def _shift(value: date, amount: int, unit: str) -> tuple[date, str | None]:
     if unit == "dagen":
         return value + timedelta(days=amount), None
     if unit == "weken":
@@ -272,7 +313,7 @@ def shift(value: date, amount: int, unit: str) -> tuple[date, str | None]:
     if canonical is None:
         raise ValueError(f"onbekende eenheid '{unit}': gebruik een van {', '.join(UNITS)}")
     if canonical in ("dagen", "weken"):
-        return shift(value, amount, canonical)
+        return _shift(value, amount, canonical)
     if canonical in ("maanden", "jaren"):
         result, clamped = add_months(value, amount * (12 if canonical == "jaren" else 1))
         return result, _clamp_note(value, result) if clamped else None

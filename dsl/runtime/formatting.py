@@ -1,9 +1,11 @@
 """Format runtime values as Dutch text for explanations, traces and the CLI.
 
-Contract: pure functions from a value to a ``str`` in Dutch (nl_NL) notation; the
-output of ``format_number``, ``format_money`` and ``format_percentage`` reads back
-with the parsers in :mod:`dsl.literals`. Spaces are plain ASCII spaces (Babel emits
-a no-break space after ``€``; we normalise it so tests and terminals agree).
+Contract: pure functions from a value to a ``str`` in Dutch (nl_NL) notation that
+never raise for a finite number, however large; the output of ``format_number``,
+``format_money`` and ``format_percentage`` reads back with the parsers in
+:mod:`dsl.literals` for every number of at most 40 digits before and after the comma.
+Spaces are plain ASCII spaces (Babel emits a no-break space after ``€``; we normalise
+it so tests and terminals agree).
 
 Conventions pinned here:
 
@@ -22,6 +24,15 @@ Conventions pinned here:
 
   >>> format_duration(91, "dagen")
   '91 dagen'
+
+- A number too large or too small to write out (more than 40 digits before the comma,
+  or more than 40 zeros after it), or with more than 80 digits, is shown as a power of
+  ten, "ongeveer" when its digits had to be rounded to 28:
+
+  >>> format_money(Decimal("1.5E+45")), format_number(Decimal("-2E-50"))
+  ('€ 1,5 × 10^45', '-2 × 10^-50')
+  >>> format_number(Decimal("1" * 90))
+  'ongeveer 1,111111111111111111111111111 × 10^89'
 """
 
 from __future__ import annotations
@@ -99,15 +110,45 @@ def _precision_for(value: Decimal) -> int:
     return max(28, len(value.as_tuple().digits) + abs(_exponent(value)) + 4)
 
 
+def _cents_precision(value: Decimal) -> int:
+    # Rounding to cents gives the digits before the comma and two after; 28 digits are the
+    # default context's, which `quantize` would exceed for an amount from 10^26 on.
+    return max(28, value.adjusted() + 4)
+
+
+_LARGEST_EXACT = 40    # digits before the comma (or zeros after it) written out in full
+_MOST_DIGITS = 80      # significant digits written out in full
+_MANTISSA_DIGITS = 28  # significant digits of a number shown as a power of ten
+
+
+def _scientific(number: Decimal) -> str | None:
+    """`1,5 × 10^45` for a number too large, too small or too long to write out; None otherwise."""
+    if not number:
+        return None
+    adjusted = number.adjusted()
+    if abs(adjusted) <= _LARGEST_EXACT and len(number.as_tuple().digits) <= _MOST_DIGITS:
+        return None
+    significant = len("".join(map(str, number.as_tuple().digits)).rstrip("0"))
+    with localcontext() as context:
+        context.prec = _MANTISSA_DIGITS
+        mantissa = number.scaleb(-adjusted)   # rounded to the context's precision
+    approximate = significant > _MANTISSA_DIGITS
+    return f"{'ongeveer ' if approximate else ''}{format_number(mantissa)} × 10^{adjusted}"
+
+
 def format_money(amount: Decimal) -> str:
     """Format an amount in euros: ``€ 2.500.000,00``; always two decimals.
 
     >>> format_money(Decimal("1234.565")), format_money(Decimal("-0.001"))
     ('€ 1.234,57', '€ 0,00')
+    >>> format_money(Decimal("123456789012345678901234567890.125"))
+    '€ 123.456.789.012.345.678.901.234.567.890,13'
     """
     value = _finite(amount)
+    if value.adjusted() > _LARGEST_EXACT:
+        return f"€ {format_number(value)}"
     with localcontext() as context:
-        context.prec = _precision_for(value)
+        context.prec = _cents_precision(value)
         rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
         if rounded == 0:
             rounded = abs(rounded)  # no "€ -0,00" for -0.001
@@ -123,10 +164,15 @@ def format_amount(amount: Decimal) -> str:
     ('€ 250.000,00', '€ 252,14168')
     """
     value = _finite(amount)
-    if value == value.quantize(_CENT, rounding=ROUND_HALF_UP):
+    if value.adjusted() > _LARGEST_EXACT:
+        return format_money(value)
+    with localcontext() as context:
+        context.prec = _cents_precision(value)
+        whole_cents = value == value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    if whole_cents:
         return format_money(value)
     sign = "-" if value < 0 else ""
-    return f"€ {sign}{format_number(abs(value))}"
+    return f"€ {sign}{format_number(value.copy_abs())}"
 
 
 def _without_trailing_zeros(value: Decimal) -> Decimal:
@@ -145,6 +191,8 @@ def format_number(value: Decimal | int) -> str:
     ('2', '0,000001')
     """
     number = _finite(value)
+    if (powers := _scientific(number)) is not None:
+        return powers
     with localcontext() as context:
         context.prec = _precision_for(number)
         number = _without_trailing_zeros(number)

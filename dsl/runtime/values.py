@@ -1,7 +1,21 @@
-"""The functions compiled policies call: moments, durations, lists and timeline status.
+"""The functions compiled policies call: arithmetic, moments, durations, lists and timeline status.
 
 Contract: every function takes already-typed values (Decimal, int, date, datetime, tuple) and
-treats None as "onbekend": an unknown operand gives an unknown result, never a guess.
+treats None as "onbekend": an unknown operand gives an unknown result, never a guess. A result
+the calendar cannot give is "onbekend" too, never an exception: a moment before year 1 or after
+9999 (`shift_days`, `shift_months`, `shift_seconds`, `day_of`), and working days outside the years
+whose holidays are known, 1966 to 2100 (`shift_workdays`). Back ends that evaluate the same
+model (dsl.batch) follow the same rule.
+
+Arithmetic is exact or onbekend, never rounded and never an exception, whatever the caller's
+decimal context. No computed number reaches 10^38 (`DIGITS`): a result of 10^38 or more in
+absolute value is None. Every +, -, ×, unary - and `x% van y` (= x × y / 100) on a bedrag,
+percentage or getal (a Decimal), and every `som` of them, is exact, or None when the exact value
+needs more than 38 significant digits (trailing zeros do not count); on an aantal or a duration
+(an int) it is exact below 10^38, and a duration times a getal that is not a whole count of its
+base unit is None. A quotient (`/`, `gemiddelde`) is the one rounded result: to 28 significant
+digits, half to even (Python's default), always a Decimal (also of two whole numbers), and None
+after a division by zero, from 10^38 on, or below 10^-999999.
 `EXPORTS` is the complete list of names generated code may call; the compiler refuses any
 other. Durations arrive as whole counts in the base unit of their family (days, calendar
 months, seconds, working days; see `dsl.types`).
@@ -11,11 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import (
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Underflow,
+)
 from typing import Any, TypeVar
 
 from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
-from dsl.runtime.calendar import add_months, add_working_days
+from dsl.runtime.calendar import OutsideCalendar, add_months, add_working_days
 
 # A moment is a date or a date-time (a `datetime` is a `date`); shifting one keeps its kind.
 M = TypeVar("M", bound=date)
@@ -67,33 +90,204 @@ def moment_test(op: str, a: date | None, b: date | None) -> bool | None:
     return None if c is None else _TESTS[op](c)
 
 
+# ---------------------------------------------------------------- arithmetic
+DIGITS = 38   # digits of a computed number at most; the Decimal(38, s) columns of dsl.batch hold as many
+_WHOLE_LIMIT = 10 ** DIGITS
+_TRAPS = [Overflow, Underflow, InvalidOperation, DivisionByZero]
+# Exact: a result that needs more digits raises Inexact (trailing zeros dropped are not inexact);
+# Emax = 37: one of 10^38 or more raises Overflow.
+_EXACT = Context(prec=DIGITS, Emax=DIGITS - 1, Emin=-999999, traps=[Inexact, *_TRAPS])
+# The product inside `x% van y`, which may be up to 100 times the result.
+_PRODUCT = Context(prec=DIGITS, Emax=DIGITS + 1, Emin=-999999, traps=[Inexact, *_TRAPS])
+# A quotient: rounded as Python's default context does, within the same range.
+_QUOTIENT = Context(prec=28, Emax=DIGITS - 1, Emin=-999999, traps=_TRAPS)
+_HUNDRED = Decimal(100)
+# bound once: looking a method up on a Context costs as much as the operation
+_add, _subtract, _multiply, _divide, _minus, _plus = (
+    _EXACT.add, _EXACT.subtract, _EXACT.multiply, _EXACT.divide, _EXACT.minus, _EXACT.plus)
+_quotient, _product = _QUOTIENT.divide, _PRODUCT.multiply
+
+
+def num_add(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
+    """`a + b` for a Decimal result: exact, or None from 10^38 on or beyond 38 significant digits.
+
+    >>> num_add(Decimal("1E+26"), Decimal("0.01")), num_add(Decimal("1E+37"), Decimal("0.1"))
+    (Decimal('100000000000000000000000000.01'), None)
+    """
+    if a is None or b is None:
+        return None
+    try:
+        return _add(a, b)
+    except DecimalException:
+        return None
+
+
+def num_sub(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
+    """`a - b` for a Decimal result: exact, or None from 10^38 on or beyond 38 significant digits."""
+    if a is None or b is None:
+        return None
+    try:
+        return _subtract(a, b)
+    except DecimalException:
+        return None
+
+
+def num_mul(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
+    """`a × b` for a Decimal result: exact, or None from 10^38 on or beyond 38 significant digits.
+
+    >>> num_mul(2, Decimal("100000000000000000000000000.01")), num_mul(Decimal("1E+20"), 10 ** 18)
+    (Decimal('200000000000000000000000000.02'), None)
+    """
+    if a is None or b is None:
+        return None
+    try:
+        return _multiply(a, b)
+    except DecimalException:
+        return None
+
+
+def num_neg(a: Decimal | None) -> Decimal | None:
+    """`-a` for a Decimal: exact, or None for an operand from 10^38 on or beyond 38 significant digits."""
+    if a is None:
+        return None
+    try:
+        return _minus(a)
+    except DecimalException:
+        return None
+
+
+def percent_of(percent: Decimal | None, base: Decimal | int | None) -> Decimal | None:
+    """`percent % van base` = percent × base / 100: exact, or None from 10^38 on or beyond 38
+    significant digits (the product before the division may reach 10^40).
+
+    >>> percent_of(Decimal(50), Decimal("123456789012345678901234567890.12"))
+    Decimal('61728394506172839450617283945.06')
+    """
+    if percent is None or base is None:
+        return None
+    try:
+        return _divide(_product(percent, base), _HUNDRED)
+    except DecimalException:
+        return None
+
+
+def num_div(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
+    """`a / b` rounded to 28 significant digits; None for a division by zero, from 10^38 on and
+    below 10^-999999.
+
+    >>> num_div(1, 3), num_div(Decimal(5), 0), num_div(Decimal("1E+999999"), Decimal("1E-9"))
+    (Decimal('0.3333333333333333333333333333'), None, None)
+    """
+    if a is None or b is None or not b:
+        return None
+    try:
+        return _quotient(a, b)
+    except DecimalException:
+        return None
+
+
+def _whole(n: int) -> int | None:
+    return n if -_WHOLE_LIMIT < n < _WHOLE_LIMIT else None
+
+
+def whole_add(a: int | None, b: int | None) -> int | None:
+    """`a + b` for an aantal or a duration: exact, or None from 10^38 on."""
+    return None if a is None or b is None else _whole(a + b)
+
+
+def whole_sub(a: int | None, b: int | None) -> int | None:
+    """`a - b` for an aantal or a duration: exact, or None from 10^38 on."""
+    return None if a is None or b is None else _whole(a - b)
+
+
+def whole_neg(a: int | None) -> int | None:
+    """`-a` for an aantal or a duration: None for an operand from 10^38 on."""
+    return None if a is None else _whole(-a)
+
+
+def whole_mul(a: Decimal | int | None, b: Decimal | int | None) -> int | None:
+    """`a × b` for an aantal or a duration (a duration may be multiplied by a getal): exact, or
+    None from 10^38 on or when the product is not a whole count.
+
+    >>> whole_mul(10 ** 19, 10 ** 19), whole_mul(3, Decimal("1.5")), whole_mul(Decimal("2.50"), 2)
+    (None, None, 5)
+    """
+    if a is None or b is None:
+        return None
+    if type(a) is int and type(b) is int:
+        return _whole(a * b)
+    product = num_mul(a, b)
+    if product is None or product != product.to_integral_value():
+        return None
+    return _whole(int(product))
+
+
 # ---------------------------------------------------------------- durations on moments
 def shift_days(value: M | None, n: int | None) -> M | None:
-    return None if value is None or n is None else value + timedelta(days=n)
+    """`value` plus `n` days; None when unknown or outside the calendar (years 1 to 9999).
+
+    >>> shift_days(date(9999, 12, 31), 1), shift_days(date(2024, 1, 1), 100_000_000)
+    (None, None)
+    """
+    if value is None or n is None:
+        return None
+    try:
+        return value + timedelta(days=n)
+    except OverflowError:  # past 9999 or before year 1, or more days than a timedelta holds
+        return None
 
 
 def shift_months(value: M | None, n: int | None) -> M | None:
-    return None if value is None or n is None else add_months(value, n)[0]
+    """`value` plus `n` calendar months (see `add_months`); None when unknown or outside the calendar.
+
+    >>> shift_months(date(2024, 1, 31), 1), shift_months(date(9999, 12, 1), 1)
+    (datetime.date(2024, 2, 29), None)
+    """
+    if value is None or n is None:
+        return None
+    try:
+        return add_months(value, n)[0]
+    except OutsideCalendar:
+        return None
 
 
 def shift_seconds(value: date | None, n: int | None) -> datetime | None:
+    """`value` (a date counts from midnight) plus `n` seconds; None when unknown or outside the calendar."""
     if value is None or n is None:
         return None
     moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    return moment + timedelta(seconds=n)
+    try:
+        return moment + timedelta(seconds=n)
+    except OverflowError:
+        return None
 
 
 def shift_workdays(value: date | None, n: int | None) -> date | None:
+    """The `n`-th working day after `value` (see `add_working_days`); None when unknown or when the
+    count leaves the years whose holidays are known (1966 to 2100).
+
+    >>> shift_workdays(date(2025, 4, 25), 1), shift_workdays(date(2150, 1, 1), 10)
+    (datetime.date(2025, 4, 28), None)
+    """
     if value is None or n is None:
         return None
-    if isinstance(value, datetime):
-        return datetime.combine(add_working_days(value.date(), n), value.time())
-    return add_working_days(value, n)
+    try:
+        if isinstance(value, datetime):
+            return datetime.combine(add_working_days(value.date(), n), value.time())
+        return add_working_days(value, n)
+    except OutsideCalendar:
+        return None
 
 
 def day_of(value: M | None, n: int) -> M | None:
-    """"dag n" of a period starting on `value`: the start day is day 1."""
-    return None if value is None else value + timedelta(days=n - 1)
+    """"dag n" of a period starting on `value`: the start day is day 1; None when unknown or
+    outside the calendar."""
+    if value is None:
+        return None
+    try:
+        return value + timedelta(days=n - 1)
+    except OverflowError:
+        return None
 
 
 def moment_diff_days(a: date | None, b: date | None) -> int | None:
@@ -116,11 +310,29 @@ def _known(values: Sequence[Ordered | None] | None) -> list[Ordered] | None:
     return known if len(known) == len(values) else None
 
 
-def agg_sum(values: Sequence[Number | None] | None) -> Number | int | None:
-    known = _known(values)
-    if known is None:
+def agg_sum(values: Sequence[Decimal | int | None] | None) -> Decimal | int | None:
+    """The total of a list, exact as `num_add` and `whole_add` are (an empty list adds up to 0).
+
+    >>> agg_sum((Decimal("1E+26"), Decimal("0.01"))), agg_sum((10 ** 38,)), agg_sum(())
+    (Decimal('100000000000000000000000000.01'), None, 0)
+    """
+    if values is None:
         return None
-    return sum(known[1:], known[0]) if known else 0
+    known = [v for v in values if v is not None]
+    if len(known) != len(values):
+        return None
+    if not known:
+        return 0
+    whole = [v for v in known if type(v) is int]
+    if len(whole) == len(known):
+        return _whole(sum(whole))
+    try:
+        total: Decimal = _plus(known[0])
+        for value in known[1:]:
+            total = _add(total, value)
+    except DecimalException:
+        return None
+    return total
 
 
 def agg_count(values: Sequence[object] | None) -> int | None:
@@ -144,7 +356,7 @@ def agg_avg(values: Sequence[Number | None] | None) -> Decimal | None:
     (Decimal('1.5'), Decimal('0.65'), None)
     """
     total = agg_sum(values)
-    return None if total is None or not values else Decimal(total) / len(values)
+    return None if total is None or not values else num_div(total, len(values))
 
 
 # The operands of `each`, `where` and `between` are runtime values of one type each (Decimal, int,
@@ -220,7 +432,8 @@ EXPORTS: dict[str, Callable[..., Any]] = {
     for name in (
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
-        "agg_avg", "each", "timeline",
+        "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul",
     )
 }
 
