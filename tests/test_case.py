@@ -20,7 +20,7 @@ from dsl.case import Case, compile_case_loader, convert, load_case
 from dsl.case.conversion import read_bool, read_count, read_day, read_moment, read_money, read_number, read_percentage
 from dsl.case.loader import case_loader_module, check_loading
 from dsl.core.model import Field
-from dsl.errors import CaseError
+from dsl.errors import BeleidError, CaseError
 from dsl.literals import (
     MONTHS,
     LiteralError,
@@ -119,7 +119,7 @@ def test_case_files(policy, tmp_path):
     assert policy.load_case(tmp_path / "c.json").data["omzet"] == Decimal("100.10")
     assert str(policy.load_case(tmp_path / "c.yaml").data["start"]) == "2024-01-01"
     (tmp_path / "bad.json").write_text("{omzet: 1")
-    with pytest.raises(CaseError, match="geen geldige JSON of YAML"):
+    with pytest.raises(CaseError, match="ongeldige JSON op regel 1, kolom 2: verwacht een naam tussen dubbele"):
         policy.load_case(tmp_path / "bad.json")
     with pytest.raises(CaseError, match="kan het casusbestand niet lezen"):
         policy.load_case(tmp_path / "none.json")
@@ -487,3 +487,56 @@ def test_the_fused_path_gives_a_real_outcome_and_steps_aside_for_large_policies(
     large = compile_policy(POLICY + FUSED_RULES)
     large.evaluate(data), large.evaluate(data)
     assert large._fused is None and large.evaluate(data).statuses == outcome.statuses
+
+
+# ---------------------------------------------------------------- declared ranges
+RANGES = '''gegevens
+  niveau : percentage van 0% tot en met 1.000% "prijsniveau"
+  niveaus : lijst van percentage van 0% tot en met 1.000%
+  smal : percentage van 10% tot en met 50%
+  saldo : bedrag van € -1.000 tot en met € 1.000
+  kinderen : aantal van 1 tot en met 3
+'''
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"niveau": "1001%"}, "'1001%' ligt buiten het bereik van dit gegeven (van 0% tot en met 1.000%)"),
+    ({"smal": Decimal(60)}, "60 ligt buiten het bereik van dit gegeven (van 10% tot en met 50%)"),
+    ({"smal": "60%"}, "'60%' ligt buiten het bereik van dit gegeven (van 10% tot en met 50%)"),
+    ({"saldo": "€ -5.000"}, "'€ -5.000' ligt buiten het bereik van dit gegeven (van € -1.000,00 tot en met € 1.000,00)"),
+    ({"kinderen": 0}, "0 ligt buiten het bereik van dit gegeven (van 1 tot en met 3)"),
+    ({"niveaus": ["101%", "1.200%"]}, "ligt buiten het bereik van dit gegeven (van 0% tot en met 1.000%)"),
+    ({"niveau": Decimal("0.5")}, "is dubbelzinnig"),
+])
+def test_a_declared_range_is_enforced_on_every_path(compile_policy, data, message):
+    policy = compile_policy(RANGES)
+    for _ in range(3):   # the first case, then the compiled loader and the fused path
+        with pytest.raises(CaseError) as refused:
+            policy.evaluate(dict(data))
+        assert message in refused.value.render()
+    from dsl.batch import evaluate_table
+
+    assert message.split("(")[0].strip("'\" ") in evaluate_table(policy, [data])["geweigerd"][0]
+
+
+def test_a_declared_range_lets_through_what_the_default_would_refuse(compile_policy):
+    policy = compile_policy(RANGES)
+    data = {"niveau": "103,1%", "niveaus": ["101%", "96,5%"], "saldo": "€ -500", "smal": 10, "kinderen": 3}
+    for _ in range(3):
+        case = policy.evaluate(dict(data)).case
+        assert case.data["niveau"] == Decimal("103.1") and case.data["saldo"] == Decimal(-500)
+    from dsl.batch import evaluate_table
+
+    assert evaluate_table(policy, [data])["geweigerd"][0] is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x : percentage van € 1 tot en met 5%", "'€ 1' past niet bij een percentage"),
+    ("x : getal van 5 tot en met 1", "de bovengrens 1 ligt onder de ondergrens 5"),
+    ("x : datum van 1 tot en met 2", "een datum heeft geen bereik 'van ... tot en met ...'"),
+    ("x : aantal van 1 tot en met 2,5", "'2,5' is geen heel getal"),
+])
+def test_a_wrong_range_is_refused_by_the_checker(compile_policy, text, message):
+    with pytest.raises(BeleidError) as refused:
+        compile_policy(f"gegevens\n  {text}\n")
+    assert message in refused.value.render()

@@ -2,8 +2,13 @@
 
 Contract: `convert(raw, t)` returns the runtime value of `raw` for type `t` or raises
 `CaseValueError` with a Dutch message saying what was expected; nothing is guessed, NaN and
-infinities are refused. The `read_*` functions read plainly written text fast and give exactly
-what `dsl.literals` gives for it, or None for any other text.
+infinities are refused. The default ranges hold: a bedrag is not negative, a percentage lies in
+0–100 (inclusive), and a percentage given as a bare number (a number, or text without '%')
+strictly between 0 and 1 is refused as ambiguous (0.41: 41 % or 0,41 %?); a lijst holds at most
+`MAX_ITEMS` values; a tijdstip has no time zone. The `read_*` functions read plainly written text
+fast and give exactly what `dsl.literals` gives for it when `convert` accepts that value, or None
+for any other text (which `convert` then reads, or refuses with its message). `written(value, t)`
+is a runtime value as a case writes it, so that `convert` reads it back unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from dsl.literals import (
     parse_number,
     parse_percentage,
 )
+from dsl.runtime.formatting import format_value
 from dsl.types import UNIT_ALIASES
+
+MAX_ITEMS = 100_000  # values in one lijst (and names in one case file)
 
 
 def _says_unknown(raw, t: T.Type) -> bool:
@@ -36,10 +44,63 @@ def _says_unknown(raw, t: T.Type) -> bool:
             and not (t.kind == "keuze" and raw in t.options))
 
 
+_SHOWN = 80  # characters of a value shown in a message
+
+
 def _show(raw) -> str:
     if isinstance(raw, bool):
         return "ja" if raw else "nee"
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    if isinstance(raw, (list, tuple, dict)) and len(raw) > _SHOWN:  # not all of a long lijst
+        raw = type(raw)(list(raw.items())[:_SHOWN] if isinstance(raw, dict) else raw[:_SHOWN])
+    text = repr(raw) if isinstance(raw, str) else str(raw)
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
+
+
+def dutch_count(n: int) -> str:
+    """A whole number with a dot between groups of three: 100.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _dutch(value: Decimal) -> str:
+    """A Decimal in Dutch notation without exponent or trailing zeros: 0,41 or 12,5."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def _within(value: Decimal, raw, t: T.Type) -> None:
+    """Refuse a value outside the bounds the policy declares for its gegeven (`van X tot en met Y`)."""
+    low, high = T.limits(t)
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"van {format_value(low, t.kind)} tot en met {format_value(high, t.kind)}"
+        raise CaseValueError(f"{_show(raw)} ligt buiten het bereik van dit gegeven ({span})")
+
+
+def _amount(raw, t: T.Type) -> Decimal:
+    value = _decimal(raw, parse_money, read_money, "bedrag", "€ 120.000 of 120000")
+    if t.bounds is not None:
+        _within(value, raw, t)
+    elif value < 0:
+        raise CaseValueError(f"{_show(raw)} is geen geldig bedrag: een bedrag is niet negatief")
+    return value
+
+
+def _percentage(raw, t: T.Type) -> Decimal:
+    """A percentage in percent points (41 is 41 %); see the module contract for the rule."""
+    value = _decimal(raw, parse_percentage, read_percentage, "percentage", "33% of 33")
+    if t.bounds is not None:
+        _within(value, raw, t)
+    elif value < 0 or value > 100:
+        raise CaseValueError(f"{_show(raw)} is geen geldig percentage: een percentage ligt tussen 0% en 100%")
+    if 0 < value < 1 and not (isinstance(raw, str) and _says_percent(raw)):
+        share = _dutch(value * 100)
+        raise CaseValueError(f'{_show(raw)} is dubbelzinnig: bedoelt u {share}% (schrijf {share} of "{share}%") '
+                             f'of {_dutch(value)}% (schrijf "{_dutch(value)}%")?')
+    return value
+
+
+def _says_percent(text: str) -> bool:
+    """Whether text names its unit: "0,41%" or "0,41 procent"."""
+    return "%" in text or text.strip().lower().endswith("procent")
 
 
 def _decimal(raw, parse, read, what: str, example: str) -> Decimal:
@@ -72,16 +133,21 @@ def convert(raw, t: T.Type):
     """One case value converted to the runtime representation of type `t`, or CaseValueError."""
     kind = t.kind
     if kind == "bedrag":
-        return _decimal(raw, parse_money, read_money, "bedrag", "€ 120.000 of 120000")
+        return _amount(raw, t)
     if kind == "percentage":
-        return _decimal(raw, parse_percentage, read_percentage, "percentage", "33% of 33")
+        return _percentage(raw, t)
     if kind == "getal":
-        return _decimal(raw, parse_number, read_number, "getal", "0,3 of 12")
+        value = _decimal(raw, parse_number, read_number, "getal", "0,3 of 12")
+        if t.bounds is not None:
+            _within(value, raw, t)
+        return value
     if kind == "aantal":
         value = _decimal(raw, parse_number, read_number, "aantal", "12")
         if value != value.to_integral_value():
             raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
-        if value < 0:
+        if t.bounds is not None:
+            _within(value, raw, t)
+        elif value < 0:
             raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is niet negatief")
         return int(value)
     if kind == "ja/nee":
@@ -95,6 +161,9 @@ def convert(raw, t: T.Type):
     if kind == "lijst":
         if not isinstance(raw, (list, tuple)) or t.element is None:
             raise CaseValueError(f"{_show(raw)} is geen lijst; verwacht bijvoorbeeld [0.5, 0.8]")
+        if len(raw) > MAX_ITEMS:
+            raise CaseValueError(f"de lijst heeft {dutch_count(len(raw))} waarden; een lijst heeft ten hoogste "
+                                 f"{dutch_count(MAX_ITEMS)} waarden")
         element = t.element
         return tuple(convert(item, element) for item in raw)
     raise CaseValueError(f"type {t} wordt niet ondersteund")
@@ -117,6 +186,9 @@ def _moment(raw, kind: str):
     if isinstance(raw, datetime):
         if kind == "datum":
             raise CaseValueError(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
+        if raw.utcoffset() is not None:
+            raise CaseValueError(f"{raw} heeft een tijdzone; schrijf de plaatselijke tijd zonder tijdzone, "
+                                 "zoals 2023-12-22 17:00")
         return raw
     if isinstance(raw, date):
         return raw
@@ -188,10 +260,21 @@ def _text(raw, t: T.Type) -> str:
 # general parsing (Babel's locale lookups cost 10 µs a number), or None for any other text, which
 # then goes through `convert` and its messages. A possible English thousands "1,500" is left to
 # dsl.literals too. tests/test_case.py checks that both readings agree on every text accepted here.
-_WHOLE = r"(-?(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*))(?:,([0-9]+))?"
+# The readers accept only values `convert` accepts: no negative amount, no percentage outside
+# 0–100, no percentage strictly between 0 and 1 without '%' (see `_percentage`).
+_UNSIGNED = r"((?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*))(?:,([0-9]+))?"
+_WHOLE = r"(-?" + _UNSIGNED[1:]
 _DAY = re.compile(r"([0-9]{1,2}) ([a-z]+) ([0-9]{4})|([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, 1)}
+
+
+def _plain_decimal(whole: str, fraction: str | None) -> Decimal | None:
+    if fraction is None:
+        return Decimal(whole.replace(".", ""))
+    if len(fraction) == 3 and fraction[2] == "0":
+        return None
+    return Decimal(f"{whole.replace('.', '')}.{fraction}")
 
 
 def _number_reader(pattern: str):
@@ -199,21 +282,29 @@ def _number_reader(pattern: str):
 
     def read(text: str) -> Decimal | None:
         match = fullmatch(text)
-        if match is None:
-            return None
-        whole, fraction = match.groups()
-        if fraction is None:
-            return Decimal(whole.replace(".", ""))
-        if len(fraction) == 3 and fraction[2] == "0":
-            return None
-        return Decimal(f"{whole.replace('.', '')}.{fraction}")
+        return None if match is None else _plain_decimal(*match.groups())
 
     return read
 
 
-read_money = _number_reader(r"(?:€ ?)?" + _WHOLE)
-read_percentage = _number_reader(_WHOLE + r"(?: ?%)?")
+read_money = _number_reader(r"(?:€ ?)?" + _UNSIGNED)
 read_number = _number_reader(_WHOLE)
+_PERCENT = re.compile(_UNSIGNED + r"( ?%)?").fullmatch
+_HUNDRED = Decimal(100)
+
+
+def read_percentage(text: str) -> Decimal | None:
+    """A percentage "41%", "7,77 %" or "41" that `convert` accepts (see `_percentage`), or None."""
+    match = _PERCENT(text)
+    if match is None:
+        return None
+    whole, fraction, sign = match.groups()
+    value = _plain_decimal(whole, fraction)
+    if value is None or value > _HUNDRED or (sign is None and value < 1 and value != 0):
+        return None
+    return value
+
+
 read_bool = {word: parse_bool(word) for word in ("ja", "nee", "waar", "onwaar", "true", "false")}.get
 
 
@@ -247,6 +338,22 @@ def read_moment(text: str) -> date | datetime | None:
         return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
+
+
+def written(value, t: T.Type):
+    """A runtime value of type `t` as a case writes it, which `convert` reads back unchanged: a
+    duur count as "14 dagen", a percentage between 0 and 1 as "0,41%" (a bare 0.41 is refused
+    as ambiguous), a lijst item by item; any other value as it is."""
+    kind = t.kind
+    if value is None:
+        return None
+    if kind == "duur" and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value} {t.unit}"
+    if kind == "percentage" and isinstance(value, Decimal) and value.is_finite() and 0 < value < 1:
+        return f"{_dutch(value)}%"
+    if kind == "lijst" and isinstance(value, (list, tuple)) and t.element is not None:
+        return [written(item, t.element) for item in value]
+    return value
 
 
 _READERS = {"bedrag": "read_money", "percentage": "read_percentage", "getal": "read_number", "aantal": "read_count",

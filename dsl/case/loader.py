@@ -1,7 +1,14 @@
 """The compiled case loader of one policy: a Mapping -> a `Case`, fast for typed values.
 
 Contract: see `compile_case_loader`; errors are those of `dsl.case.reading.load_case`, word for
-word, because any problem hands the whole case to it.
+word, because any problem hands the whole case to it. A typed value passes straight through only
+when `convert` would give it back unchanged, so the default ranges (no negative bedrag, a
+percentage 0 or within 1–100, no tijdstip with a time zone) are tested on the fast path too, as
+cheaply as measured (benchmarks/bench_public.py): a bedrag by `is_signed` (a call costs half a
+comparison; -0 takes the slow path, which gives the same value), a percentage by one chained
+comparison with Decimal constants bound in the namespace (a Decimal compared with an int took
+three times as long) that also stands in for `is_finite`: NaN raises InvalidOperation there, which
+hands the case to `load_case` like any other problem.
 """
 
 from __future__ import annotations
@@ -9,13 +16,13 @@ from __future__ import annotations
 import ast as py
 import gc
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
 from dsl import types as T
 from dsl.case import conversion as conversions
-from dsl.case.conversion import _READERS, _says_unknown, convert
+from dsl.case.conversion import _READERS, MAX_ITEMS, _says_unknown, convert
 from dsl.case.reading import load_case
 from dsl.case.values import PEILDATUM, Case, CaseValueError
 
@@ -63,6 +70,8 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
         **{name: getattr(conversions, name) for name in _READERS.values()},
         "len": len, "convert": convert, "DATUM": T.DATUM, "CaseValueError": CaseValueError, "blank": object.__new__,
         "Case": Case, "names": tuple(model.fields),
+        "dec_0": Decimal(0), "dec_1": Decimal(1), "dec_100": Decimal(100), "signed": Decimal.is_signed,
+        "utcoffset": datetime.utcoffset, "InvalidOperation": InvalidOperation,
         "refer": partial(load_case, model),
     }
     fields = []
@@ -74,13 +83,17 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
     count = len(model.fields)
     x, read = _n("x"), py.NamedExpr(target=_n("y", store=True), value=_call("read_day", _n("x")))
     plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
-    peil = _given(PEILDATUM, "peil", _if(_type_is(x, "date"), x, _if(plain, _n("y"), _call("convert", x, _n("DATUM")))))
+    peil = _given(PEILDATUM, "peil", (_type_is(x, "date"), x), _if(plain, _n("y"), _call("convert", x, _n("DATUM"))))
     values = py.Tuple(elts=[_n(f"v{i}") for i in range(count)], ctx=_LOAD)
+    problems = py.Tuple(elts=[_n("CaseValueError"), _n("InvalidOperation")], ctx=_LOAD)
+    # a key that is no gegeven shows as len(data) + absent > gegevens + 1 (peildatum); the absent
+    # keys are counted rather than the present ones because a typical case gives most gegevens
+    keys = py.BinOp(left=_call("len", _n("data")), op=py.Add(), right=_n("absent"))
     body = [
-        _assign("found", _c(0)),
-        py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=_n("CaseValueError"), name=None, body=[on_problem])],
+        _assign("absent", _c(0)),
+        py.Try(body=[*fields, peil], handlers=[py.ExceptHandler(type=problems, name=None, body=[on_problem])],
                orelse=[], finalbody=[]),
-        py.If(test=_compare(_n("found"), py.NotEq(), _call("len", _n("data"))), body=[on_problem], orelse=[]),
+        py.If(test=_compare(keys, py.NotEq(), _c(count + 1)), body=[on_problem], orelse=[]),
         _assign("values", values),
         *after_values,
     ]
@@ -92,13 +105,17 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
     return body, namespace
 
 
-def _given(key: str, local: str, value: py.expr) -> py.If:
-    """`if key in data: found += 1; local = None if (x := data[key]) is None else value`,
-    else `local = None`."""
-    read = py.NamedExpr(target=_n("x", store=True), value=py.Subscript(value=_n("data"), slice=_c(key), ctx=_LOAD))
-    count = py.AugAssign(target=_n("found", store=True), op=py.Add(), value=_c(1))
-    present = [count, _assign(local, _if(_compare(read, py.Is(), _c(None)), _c(None), value))]
-    return py.If(test=_compare(_c(key), py.In(), _n("data")), body=present, orelse=[_assign(local, _c(None))])
+def _given(key: str, local: str, typed: tuple[py.expr, py.expr] | None, slow: py.expr) -> py.If:
+    """`if key in data: x = data[key]; local = value if test else None if x is None else slow`
+    (with `typed` = (test, value), tested first: no typed test passes None), else `local = None;
+    absent += 1`."""
+    read = py.Assign(targets=[_n("x", store=True)], value=py.Subscript(value=_n("data"), slice=_c(key), ctx=_LOAD))
+    value = _if(_compare(_n("x"), py.Is(), _c(None)), _c(None), slow)
+    if typed is not None:
+        value = _if(typed[0], typed[1], value)
+    absent = py.AugAssign(target=_n("absent", store=True), op=py.Add(), value=_c(1))
+    return py.If(test=_compare(_c(key), py.In(), _n("data")), body=[read, _assign(local, value)],
+                 orelse=[_assign(local, _c(None)), absent])
 
 
 def _field_statement(name: str, t: T.Type, i: int) -> py.If:
@@ -106,14 +123,24 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     it is plain text (see `_READERS`), else through `given` (that is, `convert`)."""
     x = _n("x")
     slow: py.expr = _call("given", x, _n(f"type_{i}"))
+    if _declared_bounds(t):   # the shortcuts hold the default ranges: `convert` checks declared ones
+        return _given(name, f"v{i}", None, slow)
     if t.kind in _READERS:
         read = py.NamedExpr(target=_n("y", store=True), value=_call(_READERS[t.kind], x))
         plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
         slow = _if(plain, _n("y"), slow)
     if t.kind in _DECIMAL_KINDS:
-        slow = _if(_type_is(x, "int"), _call("Decimal", x), slow)
-    typed = _typed_test(t, i)
-    return _given(name, f"v{i}", slow if typed is None else _if(typed[0], typed[1], slow))
+        whole: py.expr = _type_is(x, "int")
+        if t.kind == "bedrag":
+            whole = py.BoolOp(op=py.And(), values=[whole, _compare(x, py.GtE(), _c(0))])
+        elif t.kind == "percentage":
+            whole = py.BoolOp(op=py.And(), values=[whole, _between(_c(0), x, _c(100))])
+        slow = _if(whole, _call("Decimal", x), slow)
+    return _given(name, f"v{i}", _typed_test(t, i), slow)
+
+
+def _declared_bounds(t: T.Type) -> bool:
+    return t.bounds is not None or (t.element is not None and t.element.bounds is not None)
 
 
 def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
@@ -121,7 +148,15 @@ def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
     list's items), or None when there is no such shortcut."""
     x, kind = _n("x"), t.kind
     if kind in _DECIMAL_KINDS:
-        return py.BoolOp(op=py.And(), values=[_type_is(x, "Decimal"), _call("finite", x)]), x
+        test: list[py.expr] = [_type_is(x, "Decimal")]
+        if kind == "percentage":  # 0, or 1 to 100: a bare number strictly between 0 and 1 is ambiguous
+            test.append(py.BoolOp(op=py.Or(), values=[_between(_n("dec_1"), x, _n("dec_100")),
+                                                      _compare(x, py.Eq(), _n("dec_0"))]))
+        else:
+            test.append(_call("finite", x))
+            if kind == "bedrag":
+                test.append(py.UnaryOp(op=py.Not(), operand=_call("signed", x)))
+        return py.BoolOp(op=py.And(), values=test), x
     if kind == "aantal":
         return py.BoolOp(op=py.And(), values=[_type_is(x, "int"), _compare(x, py.GtE(), _c(0))]), x
     if kind == "ja/nee":
@@ -129,7 +164,9 @@ def _typed_test(t: T.Type, i: int) -> tuple[py.expr, py.expr] | None:
     if kind == "datum":
         return _type_is(x, "date"), x
     if kind == "tijdstip":
-        return py.BoolOp(op=py.Or(), values=[_type_is(x, "datetime"), _type_is(x, "date")]), x
+        naive = py.BoolOp(op=py.And(), values=[_type_is(x, "datetime"),
+                                                _compare(_call("utcoffset", x), py.Is(), _c(None))])
+        return py.BoolOp(op=py.Or(), values=[_type_is(x, "date"), naive]), x
     if kind == "keuze":
         return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(x, py.In(), _n(f"options_{i}"))]), x
     if kind == "tekst":
@@ -154,7 +191,8 @@ def _convert_given(raw, t: T.Type):
 def _as_list(raw: list | tuple, t: T.Type) -> tuple:
     """A lijst: a tuple whose items all have their runtime type is kept, else each is converted."""
     element = t.element
-    if type(raw) is tuple and element is not None and all(_typed(item, element) for item in raw):
+    if (type(raw) is tuple and element is not None and len(raw) <= MAX_ITEMS
+            and all(_typed(item, element) for item in raw)):
         return raw
     return convert(raw, t)
 
@@ -163,7 +201,11 @@ def _typed(value, t: T.Type) -> bool:
     """Whether `value` already is what `convert(value, t)` would give (the generated fast paths)."""
     kind, cls = t.kind, type(value)
     if kind in _DECIMAL_KINDS:
-        return cls is Decimal and value.is_finite()
+        if cls is not Decimal or not value.is_finite():
+            return False
+        if kind == "percentage":
+            return value == 0 or 1 <= value <= 100
+        return kind == "getal" or value >= 0
     if kind == "aantal":
         return cls is int and value >= 0
     if kind == "duur":
@@ -171,7 +213,7 @@ def _typed(value, t: T.Type) -> bool:
     if kind in ("tekst", "keuze"):
         return cls is str and (kind == "tekst" or value in t.options)
     return (kind == "ja/nee" and cls is bool) or (kind == "datum" and cls is date) or (
-        kind == "tijdstip" and cls in (date, datetime))
+        kind == "tijdstip" and (cls is date or (cls is datetime and value.utcoffset() is None)))
 
 
 # ---------------------------------------------------------------- node builders and the allow-list
@@ -194,6 +236,11 @@ def _compare(left: py.expr, op: py.cmpop, right: py.expr) -> py.Compare:
     return py.Compare(left=left, ops=[op], comparators=[right])
 
 
+def _between(low: py.expr, x: py.expr, high: py.expr) -> py.Compare:
+    """`low <= x <= high`, one chained comparison."""
+    return py.Compare(left=low, ops=[py.LtE(), py.LtE()], comparators=[x, high])
+
+
 def _type_is(x: py.expr, cls: str) -> py.Compare:
     return _compare(_call("type", x), py.Is(), _n(cls))
 
@@ -210,9 +257,9 @@ _ALLOWED = frozenset({
     py.Module, py.FunctionDef, py.arguments, py.arg, py.If, py.Try, py.ExceptHandler, py.Assign, py.Return,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.BoolOp, py.And, py.Or,
     py.NamedExpr, py.Subscript, py.Tuple, py.Attribute, py.BinOp, py.Mult, py.AugAssign, py.Add,
-    py.In, py.Is, py.IsNot, py.NotEq, py.GtE,
+    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.LtE, py.Eq, py.UnaryOp, py.Not,
 })
-_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "found", "case"})
+_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "absent", "case"})
 
 
 def check_loading(module: py.Module, namespace: dict) -> None:

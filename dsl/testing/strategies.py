@@ -23,6 +23,7 @@ from hypothesis.errors import InvalidArgument
 
 from dsl.analysis.thresholds import Threshold, date_span, neighbours, thresholds
 from dsl.case import convert
+from dsl.case.conversion import written
 from dsl.core.model import Policy
 from dsl.errors import suggest
 from dsl.types import Type
@@ -127,20 +128,18 @@ def _fits(value, t) -> bool:
     if t.kind == "tijdstip":
         return isinstance(value, datetime)
     if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur"):
-        return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0
+        number = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0
+        return number and (t.kind != "percentage" or value <= 100)   # a case refuses more than 100%
     return t.kind == "keuze" and value in t.options
 
 
 def as_case_value(value, t):
-    """A runtime value as written in a case dict (a duur count becomes '14 dagen', a
-    percentage '0,5%')."""
-    if t.kind == "duur" and value is not None:
-        return f"{value} {t.unit}"
+    """A runtime value as written in a case dict: a duur count as '14 dagen', a percentage
+    between 0 and 1 as '0,41%' (a bare 0.41 is refused as ambiguous), an aantal as an int; any
+    other value as it is (`dsl.case.conversion.written`)."""
     if t.kind == "aantal" and value is not None:
         return int(value)
-    if t.kind == "percentage" and value is not None:   # a bare number between 0 and 1 is ambiguous
-        return f"{value:f}".replace(".", ",") + "%"
-    return value
+    return written(value, t)
 
 
 def _written_as(t: Type):
