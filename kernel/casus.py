@@ -3,19 +3,18 @@
 Contract: `read_casus(statement, cell, name, policy, base)` returns the case as a plain dict in
 the form `dsl.case.convert` accepts (Decimal, date, bool, str, "3 weken", tuples), checked
 against the policy's gegevens with `policy.load_case`. Every mistake is a `CellError` pointing
-at the cell line: a JSON syntax error at its line and column, a bad assignment at the value,
-an unknown gegeven or a value that does not fit at the assignment that names it.
+at the cell line: a JSON object is read by the rules of a case file (`dsl.case.read_case_text`;
+a JSON syntax error or a name given twice at its line and column), a bad assignment at the
+value, an unknown gegeven or a value that does not fit at the assignment (or JSON pair) that names it.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
 
 import attrs
 
-from dsl.case import read_case_file
+from dsl.case import read_case_file, read_case_text
 from dsl.errors import BeleidError
 from dsl.span import Span
 from kernel.cells import CellError, Statement, cell_error, string_argument
@@ -31,12 +30,12 @@ def read_casus(statement: Statement, cell: str, name: str, policy, resolve) -> d
     body = statement.text.strip()
     if body.startswith('"'):
         path = resolve(string_argument(statement, name, cell, "een bestandsnaam"))
-        raw = read_case_file(path)
-        _check(policy, raw, name, cell, {})
-        return raw
+        from_file = read_case_file(path)
+        _check(policy, from_file, name, cell, {})
+        return from_file
     if body.startswith("{"):
-        raw = _json(statement, cell, name)
-        _check(policy, raw, name, cell, {})
+        raw, spans = _json(statement, cell, name)
+        _check(policy, raw, name, cell, spans)
         return raw
     if not body:
         raise cell_error("'casus' verwacht gegevens", name, cell, statement.line, statement.column,
@@ -46,18 +45,25 @@ def read_casus(statement: Statement, cell: str, name: str, policy, resolve) -> d
     return raw
 
 
-def _json(statement: Statement, cell: str, name: str) -> dict:
-    text = statement.text
+def _json(statement: Statement, cell: str, name: str) -> tuple[dict, dict]:
+    """The JSON object of `casus {...}`, read by the rules of a case file
+    (`dsl.case.read_case_text`: a name given twice is refused, every message is Dutch), and the
+    span of each `"naam": waarde` pair in the cell. The text is read where it stands in the
+    cell, so the lines and columns of a problem or a pair are the cell's."""
+    text = "\n" * (statement.line - 1) + " " * (statement.column - 1) + statement.text
     try:
-        raw = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as err:
-        line = statement.line + err.lineno - 1
-        column = err.colno + (statement.column - 1 if err.lineno == 1 else 0)
-        raise cell_error(f"de casus is geen geldige JSON: {err.msg}", name, cell, line, column) from None
-    if not isinstance(raw, dict):
-        raise cell_error("een casus is een verzameling 'naam: waarde'-paren", name, cell, statement.line,
-                         statement.column)
-    return raw
+        raw = read_case_text(text, name)
+    except BeleidError as err:
+        start = Span(statement.line, statement.column, statement.line, statement.column)
+        diags = [d if d.span is not None else attrs.evolve(d, span=start) for d in err.diagnostics]
+        raise CellError(diags, name, cell) from None
+    spans = {key: _pair(*place) for key in raw if (place := raw.place(key)) is not None}
+    return dict(raw), spans
+
+
+def _pair(name: Span, value: Span) -> Span:
+    """The span of `"naam": waarde`, like the span of an assignment `naam = waarde`."""
+    return Span(name.line, name.column, value.end_line, value.end_column)
 
 
 def _assignments(statement: Statement, cell: str, name: str) -> tuple[dict, dict]:

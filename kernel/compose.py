@@ -21,7 +21,9 @@ from __future__ import annotations
 import attrs
 
 from dsl import ast
+from dsl.case import written
 from dsl.parser import parse
+from dsl.types import SIMPLE
 
 DEFAULT_HEADER = 'beleid "Beleid in dit notebook"'
 
@@ -56,8 +58,8 @@ class LooseRequirement(LookupError):
 
 def example_givens(text: str, filename: str) -> list[tuple[str, object, ast.Span]]:
     """(name, value, span) of each `gegeven` of the first voorbeeld of policy text, the value in
-    the form `dsl.case.convert` accepts (Decimal, date, bool, str, "3 weken", a list, None for
-    onbekend). BeleidError for a syntax error."""
+    the form `dsl.case.convert` reads unchanged (Decimal, date, bool, str, "3 weken", "0,41%", a
+    list, None for onbekend). BeleidError for a syntax error."""
     policy = parse(text, filename)
     return [(given.name, _plain(given.value), given.span) for given in policy.examples[0].givens]
 
@@ -70,7 +72,8 @@ def _plain(node):
     if node.kind == "duur":
         amount, unit = node.value
         return f"{amount} {unit}"
-    return node.value
+    t = SIMPLE.get(node.kind)
+    return node.value if t is None else written(node.value, t)
 
 
 def cut(lines: list[str], span: ast.Span, stop: tuple | None = None) -> str:

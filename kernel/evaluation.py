@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from dsl.case import written
 from dsl.core.model import Group, RuleBase
 from dsl.explain import Explainer, explain, rule_step
 from dsl.runtime.formatting import format_duration_count
@@ -90,21 +91,23 @@ class Evaluation:
 
 
 def raw_of(model, case) -> dict:
-    """A loaded case as a plain dict `dsl.case.convert` reads back to the same values: typed
-    values as they are, a duration as its text ("3 weken"; its count is in the base unit)."""
-    raw: dict = {}
-    for name, value in case.data.items():
-        t = model.fields[name].type
-        if t.kind == "duur":
-            value = format_duration_count(value, t)
-        elif t.kind == "lijst" and t.element is not None and t.element.kind == "duur":
-            value = [format_duration_count(v, t.element) for v in value]
-        elif isinstance(value, tuple):
-            value = list(value)
-        raw[name] = value
+    """A loaded case as a plain dict `dsl.case.convert` reads back to the same values: each value
+    as a case writes it (`dsl.case.written`: a percentage between 0 and 1 as "0,41%"), a
+    duration as its text ("3 weken"; its count is in the base unit), a lijst as a list."""
+    raw: dict = {name: _written(value, model.fields[name].type) for name, value in case.data.items()}
     if case.peil is not None:
         raw["peildatum"] = case.peil
     return raw
+
+
+def _written(value, t):
+    if value is None:
+        return None
+    if t.kind == "duur":
+        return format_duration_count(value, t)
+    if t.kind == "lijst" and t.element is not None and isinstance(value, (list, tuple)):
+        return [_written(item, t.element) for item in value]
+    return written(value, t)
 
 
 def _step(evaluation: Evaluation, index: int) -> TraceStep:

@@ -313,3 +313,46 @@ def test_search_is_reproducible_and_the_seed_moves_it():
     assert first.case == again.case
     others = [searched_gap(seed).case for seed in (1, 2, 3)]
     assert any(case != first.case for case in others)
+
+
+PERCENT_GAP = '''beleid "procent"
+gegevens
+  p : percentage
+beslissing d "D" (eerste treffer)
+  als p is ten minste 1% dan "hoog"
+  als p is kleiner dan 0,5% dan "laag"
+'''
+
+
+@pytest.mark.parametrize("method", ["exact", "hypothesis"])
+def test_a_witness_percentage_between_0_and_1_is_confirmed(method):
+    """The case loader refuses a bare 0.5 for a percentage as ambiguous; a witness is handed
+    back as a case writes it ("0,5%"), so evaluating it confirms the finding."""
+    policy, report = _check(PERCENT_GAP, **({"method": method} if method == "hypothesis" else {}))
+    gap = _only(report, "gat")
+    assert gap.confirmed is True
+    value = policy.load_case(gap.case).data["p"]
+    assert Decimal("0.5") <= value < 1
+    text = render(consistency_blocks(report, policy.model, PERCENT_GAP))
+    assert "bevestigd door de casus te evalueren" in text and "bevestigt dit niet" not in text
+    assert f"Tegenvoorbeeld: p = {str(value).replace('.', ',')}%" in text
+
+
+def test_a_long_chain_of_rules_is_encoded_without_deep_recursion():
+    """600 eisen each using the next, and 600 berekeningen each using the next (whose constant
+    value is read through the whole chain): each rule is encoded once, in model order."""
+    eisen = ['beleid "keten"', "gegevens", "  x : bedrag", "  b : ja/nee", 'eisen g "G"']
+    eisen += [f'  eis r{i} "R{i}" vereist voldoet aan r{i + 1} of x is ten minste € {i}' for i in range(599)]
+    eisen += ['  eis r599 "R" vereist b']
+    policy, report = _check("\n".join(eisen) + "\n")
+    assert not report.fallbacks
+    assert [(f.kind, f.rule) for f in report.findings] == [("eis_altijd", "r0")]  # x is ten minste € 0: always
+    assert len(report.checked) >= 600
+    sums = ['beleid "som"', "gegevens", "  x : bedrag", "berekening c599 = € 1"]
+    sums += [f"berekening c{i} = c{i + 1} + € 1" for i in range(599)]
+    sums += ['eisen g "G"', '  eis e "E" vereist x is ten minste c0']
+    policy, report = _check("\n".join(sums) + "\n")
+    assert not report.fallbacks and not report.findings
+    from dsl.analysis.thresholds import thresholds
+
+    assert [t.value for t in thresholds(policy.model)["x"]] == [Decimal(600)]

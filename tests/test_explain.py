@@ -231,3 +231,52 @@ def test_an_eis_unknown_through_its_groups_gate_names_the_missing_fact():
                           '  eis e "E" vereist a is ten minste 1\n', "g.beleid")
     text = render(explain(policy.evaluate({"a": 2}, trace=True)))
     assert "Onbekend: ontbrekende gegevens: nieuw" in text
+
+
+def test_a_month_shift_outside_the_calendar_is_explained_as_unknown(compile_policy):
+    """A shift counted in months whose end falls after year 9999 is onbekend; its explanation
+    says so and does not compute the shift again (which the calendar cannot give)."""
+    policy = compile_policy('gegevens\n  d : datum\n  e : datum\n  m : duur in maanden\n'
+                            'termijn q "T" e binnen m na d\n'
+                            'eisen g "G"\n  eis r "R" vereist e is uiterlijk m na d\n')
+    outcome = policy.evaluate({"d": "2024-01-01", "e": "2024-02-01", "m": 100_000_000}, trace=True)
+    ex = Explainer(outcome)
+    assert (rule_step(ex, "q").result, rule_step(ex, "r").result) == ("onbekend", "onbekend")
+    assert rule_step(ex, "r").children[0].sentence == "Onbekend: een waarde is onbekend."
+    assert "onbekend" in render(explain(outcome))
+
+
+def test_what_if_with_a_percentage_between_0_and_1(compile_policy):
+    """The changed case goes back through the case loader, which refuses a bare 0.5 for a
+    percentage as ambiguous: the current value (0,75%) and the candidate (0,5%) are handed back
+    as a case writes them."""
+    from dsl.explain.whatif import suggestions_for
+
+    policy = compile_policy('gegevens\n  p : percentage "p"\n  b : bedrag "b"\n'
+                            'eisen g "G"\n  eis laag "Laag" vereist p is ten hoogste 0,5%\n'
+                            '  eis hoog "Hoog" vereist b is ten minste € 100\n')
+    found = suggestions_for(policy.evaluate({"p": "0,75%", "b": 50}))
+    assert [s.sentence for s in found] == ["Als p 0,5% is (nu 0,75%), dan: 'Laag' wordt voldaan.",
+                                           "Als b € 100,00 is (nu € 50,00), dan: 'Hoog' wordt voldaan."]
+    assert policy.evaluate({"p": found[0].raw, "b": 50})["laag"].status == "voldaan"
+
+
+def chain_of_rules(count: int) -> str:
+    """A policy of `count` eisen, each using the next, and a chain of `count` berekeningen."""
+    lines = ['beleid "keten"', "gegevens", "  x : bedrag", "  b : ja/nee"]
+    lines += [f"berekening c{i} = c{i + 1} + € 1" for i in range(count - 1)] + [f"berekening c{count - 1} = x"]
+    lines += ['eisen g "G"'] + [f'  eis r{i} "R{i}" vereist voldoet aan r{i + 1} of c0 is ten minste € {i}'
+                                for i in range(count - 1)] + [f'  eis r{count - 1} "R" vereist b']
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_chain_of_rules_is_explained_without_deep_recursion():
+    """Which missing gegevens made a rule unknown is followed through the rules it uses; a
+    chain of 600 rules each using the next is followed in model order, not by recursion."""
+    from dsl.policy import compile_text
+
+    policy = compile_text(chain_of_rules(600), "keten.beleid")
+    outcome = policy.evaluate({}, trace=True)
+    ex = Explainer(outcome)
+    assert rule_step(ex, "r0").sentence == "Onbekend: ontbrekende gegevens: b, x (G)."
+    assert "ontbrekende gegevens: b, x" in render(explain(outcome))

@@ -12,6 +12,7 @@ import os
 import queue
 import unittest
 from pathlib import Path
+from typing import ClassVar
 
 import jupyter_kernel_test as jkt
 from jupyter_client.manager import start_new_kernel
@@ -48,18 +49,18 @@ class BeleidKernelProtocol(jkt.KernelTests):
 
     code_hello_world = '%%python\nprint("hello, world")'
     code_stderr = '%%python\nimport sys; print("fout", file=sys.stderr)'
-    completion_samples = [{"text": "evalu", "matches": {"evalueer"}},
-                          {"text": "eis a \"A\" vereist x is ten h", "matches": {"ten hoogste"}}]
-    complete_code_samples = ["evalueer", 'eis a "A" vereist x is ten minste 2', "casus a = € 1"]
-    incomplete_code_samples = ['eis a "A" vereist', 'casus {"a": 1,', 'eis a "A"\n  vereist x is ten minste 2 en']
-    invalid_code_samples = ['eis a "A" vereist x is ten minste 2 )']
+    completion_samples: ClassVar = [{"text": "evalu", "matches": {"evalueer"}},
+                                    {"text": "eis a \"A\" vereist x is ten h", "matches": {"ten hoogste"}}]
+    complete_code_samples: ClassVar = ["evalueer", 'eis a "A" vereist x is ten minste 2', "casus a = € 1"]
+    incomplete_code_samples: ClassVar = ['eis a "A" vereist', 'casus {"a": 1,', 'eis a "A"\n  vereist x is ten minste 2 en']
+    invalid_code_samples: ClassVar = ['eis a "A" vereist x is ten minste 2 )']
     code_generate_error = 'eis a "A" vereist'
-    code_execute_result = [
+    code_execute_result: ClassVar = [
         {"code": 'beleid "Proef"\ngegevens\n  a : bedrag "A"',
          "result": "Beleid 'Proef': 1 gegeven.\n  gegeven 'a' toegevoegd"},
         {"code": "%%python\n6 * 7", "result": "42"},
     ]
-    code_display_data = [{"code": 'gegevens\n  a : bedrag "A"\ncasus a = € 1', "mime": "text/html"}]
+    code_display_data: ClassVar = [{"code": 'gegevens\n  a : bedrag "A"\ncasus a = € 1', "mime": "text/html"}]
     code_history_pattern = "beleid*"
     supported_history_operations = ("tail", "search")
     code_inspect_sample = "evalueer"
@@ -106,10 +107,26 @@ class BeleidKernelBehaviour(unittest.TestCase):
         self.assertIn("bedoelde u 'omzet_2023'?", text)
         self.assertNotIn("Traceback", text)
         reply, outputs = run(self.kc, "%%python\nsorted(__beleid__.names())[:1], 'b' in __beleid__.names()")
-        result = [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"]
+        result = next(m for m in outputs if m["msg_type"] == "execute_result")["content"]["data"]["text/plain"]
         self.assertIn("False", result)  # the failed cell's berekening b was not committed
         reply, _ = run(self.kc, "evalueer")
         self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_inline_json_case_is_read_by_the_case_file_rules(self):
+        """`casus {...}` refuses a name given twice, in Dutch at the cell's line; a percentage
+        between 0 and 1 written as "0,5%" (JSON or Beleidstaal) is read and evaluated."""
+        reply, outputs = run(self.kc, 'casus {"omzet_2023": 1,\n       "omzet_2023": 2}')
+        self.assertEqual(reply["content"]["status"], "error")
+        text = "\n".join(next(m for m in outputs if m["msg_type"] == "error")["content"]["traceback"])
+        self.assertRegex(text, r"cel\[\d+\]:2:8: fout: 'omzet_2023' staat twee keer in de casus \(regel 1 en regel 2\)")
+        self.assertNotIn("Traceback", text)
+        for cell in ('casus {"aandeel_onderaanneming": "0,5%"}\nevalueer', "casus aandeel_onderaanneming = 0,5%\nevalueer"):
+            reply, _ = run(self.kc, cell)
+            self.assertEqual(reply["content"]["status"], "ok", cell)
+        reply, outputs = run(self.kc, "%%python\n__beleid__.case")
+        result = next(m for m in outputs if m["msg_type"] == "execute_result")["content"]["data"]["text/plain"]
+        self.assertEqual(result, "{'aandeel_onderaanneming': '0,5%'}")
+        run(self.kc, 'casus omzet_2023 = € 250.000, soort_aanbieder = "instelling"')
 
     def test_completion_offers_declared_names_and_files(self):
         reply = self.kc.complete('eis a "A" vereist omzet_', 24, reply=True)["content"]

@@ -299,7 +299,7 @@ def test_laad_and_casus_file_and_json(session, tmp_path):
     assert session.case["omzet_2023"] == Decimal("100000.10")
     session.run_cell('casus {"omzet_2023": "€ 3.400.000",\n "benchmarkscore": "beste"}')
     assert session.case == {"omzet_2023": "€ 3.400.000", "benchmarkscore": "beste"}
-    with pytest.raises(CellError, match=r":2:2: fout: de casus is geen geldige JSON"):
+    with pytest.raises(CellError, match=r":2:2: fout: ongeldige JSON op regel 2, kolom 2: een komma na het laatste paar"):
         session.run_cell('casus {"omzet_2023": 1,\n }', name="c")
 
 

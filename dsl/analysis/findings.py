@@ -15,16 +15,23 @@ from datetime import datetime
 
 import attrs
 
+from dsl.case import CaseValueError, convert
 from dsl.runtime.formatting import format_value
 
 __all__ = ["KINDS", "Checked", "ConsistencyReport", "Fallback", "Finding", "show_value"]
 
 
 def show_value(model, name: str, value) -> str:
-    """A case value in Dutch notation (€ 250.000,00; 15 juni 2023 17:00 uur; "zzp"; ja)."""
+    """A case value in Dutch notation (€ 250.000,00; 15 juni 2023 17:00 uur; "zzp"; ja); a value
+    a case writes as text (`dsl.case.written`: "0,5%", "3 weken") is read back first."""
     t = model.fields[name].type if name in model.fields else None
     if t is None or value is None:
         return "onbekend" if value is None else str(value)
+    if isinstance(value, str) and t.kind not in ("tekst", "keuze", "duur"):
+        try:
+            value = convert(value, t)
+        except CaseValueError:
+            return value
     if t.kind == "duur":
         return str(value)
     if t.kind == "tijdstip" and not isinstance(value, datetime):

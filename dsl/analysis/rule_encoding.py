@@ -35,7 +35,9 @@ class RuleEncoding:
     """Rules as z3 terms; the expressions come from the `Encoder` this is mixed into."""
 
     model: Policy
+    guards: list
     _busy: list[str]
+    _encoded: dict[str, tuple[Any, tuple] | Unsupported]   # rule name -> (value, its guards) or why not
 
     # ------------------------------------------------------------ provided by `dsl.analysis.smt.Encoder`
     @abstractmethod
@@ -53,27 +55,62 @@ class RuleEncoding:
     # ------------------------------------------------------------ rules
 
     def rule_value(self, name: str, span: Span | None = None):
-        """A rule's value where another rule uses it (requirements and timelines as ja/nee)."""
-        if name in self._busy:
-            raise Unsupported("regels die elkaar gebruiken", span)
+        """A rule's value where another rule uses it (requirements and timelines as ja/nee).
+        Each rule is encoded once: the rules it depends on first, one after another in the
+        model's order (dependency order), so a long chain of rules each using the next needs no
+        deep recursion. Using the value adds the division guards its encoding made."""
+        if name not in self._encoded:
+            for needed in self._unencoded(name):
+                self._encode_rule(needed)
+        found = self._encoded[name]
+        if isinstance(found, Unsupported):
+            raise Unsupported(found.reason, found.span or span)
+        value, guards = found
+        self.guards.extend(guards)
+        return value
+
+    def _unencoded(self, name: str) -> list[str]:
+        """`name` and every rule it depends on that is not encoded yet, in model order."""
+        found, stack = {name}, [name]
+        while stack:
+            for dep in self.model.rules[stack.pop()].deps:
+                if dep not in found and dep not in self._encoded:
+                    found.add(dep)
+                    stack.append(dep)
+        return sorted(found, key=lambda n: self.model.rules[n].index)
+
+    def _encode_rule(self, name: str) -> None:
+        """Encode one rule into `_encoded`: (value, guards), or the `Unsupported` it raised (its
+        span None where the reason is the rule itself, to be replaced by where it is used)."""
+        if name in self._encoded:
+            return
+        if name in self._busy:  # (the checker refuses rules that use each other; be safe all the same)
+            raise Unsupported("regels die elkaar gebruiken")
+        outer, self.guards = self.guards, []
         self._busy.append(name)
         try:
-            rule = self.model.rules[name]
-            match rule:
-                case Calculation():
-                    if rule.gates:
-                        raise Unsupported(f"berekening '{name}' met 'van toepassing als'", span)
-                    return self.expr(rule.expr)
-                case Decision():
-                    return self.decision_value(rule)
-                case Requirement() | Group() | Timeline():
-                    holds = self.holds(rule)
-                    app = self.applicability(rule)
-                    return holds if app is None else z3.Or(z3.Not(app), holds)
-                case _:
-                    assert_never(rule)
+            value = self._rule_term(self.model.rules[name])
+            self._encoded[name] = (value, tuple({g.get_id(): g for g in self.guards}.values()))
+        except Unsupported as err:
+            self._encoded[name] = err
         finally:
             self._busy.pop()
+            self.guards = outer
+
+    def _rule_term(self, rule: Rule):
+        match rule:
+            case Calculation():
+                if rule.gates:
+                    raise Unsupported(f"berekening '{rule.name}' met 'van toepassing als'")
+                return self.expr(rule.expr)
+            case Decision():
+                return self.decision_value(rule)
+            case Requirement() | Group() | Timeline():
+                holds = self.holds(rule)
+                app = self.applicability(rule)
+                return holds if app is None else z3.Or(z3.Not(app), holds)
+            case _:
+                assert_never(rule)
 
     def holds(self, rule: Requirement | Group | Timeline):
         """Voldaan (or gehaald) for a complete case where the rule applies."""

@@ -36,6 +36,7 @@ import z3
 from dsl import types as T
 from dsl.analysis.rule_encoding import RuleEncoding, Unsupported
 from dsl.analysis.thresholds import constant
+from dsl.case import written
 from dsl.compiler.expressions import SHIFTS
 from dsl.core import expr as E
 from dsl.core.model import Policy
@@ -102,6 +103,7 @@ class Encoder(RuleEncoding):
         self.guards: list = []
         self.divisions: list = []       # (E.Arith node, z3 divisor)
         self._busy: list[str] = []
+        self._encoded: dict = {}
 
     # ------------------------------------------------------------ variables and domain
     def var(self, name: str):
@@ -164,14 +166,16 @@ class Encoder(RuleEncoding):
 
     # ------------------------------------------------------------ reading a witness back
     def case(self, m: z3.ModelRef, names) -> dict:
-        """Values of `names` in a z3 model, as a case dict for `policy.evaluate`."""
+        """Values of `names` in a z3 model, as a case dict for `policy.evaluate`: each value as
+        a case writes it (`dsl.case.written`: a percentage between 0 and 1 as "0,5%", since the
+        case loader refuses a bare 0.5 as ambiguous)."""
         out = {}
         for name in names:
             if name not in self.vars:
                 continue
             t = self.model.fields[name].type
             value = m.eval(self.vars[name], model_completion=True)
-            out[name] = self._value(value, t)
+            out[name] = written(self._value(value, t), t)
         return out
 
     @staticmethod

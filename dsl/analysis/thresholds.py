@@ -15,6 +15,7 @@ duration); `date_span(model, thresholds)` the dates worth drawing from.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +28,8 @@ from dsl.core.expr import walk
 from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Rule, Timeline
 from dsl.span import Span
 
-__all__ = ["Threshold", "constant", "date_span", "expressions", "neighbours", "own_gate", "step", "thresholds"]
+__all__ = ["Threshold", "constant", "date_span", "expressions", "neighbours", "own_gate", "rule_constant", "step",
+           "thresholds"]
 
 _DEFAULT_SPAN = (date(2020, 1, 1), date(2030, 12, 31))
 
@@ -92,29 +94,59 @@ def _number(value: Any) -> bool:
     return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
 
 
-def constant(node: E.Expr, model: Policy, _seen: tuple[str, ...] = ()) -> Any:
+def constant(node: E.Expr, model: Policy) -> Any:
     """The runtime value of a constant expression, or None when it depends on a case."""
     match node:
         case E.Const():
             return node.value
         case E.Neg():
-            value = constant(node.operand, model, _seen)
+            value = constant(node.operand, model)
             return -value if isinstance(value, (Decimal, int)) else None
         case E.Arith():
-            left, right = constant(node.left, model, _seen), constant(node.right, model, _seen)
+            left, right = constant(node.left, model), constant(node.right, model)
             if not (_number(left) and _number(right)) or (node.op == "/" and right == 0):
                 return None
             if node.op == "/":
                 return Decimal(left) / Decimal(right)
             return {"+": left + right, "-": left - right, "*": left * right}[node.op]
         case E.PercentOf():
-            p, base = constant(node.percent, model, _seen), constant(node.base, model, _seen)
+            p, base = constant(node.percent, model), constant(node.base, model)
             return None if p is None or base is None else Decimal(p) * base / 100
-        case E.RuleRef() if node.name not in _seen:
-            rule = model.rules[node.name]
-            if isinstance(rule, Calculation) and not rule.gates:
-                return constant(rule.expr, model, (*_seen, node.name))
+        case E.RuleRef():
+            return rule_constant(node.name, model)
     return None
+
+
+# the constant value (or None) of each rule of a model, once per model
+_RULE_CONSTANTS: weakref.WeakKeyDictionary[Policy, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def rule_constant(name: str, model: Policy) -> Any:
+    """The value of a berekening without gates whose expression is constant, else None. The
+    berekeningen it uses are valued first, one after another in the model's order (dependency
+    order), so a long chain of berekeningen each using the next needs no deep recursion."""
+    known = _RULE_CONSTANTS.setdefault(model, {})
+    if name not in known:
+        for needed in _unvalued(name, model, known):
+            known[needed] = None  # (a rule reached again while it is valued has no constant value)
+            rule = model.rules[needed]
+            if isinstance(rule, Calculation) and not rule.gates:
+                known[needed] = constant(rule.expr, model)
+    return known[name]
+
+
+def _unvalued(name: str, model: Policy, known: dict[str, Any]) -> list[str]:
+    """`name` and the berekeningen it uses (directly or through others) not valued yet, in model order."""
+    found, stack = {name}, [name]
+    while stack:
+        rule = model.rules[stack.pop()]
+        if not isinstance(rule, Calculation) or rule.gates:
+            continue
+        for dep in rule.deps:
+            if dep not in found and dep not in known:
+                found.add(dep)
+                stack.append(dep)
+    return sorted(found, key=lambda n: model.rules[n].index)
 
 
 def _field(node: E.Expr) -> str | None:

@@ -23,6 +23,7 @@ from dsl.core import model as M
 from dsl.core.model import RuleKind, Status
 from dsl.explain.text import Form, Reading, wording
 from dsl.literals import WEEKDAYS
+from dsl.runtime.calendar import OutsideCalendar
 from dsl.runtime.calendar import shift as calendar_shift
 from dsl.span import Span
 
@@ -310,12 +311,15 @@ class Explainer:
     def clamp_note(self, node: E.Expr) -> str:
         """When a calendar-month shift (`1 maand na x`, `x + 1 maand`, `x - 1 maand`, the end of
         a `binnen`/`ten minste voor` termijn) landed on a missing day, say which rule applied."""
-        if not isinstance(node, E.Shift) or node.unit != "maanden":
-            return ""
+        if not isinstance(node, E.Shift) or node.unit != "maanden" or self.value(node) is None:
+            return ""  # an unknown shift (its end outside the calendar, say) landed nowhere
         base, amount = self.value(node.base), self.value(node.amount)
         if base in (None, NOT_EVALUATED) or amount in (None, NOT_EVALUATED):
             return ""
-        _, note = calendar_shift(base, amount * node.direction, "maanden")
+        try:
+            _, note = calendar_shift(base, amount * node.direction, "maanden")
+        except OutsideCalendar:
+            return ""
         return f" ({note})" if note else ""
 
     def month_end_notes(self, shifts: Sequence[E.Shift]) -> str:
@@ -362,15 +366,34 @@ class Explainer:
         return self._missing_of_rule(rule) if unknown else frozenset()
 
     def _missing_of_rule(self, rule: M.Rule) -> frozenset[str]:
-        """The missing gegevens behind a rule's own parts (and a group's eisen), once per rule."""
+        """The missing gegevens behind a rule's own parts (and a group's eisen), once per rule.
+        The rules it uses come first, one after another in the model's order (dependency order),
+        so a long chain of rules each using the next needs no deep recursion."""
         found = self._by_rule.get(rule.name)
         if found is None:
-            reading = self.wording.rule(rule)
-            parts = self.missing.intersection(reading.own_facts)  # `vereist x`: no walk needed
-            for part in reading.own_rest:
-                parts |= self._missing_of_expr(part)
-            if isinstance(rule, M.Group):
-                for member in rule.members:
-                    parts |= self._missing_of_rule(self.model.rules[member])
-            found = self._by_rule[rule.name] = frozenset(parts)
+            for name in self._unfollowed(rule.name):
+                self._by_rule[name] = self._missing_of_own(self.model.rules[name])
+            found = self._by_rule[rule.name]
         return found
+
+    def _unfollowed(self, name: str) -> list[str]:
+        """`name` and the rules it uses (directly or through others) not followed yet, in model order."""
+        found, stack = {name}, [name]
+        while stack:
+            for dep in self.model.rules[stack.pop()].deps:
+                if dep not in found and dep not in self._by_rule:
+                    found.add(dep)
+                    stack.append(dep)
+        return sorted(found, key=lambda n: self._index[n])
+
+    def _missing_of_own(self, rule: M.Rule) -> frozenset[str]:
+        if rule.inputs.isdisjoint(self.missing):
+            return frozenset()
+        reading = self.wording.rule(rule)
+        parts = self.missing.intersection(reading.own_facts)  # `vereist x`: no walk needed
+        for part in reading.own_rest:
+            parts |= self._missing_of_expr(part)
+        if isinstance(rule, M.Group):
+            for member in rule.members:
+                parts |= self._missing_of_rule(self.model.rules[member])
+        return frozenset(parts)

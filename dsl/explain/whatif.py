@@ -23,6 +23,7 @@ from typing import assert_never
 
 import attrs
 
+from dsl.case import written
 from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import Status
@@ -30,8 +31,6 @@ from dsl.errors import CaseError
 from dsl.explain.steps import NOT_EVALUATED, Explainer
 from dsl.explain.text import Form
 from dsl.runtime.formatting import format_duration_count, format_value
-
-_BASE_UNIT = {"dagen": "dagen", "maanden": "maanden", "seconden": "seconden", "werkdagen": "werkdagen"}
 
 
 @attrs.frozen
@@ -132,7 +131,7 @@ def _flips_with(evaluation, field: str, value, check) -> bool:
 
 
 def _case_form(data: dict, model) -> dict:
-    """Typed runtime values back to what `convert` accepts (durations as "N unit")."""
+    """Typed runtime values back to what `convert` reads unchanged (`dsl.case.written`)."""
     out = {}
     for key, value in data.items():
         t = model.fields[key].type if key in model.fields else None
@@ -141,9 +140,9 @@ def _case_form(data: dict, model) -> dict:
 
 
 def _as_raw(value, t):
-    if t is not None and t.kind == "duur" and isinstance(value, int):
-        return f"{value} {_BASE_UNIT[t.unit]}"
-    return value
+    """A runtime value as a case writes it: a duration as "N unit", a percentage between 0 and
+    1 as "0,41%" (a bare Decimal 0.41 is refused as ambiguous)."""
+    return value if t is None else written(value, t)
 
 
 def _distance(current, value):
