@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,8 @@ class Outcome:
         return {rule.name: self[rule.name] for rule in self.policy.model.rules.values() if rule.kind == kind}
 
     def to_dict(self) -> dict:
-        """A JSON-ready summary (dates as ISO text, amounts as decimal text, lists as lists)."""
+        """A JSON-ready summary (dates as ISO text, amounts and whole numbers from 10^38 on as
+        decimal text, lists as lists)."""
         rules = {}
         policy = self.policy
         for name, rule in policy.model.rules.items():
@@ -218,9 +220,17 @@ class Outcome:
         return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
 
 
+# Whole numbers from here on are written as decimal text, as amounts are: arithmetic never gives
+# one (dsl.runtime.values), only a gegeven handed on can be one, and Python refuses to write an
+# int of more than 4,300 digits as a JSON number.
+_LARGEST_JSON_INT = 10 ** 38
+
+
 def _plain(v):
-    if v is None or isinstance(v, (bool, int, str)):
+    if v is None or isinstance(v, (bool, str)):
         return v
+    if isinstance(v, int):
+        return v if -_LARGEST_JSON_INT < v < _LARGEST_JSON_INT else str(Decimal(v))
     if isinstance(v, tuple):
         return [_plain(item) for item in v]
     return v.isoformat() if hasattr(v, "isoformat") else str(v)

@@ -375,3 +375,31 @@ def test_the_summary_names_the_part_of_a_compound_eis_that_failed_most(tmp_path)
             "         1  verzekering.reden = 1: niet voldaan: bedrag_verzekerd is ten minste € 2.500.000") in run.stdout
     out = pl.read_csv(tmp_path / "uit.csv", infer_schema=False)
     assert out["verzekering.reden"].to_list() == ["2", "2", "2", "1"]
+
+
+OUTSIDE = '''beleid "x"
+gegevens
+  start : datum
+  n : duur in dagen
+  m : duur in maanden
+  w : duur in werkdagen
+berekening a = start + n
+berekening b = start + m
+berekening c = start + w
+'''
+OUTSIDE_ROWS = [
+    {"start": date(9999, 12, 31), "n": "1 dagen", "m": "1 maanden", "w": "1 werkdagen"},
+    {"start": date(2024, 1, 1), "n": "100000000 dagen", "m": "12 maanden", "w": "100000 werkdagen"},
+    {"start": date(2099, 12, 1), "n": "1 dagen", "m": "1 maanden", "w": "40 werkdagen"},
+    {"start": date(1965, 12, 31), "n": "1 dagen", "m": "1 maanden", "w": "1 werkdagen"},
+]
+OUTSIDE_EXPECTED = [(None, None, None), (None, date(2025, 1, 1), None),
+                    (date(2099, 12, 2), date(2100, 1, 1), date(2100, 1, 28)), (date(1966, 1, 1), date(1966, 1, 31), None)]
+
+
+def test_a_moment_outside_the_calendar_is_unknown_in_every_engine():
+    policy = compile_text(OUTSIDE, "x.beleid")
+    assert [tuple(policy.evaluate(dict(r)).values) for r in OUTSIDE_ROWS] == OUTSIDE_EXPECTED
+    for engine in ("polars", "python"):
+        table = evaluate_table(policy, OUTSIDE_ROWS, engine=engine)
+        assert table.select("a.waarde", "b.waarde", "c.waarde").rows() == OUTSIDE_EXPECTED, engine

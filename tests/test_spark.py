@@ -111,3 +111,13 @@ def test_the_command_line_runs_on_spark(tmp_path: Path):
     assert out.sort("agb")["soort.waarde"].to_list() == ["klein", None]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "k.beleid", "uit.parquet"]
     assert target.stat().st_mode & 0o055   # a folder others may read, as any the user makes
+
+
+def test_spark_gives_unknown_for_a_moment_outside_the_calendar(spark):
+    from dsl.batch.spark import evaluate_spark
+    from tests.test_batch import OUTSIDE, OUTSIDE_EXPECTED, OUTSIDE_ROWS
+
+    policy = compile_text(OUTSIDE, "x.beleid")
+    got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, OUTSIDE_ROWS)).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got.select("a.waarde", "b.waarde", "c.waarde").rows() == OUTSIDE_EXPECTED

@@ -25,7 +25,7 @@ a value from the case; the caller then evaluates per case.
 from __future__ import annotations
 
 import operator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, reduce
 from typing import Any, assert_never
@@ -72,6 +72,7 @@ def key_output(key: str, model: M.Policy) -> str:
 
 # Decimal scales of the batch columns; a value with more decimals refuses its row.
 SCALES = {"bedrag": 4, "percentage": 8, "getal": 8}
+_MAX_WORKDAYS = 35_370   # more working days than 1966 to 2100 hold: onbekend at once, as per case
 _DATUM = Type("datum")
 
 Col = Any   # an engine's column expression
@@ -484,7 +485,8 @@ class ColumnarPlan:
                     return self.days_between(self.day(left, node.left.type), self.day(right, node.right.type))
                 return self.seconds_between(self.moment(left, node.left.type), self.moment(right, node.right.type))
             case E.DayOf():
-                return self.add_days(self.expr(node.base), self.lit(node.number - 1, Type("aantal")), node.base.type)
+                day = self.add_days(self.expr(node.base), self.lit(node.number - 1, Type("aantal")), node.base.type)
+                return self.in_calendar(day, node.base.type)
             case E.Aggregate():
                 return self.aggregate(node)
             case _:
@@ -536,13 +538,29 @@ class ColumnarPlan:
         if node.direction < 0:
             amount = -amount
         if node.unit == "dagen":
-            return self.add_days(base, amount, node.base.type)
+            return self.in_calendar(self.add_days(base, amount, node.base.type), node.base.type)
         if node.unit == "seconden":
-            return self.add_seconds(self.moment(base, node.base.type), amount)
+            return self.in_calendar(self.add_seconds(self.moment(base, node.base.type), amount), Type("tijdstip"))
         if node.unit == "maanden":
-            return self.add_months(base, amount, node.base.type)
-        moved = self.add_working_days(self.day(base, node.base.type), amount)
+            return self.in_calendar(self.add_months(base, amount, node.base.type), node.base.type)
+        # working days only within the years whose holidays are known (dsl.runtime.values.shift_workdays)
+        day = self.day(base, node.base.type)
+        far = (amount > _MAX_WORKDAYS) | (amount < -_MAX_WORKDAYS)
+        moved = self.add_working_days(day, self.case([(far, self.lit(0, Type("aantal")))], amount))
+        first, last = self.lit(date(FIRST_YEAR, 1, 1), _DATUM), self.lit(date(LAST_YEAR, 12, 31), _DATUM)
+        outside = far | (day < first) | (day > last) | (moved < first) | (moved > last)
+        moved = self.case([(~(amount == 0) & outside, self.null())], moved)
         return self.with_time_of(moved, base) if node.base.type.kind == "tijdstip" else moved
+
+    def in_calendar(self, moment: Col, t: Type) -> Col:
+        """Null for a moment before year 1 or after 9999 (`dsl.runtime.values`: onbekend)."""
+        low: date
+        high: date
+        if t.kind == "tijdstip":
+            low, high = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59)
+        else:
+            low, high, t = date(1, 1, 1), date(9999, 12, 31), _DATUM
+        return self.case([((moment < self.lit(low, t)) | (moment > self.lit(high, t)), self.null())], moment)
 
     def weekly(self, node: E.Weekly) -> Col:
         value = self.expr(node.operand)

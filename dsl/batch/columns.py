@@ -10,15 +10,19 @@ text is read as in a Dutch case file ("1.234,56"). A column that already has the
 used as it is; any other column is read value by value with the per-case reader
 (`dsl.case.convert`), so "€ 2.500,00", "33%", "ja" and "1 april 2024" mean exactly what they
 mean in a case file, and a value that does not fit refuses its row instead of being guessed.
-NaN and infinities refuse their row. A float is never read as money: a float column is
+NaN and infinities refuse their row, and so does a value outside the default ranges of
+`dsl.case.conversion` (a negative bedrag, a percentage outside 0–100 or a bare number strictly
+between 0 and 1 for a percentage), with the per-case reader's message. A float is never read as money: a float column is
 converted through its shortest decimal text, as the per-case reader does.
 A gegeven with no column is unknown (null) in every row.
 """
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 import polars as pl
@@ -26,7 +30,7 @@ import polars as pl
 from dsl.batch.columnar import SCALES
 from dsl.case import CaseValueError, convert
 from dsl.core import model as M
-from dsl.types import DURATION_FAMILY, Type
+from dsl.types import DURATION_FAMILY, Type, limits
 
 PRECISION = 38
 PEILDATUM = "peildatum"
@@ -147,30 +151,51 @@ def _too_precise(text: pl.Series, kind: str) -> pl.Series:
     return decimals > SCALES[kind]
 
 
+def out_of_range(values: pl.Expr, t: Type) -> pl.Expr | None:
+    """Where a bare number (a typed column, or text without '%') breaks the ranges of
+    `dsl.case.conversion`: outside the gegeven's limits (`dsl.types.limits`: declared, else a
+    bedrag not negative and a percentage in 0–100), or for a percentage strictly between 0 and 1
+    (ambiguous). Such a row is read by the per-case reader, which refuses it by name."""
+    if t.kind not in SCALES and not (t.kind == "aantal" and t.bounds is not None):
+        return None
+    low, high = limits(t)
+    tests = [values < pl.lit(low)] if low is not None else []
+    if high is not None:
+        tests.append(values > pl.lit(high))
+    if t.kind == "percentage":
+        tests.append((values > 0) & (values < 1))
+    return reduce(operator.or_, tests) if tests else None
+
+
 def _convert_column(series: pl.Series, t: Type, name: str,
                     decimal_point: bool = False) -> tuple[pl.Series, pl.Series]:
     """The typed column and, per row, the reason it was refused (or null)."""
     target = dtype_of(t)
     none = _constant(name, None, pl.String(), len(series))
-    if _already_typed(series, t):
+    typed: pl.Series | None = None
+    handled = _constant(name, False, pl.Boolean(), len(series))
+    if _already_typed(series, t) or (t.kind in SCALES and series.dtype.is_integer()):
         if t.kind == "duur":   # a whole number counts in the declared unit ("3" weken is 21 dagen)
             factor = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
             return (series.cast(target) * factor).alias(name), none
-        return series.cast(target).alias(name), none
-    if t.kind in SCALES and series.dtype.is_integer():
-        return series.cast(target).alias(name), none
-    if t.kind == "aantal" and series.dtype.is_integer():
+        typed = series.cast(target).alias(name)
+        bad = out_of_range(pl.lit(typed), t)
+        if bad is None or not (flagged := pl.select(bad.fill_null(False)).to_series()).any():
+            return typed, none
+        handled = ~flagged
+    if t.kind == "aantal" and series.dtype.is_integer() and t.bounds is None:
         negative = series < 0
         reasons = pl.select(pl.when(pl.lit(negative)).then(pl.format(
             "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()
         return pl.select(pl.when(pl.lit(negative)).then(None).otherwise(pl.lit(series))).to_series() \
             .cast(pl.Int64).alias(name), reasons.alias(name)
-    typed: pl.Series | None = None
-    handled = _constant(name, False, pl.Boolean(), len(series))
-    if series.dtype == pl.String:
+    if typed is None and series.dtype == pl.String:
         fast = _fast_text(series, t, decimal_point)
         if fast is not None:
             typed, handled = fast[0].cast(target).alias(name), fast[1].fill_null(False)
+            bad = out_of_range(pl.lit(typed), t)   # the plain forms are bare numbers
+            if bad is not None:
+                handled = handled & ~pl.select(bad.fill_null(False)).to_series()
     leftover = series.is_not_null() & ~handled
     if typed is not None and not leftover.any():
         return typed, none

@@ -18,6 +18,7 @@ Spark specifics handled here:
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -53,6 +54,9 @@ def spark_type(t: Type) -> DataType:
             "tijdstip": TimestampNTZType()}.get(t.kind, StringType())
 
 
+_FIRST, _LAST = date(1, 1, 1), date(9999, 12, 31)
+
+
 class SparkPlan(ColumnarPlan):
     def __init__(self, policy):
         self.working_days: list[tuple[str, Column, Column]] = []   # (column, base date, amount)
@@ -70,6 +74,8 @@ class SparkPlan(ColumnarPlan):
             return F.lit(None).cast(spark_type(t))
         if t.kind in SCALES:
             return F.lit(str(Decimal(value))).cast(DecimalType(PRECISION, scale))
+        if isinstance(value, date):   # as text: py4j cannot hand over a date in year 1
+            return F.lit(value.isoformat()).cast(spark_type(t))
         return F.lit(value).cast(spark_type(t))
 
     def code(self, value: int) -> Column:
@@ -107,15 +113,28 @@ class SparkPlan(ColumnarPlan):
     def at_midnight(self, expr: Column) -> Column:
         return expr.cast(TimestampNTZType())
 
+    # Spark raises on a date past 9999 (ANSI mode): each shift is computed only where its result
+    # stays in the calendar, and is null (onbekend, as per case) elsewhere. A date-time within a
+    # day of the calendar's ends is null here too.
     def add_days(self, base: Column, days: Column, t: Type) -> Column:
-        return F.date_add(base, days.cast("int")) if t.kind == "datum" else F.timestamp_add("DAY", days, base)
+        day = F.to_date(base)
+        margin = 0 if t.kind == "datum" else 1
+        fits = (days >= F.datediff(F.lit(_FIRST.isoformat()).cast("date"), day) + margin) & (days <= F.datediff(F.lit(_LAST.isoformat()).cast("date"), day) - margin)
+        shifted = F.date_add(base, days.cast("int")) if t.kind == "datum" else F.timestamp_add("DAY", days, base)
+        return F.when(fits, shifted)
 
     def add_seconds(self, base: Column, seconds: Column) -> Column:
-        return F.timestamp_add("SECOND", seconds, base)
+        day = F.to_date(base)
+        days = F.floor(seconds / 86400)
+        fits = (days >= F.datediff(F.lit(_FIRST.isoformat()).cast("date"), day) + 1) & (days <= F.datediff(F.lit(_LAST.isoformat()).cast("date"), day) - 1)
+        return F.when(fits, F.timestamp_add("SECOND", seconds, base))
 
     def add_months(self, base: Column, months: Column, t: Type) -> Column:
-        return F.add_months(base, months.cast("int")) if t.kind == "datum" else \
+        index = F.year(base) * 12 + F.month(base) - 1 + months
+        fits = (index >= 12) & (index <= 9999 * 12 + 11)
+        shifted = F.add_months(base, months.cast("int")) if t.kind == "datum" else \
             F.timestamp_add("MONTH", months, base)
+        return F.when(fits, shifted)
 
     def shift(self, node: E.Shift) -> Column:
         if node.unit == "werkdagen" and any(isinstance(n, E.RuleRef) for n in (*E.walk(node.base),
