@@ -321,6 +321,11 @@ class ColumnarPlan:
     def requirement_reason(self, rule: M.Requirement, gate: Col | None) -> Col:
         """The reason code (`dsl.core.reasons`) as the index of the code in `reasons(rule)`."""
         code = self._reason_codes(rule)
+        if len(reason_parts(rule)) == 1 and not rule.exceptions:   # the status says it all
+            known = code["?1"]
+            unknown_only = self.case([(self.is_null(gate), code[APPLICABILITY_UNKNOWN])], known) \
+                if gate is not None else known
+            return self._reason(rule, code["1"], unknown_only)
         parts = [self.expr(p) for p in reason_parts(rule)]
         failing = self.case([(~p, code[str(k)]) for k, p in enumerate(parts, 1)], self.null())
         unknown: list[tuple[Col, Col]] = []

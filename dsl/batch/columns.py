@@ -240,6 +240,7 @@ def typed_inputs(policy: M.Policy, frame: pl.DataFrame, peildatum: date | None =
     if ERROR_COLUMN in frame.columns:
         problems.insert(0, frame.get_column(ERROR_COLUMN).cast(pl.String))
     inputs = pl.DataFrame(columns)
+    problems = [p for p in problems if p.null_count() < height]   # joining 12 empty columns took 0.1 s at 1M rows
     if problems:
         reasons = pl.DataFrame(problems).select(
             pl.concat_str(pl.all(), separator="; ", ignore_nulls=True).alias("geweigerd"))["geweigerd"]
