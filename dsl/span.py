@@ -24,3 +24,17 @@ class Span:
 
 
 NO_SPAN = Span(0, 0, 0, 0)
+
+
+def text_at(text: str, span: Span | None) -> str | None:
+    """The words of `text` at `span`, on one line (runs of white space become one space), or
+    None when the span lies outside the text."""
+    lines = text.splitlines()
+    if span is None or not 1 <= span.line <= span.end_line <= len(lines):
+        return None
+    if span.line == span.end_line:
+        words = lines[span.line - 1][span.column - 1:span.end_column]
+    else:
+        words = " ".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
+                          lines[span.end_line - 1][:span.end_column]])
+    return " ".join(words.split())

@@ -24,6 +24,11 @@ FILES = sorted(POLICIES.glob("*.beleid"))
 _LOADED = {f.stem: load_policy(f) for f in FILES}
 
 
+def _evalueer(*args: str) -> subprocess.CompletedProcess:
+    """`beleid evalueer ARGS` in a new process, its output captured."""
+    return subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", *args], capture_output=True, text=True)
+
+
 def _example_rows(policy) -> list[dict]:
     """The voorbeelden as table rows: values as a case file writes them (a duration with its unit)."""
     from dsl.testing.strategies import as_case_value
@@ -155,8 +160,7 @@ def test_a_dutch_csv_with_broken_rows_gives_every_row_and_exit_code_3(tmp_path):
     policy_file = _write(tmp_path / "k.beleid", KLEENE)
     source = _write(tmp_path / "in.csv", DUTCH_CSV)
     target = tmp_path / "uit.csv"
-    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
-                          "--uit", str(target)], capture_output=True, text=True)
+    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(target))
     assert run.returncode == 3, run.stderr
     assert "5 rijen gelezen, 2 geëvalueerd, 3 geweigerd" in run.stdout
     assert "rij 2: gegeven 'omzet': 'abc' is geen bedrag" in run.stdout
@@ -213,10 +217,8 @@ def test_one_row_is_explained_as_a_single_case(tmp_path):
     policy_file = _write(tmp_path / "k.beleid", KLEENE)
     source = _write(tmp_path / "in.csv", DUTCH_CSV)
     case = _write(tmp_path / "case.json", json.dumps({"omzet": "120.000", "zzp": "nee", "aandeel": "10"}))
-    row = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
-                          "--rij", "1", "--sleutel", "agb"], capture_output=True, text=True)
-    single = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casus", str(case)],
-                            capture_output=True, text=True)
+    row = _evalueer(str(policy_file), "--casussen", str(source), "--rij", "1", "--sleutel", "agb")
+    single = _evalueer(str(policy_file), "--casus", str(case))
     assert row.returncode == single.returncode == 0, row.stderr + single.stderr
     assert row.stdout.splitlines()[1:] == single.stdout.splitlines()[1:]
     assert row.stdout.splitlines()[0].endswith(f"rij 1 van {source}")
@@ -234,8 +236,7 @@ def test_one_row_is_explained_as_a_single_case(tmp_path):
 def test_a_misspelt_column_is_reported_before_the_run(tmp_path):
     policy_file = _write(tmp_path / "k.beleid", KLEENE)
     source = _write(tmp_path / "in.csv", "omzett;zzp\n100;ja\n")
-    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
-                          "--uit", str(tmp_path / "uit.csv")], capture_output=True, text=True)
+    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(tmp_path / "uit.csv"))
     assert run.returncode == 0
     assert "kolom 'omzett' is geen gegeven van het beleid (bedoelde u 'omzet'?)" in run.stderr
     assert "geen kolom voor 2 gegevens (overal onbekend): omzet, aandeel" in run.stderr
@@ -314,8 +315,7 @@ def test_a_policy_polars_cannot_evaluate_exactly_is_evaluated_per_case_from_a_ty
 def test_a_file_that_is_not_parquet_gets_a_dutch_message(tmp_path):
     policy_file = _write(tmp_path / "k.beleid", KLEENE)
     source = _write(tmp_path / "in.parquet", "geen parquet")
-    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
-                          "--uit", str(tmp_path / "uit.parquet")], capture_output=True, text=True)
+    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(tmp_path / "uit.parquet"))
     assert run.returncode == 1
     assert run.stderr.strip() == f"beleid: {source}: kan de casussen niet lezen: het is geen geldig Parquet-bestand"
 
@@ -367,8 +367,7 @@ def test_the_summary_names_the_part_of_a_compound_eis_that_failed_most(tmp_path)
     rows = [{"bedrag_verzekerd": "3000000", "ingang": "2024-02-01"}] * 3 + [{"bedrag_verzekerd": "1", "ingang": "2023-01-01"}]
     source = tmp_path / "in.csv"
     pl.DataFrame(rows).write_csv(source)
-    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy_file), "--casussen", str(source),
-                          "--uit", str(tmp_path / "uit.csv")], capture_output=True, text=True)
+    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(tmp_path / "uit.csv"))
     assert run.returncode == 0, run.stderr
     assert ("Welk deel van een samengestelde eis het vaakst niet voldaan was (kolom '<eis>.reden'):\n"
             "         3  verzekering.reden = 2: niet voldaan: ingang is uiterlijk 1 januari 2024\n"

@@ -25,7 +25,7 @@ from dsl.analysis.thresholds import own_gate
 from dsl.core import expr as E
 from dsl.core.model import Calculation, Decision, Group, Requirement, Rule, RuleKind, Status, Timeline
 from dsl.examples import example_case
-from dsl.span import Span
+from dsl.span import Span, text_at
 
 __all__ = ["CoverageItem", "CoverageReport", "coverage"]
 
@@ -59,16 +59,8 @@ class CoverageReport:
 
 
 def snippet(text: str, span) -> str:
-    """The policy text of a span, on one line."""
-    lines = text.splitlines()
-    if not span or not span.line or span.line > len(lines):
-        return "?"
-    if span.line == span.end_line:
-        part = lines[span.line - 1][span.column - 1:span.end_column]
-    else:
-        part = " ".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
-                         lines[span.end_line - 1][:span.end_column]])
-    return " ".join(part.split())
+    """The policy text of a span, on one line ("?" when there is none)."""
+    return text_at(text, span) or "?"
 
 
 class _Seen:

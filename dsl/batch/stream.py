@@ -24,17 +24,9 @@ import polars as pl
 from dsl.batch.columnar import SCALES, key_output
 from dsl.batch.columns import PEILDATUM, dtype_of, out_of_range
 from dsl.batch.polars_rules import PolarsPlan, output_exprs
+from dsl.case.conversion import range_words
 from dsl.core import model as M
-from dsl.runtime.formatting import format_value
 from dsl.types import DURATION_FAMILY, Type
-
-_RANGE = {"bedrag": "een bedrag is niet negatief", "percentage": "een percentage ligt tussen 0% en 100%"}
-
-
-def _span(t: Type) -> str:
-    assert t.bounds is not None
-    low, high = t.bounds
-    return f"van {format_value(low, t.kind)} tot en met {format_value(high, t.kind)}"
 
 
 def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | None] | None:
@@ -48,8 +40,7 @@ def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | N
                 return column.cast(target), None
             # constant words, no value: formatting a value for every row doubled the run time
             # (a when/then computes both branches); the value stands in the row's own column
-            message: pl.Expr = pl.lit(f"gegeven '{name}': " + (
-                f"ligt buiten het bereik van dit gegeven ({_span(t)})" if t.bounds is not None else _RANGE[t.kind]))
+            message: pl.Expr = pl.lit(f"gegeven '{name}': de waarde {range_words(t)}")
             if t.kind == "percentage":
                 message = pl.when((column > 0) & (column < 1)).then(pl.lit(
                     f"gegeven '{name}': een kaal getal tussen 0 en 1 is dubbelzinnig voor een percentage; "

@@ -67,30 +67,37 @@ def _dutch(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+def range_words(t: T.Type) -> str:
+    """What a value outside the limits of `t` (`dsl.types.limits`) is told, after the value."""
+    if t.bounds is not None:
+        low, high = t.bounds
+        return (f"ligt buiten het bereik van dit gegeven "
+                f"(van {format_value(low, t.kind)} tot en met {format_value(high, t.kind)})")
+    return _DEFAULT_RANGE_WORDS[t.kind]
+
+
+_DEFAULT_RANGE_WORDS = {"bedrag": "is geen geldig bedrag: een bedrag is niet negatief",
+                        "percentage": "is geen geldig percentage: een percentage ligt tussen 0% en 100%",
+                        "aantal": "is geen aantal; een aantal is niet negatief"}
+
+
 def _within(value: Decimal, raw, t: T.Type) -> None:
-    """Refuse a value outside the bounds the policy declares for its gegeven (`van X tot en met Y`)."""
+    """Refuse a value outside the limits of its gegeven: declared (`van X tot en met Y`) or default."""
     low, high = T.limits(t)
     if (low is not None and value < low) or (high is not None and value > high):
-        span = f"van {format_value(low, t.kind)} tot en met {format_value(high, t.kind)}"
-        raise CaseValueError(f"{_show(raw)} ligt buiten het bereik van dit gegeven ({span})")
+        raise CaseValueError(f"{_show(raw)} {range_words(t)}")
 
 
 def _amount(raw, t: T.Type) -> Decimal:
     value = _decimal(raw, parse_money, read_money, "bedrag", "€ 120.000 of 120000")
-    if t.bounds is not None:
-        _within(value, raw, t)
-    elif value < 0:
-        raise CaseValueError(f"{_show(raw)} is geen geldig bedrag: een bedrag is niet negatief")
+    _within(value, raw, t)
     return value
 
 
 def _percentage(raw, t: T.Type) -> Decimal:
     """A percentage in percent points (41 is 41 %); see the module contract for the rule."""
     value = _decimal(raw, parse_percentage, read_percentage, "percentage", "33% of 33")
-    if t.bounds is not None:
-        _within(value, raw, t)
-    elif value < 0 or value > 100:
-        raise CaseValueError(f"{_show(raw)} is geen geldig percentage: een percentage ligt tussen 0% en 100%")
+    _within(value, raw, t)
     if 0 < value < 1 and not (isinstance(raw, str) and _says_percent(raw)):
         share = _dutch(value * 100)
         raise CaseValueError(f'{_show(raw)} is dubbelzinnig: bedoelt u {share}% (schrijf {share} of "{share}%") '
@@ -138,17 +145,13 @@ def convert(raw, t: T.Type):
         return _percentage(raw, t)
     if kind == "getal":
         value = _decimal(raw, parse_number, read_number, "getal", "0,3 of 12")
-        if t.bounds is not None:
-            _within(value, raw, t)
+        _within(value, raw, t)
         return value
     if kind == "aantal":
         value = _decimal(raw, parse_number, read_number, "aantal", "12")
         if value != value.to_integral_value():
             raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is een heel getal, zoals 12")
-        if t.bounds is not None:
-            _within(value, raw, t)
-        elif value < 0:
-            raise CaseValueError(f"{_show(raw)} is geen aantal; een aantal is niet negatief")
+        _within(value, raw, t)
         return int(value)
     if kind == "ja/nee":
         return _bool(raw)

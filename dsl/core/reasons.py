@@ -25,7 +25,7 @@ import attrs
 from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import Status
-from dsl.span import Span
+from dsl.span import Span, text_at
 
 APPLICABILITY_UNKNOWN = "?toepassing"
 EXCEPTION_UNKNOWN = "?tenzij"
@@ -91,12 +91,4 @@ def group_reason(status: Status, applies: bool | None, members: Sequence[tuple[s
 
 def source_text(text: str, span: Span) -> str:
     """The words of the policy text at `span`, on one line."""
-    lines = text.splitlines()
-    if not 1 <= span.line <= span.end_line <= len(lines):
-        return ""
-    if span.line == span.end_line:
-        words = lines[span.line - 1][span.column - 1:span.end_column]
-    else:
-        words = " ".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
-                          lines[span.end_line - 1][:span.end_column]])
-    return " ".join(words.split())
+    return text_at(text, span) or ""
