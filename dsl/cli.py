@@ -184,6 +184,17 @@ def main(argv=None) -> int:
         return 1
 
 
+def _search_storage() -> None:
+    """Hypothesis keeps a cache (of Unicode tables) in `.hypothesis` under the current folder;
+    a command run in a user's folder must not leave one there, so it goes to the user's cache."""
+    try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+    except ImportError:  # the analysis extra is missing; dsl.analysis says so in Dutch
+        return
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    set_hypothesis_home_dir(Path(cache) / "beleidstaal" / "hypothesis")
+
+
 def cmd_check(args) -> int:
     from dsl.policy import load_policy
     from dsl.runtime.formatting import counted
@@ -192,6 +203,7 @@ def cmd_check(args) -> int:
     if args.consistentie:
         from dsl.analysis.cli import run_consistency
 
+        _search_storage()
         return run_consistency(args, policy)
     counts: dict = {}
     for rule in policy.model.rules.values():
@@ -300,6 +312,7 @@ def cmd_test(args) -> int:
 def cmd_diff(args) -> int:
     from dsl.analysis.cli import run_diff
 
+    _search_storage()
     return run_diff(args)
 
 

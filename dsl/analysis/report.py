@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dsl.analysis.findings import show_value
+from dsl.atomic import write_text
 from dsl.runtime.formatting import counted
 
 __all__ = ["consistency_blocks", "coverage_blocks", "diff_blocks", "render", "write"]
@@ -193,9 +194,9 @@ _RENDERERS = {"text": _text, "md": _markdown, "html": _html}
 
 
 def write(blocks, path) -> Path:
-    """Write a report; the format follows the extension (.html/.htm, .md/.markdown, else text)."""
+    """Write a report atomically (`dsl.atomic`); the format follows the extension (.html/.htm,
+    .md/.markdown, else text)."""
     path = Path(path)
     suffix = path.suffix.lower()
     fmt = "html" if suffix in (".html", ".htm") else "md" if suffix in (".md", ".markdown") else "text"
-    path.write_text(render(blocks, fmt), encoding="utf-8")
-    return path
+    return write_text(path, render(blocks, fmt))

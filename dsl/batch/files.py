@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
+import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -30,6 +29,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from dsl.atomic import publish, temporary_beside
 from dsl.batch import evaluate_table, frame_of_rows
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
 from dsl.core import model as M
@@ -84,24 +84,6 @@ class Summary:
                 values = self.outcomes.setdefault(name, Counter())
                 for value, n in result.get_column(f"{name}.waarde").drop_nulls().value_counts().iter_rows():
                     values[value] += n
-
-
-def publish(temp: Path, target: Path) -> None:
-    """Put a fully written file or folder in place: the permissions any new file of the user
-    gets (mkstemp and mkdtemp make them private), then one rename (an old target is replaced)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    if temp.is_dir():
-        os.chmod(temp, 0o777 & ~umask)
-        for part in temp.iterdir():
-            os.chmod(part, 0o666 & ~umask)
-        if target.is_dir():
-            import shutil
-
-            shutil.rmtree(target)
-    else:
-        os.chmod(temp, 0o666 & ~umask)
-    os.replace(temp, target)
 
 
 def format_of(path: Path) -> str:
@@ -192,6 +174,21 @@ def unreadable(fmt: str, err: BaseException) -> str:
             }.get(fmt, "het bestand kan niet gelezen worden")
 
 
+def unwritable(target: Path, err: BaseException) -> BatchFileError:
+    """A failed write of the results, in Dutch; the operating system's reason is read from an
+    OSError or from the "(os error N)" a Polars or Arrow message carries."""
+    from dsl.errors import os_problem
+
+    if isinstance(err, OSError) and err.errno is not None:
+        reason = os_problem(err, writing=True)
+    else:
+        found = re.search(r"os error (\d+)|\[Errno (\d+)\]", str(err))
+        number = int(found.group(1) or found.group(2)) if found else None
+        reason = (os_problem(OSError(number, ""), writing=True) if number
+                  else "het schrijven mislukte (is de schijf vol of het bestand te groot?)")
+    return BatchFileError(f"{target}: kan de uitkomsten niet schrijven: {reason}; er is geen bestand achtergelaten")
+
+
 # ---------------------------------------------------------------- columns
 def check_columns(policy: M.Policy, columns: list[str]) -> tuple[list[str], list[str]]:
     """(notes on columns that match no gegeven but look like one, gegevens no column gives)."""
@@ -216,13 +213,17 @@ class _Writer:
         self.format = format_of(target) if target.suffix else "parquet"
         if not target.parent.is_dir():
             raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        self.temp = Path(name)
+        self.temp = temporary_beside(target)
         self._parquet: Any = None
         self._first = True
 
     def write(self, chunk: pl.DataFrame) -> None:
+        try:
+            self._write(chunk)
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise unwritable(self.target, err) from None
+
+    def _write(self, chunk: pl.DataFrame) -> None:
         if self.format == "parquet":
             import pyarrow.parquet as pq
 
@@ -241,9 +242,13 @@ class _Writer:
         self._first = False
 
     def commit(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        publish(self.temp, self.target)
+        try:
+            if self._parquet is not None:
+                self._parquet.close()
+                self._parquet = None
+            publish(self.temp, self.target)
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise unwritable(self.target, err) from None
 
     def abort(self) -> None:
         if self._parquet is not None:

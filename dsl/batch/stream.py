@@ -13,8 +13,6 @@ the summary's counts in the same pass, and renames the file into place.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -121,16 +119,15 @@ def _outputs(model: M.Policy, keys: list[str]) -> list[pl.Expr]:
 def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     """Evaluate a Parquet file (or folder) into `target` with the streaming engine, or return
     None when a column needs reading value by value (see the module contract)."""
-    from dsl.batch.files import Summary, publish
+    from dsl.atomic import publish, temporary_beside
+    from dsl.batch.files import Summary, unwritable
 
     pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
     scan = pl.scan_parquet(pattern)
     query = lazy_query(policy, dict(scan.collect_schema()), peildatum)
     if query is None:
         return None
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temp = Path(name)
+    temp = temporary_beside(target)
     model: M.Policy = policy.model
     out = query(scan)
     decisions = [n for n, r in model.rules.items()
@@ -145,10 +142,22 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
     try:   # one pass: the file and the tallies share the scan and the evaluation
         _written, counts = pl.collect_all([out.sink_parquet(temp, compression="zstd", lazy=True), tallies])
         publish(temp, target)
-    except BaseException:
+    except BaseException as err:
         temp.unlink(missing_ok=True)
+        if isinstance(err, OSError | pl.exceptions.PolarsError) and _source_readable(pattern):
+            raise unwritable(target, err) from None
         raise
     return _summary(model, target, counts, decisions, Summary())
+
+
+def _source_readable(pattern: str) -> bool:
+    """After a failed streamed run: whether the cases read whole, so that the write failed (a
+    full disk, a size limit) rather than the reading; only then is it reported as a write."""
+    try:
+        pl.scan_parquet(pattern).select(pl.all().null_count()).collect()
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+    return True
 
 
 def _summary(model: M.Policy, path: Path, counts: pl.DataFrame, decisions: list[str], summary):

@@ -1,0 +1,62 @@
+"""Atomic output: every file the tool writes appears whole or not at all.
+
+Contract: `write_text(path, text)` writes `text` (UTF-8) to a private temporary file in the
+target's own folder, flushes it to disk and renames it over `path` in one step; when anything
+fails on the way (a full disk, a file-size limit, an interrupt) the temporary file is removed
+and the error (an `OSError`) is raised for the caller to report in Dutch: no half-written file
+and no stray temporary is left, and an older file at `path` is untouched. `publish(temp, target)`
+puts a temporary file or folder that a caller wrote itself (batch output, in chunks) in place
+the same way, with the permissions a new file of the user gets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["publish", "temporary_beside", "write_text"]
+
+
+def temporary_beside(target: Path, *, folder: bool = False) -> Path:
+    """A new private temporary file (or folder) next to `target`, named after it and hidden."""
+    if folder:
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def publish(temp: Path, target: Path) -> None:
+    """Put a fully written file or folder in place: the permissions any new file of the user
+    gets (mkstemp and mkdtemp make them private), then one rename (an old target is replaced)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    if temp.is_dir():
+        os.chmod(temp, 0o777 & ~umask)
+        for part in temp.iterdir():
+            os.chmod(part, 0o666 & ~umask)
+        if target.is_dir():
+            shutil.rmtree(target)
+    else:
+        os.chmod(temp, 0o666 & ~umask)
+    os.replace(temp, target)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write `text` to `path` atomically (see the module contract); returns the path."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    temp = temporary_beside(target)
+    try:
+        with temp.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        publish(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
