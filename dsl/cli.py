@@ -1,8 +1,10 @@
 """The `beleid` command: check a policy, evaluate a case with its explanation, run voorbeelden.
 
-Contract: `main(argv)` returns the exit code: 0 when all is well, 1 for a mistake in a policy or
-a case (printed as Dutch diagnostics with file:line:column and a caret, never a traceback) or
-a failing voorbeeld, 2 for a wrong command line.
+Contract: `main(argv)` returns the exit code (docs/opdrachtregel.md): 0 when all is well; 1 for
+a mistake in a policy or a case (printed as Dutch diagnostics with file:line:column and a caret,
+never a traceback), a failing voorbeeld, a consistency finding, versions that differ or an output
+file that could not be written; 2 for a wrong command line; 3 when a table had rows refused;
+4 under `evalueer --streng` when a verdict is not in order.
 """
 
 from __future__ import annotations
@@ -131,6 +133,9 @@ def _add_evaluate(sub) -> None:
                     help="weiger een casus waarin gegevens ontbreken (standaard: ontbrekend = onbekend)")
     ev.add_argument("--diepte", type=_not_negative, default=2, metavar="N",
                     help="hoe diep de uitleg gaat (standaard 2; 0 = alleen de regels)")
+    ev.add_argument("--streng", action="store_true",
+                    help="exitcode 4 als een eis, groep, termijn of beslissing niet in orde is (niet voldaan, "
+                         "niet gehaald, onbekend, geen uitkomst of meerdere regels); voor scripts en CI")
     ev.add_argument("--wat-als", action="store_true",
                     help="toon ook de kleinste verandering van één gegeven die een niet voldane eis, "
                          "een gemiste termijn of een andere uitkomst van een beslissing oplevert")
@@ -237,7 +242,7 @@ def report_case(args, policy, outcome, what: str) -> int:
         data = outcome.to_dict()
         data["uitleg"] = {s.name: s.sentence for s in _flatten(explain(outcome)) if s.name}
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return strict_code(args, policy, outcome.statuses)
     print(f"{policy.title} — {what}")
     if outcome.missing:
         shown = ", ".join(outcome.missing[:10]) + (f" en {len(outcome.missing) - 10} meer" if len(outcome.missing) > 10 else "")
@@ -250,7 +255,29 @@ def report_case(args, policy, outcome, what: str) -> int:
     print("\n".join(closing_summary(outcome)))
     if args.wat_als:
         _print_what_if(outcome)
-    return 0
+    return strict_code(args, policy, outcome.statuses)
+
+
+EXIT_NOT_IN_ORDER = 4
+
+
+def strict_code(args, policy, statuses) -> int:
+    """The exit code of an evaluated case: 0, or under `--streng` 4 when a verdict is not in
+    order (`dsl.core.model.NOT_IN_ORDER`), named on stderr."""
+    from dsl.core.model import NOT_IN_ORDER, STATUS_ORDER, RuleKind
+    from dsl.runtime.formatting import counted
+
+    if not getattr(args, "streng", False):
+        return 0
+    wrong = [(rule.name, status) for rule, status in zip(policy.model.rules.values(), statuses, strict=True)
+             if rule.kind is not RuleKind.CALCULATION and status in NOT_IN_ORDER]
+    wrong.sort(key=lambda item: STATUS_ORDER.index(item[1]))  # what needs attention first
+    if not wrong:
+        return 0
+    shown = ", ".join(f"{name} ({status})" for name, status in wrong[:10])
+    more = f" en {len(wrong) - 10} meer" if len(wrong) > 10 else ""
+    print(f"beleid: --streng: {counted(len(wrong), 'regel', 'regels')} niet in orde: {shown}{more}", file=sys.stderr)
+    return EXIT_NOT_IN_ORDER
 
 
 def _print_what_if(outcome) -> None:

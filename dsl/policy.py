@@ -207,9 +207,7 @@ class Outcome:
             if r.kind in (RuleKind.DECISION, RuleKind.CALCULATION):
                 entry["waarde"] = _plain(r.value)
                 entry["waarde_tekst"] = policy.format(name, r.value) if r.value is not None else str(r.status)
-                t = rule.type
-                if t is not None and t.kind == "duur":
-                    entry["eenheid"] = t.unit  # waarde counts in the base unit of the duration's family
+                entry.update(_unit_of(rule.type))
             if r.kind is RuleKind.TIMELINE:
                 entry["uiterste_datum"], entry["begin"] = _plain(r.deadline), _plain(r.start)
             code = self.reason(name)
@@ -218,6 +216,18 @@ class Outcome:
                 entry["reden_tekst"] = next(x.text for x in reasons(policy.model, rule) if x.code == code)
             rules[name] = entry
         return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
+
+
+def _unit_of(t) -> dict[str, str]:
+    """The type of a value in the JSON output and, for a number with a unit, the unit: "euro" (an
+    amount, as decimal text), "procent" (a percentage in points: "4.1" is 4,1 %), or a duration's
+    base unit (the value counts in it); a list names its elements' type and unit."""
+    if t is None:
+        return {}
+    inner = t.element if t.kind == "lijst" and t.element is not None else t
+    unit = {"bedrag": "euro", "percentage": "procent"}.get(inner.kind) or (inner.unit if inner.kind == "duur" else None)
+    found = {"type": t.kind} if inner is t else {"type": t.kind, "element": inner.kind}
+    return found | ({"eenheid": unit} if unit else {})
 
 
 # Whole numbers from here on are written as decimal text, as amounts are: arithmetic never gives

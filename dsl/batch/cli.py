@@ -24,6 +24,7 @@ from dsl.errors import BeleidError, Diagnostic
 from dsl.runtime.formatting import counted
 
 EXIT_REFUSED = 3
+EXIT_NOT_IN_ORDER = 4   # as dsl.cli's, under --streng
 _SHOWN = 10
 
 
@@ -81,7 +82,25 @@ def run_batch(args, policy, report_case) -> int:
     except StopIteration:
         return _fail(f"{source}: het bestand bevat geen casussen")
     print("\n".join(summary_lines(policy.model, summary, args.uit)))
-    return EXIT_REFUSED if summary.refused_rows else 0
+    if summary.refused_rows:
+        return EXIT_REFUSED
+    return _strict_code(args, policy.model, summary)
+
+
+def _strict_code(args, model: M.Policy, summary) -> int:
+    """Under `--streng`: 4 when some row has a verdict not in order (as for one case), named on
+    stderr with how many rows; else 0."""
+    if not getattr(args, "streng", False):
+        return 0
+    wrong = [(name, sum(n for status, n in tally.items() if status in M.NOT_IN_ORDER))
+             for name, tally in summary.counts.items() if model.rules[name].kind is not M.RuleKind.CALCULATION]
+    wrong = [(name, n) for name, n in wrong if n]
+    if not wrong:
+        return 0
+    shown = ", ".join(f"{name} ({counted(n, 'rij', 'rijen')})" for name, n in wrong[:_SHOWN])
+    more = f" en {len(wrong) - _SHOWN} meer" if len(wrong) > _SHOWN else ""
+    print(f"beleid: --streng: {counted(len(wrong), 'regel', 'regels')} niet in orde: {shown}{more}", file=sys.stderr)
+    return EXIT_NOT_IN_ORDER
 
 
 def _run_spark(policy, source: Path, target: Path, peil: date | None):

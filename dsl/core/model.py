@@ -73,6 +73,11 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.MEERDERE, Status.GEEN_UITKOMST,
     Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.NVT)
 
+# What `beleid evalueer --streng` counts as a case not in order: a verdict that is negative or
+# could not be given (a calculation's own status is not a verdict and is never counted).
+NOT_IN_ORDER = frozenset({Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.MEERDERE,
+                          Status.GEEN_UITKOMST})
+
 # The statuses each kind of rule can have.
 STATUSES: dict[RuleKind, tuple[Status, ...]] = {
     RuleKind.REQUIREMENT: (Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT),
