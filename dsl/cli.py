@@ -146,6 +146,8 @@ def _add_test(sub) -> None:
                     "Draai de voorbeelden ('voorbeeld') van een beleid, of van alle .beleid-bestanden in een map, "
                     "en meld per voorbeeld wat afwijkt.")
     test.add_argument("pad", metavar="BESTAND_OF_MAP", help="een .beleid-bestand of een map")
+    test.add_argument("--diepte", type=_not_negative, default=1, metavar="N",
+                      help="hoe diep de uitleg bij een mislukt voorbeeld gaat (standaard 1; 0 = alleen de regel)")
     test.add_argument("--dekking", action="store_true",
                       help="meld welke eisen, regels, uitzonderingen en takken de voorbeelden (niet) raken")
 
@@ -326,14 +328,28 @@ def cmd_test(args) -> int:
                 continue
             failed += 1
             print(f"{file}:{result.span.line}: voorbeeld \"{result.title}\" mislukt")
-            for m in result.mismatches:
-                print(f"  {file}:{m.span.line}:{m.span.column}: {m.name}: verwacht {m.expected}, maar is {m.actual}")
+            print(_why_example_failed(file, result, args.diepte))
     line = (f"{counted(passed + failed, 'voorbeeld', 'voorbeelden')} in {counted(len(files), 'bestand', 'bestanden')}: "
             f"{passed} geslaagd, {failed} mislukt")
     if broken:
         line += f", {counted(broken, 'bestand', 'bestanden')} met fouten"
     print(line)
     return 0 if not failed and not broken else 1
+
+
+def _why_example_failed(file, result, depth: int) -> str:
+    """Each expectation that did not come out, with the explanation of that rule for the
+    voorbeeld's case (to `depth` levels), so the author sees why and not only that."""
+    from dsl.explain import Explainer, render, rule_step
+
+    traced = result.outcome.policy.evaluate(result.outcome.case, trace=True)
+    explainer = Explainer(traced)
+    lines = []
+    for m in result.mismatches:
+        lines.append(f"  {file}:{m.span.line}:{m.span.column}: {m.name}: verwacht {m.expected}, maar is {m.actual}")
+        lines.append("    waarom:")
+        lines.append(render([rule_step(explainer, m.name)], depth=3, max_depth=3 + depth))
+    return "\n".join(lines)
 
 
 def cmd_diff(args) -> int:
