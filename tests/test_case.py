@@ -540,3 +540,16 @@ def test_a_wrong_range_is_refused_by_the_checker(compile_policy, text, message):
     with pytest.raises(BeleidError) as refused:
         compile_policy(f"gegevens\n  {text}\n")
     assert message in refused.value.render()
+
+
+def test_the_readers_memory_gives_what_a_fresh_reading_gives_and_stays_bounded():
+    from dsl.case.conversion import _remembered, forget_texts, read_money
+
+    first = read_money("€ 2.500.000,50")
+    forget_texts()
+    assert read_money("€ 2.500.000,50") == first == Decimal("2500000.50")
+    assert read_money("€ 2,500,000") is None and read_money("€ 2,500,000") is None   # left to convert's message
+    calls = []
+    read = _remembered(lambda text: calls.append(text) or len(text), size=2)
+    assert [read(t) for t in ("a", "a", "bb", "ccc", "a")] == [1, 1, 2, 3, 1]
+    assert calls == ["a", "bb", "ccc", "a"]   # "a" again after the memory was full and forgotten
