@@ -4,7 +4,8 @@ Contract: `main(argv)` returns the exit code (docs/opdrachtregel.md): 0 when all
 a mistake in a policy or a case (printed as Dutch diagnostics with file:line:column and a caret,
 never a traceback), a failing voorbeeld, a consistency finding, versions that differ or an output
 file that could not be written; 2 for a wrong command line; 3 when a table had rows refused;
-4 under `evalueer --streng` when a verdict is not in order.
+4 under `evalueer --streng` when a verdict is not in order; 70 for a defect in Beleidstaal
+itself (said in Dutch; `BELEID_DEBUG=1` shows the Python traceback instead).
 """
 
 from __future__ import annotations
@@ -189,6 +190,15 @@ def main(argv=None) -> int:
     except BeleidError as err:
         print(err.render(), file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as err:   # a defect in Beleidstaal itself: said in Dutch, the stack only on request
+        if os.environ.get("BELEID_DEBUG"):
+            raise
+        print(f"beleid: interne fout ({type(err).__name__}) in Beleidstaal, niet in uw beleid of casus; meld het "
+              "bij de makers met de opdracht en de bestanden (BELEID_DEBUG=1 toont de Python-details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _search_storage() -> None:
@@ -261,6 +271,7 @@ def report_case(args, policy, outcome, what: str) -> int:
 
 
 EXIT_NOT_IN_ORDER = 4
+EXIT_INTERNAL = 70   # EX_SOFTWARE: a defect in the tool
 
 
 def strict_code(args, policy, statuses) -> int:

@@ -51,6 +51,11 @@ class CaseError(BeleidError):
     """A case (casus) that does not fit the policy's gegevens."""
 
 
+class InternalError(BeleidError):
+    """A defect in Beleidstaal itself met while evaluating (never a user's mistake): reported like
+    any diagnostic, at the policy line where it happened, and not as a Python traceback."""
+
+
 def render(diagnostics: Iterable[Diagnostic], filename: str, text: str | None) -> str:
     """Render diagnostics as blocks: place, message, the source line with a caret, hint."""
     lines = text.splitlines() if text else []

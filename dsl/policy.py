@@ -33,8 +33,10 @@ from dsl.core.lower import lower
 from dsl.core.model import RuleKind, Status
 from dsl.core.reasons import group_reason, reasons, requirement_reason
 from dsl.core.reasons import parts as reason_parts
+from dsl.errors import BeleidError, Diagnostic, InternalError
 from dsl.parser import parse
 from dsl.runtime.formatting import format_duration_count, format_value
+from dsl.span import Span
 
 
 @attrs.frozen(slots=True)
@@ -290,12 +292,40 @@ class CompiledPolicy:
         return loader(data, complete, source)
 
     def evaluate(self, case, trace: bool = False) -> Outcome:
-        """Evaluate a case (dict, file path or Case); with `trace`, record every step."""
-        fused = self._fused
-        if fused and not trace and type(case) is dict:  # the common path, kept short
-            outcome = fused(case)
-            if outcome is not None:
-                return outcome
+        """Evaluate a case (dict, file path or Case); with `trace`, record every step. A failure
+        that is not a mistake in the policy or the case (a defect in Beleidstaal itself) is raised
+        as an `InternalError` naming the rule and policy line where it happened, never as a bare
+        Python exception."""
+        try:
+            fused = self._fused
+            if fused and not trace and type(case) is dict:  # the common path, kept short
+                outcome = fused(case)
+                if outcome is not None:
+                    return outcome
+            return self._evaluate(case, trace)
+        except BeleidError:
+            raise
+        except Exception as err:   # (an interrupt, BaseException, passes through)
+            raise self._internal(err) from err
+
+    def _internal(self, err: Exception) -> InternalError:
+        """The place in the policy where evaluation failed: the generated code carries the policy's
+        line numbers, so the innermost frame in the policy's file names the line and the rule."""
+        line = None
+        tb = err.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.model.filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        rule = next((r for r in self.model.rules.values() if line and r.span.line <= line <= r.span.end_line), None)
+        where = f" bij regel '{rule.name}'" if rule else ""
+        span = Span(line, 1, line, 1) if line else None
+        message = (f"interne fout{where} ({type(err).__name__}): dit is een fout in Beleidstaal, niet in het beleid "
+                   "of de casus")
+        hint = "meld het bij de makers van Beleidstaal, met het beleid en de casus"
+        return InternalError([Diagnostic("intern", message, span, hint)], self.model.filename, self.model.text)
+
+    def _evaluate(self, case, trace: bool) -> Outcome:
         if not isinstance(case, Case):
             case = self.load_case(case)  # from the second case on through the compiled loader
         if not trace:
