@@ -120,7 +120,9 @@ class BeleidKernel(IPythonKernel):
 
     def _before_cell(self, info) -> None:
         self.beleid.cell_id = getattr(info, "cell_id", None)
-        self.beleid.cell_name = f"cel[{self.ipython.execution_count}]"
+        # IPython counts the cell before this event (since IPython 9): its prompt number is one less
+        count = self.ipython.execution_count - (1 if getattr(info, "store_history", True) else 0)
+        self.beleid.cell_name = f"cel[{count}]"
         parent = self.get_parent() or {}
         deleted = (parent.get("metadata") or {}).get("deletedCells")
         if deleted:
