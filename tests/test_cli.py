@@ -196,5 +196,6 @@ def test_difference_witness_is_in_whole_declared_units(capsys, tmp_path):
     old, new = tmp_path / "oud.beleid", tmp_path / "nieuw.beleid"
     old.write_text(text, encoding="utf-8")
     new.write_text(text.replace("15 minuten", "30 minuten"), encoding="utf-8")
-    _, out, _ = run(capsys, "verschil", old, new)
-    assert "snel | niet voldaan | voldaan | aanrijtijd = 16 minuten | exact" in out
+    code, out, _ = run(capsys, "verschil", old, new, "--zoek-voorbeelden", "20")
+    # minimised to the new bound, in the unit the policy declares (not 1800 seconden)
+    assert code == 1 and "snel | niet voldaan | voldaan | aanrijtijd = 30 minuten | exact" in out

@@ -31,7 +31,7 @@ from dsl.analysis.thresholds import thresholds
 _HOME = {
     "check_policy": "checks", "diff_policies": "diff",
     "ConsistencyReport": "findings", "Finding": "findings",
-    "consistency_blocks": "report", "coverage_blocks": "report", "diff_blocks": "report",
+    "consistency_blocks": "report", "coverage_blocks": "coverage", "diff_blocks": "diff",
     "render": "report", "write": "report", "Budget": "search", "Domain": "smt",
 }
 

@@ -4,10 +4,18 @@ Contract: `dsl.cli` parses the command line and calls
   run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT]`
   run_coverage(args, files)      `beleid test PAD --dekking`
   run_diff(args)                 `beleid verschil OUD NIEUW [--rapport UIT]`
-Each prints a Dutch report and returns the exit code: 1 when the consistency check has
-findings, a voorbeeld fails or a policy cannot be loaded; 0 otherwise. A mistake in a policy is
-printed as its diagnostics (`BeleidError.render()`), never as a traceback. `--rapport` writes
-the same report as HTML (.html) or Markdown (.md); other extensions give plain text.
+Each prints a Dutch report and returns the exit code:
+  controleer --consistentie  1 when there are findings, else 0
+  test --dekking             1 when a voorbeeld fails or a policy cannot be loaded, else 0
+  verschil                   0 when the versions are the same (no text change and no case on
+                             which they differ), 1 when they differ; a rule that was only searched
+                             and showed no difference does not count as a difference
+and 1 whenever a policy cannot be loaded or the report cannot be written (`dsl.cli` itself
+exits 2 for a wrong command line). A mistake in a policy is printed as its diagnostics
+(`BeleidError.render()`), never as a traceback. `--rapport` writes the same report as HTML
+(.html) or Markdown (.md); other extensions give plain text. The reports of the coverage and
+the difference are built by `dsl.analysis.coverage.coverage_blocks` and
+`dsl.analysis.diff.diff_blocks`.
 Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.analysis.search`).
 On a terminal, the consistency check and the difference show their progress on one line of
 stderr ("controleren 12/98: afspraak_elv_tabel"), wiped before the report is printed.
@@ -108,7 +116,7 @@ def run_consistency(args, policy) -> int:
 
 
 def run_coverage(args, files) -> int:
-    from dsl.analysis.coverage import coverage
+    from dsl.analysis.coverage import coverage, coverage_blocks
     from dsl.examples import run_examples
     from dsl.policy import load_policy
 
@@ -125,7 +133,7 @@ def run_coverage(args, files) -> int:
                 failed += 1
                 print(f"{file}:{result.span.line}: voorbeeld \"{result.title}\" mislukt")
         reports.append(coverage(policy))
-    print(rep.render(rep.coverage_blocks(reports), "text"), end="")
+    print(rep.render(coverage_blocks(reports), "text"), end="")
     hit = sum(r.counts()[0] for r in reports)
     total = sum(r.counts()[1] for r in reports)
     share = f"{100 * hit / total:.0f}%" if total else "-"
@@ -135,7 +143,7 @@ def run_coverage(args, files) -> int:
 
 
 def run_diff(args) -> int:
-    from dsl.analysis.diff import diff_policies
+    from dsl.analysis.diff import diff_blocks, diff_policies
     from dsl.policy import load_policy
 
     try:
@@ -150,6 +158,7 @@ def run_diff(args) -> int:
         difference = diff_policies(old, new, budget=_budget(args, 300), progress=progress)
     finally:
         progress.close()
-    blocks = rep.diff_blocks(difference)
+    blocks = diff_blocks(difference)
     print(rep.render(blocks, "text"), end="")
-    return 0 if _write(blocks, getattr(args, "rapport", None)) else 1
+    written = _write(blocks, getattr(args, "rapport", None))
+    return 0 if difference.same and written else 1

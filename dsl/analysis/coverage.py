@@ -8,6 +8,11 @@ Contract: `coverage(policy)` evaluates every voorbeeld with a trace and returns 
   tak          each condition (comparison, en/of, niet, voldoet aan, a ja/nee gegeven) seen
                both true and false — one item per side
   termijn      evaluated to gehaald or niet gehaald;  berekening  computed to a value
+A row that holds in a voorbeeld where more rows of a `(uniek)` decision hold (status "meerdere
+regels", `Result.row` is ROW_OVERLAP) counts as hit too: which rows held is read from the trace
+(each row condition's value). When that is the only way a row was reached, its item says so
+(`overlap`; shown as "geraakt (in een overlap)"). `coverage_blocks(reports)` is the report as the
+blocks `dsl.analysis.report.render` writes as text, Markdown or HTML.
 Values come from the typed evaluation trace (`outcome.trace`, whose steps name core nodes); a
 ja/nee gegeven used as a condition is read from the case, since the trace does not record inputs.
 `voldoet niet aan X` is one condition (the negation and the reference share their place in the
@@ -23,11 +28,11 @@ import attrs
 
 from dsl.analysis.thresholds import own_gate
 from dsl.core import expr as E
-from dsl.core.model import Calculation, Decision, Group, Requirement, Rule, RuleKind, Status, Timeline
+from dsl.core.model import ROW_OVERLAP, Calculation, Decision, Group, Requirement, Rule, RuleKind, Status, Timeline
 from dsl.examples import example_case
 from dsl.span import Span, text_at
 
-__all__ = ["CoverageItem", "CoverageReport", "coverage"]
+__all__ = ["CoverageItem", "CoverageReport", "coverage", "coverage_blocks"]
 
 # The conditions a `tak` item is made for (besides a ja/nee gegeven and `voldoet aan`).
 _BRANCHES = (E.Compare, E.Member, E.Between, E.Weekly, E.And, E.Or, E.Not, E.Each)
@@ -42,6 +47,12 @@ class CoverageItem:
     label: str
     span: Span | None
     hit: bool
+    overlap: bool = False   # reached only in voorbeelden where more rows of its decision held
+
+    @property
+    def shown(self) -> str:
+        """Whether the part was hit, as the report says it."""
+        return "geraakt (in een overlap)" if self.overlap else "ja" if self.hit else "NEE"
 
 
 @attrs.frozen
@@ -83,8 +94,26 @@ class _Seen:
             return {o.case.data.get(node.name) for o in self.outcomes}
         return self.values.get(id(node), set())
 
+    def overlapping(self, rule: Decision) -> set[int]:
+        """The rows that held in a voorbeeld where more than one row of `rule` held."""
+        rows = set()
+        for outcome in self.outcomes:
+            if outcome[rule.name].row == ROW_OVERLAP:
+                rows |= {row.index for row in rule.rows
+                         if row.condition is not None and _value(outcome, row.condition) is True}
+        return rows
+
     def statuses(self, name: str) -> set:
         return {o.status(name) for o in self.outcomes}
+
+
+def _value(outcome, node: E.Expr):
+    """A node's value in a traced outcome; leaves are not traced (an Input is read from the case)."""
+    if isinstance(node, E.Input):
+        return outcome.case.data.get(node.name)
+    if isinstance(node, E.Const):
+        return node.value
+    return outcome.trace.value_of(node)
 
 
 def _hashable(value):
@@ -186,8 +215,9 @@ def _group(policy, rule: Group, seen: _Seen) -> list[CoverageItem]:
 def _decision(policy, rule: Decision, seen: _Seen) -> list[CoverageItem]:
     text = policy.model.text
     chosen = {o[rule.name].row for o in seen.outcomes}
+    overlap = seen.overlapping(rule) - chosen
     items = [CoverageItem("rij", rule.name, f"rij {i + 1}: dan {snippet(text, row.outcome.span)}", row.span,
-                          i in chosen) for i, row in enumerate(rule.rows)]
+                          i in chosen or i in overlap, i in overlap) for i, row in enumerate(rule.rows)]
     if rule.otherwise is not None:
         items.append(CoverageItem("rij", rule.name, f"anders {snippet(text, rule.otherwise.outcome.span)}",
                                   rule.otherwise.span, len(rule.rows) in chosen))
@@ -211,3 +241,20 @@ def _title(rule: Rule) -> str:
     """The title of an eis, groep or termijn (the grammar requires one)."""
     return rule.title or rule.name
 
+
+
+def coverage_blocks(reports) -> list:
+    """The coverage of one or more policies as `dsl.analysis.report` blocks: per policy a table of
+    its parts and whether a voorbeeld reached them, then the parts none reached."""
+    blocks: list[tuple] = [("h1", "Dekking van de voorbeelden")]
+    for report in reports:
+        hit, total = report.counts()
+        blocks.append(("h2", f"{report.title} ({report.filename}): {hit} van {total} onderdelen geraakt"))
+        rows = [[item.kind, item.rule, item.label, f"regel {item.span.line}" if item.span else "", item.shown]
+                for item in report.items]
+        blocks.append(("table", ["soort", "regel", "onderdeel", "plaats", "geraakt"], rows))
+        missed = [f"{i.kind} {i.rule}: {i.label} (regel {i.span.line if i.span else '?'})" for i in report.missed()]
+        blocks.append(("p", "Nooit bereikt:" if missed else "Alle onderdelen worden door de voorbeelden bereikt."))
+        if missed:
+            blocks.append(("list", missed))
+    return blocks

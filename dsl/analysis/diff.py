@@ -1,55 +1,107 @@
-"""Semantic difference between two versions of a policy.
+"""Semantic difference between two versions of a policy, with what each comparison proved.
 
-Contract: `diff_policies(old, new, budget=...)` compares two compiled policies and returns a
-`PolicyDiff`:
-  changes  text changes: header (title, validity), gegevens added, removed or retyped, rules
-           added or removed, and per rule present in both, each changed threshold or date
-           ("grens: € 250.000 → € 275.000") or, when more than a constant changed, the old and
-           new text of the rule
-  cases    per rule present in both, a concrete case on which the two versions give a
-           different outcome. Found exactly with z3 where both versions encode (the case is then
-           the boundary case, e.g. exactly the old or new threshold), else by a bounded
-           Hypothesis search over boundary-aware cases of both versions. Every case is
-           evaluated by both compiled policies, and only real differences are listed.
+Contract: `diff_policies(old, new, budget=..., search=True, progress=None)` compares two compiled
+policies and returns a `PolicyDiff`:
+  changes   text changes: header (title, validity), gegevens added, removed or retyped, rules
+            added or removed, and per rule present in both, each changed threshold or date
+            ("grens: € 250.000 → € 275.000"), a `van toepassing als` added, removed or changed,
+            or, when more than a constant changed, the old and new text of the rule
+  verdicts  one `Verdict` per rule present in both versions, in the old version's order:
+              bewezen gelijk        the rule and all it uses are written alike (`unchanged`), or
+                                    z3 proves that both versions give the same outcome (status
+                                    and value) for every complete case of the solver's domain
+                                    (`dsl.analysis.smt.Domain`; where a rule divides, for every
+                                    case whose divisors are not zero, and one case with a zero
+                                    divisor is evaluated apart)
+              bewezen verschillend  a case on which the two versions differ, from z3's model or
+                                    from the search, re-evaluated by both compiled policies
+              gezocht               the rule could not be encoded (the reason is kept) and the
+                                    bounded search compared N cases without finding a difference:
+                                    this proves nothing, and the report says so
+              niet vergeleken       a gegeven the rule reads changed type, or search=False
+  cases     the differing cases (`DiffCase`), one per rule that differs
+`PolicyDiff.same` is True when there is no text change and no differing case (`beleid verschil`
+exits 0 then, else 1); `summary()` counts the verdicts. `diff_blocks(diff)` is the report as the
+blocks `dsl.analysis.report.render` writes as text, Markdown or HTML.
+
+Witnesses list only the gegevens the rule reads (in either version) and are minimised: each value
+is replaced by the simplest value (`dsl.analysis.search.simpler`: 0, nee or the first option,
+then a threshold of either version, then the value rounded) with which both compiled policies
+still differ. The search draws boundary-aware cases of both versions for those gegevens, and
+around every bound that depends on the case (`dsl.analysis.search.relative_bounds`: `binnen 10
+werkdagen na X`, which the solver does not encode) it also tries the day before, the day itself
+and the day after the bound each version computed, so a moved deadline is found.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from typing import Any, assert_never
 
 import attrs
 import z3
 from hypothesis import strategies as st
 
-from dsl.analysis.coverage import snippet
 from dsl.analysis.report import case_text
-from dsl.analysis.search import Budget
+from dsl.analysis.search import Budget, explore, nudged, relative_bounds, simpler, simplify
 from dsl.analysis.smt import Encoder, Unsupported
-from dsl.core import expr as E
-from dsl.core.model import Calculation, Decision, Group, HitPolicy, Requirement, Rule, RuleKind, Timeline
-from dsl.runtime.formatting import format_value
-from dsl.span import Span
+from dsl.analysis.textdiff import Change, text_changes, unchanged
+from dsl.analysis.thresholds import thresholds
+from dsl.case import CaseValueError, convert, written
+from dsl.core.model import Calculation, Decision, Group, HitPolicy, Requirement, Rule, Timeline
+from dsl.runtime.formatting import counted, format_duration_count
 from dsl.testing.strategies import cases
+from dsl.types import Type
 
-__all__ = ["Change", "DiffCase", "PolicyDiff", "diff_policies"]
+__all__ = ["Change", "DiffCase", "PolicyDiff", "Verdict", "diff_blocks", "diff_policies"]
 
-
-@attrs.frozen
-class Change:
-    kind: str       # kop, gegeven, regel, grens, inhoud
-    name: str
-    text: str
+SAME, DIFFERENT, SEARCHED, NOT_COMPARED = "bewezen gelijk", "bewezen verschillend", "gezocht", "niet vergeleken"
 
 
 @attrs.frozen
 class DiffCase:
+    """A case on which the versions differ: the rule's outcome in each (as the policy writes it)."""
+
     rule: str
     old: str
     new: str
     case: dict
     case_text: str
-    method: str
+    method: str     # exact (z3) or zoektocht
+    tried: int = 0  # cases the search compared before it found this one
+
+
+@attrs.frozen
+class Verdict:
+    """What the comparison of one rule proved (see the module docstring)."""
+
+    rule: str
+    kind: str                       # SAME, DIFFERENT, SEARCHED or NOT_COMPARED
+    method: str = ""                # exact (z3), zoektocht, or tekst (written alike, see `unchanged`)
+    tried: int = 0                  # cases the search compared
+    reason: str = ""                # why the solver could not compare the rule
+    case: DiffCase | None = None
+    divides: bool = False           # bewezen gelijk for the cases whose divisors are not zero
+
+    @property
+    def text(self) -> str:
+        if self.kind == SEARCHED:
+            return f"gezocht, niets gevonden ({counted(self.tried, 'casus', 'casussen')})"
+        return self.kind
+
+    @property
+    def how(self) -> str:
+        """How the verdict was reached, in a few words."""
+        if self.kind == SAME and self.method == "tekst":
+            return "ongewijzigd: de regel en wat hij gebruikt staan er hetzelfde"
+        if self.kind == SAME:
+            return "z3, voor elke volledige casus" + (" waarin geen deler nul is" if self.divides else "")
+        if self.kind == DIFFERENT:
+            found = "z3" if self.method == "exact" else f"zoektocht, bij casus {self.tried}"
+            return f"{found}; de casus is door beide versies nagerekend"
+        if self.kind == SEARCHED:
+            return f"niet exact te vergelijken: {self.reason}; niets vinden bewijst niets"
+        return self.reason
 
 
 @attrs.frozen
@@ -61,222 +113,315 @@ class PolicyDiff:
     changes: tuple
     cases: tuple
     notes: tuple = ()
+    verdicts: tuple = ()
+    budget: Budget | None = None
+    added: tuple = ()       # names of the rules only the new version has
+    removed: tuple = ()     # names of the rules only the old version has
+
+    @property
+    def same(self) -> bool:
+        """No text change and no case on which the versions differ."""
+        return not self.changes and not self.cases
+
+    def count(self, kind: str) -> int:
+        return sum(1 for v in self.verdicts if v.kind == kind)
+
+    def summary(self) -> str:
+        """"12 regels bewezen gelijk, 1 bewezen verschillend, 3 gezocht zonder verschil"."""
+        parts = [f"{counted(self.count(SAME), 'regel', 'regels')} bewezen gelijk",
+                 f"{self.count(DIFFERENT)} bewezen verschillend", f"{self.count(SEARCHED)} gezocht zonder verschil"]
+        if self.count(NOT_COMPARED):
+            parts.append(f"{self.count(NOT_COMPARED)} niet vergeleken")
+        if self.added or self.removed:
+            parts.append(f"{counted(len(self.added), 'regel', 'regels')} toegevoegd, {len(self.removed)} verwijderd")
+        return ", ".join(parts)
 
 
-# ---------------------------------------------------------------- text changes
-# What two versions of a rule may differ in without its content changing: where it stands, its
-# title, source and note, its gates (compared through the cases), what is derived from the rest
-# (types, inputs, dependencies), and how a written value was spelt.
-_IGNORED = frozenset({"span", "title", "source", "note", "gates", "deps", "inputs", "index", "type", "group",
-                      "text"})
+# ---------------------------------------------------------------- outcomes for the solver
+# A rule's outcome as a pair of z3 terms (tag, value): the tag is its status, the value counts
+# only where the tag is _VALUE (a decision's or calculation's value).
+_VALUE, _YES, _NO, _NO_OUTCOME, _OVERLAP, _NVT = range(6)
 
 
-def _fields(node: Any) -> list[tuple[str, Any]]:
-    return [(f.name, getattr(node, f.name)) for f in attrs.fields(type(node)) if f.name not in _IGNORED]
-
-
-def _shape(node: Any) -> Any:
-    """A rule, row or expression without places, with every written value replaced by a marker
-    of its type: equal shapes differ at most in their written values."""
-    if isinstance(node, E.Const):
-        return ("literal", node.type.kind)
-    if isinstance(node, tuple):
-        return tuple(_shape(n) for n in node)
-    if attrs.has(type(node)) and not isinstance(node, Span):
-        return (type(node).__name__, *(_shape(value) for _, value in _fields(node)))
-    return node
-
-
-def _literals(node: Any) -> list[E.Const]:
-    """The written values of a rule, row or expression, each once, in the order of the text (a
-    termijn's end `binnen 3 weken na X` is a shift of its start X: X counts once)."""
-    found: dict[int, E.Const] = {}
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, E.Const):
-            found.setdefault(id(current), current)
-        elif isinstance(current, tuple):
-            stack.extend(current)
-        elif attrs.has(type(current)) and not isinstance(current, Span):
-            stack.extend(value for _, value in _fields(current))
-    return sorted(found.values(), key=lambda c: (c.span.line, c.span.column))
-
-
-def _rule_changes(name: str, a: Rule, b: Rule, old_text: str, new_text: str) -> list[Change]:
-    if a.kind is not b.kind:
-        return [Change("regel", name, f"'{name}' was een {a.kind} en is nu een {b.kind}")]
-    if isinstance(a, Group):
-        return []  # its requirements are compared one by one
-    if isinstance(a, Decision) and isinstance(b, Decision) and len(a.rows) == len(b.rows) \
-            and _shape(a.otherwise) == _shape(b.otherwise):
-        return [c for i, (x, y) in enumerate(zip(a.rows, b.rows))
-                for c in _part_changes(f"{name}, rij {i + 1}", x, y, old_text, new_text)]
-    return _part_changes(name, a, b, old_text, new_text)
-
-
-def _part_changes(name: str, a: Any, b: Any, old_text: str, new_text: str) -> list[Change]:
-    if _shape(a) != _shape(b):
-        return [Change("inhoud", name, f"'{name}' is inhoudelijk gewijzigd: oud (regel {a.span.line}): "
-                       f"{snippet(old_text, a.span)} — nieuw (regel {b.span.line}): {snippet(new_text, b.span)}")]
-    out = []
-    for x, y in zip(_literals(a), _literals(b)):
-        if x.value != y.value:
-            what = "datum" if x.type.kind in ("datum", "tijdstip") else "grens"
-            out.append(Change("grens", name, f"{what} in '{name}': {x.text} → {y.text} "
-                              f"(regel {x.span.line} → regel {y.span.line})"))
-    return out
-
-
-def _date_text(value: date | None) -> str:
-    return "-" if value is None else format_value(value, "datum")
-
-
-_CHANGE_ORDER = ["kop", "gegeven", "regel", "grens", "inhoud"]
-
-
-def text_changes(old, new) -> list[Change]:
-    om, nm = old.model, new.model
-    out = []
-    if om.title != nm.title:
-        out.append(Change("kop", "titel", f"titel: '{om.title}' → '{nm.title}'"))
-    for attr, word in (("valid_from", "geldig van"), ("valid_until", "geldig tot en met")):
-        x, y = getattr(om, attr), getattr(nm, attr)
-        if x != y:
-            out.append(Change("kop", word, f"{word}: {_date_text(x)} → {_date_text(y)}"))
-    for name in om.fields.keys() - nm.fields.keys():
-        out.append(Change("gegeven", name, f"gegeven '{name}' is verwijderd"))
-    for name in nm.fields.keys() - om.fields.keys():
-        out.append(Change("gegeven", name, f"gegeven '{name}' is toegevoegd ({nm.fields[name].type})"))
-    for name in om.fields.keys() & nm.fields.keys():
-        if om.fields[name].type != nm.fields[name].type:
-            out.append(Change("gegeven", name, f"gegeven '{name}': {om.fields[name].type} → {nm.fields[name].type}"))
-    for name in om.rules.keys() - nm.rules.keys():
-        out.append(Change("regel", name, f"{om.rules[name].kind} '{name}' is verwijderd"))
-    for name in nm.rules.keys() - om.rules.keys():
-        out.append(Change("regel", name, f"{nm.rules[name].kind} '{name}' is toegevoegd"))
-    for name in [n for n in om.rules if n in nm.rules]:
-        out += _rule_changes(name, om.rules[name], nm.rules[name], om.text, nm.text)
-    return sorted(out, key=lambda c: (_CHANGE_ORDER.index(c.kind), c.name))
-
-
-# ---------------------------------------------------------------- outcomes
-_VERDICTS = (RuleKind.REQUIREMENT, RuleKind.GROUP, RuleKind.TIMELINE)
-
-
-def _shown(result, policy) -> str:
-    """A rule's outcome in Dutch: its status, or its value as the policy writes it (ja, € 1,00)."""
-    if result.kind in _VERDICTS:
-        return result.status
-    return result.status if result.value is None else policy.format(result.name, result.value)
-
-
-def _outcome_term(enc: Encoder, rule: Rule):
-    """An Int/String/Real term whose value is the rule's outcome for a complete case."""
+def _outcome_term(enc: Encoder, rule: Rule) -> tuple[Any, Any]:
+    """The (tag, value) of a rule for a complete case, as the compiled code evaluates it."""
+    match rule:
+        case Requirement() | Group() | Timeline():
+            tag, value = z3.If(enc.holds(rule), z3.IntVal(_YES), z3.IntVal(_NO)), z3.IntVal(0)
+        case Decision():
+            tag, value = _decision_term(enc, rule)
+        case Calculation():
+            tag, value = z3.IntVal(_VALUE), enc.expr(rule.expr)
+        case _:
+            assert_never(rule)
     app = enc.applicability(rule)
-    if isinstance(rule, (Requirement, Group, Timeline)):
-        status = z3.If(enc.holds(rule), z3.IntVal(1), z3.IntVal(2))
-        return status if app is None else z3.If(app, status, z3.IntVal(0))
-    if isinstance(rule, Decision):
-        return _decision_term(enc, rule, app)
-    if app is not None:
-        raise Unsupported("berekening met 'van toepassing als'")
-    assert isinstance(rule, Calculation)
-    term = enc.expr(rule.expr)
-    return z3.ToReal(term) if z3.is_int(term) else term
+    return (tag if app is None else z3.If(app, tag, z3.IntVal(_NVT))), value
 
 
-def _decision_term(enc: Encoder, rule: Decision, app):
-    """A decision under first match whose outcomes are all written texts, as a String term."""
-    if rule.hit_policy is not HitPolicy.FIRST or not all(
-            isinstance(r.outcome, E.Const) and isinstance(r.outcome.value, str) for r in rule.all_rows):
-        raise Unsupported("beslissing zonder eerste treffer of met berekende uitkomsten")
-    value = z3.StringVal(_text(rule.otherwise.outcome) if rule.otherwise else "\x00geen uitkomst")
-    for row in reversed(rule.rows):
-        assert row.condition is not None  # only `anders` has none
-        value = z3.If(enc.cond(row.condition), z3.StringVal(_text(row.outcome)), value)
-    return value if app is None else z3.If(app, value, z3.StringVal("\x00n.v.t."))
+def _decision_term(enc: Encoder, rule: Decision) -> tuple[Any, Any]:
+    """A decision under either hit policy: the first row that holds (under `uniek`, two rows that
+    hold give "meerdere regels"), else `anders`, else "geen uitkomst"."""
+    t = rule.type
+    rows = [(enc.cond(r.condition), enc.expr(r.outcome, want=t)) for r in rule.rows if r.condition is not None]
+    if rule.otherwise is not None:
+        tag, value = z3.IntVal(_VALUE), enc.expr(rule.otherwise.outcome, want=t)
+    elif rows:
+        tag, value = z3.IntVal(_NO_OUTCOME), rows[0][1]  # (any term of the right sort: it does not count)
+    else:
+        raise Unsupported(f"beslissing '{rule.name}' heeft geen rijen", rule.span)
+    for condition, outcome in reversed(rows):
+        tag, value = z3.If(condition, z3.IntVal(_VALUE), tag), z3.If(condition, outcome, value)
+    if rule.hit_policy is HitPolicy.UNIQUE and len(rows) > 1:
+        tag = z3.If(z3.Sum([z3.If(c, 1, 0) for c, _ in rows]) > 1, z3.IntVal(_OVERLAP), tag)
+    return tag, value
 
 
-def _text(outcome: E.Expr) -> str:
-    assert isinstance(outcome, E.Const)
-    return outcome.value
+def _differ_term(a: tuple[Any, Any], b: tuple[Any, Any]):
+    (ta, va), (tb, vb) = a, b
+    if va.sort() != vb.sort() and not (z3.is_arith(va) and z3.is_arith(vb)):
+        raise Unsupported("de uitkomsten van de twee versies zijn van een andere soort")
+    return z3.Or(ta != tb, z3.And(ta == _VALUE, va != vb))
 
 
-def _exact_case(old, new, name):
+def _exact_case(old, new, name: str, seconds: float) -> tuple[dict | None, dict | None]:
+    """(a case on which z3 finds that the versions of rule `name` differ, or None when there is
+    none; when there is none but the rule divides, a case where a divisor is zero, which the
+    proof leaves out, or None)."""
     eo, en = Encoder(old.model), Encoder(new.model)
-    for field in old.model.fields.keys() & new.model.fields.keys():
-        if old.model.fields[field].type != new.model.fields[field].type:
-            raise Unsupported(f"gegeven '{field}' heeft een ander type")
-    a, b = _outcome_term(eo, old.model.rules[name]), _outcome_term(en, new.model.rules[name])
-    if a.sort() != b.sort():
-        raise Unsupported("uitkomsten van een andere soort")
-    s = z3.Solver()
-    s.add(*eo.constraints(), *en.constraints(), *eo.guards, *en.guards, a != b)
-    if s.check() != z3.sat:
-        return None
-    m = s.model()
-    s.push()  # prefer a readable witness (hundredths, whole declared units) when there is one
-    s.add(*eo.grid(eo.vars))
-    if s.check() == z3.sat:
-        m = s.model()
-    s.pop()
-    case = eo.case(m, sorted(old.model.rules[name].inputs))
-    case.update(en.case(m, sorted(new.model.rules[name].inputs)))
+    a, b = old.model.rules[name], new.model.rules[name]
+    differ = _differ_term(_outcome_term(eo, a), _outcome_term(en, b))
+    guards = [*eo.guards, *en.guards]
+    solver = z3.Solver()
+    solver.set("timeout", max(1, int(seconds * 1000)))
+    solver.add(*eo.constraints(), *en.constraints())
+    solver.push()
+    solver.add(*guards, differ)
+    answer = solver.check()
+    if answer == z3.unknown:
+        raise Unsupported("de solver kwam binnen de tijd niet tot een antwoord")
+    if answer == z3.unsat:
+        solver.pop()
+        solver.add(z3.Not(z3.And(*guards)))
+        found = solver.check() == z3.sat if guards else False
+        return None, (_witness_case(solver, eo, en, a, b) if found else None)
+    return _witness_case(solver, eo, en, a, b), None
+
+
+def _witness_case(solver, eo: Encoder, en: Encoder, a: Rule, b: Rule) -> dict:
+    """The gegevens both rules read, from the solver's model (after a satisfiable check), with
+    readable values (hundredths, whole declared units) when the solver finds those too."""
+    model = solver.model()
+    solver.push()
+    solver.add(*eo.grid(eo.vars), *en.grid(en.vars))
+    if solver.check() == z3.sat:
+        model = solver.model()
+    solver.pop()
+    case = eo.case(model, sorted(a.inputs))
+    case.update(en.case(model, sorted(b.inputs)))
     return case
 
 
-def _sweep_pair(old, new, name, budget):
-    from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
-
-    found: list[dict] = []
-
-    @settings(max_examples=budget.max_examples, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet)
-    @seed(budget.seed)
-    @given(st.one_of(cases(old), cases(new)))
-    def probe(case):
-        if not found and _differs(old, new, name, case) is not None:
-            found.append(case)
-
-    probe()
-    return found[0] if found else None
+# ---------------------------------------------------------------- cases, evaluated by both versions
+def _shown(result, policy) -> str:
+    """A rule's outcome in Dutch: its status, or its value as the policy writes it (ja, € 1,00)."""
+    if result.value is None or result.kind in ("eis", "groep", "termijn"):
+        return result.status
+    return policy.format(result.name, result.value)
 
 
-def _restrict(policy, case):
-    return {k: v for k, v in case.items() if k in policy.model.fields}
+def _apart(a, b) -> bool:
+    """Whether two results of a rule differ in status or value."""
+    return (a.status, a.value) != (b.status, b.value)
 
 
-def _differs(old, new, name, case):
-    a = old.evaluate(_restrict(old, case))[name]
-    b = new.evaluate(_restrict(new, case))[name]
-    pair = (_shown(a, old), _shown(b, new))
-    return pair if pair[0] != pair[1] else None
+def _write(t: Type, value) -> Any:
+    """A runtime value as a case writes it (a duur in its declared unit, "16 minuten"), or None
+    when a case cannot hold it."""
+    shown = format_duration_count(value, t) if t.kind == "duur" and isinstance(value, int) else written(value, t)
+    try:
+        convert(shown, t)
+    except (CaseValueError, ValueError, ArithmeticError):
+        return None
+    return shown
+
+
+def _read(t: Type, value) -> Any:
+    try:
+        return convert(value, t)
+    except (CaseValueError, ValueError, ArithmeticError):
+        return value
+
+
+class _Pair:
+    """The two versions of one rule, compared case by case by both compiled policies."""
+
+    def __init__(self, old, new, name: str, marks: dict[str, list]):
+        self.old, self.new, self.name, self.marks = old, new, name, marks
+        fields = {**old.model.fields, **new.model.fields}
+        self.types: dict[str, Type] = {n: f.type for n, f in fields.items()}
+        self.both = attrs.evolve(new.model, fields=fields)
+
+    def retyped(self) -> str | None:
+        """Why the cases of the two versions cannot be compared: a gegeven the rule reads changed type."""
+        om, nm = self.old.model, self.new.model
+        read = om.rules[self.name].inputs | nm.rules[self.name].inputs
+        changed = sorted(n for n in read if n in om.fields and n in nm.fields and om.fields[n].type != nm.fields[n].type)
+        return f"gegeven '{changed[0]}' heeft in de nieuwe versie een ander type" if changed else None
+
+    def outcomes(self, case: dict, trace: bool = False) -> tuple:
+        return tuple(p.evaluate({k: v for k, v in case.items() if k in p.model.fields}, trace=trace)
+                     for p in (self.old, self.new))
+
+    def differs(self, case: dict) -> bool:
+        a, b = self.outcomes(case)
+        return _apart(a[self.name], b[self.name])
+
+    def write(self, name: str, value) -> Any:
+        return _write(self.types[name], value)
+
+    def witness(self, case: dict, method: str, tried: int = 0) -> DiffCase | None:
+        """The case minimised (see the module docstring), if both versions really differ on it."""
+        if not self.differs(case):
+            return None
+        typed = {n: _read(self.types[n], v) for n, v in case.items()}
+        options = {n: [c for c in simpler(typed[n], self.types[n], self.marks.get(n, ())) if self.write(n, c) is not None]
+                   for n in sorted(typed)}
+        best = simplify(typed, lambda c: self.differs(self._written(c, case)), options)
+        written = self._written(best, case)
+        case = {n: written[n] for n in self.types if n in written}  # in the order the gegevens are declared
+        a, b = self.outcomes(case)
+        return DiffCase(self.name, _shown(a[self.name], self.old), _shown(b[self.name], self.new), case,
+                        case_text(self.both, case), method, tried)
+
+    def _written(self, typed: dict, raw: dict) -> dict:
+        out = {}
+        for n, v in typed.items():
+            shown = self.write(n, v)
+            out[n] = raw[n] if shown is None else shown
+        return out
+
+    def search(self, budget: Budget) -> tuple[dict | None, int]:
+        """Boundary-aware cases of both versions for the gegevens the rule reads, each also moved
+        around the bounds that depend on the case; (the first that differs or None, cases tried)."""
+        a, b = self.old.model.rules[self.name], self.new.model.rules[self.name]
+        drawn = st.tuples(cases(self.old, fields=sorted(a.inputs)), cases(self.new, fields=sorted(b.inputs)),
+                          st.booleans())
+        strategy = drawn.map(lambda d: {**d[0], **d[1]} if d[2] else {**d[1], **d[0]})
+        bounds = (relative_bounds(self.old.model, [self.name]), relative_bounds(self.new.model, [self.name]))
+        return explore(strategy, lambda case, room: self._attempt(case, bounds, room), budget)
+
+    def _attempt(self, case: dict, bounds: tuple, room: int) -> tuple[dict | None, int]:
+        """The drawn case, then (within `room` cases) the same moved around each bound."""
+        outcomes = self.outcomes(case, trace=bool(bounds[0] or bounds[1]))
+        if _apart(outcomes[0][self.name], outcomes[1][self.name]):
+            return case, 1
+        near = [c for outcome, found in zip(outcomes, bounds) for c in nudged(case, outcome, found, self.write)]
+        for tried, moved in enumerate(near[:room - 1], start=2):
+            if self.differs(moved):
+                return moved, tried
+        return None, 1 + len(near[:room - 1])
+
+
+def _compare(pair: _Pair, budget: Budget, search: bool) -> Verdict:
+    """The verdict on one rule: proven by z3 where both versions encode it, else searched."""
+    name = pair.name
+    reason = pair.retyped()
+    if reason is not None:
+        return Verdict(name, NOT_COMPARED, reason=reason)
+    if unchanged(pair.old, pair.new, name):
+        return Verdict(name, SAME, "tekst")
+    try:
+        case, zero = _exact_case(pair.old, pair.new, name, min(budget.seconds, 10.0))
+    except Unsupported as err:
+        reason = err.reason
+    except z3.Z3Exception:
+        reason = "de solver kan deze regel niet uitdrukken"
+    else:
+        candidate = case if case is not None else zero
+        found = pair.witness(candidate, "exact") if candidate is not None else None
+        if found is not None:
+            return Verdict(name, DIFFERENT, "exact", case=found)
+        if case is None:
+            return Verdict(name, SAME, "exact", divides=zero is not None)
+        reason = "de casus van de solver geeft bij evaluatie geen verschil"
+    if not search:
+        return Verdict(name, NOT_COMPARED, reason=f"niet exact te vergelijken ({reason}); niet gezocht")
+    case, tried = pair.search(budget)
+    found = pair.witness(case, "zoektocht", tried) if case is not None else None
+    if found is not None:
+        return Verdict(name, DIFFERENT, "zoektocht", tried, reason, found)
+    return Verdict(name, SEARCHED, "zoektocht", tried, reason)
+
+
+def _marks(old, new) -> dict[str, list]:
+    """Per gegeven, the thresholds either version compares it with."""
+    out: dict[str, list] = {}
+    for policy in (old, new):
+        for name, found in thresholds(policy.model).items():
+            out.setdefault(name, []).extend(t.value for t in found)
+    return out
 
 
 def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True,
-                  progress=None) -> PolicyDiff:
+                  progress: Callable[[int, int, str], None] | None = None) -> PolicyDiff:
     """Compare two compiled policies (see the module docstring). `progress(done, total, rule
     name)`, if given, is called before each rule is compared."""
     budget = budget or Budget(max_examples=300)
-    found, notes = [], []
+    marks = _marks(old, new)
     shared = [n for n in old.model.rules if n in new.model.rules]
+    verdicts = []
     for done, name in enumerate(shared):
         if progress is not None:
             progress(done, len(shared), name)
-        method = "exact"
-        try:
-            case = _exact_case(old, new, name)
-        except Unsupported as err:
-            if not search:
-                notes.append(f"'{name}': niet exact te vergelijken ({err.reason}); niet gezocht")
-                continue
-            method, case = "zoektocht", _sweep_pair(old, new, name, budget)
-        pair = _differs(old, new, name, case) if case is not None else None
-        if pair is not None:
-            both = attrs.evolve(new.model, fields={**old.model.fields, **new.model.fields})
-            shown = case_text(both, case)
-            found.append(DiffCase(name, pair[0], pair[1], case, shown, method))
+        verdicts.append(_compare(_Pair(old, new, name, marks), budget, search))
     om, nm = old.model, new.model
-    return PolicyDiff(om.title, nm.title, om.filename, nm.filename,
-                      tuple(text_changes(old, new)), tuple(found), tuple(notes))
+    found = tuple(v.case for v in verdicts if v.case is not None)
+    return PolicyDiff(om.title, nm.title, om.filename, nm.filename, tuple(text_changes(old, new)), found,
+                      verdicts=tuple(verdicts), budget=budget, added=tuple(n for n in nm.rules if n not in om.rules),
+                      removed=tuple(n for n in om.rules if n not in nm.rules))
+
+
+# ---------------------------------------------------------------- the report
+_ORDER = (DIFFERENT, SEARCHED, NOT_COMPARED)
+
+
+def _meaning(diff: PolicyDiff) -> str:
+    text = ("Bewezen gelijk: de regel en wat hij gebruikt zijn ongewijzigd, of de solver (z3) bewijst dat beide "
+            "versies voor elke volledige casus dezelfde uitkomst geven. Bewezen verschillend: er is een casus waarop "
+            "ze verschillen, door beide versies nagerekend.")
+    if diff.count(SEARCHED):
+        budget = diff.budget
+        limit = f" (ten hoogste {budget.max_examples} casussen of {budget.seconds:g} s per regel)" if budget else ""
+        text += (" Gezocht, niets gevonden: de solver kon de regel niet uitdrukken en een zoektocht" + limit +
+                 " vond geen verschil; dat bewijst niets.")
+    return text
+
+
+def diff_blocks(diff: PolicyDiff) -> list:
+    """The report of a difference as `dsl.analysis.report` blocks: summary, text changes, the
+    differing cases and the verdict per rule."""
+    blocks: list[tuple] = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
+                           ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}"),
+                           ("p", f"Samenvatting: {diff.summary()}.")]
+    if diff.same:
+        blocks.append(("p", "Geen inhoudelijke verschillen gevonden." + (
+            " Let op: niet elke regel is bewezen gelijk." if diff.count(SEARCHED) or diff.count(NOT_COMPARED) else "")))
+    if diff.changes:
+        blocks += [("h2", "Wijzigingen in de tekst van de regels"), ("list", [c.text for c in diff.changes])]
+    if diff.cases:
+        blocks.append(("h2", "Casussen met een andere uitkomst"))
+        rows = [[c.rule, c.old, c.new, c.case_text, c.method] for c in diff.cases]
+        blocks.append(("table", ["regel", "oud", "nieuw", "casus", "gevonden"], rows))
+    if diff.verdicts:
+        blocks += [("h2", "Oordeel per regel"), ("p", _meaning(diff))]
+        rest = sorted((v for v in diff.verdicts if v.kind != SAME), key=lambda v: _ORDER.index(v.kind))
+        if rest:
+            blocks.append(("table", ["regel", "oordeel", "hoe"], [[v.rule, v.text, v.how] for v in rest]))
+        same: dict[str, list[str]] = {}
+        for v in diff.verdicts:
+            if v.kind == SAME:
+                same.setdefault(v.how, []).append(v.rule)
+        blocks += [("p", f"Bewezen gelijk ({how}): {', '.join(names)}.") for how, names in same.items()]
+    if diff.notes:
+        blocks += [("h2", "Opmerkingen"), ("list", list(diff.notes))]
+    return blocks

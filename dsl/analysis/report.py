@@ -1,9 +1,10 @@
 """Dutch reports of consistency checks, coverage and differences: terminal text, Markdown, HTML.
 
-Contract: `consistency_blocks(report, source)`, `coverage_blocks(...)` and `diff_blocks(...)`
-turn results into a small neutral document (a list of blocks: ("h1", text), ("h2", text),
-("p", text), ("code", text), ("list", [text]), ("table", headers, rows)); `render(blocks,
-fmt)` writes it as "text", "md" or "html". HTML is escaped and self-contained.
+Contract: `consistency_blocks(report, source)` turns a consistency report into a small neutral
+document (a list of blocks: ("h1", text), ("h2", text), ("p", text), ("code", text), ("list",
+[text]), ("table", headers, rows)); `coverage_blocks` (in `dsl.analysis.coverage`) and
+`diff_blocks` (in `dsl.analysis.diff`) do the same for theirs. `render(blocks, fmt)` writes a
+document as "text", "md" or "html". HTML is escaped and self-contained.
 `write(blocks, path)` picks the format from the file extension (.html/.htm, .md, else text).
 """
 
@@ -17,7 +18,7 @@ from dsl.analysis.findings import show_value
 from dsl.atomic import write_text
 from dsl.runtime.formatting import counted
 
-__all__ = ["consistency_blocks", "coverage_blocks", "diff_blocks", "render", "write"]
+__all__ = ["consistency_blocks", "render", "write"]
 
 Block = tuple[Any, ...]  # ("h1", text), ("p", text), ("list", [text]), ("table", headers, rows), ...
 
@@ -81,40 +82,6 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
                                 for fb in report.fallbacks]))
     if report.notes:
         blocks += [("h2", "Opmerkingen"), ("list", list(report.notes))]
-    return blocks
-
-
-# ---------------------------------------------------------------- coverage
-def coverage_blocks(reports) -> list:
-    blocks: list[Block] = [("h1", "Dekking van de voorbeelden")]
-    for rep in reports:
-        hit, total = rep.counts()
-        blocks.append(("h2", f"{rep.title} ({rep.filename}): {hit} van {total} onderdelen geraakt"))
-        rows = [[item.kind, item.rule, item.label, f"regel {item.span.line}" if item.span else "",
-                 "ja" if item.hit else "NEE"] for item in rep.items]
-        blocks.append(("table", ["soort", "regel", "onderdeel", "plaats", "geraakt"], rows))
-        missed = [f"{i.kind} {i.rule}: {i.label} (regel {i.span.line if i.span else '?'})"
-                  for i in rep.items if not i.hit]
-        blocks.append(("p", "Nooit bereikt:" if missed else "Alle onderdelen worden door de voorbeelden bereikt."))
-        if missed:
-            blocks.append(("list", missed))
-    return blocks
-
-
-# ---------------------------------------------------------------- diff
-def diff_blocks(diff) -> list:
-    blocks: list[Block] = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
-                           ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}")]
-    if not diff.changes and not diff.cases:
-        blocks.append(("p", "Geen inhoudelijke verschillen gevonden."))
-    if diff.changes:
-        blocks += [("h2", "Wijzigingen in de tekst van de regels"), ("list", [c.text for c in diff.changes])]
-    if diff.cases:
-        blocks.append(("h2", "Casussen met een andere uitkomst"))
-        rows = [[c.rule, c.old, c.new, c.case_text, c.method] for c in diff.cases]
-        blocks.append(("table", ["regel", "oud", "nieuw", "casus", "gevonden"], rows))
-    if diff.notes:
-        blocks += [("h2", "Opmerkingen"), ("list", list(diff.notes))]
     return blocks
 
 

@@ -150,8 +150,8 @@ _POLICIES = pytest.StashKey[list]()
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not config.getoption("beleid_dekking", False):
         return
-    from dsl.analysis.coverage import coverage
-    from dsl.analysis.report import coverage_blocks, render
+    from dsl.analysis.coverage import coverage, coverage_blocks
+    from dsl.analysis.report import render
 
     policies = config.stash.get(_POLICIES, [])
     if policies:
