@@ -253,6 +253,10 @@ def report_case(args, policy, outcome, what: str) -> int:
     if args.json:
         data = outcome.to_dict()
         data["uitleg"] = {s.name: s.sentence for s in _flatten(explain(outcome)) if s.name}
+        if args.wat_als:
+            from dsl.explain.whatif import suggestions_for
+
+            data["wat_als"] = [suggestion.to_dict() for suggestion in suggestions_for(outcome)]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return strict_code(args, policy, outcome.statuses)
     print(f"{policy.title} — {what}")
@@ -294,14 +298,24 @@ def strict_code(args, policy, statuses) -> int:
 
 
 def _print_what_if(outcome) -> None:
+    """Per rule (what needs attention first: not met, unknown, ...; then the rules in order), the
+    nearest change of each gegeven it reads that changes its outcome, nearest first."""
+    from dsl.core.model import STATUS_ORDER
     from dsl.explain.whatif import suggestions_for
 
-    found = suggestions_for(outcome)
-    print("\nWat als — de kleinste verandering van één gegeven die een uitkomst omdraait:")
-    for suggestion in found:
-        print(f"  • {suggestion.sentence}")
-    if not found:
-        print("  geen enkele verandering van één gegeven draait een uitkomst om")
+    per_rule: dict[str, list] = {}
+    for suggestion in suggestions_for(outcome):
+        per_rule.setdefault(suggestion.rule, []).append(suggestion)
+    rules = outcome.policy.model.rules
+    order = sorted(per_rule, key=lambda name: STATUS_ORDER.index(outcome.status(name)))
+    print("\nWat als — per regel de dichtstbijzijnde verandering van één gegeven die de uitkomst verandert:")
+    for name in order:
+        found = per_rule[name]
+        print(f"  {rules[name].title or name} ({name}) — nu {found[0].now}")
+        for s in found:
+            print(f"    • {s.field} {s.proposed} (nu {s.current}): {s.becomes}")
+    if not per_rule:
+        print("  geen enkele verandering van één gegeven verandert een uitkomst")
 
 
 def _flatten(steps):

@@ -125,8 +125,28 @@ def test_console_script_runs():
 def test_evalueer_what_if(capsys):
     code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE, "--diepte", "0", "--wat-als")
     assert code == 0
-    assert ("Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 41%), dan: "
-            "'Maximaal 33% van de zorg door onderaannemers' wordt voldaan.") in out
+    what_if = out.split("Wat als — per regel")[1]
+    # rules that need attention first, each with its nearest changes
+    assert what_if.startswith(" de dichtstbijzijnde verandering van één gegeven die de uitkomst verandert:\n"
+                              "  Maximaal 33% van de zorg door onderaannemers (onderaanneming) — nu niet voldaan\n"
+                              "    • aandeel_onderaanneming 33% (nu 41%): voldaan\n"
+                              "  Mogelijkheid tot reageren op aanbod incl. extra tariefopslag (t_reactie_nieuw) — nu niet "
+                              "gehaald\n")
+    assert "  Voldoet aan de Wtza (wtza) — nu voldaan\n    • voldoet_aan_wtza nee (nu ja): niet voldaan\n" in what_if
+
+
+def test_evalueer_what_if_in_json_can_be_pasted_back(capsys, tmp_path):
+    code, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE, "--json", "--wat-als")
+    assert code == 0
+    found = json.loads(out)["wat_als"]
+    first = next(s for s in found if s["regel"] == "onderaanneming")
+    assert {k: first[k] for k in ("gegeven", "huidig", "nieuw", "nu", "wordt")} == \
+        {"gegeven": "aandeel_onderaanneming", "huidig": "41%", "nieuw": "33%", "nu": "niet voldaan", "wordt": "voldaan"}
+    case = json.loads(CASE.read_text(encoding="utf-8")) | {"aandeel_onderaanneming": first["nieuw"]}
+    changed = tmp_path / "casus.json"
+    changed.write_text(json.dumps(case), encoding="utf-8")
+    _, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", changed, "--json")
+    assert json.loads(out)["regels"]["onderaanneming"]["status"] == "voldaan"
 
 
 def test_files_that_are_not_utf8_get_a_message_and_a_bom_is_accepted(capsys, tmp_path):

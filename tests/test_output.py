@@ -85,3 +85,11 @@ def test_streng_over_a_table_counts_rows(capsys, tmp_path):
     code, _, err = _run(capsys, "evalueer", SMALL, "--casussen", rows, "--uit", tmp_path / "uit.csv", "--streng")
     assert code == 4   # € 250.000 is neither "kleiner dan" nor "groter dan": the table's gap
     assert "1 regel niet in orde: overeenkomst (1 rij)" in err
+
+
+def test_json_with_wat_als_follows_the_schema(capsys):
+    code, out, _ = _run(capsys, "evalueer", WIJK, "--casus", NOORD, "--json", "--wat-als")
+    data = json.loads(out)
+    assert code == 0 and len(data["wat_als"]) > 20
+    errors = list(Draft202012Validator(SCHEMA).iter_errors(data))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
