@@ -203,10 +203,27 @@ class Aggregate:
     where_bound: Expr | None = None
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Round:
+    """`operand afgerond op <target> [mode]`: `target` is "centen", "hele euro's", "hele getallen"
+    or "decimalen"; `places` the decimals kept (centen 2, hele euro's and hele getallen 0, else the
+    number written, None when it is not a whole number); `mode` the rounding as written
+    ("rekenkundig" when none is). `words` is the suffix as written, on one line and in lower case
+    ("afgerond op hele euro's naar beneden"), `suffix_span` where it stands."""
+
+    operand: Expr
+    target: str
+    places: int | None
+    mode: str
+    words: str
+    suffix_span: Span
+    span: Span
+
+
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
-                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate)
+                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
 Value: TypeAlias = Literal | ListLiteral | UnknownLiteral

@@ -111,6 +111,7 @@ berekening e = -(omzet + 70% van omzet)
 berekening f = dag 3 van (3 weken na opname)
 berekening h = som van fte
 berekening p = peildatum
+berekening r = 70% van omzet afgerond op centen
 """
 
 

@@ -39,6 +39,7 @@ berekening dag121 = dag 121 van opname
 berekening later = opname + 3 weken
 berekening peil = peildatum
 berekening verschoven = 2 maanden na opname
+berekening afgerond = 50% van omzet afgerond op centen naar boven
 '''
 
 
@@ -62,7 +63,7 @@ def test_every_expression_class_is_lowered_and_generated():
     # every class the syntax tree has for expressions has a lowering
     expression_classes = {ast.Name, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
-                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate}
+                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round}
     assert expression_classes == LOWERED_CLASSES
     outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
                                "opname": "1 januari 2024", "ontslag": "11 januari 2024",

@@ -12,8 +12,10 @@ Encoding (exact, no rounding):
   duur         Int, in its base unit      keuze               Int, index of the option
   tekst        String
 Arithmetic is linear where the policy is (z3 also accepts products of two gegevens, but may
-answer "unknown" on them, which is reported as undecided). Calendar months, working days,
-lists, aggregates and a date compared with a date-time on the same day are not encoded.
+answer "unknown" on them, which is reported as undecided). `afgerond op ...` is exact: the value
+in rounding steps, `ToInt` (the floor) and the mode's rule for a half, sign-aware. Calendar
+months, working days, lists, aggregates and a date compared with a date-time on the same day are
+not encoded.
 
 Unknown facts: the solver reasons about complete cases (every gegeven known). Kleene's third
 value is deliberately not modelled: a case with an unknown fact gives "onbekend" by design, and
@@ -245,6 +247,8 @@ class Encoder(RuleEncoding):
             case E.Aggregate():
                 raise Unsupported("'som/aantal/minimum/maximum/gemiddelde van' wordt niet exact gecontroleerd",
                                   node.span)
+            case E.Round():
+                return self.rounding(node)
             case _:
                 assert_never(node)
 
@@ -331,6 +335,21 @@ class Encoder(RuleEncoding):
         self.divisions.append((node, right))
         return (z3.ToReal(left) if z3.is_int(left) else left) / right
 
+    def rounding(self, node: E.Round):
+        """`afgerond op ...`, exactly: the value counted in rounding steps (a bedrag is encoded in
+        cents, so `centen` is a step of 1 and `hele euro's` of 100), rounded to a whole number of
+        steps with `ToInt` (the floor) by the mode's rule (`_round_whole`), and counted back."""
+        value = self.expr(node.operand, want=node.operand.type)
+        decimals = 2 if node.type.kind == "bedrag" else 0   # the decimals one unit of the encoding has
+        shift = node.places - decimals
+        if node.type.kind == "aantal" or (z3.is_int(value) and shift >= 0):
+            return value   # a whole count of cents (or units) is already round
+        real = z3.ToReal(value) if z3.is_int(value) else value
+        steps = _round_whole(real * _real(Decimal(1).scaleb(shift)), node.mode)
+        if shift <= 0:
+            return steps * 10 ** -shift   # whole cents (or units): an Int
+        return z3.ToReal(steps) / _real(Decimal(1).scaleb(shift))
+
     def shift(self, node: E.Shift):
         """A moment moved by a duration: exact for days and seconds; calendar months and working
         days depend on the calendar and are encoded only when both parts are written values."""
@@ -367,6 +386,23 @@ def _scale(t: Type) -> int:
     """One day in the units a moment of type `t` is counted in (86400 seconds for a tijdstip,
     1 day for a datum)."""
     return DAY if t.kind == "tijdstip" else 1
+
+
+_HALF = z3.RealVal("1/2")
+
+
+def _round_whole(x: z3.ArithRef, mode: E.RoundMode) -> z3.ArithRef:
+    """The Int nearest to the Real `x` by `mode` (`dsl.core.expr.round_decimal` at 0 places):
+    `ToInt` is the floor; a half goes away from zero (rekenkundig) or to the even neighbour."""
+    if mode is E.RoundMode.DOWN:
+        return z3.ToInt(x)
+    if mode is E.RoundMode.UP:
+        return -z3.ToInt(-x)
+    if mode is E.RoundMode.HALF_UP:
+        return z3.If(x >= 0, z3.ToInt(x + _HALF), -z3.ToInt(-x + _HALF))
+    floor = z3.ToInt(x)
+    rest = x - z3.ToReal(floor)
+    return z3.If(rest > _HALF, floor + 1, z3.If(rest < _HALF, floor, z3.If(floor % 2 == 0, floor, floor + 1)))
 
 
 def _compare(op: str, left, right):

@@ -3,7 +3,9 @@
 Contract: `thresholds(model)` returns, for every gegeven that some rule compares against a
 constant, the sorted `Threshold`s (runtime value, the comparison words, the span of the
 comparison). A constant is a written value, a negated one, arithmetic over constants, or a
-berekening without gates whose expression is constant (`6,37% + 1,4%`). Timelines contribute
+berekening without gates whose expression is constant (`6,37% + 1,4%`, also rounded). A gegeven
+compared after rounding (`x afgerond op centen is ten minste € 5`) has the constant and the values
+half a rounding step either side of it (€ 4,995 and € 5,005) as thresholds. Timelines contribute
 their fixed moments (`van 15 mei 2023 tot en met 15 juni 2023 17:00 uur`, `uiterlijk 10 november
 2023`, the date a `binnen` counts from). Comparisons of a gegeven against another gegeven or a
 derived value (`x is ten minste 70% van y`) have no fixed threshold: the SMT encoding
@@ -24,7 +26,7 @@ from typing import Any
 import attrs
 
 from dsl.core import expr as E
-from dsl.core.expr import walk
+from dsl.core.expr import round_decimal, walk
 from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Rule, Timeline
 from dsl.span import Span
 
@@ -112,6 +114,9 @@ def constant(node: E.Expr, model: Policy) -> Any:
         case E.PercentOf():
             p, base = constant(node.percent, model), constant(node.base, model)
             return None if p is None or base is None else Decimal(p) * base / 100
+        case E.Round():
+            value = constant(node.operand, model)
+            return round_decimal(value, node.places, node.mode) if isinstance(value, Decimal) else value
         case E.RuleRef():
             return rule_constant(node.name, model)
     return None
@@ -153,14 +158,26 @@ def _field(node: E.Expr) -> str | None:
     return node.name if isinstance(node, E.Input) else None
 
 
+def _rounding_edges(node: E.Expr, value: Any) -> list:
+    """The values a gegeven rounded by `node` (`x afgerond op centen`) turns over at when the
+    rounded value is compared with `value`: half a rounding step either side of it."""
+    if not (isinstance(node, E.Round) and isinstance(value, Decimal)):
+        return []
+    half = Decimal(5).scaleb(-node.places - 1)
+    return [value - half, value + half]
+
+
 def _pairs(node: E.Expr, model: Policy) -> Iterator[tuple[str, Any, str]]:
-    """(field, constant value, words) for each field-against-constant comparison in `node`."""
+    """(field, constant value, words) for each field-against-constant comparison in `node`; a
+    rounded gegeven (`x afgerond op centen is ten minste € 5`) also against where it turns over."""
     match node:
         case E.Compare():
             for a, b in ((node.left, node.right), (node.right, node.left)):
-                name, value = _field(a), constant(b, model)
+                inner = a.operand if isinstance(a, E.Round) else a
+                name, value = _field(inner), constant(b, model)
                 if name and value is not None:
                     yield name, value, node.words
+                    yield from ((name, edge, node.words) for edge in _rounding_edges(a, value))
         case E.Between():
             name = _field(node.operand)
             for bound in (node.low, node.high):

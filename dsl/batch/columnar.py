@@ -14,6 +14,8 @@ list operations. Rules every engine must follow:
     an explicit null test, so a null condition never falls through to the next row;
   - money, percentages and numbers are exact decimals: before `*` both operands are cast to the
     sum of their scales, before `+`/`-` to the larger scale; `x% van y` is exact; never a float;
+  - `afgerond op ...` rounds at the operand's own scale to its places by the named mode, exactly
+    as `dsl.core.expr.round_decimal` (a value with no more decimals than that is left as it is);
   - dates against date-times follow `dsl.runtime.values.moment_cmp` (undecidable on the same day);
   - calendar months clamp to the end of a short month; working days follow the Algemene
     termijnenwet calendar of `dsl.runtime.calendar`.
@@ -113,6 +115,8 @@ def scale_of(node: E.Expr, policy: M.Policy) -> int:
             return scale_of(node.operand, policy)
         case E.PercentOf():
             return scale_of(node.percent, policy) + scale_of(node.base, policy) + 2
+        case E.Round():
+            return min(node.places, scale_of(node.operand, policy))
         case E.RuleRef():
             rule = policy.rules[node.name]
             if isinstance(rule, M.Calculation):
@@ -171,6 +175,10 @@ class ColumnarPlan:
 
     def decimal(self, expr: Col, scale: int) -> Col:
         raise TypeError(f"{type(self).__name__} has no decimal cast")
+
+    def round_decimal(self, expr: Col, scale: int, places: int, mode: E.RoundMode) -> Col:
+        """A decimal of scale `scale` rounded to `places` (fewer) decimals by `mode`, exactly."""
+        raise TypeError(f"{type(self).__name__} cannot round")
 
     def to_date(self, expr: Col) -> Col:
         raise TypeError(f"{type(self).__name__} has no date part")
@@ -494,6 +502,8 @@ class ColumnarPlan:
                 return self.in_calendar(day, node.base.type)
             case E.Aggregate():
                 return self.aggregate(node)
+            case E.Round():
+                return self.rounding(node)
             case _:
                 assert_never(node)
 
@@ -537,6 +547,16 @@ class ColumnarPlan:
         else:
             scale = max(self.scale(node.left), self.scale(node.right))
         return self.decimal(_ARITH[node.op](self.decimal(left, scale), self.decimal(right, scale)), scale)
+
+    def rounding(self, node: E.Round) -> Col:
+        """`afgerond op ...`: the operand at its own scale rounded to `places`; a whole number (an
+        aantal) and a value with no more decimals than `places` are left as they are."""
+        value = self.expr(node.operand)
+        scale = self.scale(node.operand)
+        if node.operand.type.kind not in SCALES or node.places >= scale:
+            return value
+        rounded = self.round_decimal(self.decimal(value, scale), scale, node.places, node.mode)
+        return self.decimal(rounded, node.places)
 
     def shift(self, node: E.Shift) -> Col:
         base, amount = self.expr(node.base), self.expr(node.amount)

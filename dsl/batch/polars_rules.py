@@ -7,7 +7,8 @@ float; Polars would turn `Decimal × float` into a float); calendar months use `
 which clamps to the end of a short month; working days use `dt.add_business_days` with the
 per-case calendar's holiday list, rolling a non-working start backward for a step forward and
 forward for a step back, so that the n-th working day after a Saturday is counted from the
-Friday before it exactly as the per-case calendar does.
+Friday before it exactly as the per-case calendar does; `afgerond op ...` uses `Expr.round`, which
+is exact on a decimal but knows only the two half modes (floor and ceiling are built on it).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dsl.batch.columnar import (
     holiday_list,
     rule_outputs,
 )
+from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.reasons import reasons
 from dsl.types import Type
@@ -111,6 +113,20 @@ class PolarsPlan(ColumnarPlan):
 
     def decimal(self, expr: pl.Expr, scale: int) -> pl.Expr:
         return expr.cast(_decimal(scale))
+
+    def round_decimal(self, expr: pl.Expr, scale: int, places: int, mode: E.RoundMode) -> pl.Expr:
+        """Polars 2.1 rounds a decimal exactly, but only half to even or half away from zero
+        (measured: `round(mode=...)` refuses any other mode; `floor`/`ceil` take no places): a
+        floor or ceiling is the half-even value moved one step back where it passed the value."""
+        if mode is E.RoundMode.HALF_UP:
+            return expr.round(places, mode="half_away_from_zero")
+        nearest = expr.round(places, mode="half_to_even")
+        if mode is E.RoundMode.HALF_EVEN:
+            return nearest
+        step = pl.lit(Decimal(1).scaleb(-places), dtype=_decimal(places))
+        if mode is E.RoundMode.DOWN:
+            return pl.when(nearest > expr).then(nearest - step).otherwise(nearest)
+        return pl.when(nearest < expr).then(nearest + step).otherwise(nearest)
 
     def to_date(self, expr: pl.Expr) -> pl.Expr:
         return expr.dt.date()

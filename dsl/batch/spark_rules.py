@@ -11,6 +11,8 @@ Spark specifics handled here:
   - moments: dates are `DateType`, date-times `TimestampNTZType` (no time zone, as in a case);
     calendar months use `add_months` / `timestamp_add("MONTH")`, which clamp to the end of a
     short month like the per-case calendar (checked at month ends in tests/test_spark.py);
+  - `afgerond op ...`: `round` (half away from zero), `bround` (half to even), `floor` and `ceil`
+    with a scale, all exact on decimals;
   - working days: Spark has no working-day function, so each shift by working days becomes a
     join with the per-case calendar as a table (`dsl.batch.spark.calendar_tables`); its base and
     amount may read gegevens, not other rules.
@@ -106,6 +108,15 @@ class SparkPlan(ColumnarPlan):
 
     def decimal(self, expr: Column, scale: int) -> Column:
         return expr.cast(DecimalType(PRECISION, scale))
+
+    def round_decimal(self, expr: Column, scale: int, places: int, mode: E.RoundMode) -> Column:
+        """Exact on a decimal (measured): `round` is half away from zero, `bround` half to even,
+        `floor`/`ceil` with a scale toward -infinity/+infinity."""
+        if mode is E.RoundMode.HALF_UP:
+            return F.round(expr, places)
+        if mode is E.RoundMode.HALF_EVEN:
+            return F.bround(expr, places)
+        return (F.floor if mode is E.RoundMode.DOWN else F.ceil)(expr, F.lit(places))
 
     def to_date(self, expr: Column) -> Column:
         return F.to_date(expr)

@@ -18,6 +18,7 @@ from dsl.errors import Diagnostic, suggest
 from dsl.span import Span
 
 _ORDER_WORDS = {"<", "<=", ">", ">="}
+MAX_PLACES = 28   # the most decimals `afgerond op N decimalen` may keep (a Decimal's default precision)
 
 
 class Resolve(Protocol):
@@ -79,6 +80,8 @@ class ExprChecker:
                 return self.visit_DayOf(node)
             case ast.Aggregate():
                 return self.visit_Aggregate(node)
+            case ast.Round():
+                return self.visit_Round(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
 
@@ -289,6 +292,40 @@ class ExprChecker:
         if node.func == "gemiddelde" and T.is_numeric(element):
             return T.GETAL
         return element
+
+    # ------------------------------------------------------------ rounding
+    def visit_Round(self, node: ast.Round) -> T.Type | None:
+        t = self.check(node.operand)
+        if node.places is not None and node.places > MAX_PLACES:
+            self.fail(node.suffix_span, f"afronden kan op ten hoogste {MAX_PLACES} decimalen, niet op {node.places}",
+                      "schrijf bijvoorbeeld 'afgerond op 2 decimalen'", "literal")
+        if t is None:
+            return None
+        problem = _rounding_problem(t, node.target)
+        if problem is not None:
+            self.fail(node.suffix_span, *problem, code="unit")
+            return None
+        return t
+
+
+# What a rounding target fits, and the hint when it is written for another type.
+_MONEY_TARGETS = ("centen", "hele euro's")
+_ROUNDABLE = ("bedrag", "percentage", "getal", "aantal")
+
+
+def _rounding_problem(t: T.Type, target: str) -> tuple[str, str] | None:
+    """(message, hint) when `afgerond op <target>` does not fit a value of type `t`, else None."""
+    if t.kind not in _ROUNDABLE:
+        return (f"een {t} kan niet afgerond worden",
+                "afronden kan bij een bedrag, een percentage of een getal, zoals '70% van x afgerond op centen'")
+    if target in _MONEY_TARGETS and t.kind != "bedrag":
+        return (f"'{target}' past alleen bij een bedrag, maar dit is een {t}",
+                "rond een percentage of getal af op decimalen, zoals 'afgerond op 1 decimaal', "
+                "of op 'hele getallen'")
+    if target == "hele getallen" and t.kind == "bedrag":
+        return ("een bedrag rond je af op centen of op hele euro's, niet op hele getallen",
+                "schrijf 'afgerond op hele euro's' of 'afgerond op centen'")
+    return None
 
 
 def constant_duration(node: ast.Expr) -> int | None:

@@ -6,10 +6,11 @@ earlier rules). Expressions follow Kleene logic with None as "onbekend": an unkn
 gives an unknown result; `en` is false as soon as one part is false and `of` true as soon as one
 part is true. Arithmetic is a call of the runtime (`num_add`, `whole_mul`, `percent_of`, ...:
 exact or onbekend, see `dsl.runtime.values`), never Python's operators, which round a Decimal to
-28 digits or raise. Operands are evaluated once (walrus temporaries). With `traced`, every expression
-passes through `R(id, value)`, and `steps[id]` says which node and which rule that step belongs
-to. Values that are not str/int/bool/None are bound through the namespace (`consts`), never
-written into the code. Rule statements and the function are in `dsl.compiler.generator`.
+28 digits or raise; `afgerond op ...` is `round_to` with the places and the mode's words. Operands
+are evaluated once (walrus temporaries). With `traced`, every expression passes through
+`R(id, value)`, and `steps[id]` says which node and which rule that step belongs to. Values that
+are not str/int/bool/None are bound through the namespace (`consts`), never written into the code.
+Rule statements and the function are in `dsl.compiler.generator`.
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ class ExpressionGenerator:
                 if node.where_bound is not None:
                     values = _call("where", _c(node.where_op), values, self.expr(node.where_bound))
                 return _call(_AGGREGATES[node.func], values)
+            case E.Round():
+                return self.rounding(node)
             case _:
                 assert_never(node)
 
@@ -210,6 +213,12 @@ class ExpressionGenerator:
         if len(written) == len(operands):
             return self.const(rtv.EXPORTS[fn](*written))
         return _call(fn, *(self.expr(o) for o in operands))
+
+    def rounding(self, node: E.Round) -> py.expr:
+        """`round_to(operand, places, mode)`; on a written value, the rounded value itself."""
+        if isinstance(node.operand, E.Const):
+            return self.const(rtv.round_to(node.operand.value, node.places, node.mode.value))
+        return _call("round_to", self.expr(node.operand), _c(node.places), _c(node.mode.value))
 
     def kleene(self, conjunction: bool, items: list[py.expr]) -> py.expr:
         """Kleene `en` (conjunction) or `of` over items, short-circuiting on the deciding value."""

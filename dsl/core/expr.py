@@ -10,7 +10,10 @@ group or a termijn that value is ja/nee: voldaan, gehaald and niet van toepassin
 Literals are normalised: a duration is a whole count in its family's base unit (days, calendar
 months, seconds, working days), a whole number compared with an aantal is an `int`. Date
 arithmetic is explicit: `Shift` moves a moment by a duration of one calendar (the unit says which),
-`MomentDiff` measures between two moments. Nothing here refers to the syntax tree.
+`MomentDiff` measures between two moments. Rounding is explicit too: `Round` keeps `places`
+decimals (of euros for a bedrag, of percent points for a percentage) by a `RoundMode`, and
+`round_decimal` is what that means, exactly, for every back end. Nothing here refers to the
+syntax tree.
 
 `Expr` is the union of all node classes; `match` on it with `assert_never` in the last arm, so
 a new node class is a type error in every back end that forgets it.
@@ -18,8 +21,18 @@ a new node class is a type error in every back end that forgets it.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    InvalidOperation,
+)
 from typing import Any, Union
 
 import attrs
@@ -253,8 +266,66 @@ class Aggregate:
     inputs: frozenset[str]
 
 
+class RoundMode(enum.StrEnum):
+    """How `afgerond op ...` rounds; the values are the Dutch words."""
+
+    HALF_UP = "rekenkundig"        # a half away from zero: 2,345 -> 2,35 and -2,345 -> -2,35
+    UP = "naar boven"              # toward +infinity (ceiling): -2,349 -> -2,34
+    DOWN = "naar beneden"          # toward -infinity (floor): -2,341 -> -2,35
+    HALF_EVEN = "half naar even"   # a half to the even neighbour: 2,345 -> 2,34, 2,355 -> 2,36
+
+    @property
+    def decimal_rounding(self) -> str:
+        """The `decimal` module's name of this rounding (its ROUND_HALF_UP is away from zero)."""
+        return _DECIMAL_ROUNDING[self]
+
+
+_DECIMAL_ROUNDING = {RoundMode.HALF_UP: ROUND_HALF_UP, RoundMode.UP: ROUND_CEILING,
+                     RoundMode.DOWN: ROUND_FLOOR, RoundMode.HALF_EVEN: ROUND_HALF_EVEN}
+_ROUND_TRAPS = [InvalidOperation]   # (quantize signals Inexact whenever it rounds: not an error)
+
+
+def round_decimal(value: Decimal, places: int, mode: RoundMode) -> Decimal:
+    """`value` rounded to `places` decimals by `mode`: exact, never more digits than it had plus
+    one (a value with `places` decimals or fewer comes back as it is, not padded with zeros), and
+    never a negative zero.
+
+    >>> [str(round_decimal(Decimal(v), 2, RoundMode.HALF_UP)) for v in ("2.345", "-2.345", "2.3")]
+    ['2.35', '-2.35', '2.3']
+    >>> [str(round_decimal(Decimal("2.345"), 2, m)) for m in RoundMode]
+    ['2.35', '2.35', '2.34', '2.34']
+    >>> str(round_decimal(Decimal("-0.004"), 2, RoundMode.HALF_UP)), str(round_decimal(Decimal("-2.341"), 2, RoundMode.DOWN))
+    ('0.00', '-2.35')
+    """
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -places:
+        return value
+    context = Context(prec=max(1, value.adjusted() + places + 2), rounding=_DECIMAL_ROUNDING[mode],
+                      Emax=999999, Emin=-999999, traps=_ROUND_TRAPS)
+    try:
+        rounded = value.quantize(Decimal(1).scaleb(-places), context=context)
+    except DecimalException:  # the precision above always holds the result; kept for safety
+        return value
+    return rounded if rounded else rounded.copy_abs()   # -0.00 is 0.00
+
+
+@attrs.frozen(slots=True, eq=False)
+class Round:
+    """`operand afgerond op ...`: `places` decimals kept (of euros for a bedrag: centen 2, hele
+    euro's 0; of percent points for a percentage) by `mode`; `words` the suffix as written
+    ("afgerond op centen"). The type is the operand's."""
+
+    operand: Expr
+    places: int
+    mode: RoundMode
+    words: str
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
-             And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate]
+             And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -278,7 +349,7 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return (expr.operand, expr.low, expr.high)
         case Each():
             return (expr.collection, expr.right)
-        case Weekly() | Not() | Neg():
+        case Weekly() | Not() | Neg() | Round():
             return (expr.operand,)
         case PercentOf():
             return (expr.percent, expr.base)
@@ -320,4 +391,7 @@ def constant_value(expr: Expr) -> Any:
         case PercentOf():
             p, b = constant_value(expr.percent), constant_value(expr.base)
             return None if p is None or b is None else p * b / 100
+        case Round():
+            inner = constant_value(expr.operand)
+            return inner if not isinstance(inner, Decimal) else round_decimal(inner, expr.places, expr.mode)
     return None

@@ -267,6 +267,13 @@ class _Lowering:
         return E.Aggregate(node.func, operand, node.where_op, node.where_words, bound, self.type_of(node),
                            node.span, inputs)
 
+    def x_Round(self, node: ast.Round) -> E.Expr:
+        operand = self.expr(node.operand)
+        if node.places is None:  # the parser reports a number of decimals that is not whole
+            raise TypeError(f"rounding without a number of decimals at {node.span}")
+        return E.Round(operand, node.places, E.RoundMode(node.mode), node.words, self.type_of(node), node.span,
+                       operand.inputs)
+
 
 # The lowering of each expression class of the syntax tree (tests check that none is missing).
 _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
@@ -275,6 +282,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.Between: _Lowering.x_Between, ast.Each: _Lowering.x_Each, ast.Weekly: _Lowering.x_Weekly,
     ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Arith: _Lowering.x_Arith,
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
-    ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate,
+    ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

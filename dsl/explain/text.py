@@ -41,7 +41,7 @@ class Form(enum.Enum):
     JUNCTION = "en/of"
     NOT = "niet"
     MOMENT = "moment"               # `1 maand na x`, `dag 3 van x`: a moment written in words
-    OTHER = "berekening"            # arithmetic, aggregates, `x + 1 maand`
+    OTHER = "berekening"            # arithmetic, aggregates, `x + 1 maand`, `x afgerond op centen`
 
 
 class Reading:
@@ -238,7 +238,7 @@ class Wording:
                 return Form.MOMENT if in_words else Form.OTHER
             case E.DayOf():
                 return Form.MOMENT
-            case E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate():
+            case E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round():
                 return Form.OTHER
             case _:
                 assert_never(node)

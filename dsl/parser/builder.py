@@ -423,6 +423,50 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         words = _words(op)
         return ast.Aggregate(_words(agg).split()[0], operand, _span(meta), COMPARISONS[words], words, bound)
 
+    # ------------------------------------------------------------ rounding
+    def round_(self, meta: Meta, children: Children) -> ast.Round:
+        """`x [mode] afgerond op <target> [mode]`: the mode is written before `afgerond` (part of
+        the AFGEROND_OP phrase), after the target, or not at all (rekenkundig)."""
+        operand, afgerond, (target, places), *after = children
+        start = _tok_span(afgerond)
+        span = _span(meta)
+        suffix = ast.Span(start.line, start.column, span.end_line, span.end_column)
+        words = " ".join(self.text[afgerond.start_pos:meta.end_pos].split()).lower()
+        modes = [m for m in (_words(afgerond).removesuffix("afgerond op").strip(), *map(_words, after)) if m]
+        if len(modes) > 1:
+            self.problems.append(Diagnostic(
+                "literal", f"de afrondingswijze staat er twee keer: '{modes[0]}' en '{modes[1]}'", suffix,
+                hint=f"noem de wijze één keer, zoals 'afgerond op {target} {modes[-1]}'"))
+        return ast.Round(operand, target, places, modes[0] if modes else "rekenkundig", words, suffix, span)
+
+    def round_cents(self, meta: Meta, children: Children) -> tuple[str, int]:
+        return ("centen", 2)
+
+    def round_euros(self, meta: Meta, children: Children) -> tuple[str, int]:
+        return ("hele euro's", 0)
+
+    def round_whole(self, meta: Meta, children: Children) -> tuple[str, int]:
+        return ("hele getallen", 0)
+
+    def round_places(self, meta: Meta, children: Children) -> tuple[str, int | None]:
+        amount = children[0]
+        if amount.type == "NUMBER_WORD":
+            return ("decimalen", NUMBER_WORDS[_words(amount)])
+        try:
+            number = parse_number(str(amount))
+        except LiteralError as err:
+            self.problems.append(Diagnostic("literal", str(err), _tok_span(amount)))
+            return ("decimalen", None)
+        if number != number.to_integral_value():
+            self.problems.append(Diagnostic(
+                "literal", f"een aantal decimalen is een heel getal, niet '{amount}'", _tok_span(amount),
+                hint="schrijf bijvoorbeeld 'afgerond op 2 decimalen'"))
+            return ("decimalen", None)
+        return ("decimalen", int(number))
+
+    def round_mode(self, meta: Meta, children: Children) -> Token:
+        return children[0]
+
     # ------------------------------------------------------------ literals
     def money(self, meta: Meta, children: Children) -> ast.Literal:
         text = str(children[0])

@@ -74,9 +74,14 @@ EXPECTED_WORDS = {
     "TIME": "een tijd (17:00)",
     "VALT_OP": "'valt op'",
     "WEEKDAY": "een dag van de week (maandag ... zondag)",
+    "AFGEROND_OP": "'afgerond op'",
+    "CENTEN": "'centen'",
+    "HELE_EUROS": "'hele euro's'",
+    "HELE_GETALLEN": "'hele getallen'",
+    "DECIMALEN": "'decimalen'",
     "$END": "het einde van het bestand",
 }
-_NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON"}
+_NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON", "APOSTROF_S"}
 
 
 def describe_terminal(name: str) -> str:

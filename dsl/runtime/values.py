@@ -37,6 +37,7 @@ from decimal import (
 )
 from typing import Any, TypeVar
 
+from dsl.core.expr import RoundMode, round_decimal
 from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
 from dsl.runtime.calendar import OutsideCalendar, add_months, add_working_days
 
@@ -220,6 +221,25 @@ def whole_mul(a: Decimal | int | None, b: Decimal | int | None) -> int | None:
     if product is None or product != product.to_integral_value():
         return None
     return _whole(int(product))
+
+
+_MODES = {mode.value: mode for mode in RoundMode}
+
+
+def round_to(value: Decimal | int | None, places: int, mode: str) -> Decimal | int | None:
+    """`value afgerond op ...`: `places` decimals kept by the rounding `mode` (a `RoundMode`'s
+    Dutch words), exactly as `dsl.core.expr.round_decimal` says; a whole number (an aantal)
+    is already round; None when unknown or when rounding up reaches 10^38.
+
+    >>> round_to(Decimal("38.3088"), 2, "rekenkundig"), round_to(Decimal("-2.345"), 2, "half naar even")
+    (Decimal('38.31'), Decimal('-2.34'))
+    >>> round_to(None, 2, "naar boven"), round_to(7, 0, "naar beneden")
+    (None, 7)
+    """
+    if value is None or isinstance(value, int):
+        return value
+    rounded = round_decimal(value, places, _MODES[mode])
+    return rounded if rounded.adjusted() < DIGITS else None
 
 
 # ---------------------------------------------------------------- durations on moments
@@ -433,7 +453,7 @@ EXPORTS: dict[str, Callable[..., Any]] = {
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
         "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
-        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to",
     )
 }
 
