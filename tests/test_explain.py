@@ -242,7 +242,7 @@ def test_a_month_shift_outside_the_calendar_is_explained_as_unknown(compile_poli
     outcome = policy.evaluate({"d": "2024-01-01", "e": "2024-02-01", "m": 100_000_000}, trace=True)
     ex = Explainer(outcome)
     assert (rule_step(ex, "q").result, rule_step(ex, "r").result) == ("onbekend", "onbekend")
-    assert rule_step(ex, "r").children[0].sentence == "Onbekend: een waarde is onbekend."
+    assert rule_step(ex, "r").children[0].sentence == "Onbekend: m na d valt buiten de kalender (jaar 1 tot en met 9999)."
     assert "onbekend" in render(explain(outcome))
 
 
@@ -280,3 +280,22 @@ def test_a_long_chain_of_rules_is_explained_without_deep_recursion():
     ex = Explainer(outcome)
     assert rule_step(ex, "r0").sentence == "Onbekend: ontbrekende gegevens: b, x (G)."
     assert "ontbrekende gegevens: b, x" in render(explain(outcome))
+
+
+def test_an_unknown_calculation_says_which_division_made_it_so(compile_policy):
+    policy = compile_policy('gegevens\n  a : bedrag "omzet"\n  b : aantal "aantal cliënten"\n'
+                            'berekening per_client "Omzet per cliënt" = a / b\n'
+                            'eisen g "G"\n  eis e "Hoog genoeg" vereist per_client is ten minste € 10\n')
+    text = render(explain(policy.evaluate({"a": "€ 100", "b": 0}, trace=True)), max_depth=3)
+    assert "? per_client: Omzet per cliënt  [onbekend]\n    Onbekend: deling door nul: b is 0." in text
+    assert "Onbekend: 'Omzet per cliënt' is onbekend (deling door nul: b is 0)" in text
+
+
+def test_the_parts_of_a_compound_condition_show_the_values_they_compared(compile_policy):
+    policy = compile_policy('gegevens\n  bedrag_v : bedrag "verzekerd bedrag"\n  ingang : datum "ingangsdatum"\n'
+                            'eisen g "G"\n  eis e "E" vereist bedrag_v is ten minste € 2.500.000 en '
+                            'ingang is uiterlijk 1 januari 2024\n')
+    text = render(explain(policy.evaluate({"bedrag_v": "€ 3.000.000", "ingang": "2024-02-01"}, trace=True)),
+                  max_depth=5)
+    assert "✔ bedrag_v is ten minste € 2.500.000  [ja]  (verzekerd bedrag: € 3.000.000,00)" in text
+    assert "✘ ingang is uiterlijk 1 januari 2024  [nee]  (ingangsdatum: 1 februari 2024)" in text

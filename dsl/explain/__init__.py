@@ -95,8 +95,10 @@ def render(steps: Iterable[Step], depth: int = 0, max_depth: int = 2) -> str:
     indent = "  " * depth
     for step in steps:
         mark = _MARKS.get(step.result, "•")
-        if step.kind == "voorwaarde":
-            out.append(f"{indent}{mark} {step.text}  [{step.result}]")
+        if step.kind == "voorwaarde":   # with the values it compared, so a compound condition shows them too
+            shown = "; ".join(f"{what}: {value}" for what, value in step.values
+                              if value != "niet bekeken" and what != "grens")   # (a grens is in the text)
+            out.append(f"{indent}{mark} {step.text}  [{step.result}]" + (f"  ({shown})" if shown else ""))
         else:
             head = f"{step.name}: " if step.name and step.kind in _RULE_KINDS else ""
             out.append(f"{indent}{mark} {head}{step.text}  [{step.result}]")

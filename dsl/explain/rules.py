@@ -238,6 +238,8 @@ def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
             sentence = own if own.startswith("Onbekend: ") else sentence
     else:
         notes = ex.month_end_notes(ex.wording.rule(rule).month_shifts)
+        if isinstance(rule.expr, E.Round):   # what was rounded, in every digit
+            notes += f" (onafgerond {ex.exact(rule.expr.operand)})"
         sentence = f"{rule.display} = {ex.text(rule.expr)} = {value}{notes}."
         if isinstance(result, bool) and form not in (Form.FACT, Form.RULE):
             own = ex.sentence(rule.expr, ex.value(rule.expr))

@@ -16,6 +16,7 @@ niet" of a group, a notebook listing the rules) never open them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any, NamedTuple, overload
 
 from dsl.core import expr as E
@@ -25,6 +26,7 @@ from dsl.explain.text import Form, Reading, wording
 from dsl.literals import WEEKDAYS
 from dsl.runtime.calendar import OutsideCalendar
 from dsl.runtime.calendar import shift as calendar_shift
+from dsl.runtime.formatting import format_amount
 from dsl.span import Span
 
 NOT_EVALUATED: Any = object()
@@ -178,6 +180,8 @@ class Explainer:
             children = self.conditions((node.operand,))
         elif reading.operands:
             values = tuple([(self.read(n).label, self.fmt(n)) for n in reading.operands])
+        elif isinstance(node, E.Round) and value is not NOT_EVALUATED:
+            values = ((self.label(node.operand), self.exact(node.operand)),)   # what was rounded
         if value is NOT_EVALUATED or value is None or value is True or value is False:
             word = self.result_word(value)
         else:
@@ -226,17 +230,65 @@ class Explainer:
                     f"{'geen' if node.negated else 'een'} van {options}.")
         if value is True:
             return f"Klopt: {reading.text}."
+        if isinstance(node, E.Round):
+            return self.rounding_sentence(node)
         return f"{reading.text} is {self.fmt(node)}."
 
+    def rounding_sentence(self, node: E.Round) -> str:
+        """"€ 38,3088 afgerond op centen is € 38,31.": the value before rounding in every digit (an
+        amount is otherwise shown in cents, which would hide what was rounded)."""
+        return f"{self.exact(node.operand)} {node.words} is {self.fmt(node)}."
+
+    def exact(self, node: E.Expr) -> str:
+        """A node's value with every digit it has (`fmt` shows an amount in cents)."""
+        value = self.value(node)
+        if node.type.kind == "bedrag" and isinstance(value, Decimal):
+            return format_amount(value)
+        return self.fmt(node, value)
+
     def unknown(self, node: E.Expr | M.Rule) -> str:
-        """"Onbekend: ontbrekende gegevens: a, b." (or "Onbekend." when none is missing)."""
+        """"Onbekend: ontbrekende gegevens: a, b."; when no gegeven is missing, the part that made
+        it unknown ("Onbekend: deling door nul: aantal_clienten is 0.")."""
         missing = self.missing_in(node)
-        return "Onbekend: ontbrekende gegevens: " + ", ".join(missing) + "." if missing else "Onbekend."
+        if missing:
+            return "Onbekend: ontbrekende gegevens: " + ", ".join(missing) + "."
+        cause = self.unknown_cause(node)
+        return f"Onbekend: {cause}." if cause else "Onbekend."
+
+    def unknown_cause(self, node: E.Expr | M.Rule) -> str | None:
+        """Why a node (or a calculation) with every gegeven known came out unknown: a division by
+        zero, a result beyond exact arithmetic or the calendar, or another rule that is unknown;
+        the innermost such part, in the order of the text."""
+        for root in _bodies(node):
+            cause = self._unknown_part(root)
+            if cause:
+                return cause
+        return None
+
+    def _unknown_part(self, root: E.Expr) -> str | None:
+        for part in E.walk(root):
+            if isinstance(part, E.RuleRef) and self.status_of(part.name) is Status.ONBEKEND:
+                rule = self.model.rules[part.name]
+                missing = self.missing_in(rule)
+                inner = ("ontbrekende gegevens: " + ", ".join(missing)) if missing else self.unknown_cause(rule)
+                return f"'{rule.title or part.name}' is onbekend" + (f" ({inner})" if inner else "")
+            if isinstance(part, (E.Input, E.Const, E.Peildatum)) or self.value(part) is not None:
+                continue
+            known = [self.value(c) for c in E.children(part)]
+            if any(v is None or v is NOT_EVALUATED for v in known):
+                continue   # a part of it is the cause: found further down the walk
+            if isinstance(part, E.Arith) and part.op == "/" and known[1] == 0:
+                return f"deling door nul: {self.text(part.right)} is 0"
+            if isinstance(part, E.Shift):
+                return f"{self.text(part)} valt buiten de kalender (jaar 1 tot en met 9999)"
+            return f"{self.text(part)} valt buiten wat exact te rekenen is (meer dan 38 cijfers)"
+        return None
 
     def compare_sentence(self, node: E.Compare, value) -> str:
         if value is None:
             missing = self.missing_in(node)
-            return "Onbekend: " + (", ".join(missing) + " ontbreekt" if missing else "een waarde is onbekend") + "."
+            cause = None if missing else self.unknown_cause(node)
+            return "Onbekend: " + (", ".join(missing) + " ontbreekt" if missing else cause or "een waarde is onbekend") + "."
         if value:
             parts = self._compare_parts(node, plain_is=True)
             return ("Voldoet: " + _TEMPLATES_OK.format(**parts)).replace("  ", " ") + "."
@@ -397,3 +449,16 @@ class Explainer:
             for member in rule.members:
                 parts |= self._missing_of_rule(self.model.rules[member])
         return frozenset(parts)
+
+
+def _bodies(node: E.Expr | M.Rule) -> tuple[E.Expr, ...]:
+    """The expressions a rule's own outcome comes from (an expression is its own)."""
+    if isinstance(node, M.Calculation):
+        return (node.expr,)
+    if isinstance(node, M.Requirement):
+        return (node.condition, *(e.condition for e in node.exceptions))
+    if isinstance(node, M.Decision):
+        return tuple(row.condition for row in node.all_rows if row.condition is not None)
+    if isinstance(node, M.RuleBase):
+        return ()
+    return (node,)
