@@ -10,7 +10,9 @@ values involved. Nothing is evaluated again afterwards: every widget is only a c
 Steps are built on first use and cached, so showing step 1 of 90 costs one step, not 90.
 `Evaluation.of_outcome(policy, outcome, source)` wraps an outcome that was already evaluated with
 a trace (a row of a table, `dsl.batch.outcome_of_row`) without evaluating it again; its `raw`
-is the case in the form the case form reads back.
+is the case in the form the case form reads back. `fit_case(model, raw)` keeps of a case what
+another policy can read (its gegevens, with values of their type, and the peildatum) and says
+what it dropped and why: a stale dashboard re-evaluated with a new policy uses it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from dsl.case import written
+from dsl.case import CaseValueError, convert, written
 from dsl.core.model import Group, RuleBase
 from dsl.explain import Explainer, explain, rule_step
 from dsl.runtime.formatting import format_duration_count
@@ -88,6 +90,27 @@ class Evaluation:
         if index not in self._cache:
             self._cache[index] = _step(self, index)
         return self._cache[index]
+
+
+def fit_case(model, raw: dict) -> tuple[dict, dict[str, str]]:
+    """`raw` reduced to what `model` (a core `Policy`) can read, and the gegevens dropped with
+    the reason in Dutch: "niet in dit beleid", or why the value does not fit the gegeven's type
+    there."""
+    kept: dict = {}
+    dropped: dict[str, str] = {}
+    for name, value in raw.items():
+        if name == "peildatum":
+            kept[name] = value
+        elif name not in model.fields:
+            dropped[name] = "niet in dit beleid"
+        elif value is not None:
+            try:
+                convert(value, model.fields[name].type)
+            except CaseValueError as err:
+                dropped[name] = str(err)
+                continue
+            kept[name] = value
+    return kept, dropped
 
 
 def raw_of(model, case) -> dict:

@@ -9,13 +9,23 @@ earlier cell or file the problem is in), never a Python traceback. The value of 
 statement is returned (IPython shows it); earlier ones are passed to `display`. `evalueer`
 returns a `Dashboard`; `casussen "pad"` loads a table of cases (`kernel.casussen`) and
 `evalueer alle` evaluates it with the current policy into a `BatchView`. The widgets of a cell
-that is run again, or deleted, are closed, and so are those of a cell that fails halfway.
+that is run again, or deleted, are closed, and so are those of a cell that fails halfway; the
+session keeps no closed widget (open dashboards are tracked weakly, for the notice below).
+Policy versions: the compiled policy of the state is the version; `State.policy_cell` names the
+cell that last changed it. A policy cell or `laad` whose composed text is the same as before
+keeps the compiled policy (nothing changed, no dashboard goes stale). When a cell changes the
+policy, every open dashboard built on an older version is told at once (`policy_changed`): it
+shows "verouderd: het beleid is gewijzigd in cel[N]" and evaluates nothing with the old rules.
+A dashboard's form writes its case into the session only while the dashboard is on the
+session's current policy, and only the gegevens that policy has (plus the peildatum).
 State changes happen under a lock, since widget callbacks may arrive on another thread.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+import weakref
 from pathlib import Path
 
 import attrs
@@ -43,6 +53,7 @@ class State:
     source: SourceMap
     case: dict = attrs.Factory(dict)
     table: CaseTable | None = None     # the cases `casussen` loaded
+    policy_cell: str | None = None     # the cell that last changed the policy (its version)
 
 
 class Session:
@@ -50,8 +61,9 @@ class Session:
         self.base = Path(base) if base else Path.cwd()
         self.display = display
         self.lock = threading.RLock()
-        self.state = _compiled(Draft(), {})
+        self.state = _compiled(Draft(), None, None)
         self.dashboards: dict[str, list] = {}   # cell id -> the widgets it shows
+        self._open: weakref.WeakSet = weakref.WeakSet()   # open widgets that follow the policy
         self.counter = 0
         self.cell_id: str | None = None      # set by the kernel before each cell
         self.cell_name: str | None = None
@@ -91,12 +103,16 @@ class Session:
                 raise
             except Exception as err:  # an internal error still reaches the user in Dutch
                 raise CellError([], name, None, parts=[((_internal(err),), name, None)]) from None
-            self.state = state
+            before, self.state = self.state, state
             self._close_dashboard(cell_id)
+            if state.policy is not before.policy:
+                self._policy_changed(state)
             widgets = [output for output in outputs if hasattr(output, "close")]
             for output in widgets:
                 if hasattr(output, "on_case"):
-                    output.on_case(self._case_from_form)
+                    output.on_case(functools.partial(self._case_from_form, weakref.ref(output)))
+                if hasattr(output, "policy_changed"):
+                    self._open.add(output)
                 self._last = output
             if cell_id and widgets:
                 self.dashboards[cell_id] = widgets
@@ -138,7 +154,7 @@ class Session:
         for piece in _pieces(st):
             draft, more = self._merge_piece(draft, piece, cell, name)
             changes += more
-        new = _compiled(draft, state.case)
+        new = _compiled(draft, state, name)
         return new, PolicyReport(new.policy, changes)
 
     def _merge_piece(self, draft: Draft, st: Statement, cell: str, name: str):
@@ -166,7 +182,7 @@ class Session:
                              st.column + len(st.text) - len(st.text.lstrip()), len(st.text.strip())) from None
         shown = written
         draft, _ = Draft().merge(text, Origin(shown, text), replace_all=True)
-        new = _compiled(draft, state.case)
+        new = _compiled(draft, state, name)
         return new, PolicyReport(new.policy, [f"geladen uit {shown}"])
 
     def _casus(self, state: State, st: Statement, cell: str, name: str):
@@ -191,7 +207,7 @@ class Session:
         from kernel.widgets import Dashboard
 
         try:
-            return state, Dashboard(state.policy, state.case, state.source)
+            return state, Dashboard(state.policy, state.case, state.source, policy_cell=state.policy_cell)
         except BeleidError as err:
             raise CellError(err.diagnostics, name, None) from None
 
@@ -232,14 +248,30 @@ class Session:
                 return folder / candidate
         return self.base / candidate
 
-    def _case_from_form(self, raw: dict) -> None:
+    def _case_from_form(self, board: weakref.ref, raw: dict) -> None:
+        """A case the form of `board` reports: kept only while `board` is on the current policy,
+        and only the gegevens that policy has (see the module contract)."""
         with self.lock:
-            self.state = attrs.evolve(self.state, case=raw)
+            policy = self.state.policy
+            if getattr(board(), "policy", None) is not policy:
+                return
+            known = {k: v for k, v in raw.items() if k in policy.model.fields or k == "peildatum"}
+            self.state = attrs.evolve(self.state, case=known)
+
+    def _policy_changed(self, state: State) -> None:
+        """Tell every open dashboard that the policy is now `state.policy` (changed in
+        `state.policy_cell`); forget the ones that were closed."""
+        for board in list(self._open):
+            if getattr(board, "comm", None) is None:
+                self._open.discard(board)
+            else:
+                board.policy_changed(state.policy, state.source, state.policy_cell)
 
     def _close_dashboard(self, cell_id) -> None:
         for old in (self.dashboards.pop(cell_id, ()) if cell_id else ()):
             if old is self._last:
                 self._last = None
+            self._open.discard(old)
             old.close()
 
     def _show(self, output) -> None:
@@ -256,14 +288,20 @@ _STATEMENTS = {"beleid": Session._policy_block, "laad": Session._laad, "casus": 
                "voorbeelden": Session._voorbeelden, "toon": Session._toon}
 
 
-def _compiled(draft: Draft, case: dict) -> State:
-    """Compose and compile a draft; errors are mapped back to the cells and files."""
+def _compiled(draft: Draft, before: State | None, cell: str | None) -> State:
+    """Compose and compile a draft (the state after `before`, changed by `cell`); errors are
+    mapped back to the cells and files. A composed text equal to the one before keeps the
+    compiled policy and its version."""
     source = draft.compose()
+    if before is not None and source.text == before.source.text:
+        return attrs.evolve(before, draft=draft, source=source)
     try:
         policy = compile_text(source.text, "<notebook>")
     except BeleidError as err:
         raise _located(err, source) from None
-    return State(draft, policy, source, case)
+    case = before.case if before is not None else {}
+    table = before.table if before is not None else None
+    return State(draft, policy, source, case, table, cell)
 
 
 def _located(err: BeleidError, source: SourceMap) -> CellError:

@@ -4,26 +4,48 @@ Contract: `CaseForm(policy, raw)` builds one widget per gegeven, fitting its typ
 for bedrag, percentage, getal, aantal, duur, tijdstip, tekst and lijst (read exactly with the
 Dutch literal rules of `dsl.case.convert`, so "€ 250.000,01" is Decimal("250000.01"), never a
 float), a DatePicker for datum, a Checkbox for ja/nee, a Dropdown for keuze (with "onbekend").
-A gegeven is unknown until it is filled in; an empty text, a cleared date, "onbekend" in a
-dropdown or the "Wis" control make it unknown again. `form.raw` is the case as a dict of valid
-values; `on_change(callback)` calls `callback(raw)` after each valid change. A value that does
-not fit is not passed on: its Dutch message is shown above the fields until it is corrected.
+Each input has the gegeven's description (`Field.description`) as its label on the line above
+it (the whole text, wrapping, never cut off) and its identifier as the tooltip; the input
+carries the DOM class `bt-input-<identifier>`. A text field's placeholder is an example that
+cannot be taken for a value ("bijv. € 120.000"). A gegeven is unknown until it is filled in and
+shows so: a dropdown reads "onbekend", a checkbox "(onbekend)" (then "ja" or "nee"). An empty
+text, a cleared date, "onbekend" in a dropdown or the "Wis" control (which reads "kies een
+gegeven om onbekend te maken") make it unknown again. `form.raw` is the case as a dict of
+valid values; `on_change(callback)` calls `callback(raw)` after each valid change. A value that
+does not fit is not passed on: its Dutch message is shown above the fields until it is
+corrected. The labels share one Layout and one Style (a form has a hundred of them).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from dsl.case import CaseValueError, convert
 from dsl.core.model import Field
 from dsl.runtime.formatting import counted, format_duration_count, format_money, format_number, format_percentage
 from kernel.widgets.html import FONT
 
-_PLACEHOLDER = {"bedrag": "€ 120.000", "percentage": "33%", "getal": "0,5", "aantal": "12",
-                "tijdstip": "2023-12-22 17:00", "tekst": "tekst", "lijst": "[1; 2]"}
+_PLACEHOLDER = {"bedrag": "bijv. € 120.000", "percentage": "bijv. 33%", "getal": "bijv. 0,5",
+                "aantal": "bijv. 12", "tijdstip": "bijv. 2023-12-22 17:00", "tekst": "bijv. een tekst",
+                "lijst": "bijv. [1; 2]"}
 UNKNOWN = "onbekend"
+UNKNOWN_MARK = f"({UNKNOWN})"   # a checkbox not filled in
+CLEAR_PROMPT = "kies een gegeven om onbekend te maken"
+
+
+class _Unknown:
+    """The value of the "onbekend" option of a keuze dropdown (a dropdown whose value is None
+    shows blank, so "onbekend" needs a value of its own)."""
+
+    def __repr__(self) -> str:
+        return UNKNOWN
+
+
+UNKNOWN_CHOICE = _Unknown()
 
 
 class CaseForm(w.VBox):
@@ -37,15 +59,20 @@ class CaseForm(w.VBox):
         self._quiet = False
         self.inputs: dict[str, w.DOMWidget] = {}
         self._layout = w.Layout(width="98%")
-        self._style = {"description_width": "50%"}
+        self._label_layout = w.Layout(width="98%", margin="6px 0 0 0")
+        self._label_style = HTMLStyle()
+        self.labels: dict[str, w.HTML] = {}
+        rows: list[w.Widget] = []
         for name, field in policy.model.fields.items():
+            self.labels[name] = w.HTML(_label_html(field), layout=self._label_layout, style=self._label_style)
             self.inputs[name] = self._input(field)
+            rows += [self.labels[name], self.inputs[name]]
         self.messages = w.HTML(layout=w.Layout(width="98%"))
-        self.clear_choice = w.Dropdown(description="Wis", options=[("(kies een gegeven)", None)],
+        self.clear_choice = w.Dropdown(description="Wis", options=[(CLEAR_PROMPT, "")], value="",
                                        tooltip="maak een gegeven weer onbekend", layout=self._layout,
-                                       style=self._style)
+                                       style={"description_width": "initial"})
         self.clear_choice.observe(self._clear_chosen, "value")
-        fields = w.VBox(list(self.inputs.values()), layout=w.Layout(max_height="520px", overflow="auto"))
+        fields = w.VBox(rows, layout=w.Layout(max_height="520px", overflow="auto", width="100%"))
         shown = counted(len(self.inputs), "gegeven", "gegevens")
         title = w.HTML(f'<div style="{FONT}"><b>Casus</b> — {shown}</div>')
         super().__init__([title, self.messages, self.clear_choice, fields],
@@ -55,17 +82,18 @@ class CaseForm(w.VBox):
     # ------------------------------------------------------------ building
     def _input(self, field: Field) -> w.DOMWidget:
         name, t = field.name, field.type
-        common = {"description": name.replace("_", " "), "tooltip": field.description,
-                      "layout": self._layout, "style": self._style}
+        common = {"tooltip": name, "layout": self._layout}
         if t.kind == "ja/nee":
-            widget = w.Checkbox(value=False, indent=False, **common)
+            widget = w.Checkbox(value=False, indent=False, description=UNKNOWN_MARK, **common)
         elif t.kind == "datum":
             widget = w.DatePicker(value=None, **common)
         elif t.kind == "keuze":
-            widget = w.Dropdown(options=[(UNKNOWN, None), *((o, o) for o in t.options)], value=None, **common)
+            widget = w.Dropdown(options=[(UNKNOWN, UNKNOWN_CHOICE), *((o, o) for o in t.options)],
+                                value=UNKNOWN_CHOICE, **common)
         else:
-            placeholder = _PLACEHOLDER.get(t.kind, "3 " + (t.declared or t.unit or ""))
+            placeholder = _PLACEHOLDER.get(t.kind, "bijv. 3 " + (t.declared or t.unit or ""))
             widget = w.Text(value="", placeholder=placeholder, continuous_update=False, **common)
+        widget.add_class(f"bt-input-{name}")
         widget.observe(lambda change, name=name: self._changed(name, change["new"]), "value")
         return widget
 
@@ -90,8 +118,12 @@ class CaseForm(w.VBox):
             self._quiet = False
 
     def set_value(self, name: str, value) -> None:
-        """Change one gegeven as if the user had entered it (reports the change)."""
-        self._show(name, self.policy.model.fields[name].type, value)
+        """Change one gegeven as if the user had entered it (reports the change once)."""
+        self._quiet = True
+        try:
+            self._show(name, self.policy.model.fields[name].type, value)
+        finally:
+            self._quiet = False
         self._changed(name, self._widget_value(name))
 
     def _show(self, name: str, t, value) -> None:
@@ -99,25 +131,30 @@ class CaseForm(w.VBox):
         typed = None if value is None else convert(value, t)
         if t.kind == "ja/nee":
             widget.value = bool(typed)
-            widget.description = name.replace("_", " ") + ("" if typed is not None else f" ({UNKNOWN})")
-        elif t.kind in ("datum", "keuze"):
+            widget.description = UNKNOWN_MARK if typed is None else _yes_no(typed)
+        elif t.kind == "keuze":
+            widget.value = UNKNOWN_CHOICE if typed is None else typed
+        elif t.kind == "datum":
             widget.value = typed
         else:
             widget.value = "" if typed is None else as_text(typed, t)
 
     def _widget_value(self, name: str):
-        return self.inputs[name].value
+        value = self.inputs[name].value
+        return None if value is UNKNOWN_CHOICE else value
 
     def _changed(self, name: str, value) -> None:
         if self._quiet:
             return
         t = self.policy.model.fields[name].type
+        if value is UNKNOWN_CHOICE:
+            value = None
         if isinstance(value, str):
             value = value.strip()
             if t.kind == "lijst" and value:
                 value = [v.strip() for v in value.strip("[]").split(";") if v.strip()]
-        if t.kind == "ja/nee":
-            self.inputs[name].description = name.replace("_", " ")
+        if t.kind == "ja/nee" and isinstance(value, bool):
+            self.inputs[name].description = _yes_no(value)
         if value in ("", None):
             self.raw.pop(name, None)
             self.errors.pop(name, None)
@@ -136,7 +173,7 @@ class CaseForm(w.VBox):
 
     def _clear_chosen(self, change) -> None:
         name = change["new"]
-        if name is None:
+        if not name:
             return
         t = self.policy.model.fields[name].type
         self._quiet = True
@@ -152,14 +189,15 @@ class CaseForm(w.VBox):
 
     def _refresh(self) -> None:
         with self.hold_sync():
-            known = [n for n in self.policy.model.fields if n in self.raw]
+            fields = self.policy.model.fields
+            known = [n for n in fields if n in self.raw]
             self.clear_choice.unobserve(self._clear_chosen, "value")
-            self.clear_choice.options = [("(kies een gegeven)", None), *((n.replace("_", " "), n) for n in known)]
-            self.clear_choice.value = None
+            self.clear_choice.options = [(CLEAR_PROMPT, ""), *((fields[n].description, n) for n in known)]
+            self.clear_choice.value = ""
             self.clear_choice.observe(self._clear_chosen, "value")
             self.messages.value = "".join(
-                f'<div class="bt-error" style="{FONT}color:#cf222e">{n.replace("_", " ")}: {msg}</div>'
-                for n, msg in self.errors.items())
+                f'<div class="bt-error" style="{FONT}color:#cf222e">{escape(fields[n].description, quote=False)}: '
+                f'{escape(msg, quote=False)}</div>' for n, msg in self.errors.items())
 
     def on_change(self, callback) -> None:
         self._callbacks.append(callback)
@@ -181,3 +219,13 @@ def as_text(value, t) -> str:
     if kind == "lijst":
         return "[" + "; ".join(as_text(v, t.element) for v in value) + "]"
     return str(value)
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+def _label_html(field: Field) -> str:
+    """The label above an input: the gegeven's description, its identifier as the tooltip."""
+    return (f'<div class="bt-label" data-name="{escape(field.name)}" title="{escape(field.name)}" '
+            f'style="{FONT}white-space:normal;overflow-wrap:anywhere">{escape(field.description)}</div>')

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from dsl.core.model import RuleKind, Status
+from dsl.core.model import STATUS_ORDER, RuleKind, Status
 from dsl.runtime.formatting import counted
 
 GREEN, RED, GREY, AMBER = "#1a7f37", "#cf222e", "#6e7781", "#9a6700"
@@ -121,16 +121,35 @@ def _tree_item(step, depth: int) -> str:
 
 
 def summary_html(evaluation) -> str:
-    """One line: the decisions' outcomes and the counts per requirement status."""
+    """One line: the decisions' outcomes (title, then outcome; the identifier as a tooltip) and
+    the counts per requirement status, in `STATUS_ORDER`: what fails and what is unknown first."""
     results = evaluation.outcome.results
     counts: dict[str, int] = {}
     for r in results.values():
         if r.kind is RuleKind.REQUIREMENT:
             counts[r.status] = counts.get(r.status, 0) + 1
-    decisions = [f"{escape(r.title or r.name)}: <b>{escape(str(r.value) if r.value is not None else r.status)}</b>"
+    decisions = [f'<span class="bt-decision" data-name="{escape(r.name)}" title="{escape(r.name)}">'
+                 f'{escape(r.title or r.name)}: <b>{escape(outcome_text(evaluation, r))}</b></span>'
                  for r in results.values() if r.kind is RuleKind.DECISION]
-    parts = " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items()))
+    parts = " · ".join(f"{badge(k)} {counts[k]}" for k in in_status_order(counts))
     missing = len(evaluation.outcome.missing)
     return (f'<div class="bt-summary" style="{FONT}"><b>{escape(evaluation.policy.title)}</b><br>'
             f'{"<br>".join(decisions)}{"<br>" if decisions else ""}Eisen: {parts or "geen"}'
             f' · {counted(missing, "gegeven", "gegevens")} onbekend</div>')
+
+
+def in_status_order(statuses) -> list:
+    """`statuses` (Status values) in `STATUS_ORDER`: failing and unknown first."""
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    return sorted(statuses, key=lambda status: rank.get(status, len(rank)))
+
+
+def outcome_text(evaluation, result) -> str:
+    """A rule's outcome in Dutch: its value when it has one ("cliëntvolgende overeenkomst",
+    "1 jaar"), else its status."""
+    if result.value is None:
+        return str(result.status)
+    try:
+        return str(evaluation.policy.format(result.name, result.value))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return str(result.value)
