@@ -101,6 +101,7 @@ class BeleidKernel(IPythonKernel):
         shell.events.register("pre_execute", self.transformer.started)
         shell.events.register("post_execute", self.transformer.finished)
         shell.events.register("pre_run_cell", self._before_cell)
+        shell.events.register("post_run_cell", self._release_closed_outputs)
         shell.run_line_magic("load_ext", "kernel.magic")
 
     @property
@@ -117,6 +118,21 @@ class BeleidKernel(IPythonKernel):
         info["supported_features"] = [f for f in info.get("supported_features", []) if f != "debugger"]
         info.pop("debugger", None)
         return info
+
+    def _release_closed_outputs(self, result=None) -> None:
+        """IPython keeps every result in `Out[N]`, `_N` and `_`; a dashboard closed since (its cell run
+        again or deleted) is dropped from there too, so memory stays flat over re-runs."""
+        shell = self.ipython
+        out = shell.user_ns.get("Out")
+        if isinstance(out, dict):
+            for key in [k for k, v in out.items() if _closed_widget(v)]:
+                del out[key]
+        for ns in (shell.user_ns, shell.user_ns_hidden):   # IPython writes `_`, `_7` into both
+            for name in ("_", "__", "___"):
+                if _closed_widget(ns.get(name)):
+                    ns[name] = ""
+            for name in [k for k, v in ns.items() if k[:1] == "_" and k[1:].isdigit() and _closed_widget(v)]:
+                del ns[name]   # `_7`: the result of cell 7
 
     def _before_cell(self, info) -> None:
         self.beleid.cell_id = getattr(info, "cell_id", None)
@@ -153,6 +169,10 @@ class BeleidKernel(IPythonKernel):
             return await _maybe(super().do_is_complete(code))
         status, indent = assist.is_complete(code)
         return {"status": status, "indent": indent} if status == "incomplete" else {"status": status}
+
+
+def _closed_widget(value) -> bool:
+    return hasattr(value, "comm") and hasattr(value, "close") and getattr(value, "comm", True) is None
 
 
 async def _maybe(value):

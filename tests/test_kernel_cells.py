@@ -40,3 +40,33 @@ def test_inspection_names_the_cell_a_rule_was_written_in(kc):
     count = reply["content"]["execution_count"]
     found = kc.inspect("omzet_hoog", 5, reply=True)["content"]
     assert f"cel[{count}]" in found["data"]["text/plain"]
+
+
+def _run_in_cell(kc, code: str, cell_id: str, timeout: float = 180) -> None:
+    content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+               "allow_stdin": False, "stop_on_error": True}
+    msg = kc.session.msg("execute_request", content, metadata={"cellId": cell_id})
+    kc.shell_channel.send(msg)
+    while kc.get_shell_msg(timeout=timeout)["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+        pass
+
+
+def _live(kc) -> tuple[int, int]:
+    """(open widgets, Dashboard objects still in memory) in the kernel."""
+    _, outputs = run(kc, "%%python\nimport gc, ipywidgets\nfrom kernel.widgets import Dashboard\ngc.collect()\n"
+                         "print(len(ipywidgets.Widget.widgets), sum(isinstance(o, Dashboard) for o in gc.get_objects()))",
+                     timeout=180)
+    text = next(m["content"]["text"] for m in outputs if m["msg_type"] == "stream").split()
+    return int(text[-2]), int(text[-1])
+
+
+def test_rerunning_an_evalueer_cell_keeps_the_widget_count_flat_in_a_real_kernel(kc):
+    run(kc, 'laad "policies/vgz_elv_grz_gzsp_2022.beleid"', timeout=180)
+    run(kc, 'casus "policies/casussen/vgz_elv_grz_gzsp_2022_opname.yaml"', timeout=180)
+    for _ in range(3):
+        _run_in_cell(kc, "evalueer", "dezelfde-cel")
+    before = _live(kc)
+    for _ in range(12):
+        _run_in_cell(kc, "evalueer", "dezelfde-cel")
+    assert _live(kc) == before   # neither the session nor IPython's Out[] keeps closed dashboards
+    assert before[1] <= 3   # the open one, and the last results IPython still holds for a cell or two

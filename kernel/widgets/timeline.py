@@ -72,6 +72,9 @@ def timeline_svg(evaluation) -> str:
     peil = evaluation.outcome.case.peil
     moments = [_moment(v) for r in rows for v in (r["start"], r["deadline"], r["event"]) if v is not None]
     moments += [_moment(peil)] if peil else []
+    if not moments:
+        return (f'<div style="{FONT}">Nog geen termijn heeft een datum: vul de datums van de casus of een '
+                "peildatum in.</div>")
     low, high = min(moments), max(moments)
     span = max((high - low).total_seconds(), 86400.0)
 
