@@ -4,9 +4,11 @@ Contract: `write_text(path, text)` writes `text` (UTF-8) to a private temporary 
 target's own folder, flushes it to disk and renames it over `path` in one step; when anything
 fails on the way (a full disk, a file-size limit, an interrupt) the temporary file is removed
 and the error (an `OSError`) is raised for the caller to report in Dutch: no half-written file
-and no stray temporary is left, and an older file at `path` is untouched. `publish(temp, target)`
-puts a temporary file or folder that a caller wrote itself (batch output, in chunks) in place
-the same way, with the permissions a new file of the user gets.
+and no stray temporary is left, and an older file at `path` is untouched. A target that exists
+but is no regular file or folder (a device such as /dev/null, a pipe) is refused (`NotAFile`),
+never replaced. `publish(temp, target)` puts a temporary file or folder that a caller wrote
+itself (batch output, in chunks) in place the same way, with the permissions a new file of the
+user gets.
 """
 
 from __future__ import annotations
@@ -16,7 +18,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["publish", "temporary_beside", "write_text"]
+__all__ = ["NotAFile", "publish", "refuse_special", "temporary_beside", "write_text"]
+
+
+class NotAFile(OSError):
+    """The target exists and is no regular file (a device such as /dev/null, a pipe): writing a
+    file in its place would replace it, so the write is refused; `dsl.errors.os_problem` says so."""
+
+    dutch = "dit is geen gewoon bestand (een apparaat of pijp); kies een bestandsnaam"
+
+
+def refuse_special(target: Path) -> None:
+    """NotAFile when `target` exists and is neither a regular file nor a folder."""
+    if target.exists() and not target.is_file() and not target.is_dir():
+        raise NotAFile(str(target))
 
 
 def temporary_beside(target: Path, *, folder: bool = False) -> Path:
@@ -31,6 +46,7 @@ def temporary_beside(target: Path, *, folder: bool = False) -> Path:
 def publish(temp: Path, target: Path) -> None:
     """Put a fully written file or folder in place: the permissions any new file of the user
     gets (mkstemp and mkdtemp make them private), then one rename (an old target is replaced)."""
+    refuse_special(target)
     umask = os.umask(0)
     os.umask(umask)
     if temp.is_dir():
@@ -49,6 +65,7 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
+    refuse_special(target)
     temp = temporary_beside(target)
     try:
         with temp.open("w", encoding="utf-8", newline="") as stream:

@@ -37,6 +37,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("allow_abbrev", False)   # `--ca` is no guess at --casus or --casussen
         super().__init__(*args, **kwargs)
         self._optionals.title = "opties"
         self._positionals.title = "argumenten"
@@ -49,6 +50,7 @@ class _Parser(argparse.ArgumentParser):
                       .replace("not allowed with argument", "gaat niet samen met")
                       .replace("invalid choice", "onbekende keuze").replace("choose from", "kies uit")
                       .replace("unrecognized arguments", "onbekende argumenten")
+                      .replace("ambiguous option", "dubbelzinnige optie").replace("could match", "kan zijn")
                       .replace("invalid int value", "geen heel getal")
                       .replace("invalid float value", "geen getal").replace("expected one argument",
                                                                              "verwacht één waarde"))

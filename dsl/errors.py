@@ -115,6 +115,8 @@ _OS_ERRORS = {errno.ENOENT: "het bestand bestaat niet", errno.EACCES: "geen toeg
 def os_problem(err: OSError, writing: bool = False) -> str:
     """An operating-system error in Dutch (the system's own text is English, so an error not
     listed is named by its code). When writing, a missing file means its folder is missing."""
+    if getattr(err, "dutch", None):   # an error of our own with its Dutch words (dsl.atomic.NotAFile)
+        return err.dutch  # type: ignore[attr-defined]
     if writing and err.errno == errno.ENOENT:
         return "de map bestaat niet"
     if err.errno is None:

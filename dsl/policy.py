@@ -427,4 +427,19 @@ def load_policy(path: str | Path) -> CompiledPolicy:
     except (OSError, ValueError) as err:
         reason = os_problem(err) if isinstance(err, OSError) else str(err)
         raise BeleidError([Diagnostic("file", f"kan het beleid niet lezen: {reason}")], str(path)) from None
+    if _looks_like_a_case(path, text):
+        raise BeleidError([Diagnostic(
+            "file", "dit lijkt een casus (JSON of YAML), geen beleid",
+            hint="een beleid begint met 'beleid \"<titel>\"'; geef de casus met --casus, zoals: beleid evalueer "
+                 "beleid.beleid --casus casus.json")], str(path))
     return compile_text(text, str(path))
+
+
+def _looks_like_a_case(path: Path, text: str) -> bool:
+    """A case file handed where a policy belongs: text that opens as a JSON object or list (a
+    policy never does), or a .json/.yaml name on text that does not open as a policy."""
+    opening = next((line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")),
+                   "")
+    if opening[:1] in ("{", "["):
+        return True
+    return path.suffix.lower() in (".json", ".yaml", ".yml") and not opening.lower().startswith("beleid")

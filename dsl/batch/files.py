@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from dsl.atomic import publish, temporary_beside
+from dsl.atomic import publish, refuse_special, temporary_beside
 from dsl.batch import evaluate_table, frame_of_rows
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
 from dsl.core import model as M
@@ -213,6 +213,10 @@ class _Writer:
         self.format = format_of(target) if target.suffix else "parquet"
         if not target.parent.is_dir():
             raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
+        try:
+            refuse_special(target)
+        except OSError as err:
+            raise unwritable(target, err) from None
         self.temp = temporary_beside(target)
         self._parquet: Any = None
         self._first = True

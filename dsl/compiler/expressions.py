@@ -99,7 +99,10 @@ class ExpressionGenerator:
         return py.NamedExpr(target=_n(name, store=True), value=expr), _n(name)
 
     def unknown_guard(self, operands: list[py.expr], body_fn) -> py.expr:
-        """`None if any operand is None else body(operands)`; constants are not tested."""
+        """`None if any operand is None else body(operands)`; constants are not tested (a constant
+        folded to None, such as `1 / 0`, makes the whole expression None)."""
+        if any(isinstance(expr, py.Constant) and expr.value is None for expr in operands):
+            return _c(None)
         laters, tests = [], []
         for expr in operands:
             first, later = self.bind(expr)

@@ -33,7 +33,7 @@ def compile_fused(model, compiled: Compiled, result_type: type, fixed: dict[str,
     whose slots `statuses`, `values` and `details` (the raw outcome), `_inputs` and `_peil`
     (the loaded values, from which the case is made when asked for) it fills, and each slot
     named in `fixed` with that value; or None for data the loader would not load without a problem."""
-    if len(model.rules) > FUSE_LIMIT:
+    if len(model.rules) > FUSE_LIMIT or not model.fields:   # (nothing to load: nothing to gain)
         return None
     problem = py.Return(value=py.Constant(value=None))
     loading, namespace = loading_statements(model, problem, [], make_case=False)

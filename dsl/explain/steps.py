@@ -260,12 +260,15 @@ class Explainer:
         zero, a result beyond exact arithmetic or the calendar, or another rule that is unknown;
         the innermost such part, in the order of the text."""
         for root in _bodies(node):
-            cause = self._unknown_part(root)
+            named = None
+            if isinstance(node, M.Timeline):   # its bounds are written inside the rule's own text
+                named = "de uiterste datum" if root is node.end else "het begin"
+            cause = self._unknown_part(root, named)
             if cause:
                 return cause
         return None
 
-    def _unknown_part(self, root: E.Expr) -> str | None:
+    def _unknown_part(self, root: E.Expr, named: str | None = None) -> str | None:
         for part in E.walk(root):
             if isinstance(part, E.RuleRef) and self.status_of(part.name) is Status.ONBEKEND:
                 rule = self.model.rules[part.name]
@@ -279,8 +282,11 @@ class Explainer:
                 continue   # a part of it is the cause: found further down the walk
             if isinstance(part, E.Arith) and part.op == "/" and known[1] == 0:
                 return f"deling door nul: {self.text(part.right)} is 0"
+            what = named if named and part is root else self.text(part)
+            if isinstance(part, E.Shift) and part.unit == "werkdagen":
+                return f"{what} valt buiten de jaren waarvoor werkdagen bekend zijn (1966 tot en met 2100)"
             if isinstance(part, E.Shift):
-                return f"{self.text(part)} valt buiten de kalender (jaar 1 tot en met 9999)"
+                return f"{what} valt buiten de kalender (jaar 1 tot en met 9999)"
             return f"{self.text(part)} valt buiten wat exact te rekenen is (meer dan 38 cijfers)"
         return None
 
@@ -459,6 +465,8 @@ def _bodies(node: E.Expr | M.Rule) -> tuple[E.Expr, ...]:
         return (node.condition, *(e.condition for e in node.exceptions))
     if isinstance(node, M.Decision):
         return tuple(row.condition for row in node.all_rows if row.condition is not None)
+    if isinstance(node, M.Timeline):
+        return tuple(bound for bound in (node.end, node.start) if bound is not None)
     if isinstance(node, M.RuleBase):
         return ()
     return (node,)

@@ -412,7 +412,23 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
 
     def day_of(self, meta: Meta, children: Children) -> ast.DayOf:
         _dag, number, _van, base = children
-        return ast.DayOf(int(parse_number(str(number))), base, _span(meta))
+        day = self._whole(number, meta, "een dagnummer is een heel getal", "schrijf bijvoorbeeld 'dag 121 van opname'")
+        return ast.DayOf(day, base, _span(meta))
+
+    def _whole(self, token, meta: Meta, message: str, hint: str) -> int:
+        """A whole number as written (digits or words); a fraction or a malformed number is a
+        problem of the text (reported with the others), read as 1 to go on without a second
+        message about the same number."""
+        if token.type == "NUMBER_WORD":
+            return NUMBER_WORDS[_words(token)]
+        try:
+            number = parse_number(str(token))
+        except LiteralError as err:
+            self.problems.append(Diagnostic("literal", str(err), _span(meta)))
+            return 1
+        if number != number.to_integral_value():
+            self.problems.append(Diagnostic("literal", f"{message}, niet '{token}'", _span(meta), hint=hint))
+        return int(number)
 
     def aggregate(self, meta: Meta, children: Children) -> ast.Aggregate:
         func = _words(children[0]).split()[0]
@@ -490,15 +506,8 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
 
     def duration(self, meta: Meta, children: Children) -> ast.Literal:
         amount, unit = children
-        if amount.type == "NUMBER_WORD":
-            value = NUMBER_WORDS[_words(amount)]
-        else:
-            number = parse_number(str(amount))
-            if number != number.to_integral_value():
-                self.problems.append(Diagnostic(
-                    "literal", f"een duur is een heel aantal, niet '{amount}'", _span(meta),
-                    hint="schrijf bijvoorbeeld '36 uur' in plaats van '1,5 dag'"))
-            value = int(number)
+        value = self._whole(amount, meta, "een duur is een heel aantal",
+                            "schrijf bijvoorbeeld '36 uur' in plaats van '1,5 dag'")
         text = self.text_of(meta)
         return ast.Literal("duur", (value, UNIT_ALIASES[_words(unit)]), text, _span(meta))
 
