@@ -126,7 +126,7 @@ def test_step_player_next_button(page):
 
 def test_case_form_change_re_evaluates(page):
     output = page.locator(".jp-OutputArea")
-    field = output.locator(".widget-text", has_text="omzet 2023").locator("input")
+    field = output.locator(".bt-input-omzet_2023 input")
     field.fill("€ 249.999,99")
     field.press("Enter")
     output.locator(".bt-summary").get_by_text("cliëntvolgende overeenkomst").wait_for(timeout=20_000)
