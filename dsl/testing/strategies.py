@@ -16,7 +16,7 @@ All options are keyword-only and checked before anything is drawn (`InvalidArgum
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -26,7 +26,7 @@ from dsl.case import convert
 from dsl.case.conversion import written
 from dsl.core.model import Policy
 from dsl.errors import suggest
-from dsl.types import Type
+from dsl.types import Type, limits
 
 __all__ = ["cases", "field_values", "ordered_pairs"]
 
@@ -114,12 +114,25 @@ def _largest(found: list[Threshold]) -> Decimal:
 def _values(model: Policy, name: str, found: dict[str, list[Threshold]], span) -> st.SearchStrategy:
     t = model.fields[name].type
     top = _largest(found.get(name, []))
-    ordinary = _ordinary(t, span, top)
+    bounded = _within_bounds(t)
+    ordinary = bounded if bounded is not None else _ordinary(t, span, top)
     near = [v for x in found.get(name, ()) for v in neighbours(x.value, t.kind)]
     near = [v for v in near if _fits(v, t)]
     if not near:
         return ordinary
     return st.one_of(st.sampled_from(near), ordinary)
+
+
+def _within_bounds(t: Type) -> st.SearchStrategy | None:
+    """Values in a declared range (`van X tot en met Y`), in hundredths (whole for an aantal);
+    None when the type declares none."""
+    if t.bounds is None or t.kind not in ("bedrag", "percentage", "getal", "aantal"):
+        return None
+    low, high = t.bounds
+    if t.kind == "aantal":
+        return st.integers(int(low.to_integral_value(ROUND_CEILING)), int(high.to_integral_value(ROUND_FLOOR)))
+    return st.integers(int((low * 100).to_integral_value(ROUND_CEILING)),
+                       int((high * 100).to_integral_value(ROUND_FLOOR))).map(lambda c: Decimal(c).scaleb(-2))
 
 
 def _fits(value, t) -> bool:
@@ -128,8 +141,10 @@ def _fits(value, t) -> bool:
     if t.kind == "tijdstip":
         return isinstance(value, datetime)
     if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur"):
-        number = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0
-        return number and (t.kind != "percentage" or value <= 100)   # a case refuses more than 100%
+        if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
+            return False
+        low, high = limits(t) if t.kind != "duur" else (Decimal(0), None)   # what a case may give
+        return (low is None or value >= low) and (high is None or value <= high)
     return t.kind == "keuze" and value in t.options
 
 
