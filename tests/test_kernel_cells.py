@@ -61,8 +61,9 @@ def _live(kc) -> tuple[int, int]:
 
 
 def test_rerunning_an_evalueer_cell_keeps_the_widget_count_flat_in_a_real_kernel(kc):
-    run(kc, 'laad "policies/vgz_elv_grz_gzsp_2022.beleid"', timeout=180)
-    run(kc, 'casus "policies/casussen/vgz_elv_grz_gzsp_2022_opname.yaml"', timeout=180)
+    run(kc, 'laad "benchmarks/eligibility_contract.beleid"', timeout=180)
+    run(kc, 'casus soort_aanbieder = "instelling", omzet_2023 = € 300.000, aandeel_onderaanneming = 40%',
+        timeout=180)
     for _ in range(3):
         _run_in_cell(kc, "evalueer", "dezelfde-cel")
     before = _live(kc)
