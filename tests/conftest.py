@@ -3,19 +3,82 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-from dsl.policy import compile_text, load_policy
+from dsl.policy import CompiledPolicy, compile_text, load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
 WIJKVERPLEGING = POLICIES / "wijkverpleging_2024.beleid"
+
+
+# Spark's JVM (tests/test_spark.py and the Spark back ends) lives for one test session and
+# evaluates small tables: the fast JIT tier and the one-thread collector save a quarter of its
+# time (measured: the Spark tests 124 s -> 96 s) and change no result. A value set outside wins.
+os.environ.setdefault("PYSPARK_SUBMIT_ARGS",
+                      "--driver-java-options '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' pyspark-shell")
+
+# Hypothesis: the default profile is what every run uses; `pytest --hypothesis-profile=nachtelijk`
+# runs ten times as many examples in the tests that size themselves with `examples(n)`
+# (the fuzzing in tests/test_robustness.py), for a nightly job.
+settings.register_profile("nachtelijk", max_examples=1000)
+
+
+def examples(n: int) -> int:
+    """`n` examples under the default profile (100 examples), scaled with the loaded profile."""
+    return max(1, n * settings.default.max_examples // 100)
+
+
+@functools.cache
+def _shipped(path: Path) -> CompiledPolicy:
+    return load_policy(path)
+
+
+def shipped(path: str | Path) -> CompiledPolicy:
+    """A shipped policy (a file under policies/), compiled once per test session. A compiled
+    policy is not changed by evaluating it (its lazily built case loader gives the same outcomes),
+    so modules share it; a test that changes a policy compiles its own with `compile_policy`."""
+    return _shipped(Path(path).resolve())
+
+
+# Under pytest-xdist (`pytest -n 2 --dist loadfile --no-loadscope-reorder`) each file is one unit of
+# work, handed to the workers in collection order: the files that take longest come first, so that
+# none of them starts last on one worker while the other worker idles (Spark alone takes 100 s).
+SLOWEST_FIRST = ("test_spark.py", "test_rounding.py", "test_browser.py", "test_bad_inputs.py", "test_notebooks.py",
+                 "test_jobs.py", "test_consistency.py", "test_kernel.py", "test_kernel_batch.py",
+                 "test_policy_hardening.py", "test_batch.py", "test_case_files.py", "test_robustness.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))   # stable: a file keeps its order
+
+
+def beleid(*args: str | Path, process: bool = False) -> subprocess.CompletedProcess:
+    """`beleid ARGS`: its exit code and what it wrote to stdout and stderr. Through `dsl.cli.main`
+    in this process (the command's own code: every exception becomes a Dutch line there; a new
+    Python per call cost half a second), or with `process` as a separate Python, as a user runs it."""
+    argv = [str(a) for a in args]
+    if process:
+        return subprocess.run([sys.executable, "-m", "dsl.cli", *argv], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+    from dsl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def pytest_sessionstart(session):
@@ -43,7 +106,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(scope="session")
 def wijkverpleging():
-    return load_policy(WIJKVERPLEGING)
+    return shipped(WIJKVERPLEGING)
 
 
 @pytest.fixture
@@ -58,3 +121,26 @@ def compile_policy():
 def wijkverpleging_policy(wijkverpleging):
     """The same policy, for Hypothesis tests (function-scoped fixtures are not reset per example)."""
     return wijkverpleging
+
+
+@pytest.fixture(scope="session")
+def executed_notebook():
+    """`executed_notebook(path)`: the notebook, run from top to bottom with nbclient under the
+    kernel its metadata names, in its own folder; once per test session (tests/test_notebooks.py
+    and tests/test_jobs.py read the same runs; each took a kernel start and a few seconds)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cache: dict[Path, nbformat.NotebookNode] = {}
+
+    def run(path: Path) -> nbformat.NotebookNode:
+        path = Path(path).resolve()
+        if path not in cache:
+            nb = nbformat.read(path, as_version=4)
+            kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+            NotebookClient(nb, kernel_name=kernel, timeout=120,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            cache[path] = nb
+        return cache[path]
+
+    return run

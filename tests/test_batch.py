@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,16 +16,16 @@ from dsl.batch.files import evaluate_file
 from dsl.batch.polars_rules import PolarsPlan
 from dsl.errors import CaseError
 from dsl.examples import example_case
-from dsl.policy import compile_text, load_policy
-from tests.conftest import POLICIES
+from dsl.policy import compile_text
+from tests.conftest import POLICIES, beleid, shipped
 
 FILES = sorted(POLICIES.glob("*.beleid"))
-_LOADED = {f.stem: load_policy(f) for f in FILES}
+_LOADED = {f.stem: shipped(f) for f in FILES}
 
 
-def _evalueer(*args: str) -> subprocess.CompletedProcess:
-    """`beleid evalueer ARGS` in a new process, its output captured."""
-    return subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", *args], capture_output=True, text=True)
+def _evalueer(*args: str, process: bool = False) -> subprocess.CompletedProcess:
+    """`beleid evalueer ARGS`, its output captured (`tests.conftest.beleid`: in this process, or a new one)."""
+    return beleid("evalueer", *args, process=process)
 
 
 def _example_rows(policy) -> list[dict]:
@@ -160,7 +159,7 @@ def test_a_dutch_csv_with_broken_rows_gives_every_row_and_exit_code_3(tmp_path):
     policy_file = _write(tmp_path / "k.beleid", KLEENE)
     source = _write(tmp_path / "in.csv", DUTCH_CSV)
     target = tmp_path / "uit.csv"
-    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(target))
+    run = _evalueer(str(policy_file), "--casussen", str(source), "--uit", str(target), process=True)
     assert run.returncode == 3, run.stderr
     assert "5 rijen gelezen, 2 geëvalueerd, 3 geweigerd" in run.stdout
     assert "rij 2: gegeven 'omzet': 'abc' is geen bedrag" in run.stdout

@@ -12,7 +12,8 @@ import pytest
 from dsl.analysis import Budget, check_policy
 from dsl.analysis.report import consistency_blocks, render
 from dsl.core.model import ROW_NONE, Status
-from dsl.policy import compile_text, load_policy
+from dsl.policy import compile_text
+from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = Budget(max_examples=300, seconds=20)
@@ -187,7 +188,7 @@ def test_clean_policy_has_no_findings():
 
 
 def test_shipped_policy_has_exactly_the_documented_gap():
-    policy = load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid")
+    policy = shipped(ROOT / "policies" / "wijkverpleging_2024.beleid")
     report = check_policy(policy, budget=SMALL)
     gap = _only(report, "gat")
     assert gap.rule == "overeenkomst" and gap.case["omzet_2023"] == Decimal("250000.00")
@@ -302,7 +303,7 @@ def test_command_shows_progress_on_a_real_terminal_and_not_in_a_pipe(tmp_path):
 def test_search_is_reproducible_and_the_seed_moves_it():
     import attrs
 
-    policy = load_policy(ROOT / "policies" / "ggz_2020.beleid")
+    policy = shipped(ROOT / "policies" / "ggz_2020.beleid")
 
     def searched_gap(seed):
         report = check_policy(policy, budget=attrs.evolve(SMALL, seed=seed))

@@ -13,17 +13,16 @@ import importlib.util
 import re
 from pathlib import Path
 
-import nbformat
 import polars as pl
 import pytest
-from nbclient import NotebookClient
 
 from dsl.batch import evaluate_table
 from dsl.batch.files import evaluate_file
 from dsl.cli import main
-from dsl.policy import load_policy
+from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("notebooks")   # under pytest -n: the notebooks run once (tests/test_notebooks.py)
 DATA = ROOT / "notebooks" / "data"
 SHIPPED = DATA / "aanbieders_wijkverpleging.csv"
 DOCS = ROOT / "docs" / "batch.md"
@@ -47,7 +46,7 @@ def genereer():
 
 @pytest.fixture(scope="module")
 def round_2024():
-    policy = load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid")
+    policy = shipped(ROOT / "policies" / "wijkverpleging_2024.beleid")
     providers = pl.read_csv(SHIPPED, separator=";", infer_schema=False)
     return policy, evaluate_table(policy, providers)
 
@@ -149,7 +148,7 @@ def test_docs_show_the_summary_the_purchasing_round_prints(capsys, tmp_path, mon
 def test_claims_audit_refuses_the_impossible_date_and_finds_the_stay_violations(genereer, tmp_path, monkeypatch):
     claims = tmp_path / "declaraties_2023.parquet"
     genereer.write_claims(5000, claims)
-    policy = load_policy(ROOT / "policies" / "elv_grz_2023.beleid")
+    policy = shipped(ROOT / "policies" / "elv_grz_2023.beleid")
     summary = evaluate_file(policy, claims, tmp_path / "declaratiecontrole.parquet")
     assert summary.rows == 5000 and summary.refused_rows == 1
     assert re.fullmatch(r"gegeven 'ontslag_(elv|grz)': '2023-\d\d-31' is geen geldige datum: \w+ 2023 heeft 30 "
@@ -173,26 +172,26 @@ def test_claims_audit_refuses_the_impossible_date_and_finds_the_stay_violations(
 
 
 # ---------------------------------------------------------------- the notebooks
-def _run(name: str) -> str:
-    path = ROOT / "notebooks" / name
-    nb = nbformat.read(path, as_version=4)
+def _run(executed_notebook, name: str) -> str:
+    """The notebook's printed text, run once per session (`tests.conftest.executed_notebook`, which
+    tests/test_notebooks.py also reads) under the python3 kernel its metadata names."""
+    nb = executed_notebook(ROOT / "notebooks" / name)
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
     return "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout")
 
 
-def test_purchasing_round_notebook_runs():
-    text = _run("inkoopronde.ipynb")
+def test_purchasing_round_notebook_runs(executed_notebook):
+    text = _run(executed_notebook, "inkoopronde.ipynb")
     assert "4993 aanbieders geëvalueerd, 7 geweigerd:" in text
     for kind, count in CONTRACTS.items():
         assert f"{count:>6}  {kind}\n" in text
     assert "overeenkomst: Soort overeenkomst wijkverpleging 2024  [geen uitkomst]" in text
 
 
-def test_claims_audit_notebook_runs():
-    text = _run("declaratiecontrole.ipynb")
+def test_claims_audit_notebook_runs(executed_notebook):
+    text = _run(executed_notebook, "declaratiecontrole.ipynb")
     assert "20000 rijen gelezen, 19999 geëvalueerd, 1 geweigerd" in text
     assert re.search(r"^\d+ van de 20000 declaraties overtreden een regel over het verblijf:$", text, re.M)
     assert "t_toestemming_91_dagen: Voorafgaand schriftelijke toestemming voor een verblijf langer dan 91 dagen  " \

@@ -14,30 +14,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("notebooks")   # under pytest -n: each notebook runs once (tests/test_jobs.py)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _kernel_name(nb) -> str:
     return nb.metadata.get("kernelspec", {}).get("name", "python3")
-
-
-@pytest.fixture(scope="module")
-def executed():
-    """Each notebook, executed once per test session (they take a few seconds each)."""
-    cache: dict[Path, nbformat.NotebookNode] = {}
-
-    def run(path: Path):
-        if path not in cache:
-            nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, kernel_name=_kernel_name(nb), timeout=120,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
-            cache[path] = nb
-        return cache[path]
-
-    return run
 
 
 def _errors(nb):
@@ -48,8 +32,8 @@ def _errors(nb):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path, executed):
-    nb = executed(path)
+def test_notebook_runs(path, executed_notebook):
+    nb = executed_notebook(path)
     for cell, error in _errors(nb):
         assert "raises-exception" in cell.metadata.get("tags", []), (cell.source, error)
         if _kernel_name(nb) == "beleidstaal":
@@ -66,33 +50,33 @@ def _widget_states(nb) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", BELEID, ids=[p.name for p in BELEID])
-def test_dashboard_state_is_stored(path, executed):
-    states = _widget_states(executed(path))
+def test_dashboard_state_is_stored(path, executed_notebook):
+    states = _widget_states(executed_notebook(path))
     descriptions = {s.get("description") for s in states}
-    assert {"eerste", "vorige", "volgende", "laatste", "Pas toe op de casus"} <= descriptions
+    assert {"eerste", "vorige", "volgende", "laatste", "Pas toe"} <= descriptions
     assert any("Stap 1 van" in str(s.get("value", "")) for s in states)
     assert any('<svg class="bt-timeline"' in str(s.get("value", "")) for s in states)
 
 
-def test_analyst_notebook_steps_and_what_if(executed):
-    nb = executed(ROOT / "notebooks" / "analist.ipynb")
+def test_analyst_notebook_steps_and_what_if(executed_notebook):
+    nb = executed_notebook(ROOT / "notebooks" / "analist.ipynb")
     text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout")
     assert re.search(r"^Stap \d+: fte_niveau_6 — Voldoet niet: .* is 0,8, ten minste 1 is vereist", text, re.M)
     assert "Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 41%)" in text
     assert "Als verwachte omzet wijkverpleging bij VGZ in 2023 € 249.999,99 is (nu € 250.000,00)" in text
 
 
-def test_author_notebook_error_points_at_the_cell_line(executed):
-    nb = executed(ROOT / "notebooks" / "auteur.ipynb")
-    (cell, error), = list(_errors(nb))
+def test_author_notebook_error_points_at_the_cell_line(executed_notebook):
+    nb = executed_notebook(ROOT / "notebooks" / "auteur.ipynb")
+    (_cell, error), = list(_errors(nb))
     assert error["traceback"][0].endswith(":2:11: fout: onbekende naam 'aandeel_ondr'")
     assert "bedoelde u 'aandeel_onder'?" in "\n".join(error["traceback"])
 
 
 @pytest.mark.parametrize("path", BELEID, ids=[p.name for p in BELEID])
-def test_html_export_highlights_beleidstaal(path, executed):
+def test_html_export_highlights_beleidstaal(path, executed_notebook):
     from nbconvert import HTMLExporter
 
-    html, _ = HTMLExporter().from_notebook_node(executed(path))
+    html, _ = HTMLExporter().from_notebook_node(executed_notebook(path))
     assert re.search(r'<span class="(kd|kp)">(laad|eisen|gegevens|evalueer)</span>', html)
     assert "err" not in {part.split('"')[0] for part in html.split('<span class="')[1:]}

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from dsl.examples import run_examples
-from dsl.policy import load_policy
-from tests.conftest import POLICIES
+from tests.conftest import POLICIES, shipped
 
 FILES = sorted(POLICIES.rglob("*.beleid"))
-_LOADED = {file: load_policy(file) for file in FILES}
+_LOADED = {file: shipped(file) for file in FILES}
 _RESULTS = {file: {r.title: r for r in run_examples(policy)} for file, policy in _LOADED.items()}
 
 

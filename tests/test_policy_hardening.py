@@ -1,8 +1,10 @@
 """Hardening: hostile or clumsy policy texts and cases give Dutch answers with a place, never a traceback.
 
-Each bad policy goes through `compile_text` and through `beleid controleer` in a subprocess; each
-runtime extreme through `evaluate` and `beleid evalueer`. Every answer is checked for the Dutch message
-(with line and column) and for the absence of a Python traceback or an English library text.
+Each bad policy goes through `compile_text` and through `beleid controleer`; each runtime extreme
+through `evaluate` and `beleid evalueer`. The command runs as `dsl.cli.main` in this process (it turns
+every exception into a Dutch line; a new Python per input cost half a second); the deepest nestings also
+run as a separate process. Every answer is checked for the Dutch message (with line and column) and for
+the absence of a Python traceback or an English library text.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from dsl.explain import explain, render
 from dsl.parser.limits import MAX_DEPTH, MAX_ROWS
 from dsl.policy import compile_text
 from dsl.runtime.formatting import format_amount, format_money, format_number
-from tests.conftest import ROOT
+from tests.conftest import beleid
 
 HEAD = ('beleid "x"\ngegevens\n  a : aantal\n  omzet : bedrag\n  g : getal\n  d : datum\n  e : datum\n'
         '  m : duur in maanden\n  w : duur in werkdagen\n')   # the body starts on line 10
@@ -36,14 +37,13 @@ def refused(body: str) -> BeleidError:
     return info.value
 
 
-def controleer(tmp_path, text: str | bytes) -> subprocess.CompletedProcess:
+def controleer(tmp_path, text: str | bytes, process: bool = False) -> subprocess.CompletedProcess:
     path = tmp_path / "x.beleid"
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:
         path.write_text(text, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "dsl.cli", "controleer", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return beleid("controleer", str(path), process=process)
 
 
 def assert_dutch(output: str) -> None:
@@ -91,7 +91,7 @@ def test_deep_nesting_is_refused_with_its_place(tmp_path, what, body, place):
     (diagnostic,) = error.diagnostics
     assert diagnostic.message == f"te diep genest: ten hoogste {MAX_DEPTH} niveaus"
     assert f"{diagnostic.span.line}:{diagnostic.span.column}".startswith(place)
-    result = controleer(tmp_path, HEAD + body)
+    result = controleer(tmp_path, HEAD + body, process=True)
     assert result.returncode == 1
     first = result.stderr.splitlines()[0]
     assert re.fullmatch(rf".*x\.beleid:\d+:\d+: fout: te diep genest: ten hoogste {MAX_DEPTH} niveaus", first)
@@ -261,8 +261,7 @@ def test_a_termijn_whose_end_is_outside_the_calendar_is_unknown():
 def evalueer(tmp_path, text: str, case: dict, *extra: str) -> subprocess.CompletedProcess:
     (tmp_path / "x.beleid").write_text(text, encoding="utf-8")
     (tmp_path / "casus.json").write_text(json.dumps(case), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(tmp_path / "x.beleid"), "--casus",
-                           str(tmp_path / "casus.json"), *extra], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return beleid("evalueer", str(tmp_path / "x.beleid"), "--casus", str(tmp_path / "casus.json"), *extra)
 
 
 def one_policy(cases) -> tuple[str, dict]:

@@ -1,7 +1,11 @@
-"""Robustness: any text, however broken, gives a Policy or a Dutch BeleidError — never a crash."""
+"""Robustness: any text, however broken, gives a Policy or a Dutch BeleidError — never a crash.
+
+A slice: benchmarks/fuzz.py (`dsl.testing.fuzzing`) runs the large fuzzing, and
+`pytest --hypothesis-profile=nachtelijk` runs ten times as many examples here."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +14,7 @@ from hypothesis import strategies as st
 from dsl.errors import BeleidError
 from dsl.examples import run_examples
 from dsl.policy import compile_text
-from tests.conftest import POLICIES
+from tests.conftest import POLICIES, examples
 
 SOURCES = [p.read_text(encoding="utf-8") for p in sorted(POLICIES.glob("*.beleid"))]
 
@@ -22,7 +26,7 @@ def compiles_or_reports(text: str) -> None:
         assert err.render().startswith("fuzz.beleid")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_policies_never_crash(source, data):
     lines = source.splitlines()
@@ -44,7 +48,7 @@ def test_mutated_policies_never_crash(source, data):
     compiles_or_reports("\n".join(lines))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_crashes(text):
     compiles_or_reports('beleid "x"\n' + text)
@@ -88,19 +92,17 @@ def _grammar_programs():
     return from_lark(grammar, explicit=explicit)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_programs_generated_from_the_grammar_never_crash(data):
     program = data.draw(_grammar_programs())
     compiles_or_reports(program)
     if "voorbeeld" in program:  # a program that loads also runs its voorbeelden without crashing
-        try:
+        with contextlib.suppress(BeleidError):
             run_examples(compile_text(program, "fuzz.beleid"))
-        except BeleidError:
-            pass
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_generated_programs_evaluate_and_explain_generated_cases(data):
     from dsl.explain import explain, render

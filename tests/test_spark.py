@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +10,12 @@ import polars as pl
 import pytest
 
 from dsl.batch import evaluate_table
-from dsl.policy import compile_text, load_policy
-from tests.conftest import POLICIES
+from dsl.policy import compile_text
+from tests.conftest import POLICIES, shipped
 from tests.test_batch import KLEENE, _example_rows
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig")
+pytestmark = [pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig"),
+              pytest.mark.xdist_group("spark")]   # under pytest -n: one worker, one JVM
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file):
     from dsl.batch.agreement import mixed_cases
     from dsl.batch.spark import evaluate_spark
 
-    policy = load_policy(file)
+    policy = shipped(file)
     rows = _example_rows(policy)
     rows += mixed_cases(policy, 200, seed=11, pool=50, nan_share=0)   # boundary-rich generated cases
     expected = evaluate_table(policy, rows, engine="python")
@@ -97,16 +96,21 @@ def test_text_columns_are_read_or_their_row_refused(spark):
     assert str(got["som.waarde"][2]) == "3001.5100"
 
 
-def test_the_command_line_runs_on_spark(tmp_path: Path):
+def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):
+    """`beleid evalueer --motor spark` as the command runs it (`dsl.cli.main`), in this process: its
+    `session()` finds the module's Spark session, so no second JVM is started (that took 25 s)."""
+    from dsl.cli import main
+
     policy = tmp_path / "k.beleid"
     policy.write_text(KLEENE, encoding="utf-8")
     source = tmp_path / "in.csv"
     source.write_text("agb;omzet;zzp\n1;120000;nee\n2;abc;nee\n", encoding="utf-8")
     target = tmp_path / "uit.parquet"
-    run = subprocess.run([sys.executable, "-m", "dsl.cli", "evalueer", str(policy), "--casussen", str(source),
-                          "--uit", str(target), "--motor", "spark"], capture_output=True, text=True)
-    assert run.returncode == 3, run.stderr
-    assert "2 rijen gelezen, 1 geëvalueerd, 1 geweigerd" in run.stdout
+    code = main(["evalueer", str(policy), "--casussen", str(source), "--uit", str(target), "--motor", "spark"])
+    out, err = capsys.readouterr()
+    assert code == 3, err
+    assert "2 rijen gelezen, 1 geëvalueerd, 1 geweigerd" in out
+    assert "Traceback" not in err
     out = pl.read_parquet(target)
     assert out.sort("agb")["soort.waarde"].to_list() == ["klein", None]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "k.beleid", "uit.parquet"]

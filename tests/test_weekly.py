@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pygments.token import Keyword, Name
 
+from dsl.analysis import Budget, check_policy, thresholds
 from dsl.errors import BeleidError
 from dsl.explain.whatif import suggestions_for
 from dsl.parser import parse
 from dsl.policy import compile_text
 from dsl.runtime import values as rtv
-from dsl.analysis import Budget, check_policy, thresholds
 from dsl.testing import cases
 from kernel.lexer import BeleidLexer
 

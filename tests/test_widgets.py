@@ -13,11 +13,11 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from dsl.policy import load_policy
 from kernel.cells import CellError
 from kernel.evaluation import Evaluation
 from kernel.session import Session
 from kernel.widgets import Dashboard, StepPlayer, timeline_svg
+from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_PATH = ROOT / "policies" / "wijkverpleging_2024.beleid"
@@ -35,7 +35,7 @@ def line_of(text: str) -> int:
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_policy(POLICY_PATH)
+    return shipped(POLICY_PATH)
 
 
 @pytest.fixture()
@@ -180,15 +180,13 @@ def test_whatif_gives_exact_boundaries_in_dutch(dash):
     decision = [s for s in dash.whatif.found if s.rule == "overeenkomst"]
     assert {s.raw for s in decision} == {Decimal("249999.99"), Decimal("250000.01")}
     assert found[("antwoord_ophoging", "bericht_ophoging")].raw == date(2024, 3, 22)
-    html = dash.whatif.view.value
+    html = dash.whatif.html
     assert "Als aandeel van de zorg geleverd door onderaannemers (DigiMV) 33% is (nu 41%)" in html
     assert "€ 249.999,99" in html
 
 
 def test_whatif_apply_changes_the_case(dash):
-    choice = next(i for label, i in dash.whatif.choice.options if "33%" in label)
-    dash.whatif.choice.value = choice
-    dash.whatif.apply.click()
+    next(b for s, b in dash.whatif.rows if s.rule == "onderaanneming" and s.proposed == "33%").click()
     assert dash.form.inputs["aandeel_onderaanneming"].value == "33%"
     assert requirement_status(dash, "onderaanneming") == "voldaan"
 
@@ -196,7 +194,7 @@ def test_whatif_apply_changes_the_case(dash):
 def test_whatif_says_when_one_change_is_not_enough(policy):
     board = Dashboard(policy, {"verzekerd_bedrag": "€ 1.000.000", "ingang_verzekering": "2024-06-01"})
     try:
-        block = board.whatif.view.value.split('data-name="aansprakelijkheid"')[1].split("</div>")[0]
+        block = board.whatif.html.split('data-name="aansprakelijkheid"')[1].split("</div>")[0]
         assert "Geen enkele wijziging van één gegeven is genoeg" in block
     finally:
         board.close()
