@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import Any, Union
+from typing import Any, Union, assert_never
 
 import attrs
 
@@ -230,6 +230,26 @@ class Timeline(RuleBase):
 
 
 Rule = Union[Calculation, Requirement, Group, Decision, Timeline]  # noqa: UP007
+
+
+def own_expressions(rule: Rule) -> tuple[Expr, ...]:
+    """The expressions a rule's own outcome comes from, as written: an eis's condition and
+    exceptions, a beslissing's row conditions, a berekening's expression, a termijn's event and
+    bounds; a groep has none (its eisen are rules of their own). Not the gates, nor a beslissing's
+    outcome values."""
+    match rule:
+        case Requirement():
+            return (rule.condition, *(e.condition for e in rule.exceptions))
+        case Decision():
+            return tuple(row.condition for row in rule.rows if row.condition is not None)
+        case Calculation():
+            return (rule.expr,)
+        case Timeline():
+            return (rule.subject, *rule.bounds)
+        case Group():
+            return ()
+        case _:
+            assert_never(rule)
 
 
 @attrs.frozen(slots=True, eq=False)

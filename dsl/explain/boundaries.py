@@ -56,7 +56,7 @@ class Boundaries:
         found = self._owned.get(name)
         if found is None:
             rule, found = self.model.rules[name], {}
-            for part in (*(g.condition for g in rule.gates), *_body(rule)):
+            for part in (*(g.condition for g in rule.gates), *M.own_expressions(rule)):
                 for field, values in self._part(part).items():
                     found.setdefault(field, []).extend(values)
             if isinstance(rule, M.Timeline):
@@ -208,22 +208,6 @@ class Boundaries:
 def as_moment(value: date) -> datetime:
     """A datum as the moment its day starts; a tijdstip as it is."""
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-
-
-def _body(rule: M.Rule) -> tuple[E.Expr, ...]:
-    match rule:
-        case M.Requirement():
-            return (rule.condition, *(e.condition for e in rule.exceptions))
-        case M.Decision():
-            return tuple(row.condition for row in rule.rows if row.condition is not None)
-        case M.Calculation():
-            return (rule.expr,)
-        case M.Timeline():
-            return (rule.subject, *rule.bounds)
-        case M.Group():
-            return ()
-        case _:
-            assert_never(rule)
 
 
 def _split(a: E.Expr, b: E.Expr, field: str) -> tuple[E.Expr | None, E.Expr | None]:

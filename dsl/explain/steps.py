@@ -262,7 +262,7 @@ class Explainer:
         for root in _bodies(node):
             named = None
             if isinstance(node, M.Timeline):   # its bounds are written inside the rule's own text
-                named = "de uiterste datum" if root is node.end else "het begin"
+                named = {id(node.end): "de uiterste datum", id(node.start): "het begin"}.get(id(root))
             cause = self._unknown_part(root, named)
             if cause:
                 return cause
@@ -459,14 +459,4 @@ class Explainer:
 
 def _bodies(node: E.Expr | M.Rule) -> tuple[E.Expr, ...]:
     """The expressions a rule's own outcome comes from (an expression is its own)."""
-    if isinstance(node, M.Calculation):
-        return (node.expr,)
-    if isinstance(node, M.Requirement):
-        return (node.condition, *(e.condition for e in node.exceptions))
-    if isinstance(node, M.Decision):
-        return tuple(row.condition for row in node.all_rows if row.condition is not None)
-    if isinstance(node, M.Timeline):
-        return tuple(bound for bound in (node.end, node.start) if bound is not None)
-    if isinstance(node, M.RuleBase):
-        return ()
-    return (node,)
+    return M.own_expressions(node) if isinstance(node, M.RuleBase) else (node,)
