@@ -208,12 +208,7 @@ NEGATIVE = [
 
 @pytest.mark.parametrize("what, body, place, message, hint", NEGATIVE, ids=[c[0] for c in NEGATIVE])
 def test_negative_durations_are_refused_at_the_number(tmp_path, what, body, place, message, hint):
-    (diagnostic,) = refused(body).diagnostics
-    assert (f"{diagnostic.span.line}:{diagnostic.span.column}", diagnostic.message, diagnostic.hint) == (
-        place, message, hint)
-    result = controleer(tmp_path, HEAD + body)
-    assert result.returncode == 1 and f"x.beleid:{place}: fout: {message}" in result.stderr
-    assert_dutch(result.stderr)
+    refused_at(tmp_path, body, place, message, hint)
 
 
 def test_durations_that_are_not_constant_or_not_negative_stay_allowed():
@@ -345,6 +340,12 @@ MESSAGES = [
 
 @pytest.mark.parametrize("what, body, place, message, hint", MESSAGES, ids=[c[0] for c in MESSAGES])
 def test_messages_name_the_slip_in_the_authors_terms(tmp_path, what, body, place, message, hint):
+    refused_at(tmp_path, body, place, message, hint)
+
+
+def refused_at(tmp_path, body: str, place: str, message: str, hint: str) -> None:
+    """The policy text is refused with one diagnostic at `place` with this message and hint, in the
+    API and on the command line (in Dutch)."""
     (diagnostic,) = refused(body).diagnostics
     assert (f"{diagnostic.span.line}:{diagnostic.span.column}", diagnostic.message, diagnostic.hint) == (
         place, message, hint)
