@@ -51,13 +51,15 @@ def test_evalueer_prints_explanation_with_sources(capsys):
 
 def test_evalueer_ends_with_a_summary_of_counts_and_failures(capsys):
     _, out, _ = run(capsys, "evalueer", WIJKVERPLEGING, "--casus", CASE)
-    last = out.rstrip().splitlines()[-3:]
+    last = out.rstrip().splitlines()[-4:]
     assert last[0] == ("Samenvatting: 66 eisen: 1 niet voldaan, 25 onbekend, 15 voldaan, 25 niet van toepassing; "
-                       "18 termijnen: 8 niet gehaald, 3 onbekend, 3 nog niet verstreken, 4 gehaald; "
-                       "2 beslissingen: 1 onbekend, 1 bepaald; 3 berekeningen: 3 bepaald.")
+                       "18 termijnen: 1 niet gehaald, 7 verstreken zonder datum, 3 onbekend, 3 nog niet verstreken, "
+                       "4 gehaald; 2 beslissingen: 1 onbekend, 1 bepaald; 3 berekeningen: 3 bepaald.")
     assert last[1] == "Niet voldaan: Maximaal 33% van de zorg door onderaannemers."
-    assert last[2].startswith("Niet gehaald: Mogelijkheid tot reageren op aanbod incl. extra tariefopslag; ")
-    assert last[2].endswith(" en 3 meer.")
+    # the one deadline whose date is known and late, apart from those whose date was not entered
+    assert last[2] == "Niet gehaald: Mogelijkheid tot reageren op aanbod incl. extra tariefopslag."
+    assert last[3].startswith("Verstreken zonder datum: Nieuwe zorgaanbieders: aanmelden voor een overeenkomst; ")
+    assert last[3].endswith(" en 2 meer.")
 
 
 def test_evalueer_json(capsys):

@@ -219,3 +219,12 @@ def test_evaluating_imports_no_analysis_or_notebook_package():
             "print(sorted(m for m in ('z3', 'hypothesis', 'ipykernel', 'ipywidgets', 'IPython') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_statuses_a_voorbeeld_may_expect_are_the_core_models():
+    """The checker (a stage before the core model) keeps its own list; it must be the model's
+    statuses per kind without "bepaald" (a voorbeeld expects a value instead)."""
+    from dsl.checker.examples import STATUSES as EXPECTABLE
+    from dsl.core.model import STATUSES, Status
+    assert {kind: set(statuses) for kind, statuses in EXPECTABLE.items()} == \
+        {str(kind): {str(s) for s in statuses if s is not Status.BEPAALD} for kind, statuses in STATUSES.items()}

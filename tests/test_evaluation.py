@@ -29,7 +29,21 @@ def test_small_provider_asking_for_a_higher_ceiling(wijkverpleging):
     assert outcome["verzoek_ophoging"].status == "voldaan"
     assert outcome["tien_fte"].status == "niet voldaan"
     answer = outcome["antwoord_ophoging"]
-    assert (answer.status, answer.deadline, answer.start) == ("niet gehaald", date(2024, 6, 17), date(2024, 5, 27))
+    # the answer's date was not entered and the peildatum is past the deadline: not "niet gehaald"
+    assert (answer.status, answer.deadline, answer.start) == ("verstreken zonder datum", date(2024, 6, 17),
+                                                              date(2024, 5, 27))
+
+
+def test_a_deadline_passed_without_a_date_is_not_a_known_miss(wijkverpleging):
+    """"Verstreken zonder datum" (no date entered, peildatum past the end) and "niet gehaald" (the
+    date is known and late) are different facts; a rule that asks whether the deadline was met
+    sees the first as unknown, the second as nee."""
+    base = {"aanvraag_compleet": "27 mei 2024", "peildatum": "1 juli 2024"}
+    without = wijkverpleging.evaluate(base)["antwoord_ophoging"].status
+    late = wijkverpleging.evaluate({**base, "bericht_ophoging": "18 juni 2024"})["antwoord_ophoging"].status
+    in_time = wijkverpleging.evaluate({**base, "bericht_ophoging": "17 juni 2024"})["antwoord_ophoging"].status
+    assert (without, late, in_time) == ("verstreken zonder datum", "niet gehaald", "gehaald")
+    assert (without.truth, late.truth, in_time.truth) == (None, False, True)
 
 
 @pytest.mark.parametrize("omzet, expected", [

@@ -159,6 +159,12 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
         lines.append("Het vaakst niet voldaan of niet gehaald:")
         for name, n in summary.failed.most_common(_SHOWN):
             lines.append(f"  {n:>8}  {model.rules[name].display} ({name})")
+    passed = Counter({name: n for name, tally in summary.counts.items()
+                      if (n := tally[M.Status.VERSTREKEN_ZONDER_DATUM])})
+    if passed:
+        lines.append("Het vaakst verstreken zonder datum (de datum van de gebeurtenis staat niet in de rij):")
+        for name, n in passed.most_common(_SHOWN):
+            lines.append(f"  {n:>8}  {model.rules[name].display} ({name})")
     # which part failed, for the eisen of more than one part (for the others the eis says it all)
     compound = Counter({key: n for key, n in summary.reasons.items()
                         if isinstance(rule := model.rules[key[0]], M.Requirement) and len(reason_parts(rule)) > 1})

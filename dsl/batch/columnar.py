@@ -414,7 +414,8 @@ class ColumnarPlan:
             passed = self.moment_cmp(self.col("peildatum"), _DATUM, self.col(d), rule.end.type)
             over = (passed >= 0) if rule.strict else (passed > 0)
             no_event = self.case([(self.is_null(passed), self.status(Status.ONBEKEND)),
-                                  (over, self.status(Status.NIET_GEHAALD))], self.status(Status.NOG_NIET))
+                                  (over, self.status(Status.VERSTREKEN_ZONDER_DATUM))],
+                                 self.status(Status.NOG_NIET))
             c = self.moment_cmp(event, event_t, self.col(d), rule.end.type)
             late = (c >= 0) if rule.strict else (c > 0)
         if rule.start is not None:

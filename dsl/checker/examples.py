@@ -17,11 +17,13 @@ from dsl.errors import Diagnostic, suggest
 if TYPE_CHECKING:  # the checker imports this module; its Rule is needed for annotations only
     from dsl.checker import Rule
 
-# The statuses a voorbeeld may expect of each kind of rule.
+# The statuses a voorbeeld may expect of each kind of rule: the core model's `STATUSES` without
+# "bepaald" (a voorbeeld expects a value instead); tests/test_core.py checks that they agree.
 STATUSES: dict[str, tuple[str, ...]] = {
     "eis": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
     "groep": ("voldaan", "niet voldaan", "onbekend", "niet van toepassing"),
-    "termijn": ("gehaald", "niet gehaald", "nog niet verstreken", "onbekend", "niet van toepassing"),
+    "termijn": ("gehaald", "niet gehaald", "verstreken zonder datum", "nog niet verstreken", "onbekend",
+                "niet van toepassing"),
     "beslissing": ("onbekend", "geen uitkomst", "meerdere regels", "niet van toepassing"),
     "berekening": ("onbekend", "niet van toepassing"),
 }

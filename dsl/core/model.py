@@ -51,6 +51,7 @@ class Status(enum.StrEnum):
     NIET_VOLDAAN = "niet voldaan"
     GEHAALD = "gehaald"
     NIET_GEHAALD = "niet gehaald"
+    VERSTREKEN_ZONDER_DATUM = "verstreken zonder datum"
     NOG_NIET = "nog niet verstreken"
     BEPAALD = "bepaald"
     GEEN_UITKOMST = "geen uitkomst"
@@ -61,7 +62,8 @@ class Status(enum.StrEnum):
     @property
     def truth(self) -> bool | None:
         """The ja/nee another rule sees: voldaan, gehaald and niet van toepassing are ja;
-        niet voldaan and niet gehaald are nee; every other status is unknown."""
+        niet voldaan and niet gehaald are nee; every other status is unknown (a termijn that is
+        verstreken zonder datum too: its event may have happened, the case does not say)."""
         return _TRUTH.get(self)
 
 
@@ -70,19 +72,20 @@ _TRUTH = {Status.VOLDAAN: True, Status.GEHAALD: True, Status.NVT: True,
 
 # The order in which statuses are listed to a user: what needs attention first.
 STATUS_ORDER: tuple[Status, ...] = (
-    Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.MEERDERE, Status.GEEN_UITKOMST,
-    Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.NVT)
+    Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM, Status.ONBEKEND, Status.MEERDERE,
+    Status.GEEN_UITKOMST, Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.NVT)
 
 # What `beleid evalueer --streng` counts as a case not in order: a verdict that is negative or
 # could not be given (a calculation's own status is not a verdict and is never counted).
-NOT_IN_ORDER = frozenset({Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.MEERDERE,
-                          Status.GEEN_UITKOMST})
+NOT_IN_ORDER = frozenset({Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM, Status.ONBEKEND,
+                          Status.MEERDERE, Status.GEEN_UITKOMST})
 
 # The statuses each kind of rule can have.
 STATUSES: dict[RuleKind, tuple[Status, ...]] = {
     RuleKind.REQUIREMENT: (Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT),
     RuleKind.GROUP: (Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT),
-    RuleKind.TIMELINE: (Status.GEHAALD, Status.NIET_GEHAALD, Status.NOG_NIET, Status.ONBEKEND, Status.NVT),
+    RuleKind.TIMELINE: (Status.GEHAALD, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM, Status.NOG_NIET,
+                        Status.ONBEKEND, Status.NVT),
     RuleKind.DECISION: (Status.BEPAALD, Status.GEEN_UITKOMST, Status.MEERDERE, Status.ONBEKEND, Status.NVT),
     RuleKind.CALCULATION: (Status.BEPAALD, Status.ONBEKEND, Status.NVT),
 }

@@ -50,16 +50,19 @@ def summary(outcome) -> list[str]:
 
 
 # The order in which a kind's counts are listed in the closing summary.
-_COUNT_ORDER = (Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.ONBEKEND, Status.NOG_NIET, Status.VOLDAAN,
-                Status.GEHAALD, Status.BEPAALD, Status.GEEN_UITKOMST, Status.MEERDERE, Status.NVT)
+_COUNT_ORDER = (Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM, Status.ONBEKEND,
+                Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.GEEN_UITKOMST, Status.MEERDERE,
+                Status.NVT)
 _COUNTED = (RuleKind.REQUIREMENT, RuleKind.TIMELINE, RuleKind.DECISION, RuleKind.CALCULATION)
 
 
 def closing_summary(outcome, shown: int = 5) -> list[str]:
     """The closing lines of an evaluation: per kind of rule the count of each status, then the
-    requirements not met and the deadlines missed, by title (at most `shown` of each)."""
+    requirements not met, the deadlines missed and those passed without a date, by title (at most
+    `shown` of each)."""
     counts: dict[RuleKind, dict[Status, int]] = {}
-    failing: dict[Status, list[str]] = {Status.NIET_VOLDAAN: [], Status.NIET_GEHAALD: []}
+    failing: dict[Status, list[str]] = {Status.NIET_VOLDAAN: [], Status.NIET_GEHAALD: [],
+                                        Status.VERSTREKEN_ZONDER_DATUM: []}
     for rule, status in zip(outcome.policy.model.rules.values(), outcome.statuses, strict=True):
         if rule.kind not in _COUNTED:
             continue
@@ -83,7 +86,7 @@ def closing_summary(outcome, shown: int = 5) -> list[str]:
 
 
 _MARKS = {"voldaan": "✔", "gehaald": "✔", "niet voldaan": "✘", "niet gehaald": "✘", "onbekend": "?",
-          "niet van toepassing": "–", "nog niet verstreken": "…", "toegepast": "→", "ja": "✔", "nee": "✘"}
+          "niet van toepassing": "–", "nog niet verstreken": "…", "verstreken zonder datum": "!", "toegepast": "→", "ja": "✔", "nee": "✘"}
 
 
 _RULE_KINDS = frozenset(RuleKind)

@@ -206,11 +206,11 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
     subject = ex.label(rule.subject)
     if status is Status.GEHAALD:
         sentence = f"Gehaald: {subject} op {event_text}; {bound}"
-    elif status is Status.NIET_GEHAALD and event is not None:
-        sentence = f"Niet gehaald: {subject} op {event_text}; {bound}"
     elif status is Status.NIET_GEHAALD:
-        sentence = (f"Niet gehaald: geen {subject} opgegeven, en op de peildatum {_moment(ex, ex.peil)} is de "
-                    f"termijn ({deadline}) voorbij")
+        sentence = f"Niet gehaald: {subject} op {event_text}; {bound}"
+    elif status is Status.VERSTREKEN_ZONDER_DATUM:
+        sentence = (f"Verstreken zonder datum: geen {subject} opgegeven, en op de peildatum {_moment(ex, ex.peil)} "
+                    f"is de termijn ({deadline}) voorbij; vul de datum in om te zien of hij gehaald is")
     elif status is Status.NOG_NIET:
         sentence = f"Nog niet verstreken: {bound}; peildatum {_moment(ex, ex.peil)}"
     else:

@@ -49,6 +49,7 @@ Ordered = TypeVar("Ordered", Decimal, int, date, str)
 
 VOLDAAN, NIET_VOLDAAN, ONBEKEND, NVT = Status.VOLDAAN, Status.NIET_VOLDAAN, Status.ONBEKEND, Status.NVT
 GEHAALD, NIET_GEHAALD, NOG_NIET = Status.GEHAALD, Status.NIET_GEHAALD, Status.NOG_NIET
+VERSTREKEN = Status.VERSTREKEN_ZONDER_DATUM
 GEEN_UITKOMST = Status.GEEN_UITKOMST
 
 
@@ -420,7 +421,8 @@ def timeline(event: date | None, start: date | None, end: date | None, has_start
     The event must fall on or after `start` (when the termijn has one) and no later than `end`
     (before it when `strict`; on it when `exact`). An unknown bound makes the status unknown.
     Without an event date the termijn is "nog niet verstreken" while the peildatum is not past
-    the end, "niet gehaald" after it, and "onbekend" without a peildatum.
+    the end, "verstreken zonder datum" after it (not "niet gehaald": the event may have happened,
+    the case does not say), and "onbekend" without a peildatum.
     """
     if (has_start and start is None) or (has_end and end is None):
         return ONBEKEND, end, start
@@ -431,7 +433,7 @@ def timeline(event: date | None, start: date | None, end: date | None, has_start
         if passed is None:
             return ONBEKEND, end, start
         over = passed > 0 or (strict and passed == 0)  # "voor D": on D itself it is too late
-        return (NIET_GEHAALD if over else NOG_NIET), end, start
+        return (VERSTREKEN if over else NOG_NIET), end, start
     ok: bool | None = True
     if start is not None:
         c = moment_cmp(event, start)

@@ -46,6 +46,7 @@ from pathlib import Path
 import attrs
 
 from dsl import errors
+from dsl.core.model import STATUSES, RuleKind
 from dsl.errors import BeleidError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -523,7 +524,7 @@ def _timeline(p: _Program) -> list[str]:
                          f"binnen {duration} na {moment}", f"ten minste {duration} voor {moment}",
                          f"van {moment} tot en met {_atom(p, kind, 1)}", f"van {moment} tot {_atom(p, kind, 1)}"])
     name = p.name("t")
-    p.statuses[name] = ["gehaald", "niet gehaald", "nog niet verstreken", "onbekend", "niet van toepassing"]
+    p.statuses[name] = [str(status) for status in STATUSES[RuleKind.TIMELINE]]
     return [f'termijn {name} "Termijn"', f"  {subject} {timing}"]
 
 
