@@ -9,7 +9,6 @@ explanation; the syntax and its precedence; the new keywords in the vocabulary a
 from __future__ import annotations
 
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -141,7 +140,7 @@ def test_the_core_node_has_the_operands_type_inputs_and_children(policy):
     assert [policy.model.rules[n].expr.places for n in ("euro", "w_standaard", "w_beneden", "procent")] == [0, 2, 0, 1]
 
 
-# ---------------------------------------------------------------- batch: Polars and Spark
+# ---------------------------------------------------------------- batch: Polars (Spark: tests/test_spark.py)
 def _rows() -> list[dict]:
     rows = [{"saldo": _money(s), "waarde": s, "aandeel": f"{s.lstrip('-')}%"} for s, *_ in HALVES]
     rows += [{"saldo": "€ 2,50", "waarde": "-7,125", "aandeel": "33,35%"}, {"aandeel": "33,333%"}, {}]
@@ -173,19 +172,6 @@ def _readable(policy, row: dict) -> bool:
     except CaseError:
         return False
     return True
-
-
-@pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig")
-def test_spark_gives_the_per_case_values_for_every_mode(policy):
-    from dsl.batch.agreement import spark_input
-    from dsl.batch.spark import evaluate_spark, session
-
-    rows = _rows() + [row for row in mixed_cases(policy, 60, seed=9, pool=30, nan_share=0) if _readable(policy, row)]
-    expected = evaluate_table(policy, rows, engine="python")
-    got = pl.from_arrow(evaluate_spark(policy, spark_input(session(), policy, rows)).toArrow())
-    assert isinstance(got, pl.DataFrame)
-    for column in expected.columns:
-        assert got[column].to_list() == expected[column].to_list(), column
 
 
 # ---------------------------------------------------------------- z3

@@ -125,3 +125,18 @@ def test_spark_gives_unknown_for_a_moment_outside_the_calendar(spark):
     got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, OUTSIDE_ROWS)).toArrow())
     assert isinstance(got, pl.DataFrame)
     assert got.select("a.waarde", "b.waarde", "c.waarde").rows() == OUTSIDE_EXPECTED
+
+
+def test_spark_rounds_as_the_per_case_path_in_every_mode(spark):
+    """Every rounding mode of tests/test_rounding.py, at the halves and on generated cases."""
+    from dsl.batch.agreement import mixed_cases, spark_input
+    from dsl.batch.spark import evaluate_spark
+    from tests.test_rounding import POLICY, _readable, _rows
+
+    policy = compile_text(POLICY, "afronden.beleid")
+    rows = _rows() + [row for row in mixed_cases(policy, 60, seed=9, pool=30, nan_share=0) if _readable(policy, row)]
+    expected = evaluate_table(policy, rows, engine="python")
+    got = pl.from_arrow(evaluate_spark(policy, spark_input(spark, policy, rows)).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    for column in expected.columns:
+        assert got[column].to_list() == expected[column].to_list(), column
