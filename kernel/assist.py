@@ -3,7 +3,8 @@
 Contract: pure functions over a cell's text, a cursor position and the session's current
 policy; the kernel turns their results into protocol replies. `complete` offers keywords and
 phrases, the notebook commands, every gegeven and rule name of the session's policy, and inside
-`laad "..."` / `casus "..."` / `casussen "..."` the policy, case or table files nearby. `inspect`
+`laad "..."` / `verschil "..."` / `casus "..."` / `casussen "..."` the policy, case or table files
+nearby; after `controleer`, `verschil` and `evalueer` their option words (`snel`, `vorige`, `alle`). `inspect`
 describes the word at the cursor: a gegeven's type and label, a rule's kind, title, type, source and its text as
 written, with the cell or file and line it was written in; a keyword's meaning. `is_complete`
 says "incomplete" while a cell visibly goes on (an open string or `{`, a trailing `vereist`,
@@ -35,6 +36,15 @@ KEYWORD_HELP = {
                 "filters, grafieken per beslissing, en de uitleg van één rij.",
     "voorbeelden": "voorbeelden — voert de voorbeelden van het beleid uit en toont welke slagen.",
     "toon": "toon [naam] — toont de tekst van het beleid, of van één gegeven of regel.",
+    "controleer": "controleer — controleert de consistentie van het beleid (gaten, overlappen, overschaduwde "
+                  "regels, onmogelijke eisen en termijnen), zoals `beleid controleer`; elk tegenvoorbeeld "
+                  "opent als casus.\ncontroleer snel — met een kleine zoektocht; controleer exact — "
+                  "alleen de solver, zonder zoektocht.",
+    "dekking": "dekking — welke eisen, rijen, uitzonderingen en takken de voorbeelden van het beleid raken, en welke nooit.",
+    "verschil": 'verschil "ander.beleid" — wat er verandert van dat bestand (oud) naar het beleid van de sessie '
+                "(nieuw): per regel bewezen gelijk, bewezen verschillend (met een casus) of gezocht.\n"
+                "verschil vorige — hetzelfde tegen de vorige versie van het beleid in deze sessie; "
+                "met 'snel' een kleinere zoektocht.",
     "beleid": 'beleid "titel" — begint een nieuw beleid; een cel met een volledig beleid vervangt het huidige.',
     "gegevens": "gegevens — declareert invoergegevens: naam : type \"omschrijving\".",
     "eisen": 'eisen naam "titel" — een groep eisen; een nieuwe definitie vervangt de groep.',
@@ -69,11 +79,16 @@ def _word_at(code: str, pos: int) -> tuple[int, int]:
 def complete(session, code: str, pos: int) -> dict:
     """Completion matches and the range they replace."""
     line = code[:pos].rsplit("\n", 1)[-1]
-    quoted = re.match(r"^(laad|casussen|casus)\s+\"([^\"]*)$", line, re.IGNORECASE)
+    quoted = re.match(r"^(laad|casussen|casus|verschil)\s+\"([^\"]*)$", line, re.IGNORECASE)
     if quoted:
         prefix = quoted.group(2)
         files = _files(session.base, prefix, _FILE_KINDS[quoted.group(1).lower()])
         return {"matches": files, "cursor_start": pos - len(prefix), "cursor_end": pos, "types": ["bestand"] * len(files)}
+    option = re.match(r"^(controleer|verschil|evalueer)\s+(?:\S+\s+)*?(\w*)$", line, re.IGNORECASE)
+    if option and OPTIONS.get(option.group(1).lower()):
+        prefix = option.group(2)
+        words = [o for o in OPTIONS[option.group(1).lower()] if o.startswith(prefix.lower())]
+        return {"matches": words, "cursor_start": pos - len(prefix), "cursor_end": pos, "types": ["optie"] * len(words)}
     phrase = _phrase_matches(line, pos)
     if phrase is not None:
         return phrase
@@ -87,7 +102,9 @@ def complete(session, code: str, pos: int) -> dict:
     return {"matches": matches, "cursor_start": start, "cursor_end": pos, "types": [candidates[m] for m in matches]}
 
 
-_FILE_KINDS = {"laad": (".beleid",), "casus": (".json", ".yaml", ".yml"),
+# The option words a command takes (after `verschil`: `vorige` instead of a file).
+OPTIONS = {"controleer": ("snel", "exact"), "verschil": ("vorige", "snel"), "evalueer": ("alle",)}
+_FILE_KINDS = {"laad": (".beleid",), "verschil": (".beleid",), "casus": (".json", ".yaml", ".yml"),
                "casussen": (".csv", ".parquet", ".jsonl", ".ndjson")}
 
 

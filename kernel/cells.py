@@ -14,6 +14,10 @@ with `beleid "..."`) or one of the notebook commands:
     evalueer alle                      evaluate every case of the table; shows the batch view
     voorbeelden                        run the policy's voorbeelden
     toon [naam]                        show the current policy text, or one rule
+    controleer [snel | exact]          check the policy's consistency (as `beleid controleer`)
+    dekking                            the coverage of the voorbeelden (as `beleid test --dekking`)
+    verschil "ander.beleid" [snel]     what changed from that file to the session's policy
+    verschil vorige [snel]             what changed from the session's previous policy version
 
 A command starts at the beginning of a line (no indentation) and is not followed by `:` or
 `=` (so a gegeven may still be called `casus`). `casus` takes the following lines up to the
@@ -32,7 +36,7 @@ from dsl.errors import BeleidError, Diagnostic
 from dsl.span import Span
 from dsl.vocabulary import vocabulary
 
-COMMANDS = ("laad", "casus", "casussen", "evalueer", "voorbeelden", "toon")
+COMMANDS = ("laad", "casus", "casussen", "evalueer", "voorbeelden", "toon", "controleer", "dekking", "verschil")
 # The words policy text starts with, from the grammar: `beleid` and the sections (gegevens, eisen,
 # eis, berekening, beslissing, termijn, voorbeeld).
 SECTIONS = vocabulary().statements
@@ -147,4 +151,20 @@ def string_argument(statement: Statement, name: str, cell: str, what: str) -> st
 
 
 _EXAMPLE_FILES = {"laad": "policies/wijkverpleging_2024.beleid", "casus": "casus.json",
-                  "casussen": "aanbieders.csv"}
+                  "casussen": "aanbieders.csv", "verschil": "ander.beleid"}
+
+
+def option_words(statement: Statement, name: str, cell: str, allowed: tuple[str, ...]) -> list[str]:
+    """The option words after a command (`controleer snel`), lower case; CellError at the first
+    word that is not one of `allowed`, or when a word is given twice."""
+    text = statement.text.split("#")[0]
+    words: list[str] = []
+    for m in re.finditer(r"\S+", text):
+        word = m.group().lower()
+        if word not in allowed or word in words:
+            what = "staat dubbel" if word in words else "is geen optie van"
+            raise cell_error(f"'{m.group()}' {what} '{statement.kind}'", name, cell, statement.line,
+                             statement.column + m.start(), len(m.group()),
+                             hint="kies uit: " + ", ".join([statement.kind, *(f"{statement.kind} {a}" for a in allowed)]))
+        words.append(word)
+    return words

@@ -13,6 +13,15 @@ row's case in the same `Dashboard` `evalueer` shows, built from its traced outco
 paging only query the evaluated frame and update the widgets a page already has (a fixed set
 of `PAGE` row lines): nothing is evaluated again and no widget is created. `close()` closes
 every widget of the view, the opened dashboard included, with their layouts and styles.
+
+Policy versions, as for the dashboard: a view is built on one compiled policy (`policy`, changed
+last in `policy_cell`). `policy_changed(policy, source, cell)` (the session calls it when a cell
+changes the session's policy) makes a view on another version stale at once: the notice
+"verouderd: het beleid is gewijzigd in cel[N]" with the button "Opnieuw evalueren met het nieuwe
+beleid"; the opened row's dashboard is told too (it goes stale itself). While stale, opening a
+row shows the notice and evaluates nothing, so no row is ever evaluated with replaced rules. The
+button (`rerun()`) evaluates the same table with the newest policy and shows the new summary,
+filters (reset), rows and charts; the dashboard of the row opened before is closed.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from kernel.evaluation import Evaluation
 from kernel.widgets.batch_html import charts_html, columns, header_html, row_html, summary_html, summary_text, widths
 from kernel.widgets.charts import number
 from kernel.widgets.dashboard import Dashboard
-from kernel.widgets.html import FONT, RED
+from kernel.widgets.html import AMBER, FONT, RED
 from kernel.widgets.lifecycle import close_tree
 
 PAGE = 12
@@ -37,13 +46,16 @@ _NO_CHOICE = [("status: kies eerst een regel", -1)]
 TABS = ("Rijen", "Uitkomsten")
 _HINT = (f'<div style="{FONT}color:#57606a">Kies een rij met de knop met haar nummer, of typ hierboven '
          "een rijnummer of sleutel, om de uitleg van die casus te zien.</div>")
+RERUN = "Opnieuw evalueren met het nieuwe beleid"
 
 
 class BatchView(w.VBox):
     """The batch view (see the module contract)."""
 
-    def __init__(self, policy, table, source=None):
-        self.policy, self.source = policy, source
+    def __init__(self, policy, table, source=None, policy_cell: str | None = None):
+        self.policy, self.source, self.policy_cell = policy, source, policy_cell
+        self.stale: str | None = None      # the cell that changed the policy, while stale
+        self._newest: tuple | None = None   # (policy, source, cell) of the session, while stale
         self.evaluation = TableEvaluation.build(policy, table)
         self.dashboard: Dashboard | None = None
         self.opened: int | None = None
@@ -57,17 +69,25 @@ class BatchView(w.VBox):
         self.tabs = w.Tab([self.rows_tab, self.charts], titles=TABS)
         self.case_head = w.HTML(_HINT)
         self.case_area = w.VBox([self.case_head], layout=w.Layout(margin="8px 0 0 0"))
-        super().__init__([self.summary, self.tabs, self.case_area])
+        self.notice = w.HTML(layout=w.Layout(flex="1 1 260px", min_width="0"))
+        self.rerun_button = w.Button(description=RERUN, icon="refresh", button_style="warning",
+                                     layout=w.Layout(width="auto", display="none"))
+        self.rerun_button.on_click(lambda _: self.rerun())
+        self.notice_bar = w.HBox([self.notice, self.rerun_button], layout=w.Layout(
+            display="none", flex_flow="row wrap", align_items="center", width="100%"))
+        super().__init__([self.notice_bar, self.summary, self.tabs, self.case_area])
         self._render()
 
     # ------------------------------------------------------------ building
-    def _build_filters(self) -> None:
+    def _rule_options(self) -> list[tuple[str, str]]:
         te = self.evaluation
         options: list[tuple[str, str]] = [("alle rijen", ALL)]
         if te.refused:
             options.append((f"geweigerde rijen ({number(te.refused)})", REFUSED))
-        options += [(f"{rule.kind}: {name}", name) for name, rule in _by_kind(te.model.rules)]
-        self.rule = w.Dropdown(description="Filter", options=options, value=ALL,
+        return options + [(f"{rule.kind}: {name}", name) for name, rule in _by_kind(te.model.rules)]
+
+    def _build_filters(self) -> None:
+        self.rule = w.Dropdown(description="Filter", options=self._rule_options(), value=ALL,
                                layout=w.Layout(width="320px"), style={"description_width": "44px"})
         self.choice = w.Dropdown(options=_NO_CHOICE, value=-1, disabled=True, layout=w.Layout(width="290px"))
         self.found = w.HTML()
@@ -182,8 +202,14 @@ class BatchView(w.VBox):
                                   f"de eerste (rij {row}) staat hieronder</span>")
 
     def open_row(self, row: int) -> None:
-        """Show the dashboard of row `row` (1-based) below the tabs; close the one shown before."""
+        """Show the dashboard of row `row` (1-based) below the tabs; close the one shown before.
+        While the view is stale: the notice, and nothing evaluated."""
         self.message.value = ""
+        if self.stale is not None:
+            self.message.value = (f'<span class="bt-stale" style="{FONT}color:{AMBER}">rij {row} is niet geopend: '
+                                  f'verouderd: het beleid is gewijzigd in {escape(self.stale)}; druk op '
+                                  f'“{RERUN}”</span>')
+            return
         reason = self.evaluation.results.row(row - 1, named=True)["geweigerd"]
         if reason is not None:
             self.message.value = f'<span style="{FONT}color:{RED}">rij {row} is geweigerd: {escape(reason)}</span>'
@@ -194,7 +220,7 @@ class BatchView(w.VBox):
             self.message.value = f'<pre style="{FONT}color:{RED}">{escape(err.render())}</pre>'
             return
         evaluation = Evaluation.of_outcome(self.policy, outcome, self.source)
-        board = Dashboard(self.policy, source=self.source, evaluation=evaluation)
+        board = Dashboard(self.policy, source=self.source, evaluation=evaluation, policy_cell=self.policy_cell)
         old, self.dashboard, self.opened = self.dashboard, board, row
         with self.hold_sync():
             self.case_head.value = _case_head(self.evaluation, row)
@@ -203,13 +229,74 @@ class BatchView(w.VBox):
             close_tree(old)
         self._render()
 
+    # ------------------------------------------------------------ policy versions
+    def policy_changed(self, policy, source, cell: str | None) -> None:
+        """The session's policy is now `policy` (changed in `cell`): stale unless it is ours."""
+        if policy is self.policy:
+            return
+        self.stale, self._newest = cell or "een latere cel", (policy, source, cell)
+        with self.hold_sync():
+            self.notice.value = _notice_html(f"verouderd: het beleid is gewijzigd in {escape(self.stale)}",
+                                             "de uitkomsten hieronder horen bij het beleid van daarvoor; "
+                                             "een rij openen evalueert niets meer")
+            self.notice_bar.layout.display = ""
+            self.rerun_button.layout.display = ""
+        if self.dashboard is not None:
+            self.dashboard.policy_changed(policy, source, cell)
+
+    def rerun(self) -> None:
+        """Evaluate the same table with the newest policy (see the module contract)."""
+        if self._newest is None:
+            return
+        policy, source, cell = self._newest
+        try:
+            evaluation = TableEvaluation.build(policy, self.evaluation.table)
+        except BeleidError as err:
+            self.notice.value = _notice_html("opnieuw evalueren lukt niet", escape(err.render()))
+            return
+        self.policy, self.source, self.policy_cell = policy, source, cell
+        self.stale, self._newest, self.evaluation = None, None, evaluation
+        old, self.dashboard, self.opened = self.dashboard, None, None
+        with self.hold_sync():
+            self.rule.unobserve_all("value")
+            self.rule.options = self._rule_options()
+            self.rule.value = ALL
+            self.rule.observe(lambda change: self._rule_chosen(), "value")
+            self._rule_chosen()
+            self.summary.value = summary_html(evaluation)
+            self.charts.value = charts_html(evaluation)
+            self.case_head.value = _HINT
+            self.case_area.children = [self.case_head]
+            self.rerun_button.layout.display = "none"
+            where = f" uit {escape(cell)}" if cell else ""
+            self.notice.value = (f'<div class="bt-notice bt-reevaluated" style="{FONT}"><b>Opnieuw geëvalueerd '
+                                 f'met het beleid{where}.</b></div>')
+        if old is not None:
+            close_tree(old)
+
     @override
     def __repr__(self) -> str:
-        return "\n".join(summary_text(self.evaluation))
+        lines = summary_text(self.evaluation)
+        if self.stale is not None:
+            lines = [f"verouderd: het beleid is gewijzigd in {self.stale}", *lines]
+        return "\n".join(lines)
+
+    @override
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, with the whole summary as text/plain (ipywidgets cuts it at 110 characters)."""
+        data = super()._repr_mimebundle_(**kwargs)
+        if data:
+            data["text/plain"] = repr(self)
+        return data
 
     @override
     def close(self) -> None:
         close_tree(self)
+
+
+def _notice_html(head: str, detail: str) -> str:
+    return (f'<div class="bt-notice" style="{FONT}color:{AMBER}"><b>⚠ {head}</b>'
+            f'<div style="color:#24292f">{detail}</div></div>')
 
 
 def _by_kind(rules: dict) -> list[tuple[str, Any]]:
