@@ -40,6 +40,7 @@ NUMERIC = ("bedrag", "percentage", "getal", "aantal")
 KIND_ORDER = (M.RuleKind.GROUP, M.RuleKind.REQUIREMENT, M.RuleKind.DECISION, M.RuleKind.TIMELINE,
               M.RuleKind.CALCULATION)
 _FAILED = (M.Status.NIET_VOLDAAN.value, M.Status.NIET_GEHAALD.value)
+_OPEN = (M.Status.ONBEKEND.value, M.Status.VERSTREKEN_ZONDER_DATUM.value)   # to be looked into, not known to fail
 
 
 @attrs.frozen
@@ -110,7 +111,7 @@ class TableEvaluation:
         results = results.with_columns(
             pl.int_range(1, results.height + 1, dtype=pl.Int64).alias(ROW),
             _count_of(checked, _FAILED).alias("__niet"),
-            _count_of(checked, (M.Status.ONBEKEND.value,)).alias("__onbekend"))
+            _count_of(checked, _OPEN).alias("__onbekend"))
         return cls(policy, table, results, summary, keys)
 
     @property

@@ -118,7 +118,7 @@ def columns(te, rule: str | None, refused: bool = False) -> list[Column]:
     out.append(Column("__niet", "✘", _count_cell("__niet", RED), numeric=True,
                       hint="✘ eisen niet voldaan en termijnen niet gehaald in deze rij"))
     out.append(Column("__onbekend", "?", _count_cell("__onbekend", AMBER), numeric=True,
-                      hint="? eisen en termijnen die in deze rij onbekend zijn"))
+                      hint="? eisen en termijnen die in deze rij onbekend zijn, en termijnen verstreken zonder datum"))
     if refused:
         out.append(Column("geweigerd", "geweigerd", _text_cell("geweigerd"), hint="waarom de rij niet gelezen kon worden"))
     return out
