@@ -168,3 +168,18 @@ def option_words(statement: Statement, name: str, cell: str, allowed: tuple[str,
                              hint="kies uit: " + ", ".join([statement.kind, *(f"{statement.kind} {a}" for a in allowed)]))
         words.append(word)
     return words
+
+
+def no_arguments(st: Statement, cell: str, name: str) -> None:
+    """A statement that takes no argument: refuse anything after its word."""
+    extra = st.text.split("#")[0].strip()
+    if extra:
+        raise cell_error(f"'{st.kind}' heeft geen argumenten, maar hier staat '{extra}'", name, cell, st.line,
+                         st.column + len(st.text) - len(st.text.lstrip()), len(extra))
+
+
+def require_policy(state, st: Statement, cell: str, name: str, what: str = "te evalueren") -> None:
+    """Refuse a statement that needs a policy when the session has none yet (`state.draft.empty`)."""
+    if state.draft.empty:
+        raise cell_error(f"er is nog geen beleid om {what}", name, cell, st.line, 1, len(st.kind),
+                         hint='laad een beleid (laad "pad.beleid") of schrijf gegevens en eisen')

@@ -19,24 +19,16 @@ shows "verouderd: het beleid is gewijzigd in cel[N]" and evaluates nothing with 
 A dashboard's form writes its case into the session only while the dashboard is on the
 session's current policy, and only the gegevens that policy has (plus the peildatum).
 State changes happen under a lock, since widget callbacks may arrive on another thread.
-The reviewer's cells: `controleer [snel | exact]` checks the session's policy
-(`dsl.analysis.check_policy`, the same findings as `beleid controleer`), `dekking` reports what the
-voorbeelden reach (`dsl.analysis.coverage`) and `verschil "ander.beleid"` / `verschil vorige`
-compares that file, or the session's previous policy version, as the old version with the
-session's policy as the new one (`dsl.analysis.diff_policies`). The state keeps one previous
-version: the compiled policy before the last cell that changed it (`State.previous`, changed in
-`State.previous_cell`). Their reports are `kernel.widgets.review` views, which follow the
-policy like dashboards; their "Open als casus" makes a counterexample the session's case and
-shows its `Dashboard` (`_open_case`). `controleer` and `verschil` show a progress line while they
-run. An interrupt (Ctrl-C, the notebook's stop button) during any statement raises the Dutch
-CellError "onderbroken"; the cell is not committed, so the session is as it was.
+The reviewer's cells (`controleer`, `dekking`, `verschil`) are in `kernel.review_cells`. The
+state keeps one previous version for `verschil vorige`: the compiled policy before the last cell
+that changed it (`State.previous`, changed in `State.previous_cell`). An interrupt (Ctrl-C, the
+notebook's stop button) during any statement raises the Dutch CellError "onderbroken"; the cell
+is not committed, so the session is as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import re
 import threading
 import weakref
 from pathlib import Path
@@ -47,9 +39,19 @@ from dsl.errors import BeleidError, os_problem, read_text
 from dsl.policy import CompiledPolicy, compile_text
 from dsl.runtime.formatting import counted
 from dsl.vocabulary import vocabulary
+from kernel import review_cells
 from kernel.casus import read_casus
 from kernel.casussen import CaseTable, TableReport, read_table
-from kernel.cells import CellError, Statement, cell_error, masked, option_words, split_cell, string_argument
+from kernel.cells import (
+    CellError,
+    Statement,
+    cell_error,
+    masked,
+    no_arguments,
+    require_policy,
+    split_cell,
+    string_argument,
+)
 from kernel.compose import Draft, LooseRequirement, Origin, SourceMap
 from kernel.reports import ExamplesReport, PolicyReport, PolicyText
 
@@ -127,7 +129,7 @@ class Session:
                 if hasattr(output, "on_case"):
                     output.on_case(functools.partial(self._case_from_form, weakref.ref(output)))
                 if hasattr(output, "on_open"):
-                    output.on_open(functools.partial(self._open_case, weakref.ref(output)))
+                    output.on_open(functools.partial(review_cells.open_case, self, weakref.ref(output)))
                 if hasattr(output, "policy_changed"):
                     self._open.add(output)
                 self._last = output
@@ -225,7 +227,7 @@ class Session:
             raise cell_error(f"'evalueer' kent alleen 'alle' als argument, maar hier staat '{argument}'", name,
                              cell, st.line, st.column + len(st.text) - len(st.text.lstrip()), len(argument),
                              hint="evalueer (de casus) of evalueer alle (de casussen van 'casussen')")
-        _has_policy(state, st, cell, name)
+        require_policy(state, st, cell, name)
         from kernel.widgets import Dashboard
 
         try:
@@ -234,7 +236,7 @@ class Session:
             raise CellError(err.diagnostics, name, None) from None
 
     def _evalueer_alle(self, state: State, st: Statement, cell: str, name: str):
-        _has_policy(state, st, cell, name)
+        require_policy(state, st, cell, name)
         if state.table is None:
             raise cell_error("er zijn nog geen casussen om te evalueren", name, cell, st.line, 1,
                              len(st.text.rstrip()) + st.column - 1,
@@ -244,7 +246,7 @@ class Session:
         return state, BatchView(state.policy, state.table, state.source, policy_cell=state.policy_cell)
 
     def _voorbeelden(self, state: State, st: Statement, cell: str, name: str):
-        _no_arguments(st, cell, name)
+        no_arguments(st, cell, name)
         from dsl.examples import run_examples
 
         return state, ExamplesReport(run_examples(state.policy), state.source)
@@ -258,111 +260,6 @@ class Session:
             raise cell_error(f"'{what}' is geen gegeven of regel van dit beleid", name, cell, st.line,
                              st.column + 1, len(what))
         return state, PolicyText(chunk.text.strip("\n"), what)
-
-    # ------------------------------------------------------------ the reviewer's cells
-    def _controleer(self, state: State, st: Statement, cell: str, name: str):
-        words = option_words(st, name, cell, ("snel", "exact"))
-        _has_policy(state, st, cell, name, "te controleren")
-        from dsl.analysis import Budget, check_policy
-        from kernel.widgets.review import ConsistencyView
-
-        budget = Budget(max_examples=200, seconds=2) if "snel" in words else Budget()
-        method = "exact" if "exact" in words else "auto"
-        with self._progress("controleren") as progress:
-            report = check_policy(state.policy, method=method, budget=budget, progress=progress.update)
-        return state, ConsistencyView(report, state.policy, state.source, state.policy_cell)
-
-    def _dekking(self, state: State, st: Statement, cell: str, name: str):
-        _no_arguments(st, cell, name)
-        _has_policy(state, st, cell, name, "te toetsen")
-        from dsl.analysis import coverage
-        from dsl.examples import run_examples
-        from kernel.widgets.review import CoverageView
-
-        failed = [f"{r.title} ({_place(state.source, r.span)})" for r in run_examples(state.policy) if not r.passed]
-        return state, CoverageView(coverage(state.policy), failed, state.policy, state.source, state.policy_cell)
-
-    def _verschil(self, state: State, st: Statement, cell: str, name: str):
-        _has_policy(state, st, cell, name, "te vergelijken")
-        old, old_name, quick = self._older(state, st, cell, name)
-        from dsl.analysis import Budget, diff_policies
-        from kernel.widgets.review import DiffView
-
-        budget = Budget(max_examples=100, seconds=2) if quick else Budget(max_examples=300)
-        with self._progress("vergelijken") as progress:
-            diff = diff_policies(old, state.policy, budget=budget, progress=progress.update)
-        return state, DiffView(diff, old_name, state.policy, state.source, state.policy_cell)
-
-    def _older(self, state: State, st: Statement, cell: str, name: str) -> tuple[CompiledPolicy, str, bool]:
-        """The version `verschil` compares with: (policy, how it is named, snel?)."""
-        text = st.text.split("#")[0]
-        m = re.fullmatch(r'\s*(?:"([^"\n]*)"|(vorige))(?:\s+(snel))?\s*', text, re.IGNORECASE)
-        start = st.column + len(text) - len(text.lstrip())
-        if m is None:
-            raise cell_error("'verschil' verwacht een bestandsnaam tussen aanhalingstekens of 'vorige'", name, cell,
-                             st.line, start, max(len(text.strip()), 1),
-                             hint='verschil "ander.beleid" (dat bestand als oude versie) of verschil vorige '
-                                  "(de vorige versie van het beleid in deze sessie); met 'snel' een kleinere zoektocht")
-        quick = m.group(3) is not None
-        if m.group(2) is not None:
-            if state.previous is None:
-                raise cell_error("er is nog geen vorige versie van het beleid in deze sessie", name, cell, st.line,
-                                 start, len(m.group(2)), hint="een vorige versie ontstaat zodra een cel het beleid "
-                                 'wijzigt; of vergelijk met een bestand: verschil "ander.beleid"')
-            return state.previous, f"de vorige versie (uit {state.previous_cell or 'een eerdere cel'})", quick
-        written = m.group(1)
-        path = self.resolve(written)
-        try:
-            text_of_file = read_text(path)
-        except (OSError, ValueError) as err:
-            reason = os_problem(err) if isinstance(err, OSError) else str(err)
-            raise cell_error(f"kan het beleid '{written}' niet lezen: {reason}", name, cell, st.line, start,
-                             len(written) + 2) from None
-        try:
-            return compile_text(text_of_file, written), written, quick
-        except BeleidError as err:
-            raise CellError(err.diagnostics, written, text_of_file) from None
-
-    @contextlib.contextmanager
-    def _progress(self, verb: str):
-        """A progress line shown while a check runs; it says "klaar" or "onderbroken" after."""
-        from kernel.widgets.review import Progress
-
-        progress = Progress(verb)
-        if self.display is not None:
-            self.display(progress)
-        else:
-            from IPython.display import display
-
-            handle = display(progress, display_id=True)
-            if handle is not None:
-                progress.on_update(handle.update)
-        try:
-            yield progress
-        except BaseException as err:
-            progress.finish("onderbroken" if isinstance(err, KeyboardInterrupt) else "mislukt")
-            raise
-        progress.finish("klaar")
-
-    def _open_case(self, view: weakref.ref, raw: dict):
-        """`Open als casus` in a review view: `raw` becomes the session's case and its dashboard
-        is returned (registered like the dashboard of `evalueer`); a Dutch message instead when
-        the view is not on the session's current policy or the case does not load."""
-        from kernel.widgets import Dashboard
-
-        with self.lock:
-            state = self.state
-            if getattr(view(), "policy", None) is not state.policy:
-                return "niet geopend: het beleid van de sessie is gewijzigd; voer de cel opnieuw uit"
-            known = {k: v for k, v in raw.items() if k in state.policy.model.fields or k == "peildatum"}
-            try:
-                board = Dashboard(state.policy, known, state.source, policy_cell=state.policy_cell)
-            except BeleidError as err:
-                return err.render()
-            self.state = attrs.evolve(state, case=dict(board.evaluation.raw))
-            board.on_case(functools.partial(self._case_from_form, weakref.ref(board)))
-            self._open.add(board)
-            return board
 
     # ------------------------------------------------------------ helpers
     def resolve(self, path: str) -> Path:
@@ -412,8 +309,8 @@ class Session:
 
 _STATEMENTS = {"beleid": Session._policy_block, "laad": Session._laad, "casus": Session._casus,
                "casussen": Session._casussen, "evalueer": Session._evalueer,
-               "voorbeelden": Session._voorbeelden, "toon": Session._toon, "controleer": Session._controleer,
-               "dekking": Session._dekking, "verschil": Session._verschil}
+               "voorbeelden": Session._voorbeelden, "toon": Session._toon, "controleer": review_cells.controleer,
+               "dekking": review_cells.dekking, "verschil": review_cells.verschil}
 
 
 def _compiled(draft: Draft, before: State | None, cell: str | None) -> State:
@@ -493,25 +390,6 @@ def _first_word(text: str) -> str:
         if stripped and not stripped.startswith("#"):
             return stripped.split()[0].lower()
     return ""
-
-
-def _no_arguments(st: Statement, cell: str, name: str) -> None:
-    extra = st.text.split("#")[0].strip()
-    if extra:
-        raise cell_error(f"'{st.kind}' heeft geen argumenten, maar hier staat '{extra}'", name, cell, st.line,
-                         st.column + len(st.text) - len(st.text.lstrip()), len(extra))
-
-
-def _has_policy(state: State, st: Statement, cell: str, name: str, what: str = "te evalueren") -> None:
-    if state.draft.empty:
-        raise cell_error(f"er is nog geen beleid om {what}", name, cell, st.line, 1, len(st.kind),
-                         hint='laad een beleid (laad "pad.beleid") of schrijf gegevens en eisen')
-
-
-def _place(source: SourceMap, span) -> str:
-    """Where a span of the composed policy was written: "cel[3]:12" or "beleid.beleid:301"."""
-    located = source.locate(span)
-    return f"{located[0]}:{located[2].line}" if located else f"regel {span.line}" if span else "?"
 
 
 def _internal(err: Exception):
