@@ -252,12 +252,23 @@ class Field:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class Quote:
+    """`citaat "..."`: a sentence of the source document, word for word, that a rule encodes.
+    Not an expression: it holds text only, so walking the tree does not enter it."""
+
+    text: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Meta:
-    """What every rule may carry: a source, an explanatory note, an applicability condition."""
+    """What every rule may carry: a source, an explanatory note, an applicability condition, and
+    the sentences of the document it encodes (`citaat`, several allowed, in the order written)."""
 
     source: str | None = None
     note: str | None = None
     applicable: Expr | None = None
+    quotes: tuple[Quote, ...] = ()
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -305,6 +316,7 @@ class Row:
     outcome: Expr
     source: str | None
     span: Span
+    quotes: tuple[Quote, ...] = ()
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -370,6 +382,7 @@ class Header:
     source: str | None
     note: str | None
     span: Span
+    quotes: tuple[Quote, ...] = ()   # not allowed on the header: the checker says so
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="beleid", description=DESCRIPTION, epilog=EPILOG, add_help=False)
     parser.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", title="opdrachten")
-    for add in (_add_check, _add_evaluate, _add_test, _add_diff):
+    for add in (_add_check, _add_evaluate, _add_test, _add_diff, _add_sources):
         add(sub)
     for register in _plugins():
         register(sub, _command)
@@ -163,6 +163,19 @@ def _add_diff(sub) -> None:
     diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
     _search_budget(diff)
+
+
+def _add_sources(sub) -> None:
+    sources = _command(sub, "bronnen", "controleer de citaten van een beleid tegen de tekst van het document",
+                       "Herleidbaarheid: controleer dat elk citaat ('citaat \"...\"') van het beleid letterlijk in "
+                       "het document staat (na het gelijktrekken van witruimte, afbrekingen, aanhalingstekens en "
+                       "streepjes), en noem de zinnen van het document met een regel (bedragen, percentages, "
+                       "termijnen, 'ten minste', 'uiterlijk', 'mag', 'moet', ...) die geen citaat dekt. "
+                       "Exitcode 1 bij een verouderd citaat.")
+    sources.add_argument("bestand", metavar="BELEID", help="het .beleid-bestand")
+    sources.add_argument("--document", required=True, metavar="TEKST",
+                         help="het brondocument als tekstbestand (UTF-8), zoals policies/documenten/*.txt")
+    sources.add_argument("--json", action="store_true", help="het resultaat als JSON, voor programma's")
 
 
 def _plugins() -> list:
@@ -386,7 +399,14 @@ def cmd_diff(args) -> int:
     return run_diff(args)
 
 
-COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test, "verschil": cmd_diff}
+def cmd_sources(args) -> int:
+    from dsl.analysis.sources import run_sources
+
+    return run_sources(args)
+
+
+COMMANDS = {"controleer": cmd_check, "evalueer": cmd_evaluate, "test": cmd_test, "verschil": cmd_diff,
+            "bronnen": cmd_sources}
 
 
 def run() -> None:  # console-script entry point

@@ -353,3 +353,16 @@ def test_dekking_command_says_when_a_row_is_hit_in_an_overlap(tmp_path, capsys):
            "regel 320 | geraakt (in een overlap)" in out
 
 
+
+
+def test_quotes_added_or_moved_are_no_change_in_meaning():
+    """Two versions that differ only in their `citaat` lines (and so in every place after them)
+    have no text changes and every rule proved equal."""
+    path = Path(__file__).resolve().parent.parent / "policies" / "wijkverpleging_2024.beleid"
+    quoted = path.read_text(encoding="utf-8")
+    bare = "\n".join(line for line in quoted.split("\n") if not line.lstrip().startswith("citaat "))
+    assert bare != quoted
+    diff = diff_policies(compile_text(bare, "kaal.beleid"), compile_text(quoted, str(path)),
+                         budget=Budget(max_examples=20, seconds=2))
+    assert diff.changes == ()
+    assert {v.kind for v in diff.verdicts} == {SAME}

@@ -30,8 +30,9 @@ from tests.test_kernel_batch import write_table
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "wijkverpleging_2024.beleid"
 LINES = POLICY.read_text(encoding="utf-8").split("\n")
-# The decision `overeenkomst` as written (lines 301-312), and with the gap closed.
-DECISION = "\n".join(LINES[300:312])
+# The decision `overeenkomst` as written, and with the gap closed.
+_START = next(i for i, line in enumerate(LINES) if line.startswith("beslissing overeenkomst "))
+DECISION = "\n".join(LINES[_START:LINES.index("", _START)])   # the decision, up to its blank line
 CLOSED = DECISION.replace("kleiner dan € 250.000", "ten hoogste € 250.000")
 
 
@@ -79,7 +80,7 @@ def test_controleer_finds_the_gap_at_250000_as_the_cli_does(session, shown):
     shown_text = all_text(view)
     assert "gat (geen regel van toepassing) — 1" in shown_text
     assert "Het gat bestaat alleen bij omzet_2023 = € 250.000,00." in shown_text
-    assert f"{POLICY}:301:1 (beslissing)" in shown_text   # where it was written, not the composed text
+    assert f"{POLICY}:{_START + 1}:1 (beslissing)" in shown_text   # where it was written, not the composed text
     assert [b.description for b in view.open_buttons] == [OPEN]
     assert repr(view).startswith("Consistentie van 'Inkoopbeleid Wijkverpleging 2024': 1 bevinding (1 gat).")
     (progress,) = [o for o in shown if isinstance(o, Progress)]

@@ -63,7 +63,7 @@ def test_syntax_error_shows_place_caret_expected_and_label():
         "fout.beleid:5:13: fout: onverwacht 'omzet' hier",
         "     5 |   eis a \"A\" omzet is ten minste 5",
         "       |             ^",
-        "  verwacht: 'bron', ':', 'toelichting', 'van toepassing als', 'vereist'",
+        "  verwacht: 'bron', 'citaat', ':', 'toelichting', 'van toepassing als', 'vereist'",
         "  hint: Een eis heeft 'vereist' (of ':') vóór de voorwaarde nodig.",
     ]
 

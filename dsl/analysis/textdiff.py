@@ -37,11 +37,11 @@ class Change:
 
 # ---------------------------------------------------------------- text changes
 # What two versions of a rule may differ in without its content changing: where it stands, its
-# title, source and note, its gates (its own `van toepassing als` is compared on its own; its
-# group's belongs to the group), what is derived from the rest (types, inputs, dependencies), and
-# how a written value was spelt.
+# title, source, note and quotes (`citaat`), its gates (its own `van toepassing als` is compared
+# on its own; its group's belongs to the group), what is derived from the rest (types, inputs,
+# dependencies), and how a written value was spelt.
 _IGNORED = frozenset({"span", "title", "source", "note", "gates", "deps", "inputs", "index", "type", "group",
-                      "text"})
+                      "text", "quotes", "quote_spans"})
 
 
 def _fields(node: Any) -> list[tuple[str, Any]]:

@@ -3,7 +3,8 @@
 Contract: `check(policy)` resolves every name (with a "bedoelde u ...?" hint for a misspelling),
 types every expression and checks units (`dsl.types`), checks exceptions, decision tables
 (consistent outcome types, `anders`), timelines (an event date against moments) and voorbeelden
-(known names, fitting values, statuses that fit the rule), refuses a negative duration counted
+(known names, fitting values, statuses that fit the rule), checks quotes (`citaat`: not empty,
+only on a rule or a row of a decision table), refuses a negative duration counted
 from a moment (`binnen -10 dagen na`), orders the rules so that each comes after what it uses and
 reports cycles. Rules are checked in that order, found without recursion, so a long chain of rules
 that use each other costs no stack; expressions are walked recursively, which the parser's depth
@@ -135,6 +136,7 @@ class _Checker:
 
     def run(self) -> Model:
         self._header()
+        self._quotes()
         self._declare()
         for name in self._check_order():
             self._check_rule(name)
@@ -150,6 +152,25 @@ class _Checker:
         if isinstance(first, date) and isinstance(last, date) and first > last:
             self.fail(header.valid_from.span, "de geldigheid begint na haar einde",
                       "schrijf 'geldig van <begin> tot en met <einde>'", "header")
+
+    # ------------------------------------------------------------ quotes
+    def _quotes(self) -> None:
+        """A `citaat` quotes the sentence a rule encodes: it must say something, and it stands on a
+        rule (eis, groep, berekening, beslissing and its rows, termijn), not on the header of the
+        policy nor on a voorbeeld (which encodes no sentence of the document)."""
+        hint = "zet het citaat bij de regel die de zin codeert: een eis, groep, berekening, beslissing, " \
+               "een rij van een beslissing of een termijn"
+        for quote in self.policy.header.quotes:
+            self.fail(quote.span, "een citaat hoort bij een regel, niet bij de kop van het beleid", hint, "citaat")
+        for example in self.policy.examples:
+            for quote in example.meta.quotes:
+                self.fail(quote.span, f"een voorbeeld codeert geen zin van het document en heeft geen citaat "
+                          f"(voorbeeld \"{example.title}\")", hint, "citaat")
+        for quote in _rule_quotes(self.policy):
+            if not quote.text.strip():
+                self.fail(quote.span, "het citaat is leeg",
+                          "neem de zin uit het document letterlijk over tussen de aanhalingstekens, of laat "
+                          "de regel 'citaat' weg", "citaat")
 
     # ------------------------------------------------------------ declarations
     def _declare(self) -> None:
@@ -365,6 +386,19 @@ class _Checker:
         reported.update(cycle)
         self.fail(self.rules[cycle[0]].node.span,
                   f"deze regels gebruiken elkaar in een kring: {_cycle_text(cycle)}", code="cycle")
+
+
+def _rule_quotes(policy: ast.Policy) -> list[ast.Quote]:
+    """Every `citaat` on a rule or on a row of a decision table, in the order of the text."""
+    metas: list[ast.Meta] = [m for g in policy.groups for m in (g.meta, *(r.meta for r in g.requirements))]
+    others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
+        *policy.calculations, *policy.decisions, *policy.timelines)
+    metas += [node.meta for node in others]
+    quotes = [q for meta in metas for q in meta.quotes]
+    for decision in policy.decisions:
+        for row in (*decision.rows, *([decision.otherwise] if decision.otherwise else [])):
+            quotes.extend(row.quotes)
+    return sorted(quotes, key=lambda q: (q.span.line, q.span.column))
 
 
 def _cycle_text(cycle: Sequence[str]) -> str:

@@ -52,6 +52,11 @@ def literal_value(node, t: T.Type | None = None) -> Any:
     return node.value
 
 
+def _quotes(row: ast.Row) -> tuple[tuple[str, ...], tuple[ast.Span, ...]]:
+    """The texts of a row's `citaat`s and where they stand."""
+    return tuple(q.text for q in row.quotes), tuple(q.span for q in row.quotes)
+
+
 class _Lowering:
     def __init__(self, checked):
         self.checked = checked
@@ -93,7 +98,9 @@ class _Lowering:
         inputs = frozenset().union(*(g.condition.inputs for g in gates), *(self.rules[d].inputs for d in deps),
                                    (d for d in rule.deps if d in self.fields))
         return {"name": node.name, "title": getattr(node, "title", None), "source": source, "note": node.meta.note,
-                "gates": tuple(gates), "deps": deps, "inputs": inputs, "span": node.span, "index": index}
+                "gates": tuple(gates), "deps": deps, "inputs": inputs, "span": node.span, "index": index,
+                "quotes": tuple(q.text for q in node.meta.quotes),
+                "quote_spans": tuple(q.span for q in node.meta.quotes)}
 
     def rule(self, rule, index: int) -> M.Rule:
         node, common = rule.node, self.common(rule, index)
@@ -106,10 +113,10 @@ class _Lowering:
         if rule.kind == "berekening":
             return M.Calculation(expr=self.expr(node.expr), type=_typed(rule.type, rule.name), **common)
         if rule.kind == "beslissing":
-            rows = tuple(M.Row(i, self.expr(r.condition), self.expr(r.outcome), r.source, r.span)
-                         for i, r in enumerate(node.rows))
+            rows = tuple(M.Row(i, self.expr(r.condition), self.expr(r.outcome), r.source, r.span,
+                               *_quotes(r)) for i, r in enumerate(node.rows))
             otherwise = node.otherwise and M.Row(len(rows), None, self.expr(node.otherwise.outcome),
-                                                 node.otherwise.source, node.otherwise.span)
+                                                 node.otherwise.source, node.otherwise.span, *_quotes(node.otherwise))
             return M.Decision(hit_policy=M.HitPolicy(node.hit_policy), rows=rows, otherwise=otherwise or None,
                               type=_typed(rule.type, rule.name), **common)
         if rule.kind == "termijn":

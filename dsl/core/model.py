@@ -155,6 +155,8 @@ class Row:
     outcome: Expr
     source: str | None
     span: Span
+    quotes: tuple[str, ...] = ()        # the row's own `citaat`s: sentences of the document, as written
+    quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
@@ -168,6 +170,8 @@ class RuleBase:
     inputs: frozenset[str]    # the gegevens it reads, through its gates and the rules it uses too
     span: Span
     index: int                # its place in evaluation order
+    quotes: tuple[str, ...] = ()        # its own `citaat`s (not its group's): the sentences it encodes
+    quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
 
     @property
     def display(self) -> str:

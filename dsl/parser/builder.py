@@ -82,9 +82,21 @@ def _of_type(items: Iterable[object], cls: type[N]) -> tuple[N, ...]:
 
 
 def _meta(items: Iterable[object]) -> ast.Meta:
-    """The `bron`, `toelichting` and `van toepassing als` among a rule's items (the last one wins)."""
+    """The `bron`, `toelichting` and `van toepassing als` among a rule's items (the last one wins),
+    and its `citaat`s (all of them, in the order written)."""
+    items = list(items)
     info = {item[0]: item[1] for item in items if isinstance(item, tuple)}
-    return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"))
+    return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"), _quotes(items))
+
+
+def _quotes(items: Iterable[object]) -> tuple[ast.Quote, ...]:
+    return tuple(item[1] for item in items if isinstance(item, tuple) and item[0] == "citaat")
+
+
+def _row_source(items: Iterable[object]) -> str | None:
+    """The last `bron` written after a row of a decision table."""
+    sources = [item[1] for item in items if isinstance(item, tuple) and item[0] == "bron"]
+    return sources[-1] if sources else None
 
 
 def _chain(op: str, items: tuple[ast.Expr, ...], span: ast.Span) -> ast.BoolOp:
@@ -152,7 +164,8 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         info = dict(items)
         valid = info.get("geldig", (None, None))
         return ast.Header(_unquote(title), info.get("verzekeraar"), info.get("zorgsoort"),
-                          valid[0], valid[1], info.get("bron"), info.get("toelichting"), _span(meta))
+                          valid[0], valid[1], info.get("bron"), info.get("toelichting"), _span(meta),
+                          _quotes(items))
 
     def verzekeraar(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("verzekeraar", _unquote(_nodes(children)[0]))
@@ -169,6 +182,9 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
 
     def toelichting(self, meta: Meta, children: Children) -> tuple[str, str]:
         return ("toelichting", _unquote(_nodes(children)[0]))
+
+    def citaat(self, meta: Meta, children: Children) -> tuple[str, ast.Quote]:
+        return ("citaat", ast.Quote(_unquote(_nodes(children)[0]), _span(meta)))
 
     def applicable(self, meta: Meta, children: Children) -> tuple[str, ast.Expr]:
         return ("applicable", _nodes(children)[0])
@@ -234,12 +250,12 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         return _nodes(children)[0]
 
     def row(self, meta: Meta, children: Children) -> ast.Row:
-        cond, outcome, *source = _nodes(children)
-        return ast.Row(cond, outcome, source[0][1] if source else None, _span(meta))
+        cond, outcome, *items = _nodes(children)
+        return ast.Row(cond, outcome, _row_source(items), _span(meta), _quotes(items))
 
     def otherwise(self, meta: Meta, children: Children) -> tuple[str, ast.Row]:
-        outcome, *source = _nodes(children)
-        return ("anders", ast.Row(None, outcome, source[0][1] if source else None, _span(meta)))
+        outcome, *items = _nodes(children)
+        return ("anders", ast.Row(None, outcome, _row_source(items), _span(meta), _quotes(items)))
 
     def termijn(self, meta: Meta, children: Children) -> ast.Timeline:
         name, title, *rest = _nodes(children)
