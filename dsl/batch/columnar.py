@@ -395,12 +395,17 @@ class ColumnarPlan:
                 branches += [(self.is_null(c), self.code(ROW_UNKNOWN)), (c, self.code(i))]
         chosen = self.case(branches, fallback) if branches else fallback
         row = self.col(d)
-        value = self.case([(row == r.index, self.expr(r.outcome)) for r in rule.all_rows], self.null()) \
-            if rule.all_rows else self.null()
+        value = self.row_value(row, rule)
         status = self.case([(row >= 0, self.status(Status.BEPAALD)), (row == ROW_NONE, self.status(Status.GEEN_UITKOMST)),
                             (row == ROW_OVERLAP, self.status(Status.MEERDERE)), (row == ROW_NVT, self.status(Status.NVT))],
                            self.status(Status.ONBEKEND))
         return [self.named(chosen, d)], [self.named(value, x), self.named(status, s)]
+
+    def row_value(self, row: Col, rule: M.Decision) -> Col:
+        """The outcome of the decision's row numbered `row`; null for a row marker (no row)."""
+        if not rule.all_rows:
+            return self.null()
+        return self.case([(row == r.index, self.expr(r.outcome)) for r in rule.all_rows], self.null())
 
     def timeline(self, rule: M.Timeline, gate: Col | None) -> tuple[list[Col], list[Col]]:
         s, _, d, b = self.names(rule)

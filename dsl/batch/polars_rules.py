@@ -102,6 +102,16 @@ class PolarsPlan(ColumnarPlan):
             chain = (pl.when(condition) if chain is None else chain.when(condition)).then(value)
         return otherwise if chain is None else chain.otherwise(otherwise)
 
+    def row_value(self, row: pl.Expr, rule: M.Decision) -> pl.Expr:
+        """Where every row's outcome is a text written in the policy: picked from a literal list by
+        the row number (measured on 10M rows: a when/then chain of text literals builds a text
+        column per branch and took as long as the rest of the evaluation)."""
+        texts = [r.outcome.value for r in rule.all_rows if isinstance(r.outcome, E.Const)]
+        if not rule.all_rows or len(texts) != len(rule.all_rows) or \
+                not all(isinstance(t, str) for t in texts) or [r.index for r in rule.all_rows] != list(range(len(texts))):
+            return super().row_value(row, rule)
+        return pl.lit(pl.Series("uitkomsten", texts, dtype=pl.String)).gather(pl.when(row >= 0).then(row))
+
     def is_null(self, expr: pl.Expr) -> pl.Expr:
         return expr.is_null()
 
