@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 V, N, ONB, NVT = "voldaan", "niet voldaan", "onbekend", "niet van toepassing"
-G, NG, NN = "gehaald", "niet gehaald", "nog niet verstreken"
+G, NG, NN, VZ = "gehaald", "niet gehaald", "nog niet verstreken", "verstreken zonder datum"
 B, GU = "bepaald", "geen uitkomst"
 D1, D10, D20, D33, D70, D100 = Decimal(1), Decimal(10), Decimal(20), Decimal(33), Decimal(70), Decimal(100)
 GRENS, AANSPRAKELIJK, PRIJSINDEX = Decimal(250000), Decimal(2500000), Decimal("6.37") + Decimal("1.4")
@@ -325,7 +325,7 @@ def evaluate(d: dict):
     if compleet is None:
         s80 = ONB
     elif bericht is None:
-        s80 = ONB if peil is None else NG if peil > compleet + DAYS_21 else NN
+        s80 = ONB if peil is None else VZ if peil > compleet + DAYS_21 else NN
     else:
         s80 = NG if bericht < compleet or bericht > compleet + DAYS_21 else G
     if verhoogd is False:
@@ -336,7 +336,7 @@ def evaluate(d: dict):
     start, end, day = INSCHRIJVING
     x = g("inschrijving")
     if x is None:
-        s82 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s82 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s82 = NG if x.date() < start or x > end else G
     else:
@@ -344,7 +344,7 @@ def evaluate(d: dict):
     start, end, day = AANBOD
     x = g("aanbod_verzonden")
     if x is None:
-        s83 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s83 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s83 = NG if x.date() < start or x > end else G
     else:
@@ -352,20 +352,20 @@ def evaluate(d: dict):
     start, end, day = REACTIE
     x = g("reactie_op_aanbod")
     if x is None:
-        s84 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s84 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s84 = NG if x.date() < start or x >= end else G
     else:
         s84 = NG if x < start or x > day else ONB if x == day else G
     x = g("nieuw_aanbod_verzonden")
     if x is None:
-        s85 = ONB if peil is None else NG if peil > NIEUW_AANBOD else NN
+        s85 = ONB if peil is None else VZ if peil > NIEUW_AANBOD else NN
     else:
         s85 = NG if (x.date() if type(x) is datetime else x) > NIEUW_AANBOD else G
     start, end, day = REACTIE_NIEUW
     x = g("reactie_op_nieuw_aanbod")
     if x is None:
-        s86 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s86 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s86 = NG if x.date() < start or x >= end else G
     else:
@@ -373,14 +373,14 @@ def evaluate(d: dict):
     end, day = ACCEPTATIE
     x = g("acceptatie_nieuw_aanbod")
     if x is None:
-        s87 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s87 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s87 = NG if x >= end else G
     else:
         s87 = NG if x > day else ONB if x == day else G
     x = g("overeenstemming")
     if x is None:
-        s88 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s88 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s88 = NG if x > end else G
     else:
@@ -388,7 +388,7 @@ def evaluate(d: dict):
     start, end, day = AANMELDING_NIEUW
     x = g("aanmelding_nieuw")
     if x is None:
-        s89 = ONB if peil is None or peil == day else NG if peil > day else NN
+        s89 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s89 = NG if x.date() < start or x > end else G
     else:
@@ -396,28 +396,28 @@ def evaluate(d: dict):
     start, end = INSCHRIJVING_NIEUW
     x = g("inschrijving_voltooid")
     if x is None:
-        s90 = ONB if peil is None else NG if peil > end else NN
+        s90 = ONB if peil is None else VZ if peil > end else NN
     else:
         x = x.date() if type(x) is datetime else x
         s90 = NG if x < start or x > end else G
     start, end = BESLUIT_NIEUW
     x = g("besluit_nieuw")
     if x is None:
-        s91 = ONB if peil is None else NG if peil > end else NN
+        s91 = ONB if peil is None else VZ if peil > end else NN
     else:
         x = x.date() if type(x) is datetime else x
         s91 = NG if x < start or x > end else G
     x = g("shared_savings_afspraak")
-    s92 = (ONB if peil is None else NG if peil > SHARED else NN) if x is None else NG if x > SHARED else G
+    s92 = (ONB if peil is None else VZ if peil > SHARED else NN) if x is None else NG if x > SHARED else G
     x = g("aanvraag_innovatiebudget")
-    s93 = (ONB if peil is None else NG if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
+    s93 = (ONB if peil is None else VZ if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
     x = g("businesscase_preferent")
-    s94 = (ONB if peil is None else NG if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
+    s94 = (ONB if peil is None else VZ if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
     x = g("businesscase_niet_preferent")
-    s95 = ((ONB if peil is None else NG if peil > BC_NIET_PREFERENT else NN) if x is None
+    s95 = ((ONB if peil is None else VZ if peil > BC_NIET_PREFERENT else NN) if x is None
            else NG if x > BC_NIET_PREFERENT else G)
     x = g("publicatie_info_nachtzorg")
-    s96 = (ONB if peil is None else NG if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
+    s96 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
     x = g("bekendmaking_zorgaanbod")
     s97 = ONB if x is None else G if x >= BEKENDMAKING else NG
     return ((s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21,

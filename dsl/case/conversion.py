@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from dsl import types as T
 from dsl.case.values import CaseValueError
@@ -262,14 +264,28 @@ def _text(raw, t: T.Type) -> str:
 # "2023-12-08 17:00". Each reader gives the value dsl.literals gives for such text, without its
 # general parsing (Babel's locale lookups cost 10 µs a number), or None for any other text, which
 # then goes through `convert` and its messages. A possible English thousands "1,500" is left to
-# dsl.literals too. tests/test_case.py checks that both readings agree on every text accepted here.
-# The readers accept only values `convert` accepts: no negative amount, no percentage outside
-# 0–100, no percentage strictly between 0 and 1 without '%' (see `_percentage`).
-_UNSIGNED = r"((?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*))(?:,([0-9]+))?"
-_WHOLE = r"(-?" + _UNSIGNED[1:]
-_DAY = re.compile(r"([0-9]{1,2}) ([a-z]+) ([0-9]{4})|([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?")
-_MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, 1)}
+# dsl.literals too. tests/test_case.py and tests/test_fast_paths.py check that both readings agree
+# on every text accepted here. The readers accept only values `convert` accepts: no negative
+# amount, no percentage outside 0–100, no percentage strictly between 0 and 1 without '%' (see
+# `_percentage`).
+#
+# Each reader is the `__getitem__` of its memory (`_Memory`, a dict of the texts it read last): a
+# table or a stream of cases repeats its amounts, shares and dates, and a text read before costs
+# one lookup in C, no Python call. A new text costs one call, `__missing__`, which checks the
+# text with one regular expression (or, for "1 april 2024", a table of days and months) and
+# builds the value from it; measured by benchmarks/bench_public.py with the memories emptied.
+_UNSIGNED = r"(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*)"
+_FRACTION = r"(?:,(?![0-9]{2}0(?: ?%)?\Z)[0-9]+)?"   # not three digits ending in 0 ("1,500" is ambiguous)
+_MONEY = re.compile(r"(?:€ ?)?" + _UNSIGNED + _FRACTION).fullmatch
+_NUMBER = re.compile("-?" + _UNSIGNED + _FRACTION).fullmatch
+_PERCENT = re.compile(_UNSIGNED + _FRACTION + "(?: ?%)?").fullmatch
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?").fullmatch
+# "1 april" -> (4, 1): the day (1 or 2 digits, as dsl.literals reads it) and month of a date in words
+_DAY_MONTH = {f"{text} {name}": (month, day) for month, name in enumerate(MONTHS, 1)
+              for day in range(1, 32) for text in {str(day), f"{day:02d}"}}
+_HUNDRED = Decimal(100)
+_REMEMBERED = 4096  # texts a reader remembers; when full it forgets them all
 
 
 _MEMORIES: list[dict] = []
@@ -281,92 +297,114 @@ def forget_texts() -> None:
         memory.clear()
 
 
-def _remembered(read, size: int = 4096):
-    """`read` with a memory of the texts it read last (values are immutable: Decimal, date,
-    datetime, or None): a table or a stream of cases repeats its amounts, shares and dates, and
-    a dict lookup costs a tenth of a regular expression and a Decimal. Forgets all when full."""
-    memory: dict[str, object] = {}
-    missing = object()
-    _MEMORIES.append(memory)
+class _Memory(dict):
+    """Text -> its value as read (immutable: a Decimal, date or datetime; or None), for the texts
+    read last. A subclass reads a text not yet remembered in `__missing__` and remembers it."""
 
-    def remembered(text: str):
-        found = memory.get(text, missing)
-        if found is missing:
-            if len(memory) >= size:
-                memory.clear()
-            found = memory[text] = read(text)
-        return found
+    __slots__ = ()
 
-    remembered.__doc__ = read.__doc__
-    return remembered
+    def __init__(self) -> None:
+        super().__init__()
+        _MEMORIES.append(self)
 
 
-def _plain_decimal(whole: str, fraction: str | None) -> Decimal | None:
-    if fraction is None:
-        return Decimal(whole.replace(".", ""))
-    if len(fraction) == 3 and fraction[2] == "0":
-        return None
-    return Decimal(f"{whole.replace('.', '')}.{fraction}")
+class _Amounts(_Memory):
+    """"€ 240.000", "€ 1.234,56", "€2.500.000" or "2500000": an amount (never negative), or None."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> Decimal | None:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = self[text] = Decimal(text.lstrip("€ ").replace(".", "").replace(",", ".")) if _MONEY(text) else None
+        return value
 
 
-def _number_reader(pattern: str):
-    fullmatch = re.compile(pattern).fullmatch
+class _Numbers(_Memory):
+    """"3,5", "-12" or "2.500.000": a number, or None."""
 
-    def read(text: str) -> Decimal | None:
-        match = fullmatch(text)
-        return None if match is None else _plain_decimal(*match.groups())
+    __slots__ = ()
 
-    return read
-
-
-read_money = _number_reader(r"(?:€ ?)?" + _UNSIGNED)
-read_number = _number_reader(_WHOLE)
-_PERCENT = re.compile(_UNSIGNED + r"( ?%)?").fullmatch
-_HUNDRED = Decimal(100)
+    def __missing__(self, text: str) -> Decimal | None:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = self[text] = Decimal(text.replace(".", "").replace(",", ".")) if _NUMBER(text) else None
+        return value
 
 
-def read_percentage(text: str) -> Decimal | None:
-    """A percentage "41%", "7,77 %" or "41" that `convert` accepts (see `_percentage`), or None."""
-    match = _PERCENT(text)
-    if match is None:
-        return None
-    whole, fraction, sign = match.groups()
-    value = _plain_decimal(whole, fraction)
-    if value is None or value > _HUNDRED or (sign is None and value < 1 and value != 0):
-        return None
-    return value
+class _Percentages(_Memory):
+    """"41%", "7,77 %" or "41": a percentage that `convert` accepts (see `_percentage`), or None."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> Decimal | None:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = None
+        if _PERCENT(text):
+            value = Decimal(text.rstrip("% ").replace(".", "").replace(",", "."))
+            # (the whole part of a share below 1 is "0": no comparison of the value with an int)
+            if value > _HUNDRED or (text[0] == "0" and value and text[-1] != "%"):
+                value = None
+        self[text] = value
+        return value
 
 
-read_bool = {word: parse_bool(word) for word in ("ja", "nee", "waar", "onwaar", "true", "false")}.get
+class _Days(_Memory):
+    """"1 april 2024" (the month in lower case, single spaces) or "2024-04-01": a datum, or None."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> date | None:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = None
+        month_day = _DAY_MONTH.get(text[:-5])
+        try:
+            if month_day is not None:
+                year = text[-4:]
+                if text[-5] == " " and year.isdigit() and year.isascii():
+                    value = date(int(year), *month_day)
+            elif text[4:5] == "-" and _ISO_DAY(text):
+                value = date.fromisoformat(text)
+        except ValueError:   # no such day (30 februari), or year 0: dsl.literals says why
+            pass
+        self[text] = value
+        return value
 
 
-def read_count(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
+class _Remembered(_Memory):
+    """A memory that reads a new text with `read`, and forgets all once it holds `size` texts."""
+
+    __slots__ = ("read", "size")
+
+    def __init__(self, read: Callable[[str], object], size: int):
+        super().__init__()
+        self.read, self.size = read, size
+
+    def __missing__(self, text: str) -> object:
+        if len(self) >= self.size:
+            self.clear()
+        value = self[text] = self.read(text)
+        return value
 
 
-def read_day(text: str) -> date | None:
-    match = _DAY.fullmatch(text)
-    if match is None:
-        return None
-    day, month, year, iso_year, iso_month, iso_day = match.groups()
-    try:
-        if day is None:
-            return date(int(iso_year), int(iso_month), int(iso_day))
-        number = _MONTH_NUMBERS.get(month)
-        return None if number is None else date(int(year), number, int(day))
-    except ValueError:
-        return None
+def _remembered(read: Callable[[str], object], size: int = _REMEMBERED) -> Callable[[str], object]:
+    """`read` with a memory of the last texts it read (see `_Memory`)."""
+    return _Remembered(read, size).__getitem__
 
 
-def read_moment(text: str) -> date | datetime | None:
-    """A tijdstip: "2023-12-08 17:00" (or T, or 17.00, with seconds), or a datum alone."""
-    match = _MOMENT.fullmatch(text)
+def _moment_text(text: str) -> date | datetime | None:
+    """A tijdstip: "2023-12-08 17:00" (or T, or 17.00, with seconds), or a datum alone; or None."""
+    match = _MOMENT(text)
     if match is None:
         return read_day(text)
-    year, month, day, hour, minute, second = match.groups()
     try:
-        if hour is None:
-            return date(int(year), int(month), int(day))
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        if text[13] == ":" and len(text) in (16, 19) and text[11:13] < "24":   # "2023-12-08 17:00[:30]"
+            return datetime.fromisoformat(text)
+        year, month, day, hour, minute, second = match.groups()
         return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
@@ -388,8 +426,17 @@ def written(value, t: T.Type):
     return value
 
 
-read_money, read_number, read_percentage = _remembered(read_money), _remembered(read_number), _remembered(read_percentage)
-read_day, read_moment = _remembered(read_day), _remembered(read_moment)
+read_money: Callable[[str], Decimal | None] = _Amounts().__getitem__
+read_number: Callable[[str], Decimal | None] = _Numbers().__getitem__
+read_percentage: Callable[[str], Decimal | None] = _Percentages().__getitem__
+read_day: Callable[[str], date | None] = _Days().__getitem__
+read_moment = cast(Callable[[str], date | datetime | None], _remembered(_moment_text))
+read_bool = {word: parse_bool(word) for word in ("ja", "nee", "waar", "onwaar", "true", "false")}.get
+
+
+def read_count(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
 
 _READERS = {"bedrag": "read_money", "percentage": "read_percentage", "getal": "read_number", "aantal": "read_count",
             "ja/nee": "read_bool", "datum": "read_day", "tijdstip": "read_moment"}

@@ -16,7 +16,13 @@ from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import HitPolicy, Status
 from dsl.explain.steps import NOT_EVALUATED, Explainer, LaterSteps, Step, new_step
-from dsl.explain.text import Form
+from dsl.explain.text import NAMED, WEEKLY
+
+# Status's members as module names (on Python 3.11 `Status.NVT` is a descriptor call: see FACT in
+# dsl.explain.text)
+NVT, ONBEKEND, NIET_VOLDAAN, BEPAALD = Status.NVT, Status.ONBEKEND, Status.NIET_VOLDAAN, Status.BEPAALD
+GEEN_UITKOMST, MEERDERE, NOG_NIET = Status.GEEN_UITKOMST, Status.MEERDERE, Status.NOG_NIET
+GEHAALD, NIET_GEHAALD, VERSTREKEN_ZONDER_DATUM = Status.GEHAALD, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM
 
 
 def rule_step(ex: Explainer, name: str) -> Step:
@@ -50,7 +56,7 @@ def _failing_gate(ex: Explainer, gates: tuple[M.Gate, ...]) -> str:
     failing = [g.condition for g in gates if ex.value(g.condition) is not True]
     if not failing:
         return "Niet van toepassing."
-    if ex.form(failing[0]) in (Form.FACT, Form.RULE):
+    if ex.form(failing[0]) in NAMED:
         return f"Niet van toepassing: {ex.describe(failing[0])}."
     return f"Niet van toepassing: '{ex.text(failing[0])}' geldt niet."
 
@@ -59,7 +65,7 @@ def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
     reading = ex.wording.rule(rule)
     parts = reading.shown  # none for "vereist agb_code_vv": the sentence says it all
     status = ex.status_of(rule.name)
-    if status is Status.NVT:
+    if status is NVT:
         sentence = _not_applicable(ex, rule)
     else:
         sentence = _requirement_sentence(ex, rule, status)[:-1] + reading.cite + "."
@@ -68,9 +74,9 @@ def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
 
 
 def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) -> str:
-    if status is Status.ONBEKEND:
+    if status is ONBEKEND:
         return ex.unknown(rule)
-    if status is Status.NIET_VOLDAAN:
+    if status is NIET_VOLDAAN:
         return "Voldoet niet: " + ex.reason(rule.condition) + "."
     value = ex.value(rule.condition)
     if value is not True:
@@ -82,10 +88,10 @@ def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) ->
 
 def _group(ex: Explainer, rule: M.Group) -> Step:
     members = [rule_step(ex, name) for name in rule.members]  # their sentences are shown with the group
-    failing = [m for m in members if m.result == Status.NIET_VOLDAAN]
-    unknown = [m for m in members if m.result == Status.ONBEKEND]
+    failing = [m for m in members if m.result == NIET_VOLDAAN]
+    unknown = [m for m in members if m.result == ONBEKEND]
     status = ex.status_of(rule.name)
-    if status is Status.NVT:
+    if status is NVT:
         sentence = _not_applicable(ex, rule)
     elif failing:
         sentence = f"Voldoet niet: {_share(failing, members)} niet voldaan: {_titles(failing)}."
@@ -114,19 +120,19 @@ def _decision(ex: Explainer, rule: M.Decision) -> Step:
     result = ex.outcome[rule.name]
     status, row = result.status, result.row
     value_text = ex.fmt(rule.rows[0].outcome, result.value) if result.value is not None else "onbekend"
-    if status is Status.BEPAALD:
+    if status is BEPAALD:
         which = "anders" if row == len(rule.rows) else f"regel {row + 1}"
         sentence = f"Uitkomst: {value_text} ({which}){ex.wording.rule(rule).cite}."
-    elif status is Status.GEEN_UITKOMST:
+    elif status is GEEN_UITKOMST:
         sentence = "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."
-    elif status is Status.MEERDERE:
+    elif status is MEERDERE:
         hits = [str(r.index + 1) for r in rule.rows if ex.value(_condition(r)) is True]
         sentence = f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk, terwijl de beslissing uniek is."
-    elif status is Status.NVT:
+    elif status is NVT:
         sentence = _not_applicable(ex, rule)
     else:
         sentence = ex.unknown(rule)
-    shown = status if status is not Status.BEPAALD else value_text
+    shown = status if status is not BEPAALD else value_text
     return new_step(Step, ("beslissing", rule.name, rule.display, shown, sentence, (), result.source, rule.span,
                            LaterSteps(_row_steps, ex, (rule, status, row))))
 
@@ -148,7 +154,7 @@ def _row_steps(ex: Explainer, args: tuple[M.Decision, Status, int | None]) -> tu
 def _last_row_looked_at(ex: Explainer, rule: M.Decision, status: Status, row: int | None) -> int:
     """Under first match, evaluation stops at the row that applies or is unknown; rows after it
     were never looked at (a bare gegeven as condition has a value even then, so ask the order)."""
-    if status is Status.NVT:
+    if status is NVT:
         return -1
     if rule.hit_policy is HitPolicy.UNIQUE:
         return len(rule.rows)
@@ -170,9 +176,9 @@ def _row_step(ex: Explainer, row: M.Row, status: Status, applied: int | None, sk
     value = NOT_EVALUATED if skipped else ex.value(condition)
     if applied == row.index:
         word, sentence = "toegepast", f"Deze regel geldt: {ex.text(condition)}."
-    elif value is NOT_EVALUATED and status is Status.NVT:
+    elif value is NOT_EVALUATED and status is NVT:
         word, sentence = "niet bekeken", "Niet bekeken: de beslissing is niet van toepassing."
-    elif value is NOT_EVALUATED and status is Status.ONBEKEND:
+    elif value is NOT_EVALUATED and status is ONBEKEND:
         word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."
     elif value is NOT_EVALUATED:
         word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel gaf de uitkomst al."
@@ -193,7 +199,7 @@ def _moment(ex: Explainer, value) -> str:
 
 def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
     status = ex.status_of(rule.name)
-    if status is Status.NVT:
+    if status is NVT:
         return new_step(Step, ("termijn", rule.name, rule.display, status, _not_applicable(ex, rule), (),
                                rule.source, rule.span, ()))
     end, start = ex.outcome.details[ex.policy.index[rule.name]]
@@ -204,14 +210,14 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
     bound = f"vanaf {_moment(ex, start)}, {deadline}" if start is not None and deadline else \
         f"vanaf {_moment(ex, start)}" if start is not None else deadline
     subject = ex.label(rule.subject)
-    if status is Status.GEHAALD:
+    if status is GEHAALD:
         sentence = f"Gehaald: {subject} op {event_text}; {bound}"
-    elif status is Status.NIET_GEHAALD:
+    elif status is NIET_GEHAALD:
         sentence = f"Niet gehaald: {subject} op {event_text}; {bound}"
-    elif status is Status.VERSTREKEN_ZONDER_DATUM:
+    elif status is VERSTREKEN_ZONDER_DATUM:
         sentence = (f"Verstreken zonder datum: geen {subject} opgegeven, en op de peildatum {_moment(ex, ex.peil)} "
                     f"is de termijn ({deadline}) voorbij; vul de datum in om te zien of hij gehaald is")
-    elif status is Status.NOG_NIET:
+    elif status is NOG_NIET:
         sentence = f"Nog niet verstreken: {bound}; peildatum {_moment(ex, ex.peil)}"
     else:
         sentence = ex.unknown(rule)[:-1]
@@ -225,7 +231,7 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
 def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
     shown = rule.title or ex.text(rule.expr)
     status = ex.status_of(rule.name)
-    if status is Status.NVT:
+    if status is NVT:
         return new_step(Step, ("berekening", rule.name, shown, status, _not_applicable(ex, rule), (), rule.source,
                                rule.span, ()))
     result = ex.outcome.value(rule.name)
@@ -233,7 +239,7 @@ def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
     form = ex.form(rule.expr)
     if result is None:
         sentence = ex.unknown(rule)
-        if form is Form.WEEKLY:
+        if form is WEEKLY:
             own = ex.sentence(rule.expr, ex.value(rule.expr))
             sentence = own if own.startswith("Onbekend: ") else sentence
     else:
@@ -241,7 +247,7 @@ def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
         if isinstance(rule.expr, E.Round):   # what was rounded, in every digit
             notes += f" (onafgerond {ex.exact(rule.expr.operand)})"
         sentence = f"{rule.display} = {ex.text(rule.expr)} = {value}{notes}."
-        if isinstance(result, bool) and form not in (Form.FACT, Form.RULE):
+        if isinstance(result, bool) and form not in NAMED:
             own = ex.sentence(rule.expr, ex.value(rule.expr))
             sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
     return new_step(Step, ("berekening", rule.name, shown, value, sentence, (), rule.source, rule.span,

@@ -22,7 +22,21 @@ from typing import Any, NamedTuple, overload
 from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import RuleKind, Status
-from dsl.explain.text import Form, Reading, wording
+from dsl.explain.text import (
+    COMPARE,
+    FACT,
+    JUNCTION,
+    MEMBER,
+    MOMENT,
+    NAMED,
+    NOT,
+    RULE,
+    SATISFIES,
+    WEEKLY,
+    Form,
+    Reading,
+    wording,
+)
 from dsl.literals import WEEKDAYS
 from dsl.runtime.calendar import OutsideCalendar
 from dsl.runtime.calendar import shift as calendar_shift
@@ -30,6 +44,7 @@ from dsl.runtime.formatting import format_amount
 from dsl.span import Span
 
 NOT_EVALUATED: Any = object()
+ONBEKEND = Status.ONBEKEND   # a module name: see FACT in dsl.explain.text
 _TEMPLATES_FAIL = {
     "<=": "{l} is {lv}, {words} {rv} is toegestaan",
     ">=": "{l} is {lv}, {words} {rv} is vereist",
@@ -172,10 +187,10 @@ class Explainer:
         form = reading.form
         children: Sequence[Step] = ()
         values: tuple = ()
-        if form is Form.JUNCTION:
+        if form is JUNCTION:
             assert isinstance(node, (E.And, E.Or))
             children = self.conditions(node.items)
-        elif form is Form.NOT:
+        elif form is NOT:
             assert isinstance(node, E.Not)
             children = self.conditions((node.operand,))
         elif reading.operands:
@@ -205,25 +220,25 @@ class Explainer:
         if value is NOT_EVALUATED:
             return "Niet bekeken: de uitkomst lag al vast."
         form = reading.form
-        if form is Form.COMPARE:
+        if form is COMPARE:
             assert isinstance(node, E.Compare)
             return self.compare_sentence(node, value)
-        if form is Form.MOMENT:
+        if form is MOMENT:
             return f"{reading.text} is {self.fmt(node)}" + self.clamp_note(node)
-        if value is None and form is Form.WEEKLY:
+        if value is None and form is WEEKLY:
             assert isinstance(node, E.Weekly)
             if self.value(node.operand) not in (None, NOT_EVALUATED):
                 return f"Onbekend: {self.weekly_moment(node)}, maar de kloktijd ontbreekt."
         if value is None:
             return self.unknown(node)
-        if form in (Form.FACT, Form.RULE) and isinstance(value, bool):
+        if form in NAMED and isinstance(value, bool):
             return ("Voldoet: " if value else "Voldoet niet: ") + self.describe(node) + "."
         if value is False:
             return f"Klopt niet: {self.reason(node)}."
-        if value is True and form is Form.WEEKLY:
+        if value is True and form is WEEKLY:
             assert isinstance(node, E.Weekly)
             return f"Klopt: {self.weekly_moment(node)}; dat {node.words}."
-        if value is True and form is Form.MEMBER:
+        if value is True and form is MEMBER:
             assert isinstance(node, E.Member)
             options = ", ".join(self.fmt(o) for o in node.options)
             return (f"Klopt: {self.label(node.operand)} is {self.fmt(node.operand)}, dat is "
@@ -270,7 +285,7 @@ class Explainer:
 
     def _unknown_part(self, root: E.Expr, named: str | None = None) -> str | None:
         for part in E.walk(root):
-            if isinstance(part, E.RuleRef) and self.status_of(part.name) is Status.ONBEKEND:
+            if isinstance(part, E.RuleRef) and self.status_of(part.name) is ONBEKEND:
                 rule = self.model.rules[part.name]
                 missing = self.missing_in(rule)
                 inner = ("ontbrekende gegevens: " + ", ".join(missing)) if missing else self.unknown_cause(rule)
@@ -309,40 +324,40 @@ class Explainer:
 
     def describe(self, node: E.Expr) -> str:
         """A short Dutch description of a condition with its value: "<label>: ja"."""
-        if self.form(node) in (Form.FACT, Form.RULE):
+        if self.form(node) in NAMED:
             return f"{self.label(node)}: {self.fmt(node)}"
         return self.text(node)
 
     def reason(self, node: E.Expr) -> str:
         """Why a condition that came out false is false, without the "Voldoet niet" prefix."""
         form = self.form(node)
-        if form is Form.COMPARE:
+        if form is COMPARE:
             assert isinstance(node, E.Compare)
             return _TEMPLATES_FAIL[node.op].format(**self._compare_parts(node)).replace("  ", " ")
-        if form is Form.JUNCTION:
+        if form is JUNCTION:
             assert isinstance(node, (E.And, E.Or))
             failing = [i for i in node.items if self.value(i) is False]
             return "; ".join(self.reason(i) for i in failing) or self.text(node)
-        if form is Form.NOT:
+        if form is NOT:
             assert isinstance(node, E.Not)
             return f"het tegendeel geldt: {self.text(node.operand)}"
-        if form is Form.MEMBER:
+        if form is MEMBER:
             assert isinstance(node, E.Member)
             return f"{self.label(node.operand)} is {self.fmt(node.operand)}, " + (
                 "dat is een van " if node.negated else "dat is geen van ") + ", ".join(
                 self.fmt(o) for o in node.options)
-        if form is Form.WEEKLY:
+        if form is WEEKLY:
             assert isinstance(node, E.Weekly)
             return self.weekly_reason(node)
-        if form is Form.SATISFIES:
+        if form is SATISFIES:
             ref = node.operand if isinstance(node, E.Not) else node
             assert isinstance(ref, E.RuleRef)
             rule = self.model.rules[ref.name]
             return f"'{rule.title or rule.name}' is {self.status_of(ref.name)}"
-        if form is Form.RULE:
+        if form is RULE:
             assert isinstance(node, E.RuleRef)
             return f"'{self.label(node)}' is {self.status_of(node.name)}"
-        if form is Form.FACT:
+        if form is FACT:
             return self.describe(node)
         values = ", ".join(f"{self.label(n)} is {self.fmt(n)}" for n in self.read(node).operands)
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
@@ -394,13 +409,22 @@ class Explainer:
         if node.inputs.isdisjoint(self.missing):
             return []  # nothing it reads is missing, not even through the rules it uses
         if isinstance(node, M.RuleBase):
-            return sorted(self._missing_of_rule(node))
+            found = self._by_rule.get(node.name)   # often known already: a group's eisen, a rule used before
+            if found is None and not node.deps:    # the most common: an eis on gegevens alone
+                found = self._by_rule[node.name] = self._missing_of_own(node)
+            return sorted(found if found is not None else self._missing_of_rule(node))
         return sorted(self._missing_of_expr(node))
 
     def _missing_of_expr(self, node: E.Expr) -> set[str]:
         missing = self.missing
         if isinstance(node, E.Input):  # the most common part: `vereist x`
             return {node.name} if node.name in missing else set()
+        leaves = self.read(node).leaves
+        if leaves is not None:  # the next most common: `x is ten minste 1`, what the walk would find
+            if node.inputs.isdisjoint(missing):
+                return set()
+            value = self._value_of(node, NOT_EVALUATED)
+            return {name for name in leaves if name in missing} if value is None or value is NOT_EVALUATED else set()
         found: set[str] = set()
         stack: list[E.Expr] = [node]
         while stack:
@@ -419,7 +443,7 @@ class Explainer:
     def _missing_through(self, name: str) -> frozenset[str]:
         """What another rule contributes: the missing gegevens behind it when it is unknown."""
         rule = self.model.rules[name]
-        unknown = self.status_of(name) is Status.ONBEKEND or (
+        unknown = self.status_of(name) is ONBEKEND or (
             rule.kind is RuleKind.CALCULATION and self.outcome.value(name) is None)
         return self._missing_of_rule(rule) if unknown else frozenset()
 
@@ -428,7 +452,9 @@ class Explainer:
         The rules it uses come first, one after another in the model's order (dependency order),
         so a long chain of rules each using the next needs no deep recursion."""
         found = self._by_rule.get(rule.name)
-        if found is None:
+        if found is None and not rule.deps:   # the most common: an eis on gegevens alone
+            found = self._by_rule[rule.name] = self._missing_of_own(rule)
+        elif found is None:
             for name in self._unfollowed(rule.name):
                 self._by_rule[name] = self._missing_of_own(self.model.rules[name])
             found = self._by_rule[rule.name]
@@ -442,18 +468,42 @@ class Explainer:
                 if dep not in found and dep not in self._by_rule:
                     found.add(dep)
                     stack.append(dep)
-        return sorted(found, key=lambda n: self._index[n])
+        return sorted(found, key=self._index.__getitem__)
 
     def _missing_of_own(self, rule: M.Rule) -> frozenset[str]:
-        if rule.inputs.isdisjoint(self.missing):
+        missing = self.missing
+        if rule.inputs.isdisjoint(missing):
             return frozenset()
         reading = self.wording.rule(rule)
-        parts = self.missing.intersection(reading.own_facts)  # `vereist x`: no walk needed
+        parts = missing.intersection(reading.own_facts)  # `vereist x`: no walk needed
+        if reading.plain:
+            return parts
+        if reading.flat is not None:   # `vereist x is ten minste 1`: what `_missing_of_expr` finds, inline
+            value_of = self._value_of
+            for part, names in reading.flat:
+                if not part.inputs.isdisjoint(missing):
+                    value = value_of(part, NOT_EVALUATED)
+                    if value is None or value is NOT_EVALUATED:
+                        parts |= missing.intersection(names)
+            return parts
         for part in reading.own_rest:
-            parts |= self._missing_of_expr(part)
-        if isinstance(rule, M.Group):
+            if not part.inputs.isdisjoint(missing):   # (a part that reads no missing gegeven adds none)
+                parts |= self._missing_of_expr(part)
+        if isinstance(rule, M.Group):   # its eisen, most of them on gegevens alone (`plain`): done here
+            rules, by_rule, read_rule = self.model.rules, self._by_rule, self.wording.rule
             for member in rule.members:
-                parts |= self._missing_of_rule(self.model.rules[member])
+                found = by_rule.get(member)
+                if found is None:
+                    eis = rules[member]
+                    if eis.inputs.isdisjoint(missing):
+                        continue
+                    own = read_rule(eis)
+                    if own.plain:
+                        found = by_rule[member] = missing.intersection(own.own_facts)
+                    else:
+                        found = self._missing_of_rule(eis)
+                if found:
+                    parts |= found
         return frozenset(parts)
 
 
