@@ -1,17 +1,25 @@
 """End to end in a real browser: JupyterLab on localhost, Debian's Chromium driven by Playwright.
 
-A notebook with the Beleidstaal kernel loads the district-nursing policy, evaluates a case
-and shows the dashboard; the test clicks "volgende" in the step-through player and checks the
-step shown, then changes a field of the case form and checks the summary; the editor of a
-Beleidstaal cell is coloured by the labextension `beleidstaal-highlight`. Skips, with the
-reason, when Chromium (/usr/bin/chromium), Playwright or JupyterLab is not installed
-(`.ci/run` installs them; never `playwright install`, which downloads its own browser).
+A notebook with the Beleidstaal kernel loads the district-nursing policy, evaluates the analyst
+notebook's case (notebooks/casus_thuiszorg_noord.json) and shows the dashboard, with JupyterLab's
+file browser open on the left. The tests click "volgende" in the step-through player and check
+the step shown; change a field of the case form and check the summary; check that the editor of
+a Beleidstaal cell is coloured by the labextension `beleidstaal-highlight`; at 1440 and 1100 px
+wide open every tab (Uitleg with every <details> unfolded, Stap voor stap, Wat als, Termijnen)
+and check from the element boxes that no text, control or chart of the dashboard lies outside
+its pane (the `.jp-OutputArea-output` box) or outside a box that clips it, and that no text is
+cut short; and finally run a later cell that redefines a rule and edit the (now stale)
+dashboard's form: it says "verouderd" and shows no ✔/✘ verdict of the old rules. One
+JupyterLab and one page for the module (the widths are set on the same page). Skips, with the
+reason, when Chromium (/usr/bin/chromium), Playwright or JupyterLab is not installed (`.ci/run`
+installs them; never `playwright install`, which downloads its own browser).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -38,11 +46,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+TABS = ("Uitleg", "Stap voor stap", "Wat als", "Termijnen")
+STRICTER = 'eis onderaanneming "Maximaal 25% onderaanneming" vereist aandeel_onderaanneming is ten hoogste 25%'
+
+
 def _notebook(folder: Path) -> Path:
     cells = [
         nbformat.v4.new_code_cell(f'laad "{ROOT / "policies" / "wijkverpleging_2024.beleid"}"'),
-        nbformat.v4.new_code_cell('casus soort_aanbieder = "instelling", omzet_2023 = € 250.000\n'
-                                  '  aandeel_onderaanneming = 41%\nevalueer'),
+        nbformat.v4.new_code_cell(f'casus "{ROOT / "notebooks" / "casus_thuiszorg_noord.json"}"\nevalueer'),
+        nbformat.v4.new_code_cell(STRICTER),   # run by the last test only
     ]
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "beleidstaal", "display_name": "Beleidstaal", "language": "beleidstaal"}})
@@ -60,7 +72,9 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--LabApp.expose_app_in_browser=True",
+         f"--LabApp.user_settings_dir={folder / '.settings'}", f"--LabApp.workspaces_dir={folder / '.workspaces'}",
+         "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"],
         cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -97,16 +111,24 @@ def page(lab):
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{lab}/lab/tree/proef.ipynb")
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")   # the side panel open
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
         _wait_for_kernel(lab)
         page.locator(".jp-Cell .jp-InputArea-editor").first.click()
-        for _ in range(2):  # run both cells, as a user does
+        for _ in range(2):  # run the first two cells, as a user does
             page.keyboard.press("Shift+Enter")
+        page.locator(".jp-OutputArea-output .bt-dashboard").wait_for(timeout=60_000)
         yield page
         browser.close()
+
+
+def dashboard_output(page):
+    """The output area (the pane) holding the dashboard."""
+    return page.locator(".jp-OutputArea-output:has(.bt-dashboard)").first
 
 
 def test_step_player_next_button(page):
@@ -135,12 +157,103 @@ def test_case_form_change_re_evaluates(page):
 def test_cells_are_highlighted(page):
     """The labextension (installed next to the kernelspec by conftest) gives the editor of a
     Beleidstaal cell CodeMirror tokens: `tok-*` classes from the language's class highlighter."""
-    editor = page.locator(".jp-Cell").nth(1).locator(".cm-content")
-    editor.locator(".tok-keyword", has_text="casus").wait_for(timeout=30_000)
-    assert editor.locator(".tok-keyword", has_text="evalueer").count() == 1
-    assert "€ 250.000" in editor.locator(".tok-number").all_inner_texts()
-    assert '"instelling"' in editor.locator(".tok-string").all_inner_texts()
-    assert editor.locator(".tok-variableName", has_text="omzet_2023").count() == 1
-    colour = editor.locator(".tok-keyword", has_text="evalueer").evaluate("e => getComputedStyle(e).color")
-    plain = editor.locator(".tok-variableName", has_text="omzet_2023").evaluate("e => getComputedStyle(e).color")
+    editor = page.locator(".jp-Cell").nth(2).locator(".cm-content")
+    editor.locator(".tok-keyword", has_text="vereist").wait_for(timeout=30_000)
+    assert editor.locator(".tok-keyword", has_text="eis").count() >= 1
+    assert "25%" in editor.locator(".tok-number").all_inner_texts()
+    assert '"Maximaal 25% onderaanneming"' in editor.locator(".tok-string").all_inner_texts()
+    assert editor.locator(".tok-variableName", has_text="aandeel_onderaanneming").count() == 1
+    colour = editor.locator(".tok-keyword", has_text="vereist").evaluate("e => getComputedStyle(e).color")
+    plain = editor.locator(".tok-variableName", has_text="aandeel_onderaanneming").evaluate(
+        "e => getComputedStyle(e).color")
     assert colour != plain
+
+
+# Every element with text of its own, every control and every chart inside the pane: its box
+# must lie inside the pane and inside every box between them that clips (overflow other than
+# visible), 1 px allowed; an element that clips its own text must show all of it (a tab title
+# "Stap voor sta…" is cut short). Elements not shown (a hidden tab, a closed <details>) are skipped.
+OUTSIDE = """pane => {
+  const found = [], seen = new Set(), elements = [];
+  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (walker.currentNode.textContent.trim()) elements.push(walker.currentNode.parentElement);
+  }
+  pane.querySelectorAll('input, button, select, textarea, svg, .widget-slider, .widget-play, .bt-strip')
+      .forEach(e => elements.push(e));
+  const describe = (e, r, box, what) => `${what}: <${e.tagName.toLowerCase()} class="${e.className.baseVal ?? e.className}">`
+      + ` "${(e.innerText || e.textContent || '').trim().slice(0, 50)}" x ${Math.round(r.left)}..${Math.round(r.right)}`
+      + ` y ${Math.round(r.top)}..${Math.round(r.bottom)} (box x ${Math.round(box.left)}..${Math.round(box.right)})`;
+  for (const e of elements) {
+    if (seen.has(e) || !e.getClientRects().length) continue;
+    seen.add(e);
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || e.closest('[style*="display: none"], .lm-mod-hidden')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    const p = pane.getBoundingClientRect();
+    if (r.left < p.left - 1 || r.right > p.right + 1) found.push(describe(e, r, p, 'buiten het venster'));
+    for (let a = e.parentElement; a && a !== pane; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      if (r.left < b.left - 1 || r.right > b.right + 1) { found.push(describe(e, r, b, 'afgesneden')); break; }
+    }
+    if (style.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1 && e.tagName !== 'INPUT'
+        && e.tagName !== 'SELECT' && e.tagName !== 'TEXTAREA' && getComputedStyle(e).display !== 'inline')
+      found.push(describe(e, r, r, `tekst ingekort (${e.scrollWidth} > ${e.clientWidth})`));
+  }
+  return found;
+}"""
+
+
+def open_tab(page, title: str) -> None:
+    output = dashboard_output(page)
+    output.get_by_role("tab", name=title).click(timeout=30_000)
+    shown = {"Uitleg": ".bt-tree", "Stap voor stap": ".bt-step-head", "Wat als": ".bt-whatif",
+             "Termijnen": ".bt-timeline"}[title]
+    output.locator(shown).first.wait_for(state="visible", timeout=30_000)
+    if title == "Uitleg":   # unfold everything, so every line of the tree is measured
+        output.evaluate("pane => pane.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.wait_for_timeout(300)   # one layout pass after the click (not an assertion on time)
+
+
+@pytest.mark.parametrize("width", [1440, 1100])
+def test_nothing_lies_outside_its_pane(page, width):
+    """JupyterLab with the file browser open, at 1440 and 1100 px: in every tab of the
+    dashboard, no text, control or chart outside its pane, none cut off, no title shortened."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
+    assert page.locator("#filebrowser").is_visible()
+    output = dashboard_output(page)
+    problems = {}
+    for title in TABS:
+        open_tab(page, title)
+        tab = output.get_by_role("tab", name=title)
+        assert tab.inner_text() == title
+        if title == "Stap voor stap":   # the play control, the slider and the counter are shown
+            for part in (".widget-play", ".widget-slider", ".bt-step-head"):
+                assert output.locator(part).first.is_visible()
+            assert re.fullmatch(r"\d+ / \d+", output.locator(".bt-position").inner_text().strip())
+        found = output.evaluate(OUTSIDE)
+        if found:
+            problems[title] = found[:30]
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_a_stale_dashboards_form_gives_no_verdict(page):
+    """A later cell redefines a rule (ten hoogste 33% -> 25%): the dashboard says at once that
+    it is stale; editing its form then shows the notice and no ✔/✘ from the old rules."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    output = dashboard_output(page)
+    page.locator(".jp-Cell").nth(2).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    output.get_by_text("verouderd: het beleid is gewijzigd in cel[").wait_for(timeout=30_000)
+    field = output.locator(".bt-input-aandeel_onderaanneming input")
+    field.fill("29%")
+    field.press("Enter")
+    output.locator(".bt-summary.bt-stale").wait_for(timeout=30_000)
+    shown = output.inner_text()
+    assert "verouderd" in shown and "Niet geëvalueerd" in shown
+    assert "✔" not in shown and "✘" not in shown
+    assert output.get_by_role("button", name="Opnieuw evalueren met het nieuwe beleid").is_visible()

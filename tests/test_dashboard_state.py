@@ -8,20 +8,23 @@ simulated by setting traits and `Button.click()`; the assertions read what the w
 from __future__ import annotations
 
 import gc
+import json
 import re
 import weakref
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
 
-from dsl.core.model import STATUS_ORDER
+from dsl.core.model import NOT_IN_ORDER, STATUS_ORDER, RuleKind, Status
 from kernel.evaluation import fit_case
 from kernel.session import Session
 from kernel.widgets import Dashboard
 from kernel.widgets.dashboard import REEVALUATE
 from kernel.widgets.form import CLEAR_PROMPT, UNKNOWN
+from kernel.widgets.html import AMBER, RED, STATUS_MARKS, badge
 from kernel.widgets.lifecycle import widgets_under
 from tests.conftest import shipped
 
@@ -184,6 +187,15 @@ def test_a_closed_dashboard_is_not_told_about_policy_changes(session):
 
 # ---------------------------------------------------------------- 3. the form
 @pytest.fixture()
+def analyst_board():
+    """The dashboard of the analyst notebook's case (notebooks/casus_thuiszorg_noord.json)."""
+    raw = json.loads((ROOT / "notebooks" / "casus_thuiszorg_noord.json").read_text(encoding="utf-8"))
+    board = Dashboard(shipped(ROOT / WIJK), raw)
+    yield board
+    board.close()
+
+
+@pytest.fixture()
 def dash():
     board = Dashboard(shipped(ROOT / WIJK), {"soort_aanbieder": "instelling", "omzet_2023": "€ 100.000"})
     yield board
@@ -244,9 +256,108 @@ def test_summary_statuses_in_status_order(session):
     session.run_cell('casus {"soort_aanbieder": "instelling", "aandeel_onderaanneming": "41%", '
                      '"voldoet_aan_wtza": true}', cell_id="c2")
     board = session.run_cell("evalueer", cell_id="c3")
-    order = re.findall(r'data-result="([^"]+)"', board.summary.value)
+    eisen = board.summary.value.split('data-kind="eis">')[1].split("</div>")[0]
+    order = re.findall(r'data-result="([^"]+)"', eisen)
     assert order == ["niet voldaan", "onbekend", "voldaan", "niet van toepassing"]
     assert order == [str(s) for s in STATUS_ORDER if str(s) in order]
+
+
+def counts_shown(summary: str, kind: str) -> dict[str, int]:
+    line = summary.split(f'data-kind="{kind}">')[1].split("</div>")[0]
+    return {status: int(n) for status, n in re.findall(r'data-result="([^"]+)"[^>]*>[^<]*</span> (\d+)', line)}
+
+
+def test_summary_counts_every_status_of_eisen_and_termijnen(analyst_board):
+    """Every status that occurs is counted, deadlines passed without a date too, in STATUS_ORDER."""
+    outcome = analyst_board.evaluation.outcome
+    for kind in (RuleKind.REQUIREMENT, RuleKind.TIMELINE):
+        expected: dict[str, int] = {}
+        for result in outcome.of_kind(kind).values():
+            expected[str(result.status)] = expected.get(str(result.status), 0) + 1
+        shown = counts_shown(analyst_board.summary.value, str(kind))
+        assert shown == expected
+        assert list(shown) == [str(s) for s in STATUS_ORDER if str(s) in shown]
+    termijnen = counts_shown(analyst_board.summary.value, "termijn")
+    assert termijnen["niet gehaald"] == 1 and termijnen["verstreken zonder datum"] == 15
+
+
+def test_every_status_has_a_mark_and_a_colour():
+    for status in Status:
+        mark, colour = STATUS_MARKS[status]
+        assert mark and colour.startswith("#") and f"{mark} {status}" in badge(status)
+    assert STATUS_MARKS[Status.VERSTREKEN_ZONDER_DATUM] == ("!", AMBER)
+    assert STATUS_MARKS[Status.NIET_GEHAALD] == ("✘", RED) and AMBER != RED
+
+
+def test_passed_without_a_date_is_amber_in_summary_tree_and_timeline(analyst_board):
+    outcome = analyst_board.evaluation.outcome
+    passed = [n for n, r in outcome.of_kind(RuleKind.TIMELINE).items() if r.status is Status.VERSTREKEN_ZONDER_DATUM]
+    missed = [n for n, r in outcome.of_kind(RuleKind.TIMELINE).items() if r.status is Status.NIET_GEHAALD]
+    assert passed and missed == ["antwoord_ophoging"]
+    amber = f'data-result="verstreken zonder datum" style="color:{AMBER};font-weight:600">! verstreken zonder datum'
+    assert amber in analyst_board.summary.value
+    tree = analyst_board.tree.view.value
+    for name in passed:
+        item = tree.split(f'data-name="{name}"')[1].split("</summary>")[0]
+        assert amber in item
+    timeline = analyst_board.timeline.value
+    for name in passed:
+        row = timeline.split(f'data-name="{name}"')[1].split('class="bt-deadline"')[0]
+        assert row.startswith(' data-status="verstreken zonder datum"')
+        assert f"color:{AMBER};" in row and "<b>! verstreken zonder datum</b>" in row
+    missed_row = timeline.split('data-name="antwoord_ophoging"')[1].split('class="bt-deadline"')[0]
+    assert f"color:{RED};" in missed_row and "<b>✘ niet gehaald</b>" in missed_row
+
+
+class _Details(HTMLParser):
+    """The nesting of <details> in the tree's HTML: (class, data-name, open, children)."""
+
+    def __init__(self):
+        super().__init__()
+        self.root: list = []
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details":
+            a = dict(attrs)
+            node: tuple[str | None, str | None, bool, list] = (a.get("class"), a.get("data-name"), "open" in a, [])
+            self.stack[-1].append(node)
+            self.stack.append(node[3])
+
+    def handle_endtag(self, tag):
+        if tag == "details":
+            self.stack.pop()
+
+
+def details_of(html: str) -> list:
+    parser = _Details()
+    parser.feed(html)
+    return parser.root
+
+
+def test_the_tree_shows_failing_and_unknown_first_and_folds_the_rest(analyst_board):
+    """At the top and inside a group: what fails or needs attention first, in STATUS_ORDER;
+    what is in order or does not apply folded in a closed <details> that says how many."""
+    outcome = analyst_board.evaluation.outcome
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    top = details_of(analyst_board.tree.view.value)
+    *first, rest = top
+    assert rest[0] == "bt-rest" and not rest[2] and all(node[0] == "bt-node" for node in first)
+    statuses = [outcome.status(node[1]) for node in first]
+    assert all(s in NOT_IN_ORDER for s in statuses) and [rank[s] for s in statuses] == sorted(rank[s] for s in statuses)
+    assert first[0][1:3] == ("minimumeisen", True) and "antwoord_ophoging" in [n[1] for n in first]
+    folded = [outcome.status(node[1]) for node in rest[3]]
+    assert folded and not any(s in NOT_IN_ORDER for s in folded)
+    *failing, group_rest = first[0][3]
+    assert [n[1] for n in failing[:2]] == ["fte_niveau_6", "onderaanneming"]
+    assert {outcome.status(n[1]) for n in failing} == {Status.NIET_VOLDAAN, Status.ONBEKEND}
+    assert group_rest[0] == "bt-rest" and not group_rest[2] and "aanspraak_vv" in [n[1] for n in group_rest[3]]
+    html = analyst_board.tree.view.value
+    heading = html.split('data-name="minimumeisen" open')[1].split('<details class="bt-rest"')[1].split("</summary>")[0]
+    in_group = [outcome.status(n[1]) for n in group_rest[3]]
+    assert f"Verder {len(in_group)} regels:" in heading
+    assert f"✔ voldaan</span> {in_group.count(Status.VOLDAAN)}" in heading
+    assert f"– niet van toepassing</span> {in_group.count(Status.NVT)}" in heading
 
 
 def test_each_suggestion_has_its_own_apply_button(session):

@@ -6,6 +6,7 @@ the assertions read what the widgets display (`HTML.value`) and the case the for
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_bad_value_is_reported_in_dutch_and_not_evaluated(dash):
 
 
 def test_checkbox_date_dropdown_and_clearing(dash):
-    received = []
+    received: list[dict] = []
     dash.on_case(received.append)
     dash.form.inputs["voldoet_aan_wtza"].value = True
     assert requirement_status(dash, "wtza") == "voldaan"
@@ -126,8 +127,10 @@ def test_player_highlights_the_rule_in_the_source_with_values_and_sentence(dash)
     rule_line, condition_line = line_of('eis onderaanneming "'), line_of("vereist aandeel_onderaanneming is ten hoogste 33%")
     assert f"wijkverpleging_2024.beleid, regel {rule_line}" in html
     assert '<mark class="bt-current" style="background:#ffd33d;padding:0">aandeel_onderaanneming is ten hoogste 33%</mark>' in html
-    assert (f'<div class="bt-rule-line" style="background:#fff8c5;white-space:pre"><span style="color:#8c959f">'
-            f'{condition_line:>4} │ </span>    vereist <mark') in html
+    line = html.split(f"{condition_line:>4} │ </span>")[1].split("</div>")[0]
+    assert line.startswith('<span class="bt-code" style="white-space:pre-wrap;') and "    vereist <mark" in line
+    assert html.split(f"{condition_line:>4} │ </span>")[0].rsplit("<div", 1)[1].startswith(
+        ' class="bt-rule-line" style="background:#fff8c5;')   # the rule's own lines are highlighted
     assert "41%" in html and "ten hoogste 33% is toegestaan" in html
 
 
@@ -203,10 +206,22 @@ def test_whatif_says_when_one_change_is_not_enough(policy):
 # ---------------------------------------------------------------- timeline
 def test_timeline_draws_deadlines_met_or_missed(dash):
     svg = dash.timeline.value
-    assert svg.startswith("<svg")
+    assert svg.startswith('<div class="bt-timeline"')
     assert 'data-name="antwoord_ophoging" data-status="niet gehaald"' in svg
     assert "uiterlijk 22 maart 2024 · gebeurd 25 maart 2024" in svg
     assert "peildatum 1 april 2024" in svg
+
+
+def test_timeline_scales_to_its_pane_and_writes_dates_as_dates(dash):
+    """No fixed pixel width: every mark is placed in percent of its strip, inside it; the axis
+    reads "3 april 2023", not "3 april 2023 00:00 uur"."""
+    html = dash.timeline.value
+    assert not re.search(r'width="\d+"|width:\s*[1-9]\d{2,}px', html)
+    places = [float(p) for p in re.findall(r"left:(-?[\d.]+)%", html)]
+    assert places and all(0 <= p <= 100 for p in places)
+    axis = re.findall(r'class="bt-axis-(low|high)"[^>]*>([^<]*)<', html)
+    assert axis == [("low", "3 april 2023"), ("high", "1 april 2024")]
+    assert "00:00" not in html
 
 
 def test_timeline_follows_the_date_picker(dash):
@@ -233,6 +248,7 @@ def test_timeline_words_each_window_from_its_meaning(compile_policy):
 # ---------------------------------------------------------------- closing
 def test_close_closes_every_child(policy):
     board = Dashboard(policy, CASE)
+    assert board.form is not None
     children = [board.player.next, board.form.inputs["omzet_2023"], board.tree.view, board.player._link]
     board.close()
     assert all(child.comm is None for child in children)

@@ -21,6 +21,11 @@ have or whose value does not fit it (`kernel.evaluation.fit_case`) and saying wh
 new form for that policy and points the views at the new evaluation; it does not report the
 case (the session's case is changed only by an edit after it). `close()` closes every child
 widget with its layout and style (`kernel.widgets.lifecycle`).
+
+Layout: the dashboard takes the width of its output area (JupyterLab with the side panel open
+at 1100 px and up): the form and the tabs side by side where there is room, the tabs below the
+form where there is not; every part wraps instead of clipping, and a tab's title is shown whole
+(the rules in `kernel.widgets.html.DASHBOARD_CSS`, carried in a hidden HTML widget).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing_extensions import override
 from dsl.errors import BeleidError
 from kernel.evaluation import Evaluation, fit_case
 from kernel.widgets.form import CaseForm
-from kernel.widgets.html import AMBER, FONT, GREY, summary_html
+from kernel.widgets.html import AMBER, DASHBOARD_CSS, FONT, GREY, summary_html
 from kernel.widgets.lifecycle import close_tree
 from kernel.widgets.player import StepPlayer
 from kernel.widgets.timeline import TimelineView
@@ -57,20 +62,23 @@ class Dashboard(w.VBox):
                                           layout=w.Layout(width="auto", display="none"))
         self.reevaluate_button.on_click(lambda _: self.reevaluate())
         self.notice_bar = w.HBox([self.notice, self.reevaluate_button], layout=w.Layout(
-            display="none", flex_flow="row wrap", align_items="center", width="100%"))
-        self.summary = w.HTML(summary_html(self.evaluation))
+            display="none", flex_flow="row wrap", align_items="center"))
+        self.style = w.HTML(DASHBOARD_CSS, layout=w.Layout(display="none"))   # applies while hidden
+        self.summary = w.HTML(summary_html(self.evaluation), layout=w.Layout(min_width="0"))
         self.tree = ExplanationTree(self.evaluation)
         self.player = StepPlayer(self.evaluation)
         self.whatif = WhatIfView(self.evaluation, self._apply)
         self.timeline = TimelineView(self.evaluation)
         self.tabs = w.Tab([self.tree, self.player, self.whatif, self.timeline], titles=TABS,
-                          layout=w.Layout(flex="1.5 1 440px", min_width="0") if form else w.Layout(width="100%"))
+                          layout=w.Layout(flex="1.5 1 440px", min_width="0") if form else w.Layout(min_width="0"))
         self.form = self._new_form(self.evaluation.raw) if form else None
         # side by side where there is room (form 40%, tabs 60%); on a narrow page the tabs go
         # below the form instead of both being squeezed
         self.body = w.HBox([self.form, self.tabs] if self.form is not None else [self.tabs],
-                           layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
-        super().__init__([self.notice_bar, self.summary, self.body])
+                           layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
+        super().__init__([self.style, self.notice_bar, self.summary, self.body],
+                         layout=w.Layout(min_width="0"))
+        self.add_class("bt-dashboard")
 
     def on_case(self, callback) -> None:
         self._callbacks.append(callback)

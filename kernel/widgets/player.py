@@ -5,7 +5,9 @@ order): the rule it belongs to highlighted in the policy source (the cell or fil
 written, the evaluated part marked), the values involved and the Dutch sentence. The buttons
 eerste / vorige / volgende / laatste, the slider and the Play control only move `index`; the
 trace is never evaluated again. `show(evaluation)` points the player at a new evaluation
-(after a change in the case form), keeping the position where it still exists.
+(after a change in the case form), keeping the position where it still exists. The player
+takes the width it is given: its controls wrap onto a second line in a narrow pane and the
+step's header, code and sentence wrap (`kernel.widgets.html.step_html`); nothing is cut off.
 """
 
 from __future__ import annotations
@@ -32,17 +34,21 @@ class StepPlayer(w.VBox):
                              layout=w.Layout(width="auto", min_width="max-content"))
         count = max(len(evaluation), 1)
         self.slider = w.IntSlider(value=0, min=0, max=count - 1, readout=False, continuous_update=True,
-                                  layout=w.Layout(width="200px"))
-        self.play = w.Play(value=0, min=0, max=count - 1, interval=700, tooltip="afspelen")
+                                  layout=w.Layout(flex="1 1 140px", width="auto", min_width="100px", max_width="320px"))
+        self.play = w.Play(value=0, min=0, max=count - 1, interval=700, tooltip="afspelen",
+                           layout=w.Layout(width="auto", flex="0 0 auto"))
         self._link = w.jslink((self.play, "value"), (self.slider, "value"))
-        self.position = w.HTML()
-        self.view = w.HTML()
+        self.position = w.HTML(layout=w.Layout(flex="0 0 auto", width="auto"))
+        self.position.add_class("bt-position")
+        self.view = w.HTML(layout=w.Layout(min_width="0"))
         for button, move in ((self.first, lambda i: 0), (self.previous, lambda i: i - 1),
                              (self.next, lambda i: i + 1), (self.last, lambda i: self._count - 1)):
             button.on_click(lambda _, move=move: self.go(move(self.index)))
         self.slider.observe(lambda change: self._render(), "value")
-        controls = w.HBox([self.first, self.previous, self.next, self.last, self.play, self.slider, self.position])
-        super().__init__([controls, self.view])
+        # the controls wrap onto a second line where the pane is narrow, instead of being cut off
+        controls = w.HBox([self.first, self.previous, self.next, self.last, self.play, self.slider, self.position],
+                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([controls, self.view], layout=w.Layout(min_width="0"))
         self._render()
 
     @property
@@ -80,7 +86,7 @@ class StepPlayer(w.VBox):
             located = (rule[0], rule[1], rule[2], node[2] if node is not None else None)
         with self.hold_sync():
             self.view.value = step_html(step, total, located)
-            self.position.value = f'<span style="{FONT}">{self.index + 1} / {total}</span>'
+            self.position.value = f'<span style="{FONT}white-space:nowrap">{self.index + 1} / {total}</span>'
             self.first.disabled = self.previous.disabled = self.index == 0
             self.next.disabled = self.last.disabled = self.index >= total - 1
 

@@ -93,17 +93,17 @@ class WhatIfView(w.VBox):
                                                 "regels die onbekend zijn", "alle regels met een wijziging"])
         self.filter.observe(lambda change: self._render(), "value")
         self.view = w.HTML()          # what the filter shows when it shows nothing
-        self.list = w.VBox(layout=w.Layout(width="100%"))
+        self.list = w.VBox(layout=w.Layout(min_width="0"))
         # shared by every row (a view may show a hundred); owned by the view, closed with it
-        self._row_layout = w.Layout(width="100%", flex_flow="row wrap", align_items="center")
+        self._row_layout = w.Layout(flex_flow="row wrap", align_items="center", min_width="0")
         self._text_layout = w.Layout(flex="1 1 240px", min_width="0")
-        self._head_layout = w.Layout(width="100%")
+        self._head_layout = w.Layout(min_width="0")
         self._button_layout = w.Layout(width="auto", flex="0 0 auto")
         self._html_style = HTMLStyle()
         self._button_style = w.ButtonStyle()
         self.owned = [self._row_layout, self._text_layout, self._head_layout, self._button_layout,
                       self._html_style, self._button_style]
-        super().__init__([self.filter, self.view, self.list], layout=w.Layout(width="100%"))
+        super().__init__([self.filter, self.view, self.list], layout=w.Layout(min_width="0"))
         self.show(evaluation)
 
     @property
