@@ -114,11 +114,13 @@ def run_all(page) -> None:
     page.wait_for_timeout(1500)
 
 
-def first_output(page):
-    """The first dashboard's output, or the first output of the notebook."""
-    tabs = page.locator(".jp-OutputArea-output:has(.widget-tab)")
-    if tabs.count():
-        return tabs.first
+def first_output(page, name: str = "analist"):
+    """What the notebook is about: in reviewer.ipynb the first report of a reviewer's cell, else
+    the first dashboard; the first output of the notebook when there is neither."""
+    wanted = ".bt-review" if name == "reviewer" else ".widget-tab"
+    found = page.locator(f".jp-OutputArea-output:has({wanted})")
+    if found.count():
+        return found.first
     return page.locator(".jp-OutputArea-output").first
 
 
@@ -169,7 +171,7 @@ def shoot(folder: Path, out: Path) -> list[Path]:
                 page = browser.new_context(viewport={"width": WIDE, "height": HEIGHT}).new_page()
                 open_notebook(page, url, name)
                 run_all(page)
-                bring_to_top(page, first_output(page))
+                bring_to_top(page, first_output(page, name))
                 done(save(page, out / f"notebook-{name}-{WIDE}.png"))
                 page.context.close()
                 stop_kernels(url)

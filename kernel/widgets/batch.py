@@ -38,7 +38,7 @@ from kernel.evaluation import Evaluation
 from kernel.widgets.batch_html import charts_html, columns, header_html, row_html, summary_html, summary_text, widths
 from kernel.widgets.charts import number
 from kernel.widgets.dashboard import Dashboard
-from kernel.widgets.html import AMBER, FONT, RED
+from kernel.widgets.html import AMBER, FONT, RED, notice_html, stale_html, with_full_text
 from kernel.widgets.lifecycle import close_tree
 
 PAGE = 12
@@ -236,7 +236,7 @@ class BatchView(w.VBox):
             return
         self.stale, self._newest = cell or "een latere cel", (policy, source, cell)
         with self.hold_sync():
-            self.notice.value = _notice_html(f"verouderd: het beleid is gewijzigd in {escape(self.stale)}",
+            self.notice.value = stale_html(self.stale,
                                              "de uitkomsten hieronder horen bij het beleid van daarvoor; "
                                              "een rij openen evalueert niets meer")
             self.notice_bar.layout.display = ""
@@ -252,7 +252,7 @@ class BatchView(w.VBox):
         try:
             evaluation = TableEvaluation.build(policy, self.evaluation.table)
         except BeleidError as err:
-            self.notice.value = _notice_html("opnieuw evalueren lukt niet", escape(err.render()))
+            self.notice.value = notice_html("opnieuw evalueren lukt niet", escape(err.render()))
             return
         self.policy, self.source, self.policy_cell = policy, source, cell
         self.stale, self._newest, self.evaluation = None, None, evaluation
@@ -284,19 +284,12 @@ class BatchView(w.VBox):
     @override
     def _repr_mimebundle_(self, **kwargs):
         """The widget, with the whole summary as text/plain (ipywidgets cuts it at 110 characters)."""
-        data = super()._repr_mimebundle_(**kwargs)
-        if data:
-            data["text/plain"] = repr(self)
-        return data
+        return with_full_text(super()._repr_mimebundle_(**kwargs), repr(self))
 
     @override
     def close(self) -> None:
         close_tree(self)
 
-
-def _notice_html(head: str, detail: str) -> str:
-    return (f'<div class="bt-notice" style="{FONT}color:{AMBER}"><b>⚠ {head}</b>'
-            f'<div style="color:#24292f">{detail}</div></div>')
 
 
 def _by_kind(rules: dict) -> list[tuple[str, Any]]:

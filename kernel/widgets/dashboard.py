@@ -38,7 +38,7 @@ from typing_extensions import override
 from dsl.errors import BeleidError
 from kernel.evaluation import Evaluation, fit_case
 from kernel.widgets.form import CaseForm
-from kernel.widgets.html import AMBER, DASHBOARD_CSS, FONT, GREY, summary_html
+from kernel.widgets.html import DASHBOARD_CSS, FONT, GREY, notice_html, stale_html, summary_html
 from kernel.widgets.lifecycle import close_tree
 from kernel.widgets.player import StepPlayer
 from kernel.widgets.timeline import TimelineView
@@ -90,7 +90,7 @@ class Dashboard(w.VBox):
             return
         self.stale, self._newest = cell or "een latere cel", (policy, source, cell)
         with self.hold_sync():
-            self.notice.value = _notice_html(f"verouderd: het beleid is gewijzigd in {escape(self.stale)}",
+            self.notice.value = stale_html(self.stale,
                                              "de uitkomst hieronder hoort bij het beleid van daarvoor; "
                                              "wijzigingen in de casus worden niet geëvalueerd")
             self.notice_bar.layout.display = ""
@@ -107,7 +107,7 @@ class Dashboard(w.VBox):
         try:
             evaluation = Evaluation.build(policy, kept, source)
         except BeleidError as err:
-            self.notice.value = _notice_html("opnieuw evalueren lukt niet", escape(err.render()))
+            self.notice.value = notice_html("opnieuw evalueren lukt niet", escape(err.render()))
             return
         self.policy, self.source, self.policy_cell = policy, source, cell
         self.stale, self._newest = None, None
@@ -164,10 +164,6 @@ class Dashboard(w.VBox):
     def close(self) -> None:
         close_tree(self)
 
-
-def _notice_html(head: str, detail: str) -> str:
-    return (f'<div class="bt-notice" style="{FONT}color:{AMBER}"><b>⚠ {head}</b>'
-            f'<div style="color:#24292f">{detail}</div></div>')
 
 
 def _done_html(cell: str | None, dropped: dict[str, str]) -> str:

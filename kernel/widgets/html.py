@@ -222,3 +222,22 @@ def outcome_text(evaluation, result) -> str:
         return str(evaluation.policy.format(result.name, result.value))
     except (AttributeError, KeyError, TypeError, ValueError):
         return str(result.value)
+
+
+def notice_html(head: str, detail: str) -> str:
+    """An amber notice above a view: a bold headline and an explaining line (both HTML)."""
+    return (f'<div class="bt-notice" style="{FONT}color:{AMBER}"><b>⚠ {head}</b>'
+            f'<div style="color:#24292f">{detail}</div></div>')
+
+
+def stale_html(cell: str, detail: str) -> str:
+    """The notice of a view whose policy was replaced in `cell`: the same words everywhere."""
+    return notice_html(f"verouderd: het beleid is gewijzigd in {escape(cell)}", detail)
+
+
+def with_full_text(bundle: dict, text: str) -> dict:
+    """A widget's mime bundle with `text` as its text/plain (ipywidgets cuts that at 110
+    characters; the console and a notebook's stored outputs should get the whole report)."""
+    if bundle:
+        bundle["text/plain"] = text
+    return bundle

@@ -41,7 +41,7 @@ from dsl.analysis.search import Budget
 from dsl.errors import BeleidError
 from dsl.runtime.formatting import counted
 from kernel.evaluation import raw_of
-from kernel.widgets.html import AMBER, FONT, GREEN, GREY, MONO, RED
+from kernel.widgets.html import AMBER, FONT, GREEN, GREY, MONO, RED, stale_html, with_full_text
 from kernel.widgets.lifecycle import close_tree
 
 OPEN = "Open als casus"
@@ -111,6 +111,7 @@ class ReviewView(w.VBox):
         self.case_head = w.HTML()
         self.case_area = w.VBox([self.case_head], layout=w.Layout(margin="8px 0 0 0"))
         super().__init__([self.notice, *body, self.case_area])
+        self.add_class("bt-review")
 
     def on_open(self, callback: Callable[[dict], object]) -> None:
         """`callback(raw case)` returns the Dashboard to show, or a Dutch message why not."""
@@ -179,10 +180,8 @@ class ReviewView(w.VBox):
             return
         self.stale = cell or "een latere cel"
         with self.hold_sync():
-            self.notice.value = (f'<div class="bt-notice" style="{FONT}color:{AMBER}"><b>⚠ verouderd: het beleid '
-                                 f'is gewijzigd in {escape(self.stale)}</b><div style="color:#24292f">dit rapport '
-                                 f'hoort bij het beleid van daarvoor; voer de cel opnieuw uit voor het nieuwe '
-                                 f'beleid</div></div>')
+            self.notice.value = stale_html(self.stale, "dit rapport hoort bij het beleid van daarvoor; voer de "
+                                                      "cel opnieuw uit voor het nieuwe beleid")
             self.notice.layout.display = ""
             for button in self.open_buttons:
                 button.disabled = True
@@ -190,10 +189,7 @@ class ReviewView(w.VBox):
     @override
     def _repr_mimebundle_(self, **kwargs):
         """The widget, with the whole report as text/plain (ipywidgets cuts it at 110 characters)."""
-        data = super()._repr_mimebundle_(**kwargs)
-        if data:
-            data["text/plain"] = repr(self)
-        return data
+        return with_full_text(super()._repr_mimebundle_(**kwargs), repr(self))
 
     @override
     def close(self) -> None:
