@@ -67,6 +67,18 @@ def test_form_has_a_fitting_widget_per_gegeven(dash):
     assert inputs["voldoet_aan_wtza"].description.endswith("(onbekend)")
 
 
+def test_a_date_picker_says_its_date_in_dutch_whatever_the_browsers_format(dash):
+    picker = dash.form.inputs["bericht_ophoging"]
+    assert picker.value == date(2024, 3, 25) and picker.description == "25 maart 2024"
+    unknown = dash.form.inputs["ingang_verzekering"]
+    assert unknown.value is None and unknown.description == "(onbekend)"
+    unknown.value = date(2024, 1, 1)
+    assert unknown.description == "1 januari 2024"
+    assert dash.evaluation.outcome.case.data["ingang_verzekering"] == date(2024, 1, 1)
+    unknown.value = None
+    assert unknown.description == "(onbekend)" and "ingang_verzekering" not in dash.form.raw
+
+
 def test_money_field_is_read_exactly_and_re_evaluates(dash):
     assert "geen uitkomst" in dash.summary.value
     dash.form.inputs["omzet_2023"].value = "€ 249.999,99"
@@ -324,3 +336,17 @@ def test_rerunning_a_cell_closes_its_old_dashboard(session):
     assert first.comm is None and second.comm is not None
     session.forget_cells(["abc"])
     assert second.comm is None
+
+
+def test_what_if_lists_deadlines_passed_without_a_date_under_onbekend(dash):
+    """A termijn verstreken zonder datum is not a known failure: the what-if view shows it with
+    the unknowns, and its suggestion is the date that would make it gehaald."""
+    from kernel.widgets.whatif import rules_shown
+
+    evaluation = dash.evaluation
+    passed = {name for name, r in evaluation.outcome.results.items() if r.status == "verstreken zonder datum"}
+    assert passed
+    found = dash.whatif.found
+    open_ = {result.name for result, _ in rules_shown(evaluation, found, "onbekend")}
+    failing = {result.name for result, _ in rules_shown(evaluation, found, "niet in orde")}
+    assert passed <= open_ and not passed & failing

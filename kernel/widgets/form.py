@@ -8,7 +8,9 @@ Each input has the gegeven's description (`Field.description`) as its label on t
 it (the whole text, wrapping, never cut off) and its identifier as the tooltip; the input
 carries the DOM class `bt-input-<identifier>`. A text field's placeholder is an example that
 cannot be taken for a value ("bijv. € 120.000"). A gegeven is unknown until it is filled in and
-shows so: a dropdown reads "onbekend", a checkbox "(onbekend)" (then "ja" or "nee"). An empty
+shows so: a dropdown reads "onbekend", a checkbox "(onbekend)" (then "ja" or "nee"), a date
+picker "(onbekend)" beside it (then the date in Dutch, "1 april 2024", whatever the browser's
+own date format). An empty
 text, a cleared date, "onbekend" in a dropdown or the "Wis" control (which reads "kies een
 gegeven om onbekend te maken") make it unknown again. `form.raw` is the case as a dict of
 valid values; `on_change(callback)` calls `callback(raw)` after each valid change. A value that
@@ -18,7 +20,7 @@ corrected. The labels share one Layout and one Style (a form has a hundred of th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 import ipywidgets as w
@@ -26,7 +28,14 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from dsl.case import CaseValueError, convert
 from dsl.core.model import Field
-from dsl.runtime.formatting import counted, format_duration_count, format_money, format_number, format_percentage
+from dsl.runtime.formatting import (
+    counted,
+    format_date,
+    format_duration_count,
+    format_money,
+    format_number,
+    format_percentage,
+)
 from kernel.widgets.html import FONT
 
 _PLACEHOLDER = {"bedrag": "bijv. € 120.000", "percentage": "bijv. 33%", "getal": "bijv. 0,5",
@@ -86,7 +95,8 @@ class CaseForm(w.VBox):
         if t.kind == "ja/nee":
             widget = w.Checkbox(value=False, indent=False, description=UNKNOWN_MARK, **common)
         elif t.kind == "datum":
-            widget = w.DatePicker(value=None, **common)
+            widget = w.DatePicker(value=None, description=UNKNOWN_MARK, style={"description_width": "initial"},
+                                  **common)
         elif t.kind == "keuze":
             widget = w.Dropdown(options=[(UNKNOWN, UNKNOWN_CHOICE), *((o, o) for o in t.options)],
                                 value=UNKNOWN_CHOICE, **common)
@@ -136,6 +146,7 @@ class CaseForm(w.VBox):
             widget.value = UNKNOWN_CHOICE if typed is None else typed
         elif t.kind == "datum":
             widget.value = typed
+            widget.description = _day(typed)
         else:
             widget.value = "" if typed is None else as_text(typed, t)
 
@@ -155,6 +166,8 @@ class CaseForm(w.VBox):
                 value = [v.strip() for v in value.strip("[]").split(";") if v.strip()]
         if t.kind == "ja/nee" and isinstance(value, bool):
             self.inputs[name].description = _yes_no(value)
+        if t.kind == "datum":
+            self.inputs[name].description = _day(value)
         if value in ("", None):
             self.raw.pop(name, None)
             self.errors.pop(name, None)
@@ -219,6 +232,11 @@ def as_text(value, t) -> str:
     if kind == "lijst":
         return "[" + "; ".join(as_text(v, t.element) for v in value) + "]"
     return str(value)
+
+
+def _day(value) -> str:
+    """A date picker's description: the date in Dutch words, or "(onbekend)"."""
+    return format_date(value) if isinstance(value, date) else UNKNOWN_MARK
 
 
 def _yes_no(value: bool) -> str:

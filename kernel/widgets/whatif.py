@@ -5,7 +5,8 @@ Contract: `WhatIfView(evaluation, apply)` shows the suggestions of `dsl.explain.
 wordt voldaan"), each with its own "Pas toe" button next to it: pressing it calls
 `apply(field, value)` (the dashboard puts the value in the case form, which re-evaluates). A
 filter chooses the rules shown: "niet in orde" (the default: eisen niet voldaan, termijnen niet
-gehaald, beslissingen zonder uitkomst or with several rows), "onbekend", or "alles" (every rule
+gehaald, beslissingen zonder uitkomst or with several rows), "onbekend" (also termijnen
+verstreken zonder datum, as in the explanation's filter), or "alles" (every rule
 with a suggestion). Rules are listed by status in `STATUS_ORDER` (failing and unknown first),
 then in the policy's order; a rule is headed by its title and its outcome now, with its
 identifier as the tooltip. A failing rule that no single change can turn says so. `found` is
@@ -30,6 +31,7 @@ from kernel.widgets.lifecycle import close_tree
 NOT_IN_ORDER = "niet in orde"
 FILTERS = (NOT_IN_ORDER, "onbekend", "alles")
 _FAILING = frozenset({Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.GEEN_UITKOMST, Status.MEERDERE})
+_OPEN = frozenset({Status.ONBEKEND, Status.VERSTREKEN_ZONDER_DATUM})   # to be looked into, not known to fail
 _TARGETS = (RuleKind.REQUIREMENT, RuleKind.TIMELINE, RuleKind.DECISION)
 APPLY = "Pas toe"
 NOT_ENOUGH = "Geen enkele wijziging van één gegeven is genoeg; er moeten meerdere gegevens veranderen."
@@ -46,7 +48,7 @@ def rules_shown(evaluation, found, which: str) -> list[tuple[object, list[Sugges
         if result.kind not in _TARGETS:
             continue
         failing = result.status in _FAILING
-        wanted = {NOT_IN_ORDER: failing, "onbekend": result.status is Status.ONBEKEND,
+        wanted = {NOT_IN_ORDER: failing, "onbekend": result.status in _OPEN,
                   "alles": failing or name in by_rule}
         if wanted[which]:
             chosen.append(result)
