@@ -244,11 +244,22 @@ class TypeSpec:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class Judgement:
+    """`oordeel van "de zorginkoper" [toelichting "..."]` after a gegeven: its value is an
+    assessment someone makes (naar ons oordeel, significant, tijdig), not a fact of the case."""
+
+    by: str
+    note: str | None
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Field:
     name: str
     type: TypeSpec
     label: str | None
     span: Span
+    judgement: Judgement | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -261,14 +272,25 @@ class Quote:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class Bound:
+    """`voor de aanbieder` / `voor de verzekeraar`: the party a rule binds. `party` is
+    "aanbieder" or "verzekeraar" (`voor de zorgaanbieder` is the aanbieder)."""
+
+    party: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Meta:
-    """What every rule may carry: a source, an explanatory note, an applicability condition, and
-    the sentences of the document it encodes (`citaat`, several allowed, in the order written)."""
+    """What every rule may carry: a source, an explanatory note, an applicability condition, the
+    sentences of the document it encodes (`citaat`, several allowed, in the order written), and
+    the party it binds (`voor de aanbieder`; the last one written wins)."""
 
     source: str | None = None
     note: str | None = None
     applicable: Expr | None = None
     quotes: tuple[Quote, ...] = ()
+    bound: Bound | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -282,12 +304,16 @@ class Exception_:
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Requirement:
+    """`eis naam "titel" vereist ...` (a hard obligation), or with `verwacht` / `streeft naar`
+    (a soft one: `strength` holds the word as written, "vereist" for `vereist` and `:`)."""
+
     name: str
     title: str
     meta: Meta
     condition: Expr
     exceptions: tuple[Exception_, ...]
     span: Span
+    strength: str = "vereist"
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -301,11 +327,16 @@ class Group:
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Calculation:
+    """`berekening naam "titel" = expr`, or a power: `bevoegdheid naam "titel" mag als expr`
+    (`power` holds the words as written, "mag" or "behoudt zich het recht voor"; None for a
+    berekening). A power is a ja/nee calculation: may the party do this in this case."""
+
     name: str
     title: str | None
     meta: Meta
     expr: Expr
     span: Span
+    power: str | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)

@@ -229,7 +229,6 @@ def _search_storage() -> None:
 
 def cmd_check(args) -> int:
     from dsl.policy import load_policy
-    from dsl.runtime.formatting import counted
 
     policy = load_policy(args.bestand)
     if args.consistentie:
@@ -237,15 +236,30 @@ def cmd_check(args) -> int:
 
         _search_storage()
         return run_consistency(args, policy)
-    counts: dict = {}
-    for rule in policy.model.rules.values():
-        counts[rule.kind] = counts.get(rule.kind, 0) + 1
-    examples = len(policy.model.examples)
-    parts = [counted(len(policy.model.fields), "gegeven", "gegevens")]
-    parts += [counted(n, str(kind), kind.plural) for kind, n in counts.items()]
-    parts.append(counted(examples, "voorbeeld", "voorbeelden"))
-    print(f"{args.bestand}: in orde ({', '.join(parts)})")
+    print(f"{args.bestand}: in orde ({', '.join(policy_counts(policy.model))})")
     return 0
+
+
+def policy_counts(model) -> list[str]:
+    """What a policy holds, counted: gegevens (and how many of them are oordelen), rules by kind
+    (eisen with how many are verwachtingen; bevoegdheden apart from berekeningen), voorbeelden."""
+    from dsl.core.model import is_advice, is_power
+    from dsl.runtime.formatting import counted
+
+    counts: dict[str, list] = {}
+    for rule in model.rules.values():
+        kind = ("bevoegdheid", "bevoegdheden") if is_power(rule) else (str(rule.kind), rule.kind.plural)
+        counts.setdefault(kind[0], [kind, 0, 0])
+        counts[kind[0]][1] += 1
+        counts[kind[0]][2] += is_advice(rule)
+    judged = len(model.judgements())
+    parts = [counted(len(model.fields), "gegeven", "gegevens")
+             + (f", waarvan {counted(judged, 'oordeel', 'oordelen')}" if judged else "")]
+    for (one, many), n, soft in counts.values():
+        parts.append(counted(n, one, many) + (f" (waarvan {counted(soft, 'verwachting', 'verwachtingen')})"
+                                               if soft else ""))
+    parts.append(counted(len(model.examples), "voorbeeld", "voorbeelden"))
+    return parts
 
 
 def cmd_evaluate(args) -> int:
@@ -283,6 +297,8 @@ def report_case(args, policy, outcome, what: str) -> int:
     print()
     print(render(explain(outcome), max_depth=args.diepte))
     print()
+    for line in obligations_summary(outcome):   # before the summary, which stays the closing lines
+        print(line)
     print("\n".join(closing_summary(outcome)))
     if args.wat_als:
         _print_what_if(outcome)
@@ -296,13 +312,13 @@ EXIT_INTERNAL = 70   # EX_SOFTWARE: a defect in the tool
 def strict_code(args, policy, statuses) -> int:
     """The exit code of an evaluated case: 0, or under `--streng` 4 when a verdict is not in
     order (`dsl.core.model.NOT_IN_ORDER`), named on stderr."""
-    from dsl.core.model import NOT_IN_ORDER, STATUS_ORDER, RuleKind
+    from dsl.core.model import NOT_IN_ORDER, STATUS_ORDER, is_verdict
     from dsl.runtime.formatting import counted
 
     if not getattr(args, "streng", False):
         return 0
     wrong = [(rule.name, status) for rule, status in zip(policy.model.rules.values(), statuses, strict=True)
-             if rule.kind is not RuleKind.CALCULATION and status in NOT_IN_ORDER]
+             if is_verdict(rule) and status in NOT_IN_ORDER]
     wrong.sort(key=lambda item: STATUS_ORDER.index(item[1]))  # what needs attention first
     if not wrong:
         return 0
@@ -310,6 +326,43 @@ def strict_code(args, policy, statuses) -> int:
     more = f" en {len(wrong) - 10} meer" if len(wrong) > 10 else ""
     print(f"beleid: --streng: {counted(len(wrong), 'regel', 'regels')} niet in orde: {shown}{more}", file=sys.stderr)
     return EXIT_NOT_IN_ORDER
+
+
+_POWER_WORDS = {True: "mag", False: "mag niet", None: "onbekend of zij mag"}
+
+
+def obligations_summary(outcome) -> list[str]:
+    """The lines after the summary that say what a verdict alone does not: which eisen that are
+    not met are advice (`verwacht`), whose obligations are not in order (aanbieder, verzekeraar),
+    what the insurer may do in this case (its bevoegdheden, never a verdict), and which gegevens
+    are someone's assessment (`oordeel van`) rather than a fact."""
+    from dsl.core.model import NOT_IN_ORDER, Status, is_advice, is_power, is_verdict
+    from dsl.policy import format_typed
+
+    model = outcome.policy.model
+    lines: list[str] = []
+    advice = [r for r in model.rules.values() if is_advice(r) and outcome.status(r.name) is Status.NIET_VOLDAAN]
+    if advice:
+        lines.append("Advies (verwacht, geen verplichting), niet gevolgd: "
+                     + ", ".join(f"{r.display} ({r.name})" for r in advice) + ".")
+    for party in sorted({r.bound for r in model.rules.values() if r.bound is not None and is_verdict(r)}):
+        wrong = [r for r in model.rules.values() if r.bound is party and is_verdict(r)
+                 and outcome.status(r.name) in NOT_IN_ORDER]
+        if wrong:
+            more = f" en {len(wrong) - 5} meer" if len(wrong) > 5 else ""
+            lines.append(f"Niet in orde, {party.obligation}: "
+                         + "; ".join(f"{r.display} ({outcome.status(r.name)})" for r in wrong[:5]) + more + ".")
+    for rule in (r for r in model.rules.values() if is_power(r)):
+        status = outcome.status(rule.name)
+        said = "niet van toepassing" if status is Status.NVT else _POWER_WORDS[outcome.value(rule.name)]
+        who = rule.bound.label if rule.bound is not None else "de verzekeraar"
+        lines.append(f"Bevoegdheid van {who} ({rule.power}): {rule.display} — in dit geval: {said}.")
+    judged = [f for f in model.judgements() if f.name not in outcome.missing]
+    if judged:
+        lines.append("Oordelen, geen feiten: " + "; ".join(
+            f"{f.name} = {format_typed(outcome.case.data.get(f.name), f.type)} (beoordeeld door {f.judged_by})"
+            for f in judged) + ".")
+    return lines
 
 
 def _print_what_if(outcome) -> None:

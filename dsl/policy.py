@@ -212,12 +212,30 @@ class Outcome:
                 entry.update(_unit_of(rule.type))
             if r.kind is RuleKind.TIMELINE:
                 entry["uiterste_datum"], entry["begin"] = _plain(r.deadline), _plain(r.start)
+            entry.update(_obligation_of(rule, r.value))
             code = self.reason(name)
             if code is not None:
                 entry["reden"] = code
                 entry["reden_tekst"] = next(x.text for x in reasons(policy.model, rule) if x.code == code)
             rules[name] = entry
-        return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules}
+        judged = {f.name: {"door": f.judged_by} | ({"toelichting": f.judgement_note} if f.judgement_note else {})
+                  for f in policy.model.judgements()}
+        return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules} | (
+            {"oordelen": judged} if judged else {})
+
+
+def _obligation_of(rule, value) -> dict[str, Any]:
+    """What the JSON says of an obligation: who it binds (`verplichting_van`), how strongly an
+    eis binds (`sterkte`: "vereist" or "verwacht"), and for a bevoegdheid its words and whether
+    the party may act in this case (`mag`: true, false or null)."""
+    found: dict[str, Any] = {}
+    if rule.bound is not None:
+        found["verplichting_van"] = str(rule.bound)
+    if isinstance(rule, M.Requirement):
+        found["sterkte"] = str(rule.strength)
+    if M.is_power(rule):
+        found["bevoegdheid"], found["mag"] = rule.power, value
+    return found
 
 
 def _unit_of(t) -> dict[str, str]:

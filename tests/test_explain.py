@@ -42,10 +42,10 @@ GOLDEN = [  # (case, rule, sentence) on the shipped policy
      "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."),
     ({"aanvraag_compleet": "2024-03-01", "bericht_ophoging": "2024-03-23"}, "antwoord_ophoging",
      "Niet gehaald: datum waarop de zorgaanbieder bericht kreeg over de ophoging op 23 maart 2024; "
-     "vanaf 1 maart 2024, uiterste moment 22 maart 2024 (Aanvullende zorginkoop)."),
+     "vanaf 1 maart 2024, uiterste moment 22 maart 2024; verplichting van de verzekeraar (Aanvullende zorginkoop)."),
     ({"aanvraag_compleet": "2024-03-01", "peildatum": "2024-03-10"}, "antwoord_ophoging",
-     "Nog niet verstreken: vanaf 1 maart 2024, uiterste moment 22 maart 2024; peildatum 10 maart 2024 "
-     "(Aanvullende zorginkoop)."),
+     "Nog niet verstreken: vanaf 1 maart 2024, uiterste moment 22 maart 2024; peildatum 10 maart 2024; "
+     "verplichting van de verzekeraar (Aanvullende zorginkoop)."),
     ({}, "prijsindexatie", "Prijsindexatie wijkverpleging 2024 = 6,37% + 1,4% = 7,77%."),
 ]
 

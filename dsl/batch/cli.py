@@ -93,7 +93,7 @@ def _strict_code(args, model: M.Policy, summary) -> int:
     if not getattr(args, "streng", False):
         return 0
     wrong = [(name, sum(n for status, n in tally.items() if status in M.NOT_IN_ORDER))
-             for name, tally in summary.counts.items() if model.rules[name].kind is not M.RuleKind.CALCULATION]
+             for name, tally in summary.counts.items() if M.is_verdict(model.rules[name])]
     wrong = [(name, n) for name, n in wrong if n]
     if not wrong:
         return 0
@@ -140,15 +140,15 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
     evaluated = summary.rows - summary.refused_rows
     lines = [f"{counted(summary.rows, 'rij', 'rijen')} gelezen, {evaluated} geëvalueerd, "
              f"{summary.refused_rows} geweigerd; uitkomsten in {target}"]
-    per_kind: dict[M.RuleKind, Counter] = {}
+    per_kind: dict[str, Counter] = {}
     for name, tally in summary.counts.items():
-        per_kind.setdefault(model.rules[name].kind, Counter()).update(tally)
-    for kind in (M.RuleKind.GROUP, M.RuleKind.REQUIREMENT, M.RuleKind.DECISION, M.RuleKind.TIMELINE,
-                 M.RuleKind.CALCULATION):
-        if kind in per_kind:
-            tally = per_kind[kind]
+        rule = model.rules[name]   # a bevoegdheid is counted apart from the berekeningen it is lowered to
+        per_kind.setdefault("bevoegdheden" if M.is_power(rule) else rule.kind.plural, Counter()).update(tally)
+    for label in ("groepen", "eisen", "beslissingen", "termijnen", "berekeningen", "bevoegdheden"):
+        if label in per_kind:
+            tally = per_kind[label]
             parts = ", ".join(f"{tally[s]} {s}" for s in M.STATUS_ORDER if tally[s])
-            lines.append(f"  {kind.plural}: {parts}")
+            lines.append(f"  {label}: {parts}")
     for name, values in summary.outcomes.items():
         if values:
             lines.append(f"{model.rules[name].display} ({name}):")

@@ -137,6 +137,7 @@ class _Checker:
     def run(self) -> Model:
         self._header()
         self._quotes()
+        self._obligations()
         self._declare()
         for name in self._check_order():
             self._check_rule(name)
@@ -171,6 +172,30 @@ class _Checker:
                 self.fail(quote.span, "het citaat is leeg",
                           "neem de zin uit het document letterlijk over tussen de aanhalingstekens, of laat "
                           "de regel 'citaat' weg", "citaat")
+
+    # ------------------------------------------------------------ obligations
+    def _obligations(self) -> None:
+        """Who a rule binds (`voor de aanbieder`) is said of an eis, groep, termijn or bevoegdheid,
+        not of a berekening, beslissing or voorbeeld; an `oordeel van` names who judges; a groep
+        has at least one hard eis (`vereist`): advice alone decides nothing."""
+        hint = "schrijf 'voor de aanbieder' of 'voor de verzekeraar' bij een eis, groep, termijn of bevoegdheid"
+        unbound: list[tuple[str, ast.Meta]] = [(f"voorbeeld \"{e.title}\"", e.meta) for e in self.policy.examples]
+        unbound += [(f"berekening '{c.name}'", c.meta) for c in self.policy.calculations if c.power is None]
+        unbound += [(f"beslissing '{d.name}'", d.meta) for d in self.policy.decisions]
+        for what, meta in unbound:
+            if meta.bound is not None:
+                self.fail(meta.bound.span, f"een {what} bindt niemand: wie een regel verplicht, zegt een eis, "
+                          "groep, termijn of bevoegdheid", hint, "verplichting")
+        for f in self.policy.fields:
+            if f.judgement is not None and not f.judgement.by.strip():
+                self.fail(f.judgement.span, f"het oordeel over '{f.name}' noemt niet wie oordeelt",
+                          "schrijf bijvoorbeeld: oordeel van \"de zorginkoper\"", "oordeel")
+        for group in self.policy.groups:
+            if group.requirements and all(r.strength != "vereist" for r in group.requirements):
+                self.fail(group.span, f"groep '{group.name}' heeft alleen verwachtingen ('verwacht', 'streeft naar'); "
+                          "een groep is voldaan als haar harde eisen voldaan zijn, en deze heeft er geen",
+                          "zet de verwachting bij de groep van eisen waar zij bij hoort, of maak er met 'vereist' "
+                          "een harde eis van", "verplichting")
 
     # ------------------------------------------------------------ declarations
     def _declare(self) -> None:
@@ -207,7 +232,8 @@ class _Checker:
         others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
             *self.policy.calculations, *self.policy.decisions, *self.policy.timelines)
         for node in others:
-            if declare(node.name, node.span, RULE_KINDS[type(node)]):
+            what = "bevoegdheid" if isinstance(node, ast.Calculation) and node.power else RULE_KINDS[type(node)]
+            if declare(node.name, node.span, what):
                 self.rules[node.name] = Rule(RULE_KINDS[type(node)], node.name, node)
 
     # ------------------------------------------------------------ names
@@ -291,6 +317,9 @@ class _Checker:
 
     def _calculation_type(self, node: ast.Calculation, exprs: ExprChecker) -> T.Type | None:
         self._applicable(node.meta, exprs)
+        if node.power is not None:  # a bevoegdheid: may the party act in this case, ja or nee
+            exprs.expect_bool(node.expr, f"de voorwaarde na '{node.power} als'")
+            return T.JANEE
         return exprs.check(node.expr)
 
     def _requirement_type(self, node: ast.Requirement, exprs: ExprChecker) -> T.Type:

@@ -19,18 +19,23 @@ from dsl.core.model import (
     Gate,
     Group,
     HitPolicy,
+    Party,
     Policy,
     Requirement,
     Row,
     Rule,
     RuleKind,
     Status,
+    Strength,
     Timeline,
     TimelineKind,
+    is_advice,
+    is_power,
+    is_verdict,
 )
 
 __all__ = [
     "STATUSES", "STATUS_ORDER", "Calculation", "Decision", "Example", "Expectation", "Expr", "Field", "Gate",
-    "Group", "HitPolicy", "Policy", "Requirement", "Row", "Rule", "RuleKind", "Status", "Timeline",
-    "TimelineKind",
+    "Group", "HitPolicy", "Party", "Policy", "Requirement", "Row", "Rule", "RuleKind", "Status", "Strength",
+    "Timeline", "TimelineKind", "is_advice", "is_power", "is_verdict",
 ]

@@ -63,7 +63,8 @@ class _Lowering:
         self.syntax: ast.Policy = checked.policy
         self.types: dict = checked.types
         self.fields: dict[str, M.Field] = {
-            name: M.Field(name, t, f.label, f.span, i) for i, (name, (f, t)) in enumerate(checked.fields.items())}
+            name: M.Field(name, t, f.label, f.span, i, f.judgement and f.judgement.by, f.judgement and f.judgement.note)
+            for i, (name, (f, t)) in enumerate(checked.fields.items())}
         self.rules: dict[str, M.Rule] = {}
         self.gates: dict[str, M.Gate] = {}
 
@@ -97,21 +98,29 @@ class _Lowering:
         deps = frozenset(d for d in rule.deps if d in self.checked.rules)
         inputs = frozenset().union(*(g.condition.inputs for g in gates), *(self.rules[d].inputs for d in deps),
                                    (d for d in rule.deps if d in self.fields))
+        bound = node.meta.bound or (group.meta.bound if group else None)
         return {"name": node.name, "title": getattr(node, "title", None), "source": source, "note": node.meta.note,
                 "gates": tuple(gates), "deps": deps, "inputs": inputs, "span": node.span, "index": index,
                 "quotes": tuple(q.text for q in node.meta.quotes),
-                "quote_spans": tuple(q.span for q in node.meta.quotes)}
+                "quote_spans": tuple(q.span for q in node.meta.quotes),
+                "bound": M.Party(bound.party) if bound else None}
 
     def rule(self, rule, index: int) -> M.Rule:
         node, common = rule.node, self.common(rule, index)
         if rule.kind == "eis":
+            strength = M.Strength.HARD if node.strength == "vereist" else M.Strength.SOFT
             return M.Requirement(condition=self.expr(node.condition), group=rule.group, type=T.JANEE,
                                  exceptions=tuple(M.Exception_(e.words, self.expr(e.condition), e.span)
-                                                  for e in node.exceptions), **common)
-        if rule.kind == "groep":
-            return M.Group(members=tuple(r.name for r in node.requirements), type=T.JANEE, **common)
-        if rule.kind == "berekening":
-            return M.Calculation(expr=self.expr(node.expr), type=_typed(rule.type, rule.name), **common)
+                                                  for e in node.exceptions), strength=strength, **common)
+        if rule.kind == "groep":  # only the hard eisen decide the group; the soft ones are advice
+            return M.Group(members=tuple(r.name for r in node.requirements if r.strength == "vereist"),
+                           advice=tuple(r.name for r in node.requirements if r.strength != "vereist"),
+                           type=T.JANEE, **common)
+        if rule.kind in ("berekening", "bevoegdheid"):
+            if node.power is not None and common["bound"] is None:  # a power is the insurer's unless said
+                common["bound"] = M.Party.VERZEKERAAR
+            return M.Calculation(expr=self.expr(node.expr), type=_typed(rule.type, rule.name), power=node.power,
+                                 **common)
         if rule.kind == "beslissing":
             rows = tuple(M.Row(i, self.expr(r.condition), self.expr(r.outcome), r.source, r.span,
                                *_quotes(r)) for i, r in enumerate(node.rows))

@@ -7,7 +7,12 @@ status compares equal to "voldaan" and prints as it). Each rule states its meani
   - applicability is a tuple of `Gate`s (the group's, then the rule's own), each defined once
     and shared by every rule that uses it; a rule applies when all its gates are ja;
   - an eis holds when its condition holds or one of its exceptions does;
-  - a group is the all-of of its eisen;
+  - a group is the all-of of its hard eisen (`members`); its soft eisen (`advice`: `verwacht`,
+    `streeft naar`) get their own voldaan/niet voldaan but never make the group fail;
+  - a power (`bevoegdheid`: what the insurer may do) is a calculation of a ja/nee marked with
+    `power`: its value says whether the party may act in this case, its status is no verdict;
+  - every rule may say which party it binds (`bound`, display only), and a gegeven may be a
+    judgement (`Field.judged_by`): an assessment someone makes, read as the input it is;
   - a decision has a hit policy, its rows and an optional `anders`;
   - a termijn has an explicit start and end moment (durations already applied), whether the end
     moment itself is too late (`strict`), and whether the event must fall on it (`exact`);
@@ -76,7 +81,8 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.GEEN_UITKOMST, Status.NOG_NIET, Status.VOLDAAN, Status.GEHAALD, Status.BEPAALD, Status.NVT)
 
 # What `beleid evalueer --streng` counts as a case not in order: a verdict that is negative or
-# could not be given (a calculation's own status is not a verdict and is never counted).
+# could not be given (a calculation's own status is not a verdict and is never counted, nor is a
+# soft eis's: see `is_verdict`).
 NOT_IN_ORDER = frozenset({Status.NIET_VOLDAAN, Status.NIET_GEHAALD, Status.VERSTREKEN_ZONDER_DATUM, Status.ONBEKEND,
                           Status.MEERDERE, Status.GEEN_UITKOMST})
 
@@ -89,6 +95,31 @@ STATUSES: dict[RuleKind, tuple[Status, ...]] = {
     RuleKind.DECISION: (Status.BEPAALD, Status.GEEN_UITKOMST, Status.MEERDERE, Status.ONBEKEND, Status.NVT),
     RuleKind.CALCULATION: (Status.BEPAALD, Status.ONBEKEND, Status.NVT),
 }
+
+
+class Party(enum.StrEnum):
+    """Who a rule binds (`voor de aanbieder`, `voor de verzekeraar`); display only."""
+
+    AANBIEDER = "aanbieder"
+    VERZEKERAAR = "verzekeraar"
+
+    @property
+    def label(self) -> str:
+        """"de zorgaanbieder", "de verzekeraar"."""
+        return "de zorgaanbieder" if self is Party.AANBIEDER else "de verzekeraar"
+
+    @property
+    def obligation(self) -> str:
+        """"verplichting van de zorgaanbieder", as an explanation says it."""
+        return f"verplichting van {self.label}"
+
+
+class Strength(enum.StrEnum):
+    """How an eis binds: `vereist` (hard: it decides its group) or `verwacht` / `streeft naar`
+    (soft: advice, reported with its own status, never making its group fail)."""
+
+    HARD = "vereist"
+    SOFT = "verwacht"
 
 
 class HitPolicy(enum.StrEnum):
@@ -123,10 +154,17 @@ class Field:
     label: str | None
     span: Span
     index: int
+    judged_by: str | None = None        # `oordeel van "..."`: who assesses it; None for a fact
+    judgement_note: str | None = None   # its `toelichting`: on what the assessment rests
 
     @property
     def description(self) -> str:
         return self.label or self.name.replace("_", " ")
+
+    @property
+    def is_judgement(self) -> bool:
+        """Whether the value is an assessment someone makes, not a fact of the case."""
+        return self.judged_by is not None
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -172,6 +210,7 @@ class RuleBase:
     index: int                # its place in evaluation order
     quotes: tuple[str, ...] = ()        # its own `citaat`s (not its group's): the sentences it encodes
     quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
+    bound: Party | None = None          # the party it binds: its own `voor de ...`, else its group's
 
     @property
     def display(self) -> str:
@@ -180,9 +219,14 @@ class RuleBase:
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
 class Calculation(RuleBase):
+    """A berekening; or, with `power` set ("mag", "behoudt zich het recht voor"), a bevoegdheid:
+    a ja/nee that says whether the party (`bound`, the verzekeraar unless written otherwise) may
+    act in this case. Every back end computes both alike; only views tell them apart."""
+
     expr: Expr
     type: Type
     kind: RuleKind = RuleKind.CALCULATION
+    power: str | None = None
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
@@ -192,13 +236,15 @@ class Requirement(RuleBase):
     group: str | None
     type: Type
     kind: RuleKind = RuleKind.REQUIREMENT
+    strength: Strength = Strength.HARD
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
 class Group(RuleBase):
-    members: tuple[str, ...]
+    members: tuple[str, ...]      # its hard eisen: the group holds when all of them do
     type: Type
     kind: RuleKind = RuleKind.GROUP
+    advice: tuple[str, ...] = ()  # its soft eisen (`verwacht`): reported, never deciding the group
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
@@ -237,6 +283,24 @@ class Timeline(RuleBase):
 
 
 Rule = Union[Calculation, Requirement, Group, Decision, Timeline]  # noqa: UP007
+
+
+def is_verdict(rule: Rule) -> bool:
+    """Whether a rule's status is a verdict on the case, counted by `evalueer --streng`: not a
+    berekening (nor a bevoegdheid, which is one), not a soft eis (advice)."""
+    if isinstance(rule, Calculation):
+        return False
+    return not (isinstance(rule, Requirement) and rule.strength is Strength.SOFT)
+
+
+def is_power(rule: Rule) -> bool:
+    """Whether a rule is a bevoegdheid (what a party may do), not an ordinary berekening."""
+    return isinstance(rule, Calculation) and rule.power is not None
+
+
+def is_advice(rule: Rule) -> bool:
+    """Whether a rule is a soft eis (`verwacht`, `streeft naar`)."""
+    return isinstance(rule, Requirement) and rule.strength is Strength.SOFT
 
 
 def own_expressions(rule: Rule) -> tuple[Expr, ...]:
@@ -312,3 +376,7 @@ class Policy:
 
     def field_type(self, name: str) -> Type:
         return self.fields[name].type
+
+    def judgements(self) -> list[Field]:
+        """The gegevens that are assessments (`oordeel van`), in declaration order."""
+        return [f for f in self.fields.values() if f.is_judgement]

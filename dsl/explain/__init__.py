@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dsl.core.model import RuleKind, Status
+from dsl.core.model import RuleKind, Status, is_advice, is_power
 from dsl.explain.rules import rule_step
 from dsl.explain.steps import NOT_EVALUATED, Explainer, Step
 
@@ -63,12 +63,17 @@ def closing_summary(outcome, shown: int = 5) -> list[str]:
     counts: dict[RuleKind, dict[Status, int]] = {}
     failing: dict[Status, list[str]] = {Status.NIET_VOLDAAN: [], Status.NIET_GEHAALD: [],
                                         Status.VERSTREKEN_ZONDER_DATUM: []}
+    powers: dict[str, int] = {}
     for rule, status in zip(outcome.policy.model.rules.values(), outcome.statuses, strict=True):
+        if is_power(rule):   # what the insurer may do: counted apart, by what it may
+            said = {True: "mag", False: "mag niet"}.get(outcome.value(rule.name), str(status))
+            powers[said] = powers.get(said, 0) + 1
+            continue
         if rule.kind not in _COUNTED:
             continue
         per_kind = counts.setdefault(rule.kind, {})
         per_kind[status] = per_kind.get(status, 0) + 1
-        if status in failing:
+        if status in failing and not is_advice(rule):   # advice not followed is no failure (dsl.cli says it)
             failing[status].append(rule.title or rule.name)
     parts = []
     for kind in _COUNTED:
@@ -77,6 +82,10 @@ def closing_summary(outcome, shown: int = 5) -> list[str]:
             total = sum(counts[kind].values())
             parts.append(f"{total} {kind if total == 1 else kind.plural}: "
                          + ", ".join(f"{n} {status}" for status, n in found))
+    if powers:
+        total = sum(powers.values())
+        parts.append(f"{total} {'bevoegdheid' if total == 1 else 'bevoegdheden'}: "
+                     + ", ".join(f"{n} {said}" for said, n in sorted(powers.items())))
     lines = ["Samenvatting: " + "; ".join(parts) + "."] if parts else []
     for status, titles in failing.items():
         if titles:

@@ -3,9 +3,13 @@
 Contract: `rule_step(explainer, name)` builds the step of one rule from the traced outcome the
 `Explainer` holds: an eis with its condition and exceptions, a group with its eisen, a
 beslissing with one step per row (rows never looked at under first match are "niet bekeken"),
-a termijn with its bounds, a berekening with its formula. Each sentence ends with the rule's
-source (and the group it belongs to, unless the source already names it); a rule that does not
-apply names the `van toepassing als` that failed.
+a termijn with its bounds, a berekening with its formula, a bevoegdheid with what the party may
+do in this case ("De verzekeraar mag dit in dit geval: ..."; its result is "mag" or "mag niet",
+never a verdict). A soft eis that is not met says "Advies (verwacht), niet gevolgd"; a group shows
+its advice after its eisen, without letting it decide. Whose obligation a rule is ("verplichting
+van de verzekeraar") is said on a group, a termijn, and an eis whose party differs from its
+group's. Each sentence ends with the rule's source (and the group it belongs to, unless the source
+already names it); a rule that does not apply names the `van toepassing als` that failed.
 """
 
 from __future__ import annotations
@@ -68,7 +72,9 @@ def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
     if status is NVT:
         sentence = _not_applicable(ex, rule)
     else:
-        sentence = _requirement_sentence(ex, rule, status)[:-1] + reading.cite + "."
+        sentence = _requirement_sentence(ex, rule, status)[:-1] + _obligation(ex, rule) + reading.cite + "."
+        if M.is_advice(rule) and status is NIET_VOLDAAN:
+            sentence = "Advies (verwacht), niet gevolgd: " + sentence.removeprefix("Voldoet niet: ")
     return new_step(Step, ("eis", rule.name, rule.title or rule.name, status, sentence, (), rule.source,
                            rule.span, ex.conditions(parts) if parts else ()))
 
@@ -86,8 +92,19 @@ def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) ->
     return first if first.startswith("Voldoet:") else f"Voldoet: {ex.text(rule.condition)}."
 
 
+def _obligation(ex: Explainer, rule: M.Rule) -> str:
+    """"; verplichting van de zorgaanbieder" for a rule that says whom it binds; not on an eis that
+    binds the same party as its group (the group says it once)."""
+    if rule.bound is None:
+        return ""
+    if isinstance(rule, M.Requirement) and rule.group is not None and ex.model.rules[rule.group].bound is rule.bound:
+        return ""
+    return f"; {rule.bound.obligation}"
+
+
 def _group(ex: Explainer, rule: M.Group) -> Step:
     members = [rule_step(ex, name) for name in rule.members]  # their sentences are shown with the group
+    advice = [rule_step(ex, name) for name in rule.advice]    # shown after them; they never decide the group
     failing = [m for m in members if m.result == NIET_VOLDAAN]
     unknown = [m for m in members if m.result == ONBEKEND]
     status = ex.status_of(rule.name)
@@ -101,8 +118,13 @@ def _group(ex: Explainer, rule: M.Group) -> Step:
         sentence = "Voldoet: de enige eis is voldaan of niet van toepassing."
     else:
         sentence = f"Voldoet: alle {len(members)} eisen zijn voldaan of niet van toepassing."
+    ignored = [a for a in advice if a.result == NIET_VOLDAAN]
+    if status is not NVT:
+        sentence = sentence[:-1] + _obligation(ex, rule) + "."
+    if ignored and status is not NVT:
+        sentence += f" Advies (verwacht), niet gevolgd, telt niet mee: {_titles(ignored)}."
     return new_step(Step, ("groep", rule.name, rule.display, status, sentence, (), rule.source, rule.span,
-                           tuple(members)))
+                           (*members, *advice)))
 
 
 def _titles(steps: list[Step]) -> str:
@@ -221,6 +243,7 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
         sentence = f"Nog niet verstreken: {bound}; peildatum {_moment(ex, ex.peil)}"
     else:
         sentence = ex.unknown(rule)[:-1]
+    sentence += _obligation(ex, rule)
     reading = ex.wording.rule(rule)
     sentence = sentence.rstrip(".") + ex.month_end_notes(reading.month_shifts)
     return new_step(Step, ("termijn", rule.name, rule.display, status, sentence + reading.cite + ".",
@@ -235,6 +258,8 @@ def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
         return new_step(Step, ("berekening", rule.name, shown, status, _not_applicable(ex, rule), (), rule.source,
                                rule.span, ()))
     result = ex.outcome.value(rule.name)
+    if M.is_power(rule):
+        return _power(ex, rule, shown, result)
     value = ex.fmt(rule.expr, result) if result is not None else "onbekend"
     form = ex.form(rule.expr)
     if result is None:
@@ -251,4 +276,21 @@ def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
             own = ex.sentence(rule.expr, ex.value(rule.expr))
             sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
     return new_step(Step, ("berekening", rule.name, shown, value, sentence, (), rule.source, rule.span,
+                           ex.conditions((rule.expr,))))
+
+
+def _power(ex: Explainer, rule: M.Calculation, shown: str, result: bool | None) -> Step:
+    """A bevoegdheid that applies: whether the party may act in this case, and why; "mag" or "mag
+    niet" as its result (no pass/fail mark), onbekend when the condition is."""
+    who = (rule.bound or M.Party.VERZEKERAAR).label
+    if result is None:
+        sentence, outcome = ex.unknown(rule), "onbekend"
+    else:
+        verdict = "mag dit in dit geval" if result else "mag dit in dit geval niet"
+        sentence = f"{who[0].upper()}{who[1:]} {verdict} ({rule.power}): {ex.text(rule.expr)} = {ex.fmt(rule.expr, result)}."
+        outcome = "mag" if result else "mag niet"
+        if ex.form(rule.expr) not in NAMED:
+            own = ex.sentence(rule.expr, ex.value(rule.expr))
+            sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
+    return new_step(Step, ("berekening", rule.name, shown, outcome, sentence, (), rule.source, rule.span,
                            ex.conditions((rule.expr,))))

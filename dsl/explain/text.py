@@ -172,7 +172,8 @@ class Wording:
             return "grens"  # a written value is the threshold it is compared with
         if form is Form.FACT:
             assert isinstance(node, E.Input)
-            return self.fields[node.name].description
+            field = self.fields[node.name]   # an oordeel says who judges: it is an assessment, not a fact
+            return field.description if field.judged_by is None else f"{field.description} (beoordeeld door {field.judged_by})"
         if form is Form.RULE:
             assert isinstance(node, E.RuleRef)
             return self.rules[node.name].display

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeAlias, TypeVar
 
+import attrs
 from lark import Token, Transformer_NonRecursive, v_args
 from lark.tree import Meta
 
@@ -86,7 +87,8 @@ def _meta(items: Iterable[object]) -> ast.Meta:
     and its `citaat`s (all of them, in the order written)."""
     items = list(items)
     info = {item[0]: item[1] for item in items if isinstance(item, tuple)}
-    return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"), _quotes(items))
+    return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"), _quotes(items),
+                    info.get("bound"))
 
 
 def _quotes(items: Iterable[object]) -> tuple[ast.Quote, ...]:
@@ -118,6 +120,13 @@ def _chain(op: str, items: tuple[ast.Expr, ...], span: ast.Span) -> ast.BoolOp:
 def _covering(items: tuple[ast.Expr, ...]) -> ast.Span:
     first, last = items[0].span, items[-1].span
     return ast.Span(first.line, first.column, last.end_line, last.end_column)
+
+
+@attrs.frozen
+class _Strength:
+    """How strongly an eis binds, as written: "vereist" (also for `:`), "verwacht", "streeft naar"."""
+
+    words: str
 
 
 # A timing clause of a termijn: its kind and the expressions it needs.
@@ -189,13 +198,23 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
     def applicable(self, meta: Meta, children: Children) -> tuple[str, ast.Expr]:
         return ("applicable", _nodes(children)[0])
 
+    def bound(self, meta: Meta, children: Children) -> tuple[str, ast.Bound]:
+        party = _words(children[0]).split()[-1]
+        return ("bound", ast.Bound("verzekeraar" if party == "verzekeraar" else "aanbieder", _span(meta)))
+
     # ------------------------------------------------------------ gegevens
     def gegevens(self, meta: Meta, children: Children) -> list[ast.Field]:
         return _nodes(children)
 
     def gegeven(self, meta: Meta, children: Children) -> ast.Field:
-        name, type_spec, *label = _nodes(children)
-        return ast.Field(str(name), type_spec, _unquote(label[0]) if label else None, _span(meta))
+        name, type_spec, *rest = _nodes(children)
+        label = [r for r in rest if isinstance(r, Token)]
+        judgement = next((r for r in rest if isinstance(r, ast.Judgement)), None)
+        return ast.Field(str(name), type_spec, _unquote(label[0]) if label else None, _span(meta), judgement)
+
+    def judgement(self, meta: Meta, children: Children) -> ast.Judgement:
+        texts = [_unquote(t) for t in _nodes(children)]
+        return ast.Judgement(texts[0], texts[1] if len(texts) > 1 else None, _span(meta))
 
     def simple_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         bounds = children[1] if len(children) > 1 else None
@@ -226,9 +245,13 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
     def eis(self, meta: Meta, children: Children) -> ast.Requirement:
         name, title, *rest = _nodes(children)
         exceptions = tuple(r for r in rest if isinstance(r, ast.Exception_))
-        condition = next(r for r in rest if not isinstance(r, tuple | ast.Exception_))
+        strength = next(r for r in rest if isinstance(r, _Strength))
+        condition = next(r for r in rest if not isinstance(r, tuple | ast.Exception_ | _Strength))
         return ast.Requirement(str(name), _unquote(title), _meta(rest), condition,
-                               exceptions, _span(meta))
+                               exceptions, _span(meta), strength.words)
+
+    def strength(self, meta: Meta, children: Children) -> _Strength:
+        return _Strength(_words(children[0]) if children else "vereist")   # `:` is `vereist`
 
     def exception(self, meta: Meta, children: Children) -> ast.Exception_:
         return ast.Exception_(_words(children[0]), children[1], _span(meta))
@@ -237,6 +260,13 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         name, *rest = _nodes(children)
         title = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
         return ast.Calculation(str(name), title, _meta(rest[:-1]), rest[-1], _span(meta))
+
+    def bevoegdheid(self, meta: Meta, children: Children) -> ast.Calculation:
+        """A power is a calculation of a ja/nee: whether the party may do this in the case."""
+        words = next(_words(c) for c in children if isinstance(c, Token) and c.type in ("MAG_ALS", "RECHT_VOOR_ALS"))
+        name, title, *rest = _nodes(children)
+        return ast.Calculation(str(name), _unquote(title), _meta(rest[:-1]), rest[-1], _span(meta),
+                               words.removesuffix(" als"))
 
     def beslissing(self, meta: Meta, children: Children) -> ast.Decision:
         name, title, *rest = _nodes(children)

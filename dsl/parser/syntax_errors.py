@@ -79,9 +79,16 @@ EXPECTED_WORDS = {
     "HELE_EUROS": "'hele euro's'",
     "HELE_GETALLEN": "'hele getallen'",
     "DECIMALEN": "'decimalen'",
+    "BOUND": "'voor de aanbieder' of 'voor de verzekeraar'",
+    "OORDEEL_VAN": "'oordeel van'",
+    "MAG_ALS": "'mag als'",
+    "RECHT_VOOR_ALS": "'behoudt zich het recht voor als'",
     "$END": "het einde van het bestand",
 }
 _NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON", "APOSTROF_S"}
+# Words listed under another that stands for them: where `vereist` may stand, so may `verwacht` and
+# `streeft naar` (a soft eis); where `bron` may, so may `voor de aanbieder` (who a rule binds).
+_FOLDED = {"VEREIST": frozenset({"VERWACHT", "STREEFT_NAAR"}), "BRON": frozenset({"BOUND"})}
 
 
 def describe_terminal(name: str) -> str:
@@ -244,7 +251,8 @@ def expected_words(err: UnexpectedInput) -> tuple[str, ...]:
     of the parser, so no terminal is listed that would fail one step later); the keywords that start
     a new section are one entry, at the end."""
     accepted = _accepted(err)
-    words = [describe_terminal(t) for t in sorted(accepted - _SECTION_STARTS) if t not in _NOT_SHOWN]
+    folded = frozenset().union(*(variants for word, variants in _FOLDED.items() if word in accepted))
+    words = [describe_terminal(t) for t in sorted(accepted - _SECTION_STARTS - folded) if t not in _NOT_SHOWN]
     if accepted & _SECTION_STARTS:
         words.append(NEW_SECTION if accepted - {"$END"} & _SECTION_STARTS else describe_terminal("$END"))
     return tuple(dict.fromkeys(words))
