@@ -359,6 +359,6 @@ def test_expected_lists_name_what_fits_there_and_new_sections_once():
     (diagnostic,) = refused('eisen gr "G"\n  eis e1 "E" vereist a is 1 )\n').diagnostics
     assert diagnostic.message == "onverwacht ')' hier"
     assert diagnostic.expected == ("'eis'", "'met uitzondering van'", "'tenzij'", "een nieuw onderdeel (gegevens, "
-                                   "eisen, berekening, beslissing, termijn, voorbeeld)")
+                                   "eisen, berekening, beslissing, termijn, bevoegdheid, voorbeeld)")
     (after_number,) = refused("berekening q = d + 2 eeuwen\n").diagnostics
     assert (after_number.message, after_number.expected) == ("onbekende eenheid 'eeuwen'", ())

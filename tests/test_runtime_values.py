@@ -41,7 +41,8 @@ D = date
     ("op 1 januari", D(2024, 1, 2), None, D(2024, 1, 1), False, True, None, "niet gehaald"),
     ("uiterlijk 22 maart, peil 22 maart", None, None, D(2024, 3, 22), False, False, D(2024, 3, 22),
      "nog niet verstreken"),
-    ("uiterlijk 22 maart, peil 23 maart", None, None, D(2024, 3, 22), False, False, D(2024, 3, 23), "niet gehaald"),
+    ("uiterlijk 22 maart, peil 23 maart", None, None, D(2024, 3, 22), False, False, D(2024, 3, 23),
+     "verstreken zonder datum"),
     ("uiterlijk 22 maart, geen peildatum", None, None, D(2024, 3, 22), False, False, None, "onbekend"),
 ])
 def test_timeline_status(written, event, start, end, strict, exact, peil, status):
@@ -81,6 +82,6 @@ def test_strict_deadline_is_over_on_the_day_itself():
     # "e voor 2 april": without an event, on 2 April itself it can no longer be met
     voor, uiterlijk = (None, date(2023, 4, 2), False, True, True, False), (None, date(2023, 4, 2), False, True,
                                                                          False, False)
-    assert rt.timeline(None, *voor, date(2023, 4, 2))[0] == "niet gehaald"
+    assert rt.timeline(None, *voor, date(2023, 4, 2))[0] == "verstreken zonder datum"
     assert rt.timeline(None, *voor, date(2023, 4, 1))[0] == "nog niet verstreken"
     assert rt.timeline(None, *uiterlijk, date(2023, 4, 2))[0] == "nog niet verstreken"

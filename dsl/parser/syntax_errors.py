@@ -242,8 +242,9 @@ def _empty_construct(err: UnexpectedInput, text: str) -> Diagnostic | None:
 
 # The keywords that start a section (and the end of the text): after a complete construct each of
 # them fits, so a list of them says nothing about the construct at hand; they are one entry.
-_SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "VOORBEELD", "$END"})
-NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, voorbeeld)"
+_SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "BEVOEGDHEID", "VOORBEELD",
+                             "$END"})
+NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, bevoegdheid, voorbeeld)"
 
 
 def expected_words(err: UnexpectedInput) -> tuple[str, ...]:
