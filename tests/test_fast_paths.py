@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -144,3 +145,85 @@ def test_a_readers_memory_is_bounded():
         assert read_money(f"€ {n}") == n
     assert all(len(memory) <= C._REMEMBERED for memory in C._MEMORIES)
     assert read_money("€ 5") == 5
+
+
+def _earlier_money_and_number_forms():
+    """The plain forms as the readers first wrote them (with a lookahead), the specification of
+    the faster formulation now in dsl.case.conversion."""
+    import re
+
+    unsigned = r"(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*)"
+    fraction = r"(?:,(?![0-9]{2}0(?: ?%)?\Z)[0-9]+)?"
+    return (re.compile(r"(?:€ ?)?" + unsigned + fraction).fullmatch, re.compile("-?" + unsigned + fraction).fullmatch,
+            re.compile(unsigned + fraction + "(?: ?%)?").fullmatch)
+
+
+def test_the_plain_forms_accept_exactly_what_their_earlier_formulation_accepted():
+    from itertools import product
+
+    money, number, percent = _earlier_money_and_number_forms()
+    # every text of up to 6 characters from a zero, another digit and the signs, and longer ones
+    longer = ["€ 1.000.000,500", "1.000,0", "€ 2.500.000", "12.345,670 %", "-1.234.567,8", "1000000,000", "0,4100%"]
+    texts = [*map("".join, (t for n in range(1, 7) for t in product("09.,-€ %", repeat=n))), *longer]
+    differ = [text for text in texts
+              if (C._MONEY(text) is None) != (money(text) is None) or (C._NUMBER(text) is None) != (number(text) is None)
+              or (C._PERCENT(text) is None) != (percent(text) is None)]
+    assert differ == [] and sum(money(text) is not None for text in texts) > 300
+    assert C._MONEY("€ 2.500.000")[1] == "2.500.000" and C._MONEY("€1,5")[1] == "1,5"   # the amount, without "€ "
+
+
+def test_a_text_the_readers_cannot_read_is_not_remembered_and_a_read_one_is():
+    C.forget_texts()
+    for read, text in ((read_money, "€ 2,500.00"), (read_percentage, "0,41"), (read_number, "1.5"),
+                       (read_day, "30 februari 2024")):
+        assert read(text) is None
+    assert all(len(memory) == 0 for memory in C._MEMORIES)
+    assert read_day("29 februari 2024") == date(2024, 2, 29) and read_day("1 januari 1899") == date(1899, 1, 1)
+    assert read_day("1 januari 0000") is None and read_day("1 januari ２０２４") is None   # year 0; other digits
+    assert dict(C._DAYS) == {"29 februari 2024": date(2024, 2, 29), "1 januari 1899": date(1899, 1, 1)}
+
+
+ELIGIBILITY = Path(__file__).resolve().parent.parent / "benchmarks" / "eligibility_contract.beleid"
+
+
+def _as_dutch_text(value, t: T.Type) -> str:
+    """A typed value of the eligibility policy as a person types it: "€ 2.500.000", "20%", "ja"."""
+    if t.kind == "bedrag":
+        return f"€ {dutch(value)}"
+    if t.kind == "percentage":
+        return f"{dutch(value)}%"
+    if t.kind == "getal":
+        return dutch(value)
+    if t.kind == "ja/nee":
+        return "ja" if value else "nee"
+    if t.kind == "datum":
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return value
+
+
+def test_a_policy_reads_dutch_text_as_the_typed_values_on_its_fast_path_new_or_remembered():
+    """The voorbeelden of benchmarks/eligibility_contract.beleid, given as Dutch text, evaluate
+    to what their typed givens evaluate to, through the generated loader (from the second case
+    on), with the readers' memories empty and then full."""
+    from dsl.policy import load_policy
+
+    policy = load_policy(ELIGIBILITY)
+    fields = policy.model.fields
+    for example in policy.model.examples:
+        typed = dict(example.givens)
+        text = {name: _as_dutch_text(value, fields[name].type) for name, value in typed.items()}
+        assert any(isinstance(v, str) and v[:1] == "€" for v in text.values())
+        expected = policy.evaluate(typed)
+        for _ in range(2):
+            C.forget_texts()
+            for _ in range(2):   # the first with new texts, the second with texts remembered
+                outcome = policy.evaluate(text)
+                assert (outcome.statuses, outcome.values) == (expected.statuses, expected.values)
+                assert outcome.case.values == expected.case.values
+        assert policy._fused is not None   # the generated path was the one that read them
+    first = policy.model.examples[1]
+    written = {name: _as_dutch_text(value, fields[name].type) for name, value in first.givens.items()}
+    outcome = policy.evaluate(written)
+    assert [(e.name, outcome.status(e.name)) for e in first.expectations] == [
+        ("onderaanneming", "niet voldaan"), ("minimumeisen", "niet voldaan"), ("overeenkomst", "bepaald")]
+    assert written["aandeel_onderaanneming"] == "41%" and outcome.value("overeenkomst") == "geen overeenkomst"

@@ -269,26 +269,41 @@ def _text(raw, t: T.Type) -> str:
 # amount, no percentage outside 0–100, no percentage strictly between 0 and 1 without '%' (see
 # `_percentage`).
 #
-# Each reader is the `__getitem__` of its memory (`_Memory`, a dict of the texts it read last): a
-# table or a stream of cases repeats its amounts, shares and dates, and a text read before costs
-# one lookup in C, no Python call. A new text costs one call, `__missing__`, which checks the
-# text with one regular expression (or, for "1 april 2024", a table of days and months) and
-# builds the value from it; measured by benchmarks/bench_public.py with the memories emptied.
-_UNSIGNED = r"(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]*)"
-_FRACTION = r"(?:,(?![0-9]{2}0(?: ?%)?\Z)[0-9]+)?"   # not three digits ending in 0 ("1,500" is ambiguous)
-_MONEY = re.compile(r"(?:€ ?)?" + _UNSIGNED + _FRACTION).fullmatch
+# A table or a stream of cases repeats its amounts, shares and dates, so each reader remembers the
+# texts it read last in a plain dict (its memory): a text read before costs one lookup in C. A new
+# text goes to the reader's `_new_*` function, which checks it with one regular expression (or,
+# for "1 april 2024", a table of days and months and one of years), builds the value from the
+# checked text, and remembers it; a text it cannot read is not remembered (it goes on to
+# `convert`, which costs a hundred times more). The generated case loader calls the two parts
+# itself (`FAST_READERS`): `memory.get` in C, and the new-text reader as a Python-to-Python call,
+# which CPython 3.11 makes without a new C frame, cheaper than the `dict.__missing__` call from C
+# these readers made before (benchmarks/bench_public.py measures it with the memories emptied).
+# (0; or 1 to 3 digits, then groups of three after dots; or 4 digits or more without dots. The
+# fraction is not three digits ending in 0: "1,500" is ambiguous. Written without a lookahead and
+# with the common forms first, which the regular expression engine matches a little faster (5-15 %
+# measured on a loaded machine); tests/test_fast_paths.py checks that it accepts exactly what the
+# earlier formulation, with a lookahead, accepted.)
+_UNSIGNED = r"(?:0|[1-9][0-9]{0,2}(?:\.[0-9]{3})*|[1-9][0-9]{3,})"
+_FRACTION = r"(?:,(?:[0-9]{1,2}|[0-9]{2}[1-9]|[0-9]{4,}))?"
+_MONEY = re.compile(r"(?:€ ?)?(" + _UNSIGNED + _FRACTION + ")").fullmatch   # the amount without "€ "
 _NUMBER = re.compile("-?" + _UNSIGNED + _FRACTION).fullmatch
 _PERCENT = re.compile(_UNSIGNED + _FRACTION + "(?: ?%)?").fullmatch
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 _MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?").fullmatch
-# "1 april" -> (4, 1): the day (1 or 2 digits, as dsl.literals reads it) and month of a date in words
-_DAY_MONTH = {f"{text} {name}": (month, day) for month, name in enumerate(MONTHS, 1)
+# "1 april " -> (4, 1): the day (1 or 2 digits, as dsl.literals reads it) and month of a date in
+# words, with the space before the year
+_DAY_MONTH = {f"{text} {name} ": (month, day) for month, name in enumerate(MONTHS, 1)
               for day in range(1, 32) for text in {str(day), f"{day:02d}"}}
+_YEARS = {str(year): year for year in range(1900, 2200)}   # the years most written; others: int()
 _HUNDRED = Decimal(100)
 _REMEMBERED = 4096  # texts a reader remembers; when full it forgets them all
 
 
-_MEMORIES: list[dict] = []
+_AMOUNTS: dict[str, Decimal] = {}
+_NUMBERS: dict[str, Decimal] = {}
+_PERCENTAGES: dict[str, Decimal] = {}
+_DAYS: dict[str, date] = {}
+_MEMORIES: list[dict] = [_AMOUNTS, _NUMBERS, _PERCENTAGES, _DAYS]
 
 
 def forget_texts() -> None:
@@ -297,83 +312,90 @@ def forget_texts() -> None:
         memory.clear()
 
 
-class _Memory(dict):
-    """Text -> its value as read (immutable: a Decimal, date or datetime; or None), for the texts
-    read last. A subclass reads a text not yet remembered in `__missing__` and remembers it."""
-
-    __slots__ = ()
-
-    def __init__(self) -> None:
-        super().__init__()
-        _MEMORIES.append(self)
-
-
-class _Amounts(_Memory):
+def _new_money(text: str) -> Decimal | None:
     """"€ 240.000", "€ 1.234,56", "€2.500.000" or "2500000": an amount (never negative), or None."""
+    match = _MONEY(text)
+    if match is None:
+        return None
+    if len(_AMOUNTS) >= _REMEMBERED:
+        _AMOUNTS.clear()
+    value = _AMOUNTS[text] = Decimal(match[1].replace(".", "").replace(",", "."))
+    return value
 
-    __slots__ = ()
 
-    def __missing__(self, text: str) -> Decimal | None:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = self[text] = Decimal(text.lstrip("€ ").replace(".", "").replace(",", ".")) if _MONEY(text) else None
-        return value
-
-
-class _Numbers(_Memory):
+def _new_number(text: str) -> Decimal | None:
     """"3,5", "-12" or "2.500.000": a number, or None."""
-
-    __slots__ = ()
-
-    def __missing__(self, text: str) -> Decimal | None:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = self[text] = Decimal(text.replace(".", "").replace(",", ".")) if _NUMBER(text) else None
-        return value
+    if _NUMBER(text) is None:
+        return None
+    if len(_NUMBERS) >= _REMEMBERED:
+        _NUMBERS.clear()
+    value = _NUMBERS[text] = Decimal(text.replace(".", "").replace(",", "."))
+    return value
 
 
-class _Percentages(_Memory):
+def _new_percentage(text: str) -> Decimal | None:
     """"41%", "7,77 %" or "41": a percentage that `convert` accepts (see `_percentage`), or None."""
-
-    __slots__ = ()
-
-    def __missing__(self, text: str) -> Decimal | None:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = None
-        if _PERCENT(text):
-            value = Decimal(text.rstrip("% ").replace(".", "").replace(",", "."))
-            # (the whole part of a share below 1 is "0": no comparison of the value with an int)
-            if value > _HUNDRED or (text[0] == "0" and value and text[-1] != "%"):
-                value = None
-        self[text] = value
-        return value
+    if _PERCENT(text) is None:
+        return None
+    value = Decimal(text.rstrip("% ").replace(".", "").replace(",", "."))
+    # (the whole part of a share below 1 is "0": no comparison of the value with an int)
+    if value > _HUNDRED or (text[0] == "0" and value and text[-1] != "%"):
+        return None
+    if len(_PERCENTAGES) >= _REMEMBERED:
+        _PERCENTAGES.clear()
+    _PERCENTAGES[text] = value
+    return value
 
 
-class _Days(_Memory):
+def _new_day(text: str) -> date | None:
     """"1 april 2024" (the month in lower case, single spaces) or "2024-04-01": a datum, or None."""
+    month_day = _DAY_MONTH.get(text[:-4])
+    try:
+        if month_day is not None:
+            year = _YEARS.get(text[-4:])
+            if year is None:
+                digits = text[-4:]
+                if not (digits.isdigit() and digits.isascii()):
+                    return None
+                year = int(digits)
+            value = date(year, *month_day)
+        elif text[4:5] == "-" and _ISO_DAY(text):
+            value = date.fromisoformat(text)
+        else:
+            return None
+    except ValueError:   # no such day (30 februari), or year 0: dsl.literals says why
+        return None
+    if len(_DAYS) >= _REMEMBERED:
+        _DAYS.clear()
+    _DAYS[text] = value
+    return value
 
-    __slots__ = ()
 
-    def __missing__(self, text: str) -> date | None:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = None
-        month_day = _DAY_MONTH.get(text[:-5])
-        try:
-            if month_day is not None:
-                year = text[-4:]
-                if text[-5] == " " and year.isdigit() and year.isascii():
-                    value = date(int(year), *month_day)
-            elif text[4:5] == "-" and _ISO_DAY(text):
-                value = date.fromisoformat(text)
-        except ValueError:   # no such day (30 februari), or year 0: dsl.literals says why
-            pass
-        self[text] = value
-        return value
+def read_money(text: str) -> Decimal | None:
+    """An amount in plain text (see `_new_money`), or None."""
+    value = _AMOUNTS.get(text)
+    return _new_money(text) if value is None else value
 
 
-class _Remembered(_Memory):
+def read_number(text: str) -> Decimal | None:
+    """A number in plain text (see `_new_number`), or None."""
+    value = _NUMBERS.get(text)
+    return _new_number(text) if value is None else value
+
+
+def read_percentage(text: str) -> Decimal | None:
+    """A percentage in plain text (see `_new_percentage`), or None."""
+    value = _PERCENTAGES.get(text)
+    return _new_percentage(text) if value is None else value
+
+
+def read_day(text: str) -> date | None:
+    """A datum in plain text (see `_new_day`), or None."""
+    value = _DAYS.get(text)
+    return _new_day(text) if value is None else value
+
+
+class _Remembered(dict):
     """A memory that reads a new text with `read`, and forgets all once it holds `size` texts."""
 
     __slots__ = ("read", "size")
@@ -381,6 +403,7 @@ class _Remembered(_Memory):
     def __init__(self, read: Callable[[str], object], size: int):
         super().__init__()
         self.read, self.size = read, size
+        _MEMORIES.append(self)
 
     def __missing__(self, text: str) -> object:
         if len(self) >= self.size:
@@ -390,7 +413,7 @@ class _Remembered(_Memory):
 
 
 def _remembered(read: Callable[[str], object], size: int = _REMEMBERED) -> Callable[[str], object]:
-    """`read` with a memory of the last texts it read (see `_Memory`)."""
+    """`read` with a memory of the last texts it read (a dict whose `__missing__` reads a new text)."""
     return _Remembered(read, size).__getitem__
 
 
@@ -426,10 +449,6 @@ def written(value, t: T.Type):
     return value
 
 
-read_money: Callable[[str], Decimal | None] = _Amounts().__getitem__
-read_number: Callable[[str], Decimal | None] = _Numbers().__getitem__
-read_percentage: Callable[[str], Decimal | None] = _Percentages().__getitem__
-read_day: Callable[[str], date | None] = _Days().__getitem__
 read_moment = cast(Callable[[str], date | datetime | None], _remembered(_moment_text))
 read_bool = {word: parse_bool(word) for word in ("ja", "nee", "waar", "onwaar", "true", "false")}.get
 
@@ -438,5 +457,11 @@ def read_count(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-_READERS = {"bedrag": "read_money", "percentage": "read_percentage", "getal": "read_number", "aantal": "read_count",
-            "ja/nee": "read_bool", "datum": "read_day", "tijdstip": "read_moment"}
+# kind -> (a lookup of plain text: of the texts read before, or of all it reads; the reader of a
+# text not found there, or None), as the generated case loader calls them; both give None for
+# text they cannot read
+FAST_READERS: dict[str, tuple[Callable[[str], object], Callable[[str], object] | None]] = {
+    "bedrag": (_AMOUNTS.get, _new_money), "percentage": (_PERCENTAGES.get, _new_percentage),
+    "getal": (_NUMBERS.get, _new_number), "datum": (_DAYS.get, _new_day),
+    "aantal": (read_count, None), "ja/nee": (read_bool, None), "tijdstip": (read_moment, None),
+}

@@ -21,8 +21,7 @@ from functools import partial
 from typing import Any
 
 from dsl import types as T
-from dsl.case import conversion as conversions
-from dsl.case.conversion import _READERS, MAX_ITEMS, _says_unknown, convert
+from dsl.case.conversion import FAST_READERS, MAX_ITEMS, _says_unknown, convert
 from dsl.case.reading import load_case
 from dsl.case.values import PEILDATUM, Case, CaseValueError
 
@@ -67,7 +66,9 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
         "__builtins__": {}, "type": type, "int": int, "str": str, "tuple": tuple, "list": list,
         "Decimal": Decimal, "date": date, "datetime": datetime, "finite": Decimal.is_finite,
         "strip": str.strip, "lower": str.lower, "as_list": _as_list, "given": _convert_given,
-        **{name: getattr(conversions, name) for name in _READERS.values()},
+        **{name: reader for kind, (known, new) in FAST_READERS.items()
+           for name, reader in ((f"known_{_READER_NAMES[kind]}", known), (f"new_{_READER_NAMES[kind]}", new))
+           if reader is not None},
         "len": len, "convert": convert, "DATUM": T.DATUM, "CaseValueError": CaseValueError, "blank": object.__new__,
         "Case": Case, "names": tuple(model.fields),
         "dec_0": Decimal(0), "dec_1": Decimal(1), "dec_100": Decimal(100), "signed": Decimal.is_signed,
@@ -81,9 +82,8 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
             namespace[f"options_{i}"] = frozenset(field.type.options)
         fields.append(_field_statement(field.name, field.type, i))
     count = len(model.fields)
-    x, read = _n("x"), py.NamedExpr(target=_n("y", store=True), value=_call("read_day", _n("x")))
-    plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
-    peil = _given(PEILDATUM, "peil", (_type_is(x, "date"), x), _if(plain, _n("y"), _call("convert", x, _n("DATUM"))))
+    x = _n("x")
+    peil = _given(PEILDATUM, "peil", (_type_is(x, "date"), x), _call("convert", x, _n("DATUM")), _plain("datum"))
     values = py.Tuple(elts=[_n(f"v{i}") for i in range(count)], ctx=_LOAD)
     problems = py.Tuple(elts=[_n("CaseValueError"), _n("InvalidOperation")], ctx=_LOAD)
     # a key that is no gegeven shows as len(data) + absent > gegevens + 1 (peildatum); the absent
@@ -105,12 +105,16 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
     return body, namespace
 
 
-def _given(key: str, local: str, typed: tuple[py.expr, py.expr] | None, slow: py.expr) -> py.If:
-    """`if key in data: x = data[key]; local = value if test else None if x is None else slow`
-    (with `typed` = (test, value), tested first: no typed test passes None), else `local = None;
+def _given(key: str, local: str, typed: tuple[py.expr, py.expr] | None, slow: py.expr,
+           plain: py.expr | None = None) -> py.If:
+    """`if key in data: x = data[key]; local = value if test else y if plain else None if x is None
+    else slow` (with `typed` = (test, value), tested first: no typed test passes None; then
+    `plain`, the reading of plain text into `y`, which fails for None), else `local = None;
     absent += 1`."""
     read = py.Assign(targets=[_n("x", store=True)], value=py.Subscript(value=_n("data"), slice=_c(key), ctx=_LOAD))
     value = _if(_compare(_n("x"), py.Is(), _c(None)), _c(None), slow)
+    if plain is not None:
+        value = _if(plain, _n("y"), value)
     if typed is not None:
         value = _if(typed[0], typed[1], value)
     absent = py.AugAssign(target=_n("absent", store=True), op=py.Add(), value=_c(1))
@@ -118,17 +122,32 @@ def _given(key: str, local: str, typed: tuple[py.expr, py.expr] | None, slow: py
                  orelse=[_assign(local, _c(None)), absent])
 
 
+def _plain(kind: str) -> py.expr | None:
+    """`type(x) is str and ((y := known(x)) is not None or (y := new(x)) is not None)`: plain
+    text read by the readers of `kind` (`FAST_READERS`: the texts read before, then a new one),
+    or None when `kind` has no reader."""
+    if kind not in FAST_READERS:
+        return None
+    x, name = _n("x"), _READER_NAMES[kind]
+    found: list[py.expr] = [_compare(py.NamedExpr(target=_n("y", store=True), value=_call(f"{which}_{name}", x)),
+                                     py.IsNot(), _c(None))
+                            for which, reader in zip(("known", "new"), FAST_READERS[kind]) if reader is not None]
+    read = found[0] if len(found) == 1 else py.BoolOp(op=py.Or(), values=found)
+    return py.BoolOp(op=py.And(), values=[_type_is(x, "str"), read])
+
+
+_READER_NAMES = {"bedrag": "money", "percentage": "percentage", "getal": "number", "aantal": "count",
+                 "ja/nee": "bool", "datum": "day", "tijdstip": "moment"}
+
+
 def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     """The value of one gegeven: straight through when it has its runtime type, read here when
-    it is plain text (see `_READERS`), else through `given` (that is, `convert`)."""
+    it is plain text (see `_plain`; tested before None and int, so that text, the other common
+    form, takes as few tests as it can), else through `given` (that is, `convert`)."""
     x = _n("x")
     slow: py.expr = _call("given", x, _n(f"type_{i}"))
     if _declared_bounds(t):   # the shortcuts hold the default ranges: `convert` checks declared ones
         return _given(name, f"v{i}", None, slow)
-    if t.kind in _READERS:
-        read = py.NamedExpr(target=_n("y", store=True), value=_call(_READERS[t.kind], x))
-        plain = py.BoolOp(op=py.And(), values=[_type_is(x, "str"), _compare(read, py.IsNot(), _c(None))])
-        slow = _if(plain, _n("y"), slow)
     if t.kind in _DECIMAL_KINDS:
         whole: py.expr = _type_is(x, "int")
         if t.kind == "bedrag":
@@ -136,7 +155,7 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
         elif t.kind == "percentage":
             whole = py.BoolOp(op=py.And(), values=[whole, _between(_c(0), x, _c(100))])
         slow = _if(whole, _call("Decimal", x), slow)
-    return _given(name, f"v{i}", _typed_test(t, i), slow)
+    return _given(name, f"v{i}", _typed_test(t, i), slow, _plain(t.kind))
 
 
 def _declared_bounds(t: T.Type) -> bool:

@@ -8,7 +8,8 @@ ordinary loader for its exact error. It is the case loader's statements
 (`dsl.case.loader.loading_statements`) followed by the body of the compiled `evaluate`
 (`Compiled.module`), so there is one meaning: both parts are the trees already generated and
 checked for the two separate functions; the glue (an assignment, a return, a tuple) holds no
-policy text. Fusing saves two calls, a tuple unpack and making the Case (now made when first asked for), which is a
+policy text. Fusing saves two calls, the evaluator's unpack of the inputs (the loader has already put each in
+the local the evaluator reads) and making the Case (now made when first asked for), which is a
 third of the cost of a small policy (benchmarks/bench_public.py); for a large policy that gain is
 lost in the evaluation, so `FUSE_LIMIT` bounds the rules fused (compiling 10,000 rules twice took
 seconds).
@@ -50,8 +51,10 @@ def compile_fused(model, compiled: Compiled, result_type: type, fixed: dict[str,
                 if namespace[name] is not compiled.namespace[name]]
     assert not clashes, f"case loader, evaluator and result bind the same names differently: {clashes}"
     scope.update(glue)
-    # the evaluator's own unpack of `inputs` becomes one of the loader's `values`
-    unpack = py.Assign(targets=unpack.targets, value=_load("values"))
+    # the evaluator's own unpack of `inputs` reads the locals the loader has just assigned (`v0`,
+    # `v1`, ... in gegevens order): it is left out; any other unpack reads the loader's `values`
+    prologue: list[py.stmt] = [] if _unpacks_loaded(unpack, len(model.fields)) else [
+        py.Assign(targets=unpack.targets, value=_load("values"))]
     slots = dict(zip(("statuses", "values", "details"), final.value.elts, strict=True))
     slots.update(_inputs=_load("values"), _peil=_load("peil"))
     slots.update({slot: _load(f"fixed_{slot}") for slot in fixed})
@@ -59,10 +62,17 @@ def compile_fused(model, compiled: Compiled, result_type: type, fixed: dict[str,
                         value=py.Call(func=_load("blank"), args=[_load("result_type")], keywords=[]))]
     result += [py.Assign(targets=[py.Attribute(value=_load("result"), attr=slot, ctx=py.Store())], value=value)
                for slot, value in slots.items()]
-    module = _module("evaluate_data", [*loading, unpack, *steps, *result, py.Return(value=_load("result"))])
+    module = _module("evaluate_data", [*loading, *prologue, *steps, *result, py.Return(value=_load("result"))])
     py.fix_missing_locations(module)
     exec(compile(module, model.filename, "exec"), scope)  # both parts checked against their allow-lists
     return scope["evaluate_data"]
+
+
+def _unpacks_loaded(unpack: py.Assign, count: int) -> bool:
+    """Whether `unpack` is `v0, v1, ..., v<count-1> = inputs`: the names the loader assigns."""
+    [target] = unpack.targets
+    return isinstance(target, py.Tuple) and [getattr(e, "id", None) for e in target.elts] == [
+        f"v{i}" for i in range(count)]
 
 
 def _load(name: str) -> py.Name:
