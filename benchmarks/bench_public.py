@@ -57,7 +57,7 @@ TARGETS = {"public": 3.0, "text": 6.0, "explain": 10.0}
 # as new unless it came before in the same block of 20 cases), on the clock: emptying frees the
 # values remembered, which a long stream of new texts also pays, when a memory is full.
 # "text_new_off" empties them before each timed run, off the clock, to show what the reading costs.
-COLD = {"text_new_off": forget_texts}
+COLD: dict[str, Callable[[], object]] = {"text_new_off": forget_texts}
 
 
 # ---------------------------------------------------------------- cases
@@ -67,8 +67,8 @@ def typed_value(rng: random.Random, t):
     if kind == "bedrag":
         return rng.choice([Decimal(250000), Decimal(2500000), Decimal(rng.randrange(0, 500_000_000)) / 100,
                            Decimal(rng.randrange(0, 5_000_000))])
-    if kind == "percentage":
-        return rng.choice([Decimal(20), Decimal(33), Decimal(rng.randrange(0, 10_000)) / 100])
+    if kind == "percentage":   # never strictly between 0 and 1: a case reader refuses that as ambiguous
+        return rng.choice([Decimal(20), Decimal(33), Decimal(rng.choice([0, *range(100, 10_000)])) / 100])
     if kind == "getal":
         return rng.choice([Decimal(1), Decimal(10), Decimal(rng.randrange(0, 2_000)) / 100])
     if kind == "aantal":
@@ -127,15 +127,54 @@ def text_cases(policy, cases: list[dict]) -> list[dict]:
 
 def check_agreement(policy, hand: Callable, typed: list[dict], text: list[dict]) -> None:
     """Every case timed: the compiled policy (typed and text inputs) equals the hand-written function."""
+    names = list(policy.model.rules)
     for plain, written in zip(typed, text):
         expected = hand(plain)
+        if len(expected[0]) != len(names) or len(expected[1]) != len(names):
+            raise SystemExit(length_mismatch(policy, hand, typed))
         for d in (plain, written):
             outcome = policy.evaluate(d)
             if (outcome.statuses, outcome.values) != expected:
-                names = list(policy.model.rules)
-                diff = [(names[i], mine, theirs) for i, (mine, theirs) in
-                        enumerate(zip(outcome.statuses + outcome.values, expected[0] + expected[1])) if mine != theirs]
+                diff = [(names[i], "status", mine, theirs) for i, (mine, theirs) in
+                        enumerate(zip(outcome.statuses, expected[0])) if mine != theirs]
+                diff += [(names[i], "waarde", mine, theirs) for i, (mine, theirs) in
+                         enumerate(zip(outcome.values, expected[1])) if mine != theirs]
                 raise SystemExit(f"{policy.title}: hand-written and compiled disagree on {d}: {diff[:5]}")
+
+
+def length_mismatch(policy, hand: Callable, typed: list[dict]) -> str:
+    """Which rules the hand-written function lacks or adds, when it returns a different number of
+    them than the policy has. It returns positions, not names: its positions are aligned to the
+    policy's rules by their (status, value) over all cases (the longest common subsequence of
+    columns that agree on every case); a rule left over has no counterpart, a position left over
+    is extra."""
+    names = list(policy.model.rules)
+    compiled = list(zip(*(tuple(zip(o.statuses, o.values)) for o in map(policy.evaluate, typed))))
+    written = [hand(d) for d in typed]
+    counts = {(len(s), len(v)) for s, v in written}
+    columns = list(zip(*(tuple(zip(s, v)) for s, v in written)))
+    m, n = len(compiled), len(columns)
+    common = [[0] * (n + 1) for _ in range(m + 1)]  # common[i][j]: the alignment of compiled[i:] and columns[j:]
+    for i in range(m - 1, -1, -1):
+        for j in range(n - 1, -1, -1):
+            common[i][j] = (common[i + 1][j + 1] + 1 if compiled[i] == columns[j]
+                            else max(common[i + 1][j], common[i][j + 1]))
+    missing, extra, i, j = [], [], 0, 0
+    while i < m or j < n:
+        if i < m and j < n and compiled[i] == columns[j] and common[i][j] == common[i + 1][j + 1] + 1:
+            i, j = i + 1, j + 1
+        elif j == n or (i < m and common[i + 1][j] >= common[i][j + 1]):
+            missing.append(f"{i} {names[i]}")
+            i += 1
+        else:
+            extra.append(str(j))
+            j += 1
+    sizes = ", ".join(f"{s} statuses and {v} values" for s, v in sorted(counts))
+    return (f"{policy.title}: the hand-written function {hand.__module__}.{hand.__name__} returns {sizes}, "
+            f"the compiled policy has {len(names)} rules. Aligned by status and value over {len(typed)} cases, "
+            f"rules without a counterpart (policy position, name): {', '.join(missing) or 'none'}; "
+            f"extra positions of the hand-written function: {', '.join(extra) or 'none'}. "
+            "(A rule the hand-written function computes differently shows up both as missing and as extra.)")
 
 
 # ---------------------------------------------------------------- timing
@@ -304,7 +343,7 @@ def scale_section(rules: int = 10_000) -> None:
     name = f"e{rules // 2}"
     outcome = policy.evaluate(data)
     result = outcome[name]
-    built = len(outcome._built)
+    built = len(outcome._built or ())
     assert built == 1 and result.status in ("voldaan", "niet voldaan"), (built, result)
     evaluate = policy.evaluate
 

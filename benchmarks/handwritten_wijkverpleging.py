@@ -4,10 +4,11 @@ The same semantics as the compiled policy (Decimal values, None for an unknown f
 `en`/`of`, "niet van toepassing", first-hit decision, termijn status with a date against a
 date-time undecided on the same day) written the way a careful developer would write it for
 speed: every comparison inline, no helper calls, each gate tested once with one branch for
-"not applicable" and one for "unknown". `evaluate(d)` takes the typed facts by name and the
-peildatum under "peildatum" (a plain dict; absent or None is unknown) and returns
-`(statuses, values)`: two tuples in the policy's rule order, like `Outcome.statuses` and
-`Outcome.values`.
+"not applicable" and one for "unknown"; a soft eis (verwacht, streeft naar) gets its own status but
+does not decide its group, and a bevoegdheid is a ja/nee calculation ("bepaald" with True or False).
+`evaluate(d)` takes the typed facts by name and the peildatum under "peildatum" (a plain dict;
+absent or None is unknown) and returns `(statuses, values)`: two tuples in the policy's rule
+order, like `Outcome.statuses` and `Outcome.values`.
 """
 
 from __future__ import annotations
@@ -116,9 +117,11 @@ def evaluate(d: dict):
     # ---------------------------------------------------------- ander zorgpersoneel
     inzet = g("zet_ander_zorgpersoneel_in")
     if inzet is False:
-        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = NVT
+        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s89 = NVT
+        x89 = None
     elif inzet is None:
-        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = ONB
+        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s89 = ONB
+        x89 = None
     else:
         x = g("achterwacht_niveau_3")
         s23 = V if x is True else N if x is False else ONB
@@ -144,8 +147,11 @@ def evaluate(d: dict):
         s33 = ONB if x is None else V if x >= D10 else N
         x = g("afspraken_ander_personeel")
         s34 = V if x is True else N if x is False else ONB
-        members = (s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34)
+        members: tuple[str, ...] = (s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34)
         s35 = N if N in members else ONB if ONB in members else V
+        # bevoegdheid inzet_niveau_2 (same gate): mag als voldoet aan ander_zorgpersoneel
+        x89 = True if s35 is V else False if s35 is N else None
+        s89 = ONB if x89 is None else B
     x = g("declareert_alleen_niveau_3")
     if x is True:
         s36 = V
@@ -230,205 +236,227 @@ def evaluate(d: dict):
         s55 = s56 = NVT
     else:
         s55 = s56 = ONB if plafond is None else V if plafond <= GRENS else N
+    # transparantie: only the hard eis algemene_voorwaarden decides the group; the verwachtingen
+    # (verwacht / streeft naar) get voldaan or niet voldaan themselves and do not count
+    x = g("aanvaardt_algemene_voorwaarden")
+    s57 = s63 = V if x is True else N if x is False else ONB
     x = g("vijf_minuten_registratie")
-    s57 = s58 = V if x is True else N if x is False else ONB
+    s58 = V if x is True else N if x is False else ONB
+    x = g("rekening_met_clientprofielen")
+    s59 = V if x is True else N if x is False else ONB
+    x = g("hulpmiddelen_voorliggend_aan_zorg")
+    s60 = V if x is True else N if x is False else ONB
+    x = g("zoveel_mogelijk_loondienst")
+    s61 = V if x is True else N if x is False else ONB
+    x = g("gebruikt_onplanbare_nachtzorg")
+    s62 = V if x is True else N if x is False else ONB
     # ---------------------------------------------------------- nieuwe zorgaanbieders
     nieuw = g("nieuwe_zorgaanbieder")
     if nieuw is False:
-        s59 = s60 = s61 = s62 = s63 = s64 = s65 = s66 = s67 = s68 = s69 = NVT
+        s64 = s65 = s66 = s67 = s68 = s69 = s70 = s71 = s72 = s73 = s74 = NVT
     elif nieuw is None:
-        s59 = s60 = s61 = s62 = s64 = s65 = s66 = s67 = s68 = s69 = ONB
-        s63 = NVT if g("wtza_vergunning_vereist") is False else ONB
+        s64 = s65 = s66 = s67 = s69 = s70 = s71 = s72 = s73 = s74 = ONB
+        s68 = NVT if g("wtza_vergunning_vereist") is False else ONB
     else:
-        s59 = V if s38 is V or s38 is NVT else N if s38 is N else ONB
+        s64 = V if s38 is V or s38 is NVT else N if s38 is N else ONB
         x = g("onvoldoende_aanbod_regio")
-        s60 = V if x is True else N if x is False else ONB
+        s65 = V if x is True else N if x is False else ONB
         x = g("ureninzet_niet_sterk_afwijkend")
-        s61 = V if x is True else N if x is False else ONB
+        s66 = V if x is True else N if x is False else ONB
         x = g("financieel_gezond_digimv")
-        s62 = V if x is True else N if x is False else ONB
+        s67 = V if x is True else N if x is False else ONB
         x = g("wtza_vergunning_vereist")
         if x is False:
-            s63 = NVT
+            s68 = NVT
         elif x is None:
-            s63 = ONB
+            s68 = ONB
         else:
             y = g("levert_wtza_vergunning")
-            s63 = V if y is True else N if y is False else ONB
+            s68 = V if y is True else N if y is False else ONB
         x = g("levert_vog_rp_2023")
-        s64 = V if x is True else N if x is False else ONB
+        s69 = V if x is True else N if x is False else ONB
         x = g("levert_inschrijving_kvk")
-        s65 = V if x is True else N if x is False else ONB
+        s70 = V if x is True else N if x is False else ONB
         x = g("levert_bewijs_palliatief_netwerk")
-        s66 = V if x is True else N if x is False else ONB
+        s71 = V if x is True else N if x is False else ONB
         x = g("levert_bewijs_niveau_6")
-        s67 = V if x is True else N if x is False else ONB
+        s72 = V if x is True else N if x is False else ONB
         x = g("procedures_contractjaar")
-        s68 = ONB if x is None else V if x <= 1 else N
-        members = (s59, s60, s61, s62, s63, s64, s65, s66, s67, s68)
-        s69 = N if N in members else ONB if ONB in members else V
+        s73 = ONB if x is None else V if x <= 1 else N
+        members = (s64, s65, s66, s67, s68, s69, s70, s71, s72, s73)
+        s74 = N if N in members else ONB if ONB in members else V
     # ---------------------------------------------------------- aanvullende zorginkoop
     if plafond is None:
-        s70 = s75 = ONB
-        x70 = x75 = None
+        s75 = s80 = ONB
+        x75 = x80 = None
     else:
-        s70 = s75 = B
-        x70, x75 = D70 * plafond / D100, D10 * plafond / D100
+        s75 = s80 = B
+        x75, x80 = D70 * plafond / D100, D10 * plafond / D100
     x, y = g("gerealiseerd_2024"), g("resterend_toereikend")
-    if (x is not None and x70 is not None and x < x70) or y is True:
-        s71 = N
+    if (x is not None and x75 is not None and x < x75) or y is True:
+        s76 = N
     else:
-        s71 = ONB if x is None or x70 is None or y is None else V
+        s76 = ONB if x is None or x75 is None or y is None else V
     a, b, c, e = g("info_aantal_clienten"), g("info_uren_per_client"), g("info_prognose_2024"), g("info_toelichting")
     if a is False or b is False or c is False or e is False:
-        s72 = N
+        s77 = N
     else:
-        s72 = ONB if a is None or b is None or c is None or e is None else V
+        s77 = ONB if a is None or b is None or c is None or e is None else V
     verhoogd = g("plafond_verhoogd")
     if verhoogd is False:
-        s73 = NVT
+        s78 = NVT
     elif verhoogd is None:
-        s73 = ONB
+        s78 = ONB
     else:
         x = g("toestemming_verhoging")
-        s73 = V if x is True else N if x is False else ONB
+        s78 = V if x is True else N if x is False else ONB
     x = g("past_clientenstop_toe")
     if x is False:
-        s74 = NVT
+        s79 = NVT
     elif x is None:
-        s74 = ONB
+        s79 = ONB
     else:
         a, b = g("overleg_clientenstop"), g("ophoging_afgewezen")
         c = None if x54 is None else x54 == "standaardovereenkomst" or x54 == CLIENTVOLGEND
-        s74 = N if a is False or b is False or c is False else ONB if a is None or b is None or c is None else V
+        s79 = N if a is False or b is False or c is False else ONB if a is None or b is None or c is None else V
     x = g("uitgesloten_van_benchmark")
     if x is False:
-        s76 = NVT
+        s81 = NVT
     elif x is None:
-        s76 = ONB
+        s81 = ONB
     else:
         y = g("verlaging_plafond")
-        s76 = ONB if y is None or x75 is None else V if y <= x75 else N
-    members = (s71, s72, s73, s74, s76)
-    s77 = N if N in members else ONB if ONB in members else V
+        s81 = ONB if y is None or x80 is None else V if y <= x80 else N
+    members = (s76, s77, s78, s79, s81)
+    s82 = N if N in members else ONB if ONB in members else V
+    # ---------------------------------------------------------- bevoegdheden (a ja/nee calculation)
+    x84 = g("onvoldoende_gecontracteerd")
+    s84 = ONB if x84 is None else B
+    x85 = g("reden_tot_aanpassing")
+    s85 = ONB if x85 is None else B
+    x86 = g("onrechtmatigheden_vastgesteld")
+    s86 = ONB if x86 is None else B
+    x87 = x88 = g("onvoldoende_integraal_aanbod")
+    s87 = s88 = ONB if x87 is None else B
     jaar = g("jaar_plusovereenkomst")
     if jaar is None:
-        s79, x79 = ONB, None
+        s90, x90 = ONB, None
     elif jaar == "2023":
-        s79, x79 = B, 24
+        s90, x90 = B, 24
     elif jaar == "2024":
-        s79, x79 = B, 12
+        s90, x90 = B, 12
     else:
-        s79, x79 = GU, None
+        s90, x90 = GU, None
     # ---------------------------------------------------------- termijnen
     bericht, compleet = g("bericht_ophoging"), g("aanvraag_compleet")
     if compleet is None:
-        s80 = ONB
+        s91 = ONB
     elif bericht is None:
-        s80 = ONB if peil is None else VZ if peil > compleet + DAYS_21 else NN
+        s91 = ONB if peil is None else VZ if peil > compleet + DAYS_21 else NN
     else:
-        s80 = NG if bericht < compleet or bericht > compleet + DAYS_21 else G
+        s91 = NG if bericht < compleet or bericht > compleet + DAYS_21 else G
     if verhoogd is False:
-        s81 = NVT
+        s92 = NVT
     else:
         x = g("ingang_verhoging")
-        s81 = ONB if verhoogd is None or bericht is None or x is None else G if x >= bericht else NG
+        s92 = ONB if verhoogd is None or bericht is None or x is None else G if x >= bericht else NG
     start, end, day = INSCHRIJVING
     x = g("inschrijving")
     if x is None:
-        s82 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s93 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s82 = NG if x.date() < start or x > end else G
+        s93 = NG if x.date() < start or x > end else G
     else:
-        s82 = NG if x < start or x > day else ONB if x == day else G
+        s93 = NG if x < start or x > day else ONB if x == day else G
     start, end, day = AANBOD
     x = g("aanbod_verzonden")
     if x is None:
-        s83 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s94 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s83 = NG if x.date() < start or x > end else G
+        s94 = NG if x.date() < start or x > end else G
     else:
-        s83 = NG if x < start or x > day else ONB if x == day else G
+        s94 = NG if x < start or x > day else ONB if x == day else G
     start, end, day = REACTIE
     x = g("reactie_op_aanbod")
     if x is None:
-        s84 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s95 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s84 = NG if x.date() < start or x >= end else G
+        s95 = NG if x.date() < start or x >= end else G
     else:
-        s84 = NG if x < start or x > day else ONB if x == day else G
+        s95 = NG if x < start or x > day else ONB if x == day else G
     x = g("nieuw_aanbod_verzonden")
     if x is None:
-        s85 = ONB if peil is None else VZ if peil > NIEUW_AANBOD else NN
+        s96 = ONB if peil is None else VZ if peil > NIEUW_AANBOD else NN
     else:
-        s85 = NG if (x.date() if type(x) is datetime else x) > NIEUW_AANBOD else G
+        s96 = NG if (x.date() if type(x) is datetime else x) > NIEUW_AANBOD else G
     start, end, day = REACTIE_NIEUW
     x = g("reactie_op_nieuw_aanbod")
     if x is None:
-        s86 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s97 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s86 = NG if x.date() < start or x >= end else G
+        s97 = NG if x.date() < start or x >= end else G
     else:
-        s86 = NG if x < start or x > day else ONB if x == day else G
+        s97 = NG if x < start or x > day else ONB if x == day else G
     end, day = ACCEPTATIE
     x = g("acceptatie_nieuw_aanbod")
     if x is None:
-        s87 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s98 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s87 = NG if x >= end else G
+        s98 = NG if x >= end else G
     else:
-        s87 = NG if x > day else ONB if x == day else G
+        s98 = NG if x > day else ONB if x == day else G
     x = g("overeenstemming")
     if x is None:
-        s88 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s99 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s88 = NG if x > end else G
+        s99 = NG if x > end else G
     else:
-        s88 = NG if x > day else ONB if x == day else G
+        s99 = NG if x > day else ONB if x == day else G
     start, end, day = AANMELDING_NIEUW
     x = g("aanmelding_nieuw")
     if x is None:
-        s89 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s100 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s89 = NG if x.date() < start or x > end else G
+        s100 = NG if x.date() < start or x > end else G
     else:
-        s89 = NG if x < start or x > day else ONB if x == day else G
-    start, end = INSCHRIJVING_NIEUW
+        s100 = NG if x < start or x > day else ONB if x == day else G
+    start, last = INSCHRIJVING_NIEUW
     x = g("inschrijving_voltooid")
     if x is None:
-        s90 = ONB if peil is None else VZ if peil > end else NN
+        s101 = ONB if peil is None else VZ if peil > last else NN
     else:
         x = x.date() if type(x) is datetime else x
-        s90 = NG if x < start or x > end else G
-    start, end = BESLUIT_NIEUW
+        s101 = NG if x < start or x > last else G
+    start, last = BESLUIT_NIEUW
     x = g("besluit_nieuw")
     if x is None:
-        s91 = ONB if peil is None else VZ if peil > end else NN
+        s102 = ONB if peil is None else VZ if peil > last else NN
     else:
         x = x.date() if type(x) is datetime else x
-        s91 = NG if x < start or x > end else G
+        s102 = NG if x < start or x > last else G
     x = g("shared_savings_afspraak")
-    s92 = (ONB if peil is None else VZ if peil > SHARED else NN) if x is None else NG if x > SHARED else G
+    s103 = (ONB if peil is None else VZ if peil > SHARED else NN) if x is None else NG if x > SHARED else G
     x = g("aanvraag_innovatiebudget")
-    s93 = (ONB if peil is None else VZ if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
+    s104 = (ONB if peil is None else VZ if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
     x = g("businesscase_preferent")
-    s94 = (ONB if peil is None else VZ if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
+    s105 = (ONB if peil is None else VZ if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
     x = g("businesscase_niet_preferent")
-    s95 = ((ONB if peil is None else VZ if peil > BC_NIET_PREFERENT else NN) if x is None
+    s106 = ((ONB if peil is None else VZ if peil > BC_NIET_PREFERENT else NN) if x is None
            else NG if x > BC_NIET_PREFERENT else G)
     x = g("publicatie_info_nachtzorg")
-    s96 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
+    s107 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
     x = g("bekendmaking_zorgaanbod")
-    s97 = ONB if x is None else G if x >= BEKENDMAKING else NG
+    s108 = ONB if x is None else G if x >= BEKENDMAKING else NG
     return ((s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21,
              s22, s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34, s35, s36, s37, s38, s39, s40, s41,
              s42, s43, s44, s45, s46, s47, s48, s49, s50, s51, s52, s53, s54, s55, s56, s57, s58, s59, s60, s61,
-             s62, s63, s64, s65, s66, s67, s68, s69, s70, s71, s72, s73, s74, s75, s76, s77, B, s79, s80, s81,
-             s82, s83, s84, s85, s86, s87, s88, s89, s90, s91, s92, s93, s94, s95, s96, s97),
+             s62, s63, s64, s65, s66, s67, s68, s69, s70, s71, s72, s73, s74, s75, s76, s77, s78, s79, s80, s81,
+             s82, B, s84, s85, s86, s87, s88, s89, s90, s91, s92, s93, s94, s95, s96, s97, s98, s99, s100, s101,
+             s102, s103, s104, s105, s106, s107, s108),
             (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, x54, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, x70, None, None, None, None, x75, None, None, PRIJSINDEX, x79,
-             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None))
+             None, None, None, None, None, None, None, None, None, None, None, x75, None, None, None, None,
+             x80, None, None, PRIJSINDEX, x84, x85, x86, x87, x88, x89, x90, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None))
