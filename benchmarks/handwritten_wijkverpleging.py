@@ -292,11 +292,13 @@ def evaluate(d: dict):
     else:
         s75 = s80 = B
         x75, x80 = D70 * plafond / D100, D10 * plafond / D100
-    x, y = g("gerealiseerd_2024"), g("resterend_toereikend")
-    if (x is not None and x75 is not None and x < x75) or y is True:
-        s76 = N
+    x, y, asked = g("gerealiseerd_2024"), g("resterend_toereikend"), g("verzoek_ophoging_gedaan")
+    if asked is False:
+        s76 = NVT
+    elif (x is not None and x75 is not None and x < x75) or y is True:
+        s76 = ONB if asked is None else N
     else:
-        s76 = ONB if x is None or x75 is None or y is None else V
+        s76 = ONB if asked is None or x is None or x75 is None or y is None else V
     a, b, c, e = g("info_aantal_clienten"), g("info_uren_per_client"), g("info_prognose_2024"), g("info_toelichting")
     if a is False or b is False or c is False or e is False:
         s77 = N

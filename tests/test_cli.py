@@ -23,9 +23,9 @@ def run(capsys, *argv):
 def test_controleer_ok(capsys):
     code, out, _ = run(capsys, "controleer", WIJKVERPLEGING)
     assert code == 0
-    assert out.strip().endswith("in orde (121 gegevens, waarvan 17 oordelen, 71 eisen (waarvan 5 verwachtingen), "
+    assert out.strip().endswith("in orde (122 gegevens, waarvan 17 oordelen, 71 eisen (waarvan 5 verwachtingen), "
                                 "9 groepen, 2 beslissingen, 3 berekeningen, 6 bevoegdheden, 18 termijnen, "
-                                "99 voorbeelden)")
+                                "100 voorbeelden)")
 
 
 def test_controleer_reports_errors_without_traceback(capsys, tmp_path):

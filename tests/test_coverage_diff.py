@@ -295,7 +295,7 @@ def working_days_diff(tmp_path_factory):
 def test_a_deadline_in_working_days_moved_from_10_to_15_is_proven_different(working_days_diff):
     _, old, new, diff = working_days_diff
     assert [c.text for c in diff.changes] == [
-        "grens in 'reactie_tien_werkdagen': 10 werkdagen → 15 werkdagen (regel 607 → regel 607)"]
+        "grens in 'reactie_tien_werkdagen': 10 werkdagen → 15 werkdagen (regel 611 → regel 611)"]
     verdict = _verdicts(diff)["reactie_tien_werkdagen"]
     assert (verdict.kind, verdict.method) == (DIFFERENT, "zoektocht")
     assert "werkdagen" in verdict.reason

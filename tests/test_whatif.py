@@ -112,9 +112,10 @@ def test_a_gegeven_inside_a_calculation_is_solved_for_exactly(wijkverpleging):
     plafond: the plafond may be at most € 1.000.000 / 0,7 = € 1.428.571,428..., so € 1.428.571,42
     (70% of it is € 999.999,994); relatively that is the smaller change, so it comes first."""
     outcome = wijkverpleging.evaluate({"gerealiseerd_2024": "€ 1.000.000", "zorgkostenplafond": "€ 1.900.000",
-                                       "resterend_toereikend": False})
+                                       "resterend_toereikend": False, "verzoek_ophoging_gedaan": True})
     assert changes(outcome, "verzoek_ophoging") == [
-        ("lager", "€ 1.428.571,42", "voldaan"), ("hoger", "€ 1.330.000,00", "voldaan")]
+        ("lager", "€ 1.428.571,42", "voldaan"), ("hoger", "€ 1.330.000,00", "voldaan"),
+        ("", "nee", "niet van toepassing")]   # not asking at all: the step is not taken
 
 
 def test_every_suggestion_for_the_case_does_what_it_says(wijkverpleging, noord):
