@@ -15,12 +15,13 @@ cluster, pass your own session after `configure(spark)`.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyspark.sql.functions as F
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import (
     ArrayType,
     BooleanType,
@@ -35,7 +36,7 @@ from pyspark.sql.types import (
 )
 
 from dsl.batch.columnar import SCALES, STATUS_CODES, STATUS_LABELS, holiday_list, key_output, rule_outputs
-from dsl.batch.spark_rules import SparkPlan, spark_type
+from dsl.batch.spark_rules import NULL, SparkPlan, Sql, call, case, date_literal, ident, spark_type, string
 from dsl.core import model as M
 from dsl.core.reasons import reasons
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
@@ -68,9 +69,19 @@ def session(master: str = "local[2]") -> SparkSession:
     return configure(spark)
 
 
+_CALENDARS: weakref.WeakKeyDictionary[SparkSession, tuple[DataFrame, DataFrame]] = weakref.WeakKeyDictionary()
+
+
 def calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
     """(every day with the count of working days up to and including it, working days by their
-    index) for the years the per-case calendar knows (Algemene termijnenwet)."""
+    index) for the years the per-case calendar knows (Algemene termijnenwet); made and cached
+    once per session (building them took a second of py4j round trips and a window job)."""
+    if spark not in _CALENDARS:
+        _CALENDARS[spark] = _calendar_tables(spark)
+    return _CALENDARS[spark]
+
+
+def _calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
     days = spark.range(0, (date(LAST_YEAR, 12, 31) - date(FIRST_YEAR, 1, 1)).days + 1) \
         .select(F.date_add(F.lit(date(FIRST_YEAR, 1, 1)), F.col("id").cast("int")).alias("dag"))
     holidays = spark.createDataFrame([(d,) for d in holiday_list()], "feestdag date")
@@ -88,33 +99,51 @@ def calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
 _NUMBER = r"^\s*-?[0-9]+([.,][0-9]+)?\s*$"
 _DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
 _DATETIME = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?\s*$"
+_DURATION = r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$"
 
 
-def _read(column: Column, source: Any, t: Type) -> Column:
+def _rlike(text: Sql, pattern: str) -> Sql:
+    return Sql(f"({text.text} RLIKE {string(pattern).text})")
+
+
+def _isin(column: Sql, values) -> Sql:
+    return Sql(f"({column.text} IN ({', '.join(string(v).text for v in values)}))")
+
+
+def _not_null(column: Sql) -> Sql:
+    return Sql(f"({column.text} IS NOT NULL)")
+
+
+def _is_null(column: Sql) -> Sql:
+    return Sql(f"({column.text} IS NULL)")
+
+
+def _read(column: Sql, source: Any, t: Type) -> Sql:
     """A column of type `t` from a column of Spark type `source` (null where it does not fit)."""
     target = spark_type(t)
     if isinstance(source, StringType):
-        text = F.trim(column)
+        text = call("trim", column)
         if t.kind in SCALES:
-            return F.when(text.rlike(_NUMBER), F.regexp_replace(text, ",", ".").cast(target))
+            return case([(_rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).cast(target))])
         if t.kind == "aantal":
-            return F.when(text.rlike(r"^\s*[0-9]+\s*$"), text.cast(target))
+            return case([(_rlike(text, r"^\s*[0-9]+\s*$"), text.cast(target))])
         if t.kind == "duur":
             return _duration_text(text, t)
         if t.kind == "ja/nee":
-            lowered = F.lower(text)
-            return F.when(lowered.isin("ja", "true", "waar"), F.lit(True)).when(
-                lowered.isin("nee", "false", "onwaar"), F.lit(False))
+            lowered = call("lower", text)
+            return case([(_isin(lowered, ("ja", "true", "waar")), True),
+                         (_isin(lowered, ("nee", "false", "onwaar")), False)])
         if t.kind == "datum":
-            return F.when(text.rlike(_DATE), F.to_date(text, "yyyy-MM-dd"))
+            return case([(_rlike(text, _DATE), call("to_date", text, string("yyyy-MM-dd")))])
         if t.kind == "tijdstip":
-            return F.when(text.rlike(_DATETIME), F.to_timestamp_ntz(F.regexp_replace(text, "T", " ")))
+            return case([(_rlike(text, _DATETIME),
+                          call("to_timestamp_ntz", call("regexp_replace", text, string("T"), string(" "))))])
         if t.kind == "keuze":
-            return F.when(column.isin(*t.options), column)
+            return case([(_isin(column, t.options), column)])
         return column
     if isinstance(source, (DoubleType, FloatType)):
-        finite = ~F.isnan(column) & (F.abs(column) != F.lit(float("inf")))
-        return F.when(finite, column.cast(target)) if t.kind in SCALES else F.lit(None).cast(target)
+        finite = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double"))
+        return case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)
     if isinstance(source, TimestampType) and t.kind == "tijdstip":
         return column.cast(TimestampNTZType())
     compatible = {
@@ -130,50 +159,59 @@ def _read(column: Column, source: Any, t: Type) -> Column:
         value = column.cast(target)
         if t.kind == "duur":   # a whole number counts in the declared unit, as in a case file
             return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
-        return F.when(value >= 0, value) if t.kind == "aantal" else value
-    return F.lit(None).cast(target)
+        return case([(value >= 0, value)]) if t.kind == "aantal" else value
+    return NULL.cast(target)
 
 
-def _duration_text(text: Column, t: Type) -> Column:
+def _duration_text(text: Sql, t: Type) -> Sql:
     """A duration written as a whole number (in the declared unit) or as "3 weken" (any unit of
     the same family), as a count in the family's base unit; null for anything else."""
     declared = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
     factors = {alias: DURATION_FAMILY[unit][1] for alias, unit in UNIT_ALIASES.items()
                if DURATION_FAMILY[unit][0] == t.unit}
-    lookup = F.create_map(*[item for alias, factor in factors.items() for item in (F.lit(alias), F.lit(factor))])
-    amount = F.regexp_extract(text, r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$", 1)
-    unit = F.lower(F.regexp_extract(text, r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$", 2))
-    factor = F.when(unit == "", F.lit(declared)).otherwise(F.element_at(lookup, unit))
-    return F.when(text.rlike(r"^-?[0-9]+(\s+[A-Za-z]+)?$"), amount.cast("long") * factor)
+    lookup = call("map", *[item for alias, factor in factors.items() for item in (string(alias), factor)])
+    amount = call("regexp_extract", text, string(_DURATION), 1)
+    unit = call("lower", call("regexp_extract", text, string(_DURATION), 2))
+    factor = case([(unit == string(""), declared)], call("element_at", lookup, unit))
+    return case([(_rlike(text, r"^-?[0-9]+(\s+[A-Za-z]+)?$"), amount.cast("bigint") * factor)])
 
 
-def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None) -> tuple[DataFrame, list[str]]:
-    """The frame with every gegeven as a column of its type (null when absent or unreadable),
-    the peildatum, and `geweigerd`: why a row could not be read."""
+def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None,
+                  plan: SparkPlan | None = None) -> tuple[DataFrame, list[int]]:
+    """The frame (its columns renamed `__k<i>` by position, so that no name from outside ever
+    enters an expression's text) with every gegeven as a column of its type (null when absent or
+    unreadable) named `plan.field_column(name)`, the peildatum, and `geweigerd`: why a row could
+    not be read; and the positions of the key columns (the input columns that are no gegeven)."""
+    plan = plan or SparkPlan(policy)
+    position = {name: i for i, name in enumerate(frame.columns)}
     schema = {f.name: f.dataType for f in frame.schema.fields}
-    keys = [c for c in frame.columns if c not in policy.fields and c not in (PEILDATUM, ROW)]
+    keys = [i for i, c in enumerate(frame.columns) if c not in policy.fields and c not in (PEILDATUM, ROW)]
+    inner = frame.toDF(*[f"__k{i}" for i in range(len(frame.columns))])
+
+    def raw(name: str) -> Sql:
+        return Sql(ident(f"__k{position[name]}"))
+
     typed, reasons = [], []
     for name, field in policy.fields.items():
         if name not in schema:
-            typed.append(F.lit(None).cast(spark_type(field.type)).alias(name))
+            typed.append(NULL.cast(spark_type(field.type)).alias(plan.field_column(name)))
             continue
-        raw = F.col(f"`{name}`")
-        value = _read(raw, schema[name], field.type)
-        typed.append(value.alias(name))
-        shown = raw.cast("string")
-        reasons.append(F.when(raw.isNotNull() & value.isNull() & (F.trim(shown) != F.lit("onbekend")),
-                              F.concat(F.lit(f"gegeven '{name}': "), F.lit("'"), shown,
-                                       F.lit(f"' kan niet gelezen worden als {field.type}"))))
+        value = _read(raw(name), schema[name], field.type)
+        typed.append(value.alias(plan.field_column(name)))
+        shown = raw(name).cast("string")
+        reasons.append(case([(_not_null(raw(name)) & _is_null(value) & (call("trim", shown) != string("onbekend")),
+                              call("concat", string(f"gegeven '{name}': "), string("'"), shown,
+                                   string(f"' kan niet gelezen worden als {field.type}")))]))
     if PEILDATUM in schema:
-        peil = _read(F.col(PEILDATUM), schema[PEILDATUM], Type("datum"))
-        reasons.append(F.when(F.col(PEILDATUM).isNotNull() & peil.isNull(),
-                              F.concat(F.lit("peildatum: '"), F.col(PEILDATUM).cast("string"),
-                                       F.lit("' kan niet gelezen worden als datum"))))
+        peil = _read(raw(PEILDATUM), schema[PEILDATUM], Type("datum"))
+        reasons.append(case([(_not_null(raw(PEILDATUM)) & _is_null(peil),
+                              call("concat", string("peildatum: '"), raw(PEILDATUM).cast("string"),
+                                   string("' kan niet gelezen worden als datum")))]))
     else:
-        peil = F.lit(peildatum).cast(DateType())
-    refused = F.concat_ws("; ", *reasons) if reasons else F.lit("")
-    out = frame.select(ROW, *[F.col(f"`{k}`") for k in keys], *typed, peil.alias(PEILDATUM),
-                       F.when(refused != "", refused).alias("geweigerd"))
+        peil = NULL.cast("date") if peildatum is None else date_literal(peildatum, Type("datum"))
+    refused = call("concat_ws", string("; "), *reasons) if reasons else string("")
+    out = inner.selectExpr(raw(ROW).alias(ROW), *[ident(f"__k{k}") for k in keys], *typed,
+                           peil.alias(PEILDATUM), case([(refused != string(""), refused)]).alias("geweigerd"))
     return out, keys
 
 
@@ -184,12 +222,17 @@ def evaluate_spark(policy, frame: DataFrame, *, peildatum: date | None = None) -
     plan = SparkPlan(model)
     spark = frame.sparkSession
     configure(spark)
+    names = frame.columns
     frame = frame.withColumn(ROW, F.monotonically_increasing_id())
-    data, keys = typed_columns(model, frame, peildatum)
+    data, keys = typed_columns(model, frame, peildatum, plan)
     data = _join_working_days(spark, data, plan)
     for stage in plan.stages:
-        data = data.withColumns(dict(stage))
-    return data.select(*_output(model, keys)).orderBy(ROW).drop(ROW)
+        data = data.selectExpr("*", *[expr.alias(name) for name, expr in stage])
+    outputs = _output(model, plan)
+    data = data.selectExpr(ident(ROW), *[ident(f"__k{k}") for k in keys], *[expr.alias(f"__o{j}")
+                                                                          for j, (_, expr) in enumerate(outputs)])
+    return data.orderBy(ROW).drop(ROW).toDF(*[key_output(names[k], model) for k in keys],
+                                            *[name for name, _ in outputs])
 
 
 def _join_working_days(spark: SparkSession, data: DataFrame, plan: SparkPlan) -> DataFrame:
@@ -199,41 +242,43 @@ def _join_working_days(spark: SparkSession, data: DataFrame, plan: SparkPlan) ->
     if not plan.working_days:
         return data
     upto, working = calendar_tables(spark)
+    here, before = F.broadcast(upto.toDF("__d1", "__t1")), F.broadcast(upto.toDF("__d2", "__t2"))
+    found = F.broadcast(working.toDF("__wi", "__wd"))
+    temporary = ("__wbase", "__wn", "__d1", "__t1", "__d2", "__t2", "__wtarget", "__wi", "__wd")
     for column, base, amount in plan.working_days:
-        data = data.withColumn("__wbase", base).withColumn("__wn", amount)
-        here = F.broadcast(upto.select(F.col("dag").alias("__d1"), F.col("tot").alias("__t1")))
-        before = F.broadcast(upto.select(F.col("dag").alias("__d2"), F.col("tot").alias("__t2")))
-        data = data.join(here, data["__wbase"] == here["__d1"], "left") \
-            .join(before, F.date_sub(data["__wbase"], 1) == before["__d2"], "left")
-        target = F.when(F.col("__wn") > 0, F.col("__t1") + F.col("__wn")).otherwise(F.col("__t2") + F.col("__wn") + 1)
-        data = data.withColumn("__wtarget", target)
-        found = F.broadcast(working.select(F.col("index").alias("__wi"), F.col("werkdag_datum").alias("__wd")))
-        data = data.join(found, data["__wtarget"] == found["__wi"], "left")
-        data = data.withColumn(column, F.when(F.col("__wn") == 0, F.col("__wbase")).otherwise(F.col("__wd"))) \
-            .drop("__wbase", "__wn", "__d1", "__t1", "__d2", "__t2", "__wtarget", "__wi", "__wd")
+        data = data.selectExpr("*", base.alias("__wbase"), amount.alias("__wn"))
+        data = data.join(here, F.expr("`__wbase` = `__d1`"), "left") \
+            .join(before, F.expr("date_sub(`__wbase`, 1) = `__d2`"), "left")
+        data = data.selectExpr("*", "CASE WHEN (`__wn` > 0) THEN (`__t1` + `__wn`) "
+                                    "ELSE ((`__t2` + `__wn`) + 1) END AS `__wtarget`")
+        data = data.join(found, F.expr("`__wtarget` = `__wi`"), "left")
+        data = data.selectExpr("*", f"CASE WHEN (`__wn` = 0) THEN `__wbase` ELSE `__wd` END AS {ident(column)}") \
+            .drop(*temporary)
     return data
 
 
-def _output(model: M.Policy, keys: list[str]) -> list[Column]:
-    labels = F.array(*[F.lit(label) for label in STATUS_LABELS])
-    ok = F.col("geweigerd").isNull()
-    columns = [F.col(ROW)] + [F.col(f"`{k}`").alias(key_output(k, model)) for k in keys]
+def _output(model: M.Policy, plan: SparkPlan) -> list[tuple[str, Sql]]:
+    """The output columns after the keys: (name, expression) per rule output, then
+    `ontbrekende_gegevens` and `geweigerd`."""
+    labels = call("array", *[string(label) for label in STATUS_LABELS])
+    ok = _is_null(Sql(ident("geweigerd")))
+    columns = []
     for name, internal, role in rule_outputs(model):
-        column = F.col(internal)
+        column = Sql(ident(internal))
         if role == "status":
-            column = F.element_at(labels, column.cast("int") + 1)
+            column = call("element_at", labels, column.cast("int") + 1)
         elif role == "reason":
-            codes = F.array(*[F.lit(r.code) for r in reasons(model, model.rules[name.removesuffix(".reden")])])
+            codes = call("array", *[string(r.code) for r in reasons(model, model.rules[name.removesuffix(".reden")])])
             # guarded: Spark 4.0 folds element_at into the branches of the CASE that makes the
             # code and then gives the last element for a null index (seen on ggz_2020)
-            column = F.when(column.isNotNull(), F.element_at(codes, column.cast("int") + 1))
+            column = case([(_not_null(column), call("element_at", codes, column.cast("int") + 1))])
         elif role == "row":
-            column = F.when(column >= 0, column.cast("smallint") + 1)
-        columns.append(F.when(ok, column).alias(name))
-    missing = F.concat_ws(", ", *[F.when(F.col(n).isNull(), F.lit(n)) for n in model.fields]) \
-        if model.fields else F.lit("")
-    columns.append(F.when(ok & (missing != ""), missing).alias("ontbrekende_gegevens"))
-    columns.append(F.col("geweigerd"))
+            column = case([(column >= 0, column.cast("smallint") + 1)])
+        columns.append((name, case([(ok, column)])))
+    missing = call("concat_ws", string(", "), *[case([(_is_null(plan.col(n)), string(n))]) for n in model.fields]) \
+        if model.fields else string("")
+    columns.append(("ontbrekende_gegevens", case([(ok & (missing != string("")), missing)])))
+    columns.append(("geweigerd", Sql(ident("geweigerd"))))
     return columns
 
 

@@ -1,15 +1,22 @@
-"""The Spark back end: the primitives of `dsl.batch.columnar` as PySpark Column expressions.
+"""The Spark back end: the primitives of `dsl.batch.columnar` as Spark SQL expression text.
 
-Contract: `SparkPlan(policy).stages` are lists of (name, `pyspark.sql.Column`) for `withColumns`, and
-`SparkPlan.working_days` the working-day shifts that must be joined in first (see
-`dsl.batch.spark`). Column objects rather than SQL text: no policy text is ever pasted into a
-query, and Spark compiles both to the same plan (measured beforehand, see shared batch notes).
+Contract: `SparkPlan(policy).stages` are lists of (column, `Sql`) for one `selectExpr` per stage,
+and `SparkPlan.working_days` the working-day shifts that must be joined in first (see
+`dsl.batch.spark`). A gegeven is read from its typed column `SparkPlan.field_column(name)`.
+Why text: a PySpark Column is built in the JVM one py4j round trip at a time (about 60,000 for
+a policy such as elv_grz_2023, seconds before Spark runs anything); the same expressions as text
+cost one round trip per output column, and Spark parses them into the same expression trees
+(`F.when` is `CASE WHEN`, `F.timestamp_add` is `timestampadd`, ...). Nothing a user wrote is
+pasted into a query: `Sql` is built only from identifiers the plan makes itself (`__s0`,
+`__v3`: names that cannot be quoted wrongly), numbers, and literals whose text is made here by
+construction (a string with a quote, backslash, backtick, `$` or control character is written
+as the hex of its UTF-8 bytes, so neither quoting nor Spark's `${...}` substitution can reach it).
 Spark specifics handled here:
-  - decimals are `DecimalType(38, scale)`; the session runs with
+  - decimals are `DECIMAL(38, scale)`; the session runs with
     `spark.sql.decimalOperations.allowPrecisionLoss=false`, so a product keeps the sum of its
     operands' scales instead of being rounded (an overflow is an error, never a silent rounding);
-  - moments: dates are `DateType`, date-times `TimestampNTZType` (no time zone, as in a case);
-    calendar months use `add_months` / `timestamp_add("MONTH")`, which clamp to the end of a
+  - moments: dates are `DATE`, date-times `TIMESTAMP_NTZ` (no time zone, as in a case);
+    calendar months use `add_months` / `timestampadd(MONTH, ...)`, which clamp to the end of a
     short month like the per-case calendar (checked at month ends in tests/test_spark.py);
   - `afgerond op ...`: `round` (half away from zero), `bround` (half to even), `floor` and `ceil`
     with a scale, all exact on decimals;
@@ -20,13 +27,13 @@ Spark specifics handled here:
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-import pyspark.sql.functions as F
-from pyspark.sql import Column
 from pyspark.sql.types import (
     ArrayType,
     BooleanType,
@@ -43,6 +50,8 @@ from dsl.core import expr as E
 from dsl.types import Type
 
 PRECISION = 38
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_UNSAFE = set("'\"\\`$")
 
 
 def spark_type(t: Type) -> DataType:
@@ -56,138 +65,288 @@ def spark_type(t: Type) -> DataType:
             "tijdstip": TimestampNTZType()}.get(t.kind, StringType())
 
 
+class Sql:
+    """A Spark SQL expression, as text, with the operators of a PySpark Column (`&`, `|`, `~`,
+    comparisons, arithmetic) so that `dsl.batch.columnar` can combine it as any column."""
+
+    __slots__ = ("text",)
+    __hash__ = None   # type: ignore[assignment]   # == builds an expression, as on a Column
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Sql({self.text!r})"
+
+    def __bool__(self) -> bool:
+        raise TypeError("een Spark-expressie heeft geen waarheidswaarde in Python")
+
+    def _op(self, op: str, other: Any) -> Sql:
+        return Sql(f"({self.text} {op} {operand(other).text})")
+
+    def _rop(self, op: str, other: Any) -> Sql:
+        return Sql(f"({operand(other).text} {op} {self.text})")
+
+    def __and__(self, other: Any) -> Sql:
+        return self._op("AND", other)
+
+    def __rand__(self, other: Any) -> Sql:
+        return self._rop("AND", other)
+
+    def __or__(self, other: Any) -> Sql:
+        return self._op("OR", other)
+
+    def __ror__(self, other: Any) -> Sql:
+        return self._rop("OR", other)
+
+    def __invert__(self) -> Sql:
+        return Sql(f"(NOT {self.text})")
+
+    def __neg__(self) -> Sql:
+        return Sql(f"(- {self.text})")
+
+    def __eq__(self, other: Any) -> Sql:  # type: ignore[override]
+        return self._op("=", other)
+
+    def __ne__(self, other: Any) -> Sql:  # type: ignore[override]
+        return self._op("!=", other)
+
+    def __lt__(self, other: Any) -> Sql:
+        return self._op("<", other)
+
+    def __le__(self, other: Any) -> Sql:
+        return self._op("<=", other)
+
+    def __gt__(self, other: Any) -> Sql:
+        return self._op(">", other)
+
+    def __ge__(self, other: Any) -> Sql:
+        return self._op(">=", other)
+
+    def __add__(self, other: Any) -> Sql:
+        return self._op("+", other)
+
+    def __radd__(self, other: Any) -> Sql:
+        return self._rop("+", other)
+
+    def __sub__(self, other: Any) -> Sql:
+        return self._op("-", other)
+
+    def __rsub__(self, other: Any) -> Sql:
+        return self._rop("-", other)
+
+    def __mul__(self, other: Any) -> Sql:
+        return self._op("*", other)
+
+    def __rmul__(self, other: Any) -> Sql:
+        return self._rop("*", other)
+
+    def __truediv__(self, other: Any) -> Sql:
+        return self._op("/", other)
+
+    def cast(self, type_name: str | DataType) -> Sql:
+        name = type_name.simpleString() if isinstance(type_name, DataType) else type_name
+        return Sql(f"CAST({self.text} AS {name})")
+
+    def alias(self, name: str) -> str:
+        """The select item `<expression> AS <name>`."""
+        return f"{self.text} AS {ident(name)}"
+
+
+def ident(name: str) -> str:
+    """A column the plan named itself, quoted; a name from anywhere else is refused (it must
+    reach Spark through the DataFrame API, never through text)."""
+    if not _IDENT.fullmatch(name):
+        raise ValueError(f"geen interne kolomnaam: {name!r}")
+    return f"`{name}`"
+
+
+def string(value: str) -> Sql:
+    """A string literal whose text cannot end early or be substituted: plain when it holds no
+    quote, backslash, backtick, `$` or control character, else the hex of its UTF-8 bytes."""
+    if value.isprintable() and not _UNSAFE & set(value):
+        return Sql(f"'{value}'")
+    return Sql(f"CAST(X'{value.encode('utf-8').hex().upper()}' AS STRING)")
+
+
+def operand(value: Any) -> Sql:
+    """A Python number or truth value written in an expression (as a Column would wrap it)."""
+    if isinstance(value, Sql):
+        return value
+    if isinstance(value, bool):
+        return Sql("TRUE" if value else "FALSE")
+    if isinstance(value, int):
+        return Sql(str(value) if value >= 0 else f"({value})")
+    raise TypeError(f"geen SQL-operand: {type(value).__name__}")
+
+
+def call(function: str, *arguments: Any) -> Sql:
+    """`function(arguments...)`; `function` is always a name written in this module."""
+    return Sql(f"{function}({', '.join(operand(a).text for a in arguments)})")
+
+
+def case(branches: list[tuple[Sql, Any]], otherwise: Any = None) -> Sql:
+    """`CASE WHEN ... THEN ... [ELSE ...] END` (no ELSE: null, as `F.when` without `otherwise`)."""
+    whens = " ".join(f"WHEN {operand(c).text} THEN {operand(v).text}" for c, v in branches)
+    tail = "" if otherwise is None else f" ELSE {operand(otherwise).text}"
+    return Sql(f"CASE {whens}{tail} END")
+
+
+def date_literal(value: date | datetime, t: Type) -> Sql:
+    """As text: ISO, which Spark reads for any year (py4j cannot hand over a date in year 1)."""
+    return string(value.isoformat()).cast(spark_type(t))
+
+
+NULL = Sql("NULL")
 _FIRST, _LAST = date(1, 1, 1), date(9999, 12, 31)
 
 
 class SparkPlan(ColumnarPlan):
     def __init__(self, policy):
-        self.working_days: list[tuple[str, Column, Column]] = []   # (column, base date, amount)
+        self.working_days: list[tuple[str, Sql, Sql]] = []   # (column, base date, amount)
+        self.fields = {name: f"__v{k}" for k, name in enumerate(policy.fields)}
+        self._lambdas = 0
         super().__init__(policy)
 
-    def col(self, name: str) -> Column:
-        return F.col(f"`{name}`")
+    def field_column(self, name: str) -> str:
+        """The internal column that holds gegeven `name`, typed."""
+        return self.fields[name]
 
-    def named(self, expr: Column, name: str) -> tuple[str, Column]:
-        """A stage entry: (column name, expression), for `DataFrame.withColumns`."""
+    def col(self, name: str) -> Sql:
+        return Sql(ident(self.fields.get(name, name)))
+
+    def named(self, expr: Sql, name: str) -> tuple[str, Sql]:
+        """A stage entry: (column name, expression), for `DataFrame.selectExpr`."""
         return name, expr
 
-    def lit(self, value: Any, t: Type, scale: int = 0) -> Column:
+    def lit(self, value: Any, t: Type, scale: int = 0) -> Sql:
         if value is None:
-            return F.lit(None).cast(spark_type(t))
+            return NULL.cast(spark_type(t))
         if t.kind in SCALES:
-            return F.lit(str(Decimal(value))).cast(DecimalType(PRECISION, scale))
-        if isinstance(value, date):   # as text: py4j cannot hand over a date in year 1
-            return F.lit(value.isoformat()).cast(spark_type(t))
-        return F.lit(value).cast(spark_type(t))
+            return string(str(Decimal(value))).cast(DecimalType(PRECISION, scale))
+        if isinstance(value, date):
+            return date_literal(value, t)
+        if isinstance(value, str):
+            return string(value).cast(spark_type(t))
+        if isinstance(value, (list, tuple)):
+            assert t.element is not None
+            return call("array", *[self.lit(v, t.element, scale) for v in value]).cast(spark_type(t))
+        return operand(value).cast(spark_type(t))
 
-    def code(self, value: int) -> Column:
-        return F.lit(value).cast("tinyint")
+    def code(self, value: int) -> Sql:
+        return operand(value).cast("tinyint")
 
-    def wide_code(self, value: int) -> Column:
-        return F.lit(value).cast("smallint")
+    def wide_code(self, value: int) -> Sql:
+        return operand(value).cast("smallint")
 
-    def null(self) -> Column:
-        return F.lit(None)
+    def null(self) -> Sql:
+        return NULL
 
-    def case(self, branches: list[tuple[Column, Column]], otherwise: Column) -> Column:
-        if not branches:
-            return otherwise
-        chain = F.when(*branches[0])
-        for condition, value in branches[1:]:
-            chain = chain.when(condition, value)
-        return chain.otherwise(otherwise)
+    def case(self, branches: list[tuple[Sql, Sql]], otherwise: Sql) -> Sql:
+        return case(branches, otherwise) if branches else otherwise
 
-    def is_null(self, expr: Column) -> Column:
-        return expr.isNull()
+    def is_null(self, expr: Sql) -> Sql:
+        return Sql(f"({expr.text} IS NULL)")
 
-    def fill_false(self, expr: Column) -> Column:
-        return F.coalesce(expr, F.lit(False))
+    def fill_false(self, expr: Sql) -> Sql:
+        return call("coalesce", expr, False)
 
-    def count_true(self, exprs: list[Column]) -> Column:
-        return reduce(lambda a, b: a + b, [F.when(e, 1).otherwise(0) for e in exprs])
+    def count_true(self, exprs: list[Sql]) -> Sql:
+        return reduce(lambda a, b: a + b, [case([(e, 1)], 0) for e in exprs])
 
-    def decimal(self, expr: Column, scale: int) -> Column:
+    def decimal(self, expr: Sql, scale: int) -> Sql:
         return expr.cast(DecimalType(PRECISION, scale))
 
-    def round_decimal(self, expr: Column, scale: int, places: int, mode: E.RoundMode) -> Column:
+    def round_decimal(self, expr: Sql, scale: int, places: int, mode: E.RoundMode) -> Sql:
         """Exact on a decimal (measured): `round` is half away from zero, `bround` half to even,
         `floor`/`ceil` with a scale toward -infinity/+infinity."""
         if mode is E.RoundMode.HALF_UP:
-            return F.round(expr, places)
+            return call("round", expr, places)
         if mode is E.RoundMode.HALF_EVEN:
-            return F.bround(expr, places)
-        return (F.floor if mode is E.RoundMode.DOWN else F.ceil)(expr, F.lit(places))
+            return call("bround", expr, places)
+        return call("floor" if mode is E.RoundMode.DOWN else "ceil", expr, places)
 
-    def to_date(self, expr: Column) -> Column:
-        return F.to_date(expr)
+    def to_date(self, expr: Sql) -> Sql:
+        return call("to_date", expr)
 
-    def at_midnight(self, expr: Column) -> Column:
+    def at_midnight(self, expr: Sql) -> Sql:
         return expr.cast(TimestampNTZType())
 
     # Spark raises on a date past 9999 (ANSI mode): each shift is computed only where its result
     # stays in the calendar, and is null (onbekend, as per case) elsewhere. A date-time within a
     # day of the calendar's ends is null here too.
-    def add_days(self, base: Column, days: Column, t: Type) -> Column:
-        day = F.to_date(base)
-        margin = 0 if t.kind == "datum" else 1
-        fits = (days >= F.datediff(F.lit(_FIRST.isoformat()).cast("date"), day) + margin) & (days <= F.datediff(F.lit(_LAST.isoformat()).cast("date"), day) - margin)
-        shifted = F.date_add(base, days.cast("int")) if t.kind == "datum" else F.timestamp_add("DAY", days, base)
-        return F.when(fits, shifted)
+    def _fits(self, days: Sql, day: Sql, margin: int) -> Sql:
+        first = call("datediff", date_literal(_FIRST, Type("datum")), day)
+        last = call("datediff", date_literal(_LAST, Type("datum")), day)
+        return (days >= first + margin) & (days <= last - margin)
 
-    def add_seconds(self, base: Column, seconds: Column) -> Column:
-        day = F.to_date(base)
-        days = F.floor(seconds / 86400)
-        fits = (days >= F.datediff(F.lit(_FIRST.isoformat()).cast("date"), day) + 1) & (days <= F.datediff(F.lit(_LAST.isoformat()).cast("date"), day) - 1)
-        return F.when(fits, F.timestamp_add("SECOND", seconds, base))
+    def add_days(self, base: Sql, days: Sql, t: Type) -> Sql:
+        fits = self._fits(days, call("to_date", base), 0 if t.kind == "datum" else 1)
+        shifted = call("date_add", base, days.cast("int")) if t.kind == "datum" else \
+            call("timestampadd", Sql("DAY"), days, base)
+        return case([(fits, shifted)])
 
-    def add_months(self, base: Column, months: Column, t: Type) -> Column:
-        index = F.year(base) * 12 + F.month(base) - 1 + months
+    def add_seconds(self, base: Sql, seconds: Sql) -> Sql:
+        fits = self._fits(call("floor", seconds / 86400), call("to_date", base), 1)
+        return case([(fits, call("timestampadd", Sql("SECOND"), seconds, base))])
+
+    def add_months(self, base: Sql, months: Sql, t: Type) -> Sql:
+        index = call("year", base) * 12 + call("month", base) - 1 + months
         fits = (index >= 12) & (index <= 9999 * 12 + 11)
-        shifted = F.add_months(base, months.cast("int")) if t.kind == "datum" else \
-            F.timestamp_add("MONTH", months, base)
-        return F.when(fits, shifted)
+        shifted = call("add_months", base, months.cast("int")) if t.kind == "datum" else \
+            call("timestampadd", Sql("MONTH"), months, base)
+        return case([(fits, shifted)])
 
-    def shift(self, node: E.Shift) -> Column:
+    def shift(self, node: E.Shift) -> Sql:
         if node.unit == "werkdagen" and any(isinstance(n, E.RuleRef) for n in (*E.walk(node.base),
                                                                               *E.walk(node.amount))):
             raise Unsupported("werkdagen vanaf de uitkomst van een andere regel worden in Spark niet berekend")
         return super().shift(node)
 
-    def add_working_days(self, day: Column, n: Column) -> Column:
+    def add_working_days(self, day: Sql, n: Sql) -> Sql:
         column = f"__w{len(self.working_days)}"
         self.working_days.append((column, day, n))
-        return F.col(column)
+        return self.col(column)
 
-    def with_time_of(self, day: Column, moment: Column) -> Column:
-        return F.timestamp_add("SECOND", self.seconds_of_day(moment), day.cast(TimestampNTZType()))
+    def with_time_of(self, day: Sql, moment: Sql) -> Sql:
+        return call("timestampadd", Sql("SECOND"), self.seconds_of_day(moment), day.cast(TimestampNTZType()))
 
-    def days_between(self, a: Column, b: Column) -> Column:
-        return F.datediff(a, b).cast(LongType())
+    def days_between(self, a: Sql, b: Sql) -> Sql:
+        return call("datediff", a, b).cast(LongType())
 
-    def seconds_between(self, a: Column, b: Column) -> Column:
-        return F.timestamp_diff("SECOND", b, a)
+    def seconds_between(self, a: Sql, b: Sql) -> Sql:
+        return call("timestampdiff", Sql("SECOND"), b, a)
 
-    def weekday(self, moment: Column) -> Column:
-        return F.weekday(moment) + 1   # Spark: Monday 0
+    def weekday(self, moment: Sql) -> Sql:
+        return call("weekday", moment) + 1   # Spark: Monday 0
 
-    def seconds_of_day(self, moment: Column) -> Column:
-        return (F.hour(moment) * 3600 + F.minute(moment) * 60 + F.second(moment)).cast(LongType())
+    def seconds_of_day(self, moment: Sql) -> Sql:
+        return (call("hour", moment) * 3600 + call("minute", moment) * 60 + call("second", moment)).cast(LongType())
 
-    def list_test(self, values: Column, test) -> Column:
-        return F.transform(values, test)
+    def _lambda(self, function: str, values: Sql, body: Callable[[Sql], Sql]) -> Sql:
+        """`function(values, e -> body(e))` with a variable name no other lambda uses."""
+        self._lambdas += 1
+        variable = f"__e{self._lambdas}"
+        return Sql(f"{function}({values.text}, {variable} -> {body(Sql(variable)).text})")
 
-    def list_any(self, values: Column) -> Column:
-        return F.exists(values, lambda e: F.coalesce(e, F.lit(False)))
+    def list_test(self, values: Sql, test) -> Sql:
+        return self._lambda("transform", values, test)
 
-    def list_filter(self, values: Column, test) -> Column:
-        return F.filter(values, test)
+    def list_any(self, values: Sql) -> Sql:
+        return self._lambda("exists", values, lambda e: call("coalesce", e, False))
 
-    def list_aggregate(self, func: str, values: Column) -> Column:
+    def list_filter(self, values: Sql, test) -> Sql:
+        return self._lambda("filter", values, test)
+
+    def list_aggregate(self, func: str, values: Sql) -> Sql:
         if func == "len":
-            return F.size(values).cast(LongType())
+            return call("size", values).cast(LongType())
         if func == "min":
-            return F.array_min(values)
+            return call("array_min", values)
         if func == "max":
-            return F.array_max(values)
-        return F.aggregate(values, F.lit(0).cast(DecimalType(PRECISION, 8)),
-                           lambda total, x: (total + x).cast(DecimalType(PRECISION, 8)))
+            return call("array_max", values)
+        total = DecimalType(PRECISION, 8)
+        self._lambdas += 1
+        acc, x = f"__a{self._lambdas}", f"__e{self._lambdas}"
+        return Sql(f"aggregate({values.text}, {operand(0).cast(total).text}, "
+                   f"({acc}, {x}) -> {(Sql(acc) + Sql(x)).cast(total).text})")
