@@ -37,7 +37,9 @@ def case_text(model, case: dict, relevant=()) -> str:
     return ", ".join(f"{n} = {show_value(model, n, case[n])}" for n in order)
 
 
-def _method(f) -> str:
+def how_found(f) -> str:
+    """How a finding was found, in Dutch: proved by z3 or found by search, and whether evaluating its
+    case confirmed it."""
     how = "exact bewezen (z3)" if f.method == "exact" else "gevonden door zoeken (Hypothesis), niet bewezen"
     if f.confirmed is True:
         how += "; bevestigd door de casus te evalueren"
@@ -57,7 +59,7 @@ def finding_blocks(f, model, source, filename) -> list:
     blocks.append(("list", places))
     if f.case is not None:
         blocks.append(("p", "Tegenvoorbeeld: " + (case_text(model, f.case, f.relevant) or "elke casus")))
-    blocks.append(("p", "Hoe: " + _method(f) + "."))
+    blocks.append(("p", "Hoe: " + how_found(f) + "."))
     return blocks
 
 

@@ -236,9 +236,8 @@ class BatchView(w.VBox):
             return
         self.stale, self._newest = cell or "een latere cel", (policy, source, cell)
         with self.hold_sync():
-            self.notice.value = stale_html(self.stale,
-                                             "de uitkomsten hieronder horen bij het beleid van daarvoor; "
-                                             "een rij openen evalueert niets meer")
+            self.notice.value = stale_html(self.stale, "de uitkomsten hieronder horen bij het beleid van "
+                                                       "daarvoor; een rij openen evalueert niets meer")
             self.notice_bar.layout.display = ""
             self.rerun_button.layout.display = ""
         if self.dashboard is not None:

@@ -90,9 +90,8 @@ class Dashboard(w.VBox):
             return
         self.stale, self._newest = cell or "een latere cel", (policy, source, cell)
         with self.hold_sync():
-            self.notice.value = stale_html(self.stale,
-                                             "de uitkomst hieronder hoort bij het beleid van daarvoor; "
-                                             "wijzigingen in de casus worden niet geëvalueerd")
+            self.notice.value = stale_html(self.stale, "de uitkomst hieronder hoort bij het beleid van "
+                                                       "daarvoor; wijzigingen in de casus worden niet geëvalueerd")
             self.notice_bar.layout.display = ""
             self.reevaluate_button.layout.display = ""
             self.whatif.enable(False)

@@ -36,7 +36,7 @@ from typing_extensions import override
 from dsl.analysis.coverage import CoverageReport
 from dsl.analysis.diff import DIFFERENT, NOT_COMPARED, SAME, SEARCHED, PolicyDiff
 from dsl.analysis.findings import KINDS, ConsistencyReport, Finding
-from dsl.analysis.report import case_text
+from dsl.analysis.report import case_text, how_found
 from dsl.analysis.search import Budget
 from dsl.errors import BeleidError
 from dsl.runtime.formatting import counted
@@ -210,15 +210,6 @@ def _details(summary: str, body: str) -> str:
 
 
 # ---------------------------------------------------------------- controleer
-def _how(f: Finding) -> str:
-    how = "exact bewezen (z3)" if f.method == "exact" else "gevonden door zoeken (Hypothesis), niet bewezen"
-    if f.confirmed is True:
-        how += "; bevestigd door de casus te evalueren"
-    elif f.confirmed is False:
-        how += "; LET OP: de evaluatie van de casus bevestigt dit niet"
-    return how
-
-
 class ConsistencyView(ReviewView):
     """The findings of `controleer` (see the module contract)."""
 
@@ -262,7 +253,7 @@ class ConsistencyView(ReviewView):
         if f.case is not None:
             shown = case_text(self.policy.model, f.case, f.relevant) or "elke casus"
             parts.append(f"<div><b>Tegenvoorbeeld</b>: {escape(shown)}</div>")
-        parts.append(f'<div style="{_MUTED}">Hoe: {escape(_how(f))}.</div>')
+        parts.append(f'<div style="{_MUTED}">Hoe: {escape(how_found(f))}.</div>')
         return f'<div class="bt-finding" data-kind="{escape(f.kind)}" style="{FONT}margin-left:12px">{"".join(parts)}</div>'
 
     def _checked(self) -> list[str]:
@@ -300,7 +291,7 @@ class ConsistencyView(ReviewView):
                 out += [f"    {self.where(span)} ({label})" for label, span in f.spans]
                 if f.case is not None:
                     out.append("    Tegenvoorbeeld: " + (case_text(self.policy.model, f.case, f.relevant) or "elke casus"))
-                out.append(f"    Hoe: {_how(f)}.")
+                out.append(f"    Hoe: {how_found(f)}.")
         out += ["", *self._checked()]
         out += [f"  • {fb.rule}: {fb.reason}" for fb in self.report.fallbacks]
         out += [f"  • {note}" for note in self.report.notes]
