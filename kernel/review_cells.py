@@ -115,6 +115,7 @@ def progress_line(session: Session, verb: str):
         raise
     progress.finish("klaar")
 
+
 def open_case(session: Session, view: weakref.ref, raw: dict):
     """`Open als casus` in a review view: `raw` becomes the session's case and its dashboard
     is returned (registered like the dashboard of `evalueer`); a Dutch message instead when

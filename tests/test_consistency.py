@@ -357,3 +357,26 @@ def test_a_long_chain_of_rules_is_encoded_without_deep_recursion():
     from dsl.analysis.thresholds import thresholds
 
     assert [t.value for t in thresholds(policy.model)["x"]] == [Decimal(600)]
+
+
+def test_a_ctrl_c_during_a_solver_check_stops_the_analysis():
+    """z3 catches Ctrl-C during a check and answers "unknown"; the analysis must not take that for
+    an undecided check and go on searching (an interrupt was lost that way in the kernel)."""
+    import os
+    import signal
+    import threading
+
+    import z3
+
+    from dsl.analysis.smt import check
+
+    x, y, z = z3.Ints("x y z")
+    solver = z3.Solver()
+    solver.add(x > 1, y > 1, z > 1, x**3 + y**3 == z**3)   # runs far longer than the test
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            check(solver)
+    finally:
+        timer.cancel()

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 
 from dsl.analysis.report import case_text
 from dsl.analysis.search import Budget, explore, nudged, relative_bounds, simpler, simplify
-from dsl.analysis.smt import Encoder, Unsupported
+from dsl.analysis.smt import Encoder, Unsupported, check
 from dsl.analysis.textdiff import Change, text_changes, unchanged
 from dsl.analysis.thresholds import thresholds
 from dsl.case import CaseValueError, convert, written
@@ -196,13 +196,13 @@ def _exact_case(old, new, name: str, seconds: float) -> tuple[dict | None, dict 
     solver.add(*eo.constraints(), *en.constraints())
     solver.push()
     solver.add(*guards, differ)
-    answer = solver.check()
+    answer = check(solver)
     if answer == z3.unknown:
         raise Unsupported("de solver kwam binnen de tijd niet tot een antwoord")
     if answer == z3.unsat:
         solver.pop()
         solver.add(z3.Not(z3.And(*guards)))
-        found = solver.check() == z3.sat if guards else False
+        found = check(solver) == z3.sat if guards else False
         return None, (_witness_case(solver, eo, en, a, b) if found else None)
     return _witness_case(solver, eo, en, a, b), None
 
@@ -213,7 +213,7 @@ def _witness_case(solver, eo: Encoder, en: Encoder, a: Rule, b: Rule) -> dict:
     model = solver.model()
     solver.push()
     solver.add(*eo.grid(eo.vars), *en.grid(en.vars))
-    if solver.check() == z3.sat:
+    if check(solver) == z3.sat:
         model = solver.model()
     solver.pop()
     case = eo.case(model, sorted(a.inputs))

@@ -21,6 +21,9 @@ Unknown facts: the solver reasons about complete cases (every gegeven known). Kl
 value is deliberately not modelled: a case with an unknown fact gives "onbekend" by design, and
 that is never a gap or an overlap. Division by zero (which gives "onbekend" at run time) is
 excluded from witnesses by a guard and reported by its own check.
+`check(solver)` is every check of the analysis: z3 turns a Ctrl-C during a check into the
+answer "unknown" ("interrupted from keyboard"); `check` raises the `KeyboardInterrupt` again, so
+an interrupt always stops the analysis instead of turning into a search.
 The `Domain` says which complete cases count: by default amounts, numbers, counts and durations
 are not negative, a percentage gegeven lies in 0..100 %, and dates lie in 1900..2199.
 """
@@ -60,6 +63,14 @@ class Domain:
     percent_max: Decimal | None = Decimal(100)
     first_year: int = 1900
     last_year: int = 2199
+
+
+def check(solver: z3.Solver) -> z3.CheckSatResult:
+    """`solver.check()`, but a Ctrl-C that z3 caught during the check is raised again."""
+    answer = solver.check()
+    if answer == z3.unknown and solver.reason_unknown() == "interrupted from keyboard":
+        raise KeyboardInterrupt
+    return answer
 
 
 def _seconds(value) -> int:

@@ -21,7 +21,7 @@ import z3
 
 from dsl.analysis.findings import Checked, Fallback, Finding
 from dsl.analysis.search import Budget
-from dsl.analysis.smt import Domain, Encoder, Unsupported, free_fields
+from dsl.analysis.smt import Domain, Encoder, Unsupported, check, free_fields
 from dsl.analysis.thresholds import date_span, thresholds
 from dsl.core.model import Policy, Rule
 
@@ -54,7 +54,7 @@ class CheckContext:
     def sat(self, *formulas) -> bool:
         self.solver.push()
         self.solver.add(*formulas)
-        answer = self.solver.check()
+        answer = check(self.solver)
         self.solver.pop()
         if answer == z3.unknown:
             raise Undecided(self.solver.reason_unknown())
@@ -69,12 +69,12 @@ class CheckContext:
         s = self.solver
         s.push()
         s.add(*formulas)
-        if s.check() != z3.sat:
+        if check(s) != z3.sat:
             s.pop()
             return None
         s.push()
         s.add(*self.enc.grid(relevant), *self.enc.near(relevant, *self.date_span))
-        m = s.model() if s.check() == z3.sat else None
+        m = s.model() if check(s) == z3.sat else None
         s.pop()
         m = m or s.model()
         s.pop()
