@@ -72,6 +72,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+         "--ServerApp.port_retries=0",   # never another port than the one polled below
          f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--LabApp.expose_app_in_browser=True",
          f"--LabApp.user_settings_dir={folder / '.settings'}", f"--LabApp.workspaces_dir={folder / '.workspaces'}",
          "--LabApp.check_for_updates_class="
@@ -97,13 +98,16 @@ def lab(tmp_path_factory):
 def _wait_for_kernel(lab: str) -> None:
     """Until the notebook's kernel has started and JupyterLab is connected to it: a cell run
     before that is dropped without a trace (the kernel takes a few seconds to start)."""
-    deadline = time.monotonic() + 60
+    deadline, last = time.monotonic() + 60, "geen antwoord"
     while time.monotonic() < deadline:
-        kernels = json.load(urllib.request.urlopen(lab + "/api/kernels", timeout=5))
+        try:   # the server may answer an error while the kernel is still starting (seen under load)
+            kernels = json.load(urllib.request.urlopen(lab + "/api/kernels", timeout=5))
+        except OSError as err:
+            kernels, last = [], str(err)
         if any(k["execution_state"] == "idle" and k["connections"] > 0 for k in kernels):
             return
         time.sleep(0.3)
-    pytest.fail("de kernel startte niet binnen 60 s")
+    pytest.fail(f"de kernel startte niet binnen 60 s ({last})")
 
 
 @pytest.fixture(scope="module")

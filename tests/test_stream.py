@@ -111,7 +111,7 @@ def test_a_shipped_policy_with_more_than_twelve_gegevens_streams_the_same_file(n
     policy = shipped(POLICIES / f"{name}.beleid")
     assert len(policy.model.fields) > 12   # the missing inputs are spelled from more than one bit mask
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
-    cases = [{k: v for k, v in case.items() if k != "peildatum"} for case in mixed_cases(policy, 3_000, seed=3)]
+    cases = [{k: v for k, v in case.items() if k != "peildatum"} for case in mixed_cases(policy, 3_000, seed=3, pool=150)]
     _typed_parquet(policy, cases, source)
     _assert_same_as_eager(policy, source, target)
 
