@@ -263,7 +263,7 @@ def test_controleer_in_a_kernel_shows_progress_and_an_interrupt_says_onderbroken
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     assert progress[0].startswith("controleren")
-    assert re.match(r"controleren: onderbroken bij regel \d+ van 116", progress[-1])
+    assert re.match(r"controleren: onderbroken bij regel \d+ van 116", progress[-1]), errors
     (error,) = errors
     assert re.match(r"cel\[\d+\]:1:1: fout: onderbroken: 'controleer' is niet afgemaakt; de sessie is ongewijzigd", error)
     assert "Traceback" not in error

@@ -196,24 +196,24 @@ def _exact_case(old, new, name: str, seconds: float) -> tuple[dict | None, dict 
     solver.add(*eo.constraints(), *en.constraints())
     solver.push()
     solver.add(*guards, differ)
-    answer = check(solver)
+    answer = check(solver, seconds)
     if answer == z3.unknown:
         raise Unsupported("de solver kwam binnen de tijd niet tot een antwoord")
     if answer == z3.unsat:
         solver.pop()
         solver.add(z3.Not(z3.And(*guards)))
-        found = check(solver) == z3.sat if guards else False
-        return None, (_witness_case(solver, eo, en, a, b) if found else None)
-    return _witness_case(solver, eo, en, a, b), None
+        found = check(solver, seconds) == z3.sat if guards else False
+        return None, (_witness_case(solver, eo, en, a, b, seconds) if found else None)
+    return _witness_case(solver, eo, en, a, b, seconds), None
 
 
-def _witness_case(solver, eo: Encoder, en: Encoder, a: Rule, b: Rule) -> dict:
+def _witness_case(solver, eo: Encoder, en: Encoder, a: Rule, b: Rule, seconds: float) -> dict:
     """The gegevens both rules read, from the solver's model (after a satisfiable check), with
     readable values (hundredths, whole declared units) when the solver finds those too."""
     model = solver.model()
     solver.push()
     solver.add(*eo.grid(eo.vars), *en.grid(en.vars))
-    if check(solver) == z3.sat:
+    if check(solver, seconds) == z3.sat:
         model = solver.model()
     solver.pop()
     case = eo.case(model, sorted(a.inputs))

@@ -22,7 +22,7 @@ value is deliberately not modelled: a case with an unknown fact gives "onbekend"
 that is never a gap or an overlap. Division by zero (which gives "onbekend" at run time) is
 excluded from witnesses by a guard and reported by its own check.
 `check(solver)` is every check of the analysis: z3 turns a Ctrl-C during a check into the
-answer "unknown" ("interrupted from keyboard"); `check` raises the `KeyboardInterrupt` again, so
+answer "unknown" ("interrupted from keyboard" or "canceled"); `check` raises the `KeyboardInterrupt` again, so
 an interrupt always stops the analysis instead of turning into a search.
 The `Domain` says which complete cases count: by default amounts, numbers, counts and durations
 are not negative, a percentage gegeven lies in 0..100 %, and dates lie in 1900..2199.
@@ -30,6 +30,7 @@ are not negative, a percentage gegeven lies in 0..100 %, and dates lie in 1900..
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -65,11 +66,19 @@ class Domain:
     last_year: int = 2199
 
 
-def check(solver: z3.Solver) -> z3.CheckSatResult:
-    """`solver.check()`, but a Ctrl-C that z3 caught during the check is raised again."""
+def check(solver: z3.Solver, seconds: float | None = None) -> z3.CheckSatResult:
+    """`solver.check()`, but a Ctrl-C that z3 caught during the check is raised again.
+
+    z3 answers "interrupted from keyboard" or, depending on where the check was, "canceled";
+    "canceled" is also its answer when a timeout fires, so with a timeout of `seconds` it counts
+    as an interrupt only when it came clearly before the timeout."""
+    start = time.monotonic()
     answer = solver.check()
-    if answer == z3.unknown and solver.reason_unknown() == "interrupted from keyboard":
-        raise KeyboardInterrupt
+    if answer == z3.unknown:
+        reason = solver.reason_unknown()
+        early = seconds is None or time.monotonic() - start < 0.9 * seconds
+        if reason == "interrupted from keyboard" or (reason == "canceled" and early):
+            raise KeyboardInterrupt
     return answer
 
 
