@@ -1,40 +1,58 @@
 """Semantic difference between two versions of a policy, with what each comparison proved.
 
-Contract: `diff_policies(old, new, budget=..., search=True, progress=None)` compares two compiled
-policies and returns a `PolicyDiff`:
-  changes   text changes: header (title, validity), gegevens added, removed or retyped, rules
-            added or removed, and per rule present in both, each changed threshold or date
-            ("grens: € 250.000 → € 275.000"), a `van toepassing als` added, removed or changed,
-            or, when more than a constant changed, the old and new text of the rule
+Contract: `diff_policies(old, new, budget=..., search=True, progress=None, mapping=None)` compares
+two compiled policies and returns a `PolicyDiff`:
+  changes   changes in meaning only (`dsl.analysis.textdiff.text_changes`, on the normal form of
+            `dsl.analysis.normal`: an alias, an equivalent bound on an amount or a count, the
+            order of the rows under `uniek` are no change; a `niet` is one): the validity, gegevens
+            added, removed or retyped, rules added or removed, each changed threshold or date with
+            its words, a row added, removed or moved under `eerste treffer`, a `van toepassing
+            als`, or the old and new text of a part built differently. A change in a rule that z3
+            proves equal is not here but in `rewritten`; what changed in text only (titles,
+            bronnen, citaten, descriptions) is one line, `wording`.
   verdicts  one `Verdict` per rule present in both versions, in the old version's order:
-              bewezen gelijk        the rule and all it uses are written alike (`unchanged`), or
-                                    z3 proves that both versions give the same outcome (status
-                                    and value) for every complete case of the solver's domain
+              bewezen gelijk        the rule and all it uses have the same normal form
+                                    (`unchanged`), or z3 proves that both versions give the same
+                                    outcome (status and value; a keuze by its option's text) for
+                                    every complete case of the solver's domain
                                     (`dsl.analysis.smt.Domain`; where a rule divides, for every
                                     case whose divisors are not zero, and one case with a zero
                                     divisor is evaluated apart)
               bewezen verschillend  a case on which the two versions differ, from z3's model or
                                     from the search, re-evaluated by both compiled policies
               gezocht               the rule could not be encoded (the reason is kept) and the
-                                    bounded search compared N cases without finding a difference:
-                                    this proves nothing, and the report says so
+                                    search compared N cases without finding a difference: this
+                                    proves nothing, and the report says so (and says when the
+                                    time limit, a safety net only, cut the search short)
               niet vergeleken       a gegeven the rule reads changed type, or search=False
   cases     the differing cases (`DiffCase`), one per rule that differs
-`PolicyDiff.same` is True when there is no text change and no differing case (`beleid verschil`
-exits 0 then, else 1); `summary()` counts the verdicts. `diff_blocks(diff)` is the report as the
-blocks `dsl.analysis.report.render` writes as text, Markdown or HTML.
+  seconds   how long the comparison took; `searched` the cases the searches compared, `cost()`
+            both in a sentence
+  concepts  with a koppeling (`mapping`, see `dsl.analysis.mapping`): per concept the rules of
+            both policies compared under their paired names; the rules and gegevens added or
+            removed are then only counted (`added`, `removed`: those the koppeling does not name)
+`PolicyDiff.same` is True when there is no change in meaning, no differing case and, with a
+koppeling, no concept that differs and no unpaired rule (`beleid verschil` exits 0 then, else 1);
+`summary()` counts the verdicts. `diff_blocks(diff)` is the report as the blocks
+`dsl.analysis.report.render` writes as text, Markdown or HTML.
 
-Witnesses list only the gegevens the rule reads (in either version) and are minimised: each value
-is replaced by the simplest value (`dsl.analysis.search.simpler`: 0, nee or the first option,
-then a threshold of either version, then the value rounded) with which both compiled policies
-still differ. The search draws boundary-aware cases of both versions for those gegevens, and
-around every bound that depends on the case (`dsl.analysis.search.relative_bounds`: `binnen 10
-werkdagen na X`, which the solver does not encode) it also tries the day before, the day itself
-and the day after the bound each version computed, so a moved deadline is found.
+Searches are bounded by a number of cases (`Budget.max_examples`) and drawn from a seed, so the
+same command finds the same cases on any machine; `Budget.seconds` is a safety net.
+
+Witnesses list only the gegevens the rule reads (in either version) and are minimised, keeping
+both versions' outcomes as found: first every gegeven whose absence (unknown) keeps them is left
+out, one at a time in declared order; then each value left is replaced by the simplest value
+(`dsl.analysis.search.simpler`: 0, nee or the first option, then a threshold of either version,
+then the value rounded) that keeps them. The search draws boundary-aware cases of both versions
+for those gegevens, and around every bound that depends on the case
+(`dsl.analysis.search.relative_bounds`: `binnen 10 werkdagen na X`, which the solver does not
+encode) it also tries the day before, the day itself and the day after the bound each version
+computed, so a moved deadline is found.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, assert_never
 
@@ -42,10 +60,11 @@ import attrs
 import z3
 from hypothesis import strategies as st
 
+from dsl.analysis.mapping import Mapping, concept_diffs
 from dsl.analysis.report import case_text
 from dsl.analysis.search import Budget, explore, nudged, relative_bounds, simpler, simplify
 from dsl.analysis.smt import Encoder, Unsupported, check
-from dsl.analysis.textdiff import Change, text_changes, unchanged
+from dsl.analysis.textdiff import Change, text_changes, unchanged, wording
 from dsl.analysis.thresholds import thresholds
 from dsl.case import CaseValueError, convert, written
 from dsl.core.model import Calculation, Decision, Group, HitPolicy, Requirement, Rule, Timeline
@@ -82,6 +101,7 @@ class Verdict:
     reason: str = ""                # why the solver could not compare the rule
     case: DiffCase | None = None
     divides: bool = False           # bewezen gelijk for the cases whose divisors are not zero
+    cut: float = 0.0                # the search stopped at this time limit (s) before its cases were tried
 
     @property
     def text(self) -> str:
@@ -93,14 +113,15 @@ class Verdict:
     def how(self) -> str:
         """How the verdict was reached, in a few words."""
         if self.kind == SAME and self.method == "tekst":
-            return "ongewijzigd: de regel en wat hij gebruikt staan er hetzelfde"
+            return "ongewijzigd: de regel en wat hij gebruikt betekenen hetzelfde"
         if self.kind == SAME:
             return "z3, voor elke volledige casus" + (" waarin geen deler nul is" if self.divides else "")
         if self.kind == DIFFERENT:
             found = "z3" if self.method == "exact" else f"zoektocht, bij casus {self.tried}"
             return f"{found}; de casus is door beide versies nagerekend"
         if self.kind == SEARCHED:
-            return f"niet exact te vergelijken: {self.reason}; niets vinden bewijst niets"
+            cut = f"; afgebroken na {self.cut:g} s (tijdslimiet)" if self.cut else ""
+            return f"niet exact te vergelijken: {self.reason}{cut}; niets vinden bewijst niets"
         return self.reason
 
 
@@ -117,11 +138,35 @@ class PolicyDiff:
     budget: Budget | None = None
     added: tuple = ()       # names of the rules only the new version has
     removed: tuple = ()     # names of the rules only the old version has
+    rewritten: tuple = ()   # changes in rules that z3 proves give the same outcome (not in `changes`)
+    wording: str = ""       # what changed in text only (`dsl.analysis.textdiff.wording`)
+    seconds: float = 0.0    # how long the comparison took
+    concepts: tuple = ()    # with a koppeling: per concept, the thresholds of both (`dsl.analysis.mapping`)
+    mapping: str = ""       # the koppeling's file, when one was used
 
     @property
     def same(self) -> bool:
-        """No text change and no case on which the versions differ."""
-        return not self.changes and not self.cases
+        """No change in meaning and no case on which the versions differ."""
+        unmapped = bool(self.mapping) and bool(self.added or self.removed)
+        return not self.changes and not self.cases and not unmapped and not any(c.changed for c in self.concepts)
+
+    @property
+    def searched(self) -> int:
+        """How many cases the searches compared, over all rules."""
+        return sum(v.tried for v in self.verdicts if v.method == "zoektocht")
+
+    def cost(self) -> str:
+        """"Vergeleken in 1,2 s: 108 regels exact of ongewijzigd, 8 doorzocht (2400 casussen; ten hoogste
+        300 per regel, zaad 0)": how long it took, what was proved and how much was searched."""
+        exact = sum(1 for v in self.verdicts if v.method in ("exact", "tekst"))
+        searched = sum(1 for v in self.verdicts if v.method == "zoektocht")
+        text = f"Vergeleken in {_seconds(self.seconds)}: {counted(exact, 'regel', 'regels')} exact of ongewijzigd"
+        if not searched:
+            return text + ", geen zoektocht nodig"
+        text += f", {searched} doorzocht ({counted(self.searched, 'casus', 'casussen')}"
+        if self.budget is not None:
+            text += f"; ten hoogste {self.budget.max_examples} per regel, zaad {self.budget.seed}"
+        return text + ")"
 
     def count(self, kind: str) -> int:
         return sum(1 for v in self.verdicts if v.kind == kind)
@@ -132,9 +177,17 @@ class PolicyDiff:
                  f"{self.count(DIFFERENT)} bewezen verschillend", f"{self.count(SEARCHED)} gezocht zonder verschil"]
         if self.count(NOT_COMPARED):
             parts.append(f"{self.count(NOT_COMPARED)} niet vergeleken")
-        if self.added or self.removed:
+        if self.concepts:
+            changed = sum(1 for c in self.concepts if c.changed)
+            parts.append(f"{counted(len(self.concepts), 'begrip', 'begrippen')} gekoppeld ({changed} verschillend)")
+            parts.append(f"niet gekoppeld: {len(self.removed)} alleen oud, {len(self.added)} alleen nieuw")
+        elif self.added or self.removed:
             parts.append(f"{counted(len(self.added), 'regel', 'regels')} toegevoegd, {len(self.removed)} verwijderd")
         return ", ".join(parts)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s".replace(".", ",")
 
 
 # ---------------------------------------------------------------- outcomes for the solver
@@ -176,11 +229,17 @@ def _decision_term(enc: Encoder, rule: Decision) -> tuple[Any, Any]:
     return tag, value
 
 
-def _differ_term(a: tuple[Any, Any], b: tuple[Any, Any]):
-    (ta, va), (tb, vb) = a, b
+def _differ_term(a: tuple[Any, Any], b: tuple[Any, Any], ta: Type, tb: Type):
+    """Whether two outcomes differ; a keuze value is compared by its option's text, since the two
+    versions may list the options in another order (a decision's outcomes in another row order)."""
+    (ga, va), (gb, vb) = a, b
     if va.sort() != vb.sort() and not (z3.is_arith(va) and z3.is_arith(vb)):
         raise Unsupported("de uitkomsten van de twee versies zijn van een andere soort")
-    return z3.Or(ta != tb, z3.And(ta == _VALUE, va != vb))
+    equal = va == vb
+    if ta.kind == "keuze" and tb.kind == "keuze" and ta.options != tb.options:
+        same = [z3.And(va == i, vb == j) for i, x in enumerate(ta.options) for j, y in enumerate(tb.options) if x == y]
+        equal = z3.Or(*same) if same else z3.BoolVal(False)
+    return z3.Or(ga != gb, z3.And(ga == _VALUE, z3.Not(equal)))
 
 
 def _exact_case(old, new, name: str, seconds: float) -> tuple[dict | None, dict | None]:
@@ -189,7 +248,7 @@ def _exact_case(old, new, name: str, seconds: float) -> tuple[dict | None, dict 
     proof leaves out, or None)."""
     eo, en = Encoder(old.model), Encoder(new.model)
     a, b = old.model.rules[name], new.model.rules[name]
-    differ = _differ_term(_outcome_term(eo, a), _outcome_term(en, b))
+    differ = _differ_term(_outcome_term(eo, a), _outcome_term(en, b), a.type, b.type)
     guards = [*eo.guards, *en.guards]
     solver = z3.Solver()
     solver.set("timeout", max(1, int(seconds * 1000)))
@@ -231,7 +290,11 @@ def _shown(result, policy) -> str:
 
 def _apart(a, b) -> bool:
     """Whether two results of a rule differ in status or value."""
-    return (a.status, a.value) != (b.status, b.value)
+    return _key(a) != _key(b)
+
+
+def _key(result) -> tuple:
+    return (result.status, result.value)
 
 
 def _write(t: Type, value) -> Any:
@@ -281,17 +344,35 @@ class _Pair:
 
     def witness(self, case: dict, method: str, tried: int = 0) -> DiffCase | None:
         """The case minimised (see the module docstring), if both versions really differ on it."""
-        if not self.differs(case):
+        a, b = self.outcomes(case)
+        if not _apart(a[self.name], b[self.name]):
             return None
+        target = (_key(a[self.name]), _key(b[self.name]))
+
+        def keeps(c: dict) -> bool:
+            x, y = self.outcomes(c)
+            return (_key(x[self.name]), _key(y[self.name])) == target
+
+        case = self._dropped(case, keeps)
         typed = {n: _read(self.types[n], v) for n, v in case.items()}
         options = {n: [c for c in simpler(typed[n], self.types[n], self.marks.get(n, ())) if self.write(n, c) is not None]
                    for n in sorted(typed)}
-        best = simplify(typed, lambda c: self.differs(self._written(c, case)), options)
+        best = simplify(typed, lambda c: keeps(self._written(c, case)), options)
         written = self._written(best, case)
         case = {n: written[n] for n in self.types if n in written}  # in the order the gegevens are declared
         a, b = self.outcomes(case)
         return DiffCase(self.name, _shown(a[self.name], self.old), _shown(b[self.name], self.new), case,
                         case_text(self.both, case), method, tried)
+
+    def _dropped(self, case: dict, keeps: Callable[[dict], bool]) -> dict:
+        """`case` without every gegeven (in declared order, one at a time) whose absence keeps both
+        outcomes as they are: what is left is what the difference needs."""
+        kept = dict(case)
+        for name in [n for n in self.types if n in case]:
+            trial = {k: v for k, v in kept.items() if k != name}
+            if keeps(trial):
+                kept = trial
+        return kept
 
     def _written(self, typed: dict, raw: dict) -> dict:
         out = {}
@@ -350,7 +431,7 @@ def _compare(pair: _Pair, budget: Budget, search: bool) -> Verdict:
     found = pair.witness(case, "zoektocht", tried) if case is not None else None
     if found is not None:
         return Verdict(name, DIFFERENT, "zoektocht", tried, reason, found)
-    return Verdict(name, SEARCHED, "zoektocht", tried, reason)
+    return Verdict(name, SEARCHED, "zoektocht", tried, reason, cut=budget.seconds if tried < budget.max_examples else 0.0)
 
 
 def _marks(old, new) -> dict[str, list]:
@@ -363,9 +444,12 @@ def _marks(old, new) -> dict[str, list]:
 
 
 def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True,
-                  progress: Callable[[int, int, str], None] | None = None) -> PolicyDiff:
+                  progress: Callable[[int, int, str], None] | None = None, mapping: Mapping | None = None) -> PolicyDiff:
     """Compare two compiled policies (see the module docstring). `progress(done, total, rule
-    name)`, if given, is called before each rule is compared."""
+    name)`, if given, is called before each rule is compared. With a koppeling (`mapping`, checked
+    by `dsl.analysis.mapping.check_mapping`), the rules and gegevens added or removed are only
+    counted, and `concepts` compares the rules per concept."""
+    started = time.monotonic()
     budget = budget or Budget(max_examples=300)
     marks = _marks(old, new)
     shared = [n for n in old.model.rules if n in new.model.rules]
@@ -376,9 +460,27 @@ def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True
         verdicts.append(_compare(_Pair(old, new, name, marks), budget, search))
     om, nm = old.model, new.model
     found = tuple(v.case for v in verdicts if v.case is not None)
-    return PolicyDiff(om.title, nm.title, om.filename, nm.filename, tuple(text_changes(old, new)), found,
-                      verdicts=tuple(verdicts), budget=budget, added=tuple(n for n in nm.rules if n not in om.rules),
-                      removed=tuple(n for n in om.rules if n not in nm.rules))
+    proved = {v.rule for v in verdicts if v.kind == SAME and v.method == "exact"}
+    changes = text_changes(old, new)
+    concepts: tuple = ()
+    if mapping is not None:
+        concepts = concept_diffs(old, new, mapping)
+        renamed = {p.old for p in mapping.fields}   # (a gegeven of the same name in the new policy is another one)
+        changes = [c for c in changes if not _added_or_removed(c) and not (c.kind == "gegeven" and c.name in renamed)]
+    paired = [p for c in mapping.concepts for p in c.rules] if mapping is not None else []
+    paired_old, paired_new = {p.old for p in paired}, {p.new for p in paired}   # ("-" too: no counterpart)
+    return PolicyDiff(om.title, nm.title, om.filename, nm.filename,
+                      tuple(c for c in changes if c.rule not in proved), found, verdicts=tuple(verdicts), budget=budget,
+                      added=tuple(n for n in nm.rules if n not in om.rules and n not in paired_new),
+                      removed=tuple(n for n in om.rules if n not in nm.rules and n not in paired_old),
+                      rewritten=tuple(c for c in changes if c.rule in proved), wording=wording(old, new),
+                      concepts=concepts, mapping=mapping.filename if mapping is not None else "",
+                      seconds=time.monotonic() - started)
+
+
+def _added_or_removed(change: Change) -> bool:
+    return change.kind in ("regel", "gegeven") and (" is toegevoegd" in change.text
+                                                    or change.text.endswith(" is verwijderd"))
 
 
 # ---------------------------------------------------------------- the report
@@ -398,16 +500,26 @@ def _meaning(diff: PolicyDiff) -> str:
 
 
 def diff_blocks(diff: PolicyDiff) -> list:
-    """The report of a difference as `dsl.analysis.report` blocks: summary, text changes, the
-    differing cases and the verdict per rule."""
+    """The report of a difference as `dsl.analysis.report` blocks: summary and cost, changes in
+    meaning, the concepts of a koppeling, what was rewritten or reworded only, the differing cases
+    and the verdict per rule."""
     blocks: list[tuple] = [("h1", f"Verschil: {diff.old_title} → {diff.new_title}"),
-                           ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}"),
-                           ("p", f"Samenvatting: {diff.summary()}.")]
+                           ("p", f"Oud: {diff.old_file}; nieuw: {diff.new_file}"
+                                 + (f"; koppeling: {diff.mapping}" if diff.mapping else "")),
+                           ("p", f"Samenvatting: {diff.summary()}."), ("p", f"{diff.cost()}.")]
     if diff.same:
         blocks.append(("p", "Geen inhoudelijke verschillen gevonden." + (
             " Let op: niet elke regel is bewezen gelijk." if diff.count(SEARCHED) or diff.count(NOT_COMPARED) else "")))
     if diff.changes:
-        blocks += [("h2", "Wijzigingen in de tekst van de regels"), ("list", [c.text for c in diff.changes])]
+        blocks += [("h2", "Wijzigingen in de betekenis"), ("list", [c.text for c in diff.changes])]
+    if diff.concepts:
+        blocks += _concept_blocks(diff)
+    if diff.rewritten:
+        rules = list(dict.fromkeys(c.rule for c in diff.rewritten))
+        blocks.append(("p", "Anders geschreven, met dezelfde uitkomst voor elke volledige casus (bewezen door z3): "
+                            + ", ".join(rules) + "."))
+    if diff.wording:
+        blocks.append(("p", f"Alleen tekst gewijzigd, zonder gevolg voor een uitkomst: {diff.wording}."))
     if diff.cases:
         blocks.append(("h2", "Casussen met een andere uitkomst"))
         rows = [[c.rule, c.old, c.new, c.case_text, c.method] for c in diff.cases]
@@ -425,3 +537,21 @@ def diff_blocks(diff: PolicyDiff) -> list:
     if diff.notes:
         blocks += [("h2", "Opmerkingen"), ("list", list(diff.notes))]
     return blocks
+
+
+def _concept_blocks(diff: PolicyDiff) -> list[tuple]:
+    """Per concept of the koppeling: both rules, what each says and what differs."""
+    rows = []
+    for concept in diff.concepts:
+        for pair in concept.pairs:
+            what = "; ".join(pair.changes) if pair.changes else pair.verdict
+            if pair.changes and pair.verdict == "anders opgebouwd":
+                what = f"anders opgebouwd; {what}"
+            rows.append([concept.title, f"{pair.old}: {pair.old_text}" if pair.old_text else "—",
+                         f"{pair.new}: {pair.new_text}" if pair.new_text else "—", what])
+    note = ("Per begrip uit de koppeling: wat elk beleid zegt, genormaliseerd vergeleken (gegevens en regels "
+            "onder hun gekoppelde naam). Dit vergelijkt de tekst van de regels, geen casussen.")
+    unmapped = (f"Niet gekoppeld: {counted(len(diff.removed), 'regel', 'regels')} alleen in het oude beleid, "
+                f"{len(diff.added)} alleen in het nieuwe.")
+    return [("h2", "Per begrip"), ("p", note), ("table", ["begrip", "oud", "nieuw", "verschil"], rows),
+            ("p", unmapped)]
