@@ -263,10 +263,10 @@ def test_controleer_in_a_kernel_shows_progress_and_an_interrupt_says_onderbroken
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     assert progress[0].startswith("controleren")
-    assert re.match(r"controleren: onderbroken bij regel \d+ van 116", progress[-1]), errors
+    assert re.match(r"controleren: onderbroken bij regel \d+ van 122", progress[-1]), errors
     (error,) = errors
     assert re.match(r"cel\[\d+\]:1:1: fout: onderbroken: 'controleer' is niet afgemaakt; de sessie is ongewijzigd", error)
     assert "Traceback" not in error
     reply, outputs = run(client, "%%python\nprint(__beleid__.policy.title, len(__beleid__.policy.model.rules))", timeout=60)
     assert reply["content"]["status"] == "ok"
-    assert outputs[0]["content"]["text"].strip().endswith(" 116") and "GGZ" in outputs[0]["content"]["text"]
+    assert outputs[0]["content"]["text"].strip().endswith(" 122") and "GGZ" in outputs[0]["content"]["text"]
