@@ -19,7 +19,7 @@ STAGES = [
     ("dsl.runtime",),
     ("dsl.compiler", "dsl.case"),
     ("dsl.policy", "dsl.examples"),
-    ("dsl.explain", "dsl.batch", "dsl.analysis", "dsl.testing.strategies"),   # strategies: cases to search
+    ("dsl.explain", "dsl.batch", "dsl.analysis", "dsl.dmn", "dsl.testing.strategies"),   # strategies: cases to search
     ("dsl.testing",),
     ("dsl.cli", "kernel"),
 ]

@@ -1,0 +1,220 @@
+"""DMN TCK test files: read them, and run their cases against an imported model.
+
+Contract: `read_tests(path)` / `parse_tests(data, filename)` read a TCK test file (namespace
+http://www.omg.org/spec/DMN/20160719/testcase): each `testCase` with its `inputNode`s (DMN name →
+value) and `resultNode`s (DMN name → expected value). Values are typed by `xsi:type`: decimals,
+integers and doubles as `Decimal`, strings, booleans, `date`, `datetime`; `xsi:nil` is None; a
+structured (`component`) or list (`list`) value is a `Composite` that the runner reports as not
+supported. `run_case(policy, imported, case)` evaluates one case with the compiled policy of an
+imported model and compares each result: a DMN null (or `errorResult`) matches a decision without
+a value (`geen uitkomst`, `meerdere regels`, `onbekend`), anything else must be equal (numbers by
+value). A case that needs something the import lacks is `supported=False` with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from dsl.dmn.importer import Imported
+from dsl.dmn.xml import parse_xml
+from dsl.errors import BeleidError, Diagnostic, os_problem
+from dsl.span import Span
+
+__all__ = ["CaseResult", "Composite", "TestCase", "TestFile", "format_value", "parse_tests", "read_tests", "run_case"]
+
+TESTCASE_NS = "http://www.omg.org/spec/DMN/20160719/testcase"
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+
+
+@attrs.frozen
+class Composite:
+    """A structured or list value, kept by kind only: Beleidstaal has no such values yet."""
+
+    kind: str          # "component" or "list"
+
+
+@attrs.frozen
+class Expected:
+    name: str
+    value: Any
+    error: bool        # errorResult="true": DMN expects an error (null)
+
+
+@attrs.frozen
+class TestCase:
+    id: str
+    kind: str                        # decision (the default), bkm, decisionService
+    inputs: dict[str, Any]
+    results: tuple[Expected, ...]
+    span: Span
+
+
+@attrs.frozen
+class TestFile:
+    model_name: str | None
+    cases: tuple[TestCase, ...]
+    filename: str
+
+
+@attrs.frozen
+class CaseResult:
+    id: str
+    supported: bool
+    passed: bool
+    lines: tuple[str, ...]           # per result, or the reason it is not supported
+
+
+def read_tests(path: str | os.PathLike[str]) -> TestFile:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise BeleidError([Diagnostic("dmn", f"kan het testbestand niet lezen: {os_problem(err)}")], str(path)) from None
+    return parse_tests(data, str(path))
+
+
+def parse_tests(data: bytes | str, filename: str = "<tests>") -> TestFile:
+    root, positions, text = parse_xml(data, filename)
+    if root.tag != f"{{{TESTCASE_NS}}}testCases":
+        raise BeleidError([Diagnostic("dmn", "geen TCK-testbestand: het hoofdelement is geen <testCases> in de "
+                                             f"namespace {TESTCASE_NS}", positions.get(root))], filename, text)
+    q = f"{{{TESTCASE_NS}}}"
+    cases: list[TestCase] = []
+    for element in root.findall(q + "testCase"):
+        inputs = {node.get("name") or "": _value(node) for node in element.findall(q + "inputNode")}
+        results = tuple(Expected(node.get("name") or "", _value(node.find(q + "expected")),
+                                 node.get("errorResult") == "true")
+                        for node in element.findall(q + "resultNode"))
+        cases.append(TestCase(element.get("id") or str(len(cases) + 1), element.get("type") or "decision",
+                              inputs, results, positions.get(element, Span(1, 1, 1, 1))))
+    return TestFile(root.findtext(q + "modelName"), tuple(cases), filename)
+
+
+def _value(node: ET.Element | None) -> Any:
+    """The typed value of a value-holding element (inputNode, expected)."""
+    if node is None:
+        return None
+    q = f"{{{TESTCASE_NS}}}"
+    if node.find(q + "component") is not None:
+        return Composite("component")
+    listed = node.find(q + "list")
+    if listed is not None:
+        return None if listed.get(_XSI + "nil") == "true" else Composite("list")
+    value = node.find(q + "value")
+    if value is None or value.get(_XSI + "nil") == "true":
+        return None
+    return _typed((value.text or ""), (value.get(_XSI + "type") or "").rpartition(":")[2])
+
+
+def _typed(text: str, xsd_type: str) -> Any:
+    try:
+        if xsd_type in ("decimal", "double", "float", "int", "integer", "long", "short"):
+            return Decimal(text.strip())
+        if xsd_type == "boolean":
+            return text.strip() in ("true", "1")
+        if xsd_type == "date":
+            return date.fromisoformat(text.strip())
+        if xsd_type == "dateTime":
+            return datetime.fromisoformat(text.strip())
+    except (InvalidOperation, ValueError):
+        return text
+    return text
+
+
+# ---------------------------------------------------------------- running
+
+_NO_VALUE = ("geen uitkomst", "meerdere regels", "onbekend")
+
+
+def run_case(policy, imported: Imported, case: TestCase) -> CaseResult:
+    """Evaluate one TCK case with `policy` (the compiled `imported.text`) and compare."""
+    if case.kind != "decision":
+        return CaseResult(case.id, False, False, (f"een test van een {case.kind} (alleen beslissingen)",))
+    data, reasons = _case_data(imported, case)
+    missing = [r.name for r in case.results if r.name not in imported.decisions]
+    reasons += [f"'{name}' is geen beslissing van het model" for name in missing]
+    if reasons:
+        return CaseResult(case.id, False, False, tuple(reasons))
+    try:
+        outcome = policy.evaluate(data)
+    except BeleidError as err:
+        return CaseResult(case.id, True, False, ("de casus past niet bij het beleid: " + " ".join(err.render().split()),))
+    lines, passed = [], True
+    for expected in case.results:
+        rule = imported.decisions[expected.name]
+        status, value = str(outcome.status(rule)), outcome.value(rule)
+        ok = _matches(expected, status, value)
+        passed = passed and ok
+        got = format_value(value) if value is not None else status
+        if status == "onbekend" and outcome.missing:
+            got += f" (ontbrekend: {', '.join(map(str, outcome.missing))}; DMN slaat een regel met zo'n test over)"
+        lines.append(f"{expected.name}: verwacht {_shown(expected)}, uitkomst {got}"
+                     + ("" if ok else "  <- verschilt"))
+    return CaseResult(case.id, True, passed, tuple(lines))
+
+
+def _case_data(imported: Imported, case: TestCase) -> tuple[dict[str, Any], list[str]]:
+    data: dict[str, Any] = {}
+    reasons: list[str] = []
+    for name, value in case.inputs.items():
+        if isinstance(value, Composite):
+            reasons.append(f"invoer '{name}' is een {'structuur' if value.kind == 'component' else 'lijst'}")
+            continue
+        target = imported.inputs.get(name)
+        if target is None:
+            reasons.append(f"invoer '{name}' is geen invoer van het model")
+            continue
+        if value is not None:
+            data[target] = _for_type(value, imported.types.get(target, "tekst"))
+    return data, reasons
+
+
+def _for_type(value: Any, kind: str) -> Any:
+    """A TCK value as the gegeven's type expects it (an untyped value is text in the file)."""
+    if kind == "getal" and isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return value
+    if kind == "ja/nee" and isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip(), value)
+    return value
+
+
+def _matches(expected: Expected, status: str, value: Any) -> bool:
+    if expected.error or expected.value is None:
+        return value is None and status in _NO_VALUE
+    if isinstance(expected.value, Composite) or value is None:
+        return False
+    if isinstance(expected.value, bool) or isinstance(value, bool):
+        return type(expected.value) is type(value) and expected.value == value
+    if isinstance(expected.value, Decimal):
+        return isinstance(value, (int, Decimal)) and Decimal(value) == expected.value
+    return type(expected.value) is type(value) and expected.value == value
+
+
+def _shown(expected: Expected) -> str:
+    if expected.error:
+        return "een fout (null)"
+    if isinstance(expected.value, Composite):
+        return "een structuur" if expected.value.kind == "component" else "een lijst"
+    return "null" if expected.value is None else format_value(expected.value)
+
+
+def format_value(value: Any) -> str:
+    """A value as DMN writes it: strings quoted, numbers plain, true/false, ISO dates."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)

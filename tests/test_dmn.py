@@ -1,0 +1,287 @@
+"""DMN import and `beleid dmn test`: FEEL translation, the imported policy's outcomes per hit
+policy and per null semantics, the TCK runner, and the Dutch messages for what cannot be imported."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from dsl.cli import main
+from dsl.dmn import feel
+from dsl.dmn.importer import import_model
+from dsl.dmn.xml import parse_dmn, read_dmn
+from dsl.errors import BeleidError
+from dsl.policy import compile_text
+
+DATA = Path(__file__).parent / "data" / "dmn"
+MODEL = DATA / "tarief.dmn"
+TESTS = DATA / "tarief-test.xml"
+
+
+def _rename(name: str) -> str:
+    return name.replace(" ", "_").lower()
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("-", None),
+    ("", None),
+    ("< 5", "x is kleiner dan 5"),
+    ("<=5.5", "x is ten hoogste 5,5"),
+    ("> -3", "x is groter dan -3"),
+    (">= 18", "x is ten minste 18"),
+    ("18", "x is 18"),
+    ('"Low"', 'x is "Low"'),
+    ('"Medium","Low"', 'x is een van "Medium", "Low"'),
+    ('not("High")', 'x is geen van "High"'),
+    ("not(< 5)", "niet (x is kleiner dan 5)"),
+    ("[1..10]", "x ligt van 1 tot en met 10"),
+    ("[1..10)", "x ligt van 1 tot 10"),
+    ("(1..10]", "x is groter dan 1 en x is ten hoogste 10"),
+    ("]1..10[", "x is groter dan 1 en x is kleiner dan 10"),
+    ("< 5, > 10", "(x is kleiner dan 5 of x is groter dan 10)"),
+    ("true", "x is ja"),
+    ('>= date("2024-01-01")', "x is ten minste 2024-01-01"),
+    ('date and time("2024-01-01T10:30:00")', "x is 2024-01-01 10:30"),
+    ("Other Input", "x is other_input"),
+    ('"zeg \\"ja\\""', 'x is "zeg \\"ja\\""'),
+])
+def test_feel_unary_tests_in_beleidstaal(cell, expected):
+    assert feel.render_tests(feel.parse_tests(cell, ["Other Input"]), "x", _rename) == expected
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("null", "de test 'null' (een ontbrekende waarde): daarvoor heeft Beleidstaal nog geen 'is bekend'"),
+    ("? > 5", "een test met '?' (willekeurige FEEL)"),
+    ("count(x) > 2", "de FEEL-functie 'count'"),
+    ("Applicant.Age", "gestructureerde invoer ('Applicant.…')"),
+    ('time("10:00:00")', "een tijd van de dag (time)"),
+    ('duration("P1D")', "een duur (duration)"),
+    ('< "b"', "teksten ordenen met <, >, <= of >= (Beleidstaal vergelijkt teksten alleen op gelijkheid)"),
+    ('date("2024-02-30")', 'de ongeldige datum "2024-02-30"'),
+])
+def test_feel_beyond_the_language_names_what_is_missing(cell, reason):
+    with pytest.raises(feel.FeelUnsupported) as caught:
+        feel.render_tests(feel.parse_tests(cell, ()), "x", _rename)
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Monthly Salary * 12", "monthly_salary * 12"),
+    ("(a + b) * 2", "(a + b) * 2"),
+    ("a - (b - c)", "a - (b - c)"),
+    ("-a / 2", "-a / 2"),
+    ("a > 5 and not(b = 1)", "a is groter dan 5 en niet (b is 1)"),
+    ('"tekst"', '"tekst"'),
+])
+def test_feel_simple_expressions_in_beleidstaal(text, expected):
+    value = feel.parse_expression(text, ["Monthly Salary", "a", "b", "c"])
+    assert feel.render_value(value, _rename) == expected
+
+
+def test_feel_power_is_refused():
+    with pytest.raises(feel.FeelUnsupported, match=r"machtsverheffen \(\*\*\)"):
+        feel.parse_expression("a ** 2", ["a"])
+
+
+# ---------------------------------------------------------------- the imported policy
+
+@pytest.fixture(scope="module")
+def imported():
+    return import_model(read_dmn(MODEL))
+
+
+@pytest.fixture(scope="module")
+def policy(imported):
+    return compile_text(imported.text, "tarief.beleid")
+
+
+def test_import_is_readable_beleidstaal_with_the_name_mapping(imported):
+    text = imported.text
+    assert '#   soort_overeenkomst = "Soort overeenkomst"' in text
+    assert 'soort_aanbieder   : keuze uit "instelling", "zzp", "eenmanszaak" "Soort aanbieder"' in text
+    assert 'beslissing soort_overeenkomst "Soort overeenkomst" (eerste treffer)' in text
+    assert ('  als soort_aanbieder is een van "zzp", "eenmanszaak" en bestaand_contract is ja dan "zzp-overeenkomst"'
+            '   bron "Hoofdstuk 3.1"') in text
+    assert '  anders "standaardovereenkomst"' in text
+    assert ("  als soort_overeenkomst is geen van \"zzp-overeenkomst\" en omzet_2023 is groter dan 100000 en "
+            "omzet_2023 is ten hoogste 1000000 dan omzet_2023 / 10000") in text
+    assert 'berekening bonus "Bonus" = tarief * 2' in text
+    assert imported.inputs["Omzet 2023"] == "omzet_2023" and imported.decisions["Tarief"] == "tarief"
+
+
+def _case(**values):
+    base = {"soort_aanbieder": "instelling", "bestaand_contract": False, "omzet_2023": Decimal(120000),
+            "start_datum": "2024-02-01"}
+    base.update(values)
+    return base
+
+
+def test_first_hit_takes_the_first_rule_that_holds(policy):
+    outcome = policy.evaluate(_case(soort_aanbieder="zzp", bestaand_contract=True))
+    assert outcome.value("soort_overeenkomst") == "zzp-overeenkomst"   # rule 2 holds too
+    assert outcome.value("tarief") == 50 and outcome.value("bonus") == 100
+
+
+def test_first_hit_rule_of_only_dashes_is_anders(policy):
+    outcome = policy.evaluate(_case(omzet_2023=Decimal(250000)))
+    assert outcome.value("soort_overeenkomst") == "standaardovereenkomst"
+    assert outcome["soort_overeenkomst"].row == 3
+
+
+def test_unique_overlap_is_meerdere_regels(policy):
+    outcome = policy.evaluate(_case(omzet_2023=Decimal(950000)))
+    assert str(outcome.status("tarief")) == "meerdere regels" and outcome.value("tarief") is None
+
+
+def test_unique_default_output_is_anders(policy):
+    outcome = policy.evaluate(_case(omzet_2023=Decimal(-5)))
+    assert outcome.value("tarief") == 0
+
+
+def test_unique_single_rule_gives_its_expression(policy):
+    assert policy.evaluate(_case(omzet_2023=Decimal(123456))).value("tarief") == Decimal("12.3456")
+
+
+def test_null_semantics_false_and_missing_is_no_match_in_both(policy):
+    outcome = policy.evaluate({"soort_aanbieder": "instelling", "omzet_2023": Decimal(120000)})
+    assert outcome.value("soort_overeenkomst") == "cliëntvolgende overeenkomst"
+
+
+def test_null_semantics_missing_tested_input_makes_the_decision_onbekend(policy):
+    """Beleidstaal's meaning, kept on import (docs/dmn.md): DMN would skip rule 1 and answer
+    "cliëntvolgende overeenkomst"; the language has no `is bekend` to guard with yet."""
+    outcome = policy.evaluate({"bestaand_contract": True, "omzet_2023": Decimal(120000)})
+    assert str(outcome.status("soort_overeenkomst")) == "onbekend"
+
+
+def test_dash_cells_do_not_read_the_input(policy):
+    outcome = policy.evaluate({"soort_aanbieder": "instelling", "bestaand_contract": False})
+    assert str(outcome.status("soort_overeenkomst")) == "onbekend"   # omzet is tested by rule 2
+    partial = compile_text(import_model(parse_dmn(_only_first_rule())).text)
+    assert partial.evaluate({"soort_aanbieder": "zzp", "bestaand_contract": True}).value("soort_overeenkomst") \
+        == "zzp-overeenkomst"
+
+
+def _only_first_rule() -> str:
+    text = MODEL.read_text(encoding="utf-8")
+    start, end = text.index('<rule id="r2">'), text.index('<rule id="r4">')
+    return text[:start] + text[end:]
+
+
+@pytest.mark.parametrize("namespace", [
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd", "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/", "https://www.omg.org/spec/DMN/20211108/MODEL/",
+    "https://www.omg.org/spec/DMN/20230324/MODEL/"])
+def test_every_dmn_version_imports_alike(namespace, imported):
+    text = MODEL.read_text(encoding="utf-8").replace("https://www.omg.org/spec/DMN/20191111/MODEL/", namespace)
+    model = parse_dmn(text, "tarief.dmn")
+    assert import_model(model).text.split("beleid ", 1)[1] == imported.text.split("beleid ", 1)[1]
+
+
+# ---------------------------------------------------------------- what cannot be imported
+
+UNSUPPORTED = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" id="m" name="m" namespace="urn:m">
+  <inputData id="a" name="A"><variable name="A" typeRef="number"/></inputData>
+  <businessKnowledgeModel id="bkm1" name="Korting"/>
+  <decision id="som" name="Toeslagen">
+    <decisionTable id="som_tabel" hitPolicy="COLLECT" aggregation="SUM">
+      <input id="i1"><inputExpression><text>A</text></inputExpression></input>
+      <output id="o1"/>
+      <rule id="s1"><inputEntry><text>&gt; 1</text></inputEntry><outputEntry><text>5</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+  <decision id="twee" name="Twee">
+    <decisionTable id="twee_tabel" hitPolicy="UNIQUE">
+      <input id="i2"><inputExpression><text>A</text></inputExpression></input>
+      <output id="o2" name="x"/><output id="o3" name="y"/>
+      <rule id="t1"><inputEntry><text>A ** 2</text></inputEntry>
+        <outputEntry><text>1</text></outputEntry><outputEntry><text>2</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+  <decision id="ctx" name="Context"><context id="c1"/></decision>
+</definitions>
+"""
+
+
+def test_what_cannot_be_imported_is_named_per_element():
+    with pytest.raises(BeleidError) as caught:
+        import_model(parse_dmn(UNSUPPORTED, "m.dmn"))
+    messages = [(d.span.line if d.span else 0, d.message) for d in caught.value.diagnostics]
+    assert messages == [
+        (4, "business knowledge model 'Korting' (id bkm1): niet te importeren: een business knowledge model "
+            "(herbruikbare functie); Beleidstaal kent nog geen functies"),
+        (6, "beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT SUM (de som van de "
+            "uitkomsten van alle geldende regels)"),
+        (13, "beslistabel 'Twee' (id twee_tabel): niet te importeren: 2 uitkomsten per regel (Beleidstaal kent één "
+             "uitkomst per beslissing)"),
+        (20, "boxed context 'Context' (id c1): niet te importeren: een boxed context als beslislogica (Beleidstaal "
+             "kent alleen beslistabellen en enkelvoudige uitdrukkingen)"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "1:1: fout: geen geldige XML: het bestand bevat geen XML-element (leeg of afgebroken)"),
+    ("<definitions", "1:1: fout: geen geldige XML: een XML-element is niet afgesloten"),
+    ("<a><b></a>", "1:9: fout: geen geldige XML: de sluittag past niet bij de openingstag"),
+    ('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<x>&a;</x>',
+     "2:1: fout: een DTD (<!DOCTYPE ...>) hoort niet in een DMN-bestand en wordt niet gelezen"),
+    ("<x/>", "1:1: fout: geen DMN-model: het hoofdelement is <x> zonder namespace"),
+])
+def test_a_file_that_is_no_dmn_is_refused_in_dutch(text, message):
+    with pytest.raises(BeleidError) as caught:
+        parse_dmn(text, "m.dmn")
+    assert f"m.dmn:{message}" in caught.value.render()
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_dmn_test_passes_and_counts_in_dutch(capsys):
+    assert main(["dmn", "test", str(MODEL), str(TESTS)]) == 0
+    out = capsys.readouterr().out
+    assert "tarief-test.xml:39: testgeval overlap: geslaagd" in out
+    assert "  Tarief: verwacht een fout (null), uitkomst meerdere regels" in out
+    assert out.splitlines()[-1] == "6 geslaagd, 0 mislukt"
+
+
+def test_dmn_test_fails_when_an_expected_value_is_changed(tmp_path, capsys):
+    changed = tmp_path / "tests.xml"
+    changed.write_text(TESTS.read_text(encoding="utf-8").replace(
+        '<value xsi:type="xsd:decimal">12</value>', '<value xsi:type="xsd:decimal">13</value>'), encoding="utf-8")
+    assert main(["dmn", "test", str(MODEL), str(changed)]) == 1
+    out = capsys.readouterr().out
+    assert "tests.xml:15: testgeval klein: mislukt" in out
+    assert "  Tarief: verwacht 13, uitkomst 12  <- verschilt" in out
+    assert out.splitlines()[-1] == "5 geslaagd, 1 mislukt"
+
+
+def test_dmn_test_reports_the_null_semantics_difference(capsys):
+    assert main(["dmn", "test", str(MODEL), str(DATA / "tarief-null-test.xml")]) == 1
+    out = capsys.readouterr().out
+    assert "testgeval ontbreekt-maar-beslist: geslaagd" in out
+    assert ('  Soort overeenkomst: verwacht "cliëntvolgende overeenkomst", uitkomst onbekend (ontbrekend: '
+            "soort_aanbieder, start_datum; DMN slaat een regel met zo'n test over)  <- verschilt") in out
+    assert out.splitlines()[-1] == "1 geslaagd, 1 mislukt"
+
+
+def test_dmn_importeer_writes_a_policy_that_passes_its_checks(tmp_path, capsys):
+    target = tmp_path / "tarief.beleid"
+    assert main(["dmn", "importeer", str(MODEL), "--uit", str(target)]) == 0
+    assert main(["controleer", str(target)]) == 0
+    assert "in orde (4 gegevens" in capsys.readouterr().out
+
+
+def test_dmn_importeer_of_an_unsupported_model_writes_nothing(tmp_path, capsys):
+    model, target = tmp_path / "m.dmn", tmp_path / "m.beleid"
+    model.write_text(UNSUPPORTED, encoding="utf-8")
+    assert main(["dmn", "importeer", str(model), "--uit", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"{model}:6:5: fout: beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT SUM" in err
+    assert "Traceback" not in err and not target.exists()
+
+
+def test_dmn_test_with_a_missing_file_says_so_in_dutch(tmp_path, capsys):
+    assert main(["dmn", "test", str(tmp_path / "weg.dmn"), str(TESTS)]) == 1
+    assert "kan het DMN-bestand niet lezen: het bestand bestaat niet" in capsys.readouterr().err
