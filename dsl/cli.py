@@ -158,10 +158,16 @@ def _add_test(sub) -> None:
 def _add_diff(sub) -> None:
     diff = _command(sub, "verschil", "vergelijk twee versies van een beleid",
                     "Semantisch verschil tussen twee versies van een beleid: gewijzigde grenzen en data, "
-                    "toegevoegde of verwijderde regels, en casussen met een andere uitkomst.")
+                    "toegevoegde of verwijderde regels, en casussen met een andere uitkomst. Alleen wat de "
+                    "betekenis verandert telt; met een koppeling van namen ook tussen twee verzekeraars.")
     diff.add_argument("oud", metavar="OUD", help="de oude versie (.beleid)")
     diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
+    diff.add_argument("--koppeling", metavar="BESTAND",
+                      help="vergelijk per begrip met deze koppeling van namen (.koppeling); standaard "
+                           "koppelingen/OUD__NIEUW.koppeling naast OUD, als die bestaat")
+    diff.add_argument("--stel-koppeling-voor", action="store_true",
+                      help="schrijf een voorstel voor een koppeling tussen OUD en NIEUW en stop")
     _search_budget(diff)
 
 
@@ -446,7 +452,7 @@ def _why_example_failed(file, result, depth: int) -> str:
 
 
 def cmd_diff(args) -> int:
-    from dsl.analysis.cli import run_diff
+    from dsl.analysis.diffcli import run_diff
 
     _search_storage()
     return run_diff(args)
