@@ -15,6 +15,10 @@ on every status and value of every case it times. Measured:
      they read (dsl.case.conversion._MEMORIES), so this is also timed with those memories emptied
      at the start of every block of 20 cases (texts repeat only as often as they do in the data),
      once with the emptying on the clock and once before it (see `COLD`);
+     For comparison (informative, not the target's yardstick) it also times the hand-written
+     function behind a tight hand-written reader of the same texts (benchmarks/handwritten_text.py:
+     a regular expression per kind, exact Decimal, no memory of texts read), and gives the ratio of
+     the public path on new texts to that;
   3. `dsl.explain.explain(outcome)` against the traced evaluation that gives it (target ≤ 10×),
      the two interleaved block by block like the other subjects;
   4. one rule's Result from a generated 10,000-rule policy: only that Result is built.
@@ -39,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import handwritten_eligibility  # noqa: E402
+import handwritten_text  # noqa: E402
 import handwritten_wijkverpleging  # noqa: E402
 from bench_evaluate import generated_policy  # noqa: E402
 
@@ -126,9 +131,13 @@ def text_cases(policy, cases: list[dict]) -> list[dict]:
 
 
 def check_agreement(policy, hand: Callable, typed: list[dict], text: list[dict]) -> None:
-    """Every case timed: the compiled policy (typed and text inputs) equals the hand-written function."""
+    """Every case timed: the compiled policy (typed and text inputs) equals the hand-written function,
+    and the hand-written text reader reads the texts back to the typed values."""
     names = list(policy.model.rules)
+    read = handwritten_text.text_reader(policy.model.fields)
     for plain, written in zip(typed, text):
+        if read(written) != plain:
+            raise SystemExit(f"{policy.title}: the hand-written text reader reads {written} as {read(written)}")
         expected = hand(plain)
         if len(expected[0]) != len(names) or len(expected[1]) != len(names):
             raise SystemExit(length_mismatch(policy, hand, typed))
@@ -206,10 +215,15 @@ def best_per_case(subjects: dict[str, Callable[[list], object]], cases: list, ro
 def subjects_for(policy, hand: Callable) -> dict[str, Callable[[list], object]]:
     """The subjects, each over a list of (typed dict, text dict, loaded values and peil)."""
     evaluate, run, loader = policy.evaluate, policy.compiled.evaluate, policy._case_loader
+    read = handwritten_text.text_reader(policy.model.fields)
 
     def handwritten(part):
         for d, _, _ in part:
             hand(d)
+
+    def handwritten_text_read(part):   # every text read anew: it has no memory
+        for _, d, _ in part:
+            hand(read(d))
 
     def public(part):
         for d, _, _ in part:
@@ -244,7 +258,7 @@ def subjects_for(policy, hand: Callable) -> dict[str, Callable[[list], object]]:
         for d, _, _ in part:
             evaluate(d, trace=True)
 
-    return {"hand": handwritten, "public": public, "text": public_text, "text_new": public_text_new,
+    return {"hand": handwritten, "hand_text": handwritten_text_read, "public": public, "text": public_text, "text_new": public_text_new,
             "text_new_off": public_text_new_off, "loader": load_only,
             "generated": generated_only, "traced": traced}
 
@@ -305,7 +319,7 @@ def policy_section(path: Path, hand: Callable, present: float, seed: int, files:
     text = text_cases(policy, typed)
     check_agreement(policy, hand, typed, text)
     given = sum(len(d) for d in typed) / len(typed)
-    print(f"\n{policy.title} ({path.relative_to(ROOT)}): {len(policy.model.rules)} regels, "
+    print(f"\n{policy.title} ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}): {len(policy.model.rules)} regels, "
           f"{len(policy.model.fields)} gegevens, gemiddeld {given:.1f} gegeven per casus; {len(typed)} casussen, "
           "handgeschreven en gecompileerd gelijk op elke status en waarde")
     loaded = [policy.load_case(d) for d in typed]
@@ -317,6 +331,8 @@ def policy_section(path: Path, hand: Callable, present: float, seed: int, files:
     print(row("publiek pad, Nederlandse tekst (€ 240.000, 41%, ja, ...)", best["text"], base, TARGETS["text"]))
     print(row("  idem, geheugen van gelezen teksten leeg per blok van 20", best["text_new"], base, TARGETS["text"]))
     print(row("  idem, geheugen geleegd buiten de klok", best["text_new_off"], base, TARGETS["text"]))
+    print(row("  ter vergelijking: handgeschreven, leest zelf de tekst", best["hand_text"], base))
+    print(row("    geheugen leeg per blok van 20, tegen dat (informatief)", best["text_new"], best["hand_text"]))
     print(row("  waarvan: casuslader alleen (getypte dict -> Case)", best["loader"], base))
     print(row("  waarvan: gegenereerde functie alleen (geladen waarden)", best["generated"], base))
     print(row("evaluatie met trace, getypte dict", best["traced"], base))

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from dsl import types as T
-from dsl.case.conversion import FAST_READERS, MAX_ITEMS, _says_unknown, convert
+from dsl.case.conversion import FAST_READERS, INLINE_READERS, MAX_ITEMS, REMEMBERED, _says_unknown, convert
 from dsl.case.reading import load_case
 from dsl.case.values import PEILDATUM, Case, CaseValueError
 
@@ -74,6 +74,9 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
         "dec_0": Decimal(0), "dec_1": Decimal(1), "dec_100": Decimal(100), "signed": Decimal.is_signed,
         "utcoffset": datetime.utcoffset, "InvalidOperation": InvalidOperation,
         "refer": partial(load_case, model),
+        **{f"{which}_{_READER_NAMES[kind]}": value for kind, (match, memory) in INLINE_READERS.items()
+           for which, value in (("match", match), ("memory", memory))},
+        "remembered": REMEMBERED, "forget": dict.clear,
     }
     fields = []
     for i, field in enumerate(model.fields.values()):
@@ -142,8 +145,7 @@ _READER_NAMES = {"bedrag": "money", "percentage": "percentage", "getal": "number
 
 def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     """The value of one gegeven: straight through when it has its runtime type, read here when
-    it is plain text (see `_plain`; tested before None and int, so that text, the other common
-    form, takes as few tests as it can), else through `given` (that is, `convert`)."""
+    it is plain text (see `_text_statements`), else through `given` (that is, `convert`)."""
     x = _n("x")
     slow: py.expr = _call("given", x, _n(f"type_{i}"))
     if _declared_bounds(t):   # the shortcuts hold the default ranges: `convert` checks declared ones
@@ -155,7 +157,60 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
         elif t.kind == "percentage":
             whole = py.BoolOp(op=py.And(), values=[whole, _between(_c(0), x, _c(100))])
         slow = _if(whole, _call("Decimal", x), slow)
-    return _given(name, f"v{i}", _typed_test(t, i), slow, _plain(t.kind))
+    typed = _typed_test(t, i)
+    if t.kind not in FAST_READERS or typed is None:
+        return _given(name, f"v{i}", typed, slow)
+    # if typed: v = x / elif text: read it / else: None or `slow` (tested in this order, so that a
+    # typed value takes one test and text, the other common form, two)
+    local = f"v{i}"
+    other = _assign(local, _if(_compare(x, py.Is(), _c(None)), _c(None), slow))
+    text = py.If(test=_type_is(x, "str"), body=_text_statements(t.kind, local, i), orelse=[other])
+    read = py.Assign(targets=[_n("x", store=True)], value=py.Subscript(value=_n("data"), slice=_c(name), ctx=_LOAD))
+    absent = py.AugAssign(target=_n("absent", store=True), op=py.Add(), value=_c(1))
+    return py.If(test=_compare(_c(name), py.In(), _n("data")),
+                 body=[read, py.If(test=typed[0], body=[_assign(local, typed[1])], orelse=[text])],
+                 orelse=[_assign(local, _c(None)), absent])
+
+
+def _text_statements(kind: str, local: str, i: int) -> list[py.stmt]:
+    """Text `x` of a gegeven of `kind` into `local`: a text read before (`known_*`, one lookup
+    in C), else a new one, read here for an amount or a number (one regular expression, the
+    Decimal of the checked text, remembered: the same as `dsl.case.conversion._new_money` and
+    `_new_number`, without the call) or by the `new_*` reader of the kind, else `given` (the
+    text "onbekend", other forms, and the message of a refused one)."""
+    name = _READER_NAMES[kind]
+    slow = _assign(local, _call("given", _n("x"), _n(f"type_{i}")))
+    known = _assign(local, _call(f"known_{name}", _n("x")))
+    unread = _compare(_n(local), py.Is(), _c(None))
+    if kind in _INLINE_READS:
+        new = _inline_read(kind, local, slow)
+    elif FAST_READERS[kind][1] is not None:
+        new = [_assign(local, _call(f"new_{name}", _n("x"))), py.If(test=unread, body=[slow], orelse=[])]
+    else:
+        new = [slow]
+    return [known, py.If(test=unread, body=new, orelse=[])]
+
+
+def _inline_read(kind: str, local: str, slow: py.stmt) -> list[py.stmt]:
+    """`y = match(x); if y is not None: <bound memory>; local = memory[x] = Decimal(<digits>)
+    else: slow`, with <digits> the amount (`y[1]`) or the number (`x`) with its thousands dots
+    left out and its decimal comma a point."""
+    name = _READER_NAMES[kind]
+    memory = _n(f"memory_{name}")
+    found = _compare(py.NamedExpr(target=_n("y", store=True), value=_call(f"match_{name}", _n("x"))),
+                     py.IsNot(), _c(None))
+    digits: py.expr = py.Subscript(value=_n("y"), slice=_c(1), ctx=_LOAD) if kind == "bedrag" else _n("x")
+    for old, new in ((".", ""), (",", ".")):
+        digits = py.Call(func=py.Attribute(value=digits, attr="replace", ctx=_LOAD), args=[_c(old), _c(new)],
+                         keywords=[])
+    full = _compare(_call("len", memory), py.GtE(), _n("remembered"))
+    remember = py.Assign(targets=[_n(local, store=True), py.Subscript(value=memory, slice=_n("x"), ctx=_STORE)],
+                         value=_call("Decimal", digits))
+    return [py.If(test=found, body=[py.If(test=full, body=[py.Expr(value=_call("forget", memory))], orelse=[]),
+                                    remember], orelse=[slow])]
+
+
+_INLINE_READS = frozenset({"bedrag", "getal"})
 
 
 def _declared_bounds(t: T.Type) -> bool:
@@ -276,8 +331,9 @@ _ALLOWED = frozenset({
     py.Module, py.FunctionDef, py.arguments, py.arg, py.If, py.Try, py.ExceptHandler, py.Assign, py.Return,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.BoolOp, py.And, py.Or,
     py.NamedExpr, py.Subscript, py.Tuple, py.Attribute, py.BinOp, py.Mult, py.AugAssign, py.Add,
-    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.LtE, py.Eq, py.UnaryOp, py.Not,
+    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.LtE, py.Eq, py.UnaryOp, py.Not, py.Expr,
 })
+_METHODS = frozenset({"replace"})   # the only attribute read: str.replace on the text being read
 _LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "absent", "case"})
 
 
@@ -297,10 +353,11 @@ def check_loading(module: py.Module, namespace: dict) -> None:
             raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
         if isinstance(node, py.Name) and not _bound(node.id, namespace):
             raise AssertionError(f"generated case loader uses an unbound name: {node.id}")
-        if isinstance(node, py.Call) and (not isinstance(node.func, py.Name) or node.func.id not in namespace
-                                          or node.keywords):
+        if isinstance(node, py.Call) and (node.keywords or not (
+                (isinstance(node.func, py.Name) and node.func.id in namespace) or _is_method(node.func))):
             raise AssertionError(f"generated case loader calls a name outside its namespace: {py.dump(node.func)}")
-        if isinstance(node, py.Attribute) and (node.attr not in Case.__slots__ or type(node.ctx) is not py.Store):
+        if isinstance(node, py.Attribute) and not (
+                (node.attr in Case.__slots__ and type(node.ctx) is py.Store) or _is_method(node)):
             raise AssertionError(f"generated case loader uses an attribute other than a Case slot: {node.attr}")
         if isinstance(node, (py.stmt, py.expr, py.arg, py.excepthandler)):
             node.lineno = node.end_lineno = 1
@@ -313,6 +370,11 @@ def check_loading(module: py.Module, namespace: dict) -> None:
                         push(item)
             elif isinstance(value, py.AST):
                 push(value)
+
+
+def _is_method(node: py.AST) -> bool:
+    """`<expr>.replace` read (to be called): the one method the loader calls, on a text."""
+    return isinstance(node, py.Attribute) and node.attr in _METHODS and type(node.ctx) is py.Load
 
 
 def _bound(name: str, namespace: dict) -> bool:
