@@ -220,10 +220,23 @@ class Round:
     span: Span
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class YearDate:
+    """`1 oktober van het lopende jaar` (`offset` 0), `van het vorige jaar` (-1), `van het volgende
+    jaar` (+1): a day of the year of the calculation date (the peildatum). `month` is 1..12;
+    `text` the date as written."""
+
+    month: int
+    day: int
+    offset: int
+    text: str
+    span: Span
+
+
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
-                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round)
+                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
 Value: TypeAlias = Literal | ListLiteral | UnknownLiteral
@@ -281,16 +294,44 @@ class Bound:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class Validity:
+    """`geldig vanaf D`, `geldig tot en met D` or `geldig van D1 tot en met D2` on a rule, a row of
+    a decision or a wijziging: the calculation dates (both ends included) on which it is in force.
+    `words` is the clause as written ("geldig vanaf 23 oktober 2023")."""
+
+    valid_from: Literal | None
+    valid_until: Literal | None
+    words: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Amendment:
+    """`wijziging "titel" geldig vanaf D ... einde wijziging`: the amendment a rule was written in.
+    Its validity and bron are already the defaults of each rule in it (`Meta.validity`,
+    `Meta.source`); they are kept here for messages and explanations."""
+
+    title: str
+    validity: Validity | None
+    source: str | None
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Meta:
     """What every rule may carry: a source, an explanatory note, an applicability condition, the
-    sentences of the document it encodes (`citaat`, several allowed, in the order written), and
-    the party it binds (`voor de aanbieder`; the last one written wins)."""
+    sentences of the document it encodes (`citaat`, several allowed, in the order written),
+    the party it binds (`voor de aanbieder`; the last one written wins), its own validity
+    (`geldig vanaf ...`; in a wijziging the wijziging's unless it says its own) and the wijziging
+    it was written in."""
 
     source: str | None = None
     note: str | None = None
     applicable: Expr | None = None
     quotes: tuple[Quote, ...] = ()
     bound: Bound | None = None
+    validity: Validity | None = None
+    amendment: Amendment | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -341,13 +382,15 @@ class Calculation:
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Row:
-    """`als condition dan outcome`; the `anders` row has no condition."""
+    """`als condition dan outcome`; the `anders` row has no condition. `validity`: the row's own
+    `geldig ...` (outside it the row does not apply)."""
 
     condition: Expr | None
     outcome: Expr
     source: str | None
     span: Span
     quotes: tuple[Quote, ...] = ()
+    validity: Validity | None = None
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -433,7 +476,7 @@ class Policy:
 RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
 # Every class of the syntax tree.
 Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | Assignment | Expectation
-                   | Example | Header | Policy)
+                   | Example | Header | Policy | Validity | Amendment)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
 
 

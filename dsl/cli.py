@@ -77,10 +77,11 @@ def _command(sub, name: str, summary: str, description: str) -> argparse.Argumen
 
 def _search_budget(command) -> None:
     command.add_argument("--zoek-voorbeelden", type=int, metavar="N",
-                         help="hoeveel casussen de zoektocht hoogstens probeert waar de solver niet kan "
-                              "(standaard 2000; ook via BELEID_ZOEK_VOORBEELDEN)")
+                         help="hoeveel casussen elke zoektocht probeert waar de solver niet kan; dit begrenst "
+                              "de zoektocht, herhaalbaar (standaard 2000; ook via BELEID_ZOEK_VOORBEELDEN)")
     command.add_argument("--zoek-seconden", type=float, metavar="S",
-                         help="hoe lang de zoektocht hoogstens duurt (standaard 20; ook via BELEID_ZOEK_SECONDEN)")
+                         help="een tijdgrens per zoektocht, alleen als vangnet (standaard 600; ook via "
+                              "BELEID_ZOEK_SECONDEN); het rapport zegt het als zij een zoektocht afbreekt")
     command.add_argument("--zoek-zaad", type=int, metavar="Z",
                          help="beginwaarde van de zoektocht: dezelfde waarde geeft dezelfde casussen, een andere "
                               "waarde zoekt elders (standaard 0; ook via BELEID_ZOEK_ZAAD)")
@@ -106,6 +107,9 @@ def _add_check(sub) -> None:
                        help="zoek ook gaten, overlappen, tegenstrijdigheden en onmogelijke termijnen")
     check.add_argument("--rapport", metavar="BESTAND",
                        help="schrijf het consistentierapport ook naar BESTAND (.html of .md)")
+    check.add_argument("--json", action="store_true",
+                       help="met --consistentie: het rapport als één JSON-object op stdout (schema: "
+                            "docs/consistentie.schema.json)")
     _search_budget(check)
 
 
@@ -161,13 +165,19 @@ def _add_diff(sub) -> None:
                     "toegevoegde of verwijderde regels, en casussen met een andere uitkomst. Alleen wat de "
                     "betekenis verandert telt; met een koppeling van namen ook tussen twee verzekeraars.")
     diff.add_argument("oud", metavar="OUD", help="de oude versie (.beleid)")
-    diff.add_argument("nieuw", metavar="NIEUW", help="de nieuwe versie (.beleid)")
+    diff.add_argument("nieuw", metavar="NIEUW", nargs="?",
+                      help="de nieuwe versie (.beleid); weg te laten met --oud-op en --nieuw-op: dan is het "
+                           "hetzelfde beleid op twee datums")
     diff.add_argument("--rapport", metavar="BESTAND", help="schrijf het verschil ook naar BESTAND (.html of .md)")
     diff.add_argument("--koppeling", metavar="BESTAND",
                       help="vergelijk per begrip met deze koppeling van namen (.koppeling); standaard "
                            "koppelingen/OUD__NIEUW.koppeling naast OUD, als die bestaat")
     diff.add_argument("--stel-koppeling-voor", action="store_true",
                       help="schrijf een voorstel voor een koppeling tussen OUD en NIEUW en stop")
+    diff.add_argument("--oud-op", metavar="DATUM",
+                      help="lees OUD zoals het op DATUM luidt: elke regel met versies ('geldig vanaf', 'wijziging') "
+                           "in de versie van die dag")
+    diff.add_argument("--nieuw-op", metavar="DATUM", help="lees NIEUW (of OUD, zonder NIEUW) zoals het op DATUM luidt")
     _search_budget(diff)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,15 @@ class CompiledPolicy:
     @property
     def title(self) -> str:
         return self.model.title
+
+    def on(self, day: date) -> CompiledPolicy:
+        """The policy as it reads on `day`: every versioned rule at its version of that day, rules
+        in force on no version left out (`dsl.core.versions.policy_on`); what `verschil` compares
+        between two dates of one file."""
+        from dsl.core.versions import policy_on
+
+        model = policy_on(self.model, day)
+        return CompiledPolicy(model, compile_model(model), self.syntax)
 
     @property
     def filename(self) -> str:

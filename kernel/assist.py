@@ -52,6 +52,8 @@ KEYWORD_HELP = {
     "berekening": 'berekening naam "titel" = <uitdrukking>.',
     "beslissing": 'beslissing naam "titel" (eerste treffer) als <voorwaarde> dan <uitkomst> ... anders <uitkomst>.',
     "termijn": 'termijn naam "titel" <gebeurtenis> uiterlijk <moment> | binnen <duur> na <moment> | van .. tot ...',
+    "wijziging": 'wijziging "titel" geldig vanaf <datum> [bron "..."] <regels> einde wijziging — een wijziging van '
+                 'het beleid: nieuwe versies van regels vanaf een datum',
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '
                    '— wat de verzekeraar in een casus mag (ja/nee, geen oordeel).',
     "voorbeeld": 'voorbeeld "titel" gegeven naam = waarde, ... verwacht naam = uitkomst.',

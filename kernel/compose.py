@@ -145,13 +145,16 @@ class Draft:
         for field in policy.fields:
             new.put_field(field)
         for group in policy.groups:
+            if new.put_amended(group):
+                continue
             if group.name == loose_group:
                 for req in group.requirements:
                     new.put_loose(req)
             else:
                 new.put_group(group)
         for node in (*policy.calculations, *policy.decisions, *policy.timelines):
-            new.put_rule(node)
+            if not new.put_amended(node):
+                new.put_rule(node)
         for example in policy.examples:
             new._note("voorbeeld", example.title, example.title in new.examples)
             new.examples[example.title] = new.chunk("voorbeeld", example.title, example.span)
@@ -194,6 +197,7 @@ class _Builder:
         self.last_group = draft.last_group
         self.origin, self.lines, self.shift = origin, lines, shift
         self.changes: list[str] = []
+        self.placed: dict[str, int] = {}   # rule name -> declarations of it in this text (versions)
 
     def chunk(self, kind: str, name: str, span: ast.Span, stop=None, group=None) -> Chunk:
         text = cut(self.lines, span, stop)
@@ -206,8 +210,32 @@ class _Builder:
         self._note("gegeven", field.name, field.name in self.fields)
         self.fields[field.name] = self.chunk("gegeven", field.name, field.span)
 
+    def _key(self, name: str) -> str:
+        """The key of a declaration of `name` in this text: the name, and for a later version of
+        the same rule (`geldig vanaf ...` on each) the name with its number."""
+        n = self.placed.get(name, 0)
+        self.placed[name] = n + 1
+        return name if n == 0 else f"{name}#{n + 1}"
+
+    def put_amended(self, node) -> bool:
+        """A rule written in a `wijziging ... einde wijziging` block: the whole block is one piece
+        (keyed by its title), kept once; True when `node` is in such a block."""
+        amendment = node.meta.amendment
+        if amendment is None:
+            return False
+        key = f"wijziging {amendment.title}"
+        if self.placed.get(key) is None:
+            self.placed[key] = 1
+            existed = key in self.rules
+            self.rules[key] = self.chunk("wijziging", amendment.title, amendment.span)
+            self._note("wijziging", amendment.title, existed)
+        return True
+
     def _drop(self, name: str) -> None:
-        """Forget what `name` was, before it gets a new definition."""
+        """Forget what `name` was, before it gets a new definition (with every later version of
+        it written outside a wijziging)."""
+        for key in [k for k in self.rules if k.startswith(name + "#")]:
+            del self.rules[key]
         old = self.rules.get(name)
         if old is None:
             return
@@ -252,9 +280,11 @@ class _Builder:
 
     def put_rule(self, node) -> None:
         kind = {ast.Calculation: "berekening", ast.Decision: "beslissing", ast.Timeline: "termijn"}[type(node)]
+        key = self._key(node.name)
         existed = node.name in self.rules
-        self._drop(node.name)
-        self.rules[node.name] = self.chunk(kind, node.name, node.span)
+        if key == node.name:
+            self._drop(node.name)
+        self.rules[key] = self.chunk(kind, node.name, node.span)
         self._note(kind, node.name, existed)
 
     def freeze(self) -> Draft:

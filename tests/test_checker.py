@@ -112,6 +112,7 @@ berekening f = dag 3 van (3 weken na opname)
 berekening h = som van fte
 berekening p = peildatum
 berekening r = 70% van omzet afgerond op centen
+berekening y = 1 oktober van het lopende jaar
 """
 
 

@@ -40,6 +40,11 @@ berekening later = opname + 3 weken
 berekening peil = peildatum
 berekening verschoven = 2 maanden na opname
 berekening afgerond = 50% van omzet afgerond op centen naar boven
+berekening peiljaar "1 oktober van het lopende jaar" = 1 oktober van het lopende jaar
+berekening tarief geldig tot en met 31 december 2023 = € 1
+wijziging "Wijziging" geldig vanaf 1 januari 2024
+  berekening tarief = € 2
+einde wijziging
 '''
 
 
@@ -63,7 +68,7 @@ def test_every_expression_class_is_lowered_and_generated():
     # every class the syntax tree has for expressions has a lowering
     expression_classes = {ast.Name, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
-                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round}
+                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate}
     assert expression_classes == LOWERED_CLASSES
     outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
                                "opname": "1 januari 2024", "ontslag": "11 januari 2024",
@@ -76,6 +81,8 @@ def test_every_expression_class_is_lowered_and_generated():
     assert outcome.value("later") == date(2024, 1, 22)
     assert outcome.value("peil") == date(2024, 2, 1)
     assert outcome.value("verschoven") == date(2024, 3, 1)
+    assert outcome.value("peiljaar") == date(2024, 10, 1)
+    assert outcome.value("tarief") == Decimal("2")   # the version of 1 februari 2024
 
 
 def _rule(text: str, name: str):

@@ -46,7 +46,17 @@ GOLDEN = [  # (case, rule, sentence) on the shipped policy
     ({"aanvraag_compleet": "2024-03-01", "peildatum": "2024-03-10"}, "antwoord_ophoging",
      "Nog niet verstreken: vanaf 1 maart 2024, uiterste moment 22 maart 2024; peildatum 10 maart 2024; "
      "verplichting van de verzekeraar (Aanvullende zorginkoop)."),
-    ({}, "prijsindexatie", "Prijsindexatie wijkverpleging 2024 = 6,37% + 1,4% = 7,77%."),
+    ({"peildatum": "2024-01-01"}, "prijsindexatie",
+     "Prijsindexatie wijkverpleging 2024 = 6,37% + extra_tariefopslag = 7,77%. Versie geldig vanaf 23 oktober 2023 "
+     "(Wijzigingen en aanvullingen inkoopbeleid (23-10-2023)), bron Wijzigingen en aanvullingen inkoopbeleid "
+     "(23-10-2023)."),
+    ({"peildatum": "2023-10-22"}, "prijsindexatie",
+     "Prijsindexatie wijkverpleging 2024 = 6,37% = 6,37%. Versie geldig tot en met 22 oktober 2023, bron "
+     "Wijzigingen en aanvullingen inkoopbeleid (23-10-2023)."),
+    ({"peildatum": "2023-10-22"}, "extra_tariefopslag",
+     "Niet van toepassing: de regel geldt vanaf 23 oktober 2023, en de peildatum is 22 oktober 2023."),
+    ({}, "prijsindexatie", "Onbekend: de regel geldt tot en met 22 oktober 2023; vanaf 23 oktober 2023, en de casus "
+                           "noemt geen peildatum om te zien welke versie geldt."),
 ]
 
 
@@ -88,7 +98,7 @@ def test_month_clamping_is_never_silent(compile_policy):
 
 
 def test_views_derive_from_one_trace(wijkverpleging):
-    outcome = wijkverpleging.evaluate({"omzet_2023": 1}, trace=True)
+    outcome = wijkverpleging.evaluate({"omzet_2023": 1, "peildatum": "2024-01-01"}, trace=True)
     steps = explain(outcome)
     assert [s.name for s in steps][:3] == ["minimumeisen", "ander_zorgpersoneel", "ptz"]
     text = render(steps, max_depth=0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from dsl.policy import load_policy
 from dsl.testing import policy_property
 
 pytest_plugins = ["pytester"]
@@ -70,9 +72,17 @@ def test_higher_revenue_never_gives_a_lower_tier(low, high):
         assert TIERS.index(a) <= TIERS.index(b)
 
 
+WIJK = load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid")
+
+
 @policy_property(ROOT / "policies" / "wijkverpleging_2024.beleid", max_examples=40)
-def test_indexation_is_constant(case, outcome):
-    assert str(outcome["prijsindexatie"].value) == "7.77"
+def test_indexation_follows_the_amendment(case, outcome):
+    # the generated cases have no peildatum: which version applies, and so the value, is unknown;
+    # on a peildatum: 6,37 % until 22 oktober 2023, 7,77 % (with the extra tariefopslag) from the
+    # amendment of 23 oktober 2023
+    assert outcome.case.peil is None and outcome["prijsindexatie"].value is None
+    for peil, want in ((date(2023, 10, 22), "6.37"), (date(2023, 10, 23), "7.77")):
+        assert str(WIJK.evaluate({**case, "peildatum": peil})["prijsindexatie"].value) == want
 
 
 BLOCKED = '''import sys

@@ -17,7 +17,7 @@ import sys
 
 from dsl.analysis import report as rep
 from dsl.analysis.cli import TerminalProgress, _budget, _target_ok, _write
-from dsl.errors import BeleidError
+from dsl.errors import BeleidError, Diagnostic
 
 __all__ = ["run_diff"]
 
@@ -26,7 +26,9 @@ def _mapping(args, old, new):
     """The koppeling to use (None when there is none); BeleidError when it is wrong."""
     from dsl.analysis.mapping import check_mapping, find_mapping, read_mapping
 
-    path = getattr(args, "koppeling", None) or find_mapping(args.oud, args.nieuw)
+    path = getattr(args, "koppeling", None)
+    if not path and getattr(args, "nieuw", None) is not None:   # one file on two dates: no koppeling
+        path = find_mapping(args.oud, args.nieuw)
     if not path:
         return None
     mapping = read_mapping(path)
@@ -34,13 +36,42 @@ def _mapping(args, old, new):
     return mapping
 
 
+def _date(option: str, text: str | None):
+    """The date of `--oud-op` / `--nieuw-op`, or None; refused in Dutch when it is no date."""
+    if text is None:
+        return None
+    from dsl.case import CaseValueError, convert
+    from dsl.types import DATUM
+
+    try:
+        return convert(text, DATUM)
+    except CaseValueError as bad:
+        raise BeleidError([Diagnostic("case", f"{option}: {bad}")], "<opdrachtregel>") from None
+
+
+def _versions(args, load_policy):
+    """(old, new): the two files, or one file (NIEUW left out) read on two dates; with
+    `--oud-op` / `--nieuw-op` each side is the policy as it reads on that date (its versioned
+    rules at their version of that day: `CompiledPolicy.on`)."""
+    old_day = _date("--oud-op", getattr(args, "oud_op", None))
+    new_day = _date("--nieuw-op", getattr(args, "nieuw_op", None))
+    new_file = getattr(args, "nieuw", None)
+    old = load_policy(args.oud)
+    new = old if new_file is None else load_policy(new_file)
+    return (old if old_day is None else old.on(old_day)), (new if new_day is None else new.on(new_day))
+
+
 def run_diff(args) -> int:
     from dsl.analysis.diff import diff_blocks, diff_policies
     from dsl.analysis.mapping import suggest
     from dsl.policy import load_policy
 
+    if getattr(args, "nieuw", None) is None and not (getattr(args, "oud_op", None) and getattr(args, "nieuw_op", None)):
+        print("beleid verschil: fout: deze argumenten ontbreken: NIEUW (of vergelijk één beleid op twee datums met "
+              "--oud-op DATUM en --nieuw-op DATUM)", file=sys.stderr)
+        return 2
     try:
-        old, new = load_policy(args.oud), load_policy(args.nieuw)
+        old, new = _versions(args, load_policy)
         if getattr(args, "stel_koppeling_voor", False):
             print(suggest(old, new), end="")
             return 0

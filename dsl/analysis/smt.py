@@ -269,6 +269,12 @@ class Encoder(RuleEncoding):
                                   node.span)
             case E.Round():
                 return self.rounding(node)
+            case E.YearDate():
+                raise Unsupported(f"'{node.text}' hangt af van de peildatum, die niet exact gecontroleerd wordt",
+                                  node.span)
+            case E.Versions():
+                raise Unsupported("welke versie geldt, hangt af van de peildatum, die niet exact gecontroleerd wordt",
+                                  node.span)
             case _:
                 assert_never(node)
 

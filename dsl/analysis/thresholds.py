@@ -30,7 +30,7 @@ from dsl.core.expr import round_decimal, walk
 from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Rule, Timeline
 from dsl.span import Span
 
-__all__ = ["Threshold", "constant", "date_span", "expressions", "neighbours", "own_gate", "rule_constant", "step",
+__all__ = ["Threshold", "constant", "date_span", "validity_days", "expressions", "neighbours", "own_gate", "rule_constant", "step",
            "thresholds"]
 
 _DEFAULT_SPAN = (date(2020, 1, 1), date(2030, 12, 31))
@@ -235,13 +235,21 @@ def thresholds(model: Policy) -> dict[str, list[Threshold]]:
     return {f: [v for _, v in sorted(items.items())] for f, items in found.items()}
 
 
+def validity_days(model: Policy) -> list[date]:
+    """The first and last days of the policy's validity and of every rule version's (`geldig ...`)."""
+    days = [d for d in (model.valid_from, model.valid_until) if d is not None]
+    for rule in model.rules.values():
+        days += [d for v in rule.versions for d in (v.valid_from, v.valid_until) if d is not None]
+    return days
+
+
 def date_span(model: Policy, found: dict[str, list[Threshold]]) -> tuple[date, date]:
-    """Dates worth drawing from: the policy's validity and every date threshold in `found`,
-    widened by 400 days (2020..2030 where the policy names no dates)."""
-    low = model.valid_from or _DEFAULT_SPAN[0]
-    high = model.valid_until or _DEFAULT_SPAN[1]
+    """Dates worth drawing from: the policy's validity, the rules' own validities (a rule valid
+    from 1 januari 2024 draws around 2024, not 1900) and every date threshold in `found`, widened
+    by 400 days (2020..2030 where the policy names no dates)."""
+    days = [*validity_days(model), model.valid_from or _DEFAULT_SPAN[0], model.valid_until or _DEFAULT_SPAN[1]]
     moments = [t.value for ts in found.values() for t in ts if isinstance(t.value, date)]
-    days = [m.date() if isinstance(m, datetime) else m for m in moments] + [low, high]
+    days += [m.date() if isinstance(m, datetime) else m for m in moments]
     return min(days) - timedelta(days=400), max(days) + timedelta(days=400)
 
 

@@ -117,6 +117,8 @@ def scale_of(node: E.Expr, policy: M.Policy) -> int:
             return scale_of(node.percent, policy) + scale_of(node.base, policy) + 2
         case E.Round():
             return min(node.places, scale_of(node.operand, policy))
+        case E.Versions():
+            return max(scale_of(choice, policy) for choice in node.choices)
         case E.RuleRef():
             rule = policy.rules[node.name]
             if isinstance(rule, M.Calculation):
@@ -510,8 +512,28 @@ class ColumnarPlan:
                 return self.aggregate(node)
             case E.Round():
                 return self.rounding(node)
+            case E.YearDate():
+                return self.year_date(self.col("peildatum"), node.month, node.day, node.offset)
+            case E.Versions():
+                return self.versions(node)
             case _:
                 assert_never(node)
+
+    def versions(self, node: E.Versions) -> Col:
+        """The choice of the first version whose test of the peildatum is true; null when none is.
+        Decimal choices are brought to one scale (the largest of them)."""
+        scale = self.scale(node) if node.type.kind in SCALES else None
+        choices = [self.expr(c) if scale is None else self.decimal(self.expr(c), scale) for c in node.choices]
+        return self.case([(self.expr(test), choice) for test, choice in zip(node.conditions, choices, strict=True)],
+                         self.null() if scale is None else self.decimal(self.null(), scale))
+
+    def year_date(self, peil: Col, month: int, day: int, offset: int) -> Col:
+        """`day month` of the peildatum's year moved by `offset` years (null without a peildatum).
+        This portable form picks the year among the calendar's years with a `case`; an engine with
+        a date constructor overrides it (Spark: `make_date`)."""
+        return self.case([((peil >= self.lit(date(year, 1, 1), _DATUM)) & (peil <= self.lit(date(year, 12, 31), _DATUM)),
+                           self.lit(date(year + offset, month, day), _DATUM))
+                          for year in range(FIRST_YEAR, LAST_YEAR + 1)], self.lit(None, _DATUM))
 
     def day(self, value: Col, t: Type) -> Col:
         return self.to_date(value) if t.kind == "tijdstip" else value

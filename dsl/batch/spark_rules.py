@@ -320,6 +320,11 @@ class SparkPlan(ColumnarPlan):
     def weekday(self, moment: Sql) -> Sql:
         return call("weekday", moment) + 1   # Spark: Monday 0
 
+    def year_date(self, peil: Sql, month: int, day: int, offset: int) -> Sql:
+        """`make_date(year(peil) + offset, month, day)`; null without a peildatum or past year 9999."""
+        year = call("year", peil) + offset
+        return case([((year >= 1) & (year <= 9999), call("make_date", year, operand(month), operand(day)))])
+
     def seconds_of_day(self, moment: Sql) -> Sql:
         return (call("hour", moment) * 3600 + call("minute", moment) * 60 + call("second", moment)).cast(LongType())
 

@@ -6,7 +6,9 @@ types every expression and checks units (`dsl.types`), checks exceptions, decisi
 (known names, fitting values, statuses that fit the rule), checks quotes (`citaat`: not empty,
 only on a rule or a row of a decision table), refuses a negative duration counted
 from a moment (`binnen -10 dagen na`), orders the rules so that each comes after what it uses and
-reports cycles. Rules are checked in that order, found without recursion, so a long chain of rules
+reports cycles. A rule written more than once with its own validity (`geldig vanaf ...`, or in a
+`wijziging`) has versions: they must not overlap nor leave a hole, and must be of one kind, form
+and type (`dsl.checker.versions`). Rules are checked in that order, found without recursion, so a long chain of rules
 that use each other costs no stack; expressions are walked recursively, which the parser's depth
 limit (`dsl.parser.limits`) keeps safe. All problems are collected and raised together as one
 `BeleidError`; no Python exception reaches the user for a policy mistake.
@@ -27,6 +29,7 @@ from dsl import ast
 from dsl import types as T
 from dsl.checker.examples import check_examples
 from dsl.checker.expressions import ExprChecker, positive_text
+from dsl.checker.versions import Period, arrange, validity_dates, validity_problems
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.parser import reserved_words
 from dsl.span import Span
@@ -39,7 +42,10 @@ RULE_KINDS: dict[type[ast.RuleNode], str] = {
 
 @attrs.define
 class Rule:
-    """A named rule: its kind, AST node, result type, the names it uses, and its group."""
+    """A named rule: its kind, AST node, result type, the names it uses, and its group. A rule
+    written more than once, each time with its own validity, has `versions` (its declarations in
+    time order; `node` is the first) and `periods` (when each is in force, both ends included,
+    None for an open end); a rule written once has itself as its one version."""
 
     kind: str
     name: str
@@ -48,6 +54,8 @@ class Rule:
     deps: frozenset[str] = frozenset()
     group: str | None = None
     checked: bool = False
+    versions: list[ast.RuleNode] = attrs.Factory(list)
+    periods: list[Period] = attrs.Factory(list)
 
 
 @attrs.define
@@ -130,6 +138,7 @@ class _Checker:
         self.fields: dict[str, tuple[ast.Field, T.Type]] = {}
         self.rules: dict[str, Rule] = {}
         self._cyclic: set[str] = set()   # rules already reported in a cycle
+        self._seen: dict[str, Span] = {}   # every name declared, with where
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "name") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -138,7 +147,9 @@ class _Checker:
         self._header()
         self._quotes()
         self._obligations()
+        self._validities()
         self._declare()
+        self._versions()
         for name in self._check_order():
             self._check_rule(name)
         order = self._order()
@@ -191,6 +202,9 @@ class _Checker:
                 self.fail(f.judgement.span, f"het oordeel over '{f.name}' noemt niet wie oordeelt",
                           "schrijf bijvoorbeeld: oordeel van \"de zorginkoper\"", "oordeel")
         for group in self.policy.groups:
+            if group.meta.amendment is not None and any(g.name == group.name and g.meta.amendment is None
+                                                        for g in self.policy.groups):
+                continue   # eisen a wijziging adds to an existing groep: that groep has its hard eisen
             if group.requirements and all(r.strength != "vereist" for r in group.requirements):
                 self.fail(group.span, f"groep '{group.name}' heeft alleen verwachtingen ('verwacht', 'streeft naar'); "
                           "een groep is voldaan als haar harde eisen voldaan zijn, en deze heeft er geen",
@@ -198,22 +212,20 @@ class _Checker:
                           "een harde eis van", "verplichting")
 
     # ------------------------------------------------------------ declarations
+    def _declare_name(self, name: str, span: Span, what: str) -> bool:
+        """Claim a name for a gegeven or rule; a keyword or a name taken is reported."""
+        if name.lower() in reserved_words():
+            self.fail(span, f"'{name}' is een sleutelwoord en kan geen naam van een {what} zijn",
+                      "kies een andere naam (de sleutelwoorden staan in docs/taal.md, 'Vorm')", "name")
+        if name in self._seen:
+            self.fail(span, f"'{name}' is al eerder gedeclareerd (regel {self._seen[name].line})",
+                      "geef elke regel en elk gegeven een eigen naam", "duplicate")
+            return False
+        self._seen[name] = span
+        return True
+
     def _declare(self) -> None:
-        seen: dict[str, ast.Span] = {}
-
-        reserved = reserved_words()
-
-        def declare(name: str, span: Span, what: str) -> bool:
-            if name.lower() in reserved:
-                self.fail(span, f"'{name}' is een sleutelwoord en kan geen naam van een {what} zijn",
-                          "kies een andere naam (de sleutelwoorden staan in docs/taal.md, 'Vorm')", "name")
-            if name in seen:
-                self.fail(span, f"'{name}' is al eerder gedeclareerd (regel {seen[name].line})",
-                          "geef elke regel en elk gegeven een eigen naam", "duplicate")
-                return False
-            seen[name] = span
-            return True
-
+        declare = self._declare_name
         for f in self.policy.fields:
             if declare(f.name, f.span, "gegeven"):
                 self.fields[f.name] = (f, field_type(f.type))
@@ -223,18 +235,100 @@ class _Checker:
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):
                     self.fail(f.type.span, "een keuze noemt dezelfde optie twee keer", code="keuze")
         for group in self.policy.groups:
+            existing = self.rules.get(group.name)
+            if existing is not None and existing.kind == "groep" and group.meta.amendment is not None:
+                self._amend_group(existing, group)
+                continue
             group_ok = declare(group.name, group.span, "groep")
             for req in group.requirements:
-                if declare(req.name, req.span, "eis"):
-                    self.rules[req.name] = Rule("eis", req.name, req, group=group.name if group_ok else None)
+                self._declare_rule(req.name, "eis", req, group.name if group_ok else None)
             if group_ok:  # after its requirements, so the rules keep the order of the text
-                self.rules[group.name] = Rule("groep", group.name, group)
+                self.rules[group.name] = Rule("groep", group.name, group, versions=[group])
         others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
             *self.policy.calculations, *self.policy.decisions, *self.policy.timelines)
         for node in others:
-            what = "bevoegdheid" if isinstance(node, ast.Calculation) and node.power else RULE_KINDS[type(node)]
-            if declare(node.name, node.span, what):
-                self.rules[node.name] = Rule(RULE_KINDS[type(node)], node.name, node)
+            self._declare_rule(node.name, RULE_KINDS[type(node)], node, None)
+
+    def _declare_rule(self, name: str, kind: str, node: ast.RuleNode, group: str | None) -> None:
+        """Declare a rule, or add a version to the rule of that name: a later declaration is a
+        version when it or the earlier one has its own validity (`geldig ...`, or a wijziging's)."""
+        rule = self.rules.get(name)
+        if rule is not None and rule.kind != "groep" and any(
+                v.meta.validity is not None or v.meta.amendment is not None for v in (*rule.versions, node)):
+            if kind == "eis" and rule.kind == "eis" and rule.group != group:
+                self.fail(node.span, f"eis '{name}' staat al in groep '{rule.group}' (regel {rule.node.span.line}); "
+                          "een nieuwe versie van een eis staat in dezelfde groep",
+                          f"schrijf de nieuwe versie in 'eisen {rule.group} ...'", "versie")
+                return
+            rule.versions.append(node)
+            return
+        what = "bevoegdheid" if isinstance(node, ast.Calculation) and node.power else kind
+        if self._declare_name(name, node.span, what):
+            self.rules[name] = Rule(kind, name, node, group=group, versions=[node])
+
+    def _amend_group(self, rule: Rule, block: ast.Group) -> None:
+        """`eisen g ...` in a wijziging, g an existing groep: each eis in it is a new version of the
+        eis of that name in g, or a new eis of g; both valid from the wijziging's date (or their
+        own), with the block's bron unless they name their own. The groep itself stays as it is."""
+        for meta_part, words in ((block.meta.applicable, "van toepassing als"), (block.meta.bound, "voor de ...")):
+            if meta_part is not None:
+                self.fail(meta_part.span, f"een wijziging van groep '{block.name}' verandert haar '{words}' niet",
+                          "zet het bij de eisen die het betreft, of geef de groep een nieuwe naam", "versie")
+        group = rule.node
+        assert isinstance(group, ast.Group)
+        added = []
+        for req in block.requirements:
+            meta = attrs.evolve(req.meta, validity=req.meta.validity or block.meta.validity,
+                                source=req.meta.source or block.meta.source, amendment=block.meta.amendment)
+            req = attrs.evolve(req, meta=meta)
+            if req.name not in self.rules:
+                added.append(req)
+            self._declare_rule(req.name, "eis", req, block.name)
+        if added:
+            rule.node = attrs.evolve(group, requirements=(*group.requirements, *added))
+            rule.versions = [rule.node]
+            # keep the text order: the groep after its (new) eisen
+            self.rules[block.name] = self.rules.pop(block.name)
+
+    # ------------------------------------------------------------ validity and versions
+    def _validities(self) -> None:
+        """Every `geldig ...` names dates in order; a voorbeeld and an `anders` have none (a
+        voorbeeld is evaluated on its peildatum; `anders` applies when no row does); a wijziging
+        says from when it applies."""
+        amendments: dict[Span, ast.Amendment] = {}
+        metas = [m for g in self.policy.groups for m in (g.meta, *(r.meta for r in g.requirements))]
+        others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
+            *self.policy.calculations, *self.policy.decisions, *self.policy.timelines)
+        metas += [n.meta for n in others]
+        for meta in metas:
+            if meta.validity is not None:
+                self.problems.extend(validity_problems(meta.validity))
+            if meta.amendment is not None:
+                amendments[meta.amendment.span] = meta.amendment
+        for amendment in amendments.values():
+            if amendment.validity is None or validity_dates(amendment.validity)[0] is None:
+                self.fail(amendment.span, f"de wijziging \"{amendment.title}\" zegt niet vanaf wanneer zij geldt",
+                          "schrijf achter de titel 'geldig vanaf <datum>'", "geldigheid")
+        for decision in self.policy.decisions:
+            for row in decision.rows:
+                if row.validity is not None:
+                    self.problems.extend(validity_problems(row.validity))
+            if decision.otherwise is not None and decision.otherwise.validity is not None:
+                self.fail(decision.otherwise.validity.span, "'anders' geldt als geen regel geldt en heeft geen "
+                          "eigen geldigheid", "geef de beslissing of haar regels een geldigheid", "geldigheid")
+        for example in self.policy.examples:
+            if example.meta.validity is not None:
+                self.fail(example.meta.validity.span, "een voorbeeld heeft geen geldigheid: het wordt op zijn "
+                          "peildatum gerekend", "schrijf 'gegeven peildatum = ...'", "geldigheid")
+
+    def _versions(self) -> None:
+        """Put the versions of each rule in time order with their periods; report overlaps, holes
+        and versions of another kind or form."""
+        for rule in self.rules.values():
+            ordered, periods, problems = arrange(rule.name, rule.versions)
+            self.problems.extend(problems)
+            rule.versions, rule.periods = ordered, periods
+            rule.node = ordered[0]
 
     # ------------------------------------------------------------ names
     def resolve(self, name: str, span: Span, requirement: bool = False) -> T.Type | None:
@@ -262,16 +356,32 @@ class _Checker:
     def _check_rule(self, name: str) -> None:
         rule = self.rules[name]
         exprs = ExprChecker(self.resolve, self.types, self.problems)
-        rule.type = self._type_of(rule.node, exprs)
+        types = [(version, self._type_of(version, exprs)) for version in rule.versions]
+        rule.type = self._version_type(rule, types)
         rule.deps = frozenset(exprs.deps)
         rule.checked = True
+
+    def _version_type(self, rule: Rule, types: list[tuple[ast.RuleNode, T.Type | None]]) -> T.Type | None:
+        """The type of a rule over its versions: the same in each (the texts of every version when
+        a beslissing chooses among texts)."""
+        first_node, first = types[0]
+        for node, t in types[1:]:
+            if first is None or t is None:
+                return None
+            if first.kind == t.kind == "keuze" and rule.kind == "beslissing":
+                first = T.Type("keuze", options=tuple(dict.fromkeys((*first.options, *t.options))))
+            elif first != t:
+                self.fail(node.span, f"de versies van '{rule.name}' moeten van één type zijn: deze is een {t}, "
+                          f"die op regel {first_node.span.line}:{first_node.span.column} een {first}", code="versie")
+        return first
 
     def _check_order(self) -> list[str]:
         """The rules in the order to check them: each after the rules its expressions refer to
         (declaration order otherwise), found without recursion, so a chain of a thousand rules that
         each use the next is no deeper than one. A reference back to a rule on the current path is a
         cycle, reported at that rule ("a -> b -> a")."""
-        refs = {name: _rule_references(rule.node, self.rules) for name, rule in self.rules.items()}
+        refs = {name: list(dict.fromkeys(r for v in rule.versions for r in _rule_references(v, self.rules)))
+                for name, rule in self.rules.items()}
         order: list[str] = []
         done: set[str] = set()
         for first in self.rules:

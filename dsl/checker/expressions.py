@@ -9,12 +9,14 @@ every class of the closed union `ast.Expr`, so mypy reports an expression class 
 
 from __future__ import annotations
 
+import calendar
 from decimal import Decimal
 from typing import Protocol, assert_never
 
 from dsl import ast
 from dsl import types as T
 from dsl.errors import Diagnostic, suggest
+from dsl.literals import MONTHS
 from dsl.span import Span
 
 _ORDER_WORDS = {"<", "<=", ">", ">="}
@@ -82,8 +84,20 @@ class ExprChecker:
                 return self.visit_Aggregate(node)
             case ast.Round():
                 return self.visit_Round(node)
+            case ast.YearDate():
+                return self.visit_YearDate(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
+
+    def visit_YearDate(self, node: ast.YearDate) -> T.Type:
+        """A day of the peildatum's year must exist in every year: not 29 februari, not 31 april."""
+        if node.day == 29 and node.month == 2:
+            self.fail(node.span, "29 februari bestaat niet in elk jaar", "noem een dag die elk jaar bestaat, "
+                      "zoals 28 februari of 1 maart", code="literal")
+        elif not 1 <= node.day <= calendar.monthrange(2024, node.month)[1]:
+            self.fail(node.span, f"'{node.text}' bestaat niet: {MONTHS[node.month - 1]} heeft "
+                      f"{calendar.monthrange(2024, node.month)[1]} dagen", code="literal")
+        return T.DATUM
 
     def expect_bool(self, node: ast.Expr, what: str) -> None:
         t = self.check(node)

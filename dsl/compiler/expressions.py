@@ -176,8 +176,19 @@ class ExpressionGenerator:
                 return _call(_AGGREGATES[node.func], values)
             case E.Round():
                 return self.rounding(node)
+            case E.YearDate():
+                return _call("year_date", _n("peil"), _c(node.month), _c(node.day), _c(node.offset))
+            case E.Versions():
+                return self.versions(node)
             case _:
                 assert_never(node)
+
+    def versions(self, node: E.Versions) -> py.expr:
+        """`c0 if t0 is True else (c1 if t1 is True else None)`: only the version in force runs."""
+        result: py.expr = _c(None)
+        for test, choice in reversed(list(zip(node.conditions, node.choices, strict=True))):
+            result = _if(_is(self.expr(test), _c(True)), self.expr(choice), result)
+        return result
 
     def rule_value(self, name: str) -> py.expr:
         """How another rule's value is read; the rule generator knows the locals of rules."""

@@ -7,7 +7,7 @@ reads this model and never the syntax tree. A new back end is one visitor over `
 function per rule kind; see docs/architectuur.md.
 """
 
-from dsl.core.expr import Expr
+from dsl.core.expr import Expr, Version
 from dsl.core.model import (
     STATUS_ORDER,
     STATUSES,
@@ -37,5 +37,5 @@ from dsl.core.model import (
 __all__ = [
     "STATUSES", "STATUS_ORDER", "Calculation", "Decision", "Example", "Expectation", "Expr", "Field", "Gate",
     "Group", "HitPolicy", "Party", "Policy", "Requirement", "Row", "Rule", "RuleKind", "Status", "Strength",
-    "Timeline", "TimelineKind", "is_advice", "is_power", "is_verdict",
+    "Timeline", "TimelineKind", "Version", "is_advice", "is_power", "is_verdict",
 ]

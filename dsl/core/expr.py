@@ -12,8 +12,10 @@ months, seconds, working days), a whole number compared with an aantal is an `in
 arithmetic is explicit: `Shift` moves a moment by a duration of one calendar (the unit says which),
 `MomentDiff` measures between two moments. Rounding is explicit too: `Round` keeps `places`
 decimals (of euros for a bedrag, of percent points for a percentage) by a `RoundMode`, and
-`round_decimal` is what that means, exactly, for every back end. Nothing here refers to the
-syntax tree.
+`round_decimal` is what that means, exactly, for every back end. Dates tied to the calculation
+date are explicit too: `YearDate` is a day in the peildatum's year, and `Versions` gives the value
+of the version of a rule in force on the peildatum (each version a test of `Peildatum` and a
+choice). Nothing here refers to the syntax tree.
 
 `Expr` is the union of all node classes; `match` on it with `assert_never` in the last arm, so
 a new node class is a type error in every back end that forgets it.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from datetime import date
 from decimal import (
     ROUND_CEILING,
     ROUND_FLOOR,
@@ -37,6 +40,7 @@ from typing import Any, Union
 
 import attrs
 
+from dsl.literals import MONTHS
 from dsl.span import Span
 from dsl.types import Type
 
@@ -324,8 +328,76 @@ class Round:
     inputs: frozenset[str]
 
 
+@attrs.frozen(slots=True, eq=False)
+class YearDate:
+    """Day `day` of month `month` of the year of the calculation date (the peildatum), moved by
+    `offset` years: `1 oktober van het lopende jaar` (0), `van het vorige jaar` (-1), `van het
+    volgende jaar` (+1). Onbekend without a peildatum. The checker admits only days that exist in
+    every year (not 29 februari)."""
+
+    month: int
+    day: int
+    offset: int
+    text: str
+    type: Type
+    span: Span
+    inputs: frozenset[str] = frozenset()
+
+    def on(self, peil: date) -> date:
+        """The date this stands for when the calculation date is `peil`."""
+        return date(peil.year + self.offset, self.month, self.day)
+
+
+@attrs.frozen(slots=True, eq=False)
+class Version:
+    """One version of a rule: the calculation dates it is in force (`valid_from`..`valid_until`,
+    both included, None for an open end), its bron, the wijziging it was written in (its title),
+    where it stands, how its validity is written, its own `van toepassing als` (lowered; also
+    part of the rule's gate) and its title."""
+
+    valid_from: date | None
+    valid_until: date | None
+    source: str | None
+    amendment: str | None
+    span: Span
+    words: str = ""
+    applicable: Expr | None = None
+    title: str | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None
+                                                                        or day <= self.valid_until)
+
+    @property
+    def period(self) -> str:
+        """How its period reads: "vanaf 23 oktober 2023", "tot en met 22 oktober 2023",
+        "van 1 januari 2024 tot en met 31 december 2024", "altijd"."""
+        def day(d: date) -> str:
+            return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+        if self.valid_from is not None and self.valid_until is not None:
+            return f"van {day(self.valid_from)} tot en met {day(self.valid_until)}"
+        if self.valid_from is not None:
+            return f"vanaf {day(self.valid_from)}"
+        return f"tot en met {day(self.valid_until)}" if self.valid_until is not None else "altijd"
+
+
+@attrs.frozen(slots=True, eq=False)
+class Versions:
+    """The value of the version of a rule in force on the calculation date: `choices[i]` for the
+    first i whose `conditions[i]` (a test of the peildatum against `versions[i]`'s period, written
+    with `Compare`/`Between` on `Peildatum`) is ja; onbekend when none is (no peildatum, or a date
+    outside every version). Only the chosen version is evaluated."""
+
+    conditions: tuple[Expr, ...]
+    choices: tuple[Expr, ...]
+    versions: tuple[Version, ...]
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
-             And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round]
+             And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -335,8 +407,10 @@ LEAVES = (Input, Peildatum, Const)
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of a node, in the order they are written."""
     match expr:
-        case Input() | RuleRef() | Peildatum() | Const():
+        case Input() | RuleRef() | Peildatum() | Const() | YearDate():
             return ()
+        case Versions():
+            return (*expr.conditions, *expr.choices)
         case And(items=items) | Or(items=items):
             return items
         case Compare() | Arith():

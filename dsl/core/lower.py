@@ -14,6 +14,7 @@ from typing import Any
 
 from dsl import ast
 from dsl import types as T
+from dsl.checker.versions import day_text, validity_dates
 from dsl.core import expr as E
 from dsl.core import model as M
 
@@ -52,6 +53,14 @@ def literal_value(node, t: T.Type | None = None) -> Any:
     return node.value
 
 
+def _all_of(parts: list[E.Expr | None]) -> E.Expr:
+    """The Kleene `en` of the parts that are there (one part: itself)."""
+    present = [p for p in parts if p is not None]
+    if len(present) == 1:
+        return present[0]
+    return E.And(tuple(present), T.JANEE, present[-1].span, frozenset().union(*(p.inputs for p in present)))
+
+
 def _quotes(row: ast.Row) -> tuple[tuple[str, ...], tuple[ast.Span, ...]]:
     """The texts of a row's `citaat`s and where they stand."""
     return tuple(q.text for q in row.quotes), tuple(q.span for q in row.quotes)
@@ -67,6 +76,7 @@ class _Lowering:
             for i, (name, (f, t)) in enumerate(checked.fields.items())}
         self.rules: dict[str, M.Rule] = {}
         self.gates: dict[str, M.Gate] = {}
+        self.version_info: dict[str, tuple[E.Version, ...]] = {}
 
     # ------------------------------------------------------------ policy
     def policy(self) -> M.Policy:
@@ -81,37 +91,110 @@ class _Lowering:
             fields=self.fields, rules=self.rules, gates=tuple(self.gates.values()),
             examples=tuple(self.example(e) for e in self.syntax.examples))
 
-    # ------------------------------------------------------------ rules
-    def gate(self, name: str, meta: ast.Meta) -> M.Gate | None:
-        if meta.applicable is None:
+    # ------------------------------------------------------------ validity and versions
+    def period_test(self, period: tuple, span: ast.Span) -> E.Expr | None:
+        """The test of the peildatum against a period (both ends included), or None when it is open."""
+        start, end = period
+        if start is None and end is None:
             return None
-        if name not in self.gates:
-            self.gates[name] = M.Gate(name, self.expr(meta.applicable), meta.applicable.span)
-        return self.gates[name]
+        peil = E.Peildatum(T.DATUM, span)
+        if start is not None and end is not None:
+            return E.Between(peil, self.day(start, span), self.day(end, span), True, "ligt van ... tot en met",
+                             T.JANEE, span, frozenset())
+        if start is not None:
+            return E.Compare(">=", "niet voor", peil, self.day(start, span), True, T.JANEE, span, frozenset())
+        return E.Compare("<=", "uiterlijk", peil, self.day(end, span), True, T.JANEE, span, frozenset())
 
+    @staticmethod
+    def day(value, span: ast.Span) -> E.Const:
+        return E.Const(value, T.DATUM, day_text(value), span)
+
+    def versions(self, rule) -> tuple[E.Version, ...]:
+        """The versions of a rule with a validity (none for a rule always in force), each with its
+        own lowered `van toepassing als`."""
+        if not any(v.meta.validity is not None or v.meta.amendment is not None for v in rule.versions):
+            return ()
+        group = self.checked.rules[rule.group].node if rule.group else None
+        out = []
+        for node, (start, end) in zip(rule.versions, rule.periods, strict=True):
+            meta = node.meta
+            source = meta.source or (group.meta.source if group else None) or self.syntax.header.source
+            applicable = self.expr(meta.applicable) if meta.applicable is not None else None
+            words = meta.validity.words if meta.validity is not None else ""
+            out.append(E.Version(start, end, source, meta.amendment.title if meta.amendment else None,
+                                 (meta.validity or node).span, words, applicable, getattr(node, "title", None)))
+        return tuple(out)
+
+    def tests(self, versions: tuple[E.Version, ...]) -> list[E.Expr]:
+        """A fresh test of the peildatum per version (a version always in force: a written ja)."""
+        return [self.period_test((v.valid_from, v.valid_until), v.span)
+                or E.Const(True, T.JANEE, "ja", v.span) for v in versions]
+
+    def select(self, versions: tuple[E.Version, ...], choices: list[E.Expr], t: T.Type | None = None) -> E.Expr:
+        """One expression per version -> the one of the version in force (itself when there is one)."""
+        if len(choices) == 1:
+            return choices[0]
+        first = choices[0]
+        return E.Versions(tuple(self.tests(versions)), tuple(choices), versions, t or first.type, first.span,
+                          frozenset().union(*(c.inputs for c in choices)))
+
+    def own_gate(self, rule) -> M.Gate | None:
+        """The rule's own gate: its `van toepassing als` and its validity (per version: the version's
+        period and its own condition; a rule in force nowhere else is niet van toepassing there)."""
+        if rule.name in self.version_info:
+            return self.gates.get(rule.name)
+        versions = self.version_info[rule.name] = self.versions(rule)
+        node = rule.node
+        if not versions:
+            if node.meta.applicable is None:
+                return None
+            condition: E.Expr = self.expr(node.meta.applicable)
+        elif all(v.applicable is None for v in versions):
+            period = (versions[0].valid_from, versions[-1].valid_until)
+            test = self.period_test(period, versions[0].span)
+            if test is None:
+                return None
+            condition = test
+        else:
+            parts = [_all_of([t, v.applicable]) for t, v in zip(self.tests(versions), versions, strict=True)]
+            condition = parts[0] if len(parts) == 1 else E.Or(tuple(parts), T.JANEE, node.span,
+                                                               frozenset().union(*(p.inputs for p in parts)))
+        self.gates[rule.name] = M.Gate(rule.name, condition, condition.span)
+        return self.gates[rule.name]
+
+    # ------------------------------------------------------------ rules
     def common(self, rule, index: int) -> dict:
         node = rule.node
-        group = self.checked.rules[rule.group].node if rule.group else None
-        gates = [g for g in ((self.gate(group.name, group.meta) if group else None),
-                             self.gate(node.name, node.meta)) if g is not None]
+        group_rule = self.checked.rules[rule.group] if rule.group else None
+        group = group_rule.node if group_rule else None
+        gates = [g for g in ((self.own_gate(group_rule) if group_rule else None), self.own_gate(rule))
+                 if g is not None]
         source = node.meta.source or (group.meta.source if group else None) or self.syntax.header.source
         deps = frozenset(d for d in rule.deps if d in self.checked.rules)
         inputs = frozenset().union(*(g.condition.inputs for g in gates), *(self.rules[d].inputs for d in deps),
                                    (d for d in rule.deps if d in self.fields))
         bound = node.meta.bound or (group.meta.bound if group else None)
+        quotes = [q for version in rule.versions for q in version.meta.quotes]
         return {"name": node.name, "title": getattr(node, "title", None), "source": source, "note": node.meta.note,
                 "gates": tuple(gates), "deps": deps, "inputs": inputs, "span": node.span, "index": index,
-                "quotes": tuple(q.text for q in node.meta.quotes),
-                "quote_spans": tuple(q.span for q in node.meta.quotes),
-                "bound": M.Party(bound.party) if bound else None}
+                "quotes": tuple(q.text for q in quotes), "quote_spans": tuple(q.span for q in quotes),
+                "bound": M.Party(bound.party) if bound else None,
+                "versions": self.version_info.get(rule.name, ())}
 
     def rule(self, rule, index: int) -> M.Rule:
         node, common = rule.node, self.common(rule, index)
+        versions: tuple[E.Version, ...] = common["versions"]
         if rule.kind == "eis":
             strength = M.Strength.HARD if node.strength == "vereist" else M.Strength.SOFT
-            return M.Requirement(condition=self.expr(node.condition), group=rule.group, type=T.JANEE,
-                                 exceptions=tuple(M.Exception_(e.words, self.expr(e.condition), e.span)
-                                                  for e in node.exceptions), strength=strength, **common)
+            tests = self.tests(versions) if len(rule.versions) > 1 else [None]
+            several = len(rule.versions) > 1
+            exceptions = tuple(M.Exception_(e.words, _all_of([test, self.expr(e.condition)]), e.span,
+                                            number if several else None)
+                               for number, (test, version) in enumerate(zip(tests, rule.versions, strict=True))
+                               for e in version.exceptions)
+            condition = self.select(versions, [self.expr(v.condition) for v in rule.versions])
+            return M.Requirement(condition=condition, group=rule.group, type=T.JANEE, exceptions=exceptions,
+                                 strength=strength, **common)
         if rule.kind == "groep":  # only the hard eisen decide the group; the soft ones are advice
             return M.Group(members=tuple(r.name for r in node.requirements if r.strength == "vereist"),
                            advice=tuple(r.name for r in node.requirements if r.strength != "vereist"),
@@ -119,20 +202,57 @@ class _Lowering:
         if rule.kind in ("berekening", "bevoegdheid"):
             if node.power is not None and common["bound"] is None:  # a power is the insurer's unless said
                 common["bound"] = M.Party.VERZEKERAAR
-            return M.Calculation(expr=self.expr(node.expr), type=_typed(rule.type, rule.name), power=node.power,
-                                 **common)
+            t = _typed(rule.type, rule.name)
+            return M.Calculation(expr=self.select(versions, [self.expr(v.expr) for v in rule.versions], t),
+                                 type=t, power=node.power, **common)
         if rule.kind == "beslissing":
-            rows = tuple(M.Row(i, self.expr(r.condition), self.expr(r.outcome), r.source, r.span,
-                               *_quotes(r)) for i, r in enumerate(node.rows))
-            otherwise = node.otherwise and M.Row(len(rows), None, self.expr(node.otherwise.outcome),
-                                                 node.otherwise.source, node.otherwise.span, *_quotes(node.otherwise))
-            return M.Decision(hit_policy=M.HitPolicy(node.hit_policy), rows=rows, otherwise=otherwise or None,
-                              type=_typed(rule.type, rule.name), **common)
+            return self.decision(rule, common)
         if rule.kind == "termijn":
-            return self.timeline(node, common)
+            return self.timeline(rule, common)
         raise TypeError(f"unknown rule kind {rule.kind}")
 
-    def timeline(self, node: ast.Timeline, common: dict) -> M.Timeline:
+    def decision(self, rule, common: dict) -> M.Decision:
+        """The rows of every version in order, each with its version's test (and its own validity)
+        in its condition; the `anders` of the version in force."""
+        versions: tuple[E.Version, ...] = common["versions"]
+        several = len(rule.versions) > 1
+        tests = self.tests(versions) if several else [None] * len(rule.versions)
+        rows: list[M.Row] = []
+        for number, (test, version) in enumerate(zip(tests, rule.versions, strict=True)):
+            for r in version.rows:
+                own = self.period_test(validity_dates(r.validity), r.validity.span) if r.validity else None
+                condition = _all_of([test, own, self.expr(r.condition)])
+                rows.append(M.Row(len(rows), condition, self.expr(r.outcome), r.source, r.span, *_quotes(r),
+                                  number if several else None))
+        t = _typed(rule.type, rule.name)
+        otherwise = None
+        last = rule.node.otherwise
+        if last is not None:
+            outcome = self.select(versions, [self.expr(v.otherwise.outcome) for v in rule.versions], t)
+            otherwise = M.Row(len(rows), None, outcome, last.source, last.span, *_quotes(last))
+        return M.Decision(hit_policy=M.HitPolicy(rule.node.hit_policy), rows=tuple(rows), otherwise=otherwise,
+                          type=t, **common)
+
+    def timeline(self, rule, common: dict) -> M.Timeline:
+        versions: tuple[E.Version, ...] = common["versions"]
+        kind = M.TimelineKind(rule.node.kind)
+        parts = [self.timeline_parts(node) for node in rule.versions]
+        subjects = [p[0] for p in parts]
+        same_subject = all(isinstance(s, E.Input) and s.name == subjects[0].name for s in subjects)  # type: ignore[union-attr]
+        subject = subjects[0] if same_subject else self.select(versions, subjects)
+        slots = []
+        for i in (1, 2, 3):
+            choices = [p[i] for p in parts]
+            slots.append(None if choices[0] is None else self.select(versions, choices))  # type: ignore[arg-type]
+        start, end, base = slots
+        if base is not None and parts[0][3] is parts[0][1]:   # `binnen`: it counts from its start
+            start = base
+        strict = kind in (M.TimelineKind.VOOR, M.TimelineKind.VAN_TOT)
+        return M.Timeline(subject=subject, words=kind, start=start, end=end, base=base,
+                          strict=strict, exact=kind is M.TimelineKind.OP, type=T.JANEE, **common)
+
+    def timeline_parts(self, node: ast.Timeline) -> tuple[E.Expr, E.Expr | None, E.Expr | None, E.Expr | None]:
+        """(subject, start, end, base) of one version of a termijn, durations applied."""
         kind = M.TimelineKind(node.kind)
         args = [self.expr(a) for a in node.args]
         start = end = base = None
@@ -148,9 +268,7 @@ class _Lowering:
             end = self.shift(args[1], args[0], -1, node.span)
         else:
             start, end = args
-        strict = kind in (M.TimelineKind.VOOR, M.TimelineKind.VAN_TOT)
-        return M.Timeline(subject=self.expr(node.subject), words=kind, start=start, end=end, base=base,
-                          strict=strict, exact=kind is M.TimelineKind.OP, type=T.JANEE, **common)
+        return self.expr(node.subject), start, end, base
 
     # ------------------------------------------------------------ examples
     def example(self, example: ast.Example) -> M.Example:
@@ -283,6 +401,9 @@ class _Lowering:
         return E.Aggregate(node.func, operand, node.where_op, node.where_words, bound, self.type_of(node),
                            node.span, inputs)
 
+    def x_YearDate(self, node: ast.YearDate) -> E.Expr:
+        return E.YearDate(node.month, node.day, node.offset, node.text, T.DATUM, node.span)
+
     def x_Round(self, node: ast.Round) -> E.Expr:
         operand = self.expr(node.operand)
         if node.places is None:  # the parser reports a number of decimals that is not whole
@@ -299,5 +420,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Arith: _Lowering.x_Arith,
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
+    ast.YearDate: _Lowering.x_YearDate,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

@@ -16,7 +16,12 @@ status compares equal to "voldaan" and prints as it). Each rule states its meani
   - a decision has a hit policy, its rows and an optional `anders`;
   - a termijn has an explicit start and end moment (durations already applied), whether the end
     moment itself is too late (`strict`), and whether the event must fall on it (`exact`);
-  - a calculation has one expression; its result always has the shape (value, status).
+  - a calculation has one expression; its result always has the shape (value, status);
+  - a rule's own validity (`geldig vanaf ...`) is part of its gate, a test of `Peildatum`; a rule
+    written in several versions is still one rule: its gate holds on the dates some version is in
+    force, and each part of its body that differs per version is a `Versions` expression that
+    picks the version of the calculation date (a beslissing's rows carry their version's test in
+    their condition). `versions` lists them (display, and `dsl.core.versions.policy_on`).
 Nothing here refers to the syntax tree.
 """
 
@@ -28,7 +33,7 @@ from typing import Any, Union, assert_never
 
 import attrs
 
-from dsl.core.expr import Expr
+from dsl.core.expr import Expr, Version
 from dsl.span import Span
 from dsl.types import Type
 
@@ -184,6 +189,7 @@ class Exception_:
     words: str
     condition: Expr
     span: Span
+    version: int | None = None   # of a versioned eis: its version's index (its test is the first part of `condition`)
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -195,6 +201,7 @@ class Row:
     span: Span
     quotes: tuple[str, ...] = ()        # the row's own `citaat`s: sentences of the document, as written
     quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
+    version: int | None = None          # of a versioned beslissing: the index of its version in `versions`
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
@@ -211,10 +218,17 @@ class RuleBase:
     quotes: tuple[str, ...] = ()        # its own `citaat`s (not its group's): the sentences it encodes
     quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
     bound: Party | None = None          # the party it binds: its own `voor de ...`, else its group's
+    versions: tuple[Version, ...] = ()  # its validity: one Version per declaration, in time order; () always in force
 
     @property
     def display(self) -> str:
         return self.title or self.name.replace("_", " ")
+
+    def version_on(self, day: date | None) -> Version | None:
+        """The version in force on a calculation date (None: none is, or the rule has no versions)."""
+        if day is None:
+            return None
+        return next((v for v in self.versions if v.holds_on(day)), None)
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)

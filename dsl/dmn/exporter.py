@@ -165,6 +165,10 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
             raise _Refused(expr.span, "'dag N van' kan deze export nog niet schrijven")
         case E.Aggregate():
             raise _Refused(expr.span, f"'{expr.func} van' een lijst kan deze export nog niet schrijven")
+        case E.YearDate():
+            raise _Refused(expr.span, f"'{expr.text}' hangt af van de peildatum; DMN kent geen evaluatiedatum")
+        case E.Versions():
+            raise _Refused(expr.span, "een regel met versies hangt af van de peildatum; DMN kent geen evaluatiedatum")
         case _:
             assert_never(expr)
 

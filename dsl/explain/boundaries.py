@@ -90,7 +90,7 @@ class Boundaries:
                         _weekly_moments(node, self.data.get(node.operand.name)))
             case (E.Input() | E.RuleRef() | E.Peildatum() | E.Const() | E.Each() | E.And() | E.Or() | E.Not()
                   | E.Arith() | E.Neg() | E.PercentOf() | E.Shift() | E.MomentDiff() | E.DayOf() | E.Aggregate()
-                  | E.Round()):
+                  | E.Round() | E.YearDate() | E.Versions()):
                 pass  # no boundary of its own (an `elk` or aggregate runs over a lijst)
             case _:
                 assert_never(node)
@@ -167,7 +167,8 @@ class Boundaries:
             case E.Round():  # the unrounded value near the target; the grid around it does the rest
                 return node.operand, target, False
             case (E.Input() | E.Peildatum() | E.Const() | E.Compare() | E.Member() | E.Between() | E.Each()
-                  | E.Weekly() | E.And() | E.Or() | E.Not() | E.DayOf() | E.Aggregate()):
+                  | E.Weekly() | E.And() | E.Or() | E.Not() | E.DayOf() | E.Aggregate() | E.YearDate()
+                  | E.Versions()):
                 return None
             case _:
                 assert_never(node)

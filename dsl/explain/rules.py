@@ -34,17 +34,51 @@ def rule_step(ex: Explainer, name: str) -> Step:
     rule = ex.model.rules[name]
     match rule:
         case M.Requirement():
-            return _requirement(ex, rule)
+            step = _requirement(ex, rule)
         case M.Group():
-            return _group(ex, rule)
+            step = _group(ex, rule)
         case M.Decision():
-            return _decision(ex, rule)
+            step = _decision(ex, rule)
         case M.Timeline():
-            return _timeline(ex, rule)
+            step = _timeline(ex, rule)
         case M.Calculation():
-            return _calculation(ex, rule)
+            step = _calculation(ex, rule)
         case _:
             assert_never(rule)
+    return _versioned(ex, rule, step) if rule.versions else step
+
+
+def _versioned(ex: Explainer, rule: M.Rule, step: Step) -> Step:
+    """A rule with its own validity: which version applied on the peildatum, and its bron
+    ("Versie geldig vanaf 23 oktober 2023 (Wijzigingen ...), bron ..."); or that none is in force."""
+    version = rule.version_on(ex.peil)
+    periods = "; ".join(v.period for v in rule.versions)
+    if version is None:
+        if ex.peil is None:
+            if step.result != ONBEKEND:
+                return step
+            return step._replace(sentence=f"Onbekend: de regel geldt {periods}, en de casus noemt geen peildatum "
+                                          "om te zien welke versie geldt.")
+        return step._replace(sentence=f"Niet van toepassing: de regel geldt {periods}, en de peildatum is "
+                                      f"{ex.wording.moment(ex.peil)}.")
+    said = f"Versie geldig {version.period}"
+    if version.amendment:
+        said += f" ({version.amendment})"
+    if version.source:
+        said += f", bron {version.source}"
+    return step._replace(sentence=f"{step.sentence} {said}.", source=version.source or step.source,
+                         text=version.title or step.text)
+
+
+def in_force(ex: Explainer, expr: E.Expr) -> E.Expr:
+    """The part of a versioned expression that the version in force gave (the expression itself
+    when it has no versions, or none was in force)."""
+    if not isinstance(expr, E.Versions):
+        return expr
+    for test, choice in zip(expr.conditions, expr.choices, strict=True):
+        if ex.value(test) is True:
+            return choice
+    return expr
 
 
 def _not_applicable(ex: Explainer, rule: M.Rule) -> str:
@@ -68,6 +102,8 @@ def _failing_gate(ex: Explainer, gates: tuple[M.Gate, ...]) -> str:
 def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
     reading = ex.wording.rule(rule)
     parts = reading.shown  # none for "vereist agb_code_vv": the sentence says it all
+    if isinstance(rule.condition, E.Versions):   # the condition of the version in force
+        parts = tuple(in_force(ex, p) for p in parts)
     status = ex.status_of(rule.name)
     if status is NVT:
         sentence = _not_applicable(ex, rule)
@@ -82,14 +118,17 @@ def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
 def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) -> str:
     if status is ONBEKEND:
         return ex.unknown(rule)
+    condition = in_force(ex, rule.condition)
     if status is NIET_VOLDAAN:
-        return "Voldoet niet: " + ex.reason(rule.condition) + "."
-    value = ex.value(rule.condition)
+        return "Voldoet niet: " + ex.reason(condition) + "."
+    value = ex.value(condition)
     if value is not True:
         fired = next(e for e in rule.exceptions if ex.value(e.condition) is True)
-        return f"Voldoet: de uitzondering geldt ({fired.words} {ex.text(fired.condition)})."
-    first = ex.sentence(rule.condition, value)
-    return first if first.startswith("Voldoet:") else f"Voldoet: {ex.text(rule.condition)}."
+        fired_condition = fired.condition.items[-1] if rule.versions and isinstance(fired.condition, E.And) \
+            else fired.condition   # (of a versioned eis: without its version's test)
+        return f"Voldoet: de uitzondering geldt ({fired.words} {ex.text(fired_condition)})."
+    first = ex.sentence(condition, value)
+    return first if first.startswith("Voldoet:") else f"Voldoet: {ex.text(condition)}."
 
 
 def _obligation(ex: Explainer, rule: M.Rule) -> str:
@@ -252,34 +291,35 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
 
 
 def _calculation(ex: Explainer, rule: M.Calculation) -> Step:
-    shown = rule.title or ex.text(rule.expr)
+    expr = in_force(ex, rule.expr)   # of a rule with versions: the expression of the version in force
+    shown = rule.title or ex.text(expr)
     status = ex.status_of(rule.name)
     if status is NVT:
         return new_step(Step, ("berekening", rule.name, shown, status, _not_applicable(ex, rule), (), rule.source,
                                rule.span, ()))
     result = ex.outcome.value(rule.name)
     if M.is_power(rule):
-        return _power(ex, rule, shown, result)
-    value = ex.fmt(rule.expr, result) if result is not None else "onbekend"
-    form = ex.form(rule.expr)
+        return _power(ex, rule, expr, shown, result)
+    value = ex.fmt(expr, result) if result is not None else "onbekend"
+    form = ex.form(expr)
     if result is None:
         sentence = ex.unknown(rule)
         if form is WEEKLY:
-            own = ex.sentence(rule.expr, ex.value(rule.expr))
+            own = ex.sentence(expr, ex.value(expr))
             sentence = own if own.startswith("Onbekend: ") else sentence
     else:
         notes = ex.month_end_notes(ex.wording.rule(rule).month_shifts)
-        if isinstance(rule.expr, E.Round):   # what was rounded, in every digit
-            notes += f" (onafgerond {ex.exact(rule.expr.operand)})"
-        sentence = f"{rule.display} = {ex.text(rule.expr)} = {value}{notes}."
+        if isinstance(expr, E.Round):   # what was rounded, in every digit
+            notes += f" (onafgerond {ex.exact(expr.operand)})"
+        sentence = f"{rule.display} = {ex.text(expr)} = {value}{notes}."
         if isinstance(result, bool) and form not in NAMED:
-            own = ex.sentence(rule.expr, ex.value(rule.expr))
+            own = ex.sentence(expr, ex.value(expr))
             sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
     return new_step(Step, ("berekening", rule.name, shown, value, sentence, (), rule.source, rule.span,
-                           ex.conditions((rule.expr,))))
+                           ex.conditions((expr,))))
 
 
-def _power(ex: Explainer, rule: M.Calculation, shown: str, result: bool | None) -> Step:
+def _power(ex: Explainer, rule: M.Calculation, expr: E.Expr, shown: str, result: bool | None) -> Step:
     """A bevoegdheid that applies: whether the party may act in this case, and why; "mag" or "mag
     niet" as its result (no pass/fail mark), onbekend when the condition is."""
     who = (rule.bound or M.Party.VERZEKERAAR).label
@@ -287,10 +327,10 @@ def _power(ex: Explainer, rule: M.Calculation, shown: str, result: bool | None) 
         sentence, outcome = ex.unknown(rule), "onbekend"
     else:
         verdict = "mag dit in dit geval" if result else "mag dit in dit geval niet"
-        sentence = f"{who[0].upper()}{who[1:]} {verdict} ({rule.power}): {ex.text(rule.expr)} = {ex.fmt(rule.expr, result)}."
+        sentence = f"{who[0].upper()}{who[1:]} {verdict} ({rule.power}): {ex.text(expr)} = {ex.fmt(expr, result)}."
         outcome = "mag" if result else "mag niet"
-        if ex.form(rule.expr) not in NAMED:
-            own = ex.sentence(rule.expr, ex.value(rule.expr))
+        if ex.form(expr) not in NAMED:
+            own = ex.sentence(expr, ex.value(expr))
             sentence += " " + own if own.startswith(("Klopt", "Voldoet")) else ""
     return new_step(Step, ("berekening", rule.name, shown, outcome, sentence, (), rule.source, rule.span,
-                           ex.conditions((rule.expr,))))
+                           ex.conditions((expr,))))

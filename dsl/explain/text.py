@@ -261,9 +261,9 @@ class Wording:
                 amount, base = node.amount.span, node.base.span
                 in_words = (amount.line, amount.column) < (base.line, base.column)
                 return Form.MOMENT if in_words else Form.OTHER
-            case E.DayOf():
+            case E.DayOf() | E.YearDate():
                 return Form.MOMENT
-            case E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round():
+            case E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round() | E.Versions():
                 return Form.OTHER
             case _:
                 assert_never(node)
@@ -315,8 +315,9 @@ def _written_bounds(rule: M.Timeline) -> tuple[E.Expr, ...]:
     """The bounds as the termijn writes them: `binnen D na X` and `ten minste D voor X` give
     (D, X) (the end moment is computed from them); the other forms their moments in order."""
     if rule.words in (M.TimelineKind.BINNEN, M.TimelineKind.TEN_MINSTE_VOOR):
-        assert isinstance(rule.end, E.Shift) and rule.base is not None
-        return (rule.end.amount, rule.base)
+        end = rule.end.choices[0] if isinstance(rule.end, E.Versions) else rule.end   # (versions: as first written)
+        assert isinstance(end, E.Shift) and rule.base is not None
+        return (end.amount, rule.base)
     return rule.bounds
 
 

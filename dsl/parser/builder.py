@@ -18,6 +18,7 @@ from lark.tree import Meta
 from dsl import ast
 from dsl.errors import Diagnostic
 from dsl.literals import (
+    MONTHS,
     NUMBER_WORDS,
     WEEKDAYS,
     LiteralError,
@@ -67,6 +68,8 @@ COMPARISONS = {
     "voor": "<", "vóór": "<",
     "ten hoogste": "<=", "tenhoogste": "<=", "uiterlijk": "<=",
     "ten minste": ">=", "tenminste": ">=",
+    # the words of a termijn, in a condition too
+    "niet voor": ">=", "niet eerder dan": ">=", "vanaf": ">=", "op": "==",
 }
 
 
@@ -88,11 +91,29 @@ def _meta(items: Iterable[object]) -> ast.Meta:
     items = list(items)
     info = {item[0]: item[1] for item in items if isinstance(item, tuple)}
     return ast.Meta(info.get("bron"), info.get("toelichting"), info.get("applicable"), _quotes(items),
-                    info.get("bound"))
+                    info.get("bound"), info.get("validity"))
 
 
 def _quotes(items: Iterable[object]) -> tuple[ast.Quote, ...]:
     return tuple(item[1] for item in items if isinstance(item, tuple) and item[0] == "citaat")
+
+
+def _row_validity(items: Iterable[object]) -> ast.Validity | None:
+    """The last `geldig ...` written after a row of a decision table."""
+    found = [item[1] for item in items if isinstance(item, tuple) and item[0] == "validity"]
+    return found[-1] if found else None
+
+
+def _amended(node: N, amendment: ast.Amendment) -> N:
+    """A rule written in a wijziging: the wijziging's validity and bron unless it says its own."""
+    meta: ast.Meta = node.meta  # type: ignore[attr-defined]
+    meta = attrs.evolve(meta, validity=meta.validity or amendment.validity, source=meta.source or amendment.source,
+                        amendment=amendment)
+    return attrs.evolve(node, meta=meta)  # type: ignore[misc]
+
+
+# How a year-relative date names its year, and the years it lies from the peildatum's.
+YEAR_OFFSETS = {"lopende": 0, "vorige": -1, "volgende": 1}
 
 
 def _row_source(items: Iterable[object]) -> str | None:
@@ -198,6 +219,27 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
     def applicable(self, meta: Meta, children: Children) -> tuple[str, ast.Expr]:
         return ("applicable", _nodes(children)[0])
 
+    # ------------------------------------------------------------ validity and amendments
+    def valid_from(self, meta: Meta, children: Children) -> tuple[str, ast.Validity]:
+        words = _words(children[1])
+        if words != "vanaf":
+            self.problems.append(Diagnostic("literal", f"'geldig {words}' zegt niet vanaf wanneer de regel geldt",
+                                            _tok_span(children[1]), hint="schrijf 'geldig vanaf <datum>'"))
+        return ("validity", ast.Validity(children[-1], None, self.text_of(meta), _span(meta)))
+
+    def valid_until(self, meta: Meta, children: Children) -> tuple[str, ast.Validity]:
+        return ("validity", ast.Validity(None, children[-1], self.text_of(meta), _span(meta)))
+
+    def valid_between(self, meta: Meta, children: Children) -> tuple[str, ast.Validity]:
+        low, high = _nodes(children)
+        return ("validity", ast.Validity(low, high, self.text_of(meta), _span(meta)))
+
+    def wijziging(self, meta: Meta, children: Children) -> list[object]:
+        title, *rest = _nodes(children)
+        info: dict[str, Any] = dict(item for item in rest if isinstance(item, tuple))
+        amendment = ast.Amendment(_unquote(title), info.get("validity"), info.get("bron"), _span(meta))
+        return [_amended(item, amendment) for item in rest if not isinstance(item, tuple)]
+
     def bound(self, meta: Meta, children: Children) -> tuple[str, ast.Bound]:
         party = _words(children[0]).split()[-1]
         return ("bound", ast.Bound("verzekeraar" if party == "verzekeraar" else "aanbieder", _span(meta)))
@@ -281,11 +323,12 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
 
     def row(self, meta: Meta, children: Children) -> ast.Row:
         cond, outcome, *items = _nodes(children)
-        return ast.Row(cond, outcome, _row_source(items), _span(meta), _quotes(items))
+        return ast.Row(cond, outcome, _row_source(items), _span(meta), _quotes(items), _row_validity(items))
 
     def otherwise(self, meta: Meta, children: Children) -> tuple[str, ast.Row]:
         outcome, *items = _nodes(children)
-        return ("anders", ast.Row(None, outcome, _row_source(items), _span(meta), _quotes(items)))
+        return ("anders", ast.Row(None, outcome, _row_source(items), _span(meta), _quotes(items),
+                                  _row_validity(items)))
 
     def termijn(self, meta: Meta, children: Children) -> ast.Timeline:
         name, title, *rest = _nodes(children)
@@ -393,6 +436,14 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         operand, _l, _v, low, _t, high = children
         return ast.Between(operand, low, high, False, "ligt van ... tot", _span(meta))
 
+    def range_within(self, meta: Meta, children: Children) -> ast.Between:
+        """`x ligt binnen 3 weken na y`: from y up to and including 3 weeks after it, as a termijn
+        `binnen ... na` counts (the day of y itself included)."""
+        operand, _l, _b, amount, _na, base = children
+        first, last = amount.span, base.span
+        shifted = ast.Shift(amount, base, +1, ast.Span(first.line, first.column, last.end_line, last.end_column))
+        return ast.Between(operand, base, shifted, True, "ligt binnen ... na", _span(meta))
+
     def each(self, meta: Meta, children: Children) -> ast.Each:
         _elk, collection, _is, op, right = children
         words = _words(op)
@@ -460,6 +511,13 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         _dag, number, _van, base = children
         day = self._whole(number, meta, "een dagnummer is een heel getal", "schrijf bijvoorbeeld 'dag 121 van opname'")
         return ast.DayOf(day, base, _span(meta))
+
+    def year_date(self, meta: Meta, children: Children) -> ast.YearDate:
+        """`1 oktober van het lopende jaar`: a day of the peildatum's year (or the one before or after)."""
+        number, month, year = children
+        day = self._whole(number, meta, "een dag van de maand is een heel getal", "schrijf bijvoorbeeld '1 oktober'")
+        offset = YEAR_OFFSETS[_words(year).split()[2]]
+        return ast.YearDate(MONTHS.index(_words(month)) + 1, day, offset, self.text_of(meta), _span(meta))
 
     def _whole(self, token, meta: Meta, message: str, hint: str) -> int:
         """A whole number as written (digits or words); a fraction or a malformed number is a

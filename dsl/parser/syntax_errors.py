@@ -83,12 +83,15 @@ EXPECTED_WORDS = {
     "OORDEEL_VAN": "'oordeel van'",
     "MAG_ALS": "'mag als'",
     "RECHT_VOOR_ALS": "'behoudt zich het recht voor als'",
+    "YEAR_REL": "'van het lopende jaar' (of 'vorige', 'volgende')",
+    "EINDE_WIJZIGING": "'einde wijziging'",
     "$END": "het einde van het bestand",
 }
 _NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON", "APOSTROF_S"}
 # Words listed under another that stands for them: where `vereist` may stand, so may `verwacht` and
-# `streeft naar` (a soft eis); where `bron` may, so may `voor de aanbieder` (who a rule binds).
-_FOLDED = {"VEREIST": frozenset({"VERWACHT", "STREEFT_NAAR"}), "BRON": frozenset({"BOUND"})}
+# `streeft naar` (a soft eis); where `bron` may, so may `voor de aanbieder` (who a rule binds) and
+# `geldig ...` (its validity).
+_FOLDED = {"VEREIST": frozenset({"VERWACHT", "STREEFT_NAAR"}), "BRON": frozenset({"BOUND", "GELDIG"})}
 
 
 def describe_terminal(name: str) -> str:
@@ -120,6 +123,8 @@ MISTAKES = {
     ],
     "Een beslissing bestaat uit regels 'als <voorwaarde> dan <uitkomst>'.": [
         'beleid "x" beslissing b "B" als x is 1 "y"',
+        'beleid "x" beslissing b "B" als x is groter dan € 1 "y"',
+        'beleid "x" beslissing b "B" als x is ten minste 1 "y"',
         'beleid "x" beslissing b "B" anders',
     ],
     "Een gegeven heeft de vorm 'naam : type \"omschrijving\"'.": [
@@ -243,7 +248,7 @@ def _empty_construct(err: UnexpectedInput, text: str) -> Diagnostic | None:
 # The keywords that start a section (and the end of the text): after a complete construct each of
 # them fits, so a list of them says nothing about the construct at hand; they are one entry.
 _SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "BEVOEGDHEID", "VOORBEELD",
-                             "$END"})
+                             "WIJZIGING", "$END"})
 NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, bevoegdheid, voorbeeld)"
 
 

@@ -311,6 +311,17 @@ def day_of(value: M | None, n: int) -> M | None:
         return None
 
 
+def year_date(peil: date | None, month: int, day: int, offset: int) -> date | None:
+    """`1 oktober van het lopende jaar` (offset 0; -1 the year before, +1 after): that day in the
+    year of the calculation date `peil`; None without a peildatum or outside the calendar."""
+    if peil is None:
+        return None
+    try:
+        return date(peil.year + offset, month, day)
+    except ValueError:
+        return None
+
+
 def moment_diff_days(a: date | None, b: date | None) -> int | None:
     return None if a is None or b is None else (_day(a) - _day(b)).days
 
@@ -455,7 +466,7 @@ EXPORTS: dict[str, Callable[..., Any]] = {
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
         "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
-        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date",
     )
 }
 
