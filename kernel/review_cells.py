@@ -37,7 +37,7 @@ def controleer(session: Session, state: State, st: Statement, cell: str, name: s
     from dsl.analysis import Budget, check_policy
     from kernel.widgets.review import ConsistencyView
 
-    budget = Budget(max_examples=200, seconds=2) if "snel" in words else Budget()
+    budget = Budget(max_examples=200) if "snel" in words else Budget()
     method = "exact" if "exact" in words else "auto"
     with progress_line(session, "controleren") as progress:
         report = check_policy(state.policy, method=method, budget=budget, progress=progress.update)
@@ -59,7 +59,7 @@ def verschil(session: Session, state: State, st: Statement, cell: str, name: str
     from dsl.analysis import Budget, diff_policies
     from kernel.widgets.review import DiffView
 
-    budget = Budget(max_examples=100, seconds=2) if quick else Budget(max_examples=300)
+    budget = Budget(max_examples=100) if quick else Budget(max_examples=300)
     with progress_line(session, "vergelijken") as progress:
         diff = diff_policies(old, state.policy, budget=budget, progress=progress.update)
     return state, DiffView(diff, old_name, state.policy, state.source, state.policy_cell)

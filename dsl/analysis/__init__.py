@@ -3,8 +3,11 @@
 Public API (everything a reviewer needs; all of it reads the core model, `dsl.core`):
 
   check_policy(policy, *, method, budget, domain)        gaps, overlaps, shadowed rows, impossible
-                                                         requirements and timelines, ... ->
-                                                         ConsistencyReport of Findings
+                                                         requirements and timelines, boundaries
+                                                         drawn differently across rules, rules
+                                                         said twice, ... -> ConsistencyReport of
+                                                         Findings (with their Regions)
+  consistency_json(report, model)                        the report as JSON (docs/consistentie.schema.json)
   coverage(policy)                                       what the voorbeelden reach -> CoverageReport
   diff_policies(old, new)                                semantic difference -> PolicyDiff
   thresholds(model)                                      constants each gegeven is compared with
@@ -30,7 +33,7 @@ from dsl.analysis.thresholds import thresholds
 # Loaded on first use: the solver, the search and the reports take a while to import.
 _HOME = {
     "check_policy": "checks", "diff_policies": "diff",
-    "ConsistencyReport": "findings", "Finding": "findings",
+    "ConsistencyReport": "findings", "Finding": "findings", "Region": "findings", "consistency_json": "jsonreport",
     "consistency_blocks": "report", "coverage_blocks": "coverage", "diff_blocks": "diff",
     "render": "report", "write": "report", "Budget": "search", "Domain": "smt",
 }
@@ -43,6 +46,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "Budget", "ConsistencyReport", "Domain", "Finding", "check_policy", "consistency_blocks", "coverage",
+    "Budget", "ConsistencyReport", "Domain", "Finding", "Region", "check_policy", "consistency_blocks",
+    "consistency_json", "coverage",
     "coverage_blocks", "diff_blocks", "diff_policies", "render", "thresholds", "write",
 ]

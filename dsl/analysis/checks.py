@@ -19,6 +19,11 @@ What is checked, per rule kind:
               bounds use the event of the other, or both constrain the same event)
   berekening  a division by zero anywhere; an amount, count, duration or percentage that can
               leave its range (negative, or a percentage above 100%)
+  across      one boundary drawn on different sides by different rules; an eis and a decision
+              row with the same condition and other boundaries (`dsl.analysis.crossrule`); two
+              equivalent eisen, a row repeated in another decision (`dsl.analysis.redundancy`)
+A gap or overlap the solver found carries its regions (`dsl.analysis.regions`): a proved box of
+cases around the witness.
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ from typing import assert_never
 
 import z3
 
+from dsl.analysis.crossrule import CrossRuleChecks
 from dsl.analysis.findings import Checked, ConsistencyReport, Fallback, show_value
+from dsl.analysis.redundancy import RedundancyChecks
+from dsl.analysis.regions import around
 from dsl.analysis.rulechecks import RuleChecks
-from dsl.analysis.search import Budget, search, sweep
+from dsl.analysis.search import Budget
 from dsl.analysis.smt import Domain
 from dsl.analysis.solving import Undecided, rule_fields
 from dsl.core.expr import Expr
@@ -65,9 +73,13 @@ def check_policy(policy, *, method: str = "auto", budget: Budget | None = None,
         ctx.check_rule(rule)
     ctx.check_order()
     ctx.check_divisions()
+    ctx.check_boundaries()
+    ctx.check_same_conditions()
+    ctx.check_redundancy()
     model = policy.model
     return ConsistencyReport(model.title, model.filename, tuple(ctx.findings),
-                             tuple(ctx.checked), tuple(ctx.fallbacks), tuple(ctx.notes), ctx.budget)
+                             tuple(ctx.checked), tuple(ctx.fallbacks), tuple(ctx.notes), ctx.budget,
+                             tuple(ctx.searches))
 
 
 def _when(row: Row) -> Expr:
@@ -77,8 +89,14 @@ def _when(row: Row) -> Expr:
     return row.condition
 
 
-class _Checks(RuleChecks):
-    """Every check of one policy: the decision checks here, the others in `RuleChecks`."""
+def _row_is(name: str, marker: int):
+    """A test of an outcome: did decision `name` end with row `marker` (ROW_NONE, ROW_OVERLAP)?"""
+    return lambda outcome: outcome[name].row == marker
+
+
+class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
+    """Every check of one policy: the decision checks here, the others in `RuleChecks`, across
+    rules in `CrossRuleChecks` and `RedundancyChecks`."""
 
     def check_rule(self, rule: Rule) -> None:
         match rule:
@@ -129,7 +147,7 @@ class _Checks(RuleChecks):
                 f"{n} = {show_value(self.model, n, found[0][n])}" for n in pinned) + "."
         self.add("gat", rule.name, f"Beslissing '{rule.name}' heeft een gat: voor deze casus geldt geen "
                  "enkele regel, en er is geen 'anders'.", [("beslissing", rule.span)], found,
-                 lambda o: o[rule.name].row == ROW_NONE, detail=detail)
+                 lambda o: o[rule.name].row == ROW_NONE, detail=detail, regions=around(self, [*base, gap], found))
 
     def pinned(self, formulas, found) -> list[str]:
         """The gegevens that have one single value in every case satisfying `formulas`."""
@@ -151,7 +169,8 @@ class _Checks(RuleChecks):
                     self.add("overlap", rule.name, f"Rij {i + 1} en rij {j + 1} van beslissing '{rule.name}' "
                              "kunnen tegelijk gelden, terwijl de beslissing 'uniek' is.",
                              [(f"rij {i + 1}", rows[i].span), (f"rij {j + 1}", rows[j].span)], found,
-                             lambda o: o[rule.name].row == ROW_OVERLAP)
+                             lambda o: o[rule.name].row == ROW_OVERLAP,
+                             regions=around(self, [*base, conds[i], conds[j]], found))
 
     def decision_rows(self, rule: Decision, base, conds):
         rows = rule.rows
@@ -179,16 +198,17 @@ class _Checks(RuleChecks):
             kinds.append(("overlap", ROW_OVERLAP, f"Meerdere rijen van beslissing '{rule.name}' gelden "
                           "tegelijk, terwijl de beslissing 'uniek' is."))
         for kind, marker, message in kinds:
-            case = search(self.policy, lambda o, m=marker: o[rule.name].row == m, self.budget, fields=fields)
+            shows = _row_is(rule.name, marker)
+            case = self.search(rule.name, kind, shows, fields)
             if case is not None:
-                self.add(kind, rule.name, message, [("beslissing", rule.span)], (case, tuple(fields)),
-                         lambda o, m=marker: o[rule.name].row == m, method="zoektocht")
+                self.add(kind, rule.name, message, [("beslissing", rule.span)], (case, tuple(fields)), shows,
+                         method="zoektocht")
         self.unreached_rows(rule, fields)
         self.checked.append(Checked(rule.name, "gat en overlap", "zoektocht"))
 
     def unreached_rows(self, rule: Decision, fields):
         seen: set = set()
-        count = sweep(self.policy, lambda c, o: seen.add(o[rule.name].row), self.budget, fields=fields)
+        count = self.sweep(rule.name, "rijen", lambda c, o: seen.add(o[rule.name].row), fields)
         for j in range(len(rule.rows)):
             if j not in seen:
                 self.notes.append(f"Rij {j + 1} van beslissing '{rule.name}' werd in {count} gezochte casussen "

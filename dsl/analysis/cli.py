@@ -1,11 +1,14 @@
 """The `beleid` subcommands of the analysis: consistency, coverage and semantic difference.
 
 Contract: `dsl.cli` parses the command line and calls
-  run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT]`
+  run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT] [--json]`
   run_coverage(args, files)      `beleid test PAD --dekking`
   run_diff(args)                 `beleid verschil OUD NIEUW [--rapport UIT]`
 Each prints a Dutch report and returns the exit code:
-  controleer --consistentie  1 when there are findings, else 0
+  controleer --consistentie  1 when there are findings not recorded as the document's own
+                             (`Finding.known`), else 0; with --json the report is one JSON
+                             object on stdout (`dsl.analysis.jsonreport`, the schema in
+                             docs/consistentie.schema.json) and every other message goes to stderr
   test --dekking             1 when a voorbeeld fails or a policy cannot be loaded, else 0
   verschil                   0 when the versions are the same (no text change and no case on
                              which they differ), 1 when they differ; a rule that was only searched
@@ -16,7 +19,9 @@ exits 2 for a wrong command line). A mistake in a policy is printed as its diagn
 (.html) or Markdown (.md); other extensions give plain text. The reports of the coverage and
 the difference are built by `dsl.analysis.coverage.coverage_blocks` and
 `dsl.analysis.diff.diff_blocks`.
-Search budgets follow BELEID_ZOEK_VOORBEELDEN and BELEID_ZOEK_SECONDEN (`dsl.analysis.search`).
+Search budgets follow --zoek-voorbeelden (the count of cases: it bounds a search), --zoek-zaad
+and --zoek-seconden (a safety net only), or BELEID_ZOEK_VOORBEELDEN, BELEID_ZOEK_ZAAD and
+BELEID_ZOEK_SECONDEN (`dsl.analysis.search`).
 On a terminal, the consistency check and the difference show their progress on one line of
 stderr ("controleren 12/98: afspraak_elv_tabel"), wiped before the report is printed.
 """
@@ -34,7 +39,8 @@ from dsl.runtime.formatting import counted
 __all__ = ["run_consistency", "run_coverage", "run_diff"]
 
 
-def _write(blocks, path) -> bool:
+def _write(blocks, path, quiet: bool = False) -> bool:
+    """Write the report to `path` (if given); `quiet` says where it went on stderr, not stdout."""
     if not path:
         return True
     try:
@@ -42,7 +48,7 @@ def _write(blocks, path) -> bool:
     except OSError as err:
         print(f"beleid: kan het rapport niet schrijven naar {path}: {os_problem(err, writing=True)}", file=sys.stderr)
         return False
-    print(f"Rapport geschreven naar {path}")
+    print(f"Rapport geschreven naar {path}", file=sys.stderr if quiet else sys.stdout)
     return True
 
 
@@ -110,9 +116,17 @@ def run_consistency(args, policy) -> int:
     finally:
         progress.close()
     blocks = rep.consistency_blocks(report, policy.model, policy.model.text)
-    print(rep.render(blocks, "text"), end="")
-    written = _write(blocks, getattr(args, "rapport", None))
-    return 1 if report.findings or not written else 0
+    as_json = bool(getattr(args, "json", False))
+    if as_json:
+        import json
+
+        from dsl.analysis.jsonreport import consistency_json
+
+        print(json.dumps(consistency_json(report, policy.model), ensure_ascii=False, indent=2))
+    else:
+        print(rep.render(blocks, "text"), end="")
+    written = _write(blocks, getattr(args, "rapport", None), quiet=as_json)
+    return 1 if report.new or not written else 0
 
 
 def run_coverage(args, files) -> int:

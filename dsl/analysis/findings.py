@@ -5,8 +5,12 @@ Contract: a `Finding` names its kind in the vocabulary of decision-table verific
 involved, a counterexample case (a dict `policy.evaluate` accepts) and how it was found:
 "exact" (z3: the finding is proved) or "zoektocht" (Hypothesis: a concrete case, nothing
 proved). `confirmed` says whether evaluating the counterexample with the compiled policy shows
-the defect. A `ConsistencyReport` holds the findings, what was checked and how, and where the
-solver had to hand over to the search (with the reason).
+the defect. A finding about more than one rule (a boundary two rules draw differently, an eis
+repeated) names the others in `others`; `names` gives them all, `rule` first. `regions` are
+the `Region`s of the inputs where the defect lies (one per gegeven: an interval, a set of
+values or one value); `known` is true when the policy records the finding as the document's own.
+A `ConsistencyReport` holds the findings, what was checked and how, where the solver had to
+hand over to the search (with the reason), and the `Searched` cases of each search.
 """
 
 from __future__ import annotations
@@ -18,7 +22,19 @@ import attrs
 from dsl.case import CaseValueError, convert
 from dsl.runtime.formatting import format_value
 
-__all__ = ["KINDS", "Checked", "ConsistencyReport", "Fallback", "Finding", "show_value"]
+__all__ = ["KINDS", "Checked", "ConsistencyReport", "Fallback", "Finding", "Region", "Searched", "case_value", "show_value"]
+
+
+def case_value(model, name: str, value):
+    """A witness value as the runtime has it: a value a case writes as text (`dsl.case.written`:
+    "0,5%") is read back; a duur stays as written ("3 weken"); an unreadable text stays text."""
+    t = model.fields[name].type if name in model.fields else None
+    if t is None or not isinstance(value, str) or t.kind in ("tekst", "keuze", "duur"):
+        return value
+    try:
+        return convert(value, t)
+    except CaseValueError:
+        return value
 
 
 def show_value(model, name: str, value) -> str:
@@ -27,11 +43,9 @@ def show_value(model, name: str, value) -> str:
     t = model.fields[name].type if name in model.fields else None
     if t is None or value is None:
         return "onbekend" if value is None else str(value)
+    value = case_value(model, name, value)
     if isinstance(value, str) and t.kind not in ("tekst", "keuze", "duur"):
-        try:
-            value = convert(value, t)
-        except CaseValueError:
-            return value
+        return value
     if t.kind == "duur":
         return str(value)
     if t.kind == "tijdstip" and not isinstance(value, datetime):
@@ -57,7 +71,30 @@ KINDS = {
     "volgorde_onmogelijk": "onmogelijke volgorde van termijnen",
     "deling_door_nul": "deling door nul",
     "buiten_bereik": "waarde buiten bereik",
+    "grens": "grens die regels verschillend trekken",
+    "andere_grenzen": "eis en rij met dezelfde voorwaarde en andere grenzen",
+    "dubbele_eis": "eis die een andere herhaalt",
+    "herhaalde_rij": "rij die in een andere beslissing herhaald wordt",
 }
+
+
+@attrs.frozen
+class Region:
+    """Where a defect lies along one gegeven: an interval (`low`..`high`, each end closed or open,
+    None for no bound), a set of `values` (keuze options, ja/nee), or one value (low == high)."""
+
+    field: str
+    low: object = None
+    high: object = None
+    low_closed: bool = True
+    high_closed: bool = True
+    values: tuple | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.values is not None:
+            return "waarden"
+        return "waarde" if self.low is not None and self.low == self.high else "interval"
 
 
 @attrs.frozen
@@ -71,10 +108,18 @@ class Finding:
     method: str = "exact"             # "exact" (z3) or "zoektocht" (Hypothesis)
     confirmed: bool | None = None     # the compiled policy shows the defect on `case`
     detail: str | None = None
+    others: tuple = ()                # further rules the finding is about
+    regions: tuple = ()               # Regions, one per gegeven
+    known: bool = False               # recorded in the policy as the document's own
 
     @property
     def label(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every rule the finding is about, `rule` first."""
+        return (self.rule, *self.others)
 
 
 @attrs.frozen
@@ -96,6 +141,17 @@ class Fallback:
 
 
 @attrs.frozen
+class Searched:
+    """One search of a rule: what it looked for, how many cases it tried, and whether the time cap
+    (the safety net) cut it short before the count of its budget was reached."""
+
+    rule: str
+    what: str
+    cases: int
+    timed_out: bool = False
+
+
+@attrs.frozen
 class ConsistencyReport:
     title: str
     filename: str
@@ -104,6 +160,16 @@ class ConsistencyReport:
     fallbacks: tuple
     notes: tuple = ()
     budget: object = None
+    searches: tuple = ()              # Searched, in the order they ran
+
+    @property
+    def new(self) -> list[Finding]:
+        """The findings not recorded as the document's own."""
+        return [f for f in self.findings if not f.known]
+
+    @property
+    def timed_out(self) -> list[Searched]:
+        return [s for s in self.searches if s.timed_out]
 
     @property
     def ok(self) -> bool:

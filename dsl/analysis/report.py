@@ -18,7 +18,7 @@ from dsl.analysis.findings import show_value
 from dsl.atomic import write_text
 from dsl.runtime.formatting import counted
 
-__all__ = ["consistency_blocks", "render", "write"]
+__all__ = ["consistency_blocks", "render", "search_summary", "sources_text", "write"]
 
 Block = tuple[Any, ...]  # ("h1", text), ("p", text), ("list", [text]), ("table", headers, rows), ...
 
@@ -48,8 +48,16 @@ def how_found(f) -> str:
     return how
 
 
+def sources_text(f, model) -> str | None:
+    """'Bronnen: a: § 5.4; b: § 5.4 (tabel)' for a finding about more than one rule, else None."""
+    if not f.others:
+        return None
+    return "Bronnen: " + "; ".join(f"{name}: {model.rules[name].source or 'geen bron'}"
+                                   for name in f.names if name in model.rules) + "."
+
+
 def finding_blocks(f, model, source, filename) -> list:
-    blocks: list[Block] = [("h2", f"{f.label}: {f.rule}"), ("p", f.message)]
+    blocks: list[Block] = [("h2", f"{f.label}: {', '.join(f.names)}"), ("p", f.message)]
     if f.detail:
         blocks.append(("p", f.detail))
     places = []
@@ -57,6 +65,9 @@ def finding_blocks(f, model, source, filename) -> list:
         line = _source_line(source, span)
         places.append(f"{filename}:{span.line}:{span.column} ({label})" + (f": {line}" if line else ""))
     blocks.append(("list", places))
+    sources = sources_text(f, model)
+    if sources:
+        blocks.append(("p", sources))
     if f.case is not None:
         blocks.append(("p", "Tegenvoorbeeld: " + (case_text(model, f.case, f.relevant) or "elke casus")))
     blocks.append(("p", "Hoe: " + how_found(f) + "."))
@@ -77,14 +88,33 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
                         "bewezen, en waar niets gevonden is, bestaat het gebrek voor geen enkele volledige casus."))
     if report.fallbacks or searched:
         budget = report.budget
-        limit = f" (ten hoogste {budget.max_examples} casussen of {budget.seconds:g} s per zoektocht)" if budget else ""
+        limit = f" (ten hoogste {budget.max_examples} casussen per zoektocht, zaad {budget.seed})" if budget else ""
         blocks.append(("p", "Niet exact te controleren; daarom gezocht met Hypothesis" + limit +
                        ". Niets vinden bewijst hier niets."))
         blocks.append(("list", [f"{fb.rule}: {fb.reason}" + (f" (regel {fb.span.line})" if fb.span else "")
                                 for fb in report.fallbacks]))
+    if report.searches:
+        blocks.append(("p", search_summary(report)))
     if report.notes:
         blocks += [("h2", "Opmerkingen"), ("list", list(report.notes))]
     return blocks
+
+
+def search_summary(report) -> str:
+    """What the searches of a report did: how many, how many cases, and (a warning) where the time
+    cap cut one short, which makes the report depend on the machine."""
+    total = sum(s.cases for s in report.searches)
+    text = (f"De zoektocht probeerde {counted(total, 'casus', 'casussen')} in "
+            f"{counted(len(report.searches), 'zoektocht', 'zoektochten')}.")
+    late = report.timed_out
+    if late:
+        seconds = f"{report.budget.seconds:g} s" if report.budget is not None else "de tijdgrens"
+        text += (f" LET OP: de tijdgrens ({seconds}, een vangnet) brak "
+                 f"{counted(len(late), 'zoektocht', 'zoektochten')} af vóór het aantal casussen bereikt was ("
+                 + ", ".join(sorted({s.rule for s in late})) + "); op een andere machine kan dit rapport daardoor "
+                 "anders zijn. Een kleiner aantal (--zoek-voorbeelden) of een ruimere tijdgrens (--zoek-seconden) "
+                 "maakt het herhaalbaar.")
+    return text
 
 
 # ---------------------------------------------------------------- renderers

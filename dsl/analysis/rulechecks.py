@@ -14,8 +14,7 @@ from decimal import Decimal
 import z3
 
 from dsl.analysis.findings import Checked
-from dsl.analysis.search import search
-from dsl.analysis.solving import CheckContext
+from dsl.analysis.solving import CheckContext, rule_fields
 from dsl.analysis.thresholds import constant, expressions, own_gate, timeline_moments
 from dsl.core import expr as E
 from dsl.core.expr import walk
@@ -171,7 +170,8 @@ class RuleChecks(CheckContext):
 
     def search_range(self, rule: Calculation):
         kind = rule.type.kind
-        case = search(self.policy, lambda o: _outside(o[rule.name].value, kind), self.budget)
+        case = self.search(rule.name, "bereik", lambda o: _outside(o[rule.name].value, kind),
+                           sorted(rule_fields(self.model, rule.name)))
         if case is not None:
             self.add("buiten_bereik", rule.name, f"Berekening '{rule.name}' ({rule.type}) kan "
                      f"{_RANGE[kind]} worden.", [("berekening", rule.span)], (case, ()),
@@ -202,7 +202,8 @@ class RuleChecks(CheckContext):
                      lambda o: o[rule.name].status == Status.ONBEKEND)
 
     def search_division(self, rule: Rule, node: E.Arith):
-        case = search(self.policy, lambda o: o[rule.name].status == Status.ONBEKEND, self.budget)
+        case = self.search(rule.name, "deling door nul", lambda o: o[rule.name].status == Status.ONBEKEND,
+                           sorted(rule_fields(self.model, rule.name)))
         if case is not None:
             self.add("deling_door_nul", rule.name, f"In '{rule.name}' kan de uitkomst onbekend worden "
                      "(deling door nul) bij een volledige casus.", [("deling", node.span)], (case, ()),

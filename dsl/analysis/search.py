@@ -20,12 +20,14 @@ first (0 or nee or the first option, then the thresholds `marks`, then `value` r
 coarsely), and `simplify(case, holds, candidates)` replaces each value by the first candidate that
 keeps `holds(case)` true.
 
-The `Budget` bounds every search: `max_examples` cases and at most `seconds` of wall-clock
-time. Defaults come from the environment variables BELEID_ZOEK_VOORBEELDEN (default 2000)
-and BELEID_ZOEK_SECONDEN (default 20), so the command line can be tuned without flags. Its
-`seed` (BELEID_ZOEK_ZAAD, default 0) makes a search reproducible: the same policy and budget
-draw the same cases in the same order, so a report does not change between runs (unless the
-time limit cuts a search short); another seed explores other cases.
+The `Budget` bounds every search by a number of cases, `max_examples` (BELEID_ZOEK_VOORBEELDEN,
+default 2000): that count, and the `seed` (BELEID_ZOEK_ZAAD, default 0), decide which cases are
+drawn in which order, so the same policy and budget find the same things on any machine. Time,
+`seconds` (BELEID_ZOEK_SECONDEN, default 600), is only a safety net against a search that
+would run for hours: a `Run` says whether it cut the search short (`timed_out`), and the reports
+say so, since a search cut short by time depends on the machine. Another seed explores other cases.
+`explore_run`, `search_run` and `sweep_run` give the whole `Run` (what was found, how many cases
+were tried, whether time ran out); `explore`, `search` and `sweep` the part most callers need.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Ru
 from dsl.testing.strategies import cases
 from dsl.types import Type
 
-__all__ = ["Budget", "explore", "nudged", "relative_bounds", "search", "simpler", "simplify", "sweep"]
+__all__ = ["Budget", "Run", "explore", "explore_run", "nudged", "relative_bounds", "search", "search_run", "simpler",
+           "simplify", "sweep", "sweep_run"]
+
+SAFETY_SECONDS = 600   # the default time cap: a safety net, not a budget
 
 
 def _env_int(name: str, default: int, minimum: int = 1) -> int:
@@ -62,7 +67,7 @@ class Budget:
     """How much random search a check may spend (see the module docstring)."""
 
     max_examples: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_VOORBEELDEN", 2000))
-    seconds: float = attrs.field(factory=lambda: float(_env_int("BELEID_ZOEK_SECONDEN", 20)))
+    seconds: float = attrs.field(factory=lambda: float(_env_int("BELEID_ZOEK_SECONDEN", SAFETY_SECONDS)))
     seed: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_ZAAD", 0, minimum=0))
 
     def __attrs_post_init__(self):
@@ -80,14 +85,24 @@ class _Stop(Exception):
 
 
 # ---------------------------------------------------------------- the search loop
-def explore(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Budget | None = None) -> tuple[Any, int]:
+@attrs.frozen
+class Run:
+    """One search: the first thing found (or None), how many cases were tried, and whether the
+    time cap stopped it before its count of cases was reached (or it found something)."""
+
+    found: Any
+    cases: int
+    timed_out: bool = False
+
+
+def explore_run(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Budget | None = None) -> Run:
     """Draw from `strategy` until `attempt(drawn, room)` finds something, the budget's cases are
-    tried or its time is over. `attempt` tries at most `room` cases (the budget's rest) and returns
-    (what it found or None, how many cases it tried); the result is (the first thing found or None,
-    the number of cases tried)."""
+    tried or its time cap is reached. `attempt` tries at most `room` cases (the budget's rest) and
+    returns (what it found or None, how many cases it tried)."""
     budget = budget or Budget()
     found: list = []
     tried = [0]
+    late = [False]
     stop_at = time.monotonic() + budget.seconds
 
     @settings(max_examples=budget.max_examples, deadline=None, database=None, phases=[Phase.generate],
@@ -97,7 +112,10 @@ def explore(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Bu
     def probe(drawn):
         if found:   # Hypothesis replays the example that raised: raise the same again
             raise _Found
-        if tried[0] >= budget.max_examples or time.monotonic() > stop_at:
+        if tried[0] >= budget.max_examples:
+            raise _Stop
+        if time.monotonic() > stop_at:
+            late[0] = True
             raise _Stop
         hit, count = attempt(drawn, budget.max_examples - tried[0])
         tried[0] += count
@@ -107,24 +125,40 @@ def explore(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Bu
 
     with contextlib.suppress(_Found, _Stop):
         probe()
-    return (found[0] if found else None), tried[0]
+    return Run(found[0] if found else None, tried[0], late[0])
+
+
+def explore(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Budget | None = None) -> tuple[Any, int]:
+    """`explore_run` as (the first thing found or None, the number of cases tried)."""
+    run = explore_run(strategy, attempt, budget)
+    return run.found, run.cases
+
+
+def search_run(policy, predicate, budget: Budget | None = None, *, fields=None, fixed=None) -> Run:
+    """Search for a generated case whose outcome satisfies `predicate`; `Run.found` is that case."""
+    def attempt(case, _room):
+        return (case if predicate(policy.evaluate(case)) else None), 1
+
+    return explore_run(cases(policy, fields=fields, fixed=fixed), attempt, budget)
 
 
 def search(policy, predicate, budget: Budget | None = None, *, fields=None, fixed=None):
     """The first generated case whose outcome satisfies `predicate`, or None."""
-    def attempt(case, _room):
-        return (case if predicate(policy.evaluate(case)) else None), 1
-
-    return explore(cases(policy, fields=fields, fixed=fixed), attempt, budget)[0]
+    return search_run(policy, predicate, budget, fields=fields, fixed=fixed).found
 
 
-def sweep(policy, observe, budget: Budget | None = None, *, fields=None) -> int:
-    """Evaluate up to the budget's cases, calling `observe(case, outcome)`; returns the count."""
+def sweep_run(policy, observe, budget: Budget | None = None, *, fields=None) -> Run:
+    """Evaluate up to the budget's cases, calling `observe(case, outcome)` for each."""
     def attempt(case, _room):
         observe(case, policy.evaluate(case))
         return None, 1
 
-    return explore(cases(policy, fields=fields), attempt, budget)[1]
+    return explore_run(cases(policy, fields=fields), attempt, budget)
+
+
+def sweep(policy, observe, budget: Budget | None = None, *, fields=None) -> int:
+    """`sweep_run`, giving the number of cases evaluated."""
+    return sweep_run(policy, observe, budget, fields=fields).cases
 
 
 # ---------------------------------------------------------------- boundaries that depend on the case

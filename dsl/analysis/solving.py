@@ -10,6 +10,9 @@ for decisions, `dsl.analysis.rulechecks` for the other kinds) build on it:
                              near the policy's own), as (case dict, relevant gegevens, z3 model)
   encode(rule, build)        run an encoding; on `Unsupported` record a fallback and give None
   add(kind, rule, ...)       record a finding; its case is re-evaluated by the compiled policy
+  search(rule, what, predicate, fields)   a bounded search (`dsl.analysis.search`), recorded
+                             as `Searched` (cases tried, time cap hit); gives the case found or None
+  sweep(rule, what, observe, fields)      the same for a sweep; gives the number of cases
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from typing import Any
 
 import z3
 
-from dsl.analysis.findings import Checked, Fallback, Finding
-from dsl.analysis.search import Budget
+from dsl.analysis.findings import Checked, Fallback, Finding, Searched
+from dsl.analysis.search import Budget, Run, search_run, sweep_run
 from dsl.analysis.smt import Domain, Encoder, Unsupported, check, free_fields
 from dsl.analysis.thresholds import date_span, thresholds
 from dsl.core.model import Policy, Rule
@@ -49,6 +52,7 @@ class CheckContext:
         self.checked: list[Checked] = []
         self.fallbacks: list[Fallback] = []
         self.notes: list[str] = []
+        self.searches: list[Searched] = []
         self.date_span = date_span(policy.model, thresholds(policy.model))
 
     def sat(self, *formulas) -> bool:
@@ -96,17 +100,34 @@ class CheckContext:
             return None
         return result, list(self.enc.guards)
 
-    def confirm(self, case: dict | None, test: Callable[[Any], Any]) -> bool | None:
+    def confirm(self, case: dict | None, test: Callable[[Any], Any], trace: bool = False) -> bool | None:
+        """Whether `test(outcome)` holds for the case (None when there is no case or the test
+        cannot tell); `trace` evaluates with a trace, for a test that reads one."""
         if case is None:
             return None
         try:
-            return bool(test(self.policy.evaluate(case)))
+            answer = test(self.policy.evaluate(case, trace=trace))
         except Exception:  # a counterexample the case loader refuses is reported, not raised
             return False
+        return None if answer is None else bool(answer)
 
     def add(self, kind: str, rule: str, message: str, spans, found=None, test=None, method: str = "exact",
-            detail: str | None = None) -> None:
+            detail: str | None = None, *, others: tuple = (), regions: tuple = (), trace: bool = False) -> None:
+        """Record a finding (see the module docstring); `others` are further rules it is about,
+        `regions` where it lies, `trace` says the test reads the evaluation's trace."""
         case, relevant = (found[0], found[1]) if found else (None, ())
-        confirmed = self.confirm(case, test) if test else None
+        confirmed = self.confirm(case, test, trace) if test else None
         self.findings.append(Finding(kind, rule, message, tuple(spans), case, relevant, method,
-                                     confirmed, detail))
+                                     confirmed, detail, others, regions))
+
+    def _record(self, rule: str, what: str, run: Run) -> Run:
+        self.searches.append(Searched(rule, what, run.cases, run.timed_out))
+        return run
+
+    def search(self, rule: str, what: str, predicate: Callable[[Any], Any], fields=None) -> dict | None:
+        """The first searched case whose outcome satisfies `predicate`, or None (see the module)."""
+        return self._record(rule, what, search_run(self.policy, predicate, self.budget, fields=fields)).found
+
+    def sweep(self, rule: str, what: str, observe: Callable[[Any, Any], Any], fields=None) -> int:
+        """Evaluate the budget's cases, calling `observe(case, outcome)`; the number of cases."""
+        return self._record(rule, what, sweep_run(self.policy, observe, self.budget, fields=fields)).cases

@@ -36,7 +36,7 @@ from typing_extensions import override
 from dsl.analysis.coverage import CoverageReport
 from dsl.analysis.diff import DIFFERENT, NOT_COMPARED, SAME, SEARCHED, PolicyDiff
 from dsl.analysis.findings import KINDS, ConsistencyReport, Finding
-from dsl.analysis.report import case_text, how_found
+from dsl.analysis.report import case_text, how_found, search_summary
 from dsl.analysis.search import Budget
 from dsl.errors import BeleidError
 from dsl.runtime.formatting import counted
@@ -264,8 +264,8 @@ class ConsistencyView(ReviewView):
         searched = [c for c in report.checked if c.method == "zoektocht"]
         if report.fallbacks or searched:
             budget = report.budget
-            limit = (f" (ten hoogste {budget.max_examples} casussen of {budget.seconds:g} s per zoektocht)"
-                     if isinstance(budget, Budget) else "")
+            limit = f" ({budget.max_examples} casussen per zoektocht)" if isinstance(budget, Budget) else ""
+            lines.append(search_summary(report))
             lines.append("Niet exact te controleren; daarom gezocht met Hypothesis" + limit
                          + ". Niets vinden bewijst hier niets:")
         return lines
