@@ -390,13 +390,23 @@ class DiffView(ReviewView):
         return out
 
     def _head_html(self) -> str:
+        """What `beleid verschil` says above its cases: summary, cost, the changes in meaning, and
+        apart what was rewritten with the same outcome or changed in wording only."""
         d = self.diff
-        changes = _list([escape(c.text) for c in d.changes]) if d.changes else "<div>Geen wijzigingen in de tekst.</div>"
+        changes = (_list([escape(c.text) for c in d.changes]) if d.changes
+                   else "<div>Geen wijzigingen in de betekenis.</div>")
         same = "" if not d.same else "<div>Geen inhoudelijke verschillen gevonden.</div>"
+        apart = []
+        if d.rewritten:
+            rules = ", ".join(escape(r) for r in dict.fromkeys(c.rule for c in d.rewritten))
+            apart.append(f"Anders geschreven, met dezelfde uitkomst voor elke volledige casus (bewezen door z3): {rules}.")
+        if d.wording:
+            apart.append(f"Alleen tekst gewijzigd, zonder gevolg voor een uitkomst: {escape(d.wording)}.")
+        rest = "".join(f'<div style="{_MUTED}">{line}</div>' for line in apart)
         return (f'<div class="bt-review-head" style="{FONT}"><b>Verschil: {escape(d.old_title)} → '
                 f'{escape(d.new_title)}</b><div style="{_MUTED}">oud: {escape(self.old_name)}; nieuw: het beleid '
-                f'van deze sessie</div><div>{escape(d.summary())}.</div>{same}'
-                f'<div style="margin-top:4px"><b>Wijzigingen in de tekst</b></div>{changes}</div>')
+                f'van deze sessie</div><div>{escape(d.summary())}.</div><div style="{_MUTED}">{escape(d.cost())}.</div>'
+                f'{same}<div style="margin-top:4px"><b>Wijzigingen in de betekenis</b></div>{changes}{rest}</div>')
 
     def _verdicts_html(self) -> str:
         rows = []
