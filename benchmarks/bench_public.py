@@ -10,6 +10,8 @@ on every status and value of every case it times. Measured:
   1. the public path from a plain dict of typed values (Decimal, date, int, bool, str) to the
      statuses and values of all rules, `o = policy.evaluate(d); o.statuses, o.values`, on
      policies/wijkverpleging_2024.beleid and benchmarks/eligibility_contract.beleid (target ≤ 3×);
+     the wijkverpleging cases carry a peildatum (60 %, on both sides of its wijziging of
+     23 oktober 2023), so the versions of `prijsindexatie` and the termijnen of the wijziging count;
   2. the same with the inputs as Dutch text ("€ 240.000", "41%", "ja", "1 april 2024"), against the
      same hand-written function on typed values (target ≤ 6×); the case readers remember the texts
      they read (dsl.case.conversion._MEMORIES), so this is also timed with those memories emptied
@@ -51,6 +53,7 @@ from dsl.case import compile_case_loader  # noqa: E402
 from dsl.case.conversion import forget_texts  # noqa: E402
 from dsl.literals import MONTHS  # noqa: E402
 from dsl.policy import compile_text, load_policy  # noqa: E402
+from dsl.types import Type  # noqa: E402
 
 WIJKVERPLEGING = ROOT / "policies" / "wijkverpleging_2024.beleid"
 ELIGIBILITY = ROOT / "benchmarks" / "eligibility_contract.beleid"
@@ -63,6 +66,7 @@ TARGETS = {"public": 3.0, "text": 6.0, "explain": 10.0}
 # values remembered, which a long stream of new texts also pays, when a memory is full.
 # "text_new_off" empties them before each timed run, off the clock, to show what the reading costs.
 COLD: dict[str, Callable[[], object]] = {"text_new_off": forget_texts}
+DATUM = Type("datum")
 
 
 # ---------------------------------------------------------------- cases
@@ -90,11 +94,18 @@ def typed_value(rng: random.Random, t):
     return day
 
 
-def random_cases(policy, n: int, present: float, seed: int) -> list[dict]:
-    """`n` plain dicts of typed values; each gegeven is given with probability `present`."""
-    rng = random.Random(seed)
+def random_cases(policy, n: int, present: float, seed: int, peil: bool = False) -> list[dict]:
+    """`n` plain dicts of typed values; each gegeven is given with probability `present`. With
+    `peil`, a peildatum too (2023 or 1 januari 2024, so on both sides of a wijziging in 2023), with
+    the same probability and drawn apart, so the gegevens are the same as without it."""
+    rng, days = random.Random(seed), random.Random(seed + 1)
     fields = list(policy.model.fields.values())
-    return [{f.name: typed_value(rng, f.type) for f in fields if rng.random() < present} for _ in range(n)]
+    cases = [{f.name: typed_value(rng, f.type) for f in fields if rng.random() < present} for _ in range(n)]
+    if peil:
+        for d in cases:
+            if days.random() < present:
+                d["peildatum"] = typed_value(days, DATUM)
+    return cases
 
 
 def dutch(value: Decimal) -> str:
@@ -310,9 +321,10 @@ def row(label: str, seconds: float, base: float | None = None, target: float | N
     return text
 
 
-def policy_section(path: Path, hand: Callable, present: float, seed: int, files: list[Path]) -> dict:
+def policy_section(path: Path, hand: Callable, present: float, seed: int, files: list[Path],
+                   peil: bool = False) -> dict:
     policy = load_policy(path)
-    typed = random_cases(policy, CASES, present, seed)
+    typed = random_cases(policy, CASES, present, seed, peil)
     for f in files:  # the shipped case files, as typed values
         case = policy.load_case(f)
         typed.append({**case.data, **({"peildatum": case.peil} if case.peil else {})})
@@ -393,7 +405,7 @@ def main() -> None:
     print(f"bench_public.py, {datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}, "
           f"commit {commit or '?'} (plus de wijzigingen in de werkmap)")
     print("tijden: beste per casus over afwisselende rondes; ratio tegen handgeschreven op dezelfde getypte dicts")
-    policy_section(WIJKVERPLEGING, handwritten_wijkverpleging.evaluate, 0.6, 11, CASE_FILES)
+    policy_section(WIJKVERPLEGING, handwritten_wijkverpleging.evaluate, 0.6, 11, CASE_FILES, peil=True)
     policy_section(ELIGIBILITY, handwritten_eligibility.evaluate, 0.95, 12, [])
     scale_section()
 

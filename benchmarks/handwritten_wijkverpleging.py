@@ -6,6 +6,9 @@ date-time undecided on the same day) written the way a careful developer would w
 speed: every comparison inline, no helper calls, each gate tested once with one branch for
 "not applicable" and one for "unknown"; a soft eis (verwacht, streeft naar) gets its own status but
 does not decide its group, and a bevoegdheid is a ja/nee calculation ("bepaald" with True or False).
+The wijziging of 23 oktober 2023 is one test of the peildatum: before it `prijsindexatie` is 6,37% and
+the rules the wijziging adds are "niet van toepassing"; from it 6,37% + 1,4%; without a peildatum all
+of them are unknown.
 `evaluate(d)` takes the typed facts by name and the peildatum under "peildatum" (a plain dict;
 absent or None is unknown) and returns `(statuses, values)`: two tuples in the policy's rule
 order, like `Outcome.statuses` and `Outcome.values`.
@@ -20,7 +23,10 @@ V, N, ONB, NVT = "voldaan", "niet voldaan", "onbekend", "niet van toepassing"
 G, NG, NN, VZ = "gehaald", "niet gehaald", "nog niet verstreken", "verstreken zonder datum"
 B, GU = "bepaald", "geen uitkomst"
 D1, D10, D20, D33, D70, D100 = Decimal(1), Decimal(10), Decimal(20), Decimal(33), Decimal(70), Decimal(100)
-GRENS, AANSPRAKELIJK, PRIJSINDEX = Decimal(250000), Decimal(2500000), Decimal("6.37") + Decimal("1.4")
+GRENS, AANSPRAKELIJK = Decimal(250000), Decimal(2500000)
+# the wijziging of 23 oktober 2023: prijsindexatie 6,37% before it, 6,37% + extra_tariefopslag from it
+WIJZIGING, NZA, OPSLAG = date(2023, 10, 23), Decimal("6.37"), Decimal("1.4")
+PRIJSINDEX = NZA + OPSLAG
 JAN_2024 = date(2024, 1, 1)
 CLIENTVOLGEND = "cliëntvolgende overeenkomst"
 DAYS_21 = timedelta(days=21)
@@ -117,11 +123,11 @@ def evaluate(d: dict):
     # ---------------------------------------------------------- ander zorgpersoneel
     inzet = g("zet_ander_zorgpersoneel_in")
     if inzet is False:
-        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s89 = NVT
-        x89 = None
+        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s90 = NVT
+        x90 = None
     elif inzet is None:
-        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s89 = ONB
-        x89 = None
+        s23 = s24 = s25 = s26 = s27 = s28 = s29 = s30 = s31 = s32 = s33 = s34 = s35 = s90 = ONB
+        x90 = None
     else:
         x = g("achterwacht_niveau_3")
         s23 = V if x is True else N if x is False else ONB
@@ -150,8 +156,8 @@ def evaluate(d: dict):
         members: tuple[str, ...] = (s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34)
         s35 = N if N in members else ONB if ONB in members else V
         # bevoegdheid inzet_niveau_2 (same gate): mag als voldoet aan ander_zorgpersoneel
-        x89 = True if s35 is V else False if s35 is N else None
-        s89 = ONB if x89 is None else B
+        x90 = True if s35 is V else False if s35 is N else None
+        s90 = ONB if x90 is None else B
     x = g("declareert_alleen_niveau_3")
     if x is True:
         s36 = V
@@ -332,133 +338,144 @@ def evaluate(d: dict):
     members = (s76, s77, s78, s79, s81)
     s82 = N if N in members else ONB if ONB in members else V
     # ---------------------------------------------------------- bevoegdheden (a ja/nee calculation)
-    x84 = g("onvoldoende_gecontracteerd")
-    s84 = ONB if x84 is None else B
-    x85 = g("reden_tot_aanpassing")
+    x85 = g("onvoldoende_gecontracteerd")
     s85 = ONB if x85 is None else B
-    x86 = g("onrechtmatigheden_vastgesteld")
+    x86 = g("reden_tot_aanpassing")
     s86 = ONB if x86 is None else B
-    x87 = x88 = g("onvoldoende_integraal_aanbod")
-    s87 = s88 = ONB if x87 is None else B
+    x87 = g("onrechtmatigheden_vastgesteld")
+    s87 = ONB if x87 is None else B
+    x88 = x89 = g("onvoldoende_integraal_aanbod")
+    s88 = s89 = ONB if x88 is None else B
     jaar = g("jaar_plusovereenkomst")
     if jaar is None:
-        s90, x90 = ONB, None
+        s91, x91 = ONB, None
     elif jaar == "2023":
-        s90, x90 = B, 24
+        s91, x91 = B, 24
     elif jaar == "2024":
-        s90, x90 = B, 12
+        s91, x91 = B, 12
     else:
-        s90, x90 = GU, None
+        s91, x91 = GU, None
     # ---------------------------------------------------------- termijnen
     bericht, compleet = g("bericht_ophoging"), g("aanvraag_compleet")
     if compleet is None:
-        s91 = ONB
+        s92 = ONB
     elif bericht is None:
-        s91 = ONB if peil is None else VZ if peil > compleet + DAYS_21 else NN
+        s92 = ONB if peil is None else VZ if peil > compleet + DAYS_21 else NN
     else:
-        s91 = NG if bericht < compleet or bericht > compleet + DAYS_21 else G
+        s92 = NG if bericht < compleet or bericht > compleet + DAYS_21 else G
     if verhoogd is False:
-        s92 = NVT
+        s93 = NVT
     else:
         x = g("ingang_verhoging")
-        s92 = ONB if verhoogd is None or bericht is None or x is None else G if x >= bericht else NG
+        s93 = ONB if verhoogd is None or bericht is None or x is None else G if x >= bericht else NG
     start, end, day = INSCHRIJVING
     x = g("inschrijving")
-    if x is None:
-        s93 = ONB if peil is None or peil == day else VZ if peil > day else NN
-    elif type(x) is datetime:
-        s93 = NG if x.date() < start or x > end else G
-    else:
-        s93 = NG if x < start or x > day else ONB if x == day else G
-    start, end, day = AANBOD
-    x = g("aanbod_verzonden")
     if x is None:
         s94 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
         s94 = NG if x.date() < start or x > end else G
     else:
         s94 = NG if x < start or x > day else ONB if x == day else G
-    start, end, day = REACTIE
-    x = g("reactie_op_aanbod")
+    start, end, day = AANBOD
+    x = g("aanbod_verzonden")
     if x is None:
         s95 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s95 = NG if x.date() < start or x >= end else G
+        s95 = NG if x.date() < start or x > end else G
     else:
         s95 = NG if x < start or x > day else ONB if x == day else G
-    x = g("nieuw_aanbod_verzonden")
+    start, end, day = REACTIE
+    x = g("reactie_op_aanbod")
     if x is None:
-        s96 = ONB if peil is None else VZ if peil > NIEUW_AANBOD else NN
+        s96 = ONB if peil is None or peil == day else VZ if peil > day else NN
+    elif type(x) is datetime:
+        s96 = NG if x.date() < start or x >= end else G
     else:
-        s96 = NG if (x.date() if type(x) is datetime else x) > NIEUW_AANBOD else G
-    start, end, day = REACTIE_NIEUW
-    x = g("reactie_op_nieuw_aanbod")
+        s96 = NG if x < start or x > day else ONB if x == day else G
+    end, day = ACCEPTATIE
+    x = g("overeenstemming")
     if x is None:
         s97 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s97 = NG if x.date() < start or x >= end else G
+        s97 = NG if x > end else G
     else:
-        s97 = NG if x < start or x > day else ONB if x == day else G
-    end, day = ACCEPTATIE
-    x = g("acceptatie_nieuw_aanbod")
-    if x is None:
-        s98 = ONB if peil is None or peil == day else VZ if peil > day else NN
-    elif type(x) is datetime:
-        s98 = NG if x >= end else G
-    else:
-        s98 = NG if x > day else ONB if x == day else G
-    x = g("overeenstemming")
-    if x is None:
-        s99 = ONB if peil is None or peil == day else VZ if peil > day else NN
-    elif type(x) is datetime:
-        s99 = NG if x > end else G
-    else:
-        s99 = NG if x > day else ONB if x == day else G
+        s97 = NG if x > day else ONB if x == day else G
     start, end, day = AANMELDING_NIEUW
     x = g("aanmelding_nieuw")
     if x is None:
-        s100 = ONB if peil is None or peil == day else VZ if peil > day else NN
+        s98 = ONB if peil is None or peil == day else VZ if peil > day else NN
     elif type(x) is datetime:
-        s100 = NG if x.date() < start or x > end else G
+        s98 = NG if x.date() < start or x > end else G
     else:
-        s100 = NG if x < start or x > day else ONB if x == day else G
+        s98 = NG if x < start or x > day else ONB if x == day else G
     start, last = INSCHRIJVING_NIEUW
     x = g("inschrijving_voltooid")
     if x is None:
-        s101 = ONB if peil is None else VZ if peil > last else NN
+        s99 = ONB if peil is None else VZ if peil > last else NN
     else:
         x = x.date() if type(x) is datetime else x
-        s101 = NG if x < start or x > last else G
+        s99 = NG if x < start or x > last else G
     start, last = BESLUIT_NIEUW
     x = g("besluit_nieuw")
     if x is None:
-        s102 = ONB if peil is None else VZ if peil > last else NN
+        s100 = ONB if peil is None else VZ if peil > last else NN
     else:
         x = x.date() if type(x) is datetime else x
-        s102 = NG if x < start or x > last else G
+        s100 = NG if x < start or x > last else G
     x = g("shared_savings_afspraak")
-    s103 = (ONB if peil is None else VZ if peil > SHARED else NN) if x is None else NG if x > SHARED else G
+    s101 = (ONB if peil is None else VZ if peil > SHARED else NN) if x is None else NG if x > SHARED else G
     x = g("aanvraag_innovatiebudget")
-    s104 = (ONB if peil is None else VZ if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
+    s102 = (ONB if peil is None else VZ if peil > INNOVATIE else NN) if x is None else NG if x > INNOVATIE else G
     x = g("businesscase_preferent")
-    s105 = (ONB if peil is None else VZ if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
+    s103 = (ONB if peil is None else VZ if peil > BC_PREFERENT else NN) if x is None else NG if x > BC_PREFERENT else G
     x = g("businesscase_niet_preferent")
-    s106 = ((ONB if peil is None else VZ if peil > BC_NIET_PREFERENT else NN) if x is None
+    s104 = ((ONB if peil is None else VZ if peil > BC_NIET_PREFERENT else NN) if x is None
            else NG if x > BC_NIET_PREFERENT else G)
     x = g("publicatie_info_nachtzorg")
-    s107 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
+    s105 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
     x = g("bekendmaking_zorgaanbod")
-    s108 = ONB if x is None else G if x >= BEKENDMAKING else NG
+    s106 = ONB if x is None else G if x >= BEKENDMAKING else NG
+    # ---------------------------------------------------------- wijziging van 23 oktober 2023
+    if peil is None:
+        s83 = s84 = s107 = s108 = s109 = ONB
+        x83 = x84 = None
+    elif peil < WIJZIGING:
+        s83 = s107 = s108 = s109 = NVT
+        s84, x83, x84 = B, None, NZA
+    else:
+        s83 = s84 = B
+        x83, x84 = OPSLAG, PRIJSINDEX
+        x = g("nieuw_aanbod_verzonden")
+        if x is None:
+            s107 = VZ if peil > NIEUW_AANBOD else NN
+        else:
+            s107 = NG if (x.date() if type(x) is datetime else x) > NIEUW_AANBOD else G
+        start, end, day = REACTIE_NIEUW
+        x = g("reactie_op_nieuw_aanbod")
+        if x is None:
+            s108 = ONB if peil == day else VZ if peil > day else NN
+        elif type(x) is datetime:
+            s108 = NG if x.date() < start or x >= end else G
+        else:
+            s108 = NG if x < start or x > day else ONB if x == day else G
+        end, day = ACCEPTATIE
+        x = g("acceptatie_nieuw_aanbod")
+        if x is None:
+            s109 = ONB if peil == day else VZ if peil > day else NN
+        elif type(x) is datetime:
+            s109 = NG if x >= end else G
+        else:
+            s109 = NG if x > day else ONB if x == day else G
     return ((s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21,
              s22, s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34, s35, s36, s37, s38, s39, s40, s41,
              s42, s43, s44, s45, s46, s47, s48, s49, s50, s51, s52, s53, s54, s55, s56, s57, s58, s59, s60, s61,
              s62, s63, s64, s65, s66, s67, s68, s69, s70, s71, s72, s73, s74, s75, s76, s77, s78, s79, s80, s81,
-             s82, B, s84, s85, s86, s87, s88, s89, s90, s91, s92, s93, s94, s95, s96, s97, s98, s99, s100, s101,
-             s102, s103, s104, s105, s106, s107, s108),
+             s82, s83, s84, s85, s86, s87, s88, s89, s90, s91, s92, s93, s94, s95, s96, s97, s98, s99, s100,
+             s101, s102, s103, s104, s105, s106, s107, s108, s109),
             (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, x54, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, None, x75, None, None, None, None,
-             x80, None, None, PRIJSINDEX, x84, x85, x86, x87, x88, x89, x90, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, None, None, None))
+             None, None, None, None, None, None, x54, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, x75, None, None, None, None, x80, None,
+             None, x83, x84, x85, x86, x87, x88, x89, x90, x91, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None))

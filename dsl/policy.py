@@ -60,10 +60,11 @@ class Trace:
     """The steps of one traced evaluation, in the order they happened: per event the trace id
     and the value; `steps[id]` names the core node and the rule the step belongs to."""
 
-    __slots__ = ("events", "steps", "_by_node")
+    __slots__ = ("events", "steps", "_node_ids", "_by_node")
 
-    def __init__(self, events: list, steps: tuple[TraceStep, ...]):
+    def __init__(self, events: list, steps: tuple[TraceStep, ...], node_ids: tuple[int, ...] | None = None):
         self.events, self.steps = events, steps
+        self._node_ids = node_ids   # `id(steps[i].node)` by step id, if the caller has them (one per policy)
         self._by_node: dict[int, Any] | None = None
 
     def __len__(self) -> int:
@@ -90,8 +91,10 @@ class Trace:
     def value_of(self, node, default: Any = None) -> Any:
         """The value a node of the core model had (the last time it was evaluated)."""
         if self._by_node is None:
-            steps = self.steps
-            self._by_node = {id(steps[i].node): v for i, v in self.events}
+            ids = self._node_ids
+            if ids is None:
+                ids = self._node_ids = tuple(id(step.node) for step in self.steps)
+            self._by_node = {ids[i]: v for i, v in self.events}
         return self._by_node.get(id(node), default)
 
 
@@ -278,6 +281,7 @@ class CompiledPolicy:
     index: dict[str, int] = attrs.field(init=False, repr=False)
     _case_loader: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # see load_case
     _fused: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # dsl.compiler.fused, with the loader
+    _node_ids: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # see Trace; with the trace steps
 
     def __attrs_post_init__(self) -> None:
         self.index = {name: i for i, name in enumerate(self.model.rules)}
@@ -366,7 +370,10 @@ class CompiledPolicy:
             return value
 
         raw = self.compiled.evaluate_traced(case.values, case.peil, record)
-        return Outcome(self, case, raw, Trace(events, self.compiled.steps))
+        steps = self.compiled.steps
+        if self._node_ids is None:
+            self._node_ids = tuple(id(step.node) for step in steps)
+        return Outcome(self, case, raw, Trace(events, steps, self._node_ids))
 
     def evaluate_many(self, cases: Iterable, trace: bool = False) -> Iterator[Outcome]:
         """Evaluate each case of an iterable (dicts, paths or Cases), lazily, in order."""

@@ -8,7 +8,8 @@ which clamps to the end of a short month; working days use `dt.add_business_days
 per-case calendar's holiday list, rolling a non-working start backward for a step forward and
 forward for a step back, so that the n-th working day after a Saturday is counted from the
 Friday before it exactly as the per-case calendar does; `afgerond op ...` uses `Expr.round`, which
-is exact on a decimal but knows only the two half modes (floor and ceiling are built on it).
+is exact on a decimal but knows only the two half modes (floor and ceiling are built on it);
+`1 oktober van het lopende jaar` is `pl.date` on the peildatum's year.
 """
 
 from __future__ import annotations
@@ -197,6 +198,14 @@ class PolarsPlan(ColumnarPlan):
         forward = day.dt.add_business_days(n, holidays=days, roll="backward")
         backward = day.dt.add_business_days(n, holidays=days, roll="forward")
         return pl.when(n == 0).then(day).when(n > 0).then(forward).otherwise(backward)
+
+    def year_date(self, peil: pl.Expr, month: int, day: int, offset: int) -> pl.Expr:
+        """`pl.date(year(peil) + offset, month, day)` for every year at once (the portable form in
+        `dsl.batch.columnar` knows only the calendar's years); null without a peildatum, and, as
+        per case, outside the years 1 to 9999. The day exists in every year: the checker refuses
+        `29 februari van het lopende jaar`."""
+        year = peil.dt.year() + offset
+        return pl.when((year >= 1) & (year <= 9999)).then(pl.date(year, month, day))
 
     def with_time_of(self, day: pl.Expr, moment: pl.Expr) -> pl.Expr:
         return day.dt.combine(moment.dt.time())

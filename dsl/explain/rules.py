@@ -102,17 +102,19 @@ def _failing_gate(ex: Explainer, gates: tuple[M.Gate, ...]) -> str:
 def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
     reading = ex.wording.rule(rule)
     parts = reading.shown  # none for "vereist agb_code_vv": the sentence says it all
-    if isinstance(rule.condition, E.Versions):   # the condition of the version in force
+    if reading.versioned:   # the condition of the version in force
         parts = tuple(in_force(ex, p) for p in parts)
     status = ex.status_of(rule.name)
     if status is NVT:
         sentence = _not_applicable(ex, rule)
+    elif status is ONBEKEND:   # the most common after voldaan: on the shortest way
+        sentence = ex.unknown_rule(rule, reading)[:-1] + reading.tail
     else:
-        sentence = _requirement_sentence(ex, rule, status)[:-1] + _obligation(ex, rule) + reading.cite + "."
-        if M.is_advice(rule) and status is NIET_VOLDAAN:
+        sentence = _requirement_sentence(ex, rule, status)[:-1] + reading.tail
+        if reading.advice and status is NIET_VOLDAAN:
             sentence = "Advies (verwacht), niet gevolgd: " + sentence.removeprefix("Voldoet niet: ")
     return new_step(Step, ("eis", rule.name, rule.title or rule.name, status, sentence, (), rule.source,
-                           rule.span, ex.conditions(parts) if parts else ()))
+                           rule.span, LaterSteps(Explainer.condition_steps, ex, parts) if parts else ()))
 
 
 def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) -> str:
@@ -134,15 +136,13 @@ def _requirement_sentence(ex: Explainer, rule: M.Requirement, status: Status) ->
 def _obligation(ex: Explainer, rule: M.Rule) -> str:
     """"; verplichting van de zorgaanbieder" for a rule that says whom it binds; not on an eis that
     binds the same party as its group (the group says it once)."""
-    if rule.bound is None:
-        return ""
-    if isinstance(rule, M.Requirement) and rule.group is not None and ex.model.rules[rule.group].bound is rule.bound:
-        return ""
-    return f"; {rule.bound.obligation}"
+    return ex.wording.rule(rule).obligation
 
 
 def _group(ex: Explainer, rule: M.Group) -> Step:
-    members = [rule_step(ex, name) for name in rule.members]  # their sentences are shown with the group
+    rules = ex.model.rules   # its eisen: their sentences are shown with the group
+    members = [_requirement(ex, eis) if isinstance(eis, M.Requirement) and not eis.versions else rule_step(ex, eis.name)
+               for eis in map(rules.__getitem__, rule.members)]
     advice = [rule_step(ex, name) for name in rule.advice]    # shown after them; they never decide the group
     failing = [m for m in members if m.result == NIET_VOLDAAN]
     unknown = [m for m in members if m.result == ONBEKEND]
@@ -263,14 +263,18 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
     if status is NVT:
         return new_step(Step, ("termijn", rule.name, rule.display, status, _not_applicable(ex, rule), (),
                                rule.source, rule.span, ()))
-    end, start = ex.outcome.details[ex.policy.index[rule.name]]
-    event = ex.value(rule.subject)
+    end, start = ex.outcome.details[ex._index[rule.name]]
+    subject_node, moment = rule.subject, ex.moment
+    event = ex.data.get(subject_node.name) if isinstance(subject_node, E.Input) else ex.value(subject_node)
     event = None if event is NOT_EVALUATED else event
-    end_text, event_text = _moment(ex, end), _moment(ex, event)
+    end_text = "onbekend" if end is None else moment(end)
+    event_text = "onbekend" if event is None else moment(event)
     deadline = "" if end is None else f"vóór {end_text}" if rule.strict else f"uiterste moment {end_text}"
-    bound = f"vanaf {_moment(ex, start)}, {deadline}" if start is not None and deadline else \
-        f"vanaf {_moment(ex, start)}" if start is not None else deadline
-    subject = ex.label(rule.subject)
+    if start is not None:
+        bound = f"vanaf {moment(start)}, {deadline}" if deadline else f"vanaf {moment(start)}"
+    else:
+        bound = deadline
+    subject = ex.read(subject_node).label
     if status is GEHAALD:
         sentence = f"Gehaald: {subject} op {event_text}; {bound}"
     elif status is NIET_GEHAALD:
@@ -282,12 +286,13 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
         sentence = f"Nog niet verstreken: {bound}; peildatum {_moment(ex, ex.peil)}"
     else:
         sentence = ex.unknown(rule)[:-1]
-    sentence += _obligation(ex, rule)
     reading = ex.wording.rule(rule)
-    sentence = sentence.rstrip(".") + ex.month_end_notes(reading.month_shifts)
+    sentence = (sentence + reading.obligation).rstrip(".")
+    if reading.month_shifts:
+        sentence += ex.month_end_notes(reading.month_shifts)
     return new_step(Step, ("termijn", rule.name, rule.display, status, sentence + reading.cite + ".",
                            ((subject, event_text), ("uiterste moment", end_text)), rule.source, rule.span,
-                           ex.conditions(reading.shown)))
+                           LaterSteps(Explainer.condition_steps, ex, reading.shown)))
 
 
 def _calculation(ex: Explainer, rule: M.Calculation) -> Step:

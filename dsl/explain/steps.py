@@ -35,6 +35,7 @@ from dsl.explain.text import (
     WEEKLY,
     Form,
     Reading,
+    RuleReading,
     wording,
 )
 from dsl.literals import WEEKDAYS
@@ -268,6 +269,24 @@ class Explainer:
         if missing:
             return "Onbekend: ontbrekende gegevens: " + ", ".join(missing) + "."
         cause = self.unknown_cause(node)
+        return f"Onbekend: {cause}." if cause else "Onbekend."
+
+    def unknown_rule(self, rule: M.Rule, reading: RuleReading) -> str:
+        """`unknown(rule)` of a rule whose `RuleReading` is `reading`, the common ways inline: an
+        eis on gegevens alone whose missing gegevens are those of its own parts."""
+        missing = self.missing
+        if rule.inputs.isdisjoint(missing):
+            found: frozenset[str] | None = frozenset()
+        else:
+            found = self._by_rule.get(rule.name)
+            if found is None and not rule.deps:
+                found = self._by_rule[rule.name] = (missing.intersection(reading.own_facts) if reading.plain
+                                                    else self._missing_of_own(rule))
+            elif found is None:
+                found = self._missing_of_rule(rule)
+        if found:
+            return "Onbekend: ontbrekende gegevens: " + ", ".join(sorted(found)) + "."
+        cause = self.unknown_cause(rule)
         return f"Onbekend: {cause}." if cause else "Onbekend."
 
     def unknown_cause(self, node: E.Expr | M.Rule) -> str | None:

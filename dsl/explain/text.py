@@ -79,13 +79,20 @@ class RuleReading:
     gegevens are those of `own_facts`; `flat` when every other is a node on gegevens and
     written values alone, as (node, its gegevens) pairs, else None), the parts its step shows as
     children, and the calendar-month shifts whose month-end notes its sentence carries (a
-    termijn's bounds, a formula)."""
+    termijn's bounds, a formula). `obligation` is "; verplichting van ..." for a rule that says whom
+    it binds (not on an eis that binds the same party as its group: the group says it once), and
+    `tail` what ends its sentence: the obligation, the citation and the full stop; `advice` says
+    whether it is a soft eis, `versioned` whether an eis's condition has versions."""
 
-    __slots__ = ("cite", "body", "own_facts", "own_rest", "plain", "flat", "shown", "month_shifts")
+    __slots__ = ("cite", "body", "own_facts", "own_rest", "plain", "flat", "shown", "month_shifts", "obligation",
+                 "tail", "advice", "versioned")
 
     def __init__(self, cite: str, body: tuple[E.Expr, ...], own: tuple[E.Expr, ...], shown: tuple[E.Expr, ...],
-                 month_shifts: tuple[E.Shift, ...], group: bool = False):
+                 month_shifts: tuple[E.Shift, ...], group: bool = False, obligation: str = "",
+                 advice: bool = False, versioned: bool = False):
         self.cite, self.body, self.shown, self.month_shifts = cite, body, shown, month_shifts
+        self.obligation, self.tail = obligation, obligation + cite + "."
+        self.advice, self.versioned = advice, versioned
         self.own_facts = tuple(p.name for p in own if isinstance(p, E.Input))
         self.own_rest = tuple(p for p in own if not isinstance(p, E.Input) and p.inputs)  # (no gegeven: none missing)
         self.plain = not self.own_rest and not group
@@ -146,7 +153,18 @@ class Wording:
             shown = tuple(b for b in _written_bounds(rule) if not isinstance(b, E.Const))
         noted = rule.bounds if isinstance(rule, M.Timeline) else body if isinstance(rule, M.Calculation) else ()
         shifts = tuple(dict.fromkeys(s for n in noted for s in self.read(n).month_shifts))
-        return RuleReading(self._citation(rule), body, own, shown, shifts, isinstance(rule, M.Group))
+        versioned = isinstance(rule, M.Requirement) and isinstance(rule.condition, E.Versions)
+        return RuleReading(self._citation(rule), body, own, shown, shifts, isinstance(rule, M.Group),
+                           self._obligation(rule), M.is_advice(rule), versioned)
+
+    def _obligation(self, rule: Rule) -> str:
+        """"; verplichting van de zorgaanbieder" for a rule that says whom it binds; not on an eis
+        that binds the same party as its group (the group says it once)."""
+        if rule.bound is None:
+            return ""
+        if isinstance(rule, M.Requirement) and rule.group is not None and self.rules[rule.group].bound is rule.bound:
+            return ""
+        return f"; {rule.bound.obligation}"
 
     def _citation(self, rule: Rule) -> str:
         """" (source, group title)"; the group's title is left out when the source names it."""
