@@ -362,7 +362,7 @@ class _Pair:
         case = {n: written[n] for n in self.types if n in written}  # in the order the gegevens are declared
         a, b = self.outcomes(case)
         return DiffCase(self.name, _shown(a[self.name], self.old), _shown(b[self.name], self.new), case,
-                        case_text(self.both, case), method, tried)
+                        case_text(self.both, case) or "elke casus (de regel leest geen gegeven)", method, tried)
 
     def _dropped(self, case: dict, keeps: Callable[[dict], bool]) -> dict:
         """`case` without every gegeven (in declared order, one at a time) whose absence keeps both
