@@ -28,7 +28,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +50,9 @@ STRICTER = 'eis onderaanneming "Maximaal 25% onderaanneming" vereist aandeel_ond
 
 
 def _notebook(folder: Path) -> Path:
+    # imported here, not at the top: its jsonschema import takes 2 s of every worker's collection
+    import nbformat
+
     cells = [
         nbformat.v4.new_code_cell(f'laad "{ROOT / "policies" / "wijkverpleging_2024.beleid"}"'),
         nbformat.v4.new_code_cell(f'casus "{ROOT / "notebooks" / "casus_thuiszorg_noord.json"}"\nevalueer'),

@@ -312,7 +312,7 @@ def test_search_is_reproducible_and_the_seed_moves_it():
     first, again = searched_gap(0), searched_gap(0)
     assert first.method == "zoektocht" and first.confirmed
     assert first.case == again.case
-    others = [searched_gap(seed).case for seed in (1, 2, 3)]
+    others = (searched_gap(seed).case for seed in (1, 2, 3))   # searched until one differs
     assert any(case != first.case for case in others)
 
 

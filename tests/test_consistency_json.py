@@ -4,6 +4,7 @@ exit code that follows the findings that are not recorded as the document's own.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date, datetime
@@ -12,7 +13,6 @@ from types import SimpleNamespace
 
 import attrs
 import pytest
-from jsonschema import Draft202012Validator
 
 from dsl.analysis import check_policy
 from dsl.analysis.cli import run_consistency
@@ -23,8 +23,16 @@ from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "consistentie.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = Draft202012Validator(SCHEMA)
 POLICIES = sorted((ROOT / "policies").glob("*.beleid"))
+
+
+@functools.cache
+def _validator():
+    """The schema's validator, made when a test uses it: jsonschema's import builds a grammar
+    (rfc3987_syntax) for 2 s, which a worker that runs none of these tests need not spend collecting."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SCHEMA)
 
 MIXED = '''beleid "gemengd"
 gegevens
@@ -57,6 +65,8 @@ def _run_json(policy, capsys, **kwargs):
 
 
 def test_the_schema_is_valid_and_names_every_kind():
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(SCHEMA)
     kinds = SCHEMA["$defs"]["bevinding"]["properties"]["soort"]["enum"]
     assert kinds == list(KINDS)
@@ -66,7 +76,7 @@ def test_the_schema_is_valid_and_names_every_kind():
 def test_every_shipped_policy_gives_json_that_follows_the_schema(path, capsys):
     policy = shipped(path)
     code, report, _ = _run_json(policy, capsys)
-    errors = sorted(VALIDATOR.iter_errors(report), key=lambda e: list(e.path))
+    errors = sorted(_validator().iter_errors(report), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
     assert report["nieuw"] == sum(1 for f in report["bevindingen"] if not f["bekend"])
     assert code == (1 if report["nieuw"] else 0)
@@ -81,7 +91,7 @@ def test_every_shipped_policy_gives_json_that_follows_the_schema(path, capsys):
 def test_witness_values_are_written_as_a_case_file_writes_them(capsys):
     policy = compile_text(MIXED, "gemengd.beleid")
     code, report, _ = _run_json(policy, capsys)
-    assert code == 1 and not list(VALIDATOR.iter_errors(report))
+    assert code == 1 and not list(_validator().iter_errors(report))
     gap = next(f for f in report["bevindingen"] if f["soort"] == "gat")
     assert gap["regels"] == ["tier"] and gap["methode"] == "solver" and gap["bevestigd"] is True
     witness = gap["getuige"]
@@ -103,7 +113,7 @@ def test_the_exit_code_counts_only_findings_not_recorded_as_known(capsys):
     assert known.new == []
     as_json = consistency_json(known, policy.model)
     assert as_json["nieuw"] == 0 and all(f["bekend"] for f in as_json["bevindingen"])
-    assert not list(VALIDATOR.iter_errors(as_json))
+    assert not list(_validator().iter_errors(as_json))
 
 
 def test_a_clean_policy_exits_0_with_an_empty_list_and_messages_stay_off_stdout(tmp_path, capsys):

@@ -159,7 +159,11 @@ def test_number_round_trip(value):
     assert parse_number(format_number(value)) == value
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**30, max_value=10**30))
+# At most 31 digits before the comma and 40 after it: a number with more than 80 significant digits
+# or more than 40 zeros after the comma is shown as a power of ten ("ongeveer 8,29… × 10^29",
+# "1 × 10^-49"; dsl/runtime/formatting.py and its doctests), which by design is no number to read
+# back; with unbounded places Hypothesis drew such numbers now and then.
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**30, max_value=10**30, places=40))
 def test_number_round_trip_without_places(value):
     assert parse_number(format_number(value)) == value
 

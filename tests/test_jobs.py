@@ -3,8 +3,8 @@
 notebooks/data/genereer.py is deterministic and the shipped provider CSV is exactly what it
 writes; the purchasing round on that CSV gives the counts the docs state, and the docs show the
 summary `beleid evalueer` prints for it; a small claims file refuses its impossible date, and
-the docs' Polars snippet pulls out the rows that break a stay rule; both notebooks run under
-nbclient on the python3 kernel.
+the docs' Polars snippet pulls out the rows that break a stay rule. The two notebooks of these jobs
+are checked in tests/test_notebooks.py, which runs every notebook once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dsl.cli import main
 from tests.conftest import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")   # under pytest -n: the notebooks run once (tests/test_notebooks.py)
 DATA = ROOT / "notebooks" / "data"
 SHIPPED = DATA / "aanbieders_wijkverpleging.csv"
 DOCS = ROOT / "docs" / "batch.md"
@@ -174,30 +173,3 @@ def test_claims_audit_refuses_the_impossible_date_and_finds_the_stay_violations(
     missing = violations.filter(pl.col("t_toestemming_91_dagen") == "verstreken zonder datum")
     assert missing.height == summary.counts["t_toestemming_91_dagen"]["verstreken zonder datum"] > 0
     assert all(days > 91 for days in late["ligdagen_elv.waarde"].to_list())
-
-
-# ---------------------------------------------------------------- the notebooks
-def _run(executed_notebook, name: str) -> str:
-    """The notebook's printed text, run once per session (`tests.conftest.executed_notebook`, which
-    tests/test_notebooks.py also reads) under the python3 kernel its metadata names."""
-    nb = executed_notebook(ROOT / "notebooks" / name)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, errors
-    return "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout")
-
-
-def test_purchasing_round_notebook_runs(executed_notebook):
-    text = _run(executed_notebook, "inkoopronde.ipynb")
-    assert "4993 aanbieders geëvalueerd, 7 geweigerd:" in text
-    for kind, count in CONTRACTS.items():
-        assert f"{count:>6}  {kind}\n" in text
-    assert "overeenkomst: Soort overeenkomst wijkverpleging 2024  [geen uitkomst]" in text
-
-
-def test_claims_audit_notebook_runs(executed_notebook):
-    text = _run(executed_notebook, "declaratiecontrole.ipynb")
-    assert "20000 rijen gelezen, 19999 geëvalueerd, 1 geweigerd" in text
-    assert re.search(r"^\d+ van de 20000 declaraties overtreden een regel over het verblijf:$", text, re.M)
-    assert "t_toestemming_91_dagen: Voorafgaand schriftelijke toestemming voor een verblijf langer dan 91 dagen  " \
-           "[niet gehaald]" in text

@@ -4,19 +4,21 @@ Each notebook runs with the kernel its metadata names, in its own folder. A cell
 when it is tagged `raises-exception` (the author notebook shows a Dutch error on purpose); such
 an error must be Dutch and free of a Python traceback. For the Beleidstaal notebooks the stored
 widget state is checked without a browser, and nbconvert's HTML export must highlight the
-Beleidstaal cells with our Pygments lexer.
+Beleidstaal cells with our Pygments lexer. The notebooks of the two batch jobs of docs/batch.md
+(tests/test_jobs.py) print the figures the docs state. (These checks live in this one file because
+`--dist loadfile` gives each file to one worker: split over two files, a notebook ran twice.)
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.xdist_group("notebooks")   # under pytest -n: each notebook runs once (tests/test_jobs.py)
+pytestmark = pytest.mark.xdist_group("notebooks")   # under pytest -n --dist loadgroup: each notebook runs once
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -47,7 +49,9 @@ def test_notebook_runs(path, executed_notebook):
             assert ": fout: " in text and "Traceback" not in text
 
 
-BELEID = [p for p in NOTEBOOKS if _kernel_name(nbformat.read(p, as_version=4)) == "beleidstaal"]
+# read as JSON, not with nbformat: its jsonschema import takes 2 s of every worker's collection
+BELEID = [p for p in NOTEBOOKS
+          if json.loads(p.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {}).get("name") == "beleidstaal"]
 
 
 def _widget_states(nb) -> list[dict]:
@@ -112,3 +116,31 @@ def test_reviewer_notebook_tells_the_story_in_reviewer_cells(executed_notebook):
     states = _widget_states(nb)
     assert any(s.get("description") == "Open als casus" for s in states)
     assert any("verouderd: het beleid is gewijzigd in cel[" in str(s.get("value", "")) for s in states)
+
+
+# ---------------------------------------------------------------- the batch jobs' notebooks (docs/batch.md)
+def _printed(executed_notebook, name: str) -> str:
+    """The printed text of a notebook that runs under the python3 kernel, without an error."""
+    nb = executed_notebook(ROOT / "notebooks" / name)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    return "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout")
+
+
+def test_purchasing_round_notebook_runs(executed_notebook):
+    from tests.test_jobs import CONTRACTS
+
+    text = _printed(executed_notebook, "inkoopronde.ipynb")
+    assert "4993 aanbieders geëvalueerd, 7 geweigerd:" in text
+    for kind, count in CONTRACTS.items():
+        assert f"{count:>6}  {kind}\n" in text
+    assert "overeenkomst: Soort overeenkomst wijkverpleging 2024  [geen uitkomst]" in text
+
+
+def test_claims_audit_notebook_runs(executed_notebook):
+    text = _printed(executed_notebook, "declaratiecontrole.ipynb")
+    assert "20000 rijen gelezen, 19999 geëvalueerd, 1 geweigerd" in text
+    assert re.search(r"^\d+ van de 20000 declaraties overtreden een regel over het verblijf:$", text, re.M)
+    assert "t_toestemming_91_dagen: Voorafgaand schriftelijke toestemming voor een verblijf langer dan 91 dagen  " \
+           "[niet gehaald]" in text

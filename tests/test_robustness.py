@@ -1,7 +1,11 @@
 """Robustness: any text, however broken, gives a Policy or a Dutch BeleidError — never a crash.
 
 A slice: benchmarks/fuzz.py (`dsl.testing.fuzzing`) runs the large fuzzing, and
-`pytest --hypothesis-profile=nachtelijk` runs ten times as many examples here."""
+`pytest --hypothesis-profile=nachtelijk` runs ten times as many examples here. The fixed-seed
+fuzzing slice of tests/test_bad_inputs.py feeds 1,000 inputs of the same kinds (about 450 mutated
+shipped policies, 100 derivations of the grammar) through the same stages on every run; these
+tests add inputs Hypothesis varies from run to run, so they keep fewer examples (30 mutations,
+50 derivations: 16 s -> 8 s)."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ def compiles_or_reports(text: str) -> None:
         assert err.render().startswith("fuzz.beleid")
 
 
-@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_policies_never_crash(source, data):
     lines = source.splitlines()
@@ -92,7 +96,7 @@ def _grammar_programs():
     return from_lark(grammar, explicit=explicit)
 
 
-@settings(max_examples=examples(100), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_programs_generated_from_the_grammar_never_crash(data):
     program = data.draw(_grammar_programs())

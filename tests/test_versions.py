@@ -257,3 +257,18 @@ def test_the_notebook_keeps_versions_and_the_wijziging_of_a_loaded_policy():
     redefined = session.state.policy
     assert redefined.evaluate({"peildatum": "2023-01-01"})["prijsindexatie"].value == Decimal(5)
     assert redefined.evaluate({"peildatum": "2024-01-01"})["prijsindexatie"].value == Decimal("7.77")
+
+
+def test_the_notebooks_verschil_view_reads_like_the_command():
+    from dsl.analysis import Budget, diff_policies
+    from kernel.widgets.review import DiffView
+
+    policy = load_policy(Path(__file__).parent.parent / "policies" / "wijkverpleging_2024.beleid")
+    old, new = policy.on(date(2023, 10, 22)), policy.on(date(2023, 10, 23))
+    view = DiffView(diff_policies(old, new, budget=Budget(max_examples=50)), "op 22-10-2023", new, None, None)
+    head = view.head.value
+    assert "<b>Wijzigingen in de betekenis</b>" in head and "Wijzigingen in de tekst" not in head
+    assert "Vergeleken in " in head and "termijn &#x27;t_nieuw_aanbod&#x27; is toegevoegd" in head
+    (case,) = view.diff.cases
+    assert (case.rule, case.old, case.new) == ("prijsindexatie", "6,37%", "7,77%")
+    assert case.case_text == "elke casus (de regel leest geen gegeven)"
