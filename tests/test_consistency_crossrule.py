@@ -45,7 +45,8 @@ def test_document_001_more_than_against_at_least_300000_is_one_finding_naming_bo
     as_json = next(f for f in consistency_json(report, model)["bevindingen"] if f["soort"] == "grens"
                    and "kosten_boven_300000" in f["regels"])
     assert as_json["getuige"] == {"kosten_elv": "€ 300.000,00"}
-    assert set(as_json["bron"]) == {"kosten_boven_300000", "afspraak_elv_tabel"}
+    assert set(as_json["bron"]) == {"kosten_boven_300000", "afspraak_elv_tabel"} and as_json["methode"] == "regels"
+    assert "Hoe: gelezen uit de regels zelf (dezelfde waarde, andere grenswoorden); bevestigd door de casus" in text
     assert as_json["gebieden"] == [{"gegeven": "kosten_elv", "soort": "waarde", "tekst": "kosten_elv = € 300.000,00",
                                     "waarde": "€ 300.000,00"}]
 

@@ -197,7 +197,7 @@ class CrossRuleChecks(CheckContext):
         case = {field: written(value if t.kind != "datum" or not isinstance(value, datetime) else value.date(), t)}
         spans = [(f"{b.rule} ({b.where})", b.span) for b in found]
         self.add("grens", rules[0], message, spans, (case, (field,)), lambda o: self._disagree(o, found),
-                 others=tuple(rules[1:]), regions=(Region(field, value, value),), trace=True)
+                 method="regels", others=tuple(rules[1:]), regions=(Region(field, value, value),), trace=True)
 
     @staticmethod
     def _disagree(outcome, found: list[Bound]) -> bool | None:

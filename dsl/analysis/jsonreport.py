@@ -8,7 +8,8 @@ key of `dsl.analysis.findings.KINDS`: gat, overlap, grens, ...), `omschrijving` 
 interval, a set of values or one value; a finding without regions gives its witness's relevant
 values as single values), `getuige` (the counterexample with each value written as a case file
 accepts it: "€ 250.000,00", "4,71%", "0,5", ISO dates, "14 dagen", true/false; or null),
-`methode` ("solver": proved by z3, or "zoektocht": found by Hypothesis, nothing proved),
+`methode` ("solver": proved by z3, "regels": read from the rules themselves (a cross-rule
+boundary), or "zoektocht": found by Hypothesis, nothing proved),
 `bevestigd` (evaluating the getuige shows the defect; null when there is no getuige) and `bekend`
 (recorded in the policy as the document's own). `nieuw` counts the findings that are not bekend:
 the command's exit code is 1 exactly when it is not 0. `zoektocht` says what the searches did.
@@ -108,7 +109,7 @@ def finding_json(f: Finding, model, filename: str) -> dict:
                      for label, span in f.spans],
         "gebieden": [region_json(model, r) for r in witness_regions(model, f)],
         "getuige": None if f.case is None else {n: json_value(model, n, v) for n, v in f.case.items()},
-        "methode": "solver" if f.method == "exact" else "zoektocht",
+        "methode": {"exact": "solver", "regels": "regels"}.get(f.method, "zoektocht"),
         "bevestigd": f.confirmed,
         "bekend": f.known,
     }

@@ -40,7 +40,9 @@ def case_text(model, case: dict, relevant=()) -> str:
 def how_found(f) -> str:
     """How a finding was found, in Dutch: proved by z3 or found by search, and whether evaluating its
     case confirmed it."""
-    how = "exact bewezen (z3)" if f.method == "exact" else "gevonden door zoeken (Hypothesis), niet bewezen"
+    how = {"exact": "exact bewezen (z3)",
+           "regels": "gelezen uit de regels zelf (dezelfde waarde, andere grenswoorden)"}.get(
+        f.method, "gevonden door zoeken (Hypothesis), niet bewezen")
     if f.confirmed is True:
         how += "; bevestigd door de casus te evalueren"
     elif f.confirmed is False:
