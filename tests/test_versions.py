@@ -224,6 +224,8 @@ def test_verschil_compares_one_file_on_two_dates(capsys):
     assert code == 1
     assert "termijn 't_nieuw_aanbod' is toegevoegd" in out
     assert "prijsindexatie | 6,37% | 7,77%" in out
+    # each side shows its own version's declaration
+    assert "= 6,37% — nieuw (regel " in out and out.count("= 6,37% + extra_tariefopslag") == 1
     # the same day on both sides: no change
     assert main(["verschil", path, "--oud-op", "2024-01-01", "--nieuw-op", "2024-06-30"]) == 0
     capsys.readouterr()

@@ -363,6 +363,7 @@ class Version:
     words: str = ""
     applicable: Expr | None = None
     title: str | None = None
+    declared: Span | None = None     # the whole declaration of this version (`span` is its validity clause)
 
     def holds_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None

@@ -122,7 +122,8 @@ class _Lowering:
             applicable = self.expr(meta.applicable) if meta.applicable is not None else None
             words = meta.validity.words if meta.validity is not None else ""
             out.append(E.Version(start, end, source, meta.amendment.title if meta.amendment else None,
-                                 (meta.validity or node).span, words, applicable, getattr(node, "title", None)))
+                                 (meta.validity or node).span, words, applicable, getattr(node, "title", None),
+                                 node.span))
         return tuple(out)
 
     def tests(self, versions: tuple[E.Version, ...]) -> list[E.Expr]:

@@ -68,14 +68,14 @@ def _rule_on(rule: M.Rule, day: date, gates: dict[str, M.Gate | None], kept: set
     versions, source = (version,), version.source or rule.source
     match rule:
         case M.Calculation():
-            return attrs.evolve(rule, expr=_pick(rule.expr, number), gates=new_gates, versions=versions, span=version.span, source=source)
+            return attrs.evolve(rule, expr=_pick(rule.expr, number), gates=new_gates, versions=versions, span=version.declared or version.span, source=source)
         case M.Requirement():
             exceptions = tuple(_strip(e) for e in rule.exceptions if e.version in (None, number))
             return attrs.evolve(rule, condition=_pick(rule.condition, number), exceptions=exceptions, gates=new_gates,
-                                versions=versions, span=version.span, source=source)
+                                versions=versions, span=version.declared or version.span, source=source)
         case M.Group():
             return attrs.evolve(rule, members=tuple(m for m in rule.members if m in kept),
-                                advice=tuple(a for a in rule.advice if a in kept), gates=new_gates, versions=versions, span=version.span,
+                                advice=tuple(a for a in rule.advice if a in kept), gates=new_gates, versions=versions, span=version.declared or version.span,
                                 source=source)
         case M.Decision():
             rows = [r for r in rule.rows if r.version in (None, number)]
@@ -84,12 +84,12 @@ def _rule_on(rule: M.Rule, day: date, gates: dict[str, M.Gate | None], kept: set
                     for i, r in enumerate(rows)]
             otherwise = rule.otherwise and attrs.evolve(rule.otherwise, index=len(rows),
                                                         outcome=_pick(rule.otherwise.outcome, number))
-            return attrs.evolve(rule, rows=tuple(rows), otherwise=otherwise, gates=new_gates, versions=versions, span=version.span,
+            return attrs.evolve(rule, rows=tuple(rows), otherwise=otherwise, gates=new_gates, versions=versions, span=version.declared or version.span,
                                 source=source)
         case M.Timeline():
             return attrs.evolve(rule, subject=_pick(rule.subject, number), start=_maybe(rule.start, number),
                                 end=_maybe(rule.end, number), base=_maybe(rule.base, number), gates=new_gates,
-                                versions=versions, span=version.span, source=source)
+                                versions=versions, span=version.declared or version.span, source=source)
     raise TypeError(f"not a rule: {type(rule).__name__}")
 
 
