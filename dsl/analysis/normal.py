@@ -49,7 +49,8 @@ __all__ = ["Normaliser", "Written", "key", "same_form", "shape", "written"]
 # What two versions may differ in without the meaning changing (see the module docstring); gates
 # are compared on their own, what is derived (types, inputs, dependencies) follows the rest.
 _IGNORED = frozenset({"span", "title", "source", "note", "gates", "deps", "inputs", "index", "type", "group",
-                      "text", "quotes", "quote_spans", "bound", "words", "where_words", "name", "amendment"})
+                      "text", "quotes", "quote_spans", "bound", "words", "where_words", "name", "amendment",
+                      "declared"})
 _UNORDERED = frozenset({"exceptions", "members", "advice"})
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -121,6 +122,8 @@ class Normaliser:
             return tuple(self._any(v, field) for v in value)
         if isinstance(value, frozenset):
             return tuple(sorted(value, key=repr))
+        if isinstance(value, Span):   # where something is written is never its meaning
+            return None
         if isinstance(value, enum.Enum):
             return str(value.value)
         if field in _UNORDERED and isinstance(value, str):
