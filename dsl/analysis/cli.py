@@ -1,28 +1,24 @@
-"""The `beleid` subcommands of the analysis: consistency, coverage and semantic difference.
+"""The `beleid` subcommands of the analysis: consistency and coverage.
 
 Contract: `dsl.cli` parses the command line and calls
   run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT] [--json]`
   run_coverage(args, files)      `beleid test PAD --dekking`
-  run_diff(args)                 `beleid verschil OUD NIEUW [--rapport UIT]`
 Each prints a Dutch report and returns the exit code:
   controleer --consistentie  1 when there are findings not recorded as the document's own
                              (`Finding.known`), else 0; with --json the report is one JSON
                              object on stdout (`dsl.analysis.jsonreport`, the schema in
                              docs/consistentie.schema.json) and every other message goes to stderr
   test --dekking             1 when a voorbeeld fails or a policy cannot be loaded, else 0
-  verschil                   0 when the versions are the same (no text change and no case on
-                             which they differ), 1 when they differ; a rule that was only searched
-                             and showed no difference does not count as a difference
 and 1 whenever a policy cannot be loaded or the report cannot be written (`dsl.cli` itself
 exits 2 for a wrong command line). A mistake in a policy is printed as its diagnostics
 (`BeleidError.render()`), never as a traceback. `--rapport` writes the same report as HTML
-(.html) or Markdown (.md); other extensions give plain text. The reports of the coverage and
-the difference are built by `dsl.analysis.coverage.coverage_blocks` and
-`dsl.analysis.diff.diff_blocks`.
+(.html) or Markdown (.md); other extensions give plain text. The coverage report is built by
+`dsl.analysis.coverage.coverage_blocks`; `beleid verschil` is `dsl.analysis.diffcli`, which
+shares the progress line, the budget and the report writing of this module.
 Search budgets follow --zoek-voorbeelden (the count of cases: it bounds a search), --zoek-zaad
 and --zoek-seconden (a safety net only), or BELEID_ZOEK_VOORBEELDEN, BELEID_ZOEK_ZAAD and
 BELEID_ZOEK_SECONDEN (`dsl.analysis.search`).
-On a terminal, the consistency check and the difference show their progress on one line of
+On a terminal, the consistency check shows its progress on one line of
 stderr ("controleren 12/98: afspraak_elv_tabel"), wiped before the report is printed.
 """
 
@@ -36,7 +32,7 @@ from dsl.analysis import report as rep
 from dsl.errors import BeleidError, os_problem
 from dsl.runtime.formatting import counted
 
-__all__ = ["run_consistency", "run_coverage", "run_diff"]
+__all__ = ["run_consistency", "run_coverage"]
 
 
 def _write(blocks, path, quiet: bool = False) -> bool:
@@ -154,25 +150,3 @@ def run_coverage(args, files) -> int:
     print(f"Dekking: {hit} van {total} onderdelen ({share}); {counted(failed, 'voorbeeld', 'voorbeelden')} mislukt"
           + (f", {counted(broken, 'bestand', 'bestanden')} met fouten" if broken else ""))
     return 1 if failed or broken else 0
-
-
-def run_diff(args) -> int:
-    from dsl.analysis.diff import diff_blocks, diff_policies
-    from dsl.policy import load_policy
-
-    try:
-        old, new = load_policy(args.oud), load_policy(args.nieuw)
-    except BeleidError as err:
-        print(err.render(), file=sys.stderr)
-        return 1
-    if not _target_ok(getattr(args, "rapport", None)):
-        return 1
-    progress = TerminalProgress("vergelijken")
-    try:
-        difference = diff_policies(old, new, budget=_budget(args, 300), progress=progress)
-    finally:
-        progress.close()
-    blocks = diff_blocks(difference)
-    print(rep.render(blocks, "text"), end="")
-    written = _write(blocks, getattr(args, "rapport", None))
-    return 0 if difference.same and written else 1

@@ -499,6 +499,19 @@ def _meaning(diff: PolicyDiff) -> str:
     return text
 
 
+def asides(diff: PolicyDiff) -> list[str]:
+    """What changed without changing a meaning, said apart from the changes: rules rewritten that
+    z3 proves give the same outcome, and changes in wording only."""
+    out = []
+    if diff.rewritten:
+        rules = list(dict.fromkeys(c.rule for c in diff.rewritten))
+        out.append("Anders geschreven, met dezelfde uitkomst voor elke volledige casus (bewezen door z3): "
+                   + ", ".join(rules) + ".")
+    if diff.wording:
+        out.append(f"Alleen tekst gewijzigd, zonder gevolg voor een uitkomst: {diff.wording}.")
+    return out
+
+
 def diff_blocks(diff: PolicyDiff) -> list:
     """The report of a difference as `dsl.analysis.report` blocks: summary and cost, changes in
     meaning, the concepts of a koppeling, what was rewritten or reworded only, the differing cases
@@ -514,12 +527,7 @@ def diff_blocks(diff: PolicyDiff) -> list:
         blocks += [("h2", "Wijzigingen in de betekenis"), ("list", [c.text for c in diff.changes])]
     if diff.concepts:
         blocks += _concept_blocks(diff)
-    if diff.rewritten:
-        rules = list(dict.fromkeys(c.rule for c in diff.rewritten))
-        blocks.append(("p", "Anders geschreven, met dezelfde uitkomst voor elke volledige casus (bewezen door z3): "
-                            + ", ".join(rules) + "."))
-    if diff.wording:
-        blocks.append(("p", f"Alleen tekst gewijzigd, zonder gevolg voor een uitkomst: {diff.wording}."))
+    blocks += [("p", line) for line in asides(diff)]
     if diff.cases:
         blocks.append(("h2", "Casussen met een andere uitkomst"))
         rows = [[c.rule, c.old, c.new, c.case_text, c.method] for c in diff.cases]

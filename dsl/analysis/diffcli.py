@@ -17,7 +17,7 @@ import sys
 
 from dsl.analysis import report as rep
 from dsl.analysis.cli import TerminalProgress, _budget, _target_ok, _write
-from dsl.errors import BeleidError, Diagnostic
+from dsl.errors import BeleidError
 
 __all__ = ["run_diff"]
 
@@ -36,25 +36,14 @@ def _mapping(args, old, new):
     return mapping
 
 
-def _date(option: str, text: str | None):
-    """The date of `--oud-op` / `--nieuw-op`, or None; refused in Dutch when it is no date."""
-    if text is None:
-        return None
-    from dsl.case import CaseValueError, convert
-    from dsl.types import DATUM
-
-    try:
-        return convert(text, DATUM)
-    except CaseValueError as bad:
-        raise BeleidError([Diagnostic("case", f"{option}: {bad}")], "<opdrachtregel>") from None
-
-
 def _versions(args, load_policy):
     """(old, new): the two files, or one file (NIEUW left out) read on two dates; with
     `--oud-op` / `--nieuw-op` each side is the policy as it reads on that date (its versioned
     rules at their version of that day: `CompiledPolicy.on`)."""
-    old_day = _date("--oud-op", getattr(args, "oud_op", None))
-    new_day = _date("--nieuw-op", getattr(args, "nieuw_op", None))
+    from dsl.case import date_option
+
+    old_day = date_option("--oud-op", getattr(args, "oud_op", None))
+    new_day = date_option("--nieuw-op", getattr(args, "nieuw_op", None))
     new_file = getattr(args, "nieuw", None)
     old = load_policy(args.oud)
     new = old if new_file is None else load_policy(new_file)

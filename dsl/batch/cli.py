@@ -17,10 +17,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from dsl.case import date_option
 from dsl.core import model as M
 from dsl.core.reasons import parts as reason_parts
 from dsl.core.reasons import reasons
-from dsl.errors import BeleidError, Diagnostic
 from dsl.runtime.formatting import counted
 
 EXIT_REFUSED = 3
@@ -33,18 +33,6 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _peildatum(text: str | None) -> date | None:
-    if text is None:
-        return None
-    from dsl.case import CaseValueError, convert
-    from dsl.types import DATUM
-
-    try:
-        return convert(text, DATUM)
-    except CaseValueError as bad:
-        raise BeleidError([Diagnostic("case", f"--peildatum: {bad}")], "<opdrachtregel>") from None
-
-
 def run_batch(args, policy, report_case) -> int:
     try:
         import polars  # noqa: F401 - only to say in Dutch what is missing
@@ -53,7 +41,7 @@ def run_batch(args, policy, report_case) -> int:
     from dsl.batch.files import BatchFileError, check_columns, evaluate_file, progress_line, read_chunks
 
     source = Path(args.casussen)
-    peil = _peildatum(args.peildatum)
+    peil = date_option("--peildatum", args.peildatum)
     try:
         if args.rij is not None:
             return _explain_row(args, policy, source, peil, report_case)

@@ -14,7 +14,7 @@ given as a bare number strictly between 0 and 1 (ambiguous: 0.41 could be 41 % o
 tags, anchors and aliases, more than 10 MB, nesting deeper than a lijst in the case, more than
 100,000 values in a lijst: each refused in Dutch with its line and column); the rules are written
 down for users in docs/casus.md; `read_case_text(text)` reads JSON or YAML text by the same
-rules. `written(value, t)` gives a runtime value as a case writes it, so
+rules; `date_option(option, text)` reads the date of a command-line option. `written(value, t)` gives a runtime value as a case writes it, so
 that code handing typed values back to the loader (as a dict) is read unchanged.
 
 `compile_case_loader(model)` generates, once per policy, a function with the same contract for
@@ -30,10 +30,10 @@ same word for word. Like the compiler, it builds an `ast.Module` in which gegeve
 against an allow-list before compiling it.
 """
 
-from dsl.case.conversion import MAX_ITEMS, convert, written
+from dsl.case.conversion import MAX_ITEMS, convert, date_option, written
 from dsl.case.loader import compile_case_loader
 from dsl.case.reading import MAX_BYTES, MAX_DEPTH, CaseFile, load_case, read_case_file, read_case_text
 from dsl.case.values import PEILDATUM, Case, CaseValueError
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_ITEMS", "PEILDATUM", "Case", "CaseFile", "CaseValueError",
-           "compile_case_loader", "convert", "load_case", "read_case_file", "read_case_text", "written"]
+           "compile_case_loader", "convert", "date_option", "load_case", "read_case_file", "read_case_text", "written"]

@@ -22,7 +22,7 @@ from typing import cast
 
 from dsl import types as T
 from dsl.case.values import CaseValueError
-from dsl.errors import suggest
+from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.literals import (
     MONTHS,
     NUMBER_WORDS,
@@ -486,3 +486,14 @@ FAST_READERS: dict[str, tuple[Callable[[str], object], Callable[[str], object] |
 INLINE_READERS: dict[str, tuple[Callable[[str], re.Match[str] | None], dict]] = {
     "bedrag": (_MONEY, _AMOUNTS), "getal": (_NUMBER, _NUMBERS),
 }
+
+
+def date_option(option: str, text: str | None) -> date | None:
+    """The date a command-line option gives (`--peildatum 1-1-2024`), read as a case reads a
+    datum; None when it is not given; a BeleidError "<option>: <why>" when it is no date."""
+    if text is None:
+        return None
+    try:
+        return convert(text, T.DATUM)
+    except CaseValueError as bad:
+        raise BeleidError([Diagnostic("case", f"{option}: {bad}")], "<opdrachtregel>") from None

@@ -34,7 +34,7 @@ import ipywidgets as w
 from typing_extensions import override
 
 from dsl.analysis.coverage import CoverageReport
-from dsl.analysis.diff import DIFFERENT, NOT_COMPARED, SAME, SEARCHED, PolicyDiff
+from dsl.analysis.diff import DIFFERENT, NOT_COMPARED, SAME, SEARCHED, PolicyDiff, asides
 from dsl.analysis.findings import KINDS, ConsistencyReport, Finding
 from dsl.analysis.report import case_text, how_found, search_summary
 from dsl.analysis.search import Budget
@@ -396,13 +396,7 @@ class DiffView(ReviewView):
         changes = (_list([escape(c.text) for c in d.changes]) if d.changes
                    else "<div>Geen wijzigingen in de betekenis.</div>")
         same = "" if not d.same else "<div>Geen inhoudelijke verschillen gevonden.</div>"
-        apart = []
-        if d.rewritten:
-            rules = ", ".join(escape(r) for r in dict.fromkeys(c.rule for c in d.rewritten))
-            apart.append(f"Anders geschreven, met dezelfde uitkomst voor elke volledige casus (bewezen door z3): {rules}.")
-        if d.wording:
-            apart.append(f"Alleen tekst gewijzigd, zonder gevolg voor een uitkomst: {escape(d.wording)}.")
-        rest = "".join(f'<div style="{_MUTED}">{line}</div>' for line in apart)
+        rest = "".join(f'<div style="{_MUTED}">{escape(line)}</div>' for line in asides(d))
         return (f'<div class="bt-review-head" style="{FONT}"><b>Verschil: {escape(d.old_title)} → '
                 f'{escape(d.new_title)}</b><div style="{_MUTED}">oud: {escape(self.old_name)}; nieuw: het beleid '
                 f'van deze sessie</div><div>{escape(d.summary())}.</div><div style="{_MUTED}">{escape(d.cost())}.</div>'
