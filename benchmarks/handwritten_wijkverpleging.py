@@ -16,7 +16,7 @@ order, like `Outcome.statuses` and `Outcome.values`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 V, N, ONB, NVT = "voldaan", "niet voldaan", "onbekend", "niet van toepassing"
@@ -44,6 +44,10 @@ BESLUIT_NIEUW = (date(2023, 9, 16), date(2023, 11, 22))
 SHARED, INNOVATIE = date(2023, 9, 1), date(2023, 12, 22)
 BC_PREFERENT, BC_NIET_PREFERENT, PUBLICATIE = date(2023, 5, 1), date(2023, 7, 1), date(2023, 4, 3)
 BEKENDMAKING = date(2023, 11, 12)
+# the appendices: medische kindzorg "jonger dan 18 jaar" (a duur in jaren, given as a number of years);
+# onplanbare nachtzorg "tussen 23.00 en 7.00 uur", both ends included
+JAAR_18 = 18
+ELF_UUR, ZEVEN_UUR = time(23), time(7)
 
 
 def evaluate(d: dict):
@@ -137,8 +141,8 @@ def evaluate(d: dict):
         s25 = V if x is True else N if x is False else ONB
         x = g("aandeel_ander_personeel")
         s26 = ONB if x is None else V if x <= D20 else N
-        x = g("binnen_omschrijving_ander_personeel")
-        s27 = V if x is True else N if x is False else ONB
+        x, y = g("ander_personeel_buiten_omschrijving"), g("leerlingen_onder_niveau_3")
+        s27 = N if (x is not None and x != 0) or (y is not None and y != 0) else ONB if x is None or y is None else V
         x = g("overname_zorgmoment_interval")
         s28 = ONB if x is None else V if x <= 14 else N
         x = g("taken_passend_bij_niveau")
@@ -355,6 +359,210 @@ def evaluate(d: dict):
         s91, x91 = B, 12
     else:
         s91, x91 = GU, None
+    # ---------------------------------------------------------- bijlagen: medische kindzorg
+    x, y, z = g("kind_in_thuissituatie"), g("leeftijd_kind"), g("verpleging_volgens_zorgplan")
+    y = None if y is None else y < JAAR_18
+    x142 = False if x is False or y is False or z is False else None if x is None or y is None or z is None else True
+    s142 = ONB if x142 is None else B
+    kind = g("levert_medische_kindzorg")
+    if kind is False:
+        n83 = n84 = n85 = n86 = n87 = n88 = n89 = n90 = n91 = n92 = n93 = NVT
+    elif kind is None:
+        n83 = n84 = n85 = n86 = n87 = n88 = n89 = n90 = n91 = n92 = n93 = ONB
+    else:
+        x = g("kinderverpleegkundigen_loondienst")
+        n83 = ONB if x is None else V if x >= 1 else N
+        x = g("verklaring_hoofdbehandelaar_kind")
+        n84 = V if x is True else N if x is False else ONB
+        a, b, c, e, f = (g("beschreven_aard_zorg"), g("beschreven_omvang_zorg"), g("beschreven_duur_zorg"),
+                         g("beschreven_doel_zorg"), g("beschreven_met_kind_en_ouder"))
+        if a is False or b is False or c is False or e is False or f is False:
+            n85 = N
+        else:
+            n85 = ONB if a is None or b is None or c is None or e is None or f is None else V
+        x = g("kinderverpleegkundige_verantwoordelijk")
+        n86 = V if x is True else N if x is False else ONB
+        x = g("zorgteam_sluit_aan")
+        n87 = V if x is True else N if x is False else ONB
+        a, b, c, e, f = (g("kindzorg_samenwerking_kind_en_gezin"), g("kindzorg_samenwerking_zorgprofessional"),
+                         g("kindzorg_samenwerking_gemeente"), g("kindzorg_samenwerking_onderwijs"),
+                         g("kindzorg_samenwerking_verzekeraar"))
+        if a is False or b is False or c is False or e is False or f is False:
+            n88 = N
+        else:
+            n88 = ONB if a is None or b is None or c is None or e is None or f is None else V
+        x = g("afspraken_gemeente_zelfredzaamheid")
+        n89 = V if x is True else N if x is False else ONB
+        x = g("kindzorg_goede_zorg")
+        n90 = V if x is True else N if x is False else ONB
+        x = g("kwaliteitseisen_binkz")
+        n91 = V if x is True else N if x is False else ONB
+        x = g("factsheet_knip_jeugdwet")
+        n92 = V if x is True else N if x is False else ONB
+        members = (n83, n84, n85, n86, n87, n88, n89, n90, n91, n92)
+        n93 = N if N in members else ONB if ONB in members else V
+    # ---------------------------------------------------------- bijlagen: casemanagement dementie
+    x = g("diagnose_dementie_door")
+    x143: bool | None = True
+    if x is None or x == "niet vastgesteld":   # of (stoornissen en interferentie en afname en niet delier)
+        a, b, c, e = (g("cognitieve_stoornissen"), g("interferentie_dagelijks_leven"), g("afname_functioneren"),
+                      g("delier_of_depressie"))
+        if a is False or b is False or c is False or e is True:
+            y = False
+        else:
+            y = None if a is None or b is None or c is None or e is None else True
+        x143 = True if y is True else None if x is None or y is None else False
+    s143 = ONB if x143 is None else B
+    dementie = g("levert_casemanagement_dementie")
+    if dementie is False:
+        n94 = n95 = n96 = n97 = n98 = n99 = n100 = n101 = n102 = n103 = n104 = n105 = n106 = n107 = n108 = n109 = NVT
+    elif dementie is None:
+        n94 = n95 = n97 = n98 = n99 = n100 = n101 = n102 = n103 = n104 = n105 = n106 = n107 = n108 = n109 = ONB
+        n96 = NVT if g("inzet_dementieverpleegkundige") is False else ONB
+    else:
+        x = g("lid_dementie_netwerk")
+        n94 = V if x is True else N if x is False else ONB
+        x = g("ketencoordinatoren")
+        n95 = ONB if x is None else V if x == 1 else N
+        x = g("inzet_dementieverpleegkundige")
+        if x is False:
+            n96 = NVT
+        elif x is None:
+            n96 = ONB
+        else:  # verwacht: its own status, not counted for the group
+            y = g("expertiseprofiel_vvn")
+            n96 = V if y is True else N if y is False else ONB
+        a, b, c, e, f, h = (g("keten_ggz"), g("keten_ziekenhuizen"), g("keten_vvt"), g("keten_eerste_lijn"),
+                            g("keten_sociaal_domein"), g("keten_gemeenten"))
+        if a is False or b is False or c is False or e is False or f is False or h is False:
+            n97 = N
+        else:
+            n97 = ONB if a is None or b is None or c is None or e is None or f is None or h is None else V
+        x = g("convenant_keten")
+        n98 = V if x is True else N if x is False else ONB
+        x = g("bestuurlijk_aanspreekpunt")
+        n99 = V if x is True else N if x is False else ONB
+        a, b, c = g("zorgprogramma_keten"), g("werkafspraken_zorgprogramma"), g("verwijzing_en_overdracht")
+        n100 = N if a is False or b is False or c is False else ONB if a is None or b is None or c is None else V
+        x = g("zorgstandaard_dementie")
+        n101 = V if x is True else N if x is False else ONB
+        x = g("taken_netwerkpartners_vastgelegd")
+        n102 = V if x is True else N if x is False else ONB
+        a, b, c, e = g("pdca_cyclus_keten"), g("begroting_keten"), g("jaarplan_keten"), g("jaarverslag_keten")
+        if a is False or b is False or c is False or e is False:
+            n103 = N
+        else:
+            n103 = ONB if a is None or b is None or c is None or e is None else V
+        a, b = g("evaluatie_keten"), g("uitkomsten_voor_optimalisatie")
+        n104 = N if a is False or b is False else ONB if a is None or b is None else V
+        x = g("personen_netwerkregie")
+        n105 = ONB if x is None else V if x == 1 else N
+        x = g("eenduidige_aansturing")
+        n106 = V if x is True else N if x is False else ONB
+        x = g("niet_concurrentieel")
+        n107 = V if x is True else N if x is False else ONB
+        x = g("informatie_voor_clienten")
+        n108 = V if x is True else N if x is False else ONB
+        members = (n94, n95, n97, n98, n99, n100, n101, n102, n103, n104, n105, n106, n107, n108)
+        n109 = N if N in members else ONB if ONB in members else V
+    # ---------------------------------------------------------- bijlagen: tariefsopslag 'Anders werken'
+    x = g("vraagt_opslag_anders_werken")
+    if x is False:
+        n110 = n111 = n112 = n113 = NVT
+    elif x is None:
+        n110 = n111 = n112 = n113 = ONB
+    else:
+        a, b, c, e = (g("voorliggend_medicijndispenser"), g("voorliggend_aantrekhulpmiddel"),
+                      g("voorliggend_oogdruppelbril"), g("voorliggend_klittenbandzwachtels"))
+        if a is False or b is False or c is False or e is False:
+            n110 = N
+        else:
+            n110 = ONB if a is None or b is None or c is None or e is None else V
+        x, y = g("nieuwe_clienten_adviesgesprek"), g("nieuwe_clienten_in_zorg")
+        n111 = ONB if x is None or y is None else V if x >= y else N
+        a, b = g("ruimte_intercollegiaal_overleg"), g("ruimte_opleiding_bijscholing")
+        n112 = N if a is False or b is False else ONB if a is None or b is None else V
+        members = (n110, n111, n112)
+        n113 = N if N in members else ONB if ONB in members else V
+    # ---------------------------------------------------------- bijlagen: innovatiebudget
+    x144 = None if x54 is None else True  # mag als overeenkomst is een van (alle vijf soorten)
+    s144 = ONB if x144 is None else B
+    x = g("vraagt_innovatiebudget")
+    if x is False:
+        n114 = n115 = n116 = n117 = n118 = n119 = NVT
+    elif x is None:
+        n114 = n115 = n116 = n117 = n118 = n119 = ONB
+    else:
+        n114 = (ONB if x54 is None else V if x54 == "plusovereenkomst" or x54 == "standaardovereenkomst"
+                or x54 == CLIENTVOLGEND else N)
+        x = g("aanvraag_innovatiebudget")
+        n115 = ONB if x is None else V if x <= INNOVATIE else N
+        x = g("aanvraag_past_in_aanspraak")
+        n116 = V if x is True else N if x is False else ONB
+        x = g("strijd_met_beroepsrichtlijnen")
+        n117 = V if x is False else N if x is True else ONB
+        x = g("bestaande_financiering")
+        n118 = V if x is False else N if x is True else ONB
+        members = (n114, n115, n116, n117, n118)
+        n119 = N if N in members else ONB if ONB in members else V
+    # ---------------------------------------------------------- bijlagen: thuiszorgtechnologie
+    techniek = g("vraagt_thuiszorgtechnologie")
+    if techniek is False:
+        n120 = n121 = n122 = n123 = n124 = n125 = n126 = n127 = s145 = NVT
+        x145 = None
+    elif techniek is None:
+        n120 = n121 = n122 = n123 = n124 = n125 = n126 = n127 = s145 = ONB
+        x145 = None
+    else:
+        x = g("zorgtijd_in_aanvraag")
+        n120 = V if x is False else N if x is True else ONB
+        a, b, c = g("past_bij_zorgvraag"), g("past_bij_digitale_vaardigheden"), g("passend_alternatief")
+        n121 = N if a is False or b is False or c is False else ONB if a is None or b is None or c is None else V
+        x = g("structureel_in_zorgproces")
+        n122 = V if x is True else N if x is False else ONB
+        x = g("dubbele_financiering")
+        n123 = V if x is False else N if x is True else ONB
+        x = g("wet_van_technologie")
+        n124 = ONB if x is None else V if x == "Zvw" else N
+        x = g("past_bij_doelen_zorgplan")
+        n125 = V if x is True else N if x is False else ONB
+        x, y, z = g("uren_per_client_met"), g("uren_per_client_zonder"), g("productiviteit_verhoogd")
+        y = None if x is None or y is None else x < y
+        n126 = V if y is True or z is True else ONB if y is None or z is None else N
+        members = (n120, n121, n122, n123, n124, n125, n126)
+        n127 = N if N in members else ONB if ONB in members else V
+        # bevoegdheid aanvullende_afspraken_technologie (same gate): businesscase en voldoet aan zorgtijd_integraal
+        x = g("businesscase_nieuwe_toepassing")
+        y = True if n120 is V else False if n120 is N else None
+        x145 = False if x is False or y is False else None if x is None or y is None else True
+        s145 = ONB if x145 is None else B
+    # ---------------------------------------------------------- bijlagen: systeemfunctie onplanbare nachtzorg
+    x, y = g("zorg_gepland"), g("zorgmoment")
+    if type(y) is datetime:
+        y = y.time()
+        y = y >= ELF_UUR or y <= ZEVEN_UUR
+    else:
+        y = None
+    x146 = False if x is True or y is False else None if x is None or y is None else True
+    s146 = ONB if x146 is None else B
+    x = g("levert_systeemfunctie_nachtzorg")
+    if x is False:
+        n128 = n129 = n130 = n131 = n132 = n133 = NVT
+    elif x is None:
+        n128 = n129 = n130 = n131 = n132 = n133 = ONB
+    else:
+        x = g("businesscase_met_preferente")
+        n128 = V if x is True else N if x is False else ONB
+        x = g("vergoeding_via_prestatie")
+        n129 = V if x is True else N if x is False else ONB
+        x = g("zorglevering_via_prestatie")
+        n130 = V if x is False else N if x is True else ONB
+        x = g("akkoord_schoning_tarieven")
+        n131 = V if x is True else N if x is False else ONB
+        x = g("afzonderlijke_kosten_vergoed")
+        n132 = V if x is False else N if x is True else ONB
+        members = (n128, n129, n130, n131, n132)
+        n133 = N if N in members else ONB if ONB in members else V
     # ---------------------------------------------------------- termijnen
     bericht, compleet = g("bericht_ophoging"), g("aanvraag_compleet")
     if compleet is None:
@@ -470,12 +678,18 @@ def evaluate(d: dict):
              s22, s23, s24, s25, s26, s27, s28, s29, s30, s31, s32, s33, s34, s35, s36, s37, s38, s39, s40, s41,
              s42, s43, s44, s45, s46, s47, s48, s49, s50, s51, s52, s53, s54, s55, s56, s57, s58, s59, s60, s61,
              s62, s63, s64, s65, s66, s67, s68, s69, s70, s71, s72, s73, s74, s75, s76, s77, s78, s79, s80, s81,
-             s82, s83, s84, s85, s86, s87, s88, s89, s90, s91, s92, s93, s94, s95, s96, s97, s98, s99, s100,
-             s101, s102, s103, s104, s105, s106, s107, s108, s109),
-            (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, x54, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, x75, None, None, None, None, x80, None,
-             None, x83, x84, x85, x86, x87, x88, x89, x90, x91, None, None, None, None, None, None, None, None,
+             s82, n83, n84, n85, n86, n87, n88, n89, n90, n91, n92, n93, n94, n95, n96, n97, n98, n99, n100,
+             n101, n102, n103, n104, n105, n106, n107, n108, n109, n110, n111, n112, n113, n114, n115, n116, n117,
+             n118, n119, n120, n121, n122, n123, n124, n125, n126, n127, n128, n129, n130, n131, n132, n133,
+             s83, s84, s85, s86, s87, s88, s89, s90, s142, s143, s144, s145, s146, s91, s92, s93, s94, s95, s96,
+             s97, s98, s99, s100, s101, s102, s103, s104, s105, s106, s107, s108, s109),
+            (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, x54, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, x75, None, None, None, None, x80, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, x83, x84, x85, x86,
+             x87, x88, x89, x90, x142, x143, x144, x145, x146, x91, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None))

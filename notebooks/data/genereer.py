@@ -100,7 +100,8 @@ COLUMNS = [
     "kwaliteitsgegevens_landelijk", "meet_prem", "certificaat_kwaliteitssysteem", "investeert_in_deskundigheid",
     "declareert_alleen_niveau_3", "riz_geen_contra_indicatie",
     # ander zorgpersoneel
-    "zet_ander_zorgpersoneel_in", "afspraken_ander_personeel", "binnen_omschrijving_ander_personeel",
+    "zet_ander_zorgpersoneel_in", "afspraken_ander_personeel", "ander_personeel_buiten_omschrijving",
+    "leerlingen_onder_niveau_3",
     "aandeel_ander_personeel", "fte_loondienst", "supervisie_hoger_niveau", "achterwacht_niveau_3",
     "niet_eerste_week_nieuwe_client", "alleen_stabiele_situaties", "taken_passend_bij_niveau",
     "overname_zorgmoment_interval", "scholingsplan_en_register", "inzicht_opleiding_niveau_2",
@@ -116,7 +117,11 @@ COLUMNS = [
     "wtza_vergunning_vereist", "levert_wtza_vergunning", "levert_vog_rp_2023", "levert_inschrijving_kvk",
     "levert_bewijs_palliatief_netwerk", "levert_bewijs_niveau_6", "procedures_contractjaar",
     "inschrijving", "inschrijving_voltooid", "reactie_op_aanbod", "overeenstemming",
+    # de bijzondere vormen van zorg en de aanvullende afspraken van de bijlagen (geen enkele aanbieder hier)
+    "levert_medische_kindzorg", "levert_casemanagement_dementie", "vraagt_opslag_anders_werken",
+    "vraagt_innovatiebudget", "vraagt_thuiszorgtechnologie", "levert_systeemfunctie_nachtzorg",
 ]
+APPENDIX_GATES = COLUMNS[-6:]
 
 # The requirements every provider answers in the questionnaire: (column, chance of 'nee').
 QUESTIONS = [("agb_code_vv", 0.004), ("levert_alle_vormen_vv", 0.03), ("levert_integraal_product", 0.025),
@@ -176,6 +181,8 @@ def provider_row(rng: np.random.Generator, agb: str) -> dict[str, str]:
     _ptz_and_zzp(p, small)
     _ceiling_and_new(p, small, revenue)
     _planning(p)
+    for column in APPENDIX_GATES:
+        c[column] = "nee"
     return c
 
 
@@ -307,8 +314,11 @@ def _other_staff(p: Provider, small: bool, revenue: int | None) -> None:
         c["zet_ander_zorgpersoneel_in"] = "nee"
         return
     c["zet_ander_zorgpersoneel_in"] = "ja"
-    for column, p_no in [("afspraken_ander_personeel", 0.12), ("binnen_omschrijving_ander_personeel", 0.03),
-                         ("supervisie_hoger_niveau", 0.02), ("achterwacht_niveau_3", 0.015),
+    c["afspraken_ander_personeel"] = p.answer(0.12)
+    within = p.answer(0.03)   # one answer, as before: is everyone within VGZ's description of 'ander personeel'?
+    c["ander_personeel_buiten_omschrijving"] = {"ja": "0", "nee": "1"}.get(within, within)
+    c["leerlingen_onder_niveau_3"] = "0" if within in ("ja", "nee") else within
+    for column, p_no in [("supervisie_hoger_niveau", 0.02), ("achterwacht_niveau_3", 0.015),
                          ("niet_eerste_week_nieuwe_client", 0.05), ("alleen_stabiele_situaties", 0.03),
                          ("taken_passend_bij_niveau", 0.01), ("scholingsplan_en_register", 0.06),
                          ("inzicht_opleiding_niveau_2", 0.04)]:
