@@ -3,15 +3,19 @@
 Prints, for a table of N rows over four inputs (bedrag, percentage, aantal, datum):
 the time of the full exact check under `uniek` (gap + all N·(N−1)/2 overlap pairs + rows that
 can never apply) and under `eerste treffer` (gap + shadowed rows), and for comparison a
-Hypothesis search for the planted gap within a fixed budget. Run:
+Hypothesis search for the planted gap within a fixed budget. With --beleid it checks every shipped
+policy instead and prints, per policy, the time of `check_policy` and, per decision, how many regions
+each gap, overlap and blocking unknown has (`dsl.analysis.regions`: all regions, not one witness).
+Run:
 
-    python benchmarks/bench_consistency.py [--rijen 50] [--zoek 2000]
+    python benchmarks/bench_consistency.py [--rijen 50] [--zoek 2000] [--beleid]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from dsl.analysis import Budget, check_policy
 from dsl.policy import compile_text
@@ -37,11 +41,27 @@ def timed(policy, **kwargs):
     return time.perf_counter() - start, report
 
 
+def shipped(examples: int) -> None:
+    """Every policy under policies/: the time of its check and the regions per defect."""
+    from dsl.policy import load_policy
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "policies").glob("*.beleid")):
+        policy = load_policy(path)
+        seconds, report = timed(policy, budget=Budget(max_examples=examples, seconds=600))
+        regions = [f"{f.rule} {f.kind} {len(f.boxes) or 1}" for f in report.findings
+                   if f.kind in ("gat", "overlap", "onbekend_blokkeert")]
+        print(f"{path.name:32} {seconds:6.2f} s  bevindingen: {len(report.findings):2}  "
+              f"gebieden per gebrek: {', '.join(regions) or '-'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rijen", type=int, default=50)
     parser.add_argument("--zoek", type=int, default=2000, help="Hypothesis budget (examples)")
+    parser.add_argument("--beleid", action="store_true", help="check every shipped policy instead")
     args = parser.parse_args()
+    if args.beleid:
+        return shipped(args.zoek)
     for hit_policy in ("uniek", "eerste treffer"):
         policy = compile_text(table(args.rijen, hit_policy), "bench")
         seconds, report = timed(policy)

@@ -150,6 +150,8 @@ class Satisfies:
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Arith:
+    """`left op right`; op is "+", "-", "*", "/" or "^" (`tot de macht`)."""
+
     op: str
     left: Expr
     right: Expr
@@ -381,9 +383,20 @@ class Calculation:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class NamedOutcome:
+    """`naam = waarde` after `dan` or `anders`: one of the named outcomes of a beslissing that gives
+    several (`dan soort = "raamcontract", duur = 4 jaar`)."""
+
+    name: str
+    value: Expr
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Row:
     """`als condition dan outcome`; the `anders` row has no condition. `validity`: the row's own
-    `geldig ...` (outside it the row does not apply)."""
+    `geldig ...` (outside it the row does not apply). A row of a beslissing with several outcomes
+    has them in `named` (in the order written) and the first one's value as `outcome`."""
 
     condition: Expr | None
     outcome: Expr
@@ -391,10 +404,18 @@ class Row:
     span: Span
     quotes: tuple[Quote, ...] = ()
     validity: Validity | None = None
+    named: tuple[NamedOutcome, ...] = ()
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
 class Decision:
+    """`beslissing naam "titel" (hit policy) ...`; `hit_policy` is its words as written, in one
+    spelling ("eerste treffer", "uniek", "om het even", "voorrang", "som", "aantal", "minimum",
+    "maximum", "alle", "alle, in regelvolgorde", "alle, op volgorde van voorrang"). A beslissing whose rows give several named
+    outcomes is checked as one beslissing per outcome (the checker builds them): each has the
+    outcome's name, the rows with that outcome, `table` the name of the beslissing as written and
+    `outputs` the names of all its outcomes."""
+
     name: str
     title: str
     hit_policy: str
@@ -402,6 +423,15 @@ class Decision:
     rows: tuple[Row, ...]
     otherwise: Row | None
     span: Span
+    table: str | None = None
+    outputs: tuple[str, ...] = ()
+    priority: tuple[Literal, ...] = ()     # `(voorrang "a", "b")`, `(alle, op volgorde van voorrang ...)`
+    priority_output: str | None = None     # `(voorrang soort: ...)`: the named outcome the order is of
+    policy_span: Span | None = None        # where the hit policy is written
+
+    @property
+    def all_rows(self) -> tuple[Row, ...]:
+        return (*self.rows, self.otherwise) if self.otherwise is not None else self.rows
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -475,7 +505,8 @@ class Policy:
 # A declaration that `dsl.checker` turns into a named rule.
 RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
 # Every class of the syntax tree.
-Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | Assignment | Expectation
+Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | NamedOutcome | Assignment
+                   | Expectation
                    | Example | Header | Policy | Validity | Amendment)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
 

@@ -110,6 +110,9 @@ def _add_check(sub) -> None:
     check.add_argument("--json", action="store_true",
                        help="met --consistentie: het rapport als één JSON-object op stdout (schema: "
                             "docs/consistentie.schema.json)")
+    check.add_argument("--vergelijk", metavar="VORIG.json",
+                       help="met --consistentie: vergelijk met een rapport dat eerder met --json is geschreven; "
+                            "elke bevinding is dan nieuw of eerder gemeld, en alleen nieuwe geven exitcode 1")
     _search_budget(check)
 
 

@@ -260,6 +260,9 @@ def _alternatives(body: str, i: int, terminal: str) -> tuple[list[list[str]], in
             done += current
             current, i = [[]], i + 1
             continue
+        if body.startswith("(?=", i):   # a lookahead (`som` only before `)`): it adds no words
+            i = _after_lookahead(body, i, terminal)
+            continue
         if ch == "(":
             inner, i = _alternatives(body, i + 1, terminal)
             if i >= len(body) or body[i] != ")":
@@ -269,6 +272,20 @@ def _alternatives(body: str, i: int, terminal: str) -> tuple[list[list[str]], in
         piece, i = _piece(body, i, terminal)
         current = [[*c, piece] for c in current]
     return done + current, i
+
+
+def _after_lookahead(body: str, i: int, terminal: str) -> int:
+    """Where the lookahead `(?=...)` that starts at `i` ends (escapes and nested groups skipped)."""
+    depth, j = 0, i
+    while j < len(body):
+        if body[j] == "\\":
+            j += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(body[j], 0)
+        j += 1
+        if depth == 0:
+            return j
+    raise ValueError(f"unclosed lookahead in the pattern of {terminal}: {body}")
 
 
 def _piece(body: str, i: int, terminal: str) -> tuple[str, int]:

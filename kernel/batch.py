@@ -182,7 +182,10 @@ class TableEvaluation:
         if counts is None:
             column = self.results.get_column(f"{name}.waarde").drop_nulls() \
                 if f"{name}.waarde" in self.results.columns else pl.Series([])
-            counts = Counter(dict(column.value_counts().iter_rows())) if column.len() else Counter()
+            # a list-valued decision (`(alle)`, `(alle, in regelvolgorde)`) gives lists: counted as tuples,
+            # as the per-case path gives them
+            counts = Counter({tuple(v) if isinstance(v, list) else v: n for v, n in column.value_counts().iter_rows()}) \
+                if column.len() else Counter()
         rule = self.model.rules[name]
         order = [constant_value(row.outcome) for row in getattr(rule, "all_rows", ())]
         written = [v for v in dict.fromkeys(order) if v is not None and counts.get(v)]

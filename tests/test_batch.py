@@ -19,7 +19,10 @@ from dsl.examples import example_case
 from dsl.policy import compile_text
 from tests.conftest import POLICIES, beleid, shipped
 
-FILES = sorted(POLICIES.glob("*.beleid"))
+# The shipped policies, and the decision tables of issue 14 (two outcomes per row, every hit policy
+# that gives one value): Polars must agree with the per-case path on each.
+TABLES = Path(__file__).parent / "data" / "tabellen" / "inkoop_tabellen.beleid"
+FILES = [*sorted(POLICIES.glob("*.beleid")), TABLES]
 _LOADED = {f.stem: shipped(f) for f in FILES}
 
 

@@ -155,14 +155,14 @@ def test_fit_case_drops_what_the_other_policy_cannot_read(compile_policy):
 
 
 # ---------------------------------------------------------------- 2. memory stays flat
-def test_rerunning_one_evalueer_cell_20_times_keeps_the_widget_count_flat():
-    """A dashboard or widget kept per run shows as growth from the second run on; 20 runs show it
-    as well as the 100 this took before (7 s)."""
+def test_rerunning_one_evalueer_cell_100_times_keeps_the_widget_count_flat():
+    """A dashboard or widget kept per run shows as growth from the second run on (issue 12 asks
+    for 100 runs)."""
     session = Session(base=ROOT, display=lambda obj: None)
     session.run_cell(f'laad "{OTHER}"', cell_id="a")
     session.run_cell('casus {"triage": true, "gzsp_in_groep": false, "peildatum": "2024-01-01"}', cell_id="b")
     boards, counts = [], []
-    for _ in range(20):
+    for _ in range(100):
         board = session.run_cell("evalueer", cell_id="c")
         boards.append(weakref.ref(board))
         del board

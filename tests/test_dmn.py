@@ -80,9 +80,23 @@ def test_feel_simple_expressions_in_beleidstaal(text, expected):
     assert feel.render_value(value, _rename) == expected
 
 
-def test_feel_power_is_refused():
-    with pytest.raises(feel.FeelUnsupported, match=r"machtsverheffen \(\*\*\)"):
-        feel.parse_expression("a ** 2", ["a"])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a ** 2", "a tot de macht 2"),
+    ("-a ** 2", "-a tot de macht 2"),              # the minus applies to the power, in both languages
+    ("(-2) ** 2", "(-2) tot de macht 2"),
+    ("a * b ** 2", "a * b tot de macht 2"),
+    ("(a * b) ** 2", "(a * b) tot de macht 2"),
+    ("a ** b ** 2", "a tot de macht b tot de macht 2"),   # from the right
+])
+def test_feel_power_is_tot_de_macht(text, expected):
+    assert feel.render_value(feel.parse_expression(text, ["a", "b"]), _rename) == expected
+
+
+def test_a_power_means_the_same_after_import():
+    policy = compile_text('beleid "p"\ngegevens\n  a : getal\n  b : getal\nberekening x = ' +
+                          feel.render_value(feel.parse_expression("-a ** 2 + (a * b) ** 2", ["a", "b"]), _rename)
+                          + "\n", "p.beleid")
+    assert policy.evaluate({"a": 3, "b": 2}).value("x") == Decimal(-9 + 36)
 
 
 # ---------------------------------------------------------------- the imported policy
@@ -187,7 +201,7 @@ UNSUPPORTED = """<?xml version="1.0" encoding="UTF-8"?>
   <inputData id="a" name="A"><variable name="A" typeRef="number"/></inputData>
   <businessKnowledgeModel id="bkm1" name="Korting"/>
   <decision id="som" name="Toeslagen">
-    <decisionTable id="som_tabel" hitPolicy="COLLECT" aggregation="SUM">
+    <decisionTable id="som_tabel" hitPolicy="COLLECT" aggregation="AVG">
       <input id="i1"><inputExpression><text>A</text></inputExpression></input>
       <output id="o1"/>
       <rule id="s1"><inputEntry><text>&gt; 1</text></inputEntry><outputEntry><text>5</text></outputEntry></rule>
@@ -196,8 +210,8 @@ UNSUPPORTED = """<?xml version="1.0" encoding="UTF-8"?>
   <decision id="twee" name="Twee">
     <decisionTable id="twee_tabel" hitPolicy="UNIQUE">
       <input id="i2"><inputExpression><text>A</text></inputExpression></input>
-      <output id="o2" name="x"/><output id="o3" name="y"/>
-      <rule id="t1"><inputEntry><text>A ** 2</text></inputEntry>
+      <output id="o2" name="x"/><output id="o3"/>
+      <rule id="t1"><inputEntry><text>"a"</text></inputEntry>
         <outputEntry><text>1</text></outputEntry><outputEntry><text>2</text></outputEntry></rule>
     </decisionTable>
   </decision>
@@ -213,10 +227,10 @@ def test_what_cannot_be_imported_is_named_per_element():
     assert messages == [
         (4, "business knowledge model 'Korting' (id bkm1): niet te importeren: een business knowledge model "
             "(herbruikbare functie); Beleidstaal kent nog geen functies"),
-        (6, "beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT SUM (de som van de "
-            "uitkomsten van alle geldende regels)"),
-        (13, "beslistabel 'Twee' (id twee_tabel): niet te importeren: 2 uitkomsten per regel (Beleidstaal kent één "
-             "uitkomst per beslissing)"),
+        (6, "beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT AVG (onbekend in "
+            "DMN)"),
+        (15, "uitvoerkolom 'Twee' (id o3): niet te importeren: een uitvoerkolom zonder naam in een tabel met "
+             "meerdere uitkomsten"),
         (20, "boxed context 'Context' (id c1): niet te importeren: een boxed context als beslislogica (Beleidstaal "
              "kent alleen beslistabellen en enkelvoudige uitdrukkingen)"),
     ]
@@ -278,10 +292,96 @@ def test_dmn_importeer_of_an_unsupported_model_writes_nothing(tmp_path, capsys):
     model.write_text(UNSUPPORTED, encoding="utf-8")
     assert main(["dmn", "importeer", str(model), "--uit", str(target)]) == 1
     err = capsys.readouterr().err
-    assert f"{model}:6:5: fout: beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT SUM" in err
+    assert f"{model}:6:5: fout: beslistabel 'Toeslagen' (id som_tabel): niet te importeren: de hit policy COLLECT AVG" in err
     assert "Traceback" not in err and not target.exists()
 
 
 def test_dmn_test_with_a_missing_file_says_so_in_dutch(tmp_path, capsys):
     assert main(["dmn", "test", str(tmp_path / "weg.dmn"), str(TESTS)]) == 1
     assert "kan het DMN-bestand niet lezen: het bestand bestaat niet" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- every hit policy, several outputs
+
+HIT_MODEL, HIT_TESTS = DATA / "toeslagen.dmn", DATA / "toeslagen-test.xml"
+
+
+def test_every_dmn_hit_policy_imports_as_its_dutch_words():
+    text = import_model(read_dmn(HIT_MODEL)).text
+    for line in ('beslissing toeslag "Toeslag" (som)', 'beslissing redenen "Redenen" (alle, in regelvolgorde)',
+                 'beslissing toets "Toets" (voorrang "volledig", "beperkt", "geen")',
+                 'beslissing klasse "Klasse" (om het even)',
+                 '  als omzet is ten minste 1000000 dan soort = "raamcontract", jaren_dmn = 4',
+                 '  anders soort = "enkelvoudig", jaren_dmn = 1', 'berekening borg "Borg" = jaren_dmn * 1000',
+                 '#   jaren_dmn = "Contract", uitvoer "Jaren"'):
+        assert line in text.splitlines()
+
+
+@pytest.mark.parametrize(("hit", "aggregation", "words"), [
+    ("C", None, "(alle)"), ("R", None, "(alle, in regelvolgorde)"), ("COLLECT", "COUNT", "(aantal)"),
+    ("COLLECT", "MIN", "(minimum)"), ("COLLECT", "MAX", "(maximum)"), ("A", None, "(om het even)"),
+])
+def test_each_hit_policy_and_its_short_form_is_read(hit, aggregation, words):
+    text = HIT_MODEL.read_text(encoding="utf-8").replace(
+        'hitPolicy="COLLECT" aggregation="SUM"', f'hitPolicy="{hit}"' + (f' aggregation="{aggregation}"' if aggregation else ""))
+    text = text.replace("<defaultOutputEntry><text>0</text></defaultOutputEntry>", "")
+    imported = import_model(parse_dmn(text, "t.dmn"))
+    assert f'beslissing toeslag "Toeslag" {words}' in imported.text
+
+
+def test_dmn_test_of_every_hit_policy_and_two_outputs_passes(capsys):
+    assert main(["dmn", "test", str(HIT_MODEL), str(HIT_TESTS)]) == 0
+    out = capsys.readouterr().out
+    assert '  Redenen: verwacht ["krimpregio", "nachtzorg"], uitkomst ["krimpregio", "nachtzorg"]' in out
+    assert '  Contract.Soort: verwacht "raamcontract", uitkomst "raamcontract"' in out
+    assert "  Klasse: verwacht een fout (null), uitkomst meerdere regels" in out
+    assert out.splitlines()[-1] == "2 geslaagd, 0 mislukt"
+
+
+@pytest.mark.parametrize(("old", "new", "line"), [
+    ('<item><value xsi:type="xsd:string">nachtzorg</value></item>', "",
+     '  Redenen: verwacht ["krimpregio"], uitkomst ["krimpregio", "nachtzorg"]  <- verschilt'),
+    ('<value xsi:type="xsd:decimal">8.75</value>', '<value xsi:type="xsd:decimal">8.5</value>',
+     "  Toeslag: verwacht 8.5, uitkomst 8.75  <- verschilt"),
+    ('<value xsi:type="xsd:decimal">4</value></component>', '<value xsi:type="xsd:decimal">5</value></component>',
+     "  Contract.Jaren: verwacht 5, uitkomst 4  <- verschilt"),
+    ('<value xsi:type="xsd:string">volledig</value>', '<value xsi:type="xsd:string">beperkt</value>',
+     '  Toets: verwacht "beperkt", uitkomst "volledig"  <- verschilt'),
+])
+def test_dmn_test_fails_when_a_list_a_sum_a_component_or_a_priority_is_changed(tmp_path, capsys, old, new, line):
+    changed = tmp_path / "tests.xml"
+    original = HIT_TESTS.read_text(encoding="utf-8")
+    assert old in original
+    changed.write_text(original.replace(old, new, 1), encoding="utf-8")
+    assert main(["dmn", "test", str(HIT_MODEL), str(changed)]) == 1
+    out = capsys.readouterr().out
+    assert line in out.splitlines()
+    assert out.splitlines()[-1] == "1 geslaagd, 1 mislukt"
+
+
+MAX_MODEL = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="m" name="m" namespace="urn:m">
+  <inputData id="a" name="A"><variable name="A" typeRef="number"/></inputData>
+  <inputData id="b" name="B"><variable name="B" typeRef="number"/></inputData>
+  <decision id="t" name="Totaal"><variable name="Totaal" typeRef="number"/>
+    <literalExpression><text>max(A, B) + sum(A, B, 1) - min(A, 2 * B)</text></literalExpression>
+  </decision>
+</definitions>
+"""
+
+
+def test_feel_max_min_and_sum_of_written_arguments_become_collecting_beslissingen():
+    imported = import_model(parse_dmn(MAX_MODEL, "m.dmn"))
+    lines = imported.text.splitlines()
+    assert 'beslissing maximum_1 "max(a, b)" (maximum)' in lines and "  als ja dan b" in lines
+    assert 'beslissing som_2 "sum(a, b, 1)" (som)' in lines
+    assert 'beslissing minimum_3 "min(a, 2 * b)" (minimum)' in lines
+    assert 'berekening totaal "Totaal" = maximum_1 + som_2 - minimum_3' in lines
+    policy = compile_text(imported.text, "m.beleid")
+    assert policy.evaluate({"a": 3, "b": 5}).value("totaal") == Decimal(5 + 9 - 3)
+    assert policy.evaluate({"a": 3}).status("totaal").value == "onbekend"   # max(3, null) is null in FEEL too
+
+
+def test_feel_max_without_a_translator_is_refused():
+    with pytest.raises(feel.FeelUnsupported, match="de FEEL-functie 'max'"):
+        feel.render_value(feel.parse_expression("max(a, 2)", ["a"]), _rename)

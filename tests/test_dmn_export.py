@@ -24,6 +24,7 @@ from dsl.policy import compile_text, load_policy
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data" / "dmn"
 MODDLE = Path(__file__).parent / "dmn_moddle"
+TABLES = Path(__file__).parent / "data" / "tabellen" / "inkoop_tabellen.beleid"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,7 @@ def _exports() -> dict[str, str]:
     found = {"wijkverpleging_2024": export_policy(load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid").model)}
     imported = import_model(read_dmn(DATA / "tarief.dmn"))
     found["tarief"] = export_policy(compile_text(imported.text, "tarief.beleid").model)
+    found["tabellen"] = export_policy(load_policy(TABLES).model)   # two outcomes per row, every hit policy
     return found
 
 
@@ -75,7 +77,33 @@ def test_exported_files_load_in_dmn_moddle_without_warnings(tmp_path, exports):
         paths.append(path)
     results = _moddle(paths)
     assert [(r["loaded"], r["warnings"]) for r in results] == [(True, [])] * len(paths)
-    assert [r["decisions"] for r in results] == [2, 2]   # a berekening no beslissing uses is left out
+    assert [r["decisions"] for r in results] == [2, 2, 10]   # a berekening no beslissing uses is left out
+
+
+def test_export_writes_every_hit_policy_and_a_table_with_two_outputs(exports):
+    model = parse_dmn(exports["tabellen"], "t.dmn")
+    tables = {d.name: d.logic for d in model.decisions if isinstance(d.logic, DecisionTable)}
+    assert {n: (t.hit_policy, t.aggregation) for n, t in tables.items()} == {
+        "contract": ("FIRST", None), "toezicht": ("PRIORITY", None), "toeslag": ("COLLECT", "SUM"),
+        "extra_weken": ("COLLECT", "SUM"), "aantal_toeslagen": ("COLLECT", "COUNT"),
+        "laagste_korting": ("COLLECT", "MIN"), "hoogste_korting": ("COLLECT", "MAX"), "klasse": ("ANY", None),
+        "toets": ("PRIORITY", None), "regioklasse": ("UNIQUE", None)}
+    contract, toezicht = tables["contract"], tables["toezicht"]
+    assert [o.name for o in contract.outputs] == ["soort", "looptijd"]
+    assert contract.rules[1].outputs == ('"raamcontract"', 'duration("P48M")')
+    assert [(o.name, o.allowed) for o in toezicht.outputs] == [("niveau", '"streng", "normaal", "licht"'),
+                                                               ("borg", None)]
+
+
+def test_an_outcome_of_a_table_is_read_as_a_component_of_its_decision():
+    text = ('beleid "p"\ngegevens\n  x : getal\nbeslissing c "C"\n  als x is 1 dan soort = "a", prijs = 2\n'
+            '  anders soort = "b", prijs = 3\nbeslissing d "D"\n  als soort is "a" dan prijs * 2\n  anders 0\n')
+    exported = export_policy(compile_text(text, "p.beleid").model)
+    assert "<text>c.soort</text>" in exported and "<text>(c.prijs * 2)</text>" in exported
+    assert '<requiredDecision href="#d_c" />' in exported
+    again = import_model(parse_dmn(exported, "p.dmn"))
+    assert again.outputs == {"c": {"soort": "soort", "prijs": "prijs"}}
+    assert "als soort is \"a\" dan prijs * 2" in again.text
 
 
 def test_dmn_moddle_reports_what_it_does_not_know(tmp_path, exports):
@@ -159,7 +187,8 @@ def _tables(draw):
     kinds = draw(st.lists(st.sampled_from(["number", "string", "boolean"]), min_size=1, max_size=3))
     rules = draw(st.lists(st.tuples(st.tuples(*(_CELLS[k] for k in kinds)), st.integers(1, 4)), min_size=1,
                           max_size=5))
-    hit = draw(st.sampled_from(["FIRST", "UNIQUE"]))
+    hit = draw(st.sampled_from(["FIRST", "UNIQUE", "ANY", "PRIORITY", "COLLECT", "COLLECT SUM", "COLLECT COUNT",
+                                "COLLECT MIN", "COLLECT MAX", "RULE ORDER", "OUTPUT ORDER"]))
     default = draw(st.sampled_from([None, "0", "9"]))
     return kinds, rules, hit, default
 
@@ -179,10 +208,13 @@ def _dmn(kinds, rules, hit, default) -> str:
         entries = "".join(f"<inputEntry><text>{_xml(c)}</text></inputEntry>" for c in cells)
         body.append(f'<rule id="r{n}">{entries}<outputEntry><text>{out}</text></outputEntry></rule>')
     fallback = f"<defaultOutputEntry><text>{default}</text></defaultOutputEntry>" if default else ""
+    policy, _, aggregation = hit.partition(" ") if hit.startswith("COLLECT") else (hit, "", "")
+    aggregated = f' aggregation="{aggregation}"' if aggregation else ""
+    order = "<outputValues><text>3, 1, 4, 9, 2, 0</text></outputValues>"   # the order voorrang follows
     return (f'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="m" name="Rondje" '
             f'namespace="urn:m">{"".join(items)}{"".join(inputs)}<decision id="d" name="Uitkomst">'
-            f'<decisionTable id="t" hitPolicy="{hit}">{"".join(clauses)}<output id="o" typeRef="number">{fallback}'
-            f'</output>{"".join(body)}</decisionTable></decision></definitions>')
+            f'<decisionTable id="t" hitPolicy="{policy}"{aggregated}>{"".join(clauses)}<output id="o" '
+            f'typeRef="number">{order}{fallback}</output>{"".join(body)}</decisionTable></decision></definitions>')
 
 
 def _xml(text: str) -> str:

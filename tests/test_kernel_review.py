@@ -74,15 +74,16 @@ def test_controleer_finds_the_gap_at_250000_as_the_cli_does(session, shown):
     assert isinstance(view, ConsistencyView)
     cli = check_policy(shipped(POLICY))
     assert [(f.kind, f.rule) for f in view.report.findings] == [(f.kind, f.rule) for f in cli.findings] \
-        == [("gat", "overeenkomst")]
-    (finding,) = view.report.findings
+        == [("gat", "overeenkomst")] + [("onbekend_blokkeert", "overeenkomst")] * 3
+    finding = view.report.findings[0]
     assert finding.case["omzet_2023"] == Decimal("250000.00") and finding.confirmed is True
     shown_text = all_text(view)
     assert "gat (geen regel van toepassing) — 1" in shown_text
     assert "Het gat bestaat alleen bij omzet_2023 = € 250.000,00." in shown_text
     assert f"{POLICY}:{_START + 1}:1 (beslissing)" in shown_text   # where it was written, not the composed text
-    assert [b.description for b in view.open_buttons] == [OPEN]
-    assert repr(view).startswith("Consistentie van 'Inkoopbeleid Wijkverpleging 2024': 1 bevinding (1 gat).")
+    assert [b.description for b in view.open_buttons] == [OPEN] * 4
+    assert repr(view).startswith("Consistentie van 'Inkoopbeleid Wijkverpleging 2024': 4 bevindingen (1 gat, "
+                                 "3 onbekend blokkeert).")
     (progress,) = [o for o in shown if isinstance(o, Progress)]
     assert progress.state == "klaar" and progress.total == len(shipped(POLICY).model.rules)
     assert repr(progress) == f"controleren: klaar ({progress.total} regels)"

@@ -84,8 +84,8 @@ def test_controleer_counts_judgements_apart_from_facts_and_powers_apart_from_cal
 
 def test_the_shipped_policy_counts_its_oordelen_verwachtingen_and_bevoegdheden():
     run = beleid("controleer", WIJKVERPLEGING)
-    assert "waarvan 17 oordelen" in run.stdout
-    assert "(waarvan 5 verwachtingen)" in run.stdout and "6 bevoegdheden" in run.stdout
+    assert "waarvan 18 oordelen" in run.stdout
+    assert "(waarvan 6 verwachtingen)" in run.stdout and "8 bevoegdheden" in run.stdout
 
 
 # ---------------------------------------------------------------- soft obligations

@@ -13,7 +13,15 @@ Public API (everything a reviewer needs; all of it reads the core model, `dsl.co
   thresholds(model)                                      constants each gegeven is compared with
   render(blocks, fmt), consistency_blocks, coverage_blocks, diff_blocks, write
                                                          Dutch reports as text, Markdown or HTML
-  Budget, Domain                                         search budget; which cases the solver counts
+  Budget, Domain                                         search budget (and the count bound of the
+                                                         regions listed per defect); which cases the
+                                                         solver counts
+  compare.compare(report, model, previous)               mark findings nieuw / eerder gemeld against a
+                                                         report saved earlier (`--vergelijk`)
+
+Every gap and overlap is listed region by region (`dsl.analysis.regions`), and unknown inputs are
+analysed with Kleene's three values (`dsl.analysis.unknowns`): which gegevens can make a rule
+onbekend, and rows an unknown blocks.
 
 The exact checks encode the policy for z3 (`dsl.analysis.smt`, rules in
 `dsl.analysis.rule_encoding`); what the solver cannot encode is searched with Hypothesis

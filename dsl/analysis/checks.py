@@ -10,7 +10,8 @@ Method "hypothesis" searches everything (to compare the two); "exact" never sear
 Every counterexample is re-evaluated by the compiled policy (`Finding.confirmed`).
 
 What is checked, per rule kind:
-  beslissing  gat (no row applies and no `anders`); overlap of two rows under `uniek`;
+  beslissing  gat (no row applies and no `anders`); overlap of two rows where the hit policy makes
+              it a finding (`HitPolicy.overlap`: under `uniek`, not under `eerste treffer`);
               a row that can never apply; a row overschaduwd by earlier rows under first match
   eis         never satisfiable; always satisfied; an exception that can never apply, or that
               never makes a difference; a `van toepassing als` that is never true
@@ -22,8 +23,11 @@ What is checked, per rule kind:
   across      one boundary drawn on different sides by different rules; an eis and a decision
               row with the same condition and other boundaries (`dsl.analysis.crossrule`); two
               equivalent eisen, a row repeated in another decision (`dsl.analysis.redundancy`)
-A gap or overlap the solver found carries its regions (`dsl.analysis.regions`): a proved box of
-cases around the witness.
+Every gap and every overlap the solver finds is listed region by region (`dsl.analysis.regions`:
+`all_regions`): one finding per box of cases, each with its witness, until no case is left or the
+count bound `Budget.max_regions` stopped the listing (the report says so). Whether two rows that
+apply together are a finding is the hit policy's (`HitPolicy.overlap`, one table in dsl.core).
+Unknown inputs are checked by `dsl.analysis.unknowns`.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ import z3
 from dsl.analysis.crossrule import CrossRuleChecks
 from dsl.analysis.findings import Checked, ConsistencyReport, Fallback, show_value
 from dsl.analysis.redundancy import RedundancyChecks
-from dsl.analysis.regions import around
+from dsl.analysis.regions import Boxes, all_regions
 from dsl.analysis.rulechecks import RuleChecks
 from dsl.analysis.search import Budget
 from dsl.analysis.smt import Domain
 from dsl.analysis.solving import Undecided, rule_fields
+from dsl.analysis.thresholds import constant
+from dsl.analysis.unknowns import UnknownChecks
 from dsl.core.expr import Expr
 from dsl.core.model import (
     ROW_NONE,
@@ -48,6 +54,7 @@ from dsl.core.model import (
     Decision,
     Group,
     HitPolicy,
+    Overlap,
     Requirement,
     Row,
     Rule,
@@ -76,10 +83,11 @@ def check_policy(policy, *, method: str = "auto", budget: Budget | None = None,
     ctx.check_boundaries()
     ctx.check_same_conditions()
     ctx.check_redundancy()
+    ctx.check_unknowns()
     model = policy.model
     return ConsistencyReport(model.title, model.filename, tuple(ctx.findings),
                              tuple(ctx.checked), tuple(ctx.fallbacks), tuple(ctx.notes), ctx.budget,
-                             tuple(ctx.searches))
+                             tuple(ctx.searches), tuple(ctx.unknowns), tuple(ctx.region_limits))
 
 
 def _when(row: Row) -> Expr:
@@ -89,12 +97,31 @@ def _when(row: Row) -> Expr:
     return row.condition
 
 
+def _spread(boxes) -> str:
+    """' (in 3 gebieden)' when a defect has more than one region, else ''."""
+    return f" (in {len(boxes)} gebieden)" if len(boxes) > 1 else ""
+
+
+def _cases(boxes) -> tuple:
+    """(witness case, regions) per box."""
+    return tuple((found[0], regions) for found, regions in boxes)
+
+
+def _same_outcome(model, a: Row, b: Row) -> bool:
+    """Whether two rows give the same outcome for every case: the same written outcomes of a table
+    (`Row.agree`, every output), else the same constant."""
+    if a.agree is not None and b.agree is not None:
+        return a.agree == b.agree
+    left, right = constant(a.outcome, model), constant(b.outcome, model)
+    return left is not None and left == right
+
+
 def _row_is(name: str, marker: int):
     """A test of an outcome: did decision `name` end with row `marker` (ROW_NONE, ROW_OVERLAP)?"""
     return lambda outcome: outcome[name].row == marker
 
 
-class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
+class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks, UnknownChecks):
     """Every check of one policy: the decision checks here, the others in `RuleChecks`, across
     rules in `CrossRuleChecks` and `RedundancyChecks`."""
 
@@ -115,6 +142,13 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
 
     # ------------------------------------------------------------ decisions
     def check_decision(self, rule: Decision):
+        if rule.table is not None and rule.name != rule.outputs[0]:
+            # a table with several outputs is checked once, under its first output: the others share
+            # its rows and hit policy, so each finding would repeat once per output
+            self.checked.append(Checked(rule.name, f"als deel van tabel '{rule.table}' (onder '{rule.outputs[0]}')",
+                                        "exact"))
+            return None
+
         def build():
             app = self.enc.applicability(rule)
             return ([app] if app is not None else []), [self.enc.cond(_when(r)) for r in rule.rows]
@@ -125,29 +159,40 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
         (base, conds), guards = encoded
         base = base + guards
         try:
-            if rule.otherwise is None:
+            if rule.otherwise is None and rule.hit_policy.gap_is_finding:
                 self.decision_gap(rule, base, conds)
-            if rule.hit_policy is HitPolicy.UNIQUE:
-                self.decision_overlaps(rule, base, conds)
+            self.decision_overlaps(rule, base, conds)
             self.decision_rows(rule, base, conds)
         except Undecided as err:
             self.fallbacks.append(Fallback(rule.name, f"de solver kon niet beslissen ({err})", rule.span))
             return self.search_decision(rule)
         self.checked.append(Checked(rule.name, "gat, overlap, overschaduwde regels", "exact"))
 
+    def regions_of(self, rule: Decision, what: str, formulas: list) -> Boxes:
+        """Every region of a defect of `rule` (see the module docstring); a note when the count
+        bound stopped the listing."""
+        limit = self.budget.max_regions
+        boxes = all_regions(self, rule.name, formulas, limit)
+        if boxes.stopped:
+            self.region_limits.append((rule.name, what))
+            self.notes.append(f"De gebieden van {what} in beslissing '{rule.name}' zijn niet alle genoemd: de "
+                              f"telgrens van {limit} gebieden (Budget.max_regions) hield de opsomming tegen.")
+        return boxes
+
     def decision_gap(self, rule, base, conds):
         gap = z3.Not(z3.Or(*conds)) if conds else z3.BoolVal(True)
-        found = self.witness(rule.name, *base, gap)
-        if found is None:
+        boxes = self.regions_of(rule, "het gat", [*base, gap]).boxes
+        if not boxes:
             return
+        found, regions = boxes[0]
         pinned = self.pinned([*base, gap], found)
         detail = None
         if pinned:
             detail = "Het gat bestaat alleen bij " + " en ".join(
                 f"{n} = {show_value(self.model, n, found[0][n])}" for n in pinned) + "."
-        self.add("gat", rule.name, f"Beslissing '{rule.name}' heeft een gat: voor deze casus geldt geen "
-                 "enkele regel, en er is geen 'anders'.", [("beslissing", rule.span)], found,
-                 lambda o: o[rule.name].row == ROW_NONE, detail=detail, regions=around(self, [*base, gap], found))
+        self.add("gat", rule.name, f"Beslissing '{rule.name}' heeft een gat{_spread(boxes)}: voor deze "
+                 "casus geldt geen enkele regel, en er is geen 'anders'.", [("beslissing", rule.span)], found,
+                 lambda o: o[rule.name].row == ROW_NONE, detail=detail, regions=regions, boxes=_cases(boxes))
 
     def pinned(self, formulas, found) -> list[str]:
         """The gegevens that have one single value in every case satisfying `formulas`."""
@@ -161,16 +206,24 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
         return out
 
     def decision_overlaps(self, rule: Decision, base, conds):
+        """Two rows that can apply together, where the hit policy makes that a finding."""
+        policy = rule.hit_policy.overlap
+        if policy is Overlap.ALLOWED:
+            return
         rows = rule.rows
         for i in range(len(conds)):
             for j in range(i + 1, len(conds)):
-                found = self.witness(rule.name, *base, conds[i], conds[j])
-                if found is not None:
-                    self.add("overlap", rule.name, f"Rij {i + 1} en rij {j + 1} van beslissing '{rule.name}' "
-                             "kunnen tegelijk gelden, terwijl de beslissing 'uniek' is.",
-                             [(f"rij {i + 1}", rows[i].span), (f"rij {j + 1}", rows[j].span)], found,
-                             lambda o: o[rule.name].row == ROW_OVERLAP,
-                             regions=around(self, [*base, conds[i], conds[j]], found))
+                if policy is Overlap.WHEN_DIFFERENT and _same_outcome(self.model, rows[i], rows[j]):
+                    continue
+                formulas = [*base, conds[i], conds[j]]
+                if not self.sat(*formulas):
+                    continue
+                boxes = self.regions_of(rule, f"de overlap van rij {i + 1} en rij {j + 1}", formulas).boxes
+                found, regions = boxes[0]
+                self.add("overlap", rule.name, f"Rij {i + 1} en rij {j + 1} van beslissing '{rule.name}' "
+                         f"kunnen tegelijk gelden{_spread(boxes)}, terwijl de beslissing '{rule.hit_policy}' is.",
+                         [(f"rij {i + 1}", rows[i].span), (f"rij {j + 1}", rows[j].span)], found,
+                         lambda o: o[rule.name].row == ROW_OVERLAP, regions=regions, boxes=_cases(boxes))
 
     def decision_rows(self, rule: Decision, base, conds):
         rows = rule.rows
@@ -180,7 +233,7 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
                 self.add("onmogelijke_regel", rule.name, f"Rij {j + 1} van beslissing '{rule.name}' kan nooit "
                          "gelden: haar voorwaarde is voor geen enkele casus waar.", span,
                          self.witness(rule.name, *base), lambda o, j=j: o[rule.name].row != j)
-            elif rule.hit_policy is not HitPolicy.UNIQUE and j and not self.sat(*base, cond, z3.Not(z3.Or(*conds[:j]))):
+            elif rule.hit_policy is HitPolicy.FIRST and j and not self.sat(*base, cond, z3.Not(z3.Or(*conds[:j]))):
                 by = [i for i in range(j) if not self.sat(*base, cond, z3.Not(conds[i]))]
                 who = f"rij {by[0] + 1}" if by else "de rijen " + ", ".join(str(i + 1) for i in range(j)) + " samen"
                 self.add("overschaduwd", rule.name, f"Rij {j + 1} van beslissing '{rule.name}' wordt nooit "
@@ -194,9 +247,9 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks):
         if rule.otherwise is None:
             kinds.append(("gat", ROW_NONE, f"Beslissing '{rule.name}' heeft een gat: voor deze casus geldt "
                           "geen enkele regel, en er is geen 'anders'."))
-        if rule.hit_policy is HitPolicy.UNIQUE:
+        if rule.hit_policy.overlap is not Overlap.ALLOWED:
             kinds.append(("overlap", ROW_OVERLAP, f"Meerdere rijen van beslissing '{rule.name}' gelden "
-                          "tegelijk, terwijl de beslissing 'uniek' is."))
+                          f"tegelijk, terwijl de beslissing '{rule.hit_policy}' is."))
         for kind, marker, message in kinds:
             shows = _row_is(rule.name, marker)
             case = self.search(rule.name, kind, shows, fields)

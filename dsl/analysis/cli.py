@@ -1,13 +1,18 @@
 """The `beleid` subcommands of the analysis: consistency and coverage.
 
 Contract: `dsl.cli` parses the command line and calls
-  run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT] [--json]`
+  run_consistency(args, policy)  `beleid controleer BESTAND --consistentie [--rapport UIT] [--json]
+                                 [--vergelijk VORIG.json]`
   run_coverage(args, files)      `beleid test PAD --dekking`
 Each prints a Dutch report and returns the exit code:
   controleer --consistentie  1 when there are findings not recorded as the document's own
                              (`Finding.known`), else 0; with --json the report is one JSON
                              object on stdout (`dsl.analysis.jsonreport`, the schema in
-                             docs/consistentie.schema.json) and every other message goes to stderr
+                             docs/consistentie.schema.json) and every other message goes to stderr;
+                             with --vergelijk VORIG.json (a report saved earlier with --json)
+                             each finding is marked nieuw or eerder gemeld (`dsl.analysis.compare`)
+                             and only new ones make the exit code 1; an unreadable VORIG.json is
+                             said in Dutch on stderr, before the check, with exit code 1
   test --dekking             1 when a voorbeeld fails or a policy cannot be loaded, else 0
 and 1 whenever a policy cannot be loaded or the report cannot be written (`dsl.cli` itself
 exits 2 for a wrong command line). A mistake in a policy is printed as its diagnostics
@@ -106,11 +111,25 @@ def run_consistency(args, policy) -> int:
 
     if not _target_ok(getattr(args, "rapport", None)):
         return 1
+    previous_path = getattr(args, "vergelijk", None)
+    previous = None
+    if previous_path:
+        from dsl.analysis.compare import PreviousReportError, load_previous
+
+        try:
+            previous = load_previous(previous_path)
+        except PreviousReportError as err:
+            print(f"beleid: {err}", file=sys.stderr)
+            return 1
     progress = TerminalProgress("controleren")
     try:
         report = check_policy(policy, budget=_budget(args, 0), progress=progress)
     finally:
         progress.close()
+    if previous is not None:
+        from dsl.analysis.compare import compare
+
+        report = compare(report, policy.model, previous, policy.model.text, previous_path)
     blocks = rep.consistency_blocks(report, policy.model, policy.model.text)
     as_json = bool(getattr(args, "json", False))
     if as_json:

@@ -212,10 +212,14 @@ def _outcome_term(enc: Encoder, rule: Rule) -> tuple[Any, Any]:
 
 
 def _decision_term(enc: Encoder, rule: Decision) -> tuple[Any, Any]:
-    """A decision under either hit policy: the first row that holds (under `uniek`, two rows that
-    hold give "meerdere regels"), else `anders`, else "geen uitkomst"."""
+    """A decision under first hit, priority or `uniek`: the first row that holds in the order the
+    hit policy looks at them (`Decision.in_order`; under `uniek`, two rows that hold give "meerdere
+    regels"), else `anders`, else "geen uitkomst". Other hit policies are not compared exactly."""
+    if rule.hit_policy not in (HitPolicy.FIRST, HitPolicy.UNIQUE, HitPolicy.PRIORITY):
+        raise Unsupported(f"de hit policy ({rule.hit_policy}) van beslissing '{rule.name}' wordt niet exact "
+                          "vergeleken", rule.span)
     t = rule.type
-    rows = [(enc.cond(r.condition), enc.expr(r.outcome, want=t)) for r in rule.rows if r.condition is not None]
+    rows = [(enc.cond(r.condition), enc.expr(r.outcome, want=t)) for r in rule.in_order if r.condition is not None]
     if rule.otherwise is not None:
         tag, value = z3.IntVal(_VALUE), enc.expr(rule.otherwise.outcome, want=t)
     elif rows:

@@ -8,7 +8,10 @@ proved). `confirmed` says whether evaluating the counterexample with the compile
 the defect. A finding about more than one rule (a boundary two rules draw differently, an eis
 repeated) names the others in `others`; `names` gives them all, `rule` first. `regions` are
 the `Region`s of the inputs where the defect lies (one per gegeven: an interval, a set of
-values or one value); `known` is true when the policy records the finding as the document's own.
+values or one value), around the witness; `boxes` lists every region of a gap, an overlap or a
+blocking unknown as (witness, regions), the first being `case` and `regions`; `known` is true when the policy records the finding as the document's own;
+`earlier` says, once the report is compared with an earlier one (`dsl.analysis.compare`), whether
+that report already had it (None: not compared).
 A `ConsistencyReport` holds the findings, what was checked and how, where the solver had to
 hand over to the search (with the reason), and the `Searched` cases of each search.
 """
@@ -58,7 +61,7 @@ def show_value(model, name: str, value) -> str:
 
 KINDS = {
     "gat": "gat (geen regel van toepassing)",
-    "overlap": "overlap (meerdere regels onder 'uniek')",
+    "overlap": "overlap (meerdere regels onder 'uniek', of met een andere uitkomst onder 'om het even')",
     "overschaduwd": "overschaduwde regel",
     "onmogelijke_regel": "regel die nooit kan gelden",
     "eis_onvervulbaar": "eis die nooit voldaan kan worden",
@@ -75,13 +78,17 @@ KINDS = {
     "andere_grenzen": "eis en rij met dezelfde voorwaarde en andere grenzen",
     "dubbele_eis": "eis die een andere herhaalt",
     "herhaalde_rij": "rij die in een andere beslissing herhaald wordt",
+    "onbekend_blokkeert": "onbekend gegeven dat een latere rij blokkeert",
 }
 
 
 @attrs.frozen
 class Region:
     """Where a defect lies along one gegeven: an interval (`low`..`high`, each end closed or open,
-    None for no bound), a set of `values` (keuze options, ja/nee), or one value (low == high)."""
+    None for no bound), a set of `values` (keuze options, ja/nee; None in it is "onbekend"), or one
+    value (low == high). A relation between gegevens (`relation`, the solver's formula, with
+    `relation_text` in words; `field` is the first gegeven in it) holds or not: `values` (True,)
+    or (False,)."""
 
     field: str
     low: object = None
@@ -89,9 +96,13 @@ class Region:
     low_closed: bool = True
     high_closed: bool = True
     values: tuple | None = None
+    relation: str | None = None
+    relation_text: str | None = None
 
     @property
     def kind(self) -> str:
+        if self.relation is not None:
+            return "relatie"
         if self.values is not None:
             return "waarden"
         return "waarde" if self.low is not None and self.low == self.high else "interval"
@@ -111,6 +122,8 @@ class Finding:
     others: tuple = ()                # further rules the finding is about
     regions: tuple = ()               # Regions, one per gegeven
     known: bool = False               # recorded in the policy as the document's own
+    earlier: bool | None = None       # compared with an earlier report: in it (True) or new (False)
+    boxes: tuple = ()                 # every region of the defect: (witness case, Regions) per box
 
     @property
     def label(self) -> str:
@@ -161,11 +174,14 @@ class ConsistencyReport:
     notes: tuple = ()
     budget: object = None
     searches: tuple = ()              # Searched, in the order they ran
+    unknowns: tuple = ()              # Unknowable: per rule, the gegevens that can make it onbekend
+    region_limits: tuple = ()         # (rule, what): region listings the count bound stopped
+    compared_with: str | None = None  # the earlier report this one was compared with
 
     @property
     def new(self) -> list[Finding]:
-        """The findings not recorded as the document's own."""
-        return [f for f in self.findings if not f.known]
+        """The findings not recorded as the document's own and (when compared) not reported earlier."""
+        return [f for f in self.findings if not f.known and not f.earlier]
 
     @property
     def timed_out(self) -> list[Searched]:

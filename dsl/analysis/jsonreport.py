@@ -6,13 +6,18 @@ key of `dsl.analysis.findings.KINDS`: gat, overlap, grens, ...), `omschrijving` 
 `regels` (every rule involved, the main one first), `bron` (per rule its source citation),
 `melding`, `plaatsen` (file, line, column), `gebieden` (per gegeven where the defect lies: an
 interval, a set of values or one value; a finding without regions gives its witness's relevant
-values as single values), `getuige` (the counterexample with each value written as a case file
+values as single values), `alle_gebieden` (every region of a gap, overlap or blocking unknown,
+each a box of `gebieden` with its `getuige`; empty for other findings), `getuige` (the counterexample with each value written as a case file
 accepts it: "€ 250.000,00", "4,71%", "0,5", ISO dates, "14 dagen", true/false; or null),
 `methode` ("solver": proved by z3, "regels": read from the rules themselves (a cross-rule
 boundary), or "zoektocht": found by Hypothesis, nothing proved),
 `bevestigd` (evaluating the getuige shows the defect; null when there is no getuige) and `bekend`
-(recorded in the policy as the document's own). `nieuw` counts the findings that are not bekend:
-the command's exit code is 1 exactly when it is not 0. `zoektocht` says what the searches did.
+(recorded in the policy as the document's own), `onderdeel` (the source text it points at first)
+and `vergelijking` ("nieuw" or "eerder gemeld" when the report was compared with an earlier one,
+`--vergelijk`, `dsl.analysis.compare`; else null). `nieuw` counts the findings that are neither
+bekend nor eerder gemeld: the command's exit code is 1 exactly when it is not 0. `zoektocht` says
+what the searches did, `onbekend` per rule the gegevens that can make it onbekend on their own
+(`dsl.analysis.unknowns`), `gebieden_telgrens` where the count bound stopped a listing of regions.
 """
 
 from __future__ import annotations
@@ -58,7 +63,10 @@ def _typed(value, t) -> Any:
 
 def region_json(model, region: Region) -> dict:
     out: dict[str, Any] = {"gegeven": region.field, "soort": region.kind, "tekst": region_text(model, region)}
-    if region.values is not None:
+    if region.relation is not None:
+        out["formule"] = region.relation
+        out["waarden"] = list(region.values or ())
+    elif region.values is not None:
         out["waarden"] = [json_value(model, region.field, v) for v in region.values]
     elif region.kind == "waarde":
         out["waarde"] = json_value(model, region.field, region.low)
@@ -74,8 +82,16 @@ def region_text(model, region: Region) -> str:
     """A region in Dutch: 'omzet = € 250.000,00', '€ 250.000,00 ≤ omzet < € 300.000,00',
     'soort is "zzp" of "instelling"'."""
     name = region.field
+    if region.relation is not None:
+        truth = set(region.values or ())
+        if truth == {True}:
+            return str(region.relation_text)
+        if truth == {False}:
+            return f"niet: {region.relation_text}"
+        return f"{region.relation_text}: waar of niet"
     if region.values is not None:
-        return f"{name} is " + " of ".join(show_value(model, name, v) for v in region.values)
+        return f"{name} is " + " of ".join("onbekend" if v is None else show_value(model, name, v)
+                                           for v in region.values)
     if region.kind == "waarde":
         return f"{name} = {show_value(model, name, region.low)}"
     if region.low is None and region.high is None:
@@ -97,7 +113,9 @@ def witness_regions(model, f: Finding) -> tuple[Region, ...]:
                  for n in f.relevant if n in f.case and f.case[n] is not None)
 
 
-def finding_json(f: Finding, model, filename: str) -> dict:
+def finding_json(f: Finding, model, filename: str, source: str | None = None) -> dict:
+    from dsl.analysis.compare import part_text
+
     rules = model.rules
     return {
         "soort": f.kind,
@@ -108,15 +126,21 @@ def finding_json(f: Finding, model, filename: str) -> dict:
         "plaatsen": [{"label": label, "bestand": filename, "regel": span.line, "kolom": span.column}
                      for label, span in f.spans],
         "gebieden": [region_json(model, r) for r in witness_regions(model, f)],
+        "alle_gebieden": [{"gebieden": [region_json(model, r) for r in regions],
+                           "getuige": {n: json_value(model, n, v) for n, v in case.items()}}
+                          for case, regions in f.boxes],
         "getuige": None if f.case is None else {n: json_value(model, n, v) for n, v in f.case.items()},
         "methode": {"exact": "solver", "regels": "regels"}.get(f.method, "zoektocht"),
         "bevestigd": f.confirmed,
         "bekend": f.known,
+        "onderdeel": part_text(f, source),
+        "vergelijking": None if f.earlier is None else ("eerder gemeld" if f.earlier else "nieuw"),
     }
 
 
 def consistency_json(report, model) -> dict:
-    """The report as a JSON-ready dict (see the module docstring)."""
+    """The report as a JSON-ready dict (see the module docstring). The source text the findings
+    point at (`onderdeel`) is read from `model.text`."""
     budget = report.budget
     checked = {how: sum(1 for c in report.checked if c.method == method)
                for how, method in (("solver", "exact"), ("zoektocht", "zoektocht"), ("niet", "geen"))}
@@ -124,7 +148,9 @@ def consistency_json(report, model) -> dict:
         "beleid": report.title,
         "bestand": report.filename,
         "nieuw": len(report.new),
-        "bevindingen": [finding_json(f, model, report.filename) for f in report.findings],
+        "vergeleken_met": report.compared_with,
+        "bevindingen": [finding_json(f, model, report.filename, getattr(model, "text", None))
+                        for f in report.findings],
         "gecontroleerd": checked,
         "terugval": [{"regel": fb.rule, "reden": fb.reason, **({"regel_nr": fb.span.line} if fb.span else {})}
                      for fb in report.fallbacks],
@@ -137,4 +163,9 @@ def consistency_json(report, model) -> dict:
             "tijdgrens_bereikt": [{"regel": s.rule, "wat": s.what, "casussen": s.cases} for s in report.timed_out],
         },
         "opmerkingen": list(report.notes),
+        "onbekend": [{"regel": u.rule, "gegevens": list(u.inputs)} for u in report.unknowns],
+        "gebieden_telgrens": {
+            "max_per_gebrek": getattr(budget, "max_regions", None),
+            "bereikt": [{"regel": rule, "wat": what} for rule, what in report.region_limits],
+        },
     }

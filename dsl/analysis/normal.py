@@ -23,8 +23,10 @@ What the normal form leaves out or puts in one order:
     kleiner dan 5`, unknown staying unknown), and `niet niet a` is `a`;
   - the order of the items of `en` and `of` (Kleene's tables are symmetric), of the options of
     `is een van`, of the `tenzij`s of an eis, of the eisen of a group, and of the rows of a
-    decision under `uniek` (every row is tested there); under `eerste treffer` the order of the
-    rows decides, and counts.
+    decision where their order changes nothing (`HitPolicy.row_order_matters`: under `uniek`,
+    `om het even`, `som`, `aantal`, `minimum`, `maximum` every row is tested); under `eerste
+    treffer`, `voorrang` and the lists in rule order the order of the rows counts;
+  - which table an outcome of a beslissing with several outcomes belongs to (display only).
 `names` renames gegevens and rules (old name → new name) so that a rule of one policy can be
 compared with a rule of another (`dsl.analysis.mapping`).
 """
@@ -40,7 +42,7 @@ from typing import Any, assert_never
 import attrs
 
 from dsl.core import expr as E
-from dsl.core.model import Decision, HitPolicy, Rule
+from dsl.core.model import Decision, Rule
 from dsl.span import Span
 from dsl.types import Type
 
@@ -50,7 +52,7 @@ __all__ = ["Normaliser", "Written", "key", "same_form", "shape", "written"]
 # are compared on their own, what is derived (types, inputs, dependencies) follows the rest.
 _IGNORED = frozenset({"span", "title", "source", "note", "gates", "deps", "inputs", "index", "type", "group",
                       "text", "quotes", "quote_spans", "bound", "words", "where_words", "name", "amendment",
-                      "declared"})
+                      "declared", "table", "outputs"})
 _UNORDERED = frozenset({"exceptions", "members", "advice"})
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -202,7 +204,8 @@ class Normaliser:
 
 
 def _unique(node: Any) -> bool:
-    return isinstance(node, Decision) and node.hit_policy is HitPolicy.UNIQUE
+    """Whether the order of a decision's rows means nothing (`HitPolicy.row_order_matters`)."""
+    return isinstance(node, Decision) and not node.hit_policy.row_order_matters
 
 
 def shape(form: Any) -> Any:

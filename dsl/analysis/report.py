@@ -59,7 +59,8 @@ def sources_text(f, model) -> str | None:
 
 
 def finding_blocks(f, model, source, filename) -> list:
-    blocks: list[Block] = [("h2", f"{f.label}: {', '.join(f.names)}"), ("p", f.message)]
+    mark = "" if f.earlier is None else (" (eerder gemeld)" if f.earlier else " (nieuw)")
+    blocks: list[Block] = [("h2", f"{f.label}: {', '.join(f.names)}{mark}"), ("p", f.message)]
     if f.detail:
         blocks.append(("p", f.detail))
     places = []
@@ -70,8 +71,22 @@ def finding_blocks(f, model, source, filename) -> list:
     sources = sources_text(f, model)
     if sources:
         blocks.append(("p", sources))
+    if len(f.boxes) > 1:
+        from dsl.analysis.jsonreport import region_text
+
+        blocks.append(("p", f"Gebieden ({len(f.boxes)}):"))
+        blocks.append(("list", ["; ".join(region_text(model, r) for r in regions) or "elke casus"
+                                for _, regions in f.boxes]))
+    elif f.regions:
+        from dsl.analysis.jsonreport import region_text
+
+        blocks.append(("p", "Gebied: " + "; ".join(region_text(model, r) for r in f.regions) + "."))
     if f.case is not None:
-        blocks.append(("p", "Tegenvoorbeeld: " + (case_text(model, f.case, f.relevant) or "elke casus")))
+        shown = case_text(model, f.case, f.relevant) or "elke casus"
+        if f.kind == "onbekend_blokkeert":
+            missing = [r.field for r in f.regions if r.values and None in r.values]
+            shown += "; " + ", ".join(missing) + (" ontbreekt" if len(missing) == 1 else " ontbreken")
+        blocks.append(("p", "Tegenvoorbeeld: " + shown))
     blocks.append(("p", "Hoe: " + how_found(f) + "."))
     return blocks
 
@@ -81,6 +96,9 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
     blocks: list[Block] = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
     blocks.append(("p", "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen "
                         "of termijnen gevonden." if not n else f"{counted(n, 'bevinding', 'bevindingen')}."))
+    if report.compared_with is not None:
+        earlier = sum(1 for f in report.findings if f.earlier)
+        blocks.append(("p", f"Vergeleken met {report.compared_with}: {n - earlier} nieuw, {earlier} eerder gemeld."))
     for f in report.findings:
         blocks += finding_blocks(f, model, source, report.filename)
     exact = sum(1 for c in report.checked if c.method == "exact")
@@ -99,6 +117,11 @@ def consistency_blocks(report, model, source: str | None = None) -> list:
         blocks.append(("p", search_summary(report)))
     if report.notes:
         blocks += [("h2", "Opmerkingen"), ("list", list(report.notes))]
+    if report.unknowns:
+        blocks += [("h2", "Onbekend door één ontbrekend gegeven"),
+                   ("p", "Per beslissing en eis de gegevens die haar elk op zich onbekend kunnen maken "
+                         "(bewezen met de solver)."),
+                   ("list", [f"{u.rule}: {', '.join(u.inputs)}" for u in report.unknowns])]
     return blocks
 
 

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from dsl.span import Span
 
 
+def _condition(row) -> E.Expr:
+    assert row.condition is not None  # only `anders` has none, and it is not among a beslissing's rows
+    return row.condition
+
+
 class Unsupported(Exception):
     """A construct the solver encoding does not cover; `reason` is Dutch."""
 
@@ -135,14 +140,29 @@ class RuleEncoding:
         return z3.And(*[self.rule_value(m, self.model.rules[m].span) for m in rule.members])
 
     def decision_value(self, rule: Decision):
-        if rule.otherwise is None or rule.hit_policy is not HitPolicy.FIRST:
+        """The value of a beslissing that always has one: with `anders`, under a hit policy where no
+        case gives `meerdere regels` (eerste treffer and voorrang: the first row in `in_order` that
+        holds; som and aantal: the total of the rows that hold, `anders` when none does). Any
+        other hit policy raises `Unsupported`, and the checks search instead."""
+        if rule.otherwise is None or rule.hit_policy in (HitPolicy.UNIQUE, HitPolicy.ANY):
             raise Unsupported(f"de uitkomst van beslissing '{rule.name}' kan ontbreken", rule.span)
         t = rule.type
         value = self.expr(rule.otherwise.outcome, want=t)
-        for row in reversed(rule.rows):
-            assert row.condition is not None  # only `anders` has none
-            value = z3.If(self.cond(row.condition), self.expr(row.outcome, want=t), value)
-        return value
+        rows = rule.in_order
+        if rule.hit_policy.single:
+            for row in reversed(rows):
+                value = z3.If(self.cond(_condition(row)), self.expr(row.outcome, want=t), value)
+            return value
+        if rule.hit_policy not in (HitPolicy.SUM, HitPolicy.COUNT):
+            raise Unsupported(f"de hit policy ({rule.hit_policy}) van beslissing '{rule.name}' wordt niet in de "
+                              "solver gecodeerd", rule.span)
+        holds = [self.cond(_condition(row)) for row in rows]
+        if rule.hit_policy is HitPolicy.COUNT:
+            total = z3.Sum(*[z3.If(h, 1, 0) for h in holds])
+        else:
+            zero = self.expr(rule.otherwise.outcome, want=t) * 0
+            total = z3.Sum(*[z3.If(h, self.expr(row.outcome, want=t), zero) for h, row in zip(holds, rows, strict=True)])
+        return z3.If(z3.Or(*holds), total, value)
 
     def timeline_met(self, rule: Timeline):
         """`gehaald` for a case whose event moment is known: on or after the start, and no later

@@ -88,6 +88,8 @@ class RuleChecks(CheckContext):
         self.checked.append(Checked(rule.name, "tegenstrijdige eisen", "exact"))
 
     def group_conflict(self, rule: Group, base, members):
+        """Every pair of eisen that can each be met but not together (one finding per pair, so a
+        second contradiction in a group that has one is not hidden)."""
         reqs = [self.model.rules[m] for m in rule.members]
         for i in range(len(members)):
             for j in range(i + 1, len(members)):
@@ -98,7 +100,6 @@ class RuleChecks(CheckContext):
                              [(reqs[i].name, reqs[i].span), (reqs[j].name, reqs[j].span)],
                              self.witness(rule.name, *base, members[i]),
                              lambda o: o[rule.name].status == Status.NIET_VOLDAAN)
-                    return
 
     # ------------------------------------------------------------ timelines
     def check_timeline(self, rule: Timeline):

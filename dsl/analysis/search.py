@@ -26,6 +26,8 @@ drawn in which order, so the same policy and budget find the same things on any 
 `seconds` (BELEID_ZOEK_SECONDEN, default 600), is only a safety net against a search that
 would run for hours: a `Run` says whether it cut the search short (`timed_out`), and the reports
 say so, since a search cut short by time depends on the machine. Another seed explores other cases.
+`max_regions` (BELEID_MAX_GEBIEDEN, default 25) bounds how many regions of one gap or overlap
+the exact checks list, again a count, not seconds.
 `explore_run`, `search_run` and `sweep_run` give the whole `Run` (what was found, how many cases
 were tried, whether time ran out); `explore`, `search` and `sweep` the part most callers need.
 """
@@ -69,11 +71,14 @@ class Budget:
     max_examples: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_VOORBEELDEN", 2000))
     seconds: float = attrs.field(factory=lambda: float(_env_int("BELEID_ZOEK_SECONDEN", SAFETY_SECONDS)))
     seed: int = attrs.field(factory=lambda: _env_int("BELEID_ZOEK_ZAAD", 0, minimum=0))
+    # how many regions (boxes) of one gap or overlap the exact check lists (`dsl.analysis.regions`)
+    max_regions: int = attrs.field(factory=lambda: _env_int("BELEID_MAX_GEBIEDEN", 25))
 
     def __attrs_post_init__(self):
-        if self.max_examples < 1 or self.seconds <= 0:
-            raise ValueError(f"een zoekbudget heeft minstens 1 voorbeeld en een positieve tijd nodig, "
-                             f"niet max_examples={self.max_examples}, seconds={self.seconds}")
+        if self.max_examples < 1 or self.seconds <= 0 or self.max_regions < 1:
+            raise ValueError(f"een zoekbudget heeft minstens 1 voorbeeld, 1 gebied en een positieve tijd nodig, "
+                             f"niet max_examples={self.max_examples}, max_regions={self.max_regions}, "
+                             f"seconds={self.seconds}")
 
 
 class _Found(Exception):

@@ -357,6 +357,14 @@ class Encoder(RuleEncoding):
             return left - right
         if node.op == "*":
             return left * right
+        if node.op == "^":
+            n = node.right.value if isinstance(node.right, E.Const) else None
+            if not (isinstance(n, (int, Decimal)) and n == int(n) and 0 <= n <= 8):
+                raise Unsupported("'tot de macht' met een macht uit de casus of een negatieve macht", node.span)
+            result = z3.IntVal(1) if z3.is_int(left) else z3.RealVal(1)
+            for _ in range(int(n)):
+                result = result * left
+            return result
         self.guards.append(right != 0)
         self.divisions.append((node, right))
         return (z3.ToReal(left) if z3.is_int(left) else left) / right

@@ -1,7 +1,8 @@
 """The state one consistency check of a policy works in: its solver, its encoder, its findings.
 
 Contract: `CheckContext(policy, method, budget, domain)` holds a z3 solver loaded with the
-`Domain` of every gegeven, the policy's `Encoder`, and the lists a `ConsistencyReport` is made
+`Domain` of every gegeven, the policy's encoder (`CheckEncoder`: a beslissing that can give no
+outcome stays exact where another rule uses it, guarded like a division), and the lists a `ConsistencyReport` is made
 of (findings, what was checked, fallbacks to the search, notes). The checks (`dsl.analysis.checks`
 for decisions, `dsl.analysis.rulechecks` for the other kinds) build on it:
   sat(*formulas)             satisfiable together with the domain? (`Undecided` when z3 says
@@ -26,9 +27,9 @@ from dsl.analysis.findings import Checked, Fallback, Finding, Searched
 from dsl.analysis.search import Budget, Run, search_run, sweep_run
 from dsl.analysis.smt import Domain, Encoder, Unsupported, check, free_fields
 from dsl.analysis.thresholds import date_span, thresholds
-from dsl.core.model import Policy, Rule
+from dsl.core.model import Decision, HitPolicy, Policy, Rule
 
-__all__ = ["CheckContext", "Undecided", "rule_fields"]
+__all__ = ["CheckContext", "CheckEncoder", "Undecided", "rule_fields"]
 
 
 class Undecided(Exception):
@@ -40,12 +41,39 @@ def rule_fields(model: Policy, name: str) -> set[str]:
     return set(model.rules[name].inputs)
 
 
+class CheckEncoder(Encoder):
+    """The encoder of the checks: a beslissing that may give no outcome (no `anders`) or more than one
+    (`uniek`) is still exact where another rule uses it. Its value is the outcome of the row that
+    decides, and a guard (like `divisor ≠ 0`) keeps the witnesses to cases where it decides: where
+    it does not, the rule that uses it is onbekend, and the beslissing's own gap or overlap is
+    reported by its own check."""
+
+    def decision_value(self, rule: Decision):
+        if rule.hit_policy not in (HitPolicy.FIRST, HitPolicy.UNIQUE) or not rule.rows:
+            return super().decision_value(rule)
+        if rule.otherwise is not None and rule.hit_policy is HitPolicy.FIRST:
+            return super().decision_value(rule)
+        t = rule.type
+        conds = [self.cond(row.condition) for row in rule.rows if row.condition is not None]
+        outcomes = [self.expr(row.outcome, want=t) for row in rule.rows]
+        value = (self.expr(rule.otherwise.outcome, want=t) if rule.otherwise is not None
+                 else z3.FreshConst(outcomes[0].sort(), f"{rule.name}?geen"))
+        for cond, outcome in zip(reversed(conds), reversed(outcomes), strict=True):
+            value = z3.If(cond, outcome, value)
+        hits = z3.Sum(*[z3.If(c, 1, 0) for c in conds])
+        if rule.hit_policy is HitPolicy.UNIQUE:
+            self.guards.append(hits <= 1 if rule.otherwise is not None else hits == 1)
+        else:
+            self.guards.append(z3.Or(*conds))
+        return value
+
+
 class CheckContext:
     """See the module docstring."""
 
     def __init__(self, policy: Any, method: str, budget: Budget, domain: Domain):
         self.policy, self.model, self.method, self.budget = policy, policy.model, method, budget
-        self.enc = Encoder(policy.model, domain)
+        self.enc = CheckEncoder(policy.model, domain)
         self.solver = z3.Solver()
         self.solver.add(*self.enc.constraints())
         self.findings: list[Finding] = []
@@ -53,7 +81,10 @@ class CheckContext:
         self.fallbacks: list[Fallback] = []
         self.notes: list[str] = []
         self.searches: list[Searched] = []
-        self.date_span = date_span(policy.model, thresholds(policy.model))
+        self.region_limits: list[tuple[str, str]] = []   # (rule, what): region listings the count bound stopped
+        self.thresholds = thresholds(policy.model)   # per gegeven, the constants it is compared with
+        self.date_span = date_span(policy.model, self.thresholds)
+        self._fields_of: dict[int, tuple[Any, set[str]]] = {}   # term id -> (term, its gegevens)
 
     def sat(self, *formulas) -> bool:
         self.solver.push()
@@ -68,7 +99,7 @@ class CheckContext:
         """(case dict, relevant gegevens, z3 model) for formulas, or None when unsatisfiable."""
         relevant: set[str] = set()
         for f in formulas:
-            relevant |= free_fields(f)
+            relevant |= self.fields_of(f)
         relevant &= set(self.model.fields)
         s = self.solver
         s.push()
@@ -85,6 +116,14 @@ class CheckContext:
         names = rule_fields(self.model, rule_name) | relevant
         ordered = [n for n in self.model.fields if n in names]
         return self.enc.case(m, ordered), tuple(n for n in ordered if n in relevant), m
+
+    def fields_of(self, term) -> set[str]:
+        """`free_fields(term)`, remembered for the terms a check asks about again and again (the
+        term is kept with it, so its id is not reused)."""
+        key = term.get_id()
+        if key not in self._fields_of:
+            self._fields_of[key] = (term, free_fields(term))
+        return self._fields_of[key][1]
 
     def encode(self, rule: Rule, build: Callable[[], Any]) -> tuple[Any, list] | None:
         """Run `build()` (which encodes), returning (result, guards) or None after a fallback."""
@@ -112,13 +151,15 @@ class CheckContext:
         return None if answer is None else bool(answer)
 
     def add(self, kind: str, rule: str, message: str, spans, found=None, test=None, method: str = "exact",
-            detail: str | None = None, *, others: tuple = (), regions: tuple = (), trace: bool = False) -> None:
+            detail: str | None = None, *, others: tuple = (), regions: tuple = (), trace: bool = False,
+            boxes: tuple = ()) -> None:
         """Record a finding (see the module docstring); `others` are further rules it is about,
-        `regions` where it lies, `trace` says the test reads the evaluation's trace."""
+        `regions` where it lies (`boxes`: every region, with its witness), `trace` says the test
+        reads the evaluation's trace."""
         case, relevant = (found[0], found[1]) if found else (None, ())
         confirmed = self.confirm(case, test, trace) if test else None
         self.findings.append(Finding(kind, rule, message, tuple(spans), case, relevant, method,
-                                     confirmed, detail, others, regions))
+                                     confirmed, detail, others, regions, boxes=boxes))
 
     def _record(self, rule: str, what: str, run: Run) -> Run:
         self.searches.append(Searched(rule, what, run.cases, run.timed_out))

@@ -27,7 +27,7 @@ import attrs
 from dsl.analysis.coverage import snippet
 from dsl.analysis.normal import Normaliser, key, same_form, shape, written
 from dsl.analysis.thresholds import own_gate
-from dsl.core.model import Decision, Group, HitPolicy, Policy, Row, Rule
+from dsl.core.model import Decision, Group, Policy, Row, Rule
 from dsl.runtime.formatting import format_value
 
 __all__ = ["Change", "forms", "text_changes", "unchanged", "wording"]
@@ -125,9 +125,9 @@ class _RuleDiff:
             out.append(self.change("inhoud", name, f"'{name}': ({a.hit_policy}) → ({b.hit_policy})"))
         pairs, gone, added = _match_rows(a.rows, b.rows, self.fa, self.fb)
         moved = [j for i, j in pairs if same_form(self.fa.part(a.rows[i]), self.fb.part(b.rows[j]))]
-        if b.hit_policy is not HitPolicy.UNIQUE and moved != sorted(moved):
+        if b.hit_policy.row_order_matters and moved != sorted(moved):
             out.append(self.change("volgorde", name, f"de rijen van '{name}' staan in een andere volgorde "
-                                   f"(onder eerste treffer beslist de volgorde)"))
+                                   f"(onder {b.hit_policy} beslist de volgorde)"))
         for i, j in pairs:
             label = f"{name}, rij {i + 1}" if i == j else f"{name}, rij {i + 1} → rij {j + 1}"
             out += self.part(label, a.rows[i], b.rows[j])

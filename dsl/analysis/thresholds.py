@@ -110,6 +110,8 @@ def constant(node: E.Expr, model: Policy) -> Any:
                 return None
             if node.op == "/":
                 return Decimal(left) / Decimal(right)
+            if node.op == "^":
+                return E.power_value(left, right, whole=node.type.kind == "aantal")
             return {"+": left + right, "-": left - right, "*": left * right}[node.op]
         case E.PercentOf():
             p, base = constant(node.percent, model), constant(node.base, model)

@@ -11,7 +11,10 @@ supplies the primitives: columns, typed literals, a guarded `case`, casts, date 
 list operations. Rules every engine must follow:
   - Kleene logic: `&`, `|` and `~` on nulls as in SQL (null & false = false);
   - a decision row whose condition is null makes the decision unknown: every row is guarded by
-    an explicit null test, so a null condition never falls through to the next row;
+    an explicit null test, so a null condition never falls through to the next row; each hit
+    policy is read from the core model (`dsl.core.model.HitPolicy`: the rows in `in_order`,
+    `Row.agree` under om het even), and a sum, count, minimum or maximum of the rows that hold is
+    computed here; a list result (`alle`) is computed per case;
   - money, percentages and numbers are exact decimals: before `*` both operands are cast to the
     sum of their scales, before `+`/`-` to the larger scale; `x% van y` is exact; never a float;
   - `afgerond op ...` rounds at the operand's own scale to its places by the named mode, exactly
@@ -108,6 +111,9 @@ def scale_of(node: E.Expr, policy: M.Policy) -> int:
         case E.Const() if isinstance(node.value, Decimal):
             exponent = node.value.as_tuple().exponent
             return max(type_scale(node.type), -exponent if isinstance(exponent, int) else 0)
+        case E.Arith() if node.op == "^":
+            n = _small_power(node)
+            return type_scale(node.type) if n is None else scale_of(node.left, policy) * n
         case E.Arith():
             left, right = scale_of(node.left, policy), scale_of(node.right, policy)
             return left + right if node.op == "*" else max(left, right)
@@ -174,6 +180,10 @@ class ColumnarPlan:
 
     def count_true(self, exprs: list[Col]) -> Col:
         raise TypeError(f"{type(self).__name__} cannot count")
+
+    def least(self, exprs: list[Col], smallest: bool) -> Col:
+        """The smallest (or largest) of the values that are not null; null when all are."""
+        raise TypeError(f"{type(self).__name__} has no least/greatest")
 
     def decimal(self, expr: Col, scale: int) -> Col:
         raise TypeError(f"{type(self).__name__} has no decimal cast")
@@ -387,21 +397,69 @@ class ColumnarPlan:
         branches: list[tuple[Col, Col]] = []
         if gate is not None:
             branches += [(~gate, self.code(ROW_NVT)), (self.is_null(gate), self.code(ROW_UNKNOWN))]
-        if rule.hit_policy is M.HitPolicy.UNIQUE:
-            branches.append((self.count_true([self.fill_false(c) for c in conds]) > 1, self.code(ROW_OVERLAP)))
-            if conds:
-                branches.append((reduce(operator.or_, [self.is_null(c) for c in conds]), self.code(ROW_UNKNOWN)))
+        policy = rule.hit_policy
+        any_unknown = reduce(operator.or_, [self.is_null(c) for c in conds]) if conds else None
+        if policy is M.HitPolicy.UNIQUE or policy is M.HitPolicy.ANY:
+            branches.append((self.count_true(self.disagreeing(rule, conds)) > 1, self.code(ROW_OVERLAP)))
+            if any_unknown is not None:
+                branches.append((any_unknown, self.code(ROW_UNKNOWN)))
             branches += [(self.fill_false(c), self.code(i)) for i, c in enumerate(conds)]
-        else:
-            for i, c in enumerate(conds):
-                branches += [(self.is_null(c), self.code(ROW_UNKNOWN)), (c, self.code(i))]
+        elif policy.single:   # the first that holds, in the order the hit policy looks at the rows
+            for r in rule.in_order:
+                c = conds[r.index]
+                branches += [(self.is_null(c), self.code(ROW_UNKNOWN)), (c, self.code(r.index))]
+        else:   # every row counts: an unknown one makes the decision unknown; the row shown is the first that holds
+            if policy.aggregate == "lijst":
+                raise Unsupported(f"een lijst als uitkomst ({policy}) wordt per casus berekend")
+            if any_unknown is not None:
+                branches.append((any_unknown, self.code(ROW_UNKNOWN)))
+            branches += [(self.fill_false(conds[r.index]), self.code(r.index)) for r in rule.in_order]
         chosen = self.case(branches, fallback) if branches else fallback
         row = self.col(d)
-        value = self.row_value(row, rule)
+        value = self.row_value(row, rule) if policy.single else self.collected(row, rule, conds)
         status = self.case([(row >= 0, self.status(Status.BEPAALD)), (row == ROW_NONE, self.status(Status.GEEN_UITKOMST)),
                             (row == ROW_OVERLAP, self.status(Status.MEERDERE)), (row == ROW_NVT, self.status(Status.NVT))],
                            self.status(Status.ONBEKEND))
         return [self.named(chosen, d)], [self.named(value, x), self.named(status, s)]
+
+    def disagreeing(self, rule: M.Decision, conds: list[Col]) -> list[Col]:
+        """Per group of rows that must not hold together, whether one of them holds: under uniek
+        every row is its own group; under om het even the rows that agree (`Row.agree`) are one."""
+        if rule.hit_policy is M.HitPolicy.UNIQUE:
+            return [self.fill_false(c) for c in conds]
+        groups: dict[int | None, list[Col]] = {}
+        for r in rule.rows:
+            groups.setdefault(r.agree, []).append(self.fill_false(conds[r.index]))
+        return [reduce(operator.or_, members) for members in groups.values()]
+
+    def collected(self, row: Col, rule: M.Decision, conds: list[Col]) -> Col:
+        """Under som, aantal, minimum, maximum: what the rows that hold give together (`anders`
+        when none does); an outcome that is unknown makes a sum, minimum or maximum unknown."""
+        kind = rule.hit_policy.aggregate
+        holds = [self.fill_false(c) for c in conds]
+        otherwise = rule.otherwise
+        if kind == "aantal":   # + 0 as an aantal: the count in the column type of every aantal
+            total = self.count_true(holds) + self.lit(0, rule.type)
+        else:
+            scale = max((self.scale(r.outcome) for r in rule.all_rows), default=0)
+            exact = rule.type.kind in SCALES
+            outcomes = [self.decimal(self.expr(r.outcome), scale) if exact else self.expr(r.outcome) for r in rule.rows]
+            unknown = reduce(operator.or_, [h & self.is_null(o) for h, o in zip(holds, outcomes, strict=True)])
+            if kind == "som":
+                zero = self.lit(Decimal(0) if exact else 0, rule.type, scale)
+                parts = [self.case([(h, o)], zero) for h, o in zip(holds, outcomes, strict=True)]
+                summed = reduce(operator.add, parts)
+                total = self.case([(unknown, self.null())], self.decimal(summed, scale) if exact else summed)
+            else:
+                picked = [self.case([(h, o)], self.null()) for h, o in zip(holds, outcomes, strict=True)]
+                total = self.case([(unknown, self.null())], self.least(picked, kind == "minimum"))
+        branches = []
+        if otherwise is not None:
+            fallback = self.expr(otherwise.outcome)
+            if rule.type.kind in SCALES:
+                fallback = self.decimal(fallback, max((self.scale(r.outcome) for r in rule.all_rows), default=0))
+            branches.append((row == otherwise.index, fallback))
+        return self.case([*branches, (row >= 0, total)], self.null())
 
     def row_value(self, row: Col, rule: M.Decision) -> Col:
         """The outcome of the decision's row numbered `row`; null for a row marker (no row)."""
@@ -566,6 +624,8 @@ class ColumnarPlan:
     def arith(self, node: E.Arith) -> Col:
         if node.op == "/":
             raise Unsupported("een deling wordt per casus berekend (exact tot 28 cijfers)")
+        if node.op == "^":
+            return self.power(node)
         left, right = self.expr(node.left), self.expr(node.right)
         if node.type.kind in ("aantal", "duur") and node.left.type.kind not in SCALES \
                 and node.right.type.kind not in SCALES:
@@ -575,6 +635,21 @@ class ColumnarPlan:
         else:
             scale = max(self.scale(node.left), self.scale(node.right))
         return self.decimal(_ARITH[node.op](self.decimal(left, scale), self.decimal(right, scale)), scale)
+
+    def power(self, node: E.Arith) -> Col:
+        """`a tot de macht n` for a written n from 0 to 8: a times itself, exactly as `*`; any
+        other power is computed per case."""
+        n = _small_power(node)
+        if n is None:
+            raise Unsupported("'tot de macht' met een macht uit de casus, negatief of groter dan 8 wordt per "
+                              "casus berekend")
+        if n == 0:
+            one = self.lit(1 if node.type.kind == "aantal" else Decimal(1), node.type)
+            return self.case([(self.is_null(self.expr(node.left)), self.null())], one)
+        product: E.Expr = node.left
+        for _ in range(n - 1):
+            product = E.Arith("*", product, node.left, node.type, node.span, node.inputs)
+        return self.arith(product) if isinstance(product, E.Arith) else self.expr(product)
 
     def rounding(self, node: E.Round) -> Col:
         """`afgerond op ...`: the operand at its own scale rounded to `places`; a whole number (an
@@ -674,6 +749,14 @@ class ColumnarPlan:
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
         "!=": operator.ne}
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+
+
+def _small_power(node: E.Arith) -> int | None:
+    """The power of `a tot de macht n` when it is written and from 0 to 8, else None."""
+    n = node.right.value if isinstance(node.right, E.Const) else None
+    if isinstance(n, (int, Decimal)) and n == int(n) and 0 <= n <= 8:
+        return int(n)
+    return None
 
 
 def _moments(a: E.Expr, b: E.Expr) -> bool:

@@ -161,6 +161,9 @@ class PolarsPlan(ColumnarPlan):
     def count_true(self, exprs: list[pl.Expr]) -> pl.Expr:
         return pl.sum_horizontal([e.cast(pl.Int8) for e in exprs])
 
+    def least(self, exprs: list[pl.Expr], smallest: bool) -> pl.Expr:
+        return (pl.min_horizontal if smallest else pl.max_horizontal)(exprs)
+
     def decimal(self, expr: pl.Expr, scale: int) -> pl.Expr:
         return expr.cast(_decimal(scale))
 

@@ -254,6 +254,11 @@ class SparkPlan(ColumnarPlan):
     def count_true(self, exprs: list[Sql]) -> Sql:
         return reduce(lambda a, b: a + b, [case([(e, 1)], 0) for e in exprs])
 
+    def least(self, exprs: list[Sql], smallest: bool) -> Sql:
+        """`least`/`greatest` skip nulls (null only when all are), as the per-case path's minimum
+        of the outcomes of the rows that hold."""
+        return call("least" if smallest else "greatest", *exprs)
+
     def decimal(self, expr: Sql, scale: int) -> Sql:
         return expr.cast(DecimalType(PRECISION, scale))
 

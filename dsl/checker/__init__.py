@@ -139,6 +139,7 @@ class _Checker:
         self.rules: dict[str, Rule] = {}
         self._cyclic: set[str] = set()   # rules already reported in a cycle
         self._seen: dict[str, Span] = {}   # every name declared, with where
+        self._tables: dict[str, tuple[str, ...]] = {}   # a beslissing with named outcomes: their names
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "name") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -247,9 +248,121 @@ class _Checker:
         others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
             *self.policy.calculations, *self.policy.decisions, *self.policy.timelines)
         for node in others:
-            self._declare_rule(node.name, RULE_KINDS[type(node)], node, None)
+            if isinstance(node, ast.Decision):
+                self._hit_policy(node)
+            if isinstance(node, ast.Decision) and any(row.named for row in node.all_rows):
+                self._declare_table(node)
+            else:
+                self._declare_rule(node.name, RULE_KINDS[type(node)], node, None)
 
-    def _declare_rule(self, name: str, kind: str, node: ast.RuleNode, group: str | None) -> None:
+    def _hit_policy(self, node: ast.Decision) -> None:
+        """What a hit policy asks of the table as written (once per table, whatever its outcomes):
+        `voorrang` names each outcome value once and every row's outcome is one of them (of the
+        outcome it names, in a table with several); under `om het even` every outcome is a written
+        value (so whether two rows agree is seen in the text)."""
+        words = node.hit_policy
+        if node.priority:
+            self._priority(node)
+        if words == "om het even":
+            for row in node.all_rows:
+                for value in [o.value for o in row.named] or [row.outcome]:
+                    if not isinstance(value, ast.Literal):
+                        self.fail(value.span, "onder (om het even) is elke uitkomst een geschreven waarde: dan is "
+                                  "te zien of regels die tegelijk gelden hetzelfde geven",
+                                  "schrijf de uitkomst als waarde (\"A\", € 50, 2 jaar), of kies (eerste treffer) "
+                                  "of (uniek)", "hit policy")
+
+    def _priority(self, node: ast.Decision) -> None:
+        """The order of a `voorrang`: each value once, of the outcome it names; every row's
+        outcome (of that outcome) one of them."""
+        order = node.priority
+        written = ", ".join(v.text for v in order)
+        named = [o.name for o in node.all_rows[0].named] if node.all_rows and node.all_rows[0].named else []
+        output = node.priority_output
+        if named and output is None:
+            self.fail(node.policy_span or node.span, f"beslissing '{node.name}' heeft {len(named)} uitkomsten "
+                      f"({', '.join(named)}); de voorrang zegt niet van welke",
+                      f"schrijf de naam van de uitkomst voor de volgorde: (voorrang {named[0]}: {written})",
+                      "hit policy")
+            return
+        if output is not None and output not in named:
+            self.fail(node.policy_span or node.span, f"'{output}' is geen uitkomst van beslissing '{node.name}'"
+                      + (f" ({', '.join(named)})" if named else " (zij heeft één uitkomst zonder naam)"),
+                      (suggest(output, named) or "noem een uitkomst uit de regels") if named else
+                      f"schrijf (voorrang {written})", "hit policy")
+            return
+        keys = [_literal_key(v) for v in order]
+        for i, listed in enumerate(order):
+            if keys[i] in keys[:i]:
+                self.fail(listed.span, f"{listed.text} staat twee keer in de voorrangsvolgorde",
+                          "noem elke waarde één keer, de belangrijkste eerst", "hit policy")
+        for row in node.all_rows:
+            value: ast.Expr | None = next((o.value for o in row.named if o.name == output), None) \
+                if output is not None else row.outcome
+            if value is None:
+                continue   # a row without that outcome: reported with the outcomes
+            if not isinstance(value, ast.Literal):
+                self.fail(value.span, "onder voorrang is de uitkomst een geschreven waarde uit de voorrangsvolgorde",
+                          f"schrijf een van: {written}", "hit policy")
+            elif _literal_key(value) not in keys:
+                self.fail(value.span, f"de uitkomst {value.text} staat niet in de voorrangsvolgorde ({written})",
+                          "noem haar in de volgorde, op haar plaats tussen de andere", "hit policy")
+
+    def _declare_table(self, node: ast.Decision) -> None:
+        """A beslissing with named outcomes (`dan soort = ..., duur = ...`) is one beslissing per
+        outcome, each with the rows and hit policy of the table and its own outcome and type; other
+        rules use each outcome by its name. The table's own name is claimed (nothing else may have
+        it) but is not a rule: it has no single value."""
+        if node.name not in self._tables and not self._declare_name(node.name, node.span, "beslissing"):
+            return
+        names, sound = self._table_outputs(node)
+        self._tables[node.name] = tuple(dict.fromkeys((*self._tables.get(node.name, ()), *names)))
+        keep = node.hit_policy == "om het even" or bool(node.priority)
+        for name in names if sound else ():
+            rows = tuple(_projected(r, name, keep) for r in node.rows)
+            otherwise = _projected(node.otherwise, name, keep) if node.otherwise is not None else None
+            projection = attrs.evolve(node, name=name, title=f"{node.title} ({name.replace('_', ' ')})", rows=rows,
+                                      otherwise=otherwise, table=node.name, outputs=tuple(names))
+            where = next(o.span for o in node.all_rows[0].named if o.name == name)
+            self._declare_rule(name, "beslissing", projection, None, where)
+
+    def _table_outputs(self, node: ast.Decision) -> tuple[list[str], bool]:
+        """The names of a table's outcomes, as the first row gives them, and whether every row
+        gives each of them once (else the problems are reported)."""
+        rows = node.all_rows
+        names = list(dict.fromkeys(o.name for o in rows[0].named))
+        problems = len(self.problems)
+        for row in rows:
+            written = [o.name for o in row.named]
+            where = "'anders'" if row.condition is None else "deze regel"
+            if not row.named:
+                self.fail(row.outcome.span, f"{where} geeft één uitkomst zonder naam, maar beslissing "
+                          f"'{node.name}' geeft benoemde uitkomsten ({', '.join(names or written)})",
+                          "geef in elke regel dezelfde uitkomsten: dan " +
+                          ", ".join(f"{n} = ..." for n in names), "uitkomsten")
+                continue
+            for i, outcome in enumerate(row.named):
+                if outcome.name in written[:i]:
+                    self.fail(outcome.span, f"de uitkomst '{outcome.name}' staat twee keer in {where}",
+                              "geef elke uitkomst één keer per regel", "uitkomsten")
+                elif outcome.name not in names:
+                    self.fail(outcome.span, f"de uitkomst '{outcome.name}' staat niet in de eerste regel van "
+                              f"beslissing '{node.name}' ({', '.join(names)})",
+                              "geef in elke regel dezelfde uitkomsten" + _suggestion(outcome.name, names),
+                              "uitkomsten")
+                elif outcome.name == node.name:
+                    self.fail(outcome.span, f"de uitkomst '{outcome.name}' heeft de naam van haar beslissing",
+                              "geef de beslissing een naam voor het geheel (zoals 'contract') en elke "
+                              "uitkomst een eigen naam (zoals 'soort', 'duur')", "uitkomsten")
+            missing = [n for n in names if n not in written]
+            if row.named and missing:
+                self.fail(row.span, f"{where} geeft de uitkomst{'en' if len(missing) > 1 else ''} "
+                          f"{', '.join(missing)} niet", "geef in elke regel dezelfde uitkomsten: dan " +
+                          ", ".join(f"{n} = ..." for n in names), "uitkomsten")
+        return names, len(self.problems) == problems
+
+    def _declare_rule(self, name: str, kind: str, node: ast.RuleNode, group: str | None,
+                      where: Span | None = None) -> None:
         """Declare a rule, or add a version to the rule of that name: a later declaration is a
         version when it or the earlier one has its own validity (`geldig ...`, or a wijziging's)."""
         rule = self.rules.get(name)
@@ -263,7 +376,7 @@ class _Checker:
             rule.versions.append(node)
             return
         what = "bevoegdheid" if isinstance(node, ast.Calculation) and node.power else kind
-        if self._declare_name(name, node.span, what):
+        if self._declare_name(name, where or node.span, what):
             self.rules[name] = Rule(kind, name, node, group=group, versions=[node])
 
     def _amend_group(self, rule: Rule, block: ast.Group) -> None:
@@ -343,6 +456,11 @@ class _Checker:
             return self.fields[name][1]
         if name in self.rules:
             return self._rule_type(name)
+        if name in self._tables:
+            outputs = self._tables[name]
+            self.fail(span, f"'{name}' is een beslissing met {len(outputs)} uitkomsten en heeft niet één waarde",
+                      "gebruik een van haar uitkomsten: " + ", ".join(outputs), "uitkomsten")
+            return None
         self.fail(span, f"onbekende naam '{name}'", suggest(name, [*self.fields, *self.rules]))
         return None
 
@@ -451,6 +569,15 @@ class _Checker:
     def _decision_type(self, node: ast.Decision, exprs: ExprChecker) -> T.Type | None:
         self._applicable(node.meta, exprs)
         rows = [*node.rows, *([node.otherwise] if node.otherwise else [])]
+        if node.hit_policy == "aantal" and node.otherwise is not None:   # `anders` gives the count itself
+            rows = list(node.rows)
+            counted = exprs.check(node.otherwise.outcome)
+            outcome = node.otherwise.outcome
+            whole = isinstance(outcome, ast.Literal) and isinstance(outcome.value, Decimal) \
+                and outcome.value == outcome.value.to_integral_value() and outcome.value >= 0
+            if counted is not None and counted.kind != "aantal" and not whole:
+                self.fail(outcome.span, "onder (aantal) geeft 'anders' het aantal als geen regel geldt: een "
+                          f"heel getal, maar dit is een {counted}", "schrijf bijvoorbeeld 'anders 0'", "type")
         outcome_types: list[tuple[ast.Row, T.Type | None]] = []
         for row in rows:
             if row.condition is not None:
@@ -467,8 +594,26 @@ class _Checker:
         texts = [r.outcome.value for r in rows if isinstance(r.outcome, ast.Literal) and isinstance(r.outcome.value, str)
                  and r.outcome.kind == "tekst"]
         if len(texts) == len(rows):  # every outcome a text: the decision chooses among them
-            return T.Type("keuze", options=tuple(dict.fromkeys(texts)))
-        return first
+            first = T.Type("keuze", options=tuple(dict.fromkeys(texts)))
+        return self._collected_type(node, first, first_row)
+
+    def _collected_type(self, node: ast.Decision, t: T.Type, row: ast.Row) -> T.Type | None:
+        """The type of what a beslissing gives under its hit policy: a row's outcome; the number of
+        rows that apply (`aantal`); the sum, minimum or maximum of their outcomes; their list."""
+        words = node.hit_policy
+        if words == "aantal":
+            return T.AANTAL
+        if words.startswith("alle"):
+            return T.Type("lijst", element=t)
+        allowed = _AGGREGABLE.get(words)
+        if allowed is not None and t.kind not in allowed:
+            what = {"som": "telt bedragen, getallen, percentages en duren op",
+                    "minimum": "kiest uit bedragen, getallen, percentages, duren, datums en tijdstippen",
+                    "maximum": "kiest uit bedragen, getallen, percentages, duren, datums en tijdstippen"}[words]
+            self.fail(row.outcome.span, f"({words}) van uitkomsten van het type {t} kan niet: ({words}) {what}",
+                      "kies (eerste treffer), (uniek) of (alle) voor deze uitkomsten", "type")
+            return None
+        return t
 
     def _timeline_type(self, node: ast.Timeline, exprs: ExprChecker) -> T.Type:
         self._applicable(node.meta, exprs)
@@ -525,6 +670,30 @@ class _Checker:
         reported.update(cycle)
         self.fail(self.rules[cycle[0]].node.span,
                   f"deze regels gebruiken elkaar in een kring: {_cycle_text(cycle)}", code="cycle")
+
+
+_NUMBERS = ("bedrag", "getal", "aantal", "percentage", "duur")
+_AGGREGABLE = {"som": _NUMBERS, "minimum": (*_NUMBERS, "datum", "tijdstip"),
+               "maximum": (*_NUMBERS, "datum", "tijdstip")}
+
+
+def _projected(row: ast.Row, name: str, keep: bool) -> ast.Row:
+    """A row of a table with named outcomes, as a row of the beslissing of outcome `name`; with
+    `keep`, the row keeps every named outcome (they are written values: a `voorrang` or
+    `om het even` reads them to choose the row)."""
+    value = next(o.value for o in row.named if o.name == name)
+    return attrs.evolve(row, outcome=value, named=row.named if keep else ())
+
+
+def _literal_key(value: ast.Literal) -> tuple[str, object]:
+    """A written value as the key it is compared by: its kind and value (a number or bedrag by
+    value, `1,0` and `1` alike)."""
+    return (value.kind, value.value)
+
+
+def _suggestion(name: str, names: Sequence[str]) -> str:
+    hint = suggest(name, list(names))
+    return f"; {hint}" if hint else ""
 
 
 def _rule_quotes(policy: ast.Policy) -> list[ast.Quote]:

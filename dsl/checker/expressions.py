@@ -220,6 +220,8 @@ class ExprChecker:
         left, right = self.check(node.left), self.check(node.right)
         if left is None or right is None:
             return None
+        if node.op == "^":
+            return self.power(node, left, right)
         result = T.arith_result(node.op, left, right)
         if result is not None and left.kind in T.MOMENTS and right.kind == "duur":
             self.expect_not_negative(node.right, f"schrijf '... {'-' if node.op == '+' else '+'} "
@@ -230,6 +232,20 @@ class ExprChecker:
                 hint = "schrijf '70% van bedrag' voor een deel van een bedrag"
             self.fail(node.span, f"'{node.op}' kan niet met een {left} en een {right}", hint, "unit")
         return result
+
+    def power(self, node: ast.Arith, base: T.Type, exponent: T.Type) -> T.Type | None:
+        """`a tot de macht n`: a getal or aantal to a whole power (an aantal, or a whole number as
+        written); an aantal to a written power of 0 or more stays an aantal."""
+        if not T.is_numeric(base):
+            self.fail(node.left.span, f"'tot de macht' rekent met getallen, maar dit is een {base}",
+                      "een bedrag of percentage tot een macht heeft geen eenheid; reken met een getal", "unit")
+            return None
+        written = _whole_written(node.right)
+        if exponent.kind != "aantal" and written is None:
+            self.fail(node.right.span, f"de macht is een heel getal (een aantal of bijvoorbeeld 2), maar dit is een "
+                      f"{exponent}", "een macht als 0,5 (een wortel) kan Beleidstaal niet exact rekenen", "unit")
+            return None
+        return T.AANTAL if base.kind == "aantal" and written is not None and written >= 0 else T.GETAL
 
     def visit_Neg(self, node: ast.Neg) -> T.Type | None:
         t = self.check(node.operand)
@@ -394,3 +410,14 @@ def dutch_number(value: Decimal) -> str:
     """
     whole, _, fraction = format(value.copy_abs(), "f").partition(".")
     return ("-" if value < 0 else "") + f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+
+
+def _whole_written(node: ast.Expr) -> int | None:
+    """The whole number a written exponent is (`2`, `-1`), else None."""
+    sign = 1
+    if isinstance(node, ast.Neg):
+        node, sign = node.operand, -1
+    if isinstance(node, ast.Literal) and isinstance(node.value, Decimal) and node.kind in ("getal", "aantal") \
+            and node.value == node.value.to_integral_value():
+        return sign * int(node.value)
+    return None

@@ -216,6 +216,8 @@ class ExpressionGenerator:
         a quotient is the one rounded result, and always a Decimal."""
         if node.op == "/":
             fn = "num_div"
+        elif node.op == "^":
+            fn = "whole_pow" if node.type.kind == "aantal" else "num_pow"
         else:
             fn = (_WHOLE_OPS if node.type.kind in _WHOLE_KINDS else _DECIMAL_OPS)[node.op]
         return self.arithmetic(fn, node.left, node.right)

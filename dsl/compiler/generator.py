@@ -42,6 +42,11 @@ def _guarded_comparison(expr: py.expr) -> tuple[py.expr, py.Compare] | None:
     return None
 
 
+def _condition(row: M.Row):
+    assert row.condition is not None   # only `anders` has none, and it is not among a decision's rows
+    return row.condition
+
+
 def _suffix(local: str) -> str:
     return local[1:]
 
@@ -209,17 +214,25 @@ class Generator(ExpressionGenerator):
         value, row, status = "x" + i, "d" + i, "r" + i
 
         def pick(outcome, index, state=Status.BEPAALD):
-            return [_assign(value, outcome), _assign(row, _c(index)), _assign(status, self.const(state))]
+            """The value, row (a number, or an expression giving it) and status."""
+            at = _c(index) if isinstance(index, int) else index
+            return [_assign(value, outcome), _assign(row, at), _assign(status, self.const(state))]
 
-        if rule.otherwise is not None:
-            fallback = pick(self.expr(rule.otherwise.outcome), rule.otherwise.index)
+        if rule.otherwise is not None:   # under alle: the list of its one outcome
+            outcome = self.expr(rule.otherwise.outcome)
+            fallback = pick(_tuple(outcome) if rule.hit_policy.aggregate == "lijst" else outcome, rule.otherwise.index)
         else:
             fallback = pick(_c(None), ROW_NONE, Status.GEEN_UITKOMST)
         unknown = pick(_c(None), ROW_UNKNOWN, Status.ONBEKEND)
-        if rule.hit_policy is M.HitPolicy.UNIQUE:
+        policy = rule.hit_policy
+        if policy is M.HitPolicy.UNIQUE:
             body = self.unique_rows(rule.rows, pick, fallback, unknown)
+        elif policy is M.HitPolicy.ANY:
+            body = self.any_rows(rule.rows, pick, fallback, unknown)
+        elif policy.single:
+            body = self.first_rows(rule.in_order, pick, fallback, unknown)
         else:
-            body = self.first_rows(rule.rows, pick, fallback, unknown)
+            body = self.collect_rows(rule, pick, fallback, unknown)
         app = self.applicability(rule)
         if app is None:
             return body
@@ -238,13 +251,44 @@ class Generator(ExpressionGenerator):
                           orelse=[py.If(test=_is(_n(flag), _c(False)), body=body, orelse=unknown)])]
         return body
 
-    def unique_rows(self, rows, pick, fallback, unknown):
-        flag = self.temp()
-        matches = _tuple(*[self.expr(r.condition) for r in rows])
+    def by_row(self, flag: str, rows, pick, fallback):
+        """`if flag == i: <row i's outcome> elif ...: else <fallback>`."""
         chain = fallback
         for row in reversed(rows):
             chain = [py.If(test=_eq(_n(flag), row.index), body=pick(self.expr(row.outcome), row.index),
                            orelse=chain)]
+        return chain
+
+    def any_rows(self, rows, pick, fallback, unknown):
+        flag = self.temp()
+        matches = _tuple(*[self.expr(r.condition) for r in rows])
+        agree = _tuple(*[_c(r.agree) for r in rows])
+        overlap = pick(_c(None), ROW_OVERLAP, Status.MEERDERE)
+        return [_assign(flag, _call("any_pick", matches, agree, _tuple(*[_c(r.index) for r in rows]))),
+                py.If(test=_eq(_n(flag), ROW_OVERLAP), body=overlap,
+                      orelse=[py.If(test=_eq(_n(flag), ROW_UNKNOWN), body=unknown,
+                                    orelse=self.by_row(flag, rows, pick, fallback))])]
+
+    def collect_rows(self, rule: M.Decision, pick, fallback, unknown):
+        """Every row's condition (in `in_order`), then the aggregate of the outcomes of the rows
+        that hold; an outcome is computed only for a row that holds."""
+        rows = rule.in_order
+        flags = [self.temp() for _ in rows]
+        statements: list[py.stmt] = [_assign(f, self.expr(_condition(r))) for f, r in zip(flags, rows, strict=True)]
+        matches, first = _tuple(*[_n(f) for f in flags]), self.temp()
+        kind = rule.hit_policy.aggregate
+        outcomes = _tuple(*[_c(1) if kind == "aantal" else _if(_is(_n(f), _c(True)), self.expr(r.outcome), _c(None))
+                            for f, r in zip(flags, rows, strict=True)])
+        found = pick(_call("collected", _c(kind), matches, outcomes), _n(first))   # the row: the first that holds
+        statements += [_assign(first, _call("collect_pick", matches, _tuple(*[_c(r.index) for r in rows]))),
+                       py.If(test=_eq(_n(first), ROW_UNKNOWN), body=unknown,
+                             orelse=[py.If(test=_eq(_n(first), ROW_NONE), body=fallback, orelse=found)])]
+        return statements
+
+    def unique_rows(self, rows, pick, fallback, unknown):
+        flag = self.temp()
+        matches = _tuple(*[self.expr(r.condition) for r in rows])
+        chain = self.by_row(flag, rows, pick, fallback)
         overlap = pick(_c(None), ROW_OVERLAP, Status.MEERDERE)
         return [_assign(flag, _call("unique_pick", matches)),
                 py.If(test=_eq(_n(flag), ROW_OVERLAP), body=overlap,

@@ -19,6 +19,7 @@ from dsl.core.model import (
     Gate,
     Group,
     HitPolicy,
+    Overlap,
     Party,
     Policy,
     Requirement,
@@ -36,6 +37,6 @@ from dsl.core.model import (
 
 __all__ = [
     "STATUSES", "STATUS_ORDER", "Calculation", "Decision", "Example", "Expectation", "Expr", "Field", "Gate",
-    "Group", "HitPolicy", "Party", "Policy", "Requirement", "Row", "Rule", "RuleKind", "Status", "Strength",
+    "Group", "HitPolicy", "Overlap", "Party", "Policy", "Requirement", "Row", "Rule", "RuleKind", "Status", "Strength",
     "Timeline", "TimelineKind", "Version", "is_advice", "is_power", "is_verdict",
 ]

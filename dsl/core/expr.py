@@ -34,7 +34,10 @@ from decimal import (
     Context,
     Decimal,
     DecimalException,
+    DivisionByZero,
+    Inexact,
     InvalidOperation,
+    Overflow,
 )
 from typing import Any, Union
 
@@ -311,6 +314,36 @@ def round_decimal(value: Decimal, places: int, mode: RoundMode) -> Decimal:
     except DecimalException:  # the precision above always holds the result; kept for safety
         return value
     return rounded if rounded else rounded.copy_abs()   # -0.00 is 0.00
+
+
+_POWER = Context(prec=38, Emax=37, Emin=-999999, traps=[Inexact, InvalidOperation, Overflow, DivisionByZero])
+_POWER_QUOTIENT = Context(prec=28, Emax=37, Emin=-999999, traps=[InvalidOperation, Overflow, DivisionByZero])
+
+
+def power_value(base: Decimal | int, exponent: Decimal | int, whole: bool) -> Decimal | int | None:
+    """`base tot de macht exponent` (an Arith with op "^"), as every back end computes it: the
+    exponent is whole (else None); for n >= 0 the power is exact, None from 10^38 on or beyond 38
+    significant digits; for n < 0 it is 1 / base^-n rounded to 28 digits as a division is (None
+    for 0). `whole`: an aantal, an int (n >= 0 only).
+
+    >>> power_value(Decimal("1.5"), 2, False), power_value(2, -2, False), power_value(3, 2, True)
+    (Decimal('2.25'), Decimal('0.25'), 9)
+    >>> power_value(10, 38, False), power_value(2, Decimal("0.5"), False), power_value(0, -1, False)
+    (None, None, None)
+    """
+    if exponent != int(exponent) or (whole and exponent < 0):
+        return None
+    n = int(exponent)
+    if abs(Decimal(base)) > 1 and abs(n) > 4 * 38:   # certainly beyond the range: not computed
+        return None
+    if whole:
+        value = int(base) ** n
+        return value if abs(value) < 10 ** 38 else None
+    try:
+        raised = _POWER.power(Decimal(base), abs(n))
+        return raised if n >= 0 else _POWER_QUOTIENT.divide(Decimal(1), raised)
+    except DecimalException:
+        return None
 
 
 @attrs.frozen(slots=True, eq=False)

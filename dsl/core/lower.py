@@ -53,6 +53,23 @@ def literal_value(node, t: T.Type | None = None) -> Any:
     return node.value
 
 
+def _key(value) -> tuple:
+    """A written value as the key rows are compared by (the checker's `_literal_key`)."""
+    return (value.kind, value.value)
+
+
+def _outcomes(row: ast.Row) -> tuple:
+    """Every written outcome of a row: each named one, or its one outcome."""
+    return tuple(o.value for o in row.named) or (row.outcome,)
+
+
+def _ranked(row: ast.Row, node: ast.Decision):
+    """The outcome of a row that its `voorrang` orders: the named one, or its one outcome."""
+    if node.priority_output is None:
+        return row.outcome
+    return next(o.value for o in row.named if o.name == node.priority_output)
+
+
 def _all_of(parts: list[E.Expr | None]) -> E.Expr:
     """The Kleene `en` of the parts that are there (one part: itself)."""
     present = [p for p in parts if p is not None]
@@ -219,20 +236,30 @@ class _Lowering:
         several = len(rule.versions) > 1
         tests = self.tests(versions) if several else [None] * len(rule.versions)
         rows: list[M.Row] = []
+        node = rule.node
+        keys = [_key(v) for v in node.priority]
+        agree: dict[tuple, int] = {}
         for number, (test, version) in enumerate(zip(tests, rule.versions, strict=True)):
             for r in version.rows:
                 own = self.period_test(validity_dates(r.validity), r.validity.span) if r.validity else None
                 condition = _all_of([test, own, self.expr(r.condition)])
+                rank = keys.index(_key(_ranked(r, node))) if keys else None
+                same = agree.setdefault(tuple(_key(v) for v in _outcomes(r)), len(rows)) \
+                    if node.hit_policy == "om het even" else None
                 rows.append(M.Row(len(rows), condition, self.expr(r.outcome), r.source, r.span, *_quotes(r),
-                                  number if several else None))
+                                  number if several else None, rank, same))
         t = _typed(rule.type, rule.name)
         otherwise = None
         last = rule.node.otherwise
         if last is not None:
             outcome = self.select(versions, [self.expr(v.otherwise.outcome) for v in rule.versions], t)
+            if node.hit_policy == "aantal" and isinstance(outcome, E.Const) and outcome.type.kind != "aantal":
+                outcome = E.Const(int(outcome.value), T.AANTAL, outcome.text, outcome.span)   # `anders 0`: a count
             otherwise = M.Row(len(rows), None, outcome, last.source, last.span, *_quotes(last))
         return M.Decision(hit_policy=M.HitPolicy(rule.node.hit_policy), rows=tuple(rows), otherwise=otherwise,
-                          type=t, **common)
+                          type=t, table=node.table, outputs=node.outputs,
+                          priority=tuple(literal_value(v) for v in node.priority),
+                          priority_output=node.priority_output, **common)
 
     def timeline(self, rule, common: dict) -> M.Timeline:
         versions: tuple[E.Version, ...] = common["versions"]
@@ -376,6 +403,10 @@ class _Lowering:
                            shifted.inputs)
         if left.type.kind in T.MOMENTS and right.type.kind in T.MOMENTS:
             return E.MomentDiff(left, right, _unit(t), t, node.span, left.inputs | right.inputs)
+        if node.op == "^" and isinstance(left, E.Const) and isinstance(right, E.Const):
+            value = E.power_value(left.value, right.value, whole=t.kind == "aantal")   # `10 tot de macht 6`
+            if value is not None:
+                return E.Const(value, t, f"{left.text} tot de macht {right.text}", node.span)
         return E.Arith(node.op, left, right, t, node.span, left.inputs | right.inputs)
 
     def x_Neg(self, node: ast.Neg) -> E.Expr:

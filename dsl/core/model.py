@@ -127,9 +127,107 @@ class Strength(enum.StrEnum):
     SOFT = "verwacht"
 
 
+class Overlap(enum.StrEnum):
+    """When two rows of a beslissing that can apply to one case are a consistency finding, by
+    hit policy, as the decision-table verification literature has it (Calvanese, Dumas, Laurson,
+    Maggi, Montali and Teinemaa, "Semantics and analysis of DMN decision tables", BPM 2016, and the
+    DMN spec's hit policies): under `uniek` every overlap is one (DMN: an error); under `eerste
+    treffer`, voorrang, the collecting and list hit policies overlap is how the table is meant to be
+    read, never one; under `om het even` (DMN ANY) only an overlap of rows that give different
+    outcomes is one. A gap (a case no row applies to) is a finding under every hit policy when the
+    table has no `anders` (their "incompleteness"; DMN gives null there)."""
+
+    FINDING = "altijd een bevinding"
+    ALLOWED = "toegestaan"
+    WHEN_DIFFERENT = "een bevinding als de uitkomsten verschillen"
+
+
 class HitPolicy(enum.StrEnum):
+    """Which rows of a beslissing give its outcome, decided here for every back end (the value is
+    the words the policy writes between brackets). Every hit policy looks at the rows' conditions
+    in the order of `Decision.in_order`; a row whose condition is unknown makes the decision
+    onbekend where it could change the outcome (never a silent fall-through):
+      - FIRST, PRIORITY: the first row (in `in_order`: under PRIORITY by the rank of its outcome in
+        the declared order, then as written) that holds gives the outcome; an unknown row before
+        it makes the decision onbekend;
+      - UNIQUE: exactly one row may hold; two that hold give `meerdere regels` (even when another
+        is unknown), else an unknown row makes it onbekend;
+      - ANY: rows that hold must agree (the same `Row.agree`: the same written outcomes), else
+        `meerdere regels`; an unknown row makes it onbekend; the outcome is that of the first row
+        that holds;
+      - SUM, COUNT, MIN, MAX (DMN's collect with an aggregation) and COLLECT, RULE_ORDER,
+        OUTPUT_ORDER (a list): every row that holds contributes, so any unknown row makes the
+        decision onbekend; the value is the sum / the number of those rows / the smallest /
+        the largest of their outcomes, or the list of their outcomes in `in_order` (rule order,
+        or by rank under OUTPUT_ORDER). An outcome that is unknown makes the sum, minimum,
+        maximum unknown (the status stays bepaald, as a row with an unknown outcome under FIRST);
+        in a list it is an unknown element.
+    Under every hit policy: no row holds gives `anders` when there is one (under COLLECT,
+    RULE_ORDER and OUTPUT_ORDER the list of its one outcome), else geen uitkomst."""
+
     FIRST = "eerste treffer"
     UNIQUE = "uniek"
+    ANY = "om het even"
+    PRIORITY = "voorrang"
+    SUM = "som"
+    COUNT = "aantal"
+    MIN = "minimum"
+    MAX = "maximum"
+    COLLECT = "alle"
+    RULE_ORDER = "alle, in regelvolgorde"
+    OUTPUT_ORDER = "alle, op volgorde van voorrang"
+
+    @property
+    def overlap(self) -> Overlap:
+        """When two rows that can both apply are a finding (see `Overlap`)."""
+        return _OVERLAP[self]
+
+    @property
+    def single(self) -> bool:
+        """Whether one row gives the outcome (FIRST, UNIQUE, ANY, PRIORITY), not every row that holds."""
+        return self in (HitPolicy.FIRST, HitPolicy.UNIQUE, HitPolicy.ANY, HitPolicy.PRIORITY)
+
+    @property
+    def aggregate(self) -> str | None:
+        """"som", "aantal", "minimum" or "maximum" for a collect with an aggregation, "lijst" for a
+        list result, None for a single row's outcome."""
+        if self.single:
+            return None
+        return "lijst" if self in (HitPolicy.COLLECT, HitPolicy.RULE_ORDER, HitPolicy.OUTPUT_ORDER) else self.value
+
+    @property
+    def row_order_matters(self) -> bool:
+        """Whether moving a row can change an outcome: under eerste treffer (the first that holds),
+        voorrang (rows of equal rank: the first) and the lists in rule order; not under uniek,
+        om het even (rows that hold together agree), som, aantal, minimum and maximum."""
+        return self not in (HitPolicy.UNIQUE, HitPolicy.ANY, HitPolicy.SUM, HitPolicy.COUNT, HitPolicy.MIN,
+                            HitPolicy.MAX)
+
+    @property
+    def by_priority(self) -> bool:
+        """Whether the rows are looked at in the declared order of their outcomes."""
+        return self in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER)
+
+    @property
+    def dmn(self) -> tuple[str, str | None]:
+        """The DMN hitPolicy and aggregation."""
+        return _DMN[self]
+
+    @property
+    def gap_is_finding(self) -> bool:
+        """Whether a case no row applies to is a finding (when there is no `anders`): under every
+        hit policy, a table without `anders` should decide every case it is meant for (DMN gives
+        null there, Beleidstaal 'geen uitkomst'); `anders` closes every gap."""
+        return True
+
+
+_OVERLAP = {**dict.fromkeys(HitPolicy, Overlap.ALLOWED), HitPolicy.UNIQUE: Overlap.FINDING,
+            HitPolicy.ANY: Overlap.WHEN_DIFFERENT}
+_DMN = {HitPolicy.FIRST: ("FIRST", None), HitPolicy.UNIQUE: ("UNIQUE", None), HitPolicy.ANY: ("ANY", None),
+        HitPolicy.PRIORITY: ("PRIORITY", None), HitPolicy.SUM: ("COLLECT", "SUM"),
+        HitPolicy.COUNT: ("COLLECT", "COUNT"), HitPolicy.MIN: ("COLLECT", "MIN"), HitPolicy.MAX: ("COLLECT", "MAX"),
+        HitPolicy.COLLECT: ("COLLECT", None), HitPolicy.RULE_ORDER: ("RULE ORDER", None),
+        HitPolicy.OUTPUT_ORDER: ("OUTPUT ORDER", None)}
 
 
 class TimelineKind(enum.StrEnum):
@@ -202,6 +300,8 @@ class Row:
     quotes: tuple[str, ...] = ()        # the row's own `citaat`s: sentences of the document, as written
     quote_spans: tuple[Span, ...] = ()  # where each of them stands in the policy text
     version: int | None = None          # of a versioned beslissing: the index of its version in `versions`
+    rank: int | None = None             # under voorrang: the place of its outcome in the declared order (0 first)
+    agree: int | None = None            # under om het even: rows with the same `agree` give the same outcomes
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
@@ -263,11 +363,29 @@ class Group(RuleBase):
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
 class Decision(RuleBase):
+    """A beslissing: its hit policy, its rows and an optional `anders`. A table written with
+    several named outcomes (`dan soort = ..., duur = ...`) is one Decision per outcome, each with
+    the table's conditions and hit policy and its own outcome and type: `table` is the name the
+    table is written under and `outputs` the names of all its outcomes, in the order written (for
+    a beslissing with one outcome: None and ())."""
+
     hit_policy: HitPolicy
     rows: tuple[Row, ...]
     otherwise: Row | None
     type: Type
     kind: RuleKind = RuleKind.DECISION
+    table: str | None = None
+    outputs: tuple[str, ...] = ()
+    priority: tuple[Any, ...] = ()          # under voorrang: the outcome values, most important first
+    priority_output: str | None = None      # of a table with several outcomes: the one `priority` orders
+
+    @property
+    def in_order(self) -> tuple[Row, ...]:
+        """The rows (not `anders`) in the order the hit policy looks at them: by the rank of their
+        outcome under voorrang (then as written), else as written."""
+        if self.hit_policy.by_priority:
+            return tuple(sorted(self.rows, key=lambda r: (r.rank if r.rank is not None else len(self.priority), r.index)))
+        return self.rows
 
     @property
     def all_rows(self) -> tuple[Row, ...]:

@@ -3,7 +3,9 @@
 Contract: `export_policy(policy)` takes a core `Policy` and returns DMN 1.3 XML text (namespace
 https://www.omg.org/spec/DMN/20191111/MODEL/) that validates against OMG's DMN13.xsd and loads in
 dmn-moddle without warnings. Every beslissing becomes a `decision` with a `decisionTable`
-(`uniek` → UNIQUE, `eerste treffer` → FIRST); the berekeningen they use become decisions with a
+(its hit policy as `HitPolicy.dmn` says: `uniek` → UNIQUE, `som` → COLLECT SUM, ...; a `voorrang`
+writes its order as the outputValues of the output it orders); a table with several named outcomes
+is one decision with an output per outcome, read elsewhere as `table.outcome`; the berekeningen they use become decisions with a
 literal expression; the gegevens they read become `inputData` (a `keuze uit` gets an
 itemDefinition with its allowed values). The Beleidstaal name is the DMN name (so FEEL refers to
 it as written) and the title its `label`. A row's condition is split into its `en`-parts: a part
@@ -11,7 +13,7 @@ that tests one gegeven or rule against written values becomes a unary-test cell 
 column (`< 5`, `[1..10)`, `"a","b"`, `not("x")`, `true`; a lower and an upper bound on the same
 input in one row make one range); any other part becomes a column of its own whose input
 expression is the part in FEEL and whose cell is `true`; an untested column is `-`. `anders` is a
-last rule of `-` cells under FIRST and the output's defaultOutputEntry under UNIQUE; a row's
+last rule of `-` cells under FIRST and the outputs' defaultOutputEntry under any other; a row's
 `bron` is its description.
 
 What DMN 1.3 cannot say is refused with a Dutch message at the rule's place in the policy (a
@@ -117,6 +119,21 @@ def _name(name: str, span: Span) -> str:
     return name
 
 
+def _reference(name: str, span: Span, policy: Policy) -> str:
+    """A rule as FEEL names it: an outcome of a table with several is a component of the table's
+    decision (`contract.soort`)."""
+    rule = policy.rules[name]
+    if isinstance(rule, Decision) and rule.table is not None:
+        return f"{_name(rule.table, span)}.{_name(name, span)}"
+    return _name(name, span)
+
+
+def _decision_name(policy: Policy, name: str) -> str:
+    """The DMN decision a rule is part of: its own, or its table's."""
+    rule = policy.rules[name]
+    return rule.table if isinstance(rule, Decision) and rule.table is not None else name
+
+
 def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
     """An expression as FEEL (parenthesised where it combines); `refs` collects the rules it uses."""
     match expr:
@@ -124,7 +141,7 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
             return _name(expr.name, expr.span)
         case E.RuleRef():
             refs.add(expr.name)
-            return _name(expr.name, expr.span)
+            return _reference(expr.name, expr.span, policy)
         case E.Const():
             return feel_literal(expr.value, expr.type, expr.span)
         case E.Peildatum():
@@ -146,7 +163,8 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
         case E.Not():
             return f"not({feel(expr.operand, refs, policy)})"
         case E.Arith():
-            return f"({feel(expr.left, refs, policy)} {expr.op} {feel(expr.right, refs, policy)})"
+            op = "**" if expr.op == "^" else expr.op
+            return f"({feel(expr.left, refs, policy)} {op} {feel(expr.right, refs, policy)})"
         case E.Neg():
             return f"-{feel(expr.operand, refs, policy)}"
         case E.PercentOf():
@@ -237,6 +255,9 @@ class _Exporter:
             if name in done:
                 continue
             done.add(name)
+            rule = policy.rules[name]
+            if isinstance(rule, Decision):
+                done.update(rule.outputs)
             element, refs = self.rule(name)
             if element is not None:
                 elements.append(element)
@@ -299,8 +320,8 @@ class _Exporter:
             element.set("label", title)
         if source:
             _sub(element, "description").text = source
-        type_ref = self.type_ref(t, span) if t.kind != "keuze" else "string"
-        _sub(element, "variable", id=f"d_{name}_v", name=name, typeRef=type_ref)
+        type_ref = self.type_ref(t, span) if t.kind not in ("keuze", "lijst") else "string" if t.kind == "keuze" else None
+        _sub(element, "variable", id=f"d_{name}_v", name=name, typeRef=type_ref)   # a list: no typeRef
         return element
 
     def requirements(self, element: ET.Element, exprs: tuple[Expr, ...], refs: set[str]) -> None:
@@ -309,45 +330,74 @@ class _Exporter:
         read = sorted({n.name for e in exprs for n in E.walk(e) if isinstance(n, E.Input)})
         self.inputs.update(read)
         position = 2 if element.find(_q("description")) is not None else 1
-        for kind, names, prefix in (("requiredDecision", sorted(refs), "d_"), ("requiredInput", read, "i_")):
+        decisions = sorted({_decision_name(self.policy, r) for r in refs})
+        for kind, names, prefix in (("requiredDecision", decisions, "d_"), ("requiredInput", read, "i_")):
             for n in names:
                 requirement = ET.Element(_q("informationRequirement"), {"id": f"{element.get('id')}_req_{prefix}{n}"})
                 ET.SubElement(requirement, _q(kind), {"href": f"#{prefix}{n}"})
                 element.insert(position, requirement)
                 position += 1
 
+    def outputs(self, rule: Decision) -> list[Decision]:
+        """The beslissingen a table gives: itself, or each outcome of a table with several."""
+        found = [self.policy.rules[n] for n in rule.outputs] if rule.outputs else [rule]
+        return [d for d in found if isinstance(d, Decision)]
+
     def decision(self, rule: Decision, refs: set[str]) -> ET.Element:
-        element = self.head(rule.name, rule.title, rule.source, rule.type, rule.span)
-        table = _sub(element, "decisionTable", id=f"d_{rule.name}_t",
-                     hitPolicy="FIRST" if rule.hit_policy is HitPolicy.FIRST else "UNIQUE")
+        outputs = self.outputs(rule)
+        name = rule.table or rule.name
+        if len(outputs) > 1:   # a structured result: its type is the outputs' component names
+            element = ET.Element(_q("decision"), {"id": f"d_{_name(name, rule.span)}", "name": name})
+            if rule.title:
+                element.set("label", rule.title.removesuffix(f" ({rule.name.replace('_', ' ')})"))
+            if rule.source:
+                _sub(element, "description").text = rule.source
+            _sub(element, "variable", id=f"d_{name}_v", name=name)
+        else:
+            element = self.head(rule.name, rule.title, rule.source, rule.type, rule.span)
+        hit, aggregation = rule.hit_policy.dmn
+        table = _sub(element, "decisionTable", id=f"d_{name}_t", hitPolicy=hit, aggregation=aggregation)
         columns: dict[str, _Column] = {}
         cells = [self.row_cells(row, columns, refs) for row in rule.rows]
         for i, column in enumerate(columns.values()):
-            clause = _sub(table, "input", id=f"d_{rule.name}_in{i + 1}", label=column.label)
-            expression = _sub(clause, "inputExpression", id=f"d_{rule.name}_in{i + 1}_e", typeRef=column.type_ref)
+            clause = _sub(table, "input", id=f"d_{name}_in{i + 1}", label=column.label)
+            expression = _sub(clause, "inputExpression", id=f"d_{name}_in{i + 1}_e", typeRef=column.type_ref)
             _sub(expression, "text").text = column.expression
-        output = _sub(table, "output", id=f"d_{rule.name}_out", name=rule.name,
-                      typeRef=self.type_ref(rule.type, rule.span) if rule.type.kind != "keuze" else "string")
         otherwise = rule.otherwise
-        if otherwise is not None and rule.hit_policy is HitPolicy.UNIQUE:
-            _text(output, "defaultOutputEntry", feel(otherwise.outcome, refs, self.policy)).set(
-                "id", f"d_{rule.name}_default")
+        for k, out in enumerate(outputs):
+            suffix = f"_out{k + 1}" if len(outputs) > 1 else "_out"
+            output = _sub(table, "output", id=f"d_{name}{suffix}", name=out.name, typeRef=self.output_type(out))
+            if rule.priority and (rule.priority_output or rule.name) == out.name:   # the order voorrang follows
+                _text(output, "outputValues", ", ".join(feel_literal(v, out.rows[0].outcome.type, out.span)
+                                                        for v in rule.priority)).set("id", f"d_{name}{suffix}_values")
+            if out.otherwise is not None and rule.hit_policy is not HitPolicy.FIRST:
+                _text(output, "defaultOutputEntry", feel(out.otherwise.outcome, refs, self.policy)).set(
+                    "id", f"d_{name}{suffix}_default")
         rows = list(zip(rule.rows, cells))
         if otherwise is not None and rule.hit_policy is HitPolicy.FIRST:
             rows.append((otherwise, {}))
         for n, (row, row_cells) in enumerate(rows):
-            self.table_rule(table, rule.name, n, row, [row_cells.get(k, "-") for k in columns], refs)
-        own = [e for row in rule.all_rows for e in (row.condition, row.outcome) if e is not None]
+            values = [_same_row(out, row).outcome for out in outputs]
+            self.table_rule(table, name, n, row, [row_cells.get(k, "-") for k in columns], values, refs)
+        own = [e for out in outputs for row in out.all_rows for e in (row.condition, row.outcome) if e is not None]
         self.requirements(element, tuple(own), refs)
         return element
 
-    def table_rule(self, table: ET.Element, name: str, n: int, row: Row, cells: list[str], refs: set[str]) -> None:
+    def output_type(self, out: Decision) -> str:
+        """The typeRef of an output column: of one row's outcome (an element of a list result)."""
+        t = out.rows[0].outcome.type
+        return self.type_ref(t, out.span) if t.kind != "keuze" else "string"
+
+    def table_rule(self, table: ET.Element, name: str, n: int, row: Row, cells: list[str], values: list[Expr],
+                   refs: set[str]) -> None:
         element = _sub(table, "rule", id=f"d_{name}_r{n + 1}")
         if row.source:
             _sub(element, "description").text = row.source
         for i, cell in enumerate(cells):
             _text(element, "inputEntry", cell).set("id", f"d_{name}_r{n + 1}_i{i + 1}")
-        _text(element, "outputEntry", feel(row.outcome, refs, self.policy)).set("id", f"d_{name}_r{n + 1}_o")
+        for k, value in enumerate(values):
+            suffix = f"_o{k + 1}" if len(values) > 1 else "_o"
+            _text(element, "outputEntry", feel(value, refs, self.policy)).set("id", f"d_{name}_r{n + 1}{suffix}")
 
     def row_cells(self, row: Row, columns: dict[str, _Column], refs: set[str]) -> dict[str, str]:
         """The cells of one row, by column key (columns are added as they are first met)."""
@@ -385,12 +435,21 @@ class _Exporter:
                 else:
                     refs.add(operand.name)
                     type_ref = self.type_ref(operand.type, operand.span) if operand.type.kind != "keuze" else "string"
-                columns[key] = _Column(_name(operand.name, operand.span), type_ref, label, operand.span)
+                columns[key] = _Column(_reference(operand.name, operand.span, self.policy) if isinstance(
+                    operand, E.RuleRef) else _name(operand.name, operand.span), type_ref, label, operand.span)
             return key, test
         text = feel(part, refs, self.policy)
         key = f"expr:{text}"
         columns.setdefault(key, _Column(text, "boolean", None, part.span))
         return key, _Test("true", "true")
+
+
+def _same_row(output: Decision, row: Row) -> Row:
+    """The row of another outcome of the same table that stands where `row` stands."""
+    if row.condition is None:
+        assert output.otherwise is not None   # every outcome of a table has `anders` when one has
+        return output.otherwise
+    return output.rows[row.index]
 
 
 def _simple_test(part: Expr) -> tuple[E.Input | E.RuleRef, _Test] | None:

@@ -7,8 +7,9 @@ date-times, names, `+ - * /`, parentheses, unary minus, comparisons, `and`, `or`
 the DMN names in scope (they may contain spaces: "Monthly Salary"), matched longest first.
 `render_tests(tests, operand, rename)` and `render_value(value, rename)` write the Beleidstaal
 text (`leeftijd is ten minste 18`, `risico is een van "Low", "Medium"`), with `rename` mapping a
-DMN name to its Beleidstaal name. Everything else FEEL has (functions, contexts, lists, `**`,
-`if`, `?`, paths `a.b`, `null` tests, durations, times of day, ordering of strings) raises
+DMN name to its Beleidstaal name (`a ** b` as `a tot de macht b`). Everything else FEEL has (functions, contexts, lists,
+`if`, `?`, paths `a.b` (unless `rename` resolves them: an output of a decision with several),
+`null` tests, durations, times of day, ordering of strings) raises
 `FeelUnsupported` with a Dutch `reason` naming what is missing; the importer names the element.
 
 >>> from decimal import Decimal
@@ -93,7 +94,16 @@ class NotCall:
     operand: Value
 
 
-Value = Literal | Name | Binary | Negate | Relation | Logic | NotCall
+@attrs.frozen
+class Call:
+    """`max(a, b)`, `min(...)`, `sum(...)` over values written as arguments (not over a list)."""
+
+    function: str
+    args: tuple[Value, ...]
+
+
+Value = Literal | Name | Binary | Negate | Relation | Logic | NotCall | Call
+_AGGREGATING = ("max", "min", "sum")
 CONDITIONS = (Relation, Logic, NotCall)
 
 
@@ -249,8 +259,6 @@ class _Parser:
         while self.at("*", "/"):
             op = self.take().text
             left = Binary(op, left, self.unary())
-        if self.at("**"):
-            raise FeelUnsupported("machtsverheffen (**)")
         return left
 
     def unary(self) -> Value:
@@ -260,7 +268,15 @@ class _Parser:
             if isinstance(inner, Literal) and isinstance(inner.value, Decimal):
                 return Literal("getal", -inner.value)
             return Negate(inner)
-        return self.primary()
+        return self.power()
+
+    def power(self) -> Value:
+        """`a ** b`: tighter than `*` and than a minus sign before it, from the right."""
+        base = self.primary()
+        if self.at("**"):
+            self.take()
+            return Binary("**", base, self.unary())
+        return base
 
     def primary(self) -> Value:
         token = self.take()
@@ -280,11 +296,23 @@ class _Parser:
             return inner
         raise FeelUnsupported(_unsupported_word(token))
 
-    def name(self, token: _Token) -> Name:
+    def name(self, token: _Token) -> Name | Call:
+        if self.at("(") and token.text in _AGGREGATING:
+            self.take()
+            args = [self.expression()]
+            while self.at(","):
+                self.take()
+                args.append(self.expression())
+            self.expect(")")
+            return Call(token.text, tuple(args))
         if self.at("("):
             raise FeelUnsupported(f"de FEEL-functie '{token.text}'")
-        if self.at("."):
-            raise FeelUnsupported(f"gestructureerde invoer ('{token.text}.…')")
+        if self.at("."):   # a component of a structured value: `Approval.Status`, resolved by the caller
+            self.take()
+            component = self.take()
+            if component.kind != "name" or self.at("."):
+                raise FeelUnsupported(f"gestructureerde invoer ('{token.text}.{component.text}…')")
+            return Name(f"{token.text}.{component.text}")
         if self.peek.kind == "name":   # two names in a row: a name with spaces that is not in scope
             raise FeelUnsupported(f"de onbekende naam '{token.text} {self.peek.text}'")
         return Name(token.text)
@@ -419,7 +447,7 @@ Rename = Callable[[str], str]
 
 _WORDS = {"<": "is kleiner dan", "<=": "is ten hoogste", ">": "is groter dan", ">=": "is ten minste", "=": "is",
           "!=": "is niet"}
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 3}
 
 
 def dutch_number(value: Decimal) -> str:
@@ -453,9 +481,19 @@ def render_value(value: Value, rename: Rename, parent: int = 0) -> str:
         case Literal():
             return render_literal(value)
         case Name():
-            return rename(value.name)
+            renamed = rename(value.name)
+            if "." in renamed:   # a component the caller could not resolve
+                raise FeelUnsupported(f"gestructureerde invoer ('{value.name.partition('.')[0]}.…')")
+            return renamed
         case Negate():
             return "-" + render_value(value.operand, rename, 3)
+        case Binary() if value.op == "**":   # `a tot de macht b`; a negative base between brackets
+            base = render_value(value.left, rename, 4)
+            if isinstance(value.left, Negate) or (isinstance(value.left, Literal) and isinstance(
+                    value.left.value, Decimal) and value.left.value < 0):
+                base = f"({base})"
+            text = f"{base} tot de macht {render_value(value.right, rename, 3)}"
+            return f"({text})" if parent > 3 else text
         case Binary():
             level = _PRECEDENCE[value.op]
             text = (f"{render_value(value.left, rename, level)} {value.op} "
@@ -471,6 +509,11 @@ def render_value(value: Value, rename: Rename, parent: int = 0) -> str:
                                for i in value.items)
         case NotCall():
             return f"niet ({render_value(value.operand, rename)})"
+        case Call():   # a beslissing of the caller's (`rename.aggregate`), or refused
+            helper = getattr(rename, "aggregate", None)
+            if helper is None:
+                raise FeelUnsupported(f"de FEEL-functie '{value.function}'")
+            return helper(value.function, [render_value(a, rename) for a in value.args])
     raise TypeError(f"geen FEEL-waarde: {value!r}")
 
 
@@ -531,6 +574,8 @@ def literal_kind(value: Value) -> str | None:
             return None
         case Relation() | Logic() | NotCall():
             return "ja/nee"
+        case Call():
+            return next((k for k in map(literal_kind, value.args) if k), None)
     raise TypeError(f"geen FEEL-waarde: {value!r}")
 
 

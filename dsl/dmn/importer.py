@@ -7,14 +7,20 @@ translation:
   - inputData → `gegevens`, typed from their typeRef (through itemDefinitions; a string type with
     allowed values becomes `keuze uit`); an input without a type gets the type its table cells
     imply (strings, numbers, booleans, dates), else `tekst`;
-  - a decision table with hit policy UNIQUE or FIRST and one output → a `beslissing` with `(uniek)`
-    or `(eerste treffer)`; each rule a row `als <cell> en <cell> ... dan <output>`; `-` cells leave
-    their input untested; a rule of only `-` cells is `anders` under FIRST (rules after it never
-    apply; `als ja` when it is the first) and `als ja` under UNIQUE; a defaultOutputEntry is `anders`;
+  - a decision table → a `beslissing` with its hit policy in Dutch: UNIQUE `(uniek)`, FIRST
+    `(eerste treffer)`, ANY `(om het even)`, PRIORITY `(voorrang "a", "b")` and OUTPUT ORDER
+    `(alle, op volgorde van voorrang ...)` in the order of the outputValues (of the first output that
+    has them), COLLECT with SUM, COUNT, MIN, MAX `(som)`, `(aantal)`, `(minimum)`, `(maximum)`,
+    COLLECT `(alle)` and RULE ORDER `(alle, in regelvolgorde)` (the short forms U, F, A, P, C, R, O
+    too); each rule a row `als <cell> en <cell> ... dan <output>`; several outputs are named
+    outcomes (`dan status = "Approved", rate = "Best"`, each name in the mapping), and FEEL's
+    `Decision.Output` is that name; `-` cells leave their input untested; a rule of only `-` cells is
+    `anders` under FIRST (rules after it never apply; `als ja` when it is the first) and `als ja`
+    otherwise; the defaultOutputEntries are `anders`;
   - a literal expression that is a FEEL simple expression → a `berekening`;
   - a name with spaces or capitals → a lower-case identifier with underscores ("Approval Status" →
     `approval_status`, "isAffordable" → `is_affordable`), never a keyword, never taken twice.
-Everything else (other hit policies, several outputs, boxed contexts, invocations, business
+Everything else (PRIORITY without outputValues, an unnamed output beside others, boxed contexts, invocations, business
 knowledge models, imports, structured or list types, FEEL beyond simple tests and expressions) is
 refused: a `BeleidError` whose diagnostics each name the DMN element (kind, name or id, place in
 the DMN file) and what Beleidstaal lacks for it. All problems of a model are reported at once.
@@ -44,15 +50,12 @@ __all__ = ["NULL_NOTE", "Imported", "identifier", "import_model"]
 NULL_NOTE = ("Let op: ontbreekt een gegeven dat een DMN-regel test, dan geldt die regel in DMN niet en gaat de "
              "tabel verder; in Beleidstaal wordt de beslissing dan onbekend (docs/dmn.md).")
 
-_HIT_POLICIES = {"UNIQUE": "uniek", "FIRST": "eerste treffer"}
-_MISSING_HIT_POLICIES = {
-    "ANY": "regels mogen overlappen als ze hetzelfde geven",
-    "PRIORITY": "voorrang naar de volgorde van de uitkomstwaarden",
-    "RULE ORDER": "een lijst van uitkomsten in regelvolgorde",
-    "OUTPUT ORDER": "een lijst van uitkomsten op volgorde van de uitkomstwaarden",
-    "COLLECT": "een lijst van alle uitkomsten",
-}
-_AGGREGATIONS = {"SUM": "de som", "COUNT": "het aantal", "MIN": "het minimum", "MAX": "het maximum"}
+_HIT_POLICIES = {"UNIQUE": "uniek", "FIRST": "eerste treffer", "ANY": "om het even", "COLLECT": "alle",
+                 "RULE ORDER": "alle, in regelvolgorde", "COLLECT SUM": "som", "COLLECT COUNT": "aantal",
+                 "COLLECT MIN": "minimum", "COLLECT MAX": "maximum"}
+_ORDERED_HIT_POLICIES = {"PRIORITY": "voorrang", "OUTPUT ORDER": "alle, op volgorde van voorrang"}
+_SHORT_HIT_POLICIES = {"U": "UNIQUE", "F": "FIRST", "A": "ANY", "P": "PRIORITY", "C": "COLLECT", "R": "RULE ORDER",
+                       "O": "OUTPUT ORDER"}
 _BASE_TYPES = {"number": "getal", "string": "tekst", "boolean": "ja/nee", "date": "datum", "dateTime": "tijdstip",
                "date and time": "tijdstip"}
 _MISSING_TYPES = {"time": "een tijd van de dag (time)", "dayTimeDuration": "een duur (days and time duration)",
@@ -78,6 +81,8 @@ class Imported:
     inputs: dict[str, str]
     decisions: dict[str, str]
     types: dict[str, str]
+    # of a decision table with several outputs: DMN output name -> the Beleidstaal name of that outcome
+    outputs: dict[str, dict[str, str]] = attrs.Factory(dict)
 
 
 def import_model(model: Model, check: bool = True) -> Imported:
@@ -143,7 +148,8 @@ class _Translator:
         self.problems: list[Diagnostic] = []
         self.inputs: dict[str, str] = {}
         self.decisions: dict[str, str] = {}
-        taken: list[str] = []
+        self.taken: list[str] = []
+        taken = self.taken
         items: list[DmnInput | DmnDecision] = [*model.inputs, *model.decisions]
         for item in items:
             target = self.inputs if isinstance(item, DmnInput) else self.decisions
@@ -152,6 +158,9 @@ class _Translator:
         self.scope = (*self.inputs, *self.decisions)
         self.types: dict[str, str] = {}
         self.type_text: dict[str, str] = {}
+        self.outputs: dict[str, dict[str, str]] = {}
+        self.names = _Names(self)
+        self.helpers: list[str] = []   # the beslissingen that FEEL's max, min and sum became
 
     def refuse(self, kind: str, ident: str | None, name: str | None, span: Span, what: str) -> None:
         label = _KINDS.get(kind, kind)
@@ -159,8 +168,24 @@ class _Translator:
         named += f" (id {ident})" if ident else ""
         self.problems.append(Diagnostic("dmn", f"{label}{named}: niet te importeren: {what}", span))
 
+    def aggregate(self, function: str, args: list[str]) -> str:
+        """FEEL `max(a, b)`, `min(...)`, `sum(...)` over written arguments: a beslissing that collects
+        them (`(maximum)`, `(minimum)`, `(som)`, a row `als ja dan a` per argument); its name."""
+        words = {"max": "maximum", "min": "minimum", "sum": "som"}[function]
+        name = identifier(f"{words} {len(self.helpers) + 1}", self.taken)
+        self.taken.append(name)
+        title = _string(f"{function}({', '.join(args)})")
+        self.helpers.append("\n".join([f"beslissing {name} {title} ({words})",
+                                       *(f"  als ja dan {a}" for a in args)]))
+        return name
+
     def rename(self, name: str) -> str:
         found = self.inputs.get(name) or self.decisions.get(name)
+        whole, _, part = name.partition(".")
+        if found is None and part:
+            found = self.outputs.get(whole, {}).get(part)
+            if found is None:
+                raise feel.FeelUnsupported(f"gestructureerde invoer ('{whole}.…')")
         if found is None:
             raise feel.FeelUnsupported(f"de naam '{name}', die geen invoer of beslissing van het model is")
         return found
@@ -171,8 +196,8 @@ class _Translator:
         for data in self.model.inputs:
             self.input_type(data)
         sections = [self.decision(d) for d in self.model.decisions]
-        text = self.assemble([s for s in sections if s])
-        return Imported(text, dict(self.inputs), dict(self.decisions), dict(self.types))
+        text = self.assemble([*self.helpers, *(s for s in sections if s)])
+        return Imported(text, dict(self.inputs), dict(self.decisions), dict(self.types), dict(self.outputs))
 
     # ------------------------------------------------------------ gegevens
 
@@ -244,7 +269,7 @@ class _Translator:
 
     def literal(self, decision: DmnDecision, logic: LiteralExpression) -> str | None:
         try:
-            value = feel.render_value(feel.parse_expression(logic.text, self.scope), self.rename)
+            value = feel.render_value(feel.parse_expression(logic.text, self.scope), self.names)
         except feel.FeelUnsupported as err:
             self.refuse("literalExpression", logic.id, decision.name, logic.span, err.reason)
             return None
@@ -253,10 +278,11 @@ class _Translator:
 
     def table(self, decision: DmnDecision, table: DecisionTable) -> str | None:
         before = len(self.problems)
+        if not table.outputs:
+            self.refuse("decisionTable", table.id, decision.name, table.span, "een tabel zonder uitvoerkolom")
+        elif len(table.outputs) > 1:
+            self.name_outputs(decision, table)
         words = self.hit_policy(decision, table)
-        if len(table.outputs) != 1:
-            self.refuse("decisionTable", table.id, decision.name, table.span,
-                        f"{len(table.outputs)} uitkomsten per regel (Beleidstaal kent één uitkomst per beslissing)")
         operands = [self.operand(decision, table, i) for i in range(len(table.inputs))]
         if len(self.problems) > before:
             return None
@@ -268,23 +294,51 @@ class _Translator:
             head += f"   bron {_string(decision.description)}"
         return "\n".join([head, *rows])
 
+    def name_outputs(self, decision: DmnDecision, table: DecisionTable) -> None:
+        """The Beleidstaal name of each output of a table with several (`dan status = ..., rate = ...`)."""
+        names: dict[str, str] = {}
+        for clause in table.outputs:
+            if not clause.name:
+                self.refuse("output", clause.id, decision.name, clause.span,
+                            "een uitvoerkolom zonder naam in een tabel met meerdere uitkomsten")
+                continue
+            names[clause.name] = identifier(clause.name, self.taken)
+            self.taken.append(names[clause.name])
+        self.outputs[decision.name] = names
+
     def hit_policy(self, decision: DmnDecision, table: DecisionTable) -> str:
+        """The words of the hit policy: `uniek`, `som`, ...; under PRIORITY and OUTPUT ORDER with the
+        order of the output values (of the first output that lists them)."""
         policy = " ".join(table.hit_policy.upper().replace("_", " ").split())
+        policy = _SHORT_HIT_POLICIES.get(policy, policy)
+        if policy == "COLLECT" and table.aggregation:
+            policy = f"COLLECT {table.aggregation.upper()}"
         if policy in _HIT_POLICIES:
             return _HIT_POLICIES[policy]
-        what = _MISSING_HIT_POLICIES.get(policy, "onbekend in DMN")
-        if policy == "COLLECT" and table.aggregation:
-            aggregation = table.aggregation.upper()
-            what = f"{_AGGREGATIONS.get(aggregation, aggregation)} van de uitkomsten van alle geldende regels"
-            policy = f"COLLECT {aggregation}"
-        self.refuse("decisionTable", table.id, decision.name, table.span, f"de hit policy {policy} ({what})")
+        if policy not in _ORDERED_HIT_POLICIES:
+            self.refuse("decisionTable", table.id, decision.name, table.span, f"de hit policy {policy} (onbekend in DMN)")
+            return ""
+        for clause in table.outputs:
+            if not clause.allowed:
+                continue
+            try:
+                values = [feel.render_value(v, self.names) for v in
+                          feel.cell_values(feel.parse_tests(clause.allowed, self.scope))]
+            except feel.FeelUnsupported as err:
+                self.refuse("output", clause.id, decision.name, clause.span,
+                            f"de uitvoerwaarden '{clause.allowed}': {err.reason}")
+                return ""
+            named = self.outputs.get(decision.name, {}).get(clause.name or "")
+            return f"{_ORDERED_HIT_POLICIES[policy]} {named + ': ' if named else ''}{', '.join(values)}"
+        self.refuse("decisionTable", table.id, decision.name, table.span,
+                    f"de hit policy {policy} zonder uitvoerwaarden (outputValues): de voorrang volgt hun volgorde")
         return ""
 
     def operand(self, decision: DmnDecision, table: DecisionTable, column: int) -> str:
         clause = table.inputs[column]
         try:
             value = feel.parse_expression(clause.expression, self.scope)
-            text = feel.render_value(value, self.rename)
+            text = feel.render_value(value, self.names)
         except feel.FeelUnsupported as err:
             self.refuse("input", clause.id, clause.label or clause.expression, clause.span,
                         f"de invoeruitdrukking '{clause.expression}': {err.reason}")
@@ -296,7 +350,7 @@ class _Translator:
         lines: list[str] = []
         for rule in table.rules:
             condition = self.condition(decision, table, rule, operands)
-            outcome = self.outcome(decision, rule.outputs[0] if rule.outputs else "", rule.id, rule.span)
+            outcome = self.outcomes(decision, table, rule.outputs, rule.id, rule.span)
             if condition is False or outcome is None:
                 continue
             note = f"   bron {_string(rule.description)}" if rule.description else ""
@@ -305,9 +359,13 @@ class _Translator:
                 lines.append(f"  anders {outcome}{note}" if lines else f"  als ja dan {outcome}{note}")
                 return lines
             lines.append(f"  als {condition or 'ja'} dan {outcome}{note}")
-        default = table.outputs[0].default if table.outputs else None
-        if default:
-            outcome = self.outcome(decision, default, table.outputs[0].id, table.outputs[0].span)
+        defaults = [clause.default for clause in table.outputs]
+        if any(defaults) and not all(defaults):
+            self.refuse("decisionTable", table.id, decision.name, table.span,
+                        "een defaultOutputEntry bij sommige uitvoerkolommen en niet bij alle")
+        elif defaults and all(defaults):
+            outcome = self.outcomes(decision, table, tuple(d or "" for d in defaults), table.outputs[0].id,
+                                    table.outputs[0].span)
             if outcome is not None:
                 lines.append(f"  anders {outcome}")
         if not lines:
@@ -325,7 +383,7 @@ class _Translator:
         parts = []
         for cell, operand in zip(rule.inputs, operands):
             try:
-                text = feel.render_tests(feel.parse_tests(cell, self.scope), operand, self.rename)
+                text = feel.render_tests(feel.parse_tests(cell, self.scope), operand, self.names)
             except feel.FeelUnsupported as err:
                 self.refuse("rule", rule.id, decision.name, rule.span, f"de test '{cell}': {err.reason}")
                 return False
@@ -333,15 +391,36 @@ class _Translator:
                 parts.append(text)
         return " en ".join(parts) if parts else None
 
-    def outcome(self, decision: DmnDecision, text: str, ident: str, span: Span) -> str | None:
+    def outcomes(self, decision: DmnDecision, table: DecisionTable, texts: tuple[str, ...], ident: str,
+                 span: Span) -> str | None:
+        """A row's outcome: one value, or of a table with several outputs each named."""
+        names = self.outputs.get(decision.name)
+        if names is None:
+            return self.outcome(decision, texts[0] if texts else "", ident, span)
+        if len(texts) != len(table.outputs):
+            self.refuse("rule", ident, decision.name, span,
+                        f"{len(texts)} uitvoercellen bij {len(table.outputs)} uitvoerkolommen")
+            return None
+        parts = []
+        for clause, text in zip(table.outputs, texts, strict=True):
+            value = self.outcome(decision, text, ident, span, named=True)
+            if value is None:
+                return None
+            parts.append(f"{names[clause.name or '']} = {value}")
+        return ", ".join(parts)
+
+    def outcome(self, decision: DmnDecision, text: str, ident: str, span: Span, named: bool = False) -> str | None:
         if not text.strip() or text.strip() == "null":
             self.refuse("rule", ident, decision.name, span, "een lege uitkomst (null)")
             return None
         try:
-            return feel.render_value(feel.parse_expression(text, self.scope), self.rename)
+            value = feel.parse_expression(text, self.scope)
+            shown = feel.render_value(value, self.names)
         except feel.FeelUnsupported as err:
             self.refuse("rule", ident, decision.name, span, f"de uitkomst '{text}': {err.reason}")
             return None
+        # a named outcome is a value: a comparison stands between brackets
+        return f"({shown})" if named and isinstance(value, (feel.Binary, *feel.CONDITIONS)) else shown
 
     # ------------------------------------------------------------ the text
 
@@ -352,6 +431,8 @@ class _Translator:
                  "# DMN-namen (Beleidstaal-naam = DMN-naam):"]
         for name, ident in (*self.inputs.items(), *self.decisions.items()):
             lines.append(f"#   {ident} = {_string(name)}")
+            for output, named in self.outputs.get(name, {}).items():
+                lines.append(f"#   {named} = {_string(name)}, uitvoer {_string(output)}")
         lines += [f"# {line}" for line in textwrap.wrap(NULL_NOTE, 96)]
         lines += ["", f"beleid {_string(model.name or 'DMN-model')}", ""]
         if self.inputs:
@@ -365,6 +446,19 @@ class _Translator:
         for section in sections:
             lines += [section, ""]
         return "\n".join(lines)
+
+
+class _Names:
+    """The translator's renaming as `dsl.dmn.feel` calls it, with `aggregate` for max, min, sum."""
+
+    def __init__(self, translator: _Translator):
+        self.translator = translator
+
+    def __call__(self, name: str) -> str:
+        return self.translator.rename(name)
+
+    def aggregate(self, function: str, args: list[str]) -> str:
+        return self.translator.aggregate(function, args)
 
 
 def _cell_kind(rule: TableRule, column: int, scope: tuple[str, ...]) -> str | None:

@@ -4,8 +4,9 @@ Contract: `read_tests(path)` / `parse_tests(data, filename)` read a TCK test fil
 http://www.omg.org/spec/DMN/20160719/testcase): each `testCase` with its `inputNode`s (DMN name →
 value) and `resultNode`s (DMN name → expected value). Values are typed by `xsi:type`: decimals,
 integers and doubles as `Decimal`, strings, booleans, `date`, `datetime`; `xsi:nil` is None; a
-structured (`component`) or list (`list`) value is a `Composite` that the runner reports as not
-supported. `run_case(policy, imported, case)` evaluates one case with the compiled policy of an
+structured (`component`) or list (`list`) value is a `Composite`: a structure of plain values is
+compared per component with the outcomes of a table with several outputs, a list item by item
+(a list of structures per output), and deeper ones are reported as not supported. `run_case(policy, imported, case)` evaluates one case with the compiled policy of an
 imported model and compares each result: a DMN null (or `errorResult`) matches a decision without
 a value (`geen uitkomst`, `meerdere regels`, `onbekend`), anything else must be equal (numbers by
 value). A case that needs something the import lacks is `supported=False` with the reason.
@@ -35,9 +36,13 @@ _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 
 @attrs.frozen
 class Composite:
-    """A structured or list value, kept by kind only: Beleidstaal has no such values yet."""
+    """A structured or list value. A structure of plain values keeps them (`fields`, by component
+    name): the expected result of a decision table with several outputs; anything deeper is kept
+    by kind only."""
 
     kind: str          # "component" or "list"
+    fields: tuple[tuple[str, Any], ...] | None = None   # a structure's components, by name
+    items: tuple[Any, ...] | None = None                # a list's items (plain values or structures)
 
 
 @attrs.frozen
@@ -45,6 +50,7 @@ class Expected:
     name: str
     value: Any
     error: bool        # errorResult="true": DMN expects an error (null)
+    part: str | None = None   # of a decision with several outputs: the output (component) compared
 
 
 @attrs.frozen
@@ -101,11 +107,18 @@ def _value(node: ET.Element | None) -> Any:
     if node is None:
         return None
     q = f"{{{TESTCASE_NS}}}"
-    if node.find(q + "component") is not None:
-        return Composite("component")
+    components = node.findall(q + "component")
+    if components:
+        values = [(c.get("name") or "", _value(c)) for c in components]
+        flat = all(not isinstance(v, Composite) for _, v in values)
+        return Composite("component", tuple(values) if flat else None)
     listed = node.find(q + "list")
     if listed is not None:
-        return None if listed.get(_XSI + "nil") == "true" else Composite("list")
+        if listed.get(_XSI + "nil") == "true":
+            return None
+        items = tuple(_value(item) for item in listed.findall(q + "item"))
+        nested = any(isinstance(i, Composite) and (i.kind == "list" or i.fields is None) for i in items)
+        return Composite("list", items=None if nested else items)
     value = node.find(q + "value")
     if value is None or value.get(_XSI + "nil") == "true":
         return None
@@ -138,6 +151,8 @@ def run_case(policy, imported: Imported, case: TestCase) -> CaseResult:
         return CaseResult(case.id, False, False, (f"een test van een {case.kind} (alleen beslissingen)",))
     data, reasons = _case_data(imported, case)
     missing = [r.name for r in case.results if r.name not in imported.decisions]
+    missing += [f"{r.name}.{n}" for r in case.results if r.name in imported.outputs
+                for n, _ in _components(r) if n not in imported.outputs[r.name]]
     reasons += [f"'{name}' is geen beslissing van het model" for name in missing]
     if reasons:
         return CaseResult(case.id, False, False, tuple(reasons))
@@ -146,17 +161,44 @@ def run_case(policy, imported: Imported, case: TestCase) -> CaseResult:
     except BeleidError as err:
         return CaseResult(case.id, True, False, ("de casus past niet bij het beleid: " + " ".join(err.render().split()),))
     lines, passed = [], True
-    for expected in case.results:
-        rule = imported.decisions[expected.name]
+    for expected in _expanded(imported, case.results):
+        rule = imported.outputs[expected.name][expected.part] if expected.part else imported.decisions[expected.name]
         status, value = str(outcome.status(rule)), outcome.value(rule)
         ok = _matches(expected, status, value)
         passed = passed and ok
         got = format_value(value) if value is not None else status
         if status == "onbekend" and outcome.missing:
             got += f" (ontbrekend: {', '.join(map(str, outcome.missing))}; DMN slaat een regel met zo'n test over)"
-        lines.append(f"{expected.name}: verwacht {_shown(expected)}, uitkomst {got}"
+        label = f"{expected.name}.{expected.part}" if expected.part else expected.name
+        lines.append(f"{label}: verwacht {_shown(expected)}, uitkomst {got}"
                      + ("" if ok else "  <- verschilt"))
     return CaseResult(case.id, True, passed, tuple(lines))
+
+
+def _components(expected: Expected) -> tuple[tuple[str, Any], ...]:
+    value = expected.value
+    return value.fields if isinstance(value, Composite) and value.fields is not None else ()
+
+
+def _expanded(imported: Imported, results: tuple[Expected, ...]) -> list[Expected]:
+    """The results to compare: of a decision with several outputs, one per output (a structure is
+    compared component by component; a null is expected of every output)."""
+    found: list[Expected] = []
+    for expected in results:
+        outputs = imported.outputs.get(expected.name)
+        if outputs is None:
+            found.append(expected)
+        elif isinstance(expected.value, Composite) and expected.value.fields is not None:
+            found += [Expected(expected.name, v, expected.error, n) for n, v in expected.value.fields]
+        elif isinstance(expected.value, Composite) and expected.value.items is not None and all(
+                isinstance(i, Composite) and i.fields is not None for i in expected.value.items):
+            # a list of structures: per output, the list of its component
+            for n in outputs:
+                column = tuple(dict(i.fields or ()).get(n) for i in expected.value.items)
+                found.append(Expected(expected.name, Composite("list", items=column), expected.error, n))
+        else:
+            found += [Expected(expected.name, expected.value, expected.error, n) for n in outputs]
+    return found
 
 
 def _case_data(imported: Imported, case: TestCase) -> tuple[dict[str, Any], list[str]]:
@@ -190,21 +232,35 @@ def _for_type(value: Any, kind: str) -> Any:
 def _matches(expected: Expected, status: str, value: Any) -> bool:
     if expected.error or expected.value is None:
         return value is None and status in _NO_VALUE
-    if isinstance(expected.value, Composite) or value is None:
-        return False
-    if isinstance(expected.value, bool) or isinstance(value, bool):
-        return type(expected.value) is type(value) and expected.value == value
-    if isinstance(expected.value, Decimal):
-        return isinstance(value, (int, Decimal)) and Decimal(value) == expected.value
-    return type(expected.value) is type(value) and expected.value == value
+    return _equal(expected.value, value)
+
+
+def _equal(expected: Any, value: Any) -> bool:
+    """A DMN value against a Beleidstaal one: numbers by value, a list item by item."""
+    if isinstance(expected, Composite):
+        return expected.kind == "list" and expected.items is not None and isinstance(value, tuple) \
+            and len(value) == len(expected.items) and all(map(_equal, expected.items, value))
+    if value is None or expected is None:
+        return value is None and expected is None
+    if isinstance(expected, bool) or isinstance(value, bool):
+        return type(expected) is type(value) and expected == value
+    if isinstance(expected, Decimal):
+        return isinstance(value, (int, Decimal)) and Decimal(value) == expected
+    return type(expected) is type(value) and expected == value
 
 
 def _shown(expected: Expected) -> str:
     if expected.error:
         return "een fout (null)"
-    if isinstance(expected.value, Composite):
-        return "een structuur" if expected.value.kind == "component" else "een lijst"
-    return "null" if expected.value is None else format_value(expected.value)
+    return _shown_value(expected.value)
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, Composite) and value.items is not None:
+        return "[" + ", ".join(map(_shown_value, value.items)) + "]"
+    if isinstance(value, Composite):
+        return "een structuur" if value.kind == "component" else "een lijst"
+    return "null" if value is None else format_value(value)
 
 
 def format_value(value: Any) -> str:
@@ -217,4 +273,6 @@ def format_value(value: Any) -> str:
         return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join("null" if v is None else format_value(v) for v in value) + "]"
     return str(value)

@@ -179,6 +179,8 @@ class Boundaries:
         if inner is None or not (_number(k) and _number(target)):
             return None
         k, target, left = Decimal(k), Decimal(target), inner is node.left
+        if node.op == "^":   # no exact inverse (a root): no boundary from a power
+            return None
         if node.op == "+":
             return inner, target - k, True
         if node.op == "-":

@@ -180,15 +180,17 @@ def _share(part: list, members: list) -> str:
 def _decision(ex: Explainer, rule: M.Decision) -> Step:
     result = ex.outcome[rule.name]
     status, row = result.status, result.row
-    value_text = ex.fmt(rule.rows[0].outcome, result.value) if result.value is not None else "onbekend"
+    value_text = ex.format(result.value, rule.type) if result.value is not None else "onbekend"
     if status is BEPAALD:
-        which = "anders" if row == len(rule.rows) else f"regel {row + 1}"
-        sentence = f"Uitkomst: {value_text} ({which}){ex.wording.rule(rule).cite}."
+        which = "anders" if row == len(rule.rows) else _which(ex, rule, row)
+        sentence = f"Uitkomst: {value_text} ({which}{_siblings(ex, rule)}){ex.wording.rule(rule).cite}."
     elif status is GEEN_UITKOMST:
         sentence = "Geen uitkomst: geen enkele regel is van toepassing en er is geen 'anders'."
     elif status is MEERDERE:
         hits = [str(r.index + 1) for r in rule.rows if ex.value(_condition(r)) is True]
-        sentence = f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk, terwijl de beslissing uniek is."
+        sentence = (f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk en geven niet hetzelfde, terwijl de "
+                    "beslissing 'om het even' is." if rule.hit_policy is HitPolicy.ANY else
+                    f"Geen uitkomst: regels {', '.join(hits)} gelden tegelijk, terwijl de beslissing uniek is.")
     elif status is NVT:
         sentence = _not_applicable(ex, rule)
     else:
@@ -198,32 +200,104 @@ def _decision(ex: Explainer, rule: M.Decision) -> Step:
                            LaterSteps(_row_steps, ex, (rule, status, row))))
 
 
+def _holding(ex: Explainer, rule: M.Decision) -> list[M.Row]:
+    """The rows whose condition holds in this case, in the order the hit policy looks at them."""
+    return [r for r in rule.in_order if ex.value(_condition(r)) is True]
+
+
+def _which(ex: Explainer, rule: M.Decision, row: int) -> str:
+    """Which rows gave the outcome: "regel 2"; under voorrang the rows that held and why this one
+    won; under som, minimum, maximum and alle what was put together."""
+    policy = rule.hit_policy
+    holding = _holding(ex, rule)
+    if policy.single:
+        if policy is HitPolicy.PRIORITY and len(holding) > 1:
+            order = ", ".join(ex.format(v, rule.type) for v in rule.priority)
+            return (f"regel {row + 1}: van de geldende regels {_numbers(holding)} gaat haar uitkomst voor in de "
+                    f"volgorde {order}")
+        if policy is HitPolicy.ANY and len(holding) > 1:
+            return f"regels {_numbers(holding)} gelden en geven hetzelfde"
+        return f"regel {row + 1}"
+    if policy is HitPolicy.COUNT:
+        return f"{_rows_word(holding)} " + ("geldt" if len(holding) == 1 else "gelden")
+    element = rule.type.element if rule.type.kind == "lijst" else rule.type
+    parts = [ex.fmt(r.outcome) if ex.value(r.outcome) is not None else "onbekend" for r in holding]
+    if element is not None and all(ex.value(r.outcome) is not None for r in holding):
+        parts = [ex.format(ex.value(r.outcome), element) for r in holding]
+    joined = {"som": " + ", "minimum": ", ", "maximum": ", "}.get(policy.aggregate or "", "; ")
+    what = {"som": "de som van", "minimum": "het kleinste van", "maximum": "het grootste van"}.get(
+        policy.aggregate or "", "de uitkomsten van")
+    return f"{what} {_rows_word(holding)}: {joined.join(parts)}"
+
+
+def _numbers(rows: list[M.Row]) -> str:
+    """"1, 3" (after "regels"); a single row is "1" and the caller says "regel" itself."""
+    return ", ".join(str(r.index + 1) for r in rows)
+
+
+def _rows_word(rows: list[M.Row]) -> str:
+    """"regel 1" or "regels 1, 3"."""
+    return ("regel " if len(rows) == 1 else "regels ") + _numbers(rows)
+
+
+def _siblings(ex: Explainer, rule: M.Decision) -> str:
+    """Of an outcome of a table with several: what the same row gives for the others
+    ("; beslissing 'contract' geeft ook looptijd = 2 jaar")."""
+    others = [ex.model.rules[n] for n in rule.outputs if n != rule.name]
+    parts = []
+    for other in others:
+        assert isinstance(other, M.Decision)  # the outcomes of one table are its beslissingen
+        value = ex.outcome[other.name].value
+        shown = ex.fmt(other.rows[0].outcome, value) if value is not None else "onbekend"
+        parts.append(f"{other.name.replace('_', ' ')} = {shown}")
+    return f"; beslissing '{rule.table}' geeft ook {', '.join(parts)}" if parts else ""
+
+
+def _outcome_text(ex: Explainer, rule: M.Decision, row: M.Row) -> str:
+    """A row's outcome as written: `"raamcontract"`, or of a table with several outcomes each named
+    (`soort = "raamcontract", looptijd = 4 jaar`)."""
+    if not rule.outputs:
+        return ex.text(row.outcome)
+    parts = []
+    for name in rule.outputs:
+        other = ex.model.rules[name]
+        assert isinstance(other, M.Decision)
+        same = other.otherwise if row.condition is None else other.rows[row.index]
+        if same is not None:
+            parts.append(f"{name} = {ex.text(same.outcome)}")
+    return ", ".join(parts)
+
+
 def _row_steps(ex: Explainer, args: tuple[M.Decision, Status, int | None]) -> tuple[Step, ...]:
     """A step per row: whether it applied, did not, or was never looked at; then `anders`."""
     rule, status, applied = args
     last = _last_row_looked_at(ex, rule, status, applied)
-    rows = [_row_step(ex, row, status, applied, row.index > last) for row in rule.rows]
+    position = {r.index: i for i, r in enumerate(rule.in_order)}
+    rows = [_row_step(ex, rule, row, status, applied, position[row.index] > last) for row in rule.rows]
     otherwise = rule.otherwise
     if otherwise is not None:
         chosen = applied == otherwise.index
-        rows.append(Step("anders", None, "anders " + ex.text(otherwise.outcome),
+        rows.append(Step("anders", None, "anders " + _outcome_text(ex, rule, otherwise),
                          "toegepast" if chosen else "niet toegepast",
                          "Geen van de regels gold." if chosen else "", (), otherwise.source, otherwise.span))
     return tuple(rows)
 
 
 def _last_row_looked_at(ex: Explainer, rule: M.Decision, status: Status, row: int | None) -> int:
-    """Under first match, evaluation stops at the row that applies or is unknown; rows after it
-    were never looked at (a bare gegeven as condition has a value even then, so ask the order)."""
+    """The place (in `in_order`) of the last row looked at. Under first match (and voorrang, in its
+    order), evaluation stops at the row that applies or is unknown; rows after it were never
+    looked at (a bare gegeven as condition has a value even then, so ask the order). Every other
+    hit policy looks at every row."""
     if status is NVT:
         return -1
-    if rule.hit_policy is HitPolicy.UNIQUE:
+    if rule.hit_policy not in (HitPolicy.FIRST, HitPolicy.PRIORITY):
         return len(rule.rows)
-    if row is not None and row >= 0:
-        return row
-    for r in rule.rows:
+    order = rule.in_order
+    if row is not None and 0 <= row < len(rule.rows):
+        return next(i for i, r in enumerate(order) if r.index == row)
+    for i, r in enumerate(order):
         if ex.value(_condition(r)) is not False:
-            return r.index
+            return i
     return len(rule.rows)
 
 
@@ -232,15 +306,19 @@ def _condition(row: M.Row) -> E.Expr:
     return row.condition
 
 
-def _row_step(ex: Explainer, row: M.Row, status: Status, applied: int | None, skipped: bool) -> Step:
+def _row_step(ex: Explainer, rule: M.Decision, row: M.Row, status: Status, applied: int | None, skipped: bool) -> Step:
     condition = _condition(row)
     value = NOT_EVALUATED if skipped else ex.value(condition)
-    if applied == row.index:
+    together = status is BEPAALD and applied is not None and applied < len(rule.rows) and value is True and (
+        not rule.hit_policy.single or rule.hit_policy is HitPolicy.ANY)   # every row that holds gives it
+    if applied == row.index or together:
         word, sentence = "toegepast", f"Deze regel geldt: {ex.text(condition)}."
     elif value is NOT_EVALUATED and status is NVT:
         word, sentence = "niet bekeken", "Niet bekeken: de beslissing is niet van toepassing."
     elif value is NOT_EVALUATED and status is ONBEKEND:
         word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel was onbekend, dus de uitkomst ook."
+    elif value is NOT_EVALUATED and rule.hit_policy is HitPolicy.PRIORITY:
+        word, sentence = "niet bekeken", "Niet bekeken: een regel waarvan de uitkomst voorgaat, gaf de uitkomst al."
     elif value is NOT_EVALUATED:
         word, sentence = "niet bekeken", "Niet bekeken: een eerdere regel gaf de uitkomst al."
     elif value is False:
@@ -249,7 +327,7 @@ def _row_step(ex: Explainer, row: M.Row, status: Status, applied: int | None, sk
         word, sentence = "onbekend", ex.unknown(condition)
     else:
         word, sentence = "geldt ook", f"Geldt ook: {ex.text(condition)}."
-    return Step("regel", f"regel {row.index + 1}", f"als {ex.text(condition)} dan {ex.text(row.outcome)}",
+    return Step("regel", f"regel {row.index + 1}", f"als {ex.text(condition)} dan {_outcome_text(ex, rule, row)}",
                 word, sentence, (), row.source, row.span, ex.conditions((condition,)))
 
 

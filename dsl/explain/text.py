@@ -364,7 +364,7 @@ def _format(value: Any, t: T.Type | None) -> str:
     if t.kind == "lijst":
         element = t.element
         assert element is not None
-        return "[" + "; ".join(format_value(v, element.kind) if element.kind != "duur"
+        return "[" + "; ".join("onbekend" if v is None else format_value(v, element.kind) if element.kind != "duur"
                                else format_duration_count(v, element) for v in value) + "]"
     if t.kind == "getal" and isinstance(value, int):
         return format_value(value, "aantal")

@@ -78,7 +78,18 @@ def _nodes(children: Children) -> Children:
     return [c for c in children if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
 
 
-_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "STATUS", "HIT_POLICY", "UNIT", "SIMPLE_TYPE"}
+_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "STATUS", "HIT_POLICY", "AGGREGATION", "UNIT", "SIMPLE_TYPE"}
+
+
+@attrs.frozen
+class _HitPolicy:
+    """A beslissing's hit policy as the builder passes it on: its words, the order of outcome
+    values it names (`voorrang`), the named outcome that order is of, and where it is written."""
+
+    words: str
+    order: tuple[ast.Literal, ...] = ()
+    output: str | None = None
+    span: ast.Span | None = None
 
 
 def _of_type(items: Iterable[object], cls: type[N]) -> tuple[N, ...]:
@@ -312,23 +323,51 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
 
     def beslissing(self, meta: Meta, children: Children) -> ast.Decision:
         name, title, *rest = _nodes(children)
-        policy = next((r for r in rest if isinstance(r, Token)), None)
+        policy = next((r for r in rest if isinstance(r, _HitPolicy)), None) or _HitPolicy("eerste treffer")
         rows = _of_type(rest, ast.Row)  # the `anders` row comes as ("anders", row)
         other = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "anders"), None)
-        return ast.Decision(str(name), _unquote(title), _words(policy) if policy else "eerste treffer",
-                            _meta(rest), rows, other, _span(meta))
+        return ast.Decision(str(name), _unquote(title), policy.words, _meta(rest), rows, other, _span(meta),
+                            priority=policy.order, priority_output=policy.output, policy_span=policy.span)
 
-    def hit_policy(self, meta: Meta, children: Children) -> Token:
-        return _nodes(children)[0]
+    def hit_policy(self, meta: Meta, children: Children) -> _HitPolicy:
+        return _HitPolicy(_words(_nodes(children)[0]), span=_span(meta))
+
+    def priority_policy(self, meta: Meta, children: Children) -> _HitPolicy:
+        output, order = children[-1]
+        return _HitPolicy("voorrang", order, output, _span(meta))
+
+    def collect_policy(self, meta: Meta, children: Children) -> _HitPolicy:
+        ordered = any(isinstance(c, Token) and c.type == "IN_REGELVOLGORDE" for c in children)
+        return _HitPolicy("alle, in regelvolgorde" if ordered else "alle", span=_span(meta))
+
+    def output_order_policy(self, meta: Meta, children: Children) -> _HitPolicy:
+        output, order = children[-1]
+        return _HitPolicy("alle, op volgorde van voorrang", order, output, _span(meta))
+
+    def priority_order(self, meta: Meta, children: Children) -> tuple[str | None, tuple[ast.Literal, ...]]:
+        named = next((c for c in children if isinstance(c, Token) and c.type == "NAME"), None)
+        return (str(named) if named is not None else None), tuple(c for c in children if isinstance(c, ast.Literal))
 
     def row(self, meta: Meta, children: Children) -> ast.Row:
         cond, outcome, *items = _nodes(children)
-        return ast.Row(cond, outcome, _row_source(items), _span(meta), _quotes(items), _row_validity(items))
+        return self._row(meta, cond, outcome, items)
 
     def otherwise(self, meta: Meta, children: Children) -> tuple[str, ast.Row]:
         outcome, *items = _nodes(children)
-        return ("anders", ast.Row(None, outcome, _row_source(items), _span(meta), _quotes(items),
-                                  _row_validity(items)))
+        return ("anders", self._row(meta, None, outcome, items))
+
+    @staticmethod
+    def _row(meta: Meta, cond: ast.Expr | None, outcome: Any, items: Children) -> ast.Row:
+        named: tuple[ast.NamedOutcome, ...] = outcome if isinstance(outcome, tuple) else ()
+        value = named[0].value if named else outcome
+        return ast.Row(cond, value, _row_source(items), _span(meta), _quotes(items), _row_validity(items), named)
+
+    def named_outcomes(self, meta: Meta, children: Children) -> tuple[ast.NamedOutcome, ...]:
+        return tuple(_of_type(children, ast.NamedOutcome))
+
+    def named_outcome(self, meta: Meta, children: Children) -> ast.NamedOutcome:
+        name, value = _nodes(children)
+        return ast.NamedOutcome(str(name), value, _span(meta))
 
     def termijn(self, meta: Meta, children: Children) -> ast.Timeline:
         name, title, *rest = _nodes(children)
@@ -494,6 +533,10 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
     def arith(self, meta: Meta, children: Children) -> ast.Arith:
         left, op, right = children
         return ast.Arith(str(op), left, right, _span(meta))
+
+    def power(self, meta: Meta, children: Children) -> ast.Arith:
+        """`a tot de macht b`: an Arith with op "^"."""
+        return ast.Arith("^", children[0], children[-1], _span(meta))
 
     def neg(self, meta: Meta, children: Children) -> ast.Neg:
         return ast.Neg(children[-1], _span(meta))

@@ -37,7 +37,7 @@ from decimal import (
 )
 from typing import Any, TypeVar
 
-from dsl.core.expr import RoundMode, round_decimal
+from dsl.core.expr import RoundMode, power_value, round_decimal
 from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
 from dsl.runtime.calendar import OutsideCalendar, add_months, add_working_days
 
@@ -186,6 +186,29 @@ def num_div(a: Decimal | int | None, b: Decimal | int | None) -> Decimal | None:
         return _quotient(a, b)
     except DecimalException:
         return None
+
+
+def num_pow(a: Decimal | int | None, n: Decimal | int | None) -> Decimal | None:
+    """`a tot de macht n` for a whole `n`: exact for n >= 0 (None from 10^38 on or beyond 38
+    significant digits), for n < 0 the quotient 1 / a^-n as `num_div` rounds it; None for a power
+    that is not whole, and for 0 to a negative power.
+
+    >>> num_pow(Decimal("1.5"), 2), num_pow(2, -2), num_pow(Decimal(10), 38), num_pow(2, Decimal("0.5"))
+    (Decimal('2.25'), Decimal('0.25'), None, None)
+    """
+    if a is None or n is None:
+        return None
+    value = power_value(a, n, whole=False)
+    assert not isinstance(value, int)   # a Decimal for a Decimal power
+    return value
+
+
+def whole_pow(a: int | None, n: Decimal | int | None) -> int | None:
+    """`a tot de macht n` for an aantal and a whole n >= 0: exact, or None from 10^38 on."""
+    if a is None or n is None:
+        return None
+    value = power_value(a, n, whole=True)
+    return value if value is None else int(value)
 
 
 def _whole(n: int) -> int | None:
@@ -509,4 +532,47 @@ def unique_pick(matches: tuple[bool | None, ...]) -> int:
     return matches.index(True) if hits else ROW_NONE
 
 
-EXPORTS.update(between=between, weekly=weekly, unique_pick=unique_pick, where=where)
+def any_pick(matches: tuple[bool | None, ...], agree: tuple[int, ...], rows: tuple[int, ...]) -> int:
+    """The row that gives the outcome under `om het even` (`dsl.core.model.HitPolicy`): rows that
+    hold must agree (the same `agree`), else ROW_OVERLAP; an unknown row gives ROW_UNKNOWN; the
+    first that holds gives its row number (`rows`), none ROW_NONE."""
+    hits = [i for i, m in enumerate(matches) if m is True]
+    if len({agree[i] for i in hits}) > 1:
+        return ROW_OVERLAP
+    if None in matches:
+        return ROW_UNKNOWN
+    return rows[hits[0]] if hits else ROW_NONE
+
+
+def collect_pick(matches: tuple[bool | None, ...], rows: tuple[int, ...]) -> int:
+    """Under a collecting hit policy: ROW_UNKNOWN when a row is unknown (it might add), the
+    number of the first row that holds, or ROW_NONE."""
+    if None in matches:
+        return ROW_UNKNOWN
+    return next((rows[i] for i, m in enumerate(matches) if m is True), ROW_NONE)
+
+
+def collected(kind: str, matches: tuple[bool | None, ...], values: tuple[Any, ...]) -> Any:
+    """What the rows that hold give together: "som", "aantal", "minimum", "maximum" of their
+    outcomes (an unknown outcome makes a sum, minimum or maximum unknown), or "lijst": the tuple of
+    their outcomes in the order given.
+
+    >>> m = (True, False, True)
+    >>> [collected(k, m, (2, 5, 3)) for k in ("som", "aantal", "minimum", "maximum", "lijst")]
+    [5, 2, 2, 3, (2, 3)]
+    """
+    picked = tuple(v for m, v in zip(matches, values, strict=True) if m is True)
+    if kind == "aantal":
+        return len(picked)
+    if kind == "lijst":
+        return picked
+    if None in picked:
+        return None
+    if kind == "som":
+        return agg_sum(picked)
+    return agg_min(picked) if kind == "minimum" else agg_max(picked)
+
+
+EXPORTS.update(num_pow=num_pow, whole_pow=whole_pow)
+EXPORTS.update(between=between, weekly=weekly, unique_pick=unique_pick, where=where, any_pick=any_pick,
+               collect_pick=collect_pick, collected=collected)
