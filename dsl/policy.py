@@ -17,8 +17,9 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -129,14 +130,18 @@ class Outcome:
     """The outcome of one case: `statuses`, `values` and `details` are tuples in rule order;
     `outcome[name]` builds (once) the `Result` of one rule."""
 
-    __slots__ = ("policy", "_case", "_inputs", "_peil", "statuses", "values", "details", "trace", "_built",
-                 "_traced")
+    __slots__ = ("policy", "_case", "_inputs", "_peil", "statuses", "values", "details", "__dict__")
+    # None until set, in the instance's __dict__: so the generated entry (dsl.compiler.fused),
+    # which makes most outcomes, need not store them (measured: 3 stores are 1-2 % of a small case)
+    trace: Trace | None = None
+    _built: dict[str, Result] | None = None   # made on the first Result asked for
+    _traced: Outcome | None = None            # the traced evaluation, when a reason needs it
 
     def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
-        self.policy, self._case, self.trace = policy, case, trace
+        self.policy, self._case = policy, case
+        if trace is not None:
+            self.trace = trace
         self.statuses, self.values, self.details = raw
-        self._built: dict[str, Result] | None = None   # made on the first Result asked for
-        self._traced: Outcome | None = None             # the traced evaluation, when a reason needs it
 
     @property
     def case(self) -> Case:
@@ -282,9 +287,25 @@ class CompiledPolicy:
     _case_loader: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # see load_case
     _fused: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # dsl.compiler.fused, with the loader
     _node_ids: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # see Trace; with the trace steps
+    _entry: Any = attrs.field(init=False, default=None, repr=False, eq=False)  # what `evaluate` is: see there
 
     def __attrs_post_init__(self) -> None:
         self.index = {name: i for i, name in enumerate(self.model.rules)}
+        self._entry = self._evaluate_any
+
+    if TYPE_CHECKING:
+        def evaluate(self, case: Any, trace: bool = False) -> Outcome:
+            """See `_evaluate_any`."""
+    else:
+        # `policy.evaluate` is the function in `_entry`: `_evaluate_any` (bound), or from the
+        # second case on the policy's generated entry (`dsl.compiler.fused`), which takes a plain
+        # dict to its Outcome in one call and hands anything else to `_evaluate_any`; both keep
+        # its contract. Read through a C getter, it costs what reading a method costs.
+        evaluate = property(attrgetter("_entry"), doc=(
+            "evaluate(case, trace=False) -> Outcome: evaluate a case (dict, file path or Case); with "
+            "`trace`, record every step. A failure that is not a mistake in the policy or the case (a defect "
+            "in Beleidstaal itself) is raised as an `InternalError` naming the rule and policy line where "
+            "it happened, never as a bare Python exception."))
 
     @property
     def title(self) -> str:
@@ -318,22 +339,18 @@ class CompiledPolicy:
                 self._case_loader = False
                 return load_case(self.model, data, complete=complete, source=source)
             loader = self._case_loader = compile_case_loader(self.model)
-            self._fused = compile_fused(self.model, self.compiled, Outcome,
-                                        {"policy": self, "_case": None, "trace": None, "_built": None,
-                                         "_traced": None})
+            self._fused = compile_fused(self.model, self.compiled, Outcome, {"policy": self, "_case": None},
+                                        self._evaluate_any, self._internal)
+            if self._fused is not None:
+                self._entry = self._fused
         return loader(data, complete, source)
 
-    def evaluate(self, case, trace: bool = False) -> Outcome:
+    def _evaluate_any(self, case, trace: bool = False) -> Outcome:
         """Evaluate a case (dict, file path or Case); with `trace`, record every step. A failure
         that is not a mistake in the policy or the case (a defect in Beleidstaal itself) is raised
         as an `InternalError` naming the rule and policy line where it happened, never as a bare
-        Python exception."""
+        Python exception. (`evaluate`, until the generated entry takes over.)"""
         try:
-            fused = self._fused
-            if fused and not trace and type(case) is dict:  # the common path, kept short
-                outcome = fused(case)
-                if outcome is not None:
-                    return outcome
             return self._evaluate(case, trace)
         except BeleidError:
             raise

@@ -13,6 +13,7 @@ is a runtime value as a case writes it, so that `convert` reads it back unchange
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Callable
@@ -278,9 +279,12 @@ def _text(raw, t: T.Type) -> str:
 # itself (`FAST_READERS`): `memory.get` in C, and the new-text reader as a Python-to-Python call,
 # which CPython 3.11 makes without a new C frame, cheaper than the `dict.__missing__` call from C
 # these readers made before (benchmarks/bench_public.py measures it with the memories emptied);
-# for an amount and a number it writes the new-text reading out in its own code (`INLINE_READERS`:
-# the regular expression, then the Decimal of the checked text into the memory), which saves the
-# call; tests/test_text_readers.py checks every way of reading against the full reader.
+# for an amount, a number, a percentage of 1 to 99 and a datum in words it writes the new-text
+# reading out in its own code (`INLINE_READERS`: the check, then the value of the checked text
+# into the memory), which saves the call; tests/test_text_readers.py and
+# tests/test_text_speed_readers.py check every way of reading against the full reader. The
+# generated public path (dsl/compiler/fused.py) checks the bound of those memories once every so
+# many cases rather than at each text (`dsl.case.loader.bounding_statements`).
 # (0; or 1 to 3 digits, then groups of three after dots; or 4 digits or more without dots. The
 # fraction is not three digits ending in 0: "1,500" is ambiguous. Written without a lookahead,
 # with the common forms first and possessive quantifiers where nothing after them could take
@@ -290,21 +294,37 @@ def _text(raw, t: T.Type) -> str:
 # lookahead, accepted.)
 _UNSIGNED = r"(?:[1-9][0-9]{0,2}+(?:\.[0-9]{3})*+|[1-9][0-9]{3,}|0)"
 _FRACTION = r"(?:,(?:[0-9]{1,2}|[0-9]{2}[1-9]|[0-9]{4,}))?"
-_MONEY = re.compile(r"(?:€ ?)?+(" + _UNSIGNED + _FRACTION + ")").fullmatch   # the amount without "€ "
-_NUMBER = re.compile("-?+" + _UNSIGNED + _FRACTION).fullmatch
+# (`match` up to `\Z`, the very end of the text, checks the whole text as `fullmatch` does; it
+# was measured faster in the generated case loader, by 1-2 % of a case of benchmarks/bench_public.py)
+_MONEY = re.compile(r"(?:€ ?)?+(" + _UNSIGNED + _FRACTION + r")\Z").match   # the amount without "€ "
+_NUMBER = re.compile("-?+" + _UNSIGNED + _FRACTION + r"\Z").match
 _PERCENT = re.compile(_UNSIGNED + _FRACTION + "(?: ?%)?").fullmatch
 # a percentage the fast reader reads: at most three digits before the comma and no dots (any
 # text of _PERCENT beyond that is 1.000 or more, outside 0-100, which `convert` refuses); the
 # number without "%"
-_SHARE = re.compile("((?:[1-9][0-9]{0,2}+|0)" + _FRACTION + ")(?: ?%)?").fullmatch
+_SHARE = re.compile("((?:[1-9][0-9]{0,2}+|0)" + _FRACTION + r")(?: ?%)?\Z").match
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 _MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?)?").fullmatch
 # "1 april " -> (4, 1): the day (1 or 2 digits, as dsl.literals reads it) and month of a date in
 # words, with the space before the year
 _DAY_MONTH = {f"{text} {name} ": (month, day) for month, name in enumerate(MONTHS, 1)
               for day in range(1, 32) for text in {str(day), f"{day:02d}"}}
-_YEARS = {str(year): year for year in range(1900, 2200)}   # the years most written; others: int()
+_YEARS = YEARS = {str(year): year for year in range(1900, 2200)}   # the years most written; others: int()
+# "1 april " -> "-04-01" for the days and months of `_DAY_MONTH` that exist in every year (not 29
+# februari): after a year of `_YEARS` that is an ISO date that always exists, so the generated case
+# loader reads such a date as `date.fromisoformat(year + "-04-01")` without a check (measured: a
+# quarter cheaper than `date(2024, 4, 1)`, whose keyword parsing costs)
+_EVERY_YEAR = {text: f"-{month:02d}-{day:02d}" for text, (month, day) in _DAY_MONTH.items()
+               if day <= (28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)}
+# the percentages the generated case loader reads in its own code: 1 to 99 with any fraction,
+# which always lie within 0-100 and are never ambiguous (`_percentage`); the number without "%"
+_COMMON_SHARE = re.compile("([1-9][0-9]?+" + _FRACTION + r")(?: ?%)?\Z").match
 _HUNDRED = Decimal(100)
+# Decimal(text) without the keyword parsing of the constructor (measured: 15 % cheaper): a
+# context of unlimited precision and exponent never rounds, so the value is Decimal(text)'s,
+# digit for digit; a text that is no number raises InvalidOperation, as Decimal(text) does.
+# For the checked texts of the readers below.
+exact = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN).create_decimal
 _REMEMBERED = REMEMBERED = 4096  # texts a reader remembers; when full it forgets them all
 
 
@@ -328,7 +348,7 @@ def _new_money(text: str) -> Decimal | None:
         return None
     if len(_AMOUNTS) >= _REMEMBERED:
         _AMOUNTS.clear()
-    value = _AMOUNTS[text] = Decimal(match[1].replace(".", "").replace(",", "."))
+    value = _AMOUNTS[text] = exact(match[1].replace(".", "").replace(",", "."))
     return value
 
 
@@ -338,7 +358,7 @@ def _new_number(text: str) -> Decimal | None:
         return None
     if len(_NUMBERS) >= _REMEMBERED:
         _NUMBERS.clear()
-    value = _NUMBERS[text] = Decimal(text.replace(".", "").replace(",", "."))
+    value = _NUMBERS[text] = exact(text.replace(".", "").replace(",", "."))
     return value
 
 
@@ -347,7 +367,7 @@ def _new_percentage(text: str) -> Decimal | None:
     match = _SHARE(text)
     if match is None:
         return None
-    value = Decimal(match[1].replace(",", "."))
+    value = exact(match[1].replace(",", "."))
     # (the whole part of a share below 1 is "0": no comparison of the value with an int)
     if value > _HUNDRED or (text[0] == "0" and value and text[-1] != "%"):
         return None
@@ -480,11 +500,16 @@ FAST_READERS: dict[str, tuple[Callable[[str], object], Callable[[str], object] |
     "getal": (_NUMBERS.get, _new_number), "datum": (_DAYS.get, _new_day),
     "aantal": (read_count, None), "ja/nee": (read_bool, None), "tijdstip": (read_moment, None),
 }
-# kind -> (the regular expression, the memory) of the readers the generated case loader writes
-# out in its own code rather than calling (`_new_money`, `_new_number`: a call is 5-10 % of what
-# reading a new text costs); it reads as they do, tests/test_fast_paths.py checks that it agrees
-INLINE_READERS: dict[str, tuple[Callable[[str], re.Match[str] | None], dict]] = {
-    "bedrag": (_MONEY, _AMOUNTS), "getal": (_NUMBER, _NUMBERS),
+# kind -> (the check, the memory) of the readers the generated case loader writes out in its own
+# code rather than calling (a call is 5-10 % of what reading a new text costs): for an amount and
+# a number the regular expression of `_new_money` and `_new_number`, for a percentage
+# `_COMMON_SHARE` (other percentages go on to `_new_percentage`), for a datum in words the table
+# of days and months that exist in every year, `_EVERY_YEAR` (with `_YEARS`; other dates go on to
+# `_new_day`). It reads as these readers do; tests/test_fast_paths.py and
+# tests/test_text_speed_readers.py check that it agrees with them and with the full reader.
+INLINE_READERS: dict[str, tuple[Callable[[str], object], dict]] = {
+    "bedrag": (_MONEY, _AMOUNTS), "getal": (_NUMBER, _NUMBERS), "percentage": (_COMMON_SHARE, _PERCENTAGES),
+    "datum": (_EVERY_YEAR.get, _DAYS),
 }
 
 

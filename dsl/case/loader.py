@@ -21,7 +21,16 @@ from functools import partial
 from typing import Any
 
 from dsl import types as T
-from dsl.case.conversion import FAST_READERS, INLINE_READERS, MAX_ITEMS, REMEMBERED, _says_unknown, convert
+from dsl.case.conversion import (
+    FAST_READERS,
+    INLINE_READERS,
+    MAX_ITEMS,
+    REMEMBERED,
+    YEARS,
+    _says_unknown,
+    convert,
+    exact,
+)
 from dsl.case.reading import load_case
 from dsl.case.values import PEILDATUM, Case, CaseValueError
 
@@ -57,11 +66,14 @@ def case_loader_module(model) -> tuple[py.Module, dict]:
 
 
 def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
-                       make_case: bool = True) -> tuple[list[py.stmt], dict]:
+                       make_case: bool = True, bound: bool = True) -> tuple[list[py.stmt], dict]:
     """The statements that read `data` into the locals `v0`, `v1`, ... (gegevens order), `peil`,
     `values` and (with `make_case`) `case`, and the namespace they need. They run `on_problem` (a return) for any
     value that does not convert and for a key that is no gegeven, and `after_values` once
-    `values` is known. Checked against the allow-list by whoever compiles them (`check_loading`)."""
+    `values` is known. Checked against the allow-list by whoever compiles them (`check_loading`).
+    With `bound`, a text read in the loader's own code is remembered only after its memory is
+    checked for its bound (`REMEMBERED`); without, whoever runs the statements bounds the
+    memories (`inline_memories`, `bounding_statements`)."""
     namespace: dict[str, Any] = {
         "__builtins__": {}, "type": type, "int": int, "str": str, "tuple": tuple, "list": list,
         "Decimal": Decimal, "date": date, "datetime": datetime, "finite": Decimal.is_finite,
@@ -74,16 +86,17 @@ def loading_statements(model, on_problem: py.stmt, after_values: list[py.stmt],
         "dec_0": Decimal(0), "dec_1": Decimal(1), "dec_100": Decimal(100), "signed": Decimal.is_signed,
         "utcoffset": datetime.utcoffset, "InvalidOperation": InvalidOperation,
         "refer": partial(load_case, model),
-        **{f"{which}_{_READER_NAMES[kind]}": value for kind, (match, memory) in INLINE_READERS.items()
-           for which, value in (("match", match), ("memory", memory))},
-        "remembered": REMEMBERED, "forget": dict.clear,
+        **{f"{which}_{_READER_NAMES[kind]}": value for kind, (check, memory) in INLINE_READERS.items()
+           for which, value in (("check", check), ("memory", memory))},
+        "remembered": REMEMBERED, "forget": dict.clear, "exact": exact, "years": YEARS,
+        "from_iso": date.fromisoformat,
     }
     fields = []
     for i, field in enumerate(model.fields.values()):
         namespace[f"type_{i}"] = field.type
         if field.type.kind == "keuze":
             namespace[f"options_{i}"] = frozenset(field.type.options)
-        fields.append(_field_statement(field.name, field.type, i))
+        fields.append(_field_statement(field.name, field.type, i, bound))
     count = len(model.fields)
     x = _n("x")
     peil = _given(PEILDATUM, "peil", (_type_is(x, "date"), x), _call("convert", x, _n("DATUM")), _plain("datum"))
@@ -143,7 +156,7 @@ _READER_NAMES = {"bedrag": "money", "percentage": "percentage", "getal": "number
                  "ja/nee": "bool", "datum": "day", "tijdstip": "moment"}
 
 
-def _field_statement(name: str, t: T.Type, i: int) -> py.If:
+def _field_statement(name: str, t: T.Type, i: int, bound: bool = True) -> py.If:
     """The value of one gegeven: straight through when it has its runtime type, read here when
     it is plain text (see `_text_statements`), else through `given` (that is, `convert`)."""
     x = _n("x")
@@ -164,7 +177,8 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
     # typed value takes one test and text, the other common form, two)
     local = f"v{i}"
     other = _assign(local, _if(_compare(x, py.Is(), _c(None)), _c(None), slow))
-    text = py.If(test=_type_is(x, "str"), body=_text_statements(t.kind, local, i), orelse=[other])
+    is_text = _compare(_n("c"), py.Is(), _n("str")) if _keep_type(typed[0]) else _type_is(x, "str")
+    text = py.If(test=is_text, body=_text_statements(t.kind, local, i, bound), orelse=[other])
     read = py.Assign(targets=[_n("x", store=True)], value=py.Subscript(value=_n("data"), slice=_c(name), ctx=_LOAD))
     absent = py.AugAssign(target=_n("absent", store=True), op=py.Add(), value=_c(1))
     return py.If(test=_compare(_c(name), py.In(), _n("data")),
@@ -172,45 +186,96 @@ def _field_statement(name: str, t: T.Type, i: int) -> py.If:
                  orelse=[_assign(local, _c(None)), absent])
 
 
-def _text_statements(kind: str, local: str, i: int) -> list[py.stmt]:
+def _keep_type(test: py.expr) -> bool:
+    """Make the `type(x)` that `test` calls first `(c := type(x))`, so that the test for text
+    after it reads `c` rather than calling `type` again; whether it did (a test that begins with
+    no `type(x)`, such as `x is True or x is False`, is left as it is)."""
+    while isinstance(test, py.BoolOp):
+        test = test.values[0]
+    if isinstance(test, py.Compare) and isinstance(test.left, py.Call) and getattr(test.left.func, "id", None) == "type":
+        test.left = py.NamedExpr(target=_n("c", store=True), value=test.left)
+        return True
+    return False
+
+
+def _text_statements(kind: str, local: str, i: int, bound: bool = True) -> list[py.stmt]:
     """Text `x` of a gegeven of `kind` into `local`: a text read before (`known_*`, one lookup
-    in C), else a new one, read here for an amount or a number (one regular expression, the
-    Decimal of the checked text, remembered: the same as `dsl.case.conversion._new_money` and
-    `_new_number`, without the call) or by the `new_*` reader of the kind, else `given` (the
-    text "onbekend", other forms, and the message of a refused one)."""
+    in C), else a new one, read here in the common forms of an amount, a number, a percentage or
+    a datum in words (`_inline_read`), else by the `new_*` reader of the kind, else by `given`
+    (the text "onbekend", other forms, and the message of a refused one)."""
     name = _READER_NAMES[kind]
     slow = _assign(local, _call("given", _n("x"), _n(f"type_{i}")))
-    known = _assign(local, _call(f"known_{name}", _n("x")))
+    found: py.expr = _call(f"known_{name}", _n("x"))
+    if kind == "ja/nee":   # "ja" and "nee" by comparing text (cheaper than the lookup); other words looked up
+        found = _if(_compare(_n("x"), py.Eq(), _c("ja")), _c(True),
+                    _if(_compare(_n("x"), py.Eq(), _c("nee")), _c(False), found))
+    known = _assign(local, found)
     unread = _compare(_n(local), py.Is(), _c(None))
-    if kind in _INLINE_READS:
-        new = _inline_read(kind, local, slow)
-    elif FAST_READERS[kind][1] is not None:
-        new = [_assign(local, _call(f"new_{name}", _n("x"))), py.If(test=unread, body=[slow], orelse=[])]
-    else:
-        new = [slow]
+    other: list[py.stmt] = [slow]
+    if FAST_READERS[kind][1] is not None and kind not in _READ_INLINE_ONLY:
+        other = [_assign(local, _call(f"new_{name}", _n("x"))), py.If(test=unread, body=[slow], orelse=[])]
+    new = _inline_read(kind, local, other, bound) if kind in INLINE_READERS else other
     return [known, py.If(test=unread, body=new, orelse=[])]
 
 
-def _inline_read(kind: str, local: str, slow: py.stmt) -> list[py.stmt]:
-    """`y = match(x); if y is not None: <bound memory>; local = memory[x] = Decimal(<digits>)
-    else: slow`, with <digits> the amount (`y[1]`) or the number (`x`) with its thousands dots
-    left out and its decimal comma a point."""
+# the kinds whose inline reading reads all that their `new_*` reader reads (the same regular expression)
+_READ_INLINE_ONLY = frozenset({"bedrag", "getal"})
+
+
+def _inline_read(kind: str, local: str, other: list[py.stmt], bound: bool = True) -> list[py.stmt]:
+    """`if <found>: <bound memory>; local = memory[x] = <value> else: other` (without `bound`
+    the caller bounds the memory: see `loading_statements`), reading as the readers of
+    `dsl.case.conversion` do, with the check and memory of `INLINE_READERS` (`check_*`, `memory_*`):
+    - an amount: found `(y := check(x)) is not None`, value `exact(y[1] without its thousands
+      dots, its decimal comma a point)` (`_new_money`);
+    - a number: found `check(x) is not None`, value `exact(x so changed)` (`_new_number`);
+    - a percentage of 1 to 99: found `(y := check(x)) is not None`, value `exact(y[1] with its
+      comma a point)` (what `_new_percentage` gives; any other percentage goes on to it);
+    - a datum in words: found `(y := check(x[:-4])) is not None and (z := x[-4:]) in years`,
+      value `from_iso(z + y)` (y is "-04-01" for "1 april "), which always exists (a day and
+      month of every year, a year of `YEARS`); any other datum goes on to `_new_day`."""
     name = _READER_NAMES[kind]
     memory = _n(f"memory_{name}")
-    found = _compare(py.NamedExpr(target=_n("y", store=True), value=_call(f"match_{name}", _n("x"))),
-                     py.IsNot(), _c(None))
-    digits: py.expr = py.Subscript(value=_n("y"), slice=_c(1), ctx=_LOAD) if kind == "bedrag" else _n("x")
-    for old, new in ((".", ""), (",", ".")):
-        digits = py.Call(func=py.Attribute(value=digits, attr="replace", ctx=_LOAD), args=[_c(old), _c(new)],
-                         keywords=[])
-    full = _compare(_call("len", memory), py.GtE(), _n("remembered"))
-    remember = py.Assign(targets=[_n(local, store=True), py.Subscript(value=memory, slice=_n("x"), ctx=_STORE)],
-                         value=_call("Decimal", digits))
-    return [py.If(test=found, body=[py.If(test=full, body=[py.Expr(value=_call("forget", memory))], orelse=[]),
-                                    remember], orelse=[slow])]
+    x, y = _n("x"), _n("y")
+    check = _call(f"check_{name}", py.Subscript(value=x, slice=py.Slice(upper=_c(-4)), ctx=_LOAD)
+                  if kind == "datum" else x)
+    found: py.expr = _compare(check if kind == "getal" else py.NamedExpr(target=_n("y", store=True), value=check),
+                              py.IsNot(), _c(None))
+    value: py.expr
+    if kind == "datum":
+        year = py.NamedExpr(target=_n("z", store=True),
+                            value=py.Subscript(value=x, slice=py.Slice(lower=_c(-4)), ctx=_LOAD))
+        found = py.BoolOp(op=py.And(), values=[found, _compare(year, py.In(), _n("years"))])
+        value = _call("from_iso", py.BinOp(left=_n("z"), op=py.Add(), right=y))
+    else:
+        digits: py.expr = x if kind == "getal" else py.Subscript(value=y, slice=_c(1), ctx=_LOAD)
+        for old, new in (((".", ""), (",", ".")) if kind != "percentage" else ((",", "."),)):
+            digits = py.Call(func=py.Attribute(value=digits, attr="replace", ctx=_LOAD), args=[_c(old), _c(new)],
+                             keywords=[])
+        value = _call("exact", digits)
+    remember = py.Assign(targets=[_n(local, store=True), py.Subscript(value=memory, slice=x, ctx=_STORE)],
+                         value=value)
+    return [py.If(test=found, body=[*(bounding_statements([memory.id]) if bound else []), remember], orelse=other)]
 
 
-_INLINE_READS = frozenset({"bedrag", "getal"})
+def inline_memories(model) -> dict[str, int]:
+    """The memories that the loader's own readings of `model`'s gegevens write to (by their name
+    in the namespace), each with the number of gegevens that write to it: what one case adds to
+    it at most."""
+    found: dict[str, int] = {}
+    for field in model.fields.values():
+        t = field.type
+        if t.kind in INLINE_READERS and not _declared_bounds(t):   # (as `_field_statement` decides)
+            name = f"memory_{_READER_NAMES[t.kind]}"
+            found[name] = found.get(name, 0) + 1
+    return found
+
+
+def bounding_statements(memories) -> list[py.stmt]:
+    """`if len(memory) >= remembered: forget(memory)` for each memory named: a full memory is
+    emptied, so that it holds at most `REMEMBERED` texts and what is added before the next check."""
+    return [py.If(test=_compare(_call("len", _n(name)), py.GtE(), _n("remembered")),
+                  body=[py.Expr(value=_call("forget", _n(name)))], orelse=[]) for name in memories]
 
 
 def _declared_bounds(t: T.Type) -> bool:
@@ -331,10 +396,10 @@ _ALLOWED = frozenset({
     py.Module, py.FunctionDef, py.arguments, py.arg, py.If, py.Try, py.ExceptHandler, py.Assign, py.Return,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.BoolOp, py.And, py.Or,
     py.NamedExpr, py.Subscript, py.Tuple, py.Attribute, py.BinOp, py.Mult, py.AugAssign, py.Add,
-    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.LtE, py.Eq, py.UnaryOp, py.Not, py.Expr,
+    py.In, py.Is, py.IsNot, py.NotEq, py.GtE, py.LtE, py.Eq, py.UnaryOp, py.Not, py.Expr, py.Slice,
 })
 _METHODS = frozenset({"replace"})   # the only attribute read: str.replace on the text being read
-_LOCALS = frozenset({"data", "complete", "source", "x", "y", "peil", "values", "absent", "case"})
+_LOCALS = frozenset({"data", "complete", "source", "x", "y", "z", "c", "peil", "values", "absent", "case"})
 
 
 def check_loading(module: py.Module, namespace: dict) -> None:
