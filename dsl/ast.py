@@ -140,6 +140,17 @@ class Not:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class Known:
+    """`x is bekend` (`negated` false) or `x is onbekend` / `x is niet bekend` (true): whether a
+    value is known; `words` as written ("is bekend", "is onbekend", "is niet bekend")."""
+
+    operand: Expr
+    negated: bool
+    words: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Satisfies:
     """`voldoet aan eis_of_groep` (or `voldoet niet aan`)."""
 
@@ -238,7 +249,7 @@ class YearDate:
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
-                   | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate)
+                   | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
 Value: TypeAlias = Literal | ListLiteral | UnknownLiteral

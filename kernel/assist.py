@@ -57,6 +57,11 @@ KEYWORD_HELP = {
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '
                    '— wat de verzekeraar in een casus mag (ja/nee, geen oordeel).',
     "voorbeeld": 'voorbeeld "titel" gegeven naam = waarde, ... verwacht naam = uitkomst.',
+    "bekend": "x is bekend — ja als x een waarde heeft, nee als die ontbreekt; nooit onbekend "
+              "(x is onbekend, x is niet bekend: het omgekeerde). Zo vervalt een regel als een gegeven "
+              "ontbreekt: als x is bekend en x is ten minste 5 dan ...",
+    "onbekend": "x is onbekend — ja als x ontbreekt, anders nee; nooit zelf onbekend (zie: bekend). "
+                "In een voorbeeld: gegeven x = onbekend.",
 }
 # A cell visibly goes on after a keyword no statement ends with (from the grammar: `vereist`,
 # `en`, `tot en met`, ...) or after `, = : + - * / (`.

@@ -19,10 +19,12 @@ from dsl.examples import example_case
 from dsl.policy import compile_text
 from tests.conftest import POLICIES, beleid, shipped
 
-# The shipped policies, and the decision tables of issue 14 (two outcomes per row, every hit policy
-# that gives one value): Polars must agree with the per-case path on each.
+# The shipped policies, the decision tables of issue 14 (two outcomes per row, every hit policy
+# that gives one value) and `is bekend` on every type (tests/test_bekend.py): Polars must agree with
+# the per-case path on each.
 TABLES = Path(__file__).parent / "data" / "tabellen" / "inkoop_tabellen.beleid"
-FILES = [*sorted(POLICIES.glob("*.beleid")), TABLES]
+BEKEND = Path(__file__).parent / "data" / "bekend" / "bekend.beleid"
+FILES = [*sorted(POLICIES.glob("*.beleid")), TABLES, BEKEND]
 _LOADED = {f.stem: shipped(f) for f in FILES}
 
 

@@ -103,7 +103,7 @@ EVERY_EXPRESSION = HEAD + """gegevens
   fte : lijst van getal
   melding : tijdstip
 eisen g "G"
-  eis a "A" vereist omzet is ten minste € 1 en niet soort is een van "zzp", "instelling"
+  eis a "A" vereist omzet is ten minste € 1 en niet soort is een van "zzp", "instelling" en omzet is bekend
   eis b "B" vereist voldoet aan a of aandeel ligt tussen 1% en 5%
   eis c "C" vereist elk van fte is ten minste 0,3
   eis d "D" vereist melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur

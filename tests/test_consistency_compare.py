@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FULL = (ROOT / "policies" / "elv_grz_2023.beleid").read_text(encoding="utf-8")
 # the other tests use the ELV table and the eisen around it (tests/test_consistency_mutants.py), which
 # have the same findings in a fraction of the time
-ELV = excerpt(ROOT / "policies" / "elv_grz_2023.beleid", ["maatwerkcriteria_elv", "afspraak_elv_tabel"])
+ELV = excerpt(ROOT / "policies" / "elv_grz_2023.beleid", ["maatwerkcriteria_elv", "categorie_elv"])
 
 
 def _args(**kwargs):
@@ -35,12 +35,12 @@ def _run(text, capsys, **kwargs):
 
 def test_a_second_gap_in_a_table_with_a_known_one_is_new(tmp_path, capsys):
     """Issue 15's first example, on a copy of the whole shipped policy: 'ten minste € 300.000' turned
-    into 'groter dan' in the Basis row of afspraak_elv_tabel, which already has a gap."""
+    into 'groter dan' in the Basis row of afspraak_elv_tabel (categorie_elv, afspraak_elv), which already has a gap."""
     code, before, _ = _run(FULL, capsys)
     assert code == 1
     assert not list(_validator().iter_errors(before))
     (gap,) = [f for f in before["bevindingen"] if f["soort"] == "gat"]
-    assert gap["regels"] == ["afspraak_elv_tabel"] and len(gap["alle_gebieden"]) == 2
+    assert gap["regels"] == ["categorie_elv"] and len(gap["alle_gebieden"]) == 2
     saved = tmp_path / "vorig.json"
     saved.write_text(json.dumps(before), encoding="utf-8")
 
@@ -49,7 +49,7 @@ def test_a_second_gap_in_a_table_with_a_known_one_is_new(tmp_path, capsys):
     code, after, _ = _run(planted, capsys, vergelijk=str(saved))
     assert code == 1 and after["nieuw"] == 1
     (new,) = [f for f in after["bevindingen"] if f["vergelijking"] == "nieuw"]
-    assert new["soort"] == "gat" and new["regels"] == ["afspraak_elv_tabel"]
+    assert new["soort"] == "gat" and new["regels"] == ["categorie_elv"]
     # the new region is the one at exactly € 300.000 with a 'gelijk of minimaal' table row
     texts = [[g["tekst"] for g in box["gebieden"]] for box in new["alle_gebieden"]]
     assert any("kosten_elv ≤ € 300.000,00" in t and "tabel_afwijking is nee" in t for t in texts), texts
@@ -111,9 +111,9 @@ def test_the_text_report_marks_new_and_earlier_findings(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert f"Vergeleken met {saved}: 1 nieuw, " in out
-    assert "gat (geen regel van toepassing): afspraak_elv_tabel (nieuw)" in out
+    assert "gat (geen regel van toepassing): categorie_elv (nieuw)" in out
     assert ("overlap (meerdere regels onder 'uniek', of met een andere uitkomst onder 'om het even'): "
-            "afspraak_elv_tabel (eerder gemeld)") in out
+            "categorie_elv (eerder gemeld)") in out
     assert "Gebieden (3):" in out
 
 

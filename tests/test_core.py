@@ -32,6 +32,7 @@ eisen basis "Basis"
   eis e3 "Fte" vereist elk van fte is ten minste 0,5
   eis e4 "Moment" vereist moment valt op maandag tot en met vrijdag van 08:00 tot 17:00 uur
   eis e5 "Voldoet" vereist voldoet aan e1
+  eis e6 "Bekend" vereist omzet is bekend
 berekening totaal = som van fte
 berekening helft = 50% van omzet - -€ 1
 berekening verblijf = ontslag - opname
@@ -66,7 +67,7 @@ def test_every_expression_class_is_lowered_and_generated():
     policy = compile_text(EVERY_EXPRESSION, "alles.beleid")
     assert _classes(policy) == set(E.EXPR_CLASSES)
     # every class the syntax tree has for expressions has a lowering
-    expression_classes = {ast.Name, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
+    expression_classes = {ast.Name, ast.Known, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
                           ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate}
     assert expression_classes == LOWERED_CLASSES

@@ -89,15 +89,16 @@ def test_a_row_reached_only_inside_an_overlap_counts_as_hit_and_says_so(tmp_path
     path.write_text(_elv_rules_only() + OVERLAP_VOORBEELD, encoding="utf-8")
     policy = load_policy(path)
     assert policy.evaluate({"kosten_elv": "€ 400.000", "tabel_gelijk_of_minimaal": True,
-                            "tabel_afwijking": True})["afspraak_elv_tabel"].status == "meerdere regels"
+                            "tabel_afwijking": True})["categorie_elv"].status == "meerdere regels"
     report = coverage(policy)
     rows = {i.label[:6]: (i.hit, i.overlap, i.shown) for i in report.items
-            if i.rule == "afspraak_elv_tabel" and i.kind == "rij"}
+            if i.rule == "categorie_elv" and i.kind == "rij"}
     assert rows == {"rij 1:": (True, True, "geraakt (in een overlap)"),
                     "rij 2:": (True, True, "geraakt (in een overlap)")}
     text = render(coverage_blocks([report]))
-    assert 'rij | afspraak_elv_tabel | rij 1: dan "Basis: prijsafspraak" | regel 387 | geraakt (in een overlap)' in text
-    assert "afspraak_elv_tabel: rij 1" not in text.split("Nooit bereikt:")[-1]
+    assert 'rij | categorie_elv | rij 1: dan "Basis" | regel 389 | geraakt (in een overlap)' in text
+    assert 'rij | afspraak_elv | rij 1: dan "Prijsafspraak" | regel 389 | geraakt (in een overlap)' in text
+    assert "categorie_elv: rij 1" not in text.split("Nooit bereikt:")[-1]
 
 
 def test_a_row_also_reached_on_its_own_is_plainly_hit(tmp_path):
@@ -105,7 +106,7 @@ def test_a_row_also_reached_on_its_own_is_plainly_hit(tmp_path):
     shipped = (ROOT / "policies" / "elv_grz_2023.beleid").read_text(encoding="utf-8")
     path.write_text(shipped + OVERLAP_VOORBEELD, encoding="utf-8")
     rows = {i.label[:6]: i.shown for i in coverage(load_policy(path)).items
-            if i.rule == "afspraak_elv_tabel" and i.kind == "rij"}
+            if i.rule == "categorie_elv" and i.kind == "rij"}
     assert rows == {"rij 1:": "ja", "rij 2:": "ja"}
 
 
@@ -361,8 +362,8 @@ def test_dekking_command_says_when_a_row_is_hit_in_an_overlap(tmp_path, capsys):
     (tmp_path / "elv.beleid").write_text(_elv_rules_only() + OVERLAP_VOORBEELD, encoding="utf-8")
     assert main(["test", str(tmp_path), "--dekking"]) == 0
     out = capsys.readouterr().out
-    assert 'rij 2: dan "Maatwerk met aanvullende afspraken: doelmatigheidsafspraak met staffelafspraak" | ' \
-           "regel 390 | geraakt (in een overlap)" in out
+    assert 'rij 2: dan "Doelmatigheidsafspraak met staffelafspraak" | ' \
+           "regel 392 | geraakt (in een overlap)" in out
 
 
 

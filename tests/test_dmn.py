@@ -3,6 +3,7 @@ policy and per null semantics, the TCK runner, and the Dutch messages for what c
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from dsl.cli import main
 from dsl.dmn import feel
-from dsl.dmn.importer import import_model
+from dsl.dmn.importer import NullChoice, import_model
 from dsl.dmn.xml import parse_dmn, read_dmn
 from dsl.errors import BeleidError
 from dsl.policy import compile_text
@@ -46,13 +47,32 @@ def _rename(name: str) -> str:
     ('date and time("2024-01-01T10:30:00")', "x is 2024-01-01 10:30"),
     ("Other Input", "x is other_input"),
     ('"zeg \\"ja\\""', 'x is "zeg \\"ja\\""'),
+    ("null", "x is onbekend"),
+    ('null, "a"', '(x is onbekend of x is "a")'),
+    ("not(null)", "x is bekend"),
 ])
 def test_feel_unary_tests_in_beleidstaal(cell, expected):
     assert feel.render_tests(feel.parse_tests(cell, ["Other Input"]), "x", _rename) == expected
 
 
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("-", None),
+    ("< 5", "x is bekend en x is kleiner dan 5"),                     # FEEL: null < 5 is null
+    ('"a","b"', 'x is bekend en x is een van "a", "b"'),               # null = "a" is false
+    ("[1..10)", "x is bekend en x ligt van 1 tot 10"),
+    ("< 5, > 10", "x is bekend en (x is kleiner dan 5 of x is groter dan 10)"),
+    ('not("a")', '(x is onbekend of x is geen van "a")'),            # not(false) holds for null
+    ("not(< 5)", "x is bekend en niet (x is kleiner dan 5)"),         # not(null) is null
+    ("!= 5", "(x is onbekend of x is niet 5)"),                      # null != 5 is true
+    ("null", "x is onbekend"),
+    ("null, < 5", "(x is onbekend of x is kleiner dan 5)"),
+    ("not(null)", "x is bekend"),
+])
+def test_feel_cells_with_dmns_meaning_of_a_missing_input(cell, expected):
+    assert feel.guarded_tests(feel.parse_tests(cell, ()), "x", _rename) == expected
+
+
 @pytest.mark.parametrize(("cell", "reason"), [
-    ("null", "de test 'null' (een ontbrekende waarde): daarvoor heeft Beleidstaal nog geen 'is bekend'"),
     ("? > 5", "een test met '?' (willekeurige FEEL)"),
     ("count(x) > 2", "de FEEL-functie 'count'"),
     ("Applicant.Age", "gestructureerde invoer ('Applicant.…')"),
@@ -116,11 +136,13 @@ def test_import_is_readable_beleidstaal_with_the_name_mapping(imported):
     assert '#   soort_overeenkomst = "Soort overeenkomst"' in text
     assert 'soort_aanbieder   : keuze uit "instelling", "zzp", "eenmanszaak" "Soort aanbieder"' in text
     assert 'beslissing soort_overeenkomst "Soort overeenkomst" (eerste treffer)' in text
-    assert ('  als soort_aanbieder is een van "zzp", "eenmanszaak" en bestaand_contract is ja dan "zzp-overeenkomst"'
-            '   bron "Hoofdstuk 3.1"') in text
+    assert ('  als soort_aanbieder is bekend en soort_aanbieder is een van "zzp", "eenmanszaak" en '
+            'bestaand_contract is bekend en bestaand_contract is ja dan "zzp-overeenkomst"   bron "Hoofdstuk 3.1"') in text
     assert '  anders "standaardovereenkomst"' in text
-    assert ("  als soort_overeenkomst is geen van \"zzp-overeenkomst\" en omzet_2023 is groter dan 100000 en "
-            "omzet_2023 is ten hoogste 1000000 dan omzet_2023 / 10000") in text
+    assert ("  als (soort_overeenkomst is onbekend of soort_overeenkomst is geen van \"zzp-overeenkomst\") en "
+            "omzet_2023 is bekend en omzet_2023 is groter dan 100000 en omzet_2023 is ten hoogste 1000000 dan "
+            "omzet_2023 / 10000") in text
+    assert "#   soort_overeenkomst: als in DMN (--null dmn)" in text and "#   tarief: als in DMN (--null dmn)" in text
     assert 'berekening bonus "Bonus" = tarief * 2' in text
     assert imported.inputs["Omzet 2023"] == "omzet_2023" and imported.decisions["Tarief"] == "tarief"
 
@@ -163,17 +185,67 @@ def test_null_semantics_false_and_missing_is_no_match_in_both(policy):
     assert outcome.value("soort_overeenkomst") == "cliëntvolgende overeenkomst"
 
 
-def test_null_semantics_missing_tested_input_makes_the_decision_onbekend(policy):
-    """Beleidstaal's meaning, kept on import (docs/dmn.md): DMN would skip rule 1 and answer
-    "cliëntvolgende overeenkomst"; the language has no `is bekend` to guard with yet."""
+@pytest.fixture(scope="module")
+def beleidstaal_policy():
+    """The same model imported with Beleidstaal's meaning of a missing input (`--null beleidstaal`)."""
+    imported = import_model(read_dmn(MODEL), nulls=NullChoice("beleidstaal"))
+    assert imported.nulls == {"soort_overeenkomst": "beleidstaal", "tarief": "beleidstaal"}
+    return compile_text(imported.text, "tarief-beleidstaal.beleid")
+
+
+def test_null_semantics_dmn_skips_a_row_that_tests_a_missing_input(policy):
+    """DMN's meaning, the default of an import: rule 1 tests the missing soort_aanbieder, so it
+    does not apply and rule 2 gives the answer."""
     outcome = policy.evaluate({"bestaand_contract": True, "omzet_2023": Decimal(120000)})
+    assert outcome.value("soort_overeenkomst") == "cliëntvolgende overeenkomst"
+    assert outcome["soort_overeenkomst"].row == 1
+
+
+def test_null_semantics_beleidstaal_makes_the_decision_onbekend(beleidstaal_policy):
+    """Beleidstaal's meaning, chosen on import: the row on the missing input is onbekend, and a
+    decision never falls through an onbekend row."""
+    outcome = beleidstaal_policy.evaluate({"bestaand_contract": True, "omzet_2023": Decimal(120000)})
     assert str(outcome.status("soort_overeenkomst")) == "onbekend"
 
 
-def test_dash_cells_do_not_read_the_input(policy):
-    outcome = policy.evaluate({"soort_aanbieder": "instelling", "bestaand_contract": False})
+def test_null_semantics_where_every_input_is_given_the_two_agree(policy, beleidstaal_policy):
+    for case in (_case(), _case(soort_aanbieder="zzp", bestaand_contract=True), _case(omzet_2023=Decimal(950000)),
+                 _case(omzet_2023=Decimal(-5)), _case(start_datum="2023-06-01", omzet_2023=Decimal(300000))):
+        one, two = policy.evaluate(case), beleidstaal_policy.evaluate(case)
+        assert [(one.status(n), one.value(n)) for n in ("soort_overeenkomst", "tarief", "bonus")] == \
+            [(two.status(n), two.value(n)) for n in ("soort_overeenkomst", "tarief", "bonus")], case
+
+
+def test_null_semantics_a_not_cell_holds_for_a_missing_input_as_in_feel(policy):
+    """`not("zzp-overeenkomst")` holds for null in FEEL (null = "zzp-overeenkomst" is false): the
+    tarief table reads a soort_overeenkomst that no row gave (its one rule tests the missing soort)."""
+    imported = import_model(parse_dmn(_only_rules("r1", "t1", "t2", "t3", "t4")))
+    outcome = compile_text(imported.text).evaluate({"omzet_2023": Decimal(50000)})
+    assert str(outcome.status("soort_overeenkomst")) == "geen uitkomst"
+    assert outcome.value("tarief") == Decimal("48.5")
+
+
+def test_null_semantics_is_chosen_per_table():
+    imported = import_model(read_dmn(MODEL), nulls=NullChoice("dmn", {"Tarief": "beleidstaal"}))
+    assert imported.nulls == {"soort_overeenkomst": "dmn", "tarief": "beleidstaal"}
+    assert "#   tarief: als in Beleidstaal (--null beleidstaal)" in imported.text
+    assert '  als soort_overeenkomst is "zzp-overeenkomst" dan 50' in imported.text
+    by_name = import_model(read_dmn(MODEL), nulls=NullChoice("beleidstaal", {"soort_overeenkomst": "dmn"}))
+    assert by_name.nulls == imported.nulls and by_name.text == imported.text
+
+
+def test_null_semantics_of_a_table_the_model_lacks_is_refused():
+    with pytest.raises(BeleidError) as caught:
+        import_model(read_dmn(MODEL), nulls=NullChoice("dmn", {"Bonus": "beleidstaal"}))
+    assert "'Bonus' is geen beslistabel van het model (de beslistabellen: soort_overeenkomst, tarief)" in str(caught.value)
+
+
+def test_dash_cells_do_not_read_the_input(policy, beleidstaal_policy):
+    outcome = beleidstaal_policy.evaluate({"soort_aanbieder": "instelling", "bestaand_contract": False})
     assert str(outcome.status("soort_overeenkomst")) == "onbekend"   # omzet is tested by rule 2
-    partial = compile_text(import_model(parse_dmn(_only_first_rule())).text)
+    outcome = policy.evaluate({"soort_aanbieder": "instelling", "bestaand_contract": False})
+    assert outcome.value("soort_overeenkomst") == "standaardovereenkomst"   # rules 2 and 3 do not apply
+    partial = compile_text(import_model(parse_dmn(_only_first_rule()), nulls=NullChoice("beleidstaal")).text)
     assert partial.evaluate({"soort_aanbieder": "zzp", "bestaand_contract": True}).value("soort_overeenkomst") \
         == "zzp-overeenkomst"
 
@@ -182,6 +254,16 @@ def _only_first_rule() -> str:
     text = MODEL.read_text(encoding="utf-8")
     start, end = text.index('<rule id="r2">'), text.index('<rule id="r4">')
     return text[:start] + text[end:]
+
+
+def _only_rules(*kept: str) -> str:
+    """The model with only the rules `kept` (by id) in its tables."""
+    text = MODEL.read_text(encoding="utf-8")
+    for rule in re.findall(r'<rule id="(\w+)">', text):
+        if rule not in kept:
+            start = text.index(f'<rule id="{rule}">')
+            text = text[:start] + text[text.index("</rule>", start) + len("</rule>"):]
+    return text
 
 
 @pytest.mark.parametrize("namespace", [
@@ -271,13 +353,28 @@ def test_dmn_test_fails_when_an_expected_value_is_changed(tmp_path, capsys):
     assert out.splitlines()[-1] == "5 geslaagd, 1 mislukt"
 
 
-def test_dmn_test_reports_the_null_semantics_difference(capsys):
-    assert main(["dmn", "test", str(MODEL), str(DATA / "tarief-null-test.xml")]) == 1
+def test_dmn_test_gives_dmns_answers_for_missing_inputs(capsys):
+    assert main(["dmn", "test", str(MODEL), str(DATA / "tarief-null-test.xml")]) == 0
+    out = capsys.readouterr().out
+    assert "testgeval ontbreekt-maar-beslist: geslaagd" in out
+    assert "testgeval ontbreekt-dmn-gaat-door: geslaagd" in out
+    assert out.splitlines()[-1] == "2 geslaagd, 0 mislukt"
+
+
+def test_dmn_test_reports_the_null_semantics_difference_under_beleidstaal(capsys):
+    assert main(["dmn", "test", str(MODEL), str(DATA / "tarief-null-test.xml"), "--null", "beleidstaal"]) == 1
     out = capsys.readouterr().out
     assert "testgeval ontbreekt-maar-beslist: geslaagd" in out
     assert ('  Soort overeenkomst: verwacht "cliëntvolgende overeenkomst", uitkomst onbekend (ontbrekend: '
             "soort_aanbieder, start_datum; DMN slaat een regel met zo'n test over)  <- verschilt") in out
     assert out.splitlines()[-1] == "1 geslaagd, 1 mislukt"
+
+
+def test_dmn_test_takes_the_null_semantics_per_table(capsys):
+    args = ["dmn", "test", str(MODEL), str(DATA / "tarief-null-test.xml"), "--null", "beleidstaal",
+            "--null-dmn", "Soort overeenkomst"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 geslaagd, 0 mislukt"
 
 
 def test_dmn_importeer_writes_a_policy_that_passes_its_checks(tmp_path, capsys):
@@ -311,7 +408,7 @@ def test_every_dmn_hit_policy_imports_as_its_dutch_words():
     for line in ('beslissing toeslag "Toeslag" (som)', 'beslissing redenen "Redenen" (alle, in regelvolgorde)',
                  'beslissing toets "Toets" (voorrang "volledig", "beperkt", "geen")',
                  'beslissing klasse "Klasse" (om het even)',
-                 '  als omzet is ten minste 1000000 dan soort = "raamcontract", jaren_dmn = 4',
+                 '  als omzet is bekend en omzet is ten minste 1000000 dan soort = "raamcontract", jaren_dmn = 4',
                  '  anders soort = "enkelvoudig", jaren_dmn = 1', 'berekening borg "Borg" = jaren_dmn * 1000',
                  '#   jaren_dmn = "Contract", uitvoer "Jaren"'):
         assert line in text.splitlines()

@@ -5,6 +5,7 @@ Dutch; and import → export → import keeps the meaning (a Hypothesis property
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from dsl.cli import main
 from dsl.dmn.exporter import export_policy
-from dsl.dmn.importer import import_model
+from dsl.dmn.importer import NullChoice, import_model
 from dsl.dmn.xml import DecisionTable, parse_dmn, read_dmn
 from dsl.errors import BeleidError
 from dsl.policy import compile_text, load_policy
@@ -103,7 +104,7 @@ def test_an_outcome_of_a_table_is_read_as_a_component_of_its_decision():
     assert '<requiredDecision href="#d_c" />' in exported
     again = import_model(parse_dmn(exported, "p.dmn"))
     assert again.outputs == {"c": {"soort": "soort", "prijs": "prijs"}}
-    assert "als soort is \"a\" dan prijs * 2" in again.text
+    assert "als soort is bekend en soort is \"a\" dan prijs * 2" in again.text   # DMN's meaning of a missing soort
 
 
 def test_dmn_moddle_reports_what_it_does_not_know(tmp_path, exports):
@@ -155,7 +156,15 @@ _OPTIONS = ("a", "b", "c")
 @st.composite
 def _number_cell(draw) -> str:
     n = st.integers(-5, 5)
-    kind = draw(st.sampled_from(["-", "cmp", "eq", "range", "list", "not"]))
+    kind = draw(st.sampled_from(["-", "cmp", "eq", "range", "list", "not", "null", "null-or", "not-null", "!="]))
+    if kind == "null":
+        return "null"
+    if kind == "null-or":
+        return f"null, {draw(st.sampled_from(['<', '>=']))} {draw(n)}"
+    if kind == "not-null":
+        return "not(null)"
+    if kind == "!=":
+        return f"!= {draw(n)}"
     if kind == "cmp":
         return f"{draw(st.sampled_from(['<', '<=', '>', '>=']))} {draw(n)}"
     if kind == "eq":
@@ -174,7 +183,7 @@ def _number_cell(draw) -> str:
 def _text_cell(draw) -> str:
     chosen = draw(st.lists(st.sampled_from(_OPTIONS), min_size=1, max_size=2, unique=True))
     listed = ",".join(f'"{o}"' for o in chosen)
-    return draw(st.sampled_from(["-", listed, f"not({listed})"]))
+    return draw(st.sampled_from(["-", listed, f"not({listed})", f"null, {listed}", "null"]))
 
 
 _CELLS = {"number": _number_cell(), "string": _text_cell(), "boolean": st.sampled_from(["-", "true", "false"])}
@@ -230,18 +239,38 @@ def _outcomes(policy, cases):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(table=_tables(), data=st.data())
-def test_import_export_import_keeps_the_meaning(table, data):
+@given(table=_tables(), nulls=st.sampled_from(["dmn", "beleidstaal"]), data=st.data())
+def test_import_export_import_keeps_the_meaning(table, nulls, data):
+    """Under either meaning of a missing input (the cases draw missing inputs too): what the
+    export writes, imported again with the same choice, gives every case the same outcome."""
     kinds = table[0]
-    first = import_model(parse_dmn(_dmn(*table), "rondje.dmn"))
+    first = import_model(parse_dmn(_dmn(*table), "rondje.dmn"), nulls=NullChoice(nulls))
     policy = compile_text(first.text, "eerste.beleid")
     exported = export_policy(policy.model)
-    second = import_model(parse_dmn(exported, "rondje-export.dmn"))
+    second = import_model(parse_dmn(exported, "rondje-export.dmn"), nulls=NullChoice(nulls))
     again = compile_text(second.text, "tweede.beleid")
     assert second.types.items() <= first.types.items()   # a gegeven no rule reads is left out
     cases = data.draw(st.lists(st.fixed_dictionaries({f"invoer_{i}": _CASE_VALUES[k] for i, k in enumerate(kinds)}),
                                min_size=1, max_size=8))
     assert _outcomes(policy, cases) == _outcomes(again, cases)
+
+
+def test_a_table_imported_with_dmns_meaning_exports_its_own_cells():
+    """The `is bekend` guards of an import are DMN's meaning: the export leaves them out, and a
+    `null` test comes back as `null`."""
+    policy = compile_text(import_model(read_dmn(DATA / "tarief.dmn")).text, "tarief.beleid")
+    exported = export_policy(policy.model)
+    cells = re.findall(r"<inputEntry id=\"d_tarief_r\d+_i\d+\">\s*<text>(.*?)</text>", exported)
+    assert cells == ['"zzp-overeenkomst"', "-", 'not("zzp-overeenkomst")', "[0..100000]", 'not("zzp-overeenkomst")',
+                     "(100000..1000000]", "-", "&gt; 900000"]
+    assert "null" not in exported
+    text = ('beleid "N"\ngegevens\n  x : getal\nbeslissing d "D" (eerste treffer)\n  als x is onbekend dan 1\n'
+            '  als (x is onbekend of x is kleiner dan 5) dan 2\n  als x is bekend dan 3\n')
+    exported = export_policy(compile_text(text, "n.beleid").model)
+    assert re.findall(r"<inputEntry id=\"d_d_r\d+_i1\">\s*<text>(.*?)</text>", exported) == [
+        "null", "null, &lt; 5", "not(null)"]
+    again = compile_text(import_model(parse_dmn(exported, "n.dmn")).text, "n2.beleid")
+    assert [again.evaluate(case).value("d") for case in ({}, {"x": 3}, {"x": 7})] == [1, 2, 3]
 
 
 def test_round_trip_of_the_test_model_keeps_every_outcome():

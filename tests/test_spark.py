@@ -12,7 +12,7 @@ import pytest
 from dsl.batch import evaluate_table
 from dsl.policy import compile_text
 from tests.conftest import POLICIES, shipped
-from tests.test_batch import KLEENE, TABLES, _example_rows
+from tests.test_batch import BEKEND, KLEENE, TABLES, _example_rows
 
 pytestmark = [pytest.mark.skipif(shutil.which("java") is None, reason="Spark heeft een Java-runtime nodig"),
               pytest.mark.xdist_group("spark")]   # under pytest -n: one worker, one JVM
@@ -55,7 +55,7 @@ def _counted_round_trips(monkeypatch, build):
         monkeypatch.undo()
 
 
-@pytest.mark.parametrize("file", [*sorted(POLICIES.glob("*.beleid")), TABLES], ids=lambda f: f.stem)
+@pytest.mark.parametrize("file", [*sorted(POLICIES.glob("*.beleid")), TABLES, BEKEND], ids=lambda f: f.stem)
 def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file, monkeypatch):
     """Also: the plan is sent to Spark in a few hundred round trips, not one per expression node.
     Building the DataFrame of elv_grz_2023 (99 rules) took 104,505 py4j round trips and ~8 s when

@@ -186,13 +186,13 @@ def test_the_explanation_says_what_was_added_up_and_why_a_row_won(tables):
             "'om het even' is.") in clash
 
 
-def test_the_explanation_of_voorrang_names_the_rows_that_held():
+def test_the_explanation_of_voorrang_names_the_first_row_that_held_in_its_order():
     policy = compile_text(HEAD + '''beslissing t "T" (voorrang "hoog", "laag")
   als regio is "noord" dan "laag"
   als nieuw is ja dan "hoog"
 ''', "t.beleid")
     text = render(explain(policy.evaluate({"regio": "noord", "nieuw": True}, trace=True)))
-    assert "Uitkomst: \"hoog\" (regel 2)." in text
+    assert "Uitkomst: \"hoog\" (regel 2: de eerste regel die geldt in de volgorde van voorrang \"hoog\", \"laag\")." in text
     assert "Niet bekeken: een regel waarvan de uitkomst voorgaat, gaf de uitkomst al." in text
 
 

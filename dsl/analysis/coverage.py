@@ -35,7 +35,7 @@ from dsl.span import Span, text_at
 __all__ = ["CoverageItem", "CoverageReport", "coverage", "coverage_blocks"]
 
 # The conditions a `tak` item is made for (besides a ja/nee gegeven and `voldoet aan`).
-_BRANCHES = (E.Compare, E.Member, E.Between, E.Weekly, E.And, E.Or, E.Not, E.Each)
+_BRANCHES = (E.Compare, E.Member, E.Between, E.Weekly, E.And, E.Or, E.Not, E.Each, E.Known)
 # A reference to one of these is `voldoet aan X`: the verdict of another rule.
 _VERDICTS = (RuleKind.REQUIREMENT, RuleKind.GROUP, RuleKind.TIMELINE)
 

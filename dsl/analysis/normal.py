@@ -20,7 +20,8 @@ What the normal form leaves out or puts in one order:
     (`omzet is groter dan € 250.000` is `omzet is ten minste € 250.000,01`); a percentage or a
     getal has no smallest step, so there the two stay different;
   - `niet` before a comparison turns the comparison round (`niet (x is ten minste 5)` is `x is
-    kleiner dan 5`, unknown staying unknown), and `niet niet a` is `a`;
+    kleiner dan 5`, unknown staying unknown), and `niet niet a` is `a`; `x is onbekend`, `x is
+    niet bekend` and `niet (x is bekend)` are one form;
   - the order of the items of `en` and `of` (Kleene's tables are symmetric), of the options of
     `is een van`, of the `tenzij`s of an eis, of the eisen of a group, and of the rows of a
     decision where their order changes nothing (`HitPolicy.row_order_matters`: under `uniek`,
@@ -151,6 +152,8 @@ class Normaliser:
                 return (type(node).__name__, *sorted(self._flat(node), key=key))
             case E.Not():
                 return self._not(node)
+            case E.Known():   # `is onbekend` and `is niet bekend` mean the same
+                return ("Known", node.negated, self.expr(node.operand))
             case E.Member():
                 options = tuple(sorted((self.expr(o) for o in node.options), key=key))
                 return ("Member", node.negated, self.expr(node.operand), options)
@@ -180,6 +183,8 @@ class Normaliser:
             case E.Member():
                 options = tuple(sorted((self.expr(o) for o in inner.options), key=key))
                 return ("Member", not inner.negated, self.expr(inner.operand), options)
+            case E.Known():
+                return ("Known", not inner.negated, self.expr(inner.operand))
         return ("Not", self.expr(inner))
 
     def _compare(self, op: str, left: E.Expr, right: E.Expr, node: E.Compare, negated: bool = False) -> Any:

@@ -19,8 +19,11 @@ not encoded.
 
 Unknown facts: the solver reasons about complete cases (every gegeven known). Kleene's third
 value is deliberately not modelled: a case with an unknown fact gives "onbekend" by design, and
-that is never a gap or an overlap. Division by zero (which gives "onbekend" at run time) is
-excluded from witnesses by a guard and reported by its own check.
+that is never a gap or an overlap. So `x is bekend` and `x is onbekend` are refused (on complete
+cases they are constant, and a finding drawn from that would be wrong for a case with a missing
+gegeven), except `x is bekend` as a guard in an `en` whose other items read `x` (`x is bekend en
+x is kleiner dan 5`, an imported DMN table), which is left out. Division by zero (which gives
+"onbekend" at run time) is excluded from witnesses by a guard and reported by its own check.
 `check(solver)` is every check of the analysis: z3 turns a Ctrl-C during a check into the
 answer "unknown" ("interrupted from keyboard" or "canceled"); `check` raises the `KeyboardInterrupt` again, so
 an interrupt always stops the analysis instead of turning into a search.
@@ -54,6 +57,17 @@ from dsl.types import Type
 __all__ = ["Domain", "Encoder", "Unsupported", "free_fields"]
 
 DAY = 86400
+_ONLY_WHEN_MISSING = ("'is bekend' en 'is onbekend' hangen af van ontbrekende gegevens, en de solver rekent "
+                      "met volledige casussen")
+
+
+def _unguarded(items: tuple[E.Expr, ...]) -> list[E.Expr]:
+    """The items of an `en` without its guards: a `x is bekend` of a gegeven that another item
+    reads (on a complete case that guard is ja, and it keeps no case out that the test lets in)."""
+    read = [item.inputs for item in items]
+    return [item for i, item in enumerate(items)
+            if not (isinstance(item, E.Known) and not item.negated and isinstance(item.operand, E.Input)
+                    and any(item.operand.name in inputs for j, inputs in enumerate(read) if j != i))]
 
 
 @attrs.frozen
@@ -245,11 +259,15 @@ class Encoder(RuleEncoding):
             case E.Weekly():
                 return self.weekly(node)
             case E.And():
-                return z3.And(*[self.cond(i) for i in node.items])
+                return z3.And(*[self.cond(i) for i in _unguarded(node.items)])
             case E.Or():
                 return z3.Or(*[self.cond(i) for i in node.items])
             case E.Not():
+                if any(isinstance(part, E.Known) for part in E.walk(node.operand)):
+                    raise Unsupported(_ONLY_WHEN_MISSING, node.span)
                 return z3.Not(self.cond(node.operand))
+            case E.Known():
+                return self.known(node)
             case E.Arith():
                 return self.arith(node)
             case E.Neg():
@@ -277,6 +295,15 @@ class Encoder(RuleEncoding):
                                   node.span)
             case _:
                 assert_never(node)
+
+    def known(self, node: E.Known) -> z3.BoolRef:
+        """`x is bekend` on its own is refused: on complete cases it is always ja (`x is
+        onbekend` always nee), so an eis `vereist x is bekend` would be reported as always voldaan
+        and a row `als x is onbekend` as one that never holds, which is true only of complete
+        cases. As a guard (`x is bekend en x is kleiner dan 5`, the form of an imported DMN
+        table) it is left out of its `en` (`_unguarded`): there it changes nothing a complete case
+        can show."""
+        raise Unsupported(_ONLY_WHEN_MISSING, node.span)
 
     def cond(self, node: E.Expr) -> z3.BoolRef:
         term = self.expr(node)

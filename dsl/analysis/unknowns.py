@@ -16,7 +16,8 @@ Contract (a mixin of `dsl.analysis.checks._Checks`): `check_unknowns()` adds to 
 Encoding: the compiled code's three-valued semantics (Kleene `en`/`of`/`niet`, an unknown operand
 makes a comparison or a sum unknown, a row whose condition is unknown makes a decision unknown,
 an unknown `van toepassing als` makes the rule unknown, a group is niet voldaan when one eis is,
-else onbekend when one is) with one extra ja/nee per gegeven, "is bekend" (`known(name)`). A
+else onbekend when one is) with one extra ja/nee per gegeven, "is bekend" (`known(name)`); the policy's own `x is bekend`
+is that term, never onbekend. A
 condition is a pair (surely true, surely false); unknown is neither. Values come from the
 two-valued encoding (`dsl.analysis.smt.Encoder`): by monotonicity of Kleene logic, a value that is
 known for a case with missing gegevens is the value of every completion of it. A rule that uses a
@@ -105,6 +106,8 @@ class _Kleene:
             case E.Compare() | E.Member() | E.Between() | E.Weekly() | E.And() | E.Or() | E.Not():
                 true, false = self.cond(node)
                 return z3.Or(true, false)
+            case E.Known():
+                return _TRUE   # `x is bekend` is never onbekend
             case E.Arith() | E.Neg() | E.PercentOf() | E.Shift() | E.MomentDiff() | E.DayOf() | E.Round():
                 return z3.And(*[self.known_value(c) for c in E.children(node)])
             case _:
@@ -121,6 +124,9 @@ class _Kleene:
             case E.Not():
                 true, false = self.cond(node.operand)
                 return false, true
+            case E.Known():
+                has_value = self.known_value(node.operand)
+                return (z3.Not(has_value), has_value) if node.negated else (has_value, z3.Not(has_value))
             case E.RuleRef():
                 (true, false), _, _ = self.rule(node.name)
                 if self.model.rules[node.name].kind in ("eis", "groep", "termijn"):

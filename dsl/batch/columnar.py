@@ -548,6 +548,9 @@ class ColumnarPlan:
                 return reduce(operator.or_, [self.expr(i) for i in node.items])
             case E.Not():
                 return ~self.expr(node.operand)
+            case E.Known():   # never null itself
+                missing = self.is_null(self.expr(node.operand))
+                return missing if node.negated else ~missing
             case E.Arith():
                 return self.arith(node)
             case E.Neg():

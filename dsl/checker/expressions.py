@@ -68,6 +68,8 @@ class ExprChecker:
                 return self.visit_BoolOp(node)
             case ast.Not():
                 return self.visit_Not(node)
+            case ast.Known():
+                return self.visit_Known(node)
             case ast.Satisfies():
                 return self.visit_Satisfies(node)
             case ast.Arith():
@@ -177,6 +179,11 @@ class ExprChecker:
             bt = self.check(bound)
             if t is not None and bt is not None and not T.comparable(t, bt):
                 self._incomparable(bound, t, bt)
+        return T.JANEE
+
+    def visit_Known(self, node: ast.Known) -> T.Type:
+        """`x is bekend`: any value may be known or not; the test itself is always ja or nee."""
+        self.check(node.operand)
         return T.JANEE
 
     def visit_Weekly(self, node: ast.Weekly) -> T.Type | None:

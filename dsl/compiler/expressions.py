@@ -152,6 +152,8 @@ class ExpressionGenerator:
                 return self.kleene(isinstance(node, E.And), [self.expr(i) for i in node.items])
             case E.Not():
                 return self.unknown_guard([self.expr(node.operand)], lambda a: py.UnaryOp(op=py.Not(), operand=a))
+            case E.Known():   # never onbekend: `x is not None` (`x is None` for `is onbekend`)
+                return _is(self.expr(node.operand), _c(None), negate=not node.negated)
             case E.Arith():
                 return self.arith(node)
             case E.Neg():

@@ -190,6 +190,21 @@ class Not:
 
 
 @attrs.frozen(slots=True, eq=False)
+class Known:
+    """Whether `operand` has a value: ja when it is known, nee when it is onbekend (`negated`
+    flips that: `x is onbekend`). Never onbekend itself, unlike every other test: the one way to
+    turn an unknown value into ja or nee (DMN's meaning of a test on a missing input is
+    `x is bekend en <test>`). `words` as written ("is bekend", "is onbekend", "is niet bekend")."""
+
+    operand: Expr
+    negated: bool
+    words: str
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
+@attrs.frozen(slots=True, eq=False)
 class Arith:
     """Numeric, money or percentage arithmetic (`+ - * /`); a division by zero is unknown."""
 
@@ -431,7 +446,7 @@ class Versions:
 
 
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
-             And, Or, Not, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions]
+             And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -457,7 +472,7 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return (expr.operand, expr.low, expr.high)
         case Each():
             return (expr.collection, expr.right)
-        case Weekly() | Not() | Neg() | Round():
+        case Weekly() | Not() | Known() | Neg() | Round():
             return (expr.operand,)
         case PercentOf():
             return (expr.percent, expr.base)

@@ -394,6 +394,10 @@ class _Lowering:
         operand = self.expr(node.operand)
         return E.Not(operand, T.JANEE, node.span, operand.inputs)
 
+    def x_Known(self, node: ast.Known) -> E.Expr:
+        operand = self.expr(node.operand)
+        return E.Known(operand, node.negated, node.words, T.JANEE, node.span, operand.inputs)
+
     def x_Arith(self, node: ast.Arith) -> E.Expr:
         left, right = self.expr(node.left), self.expr(node.right)
         t = self.type_of(node)
@@ -449,7 +453,7 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.Name: _Lowering.x_Name, ast.Satisfies: _Lowering.x_Satisfies, ast.Peildatum: _Lowering.x_Peildatum,
     ast.Literal: _Lowering.x_Literal, ast.Compare: _Lowering.x_Compare, ast.Member: _Lowering.x_Member,
     ast.Between: _Lowering.x_Between, ast.Each: _Lowering.x_Each, ast.Weekly: _Lowering.x_Weekly,
-    ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Arith: _Lowering.x_Arith,
+    ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Known: _Lowering.x_Known, ast.Arith: _Lowering.x_Arith,
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
     ast.YearDate: _Lowering.x_YearDate,

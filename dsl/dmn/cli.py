@@ -23,6 +23,7 @@ def register(sub, command) -> None:
                         "in een leesbaar beleid; wat niet kan, wordt per element gemeld.")
     importeer.add_argument("model", metavar="MODEL.dmn", help="het DMN-bestand")
     importeer.add_argument("--uit", metavar="X.beleid", help="schrijf het beleid hierheen (anders naar het scherm)")
+    _null_options(importeer)
     importeer.set_defaults(handler=run_import)
     exporteer = command(actions, "exporteer", "de beslissingen van een beleid als DMN 1.3",
                         "Schrijf de beslissingen van een beleid (met de berekeningen en gegevens die ze gebruiken) "
@@ -35,7 +36,27 @@ def register(sub, command) -> None:
                    "(inputNode/resultNode); eindigt met 'N geslaagd, M mislukt'.")
     test.add_argument("model", metavar="MODEL.dmn", help="het DMN-bestand")
     test.add_argument("tests", metavar="TESTS.xml", help="het testbestand (TCK-formaat)")
+    _null_options(test)
     test.set_defaults(handler=run_test)
+
+
+def _null_options(parser) -> None:
+    """`--null dmn|beleidstaal` for every table, `--null-dmn T` / `--null-beleidstaal T` for one."""
+    parser.add_argument("--null", choices=("dmn", "beleidstaal"), default="dmn",
+                        help="wat een ontbrekend gegeven betekent in elke beslistabel: 'dmn' (standaard: een test "
+                             "erop geldt niet en de tabel gaat verder) of 'beleidstaal' (de beslissing wordt onbekend)")
+    parser.add_argument("--null-dmn", metavar="TABEL", action="append", default=[],
+                        help="deze beslistabel (DMN- of Beleidstaal-naam) met de betekenis van DMN; herhaalbaar")
+    parser.add_argument("--null-beleidstaal", metavar="TABEL", action="append", default=[],
+                        help="deze beslistabel met de betekenis van Beleidstaal; herhaalbaar")
+
+
+def _nulls(args):
+    from dsl.dmn.importer import NullChoice
+
+    tables = dict.fromkeys(getattr(args, "null_dmn", None) or (), "dmn")
+    tables.update(dict.fromkeys(getattr(args, "null_beleidstaal", None) or (), "beleidstaal"))
+    return NullChoice(getattr(args, "null", None) or "dmn", tables)
 
 
 def _write(text: str, target: str | None) -> int:
@@ -58,7 +79,7 @@ def run_import(args) -> int:
     from dsl.dmn.importer import import_model
     from dsl.dmn.xml import read_dmn
 
-    imported = import_model(read_dmn(args.model))
+    imported = import_model(read_dmn(args.model), nulls=_nulls(args))
     return _write(imported.text, args.uit)
 
 
@@ -75,7 +96,7 @@ def run_test(args) -> int:
     from dsl.dmn.xml import read_dmn
     from dsl.policy import compile_text
 
-    imported = import_model(read_dmn(args.model))
+    imported = import_model(read_dmn(args.model), nulls=_nulls(args))
     tests = read_tests(args.tests)
     policy = compile_text(imported.text, f"{args.model} (als beleid)")
     passed = failed = unsupported = 0

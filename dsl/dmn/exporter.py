@@ -23,7 +23,11 @@ to even (or whole numbers up or down), and names that are FEEL keywords.
 
 Meaning: where every gegeven a table tests is known, the DMN table gives what the beslissing
 gives. Where one is missing, DMN lets the tests on it fail and moves on while Beleidstaal makes
-the beslissing onbekend (docs/dmn.md).
+the beslissing onbekend (docs/dmn.md), unless the row says what a missing value means: `x is
+bekend` guarding a test of `x` is DMN's own meaning and is left out of the cell, `x is onbekend`
+is the cell `null`, `x is bekend` alone `not(null)`, and `(x is onbekend of <test>)` the cell
+`null, <test>` (or `<test>` itself where it is a `not(...)`, which holds for null in DMN). So a
+table imported with DMN's meaning of missing inputs comes back as the DMN table it was.
 """
 
 from __future__ import annotations
@@ -162,6 +166,8 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
             return "(" + joiner.join(feel(i, refs, policy) for i in expr.items) + ")"
         case E.Not():
             return f"not({feel(expr.operand, refs, policy)})"
+        case E.Known():
+            return f"({feel(expr.operand, refs, policy)} {'=' if expr.negated else '!='} null)"
         case E.Arith():
             op = "**" if expr.op == "^" else expr.op
             return f"({feel(expr.left, refs, policy)} {op} {feel(expr.right, refs, policy)})"
@@ -224,7 +230,8 @@ class _Column:
 
 @attrs.frozen
 class _Test:
-    op: str              # a FEEL comparison, "in", "between", "true", "false" or "" (the cell text as is)
+    op: str              # a FEEL comparison, "in", "between", "true", "false", "null", "null-or" (`null, <test>`),
+                         # "bekend" (`not(null)`) or "" (the cell text as is)
     text: str
 
 
@@ -410,6 +417,7 @@ class _Exporter:
             tests.setdefault(key, []).append(test)
         cells: dict[str, str] = {}
         for key, found in tests.items():
+            found = _without_guards(found)
             merged = _merge(found)
             if merged is not None:
                 cells[key] = merged
@@ -455,6 +463,14 @@ def _same_row(output: Decision, row: Row) -> Row:
 def _simple_test(part: Expr) -> tuple[E.Input | E.RuleRef, _Test] | None:
     """(operand, unary test) when `part` tests one gegeven or rule against written values."""
     match part:
+        case E.Known(operand=E.Input() | E.RuleRef() as operand):
+            return operand, (_Test("null", "null") if part.negated else _Test("bekend", "not(null)"))
+        case E.Or(items=(E.Known(negated=True, operand=E.Input() | E.RuleRef() as operand), other)):
+            found = _simple_test(other)   # `(x is onbekend of <test of x>)`: DMN's `null, <test>`
+            if found is None or type(found[0]) is not type(operand) or found[0].name != operand.name:
+                return None
+            test = found[1]
+            return operand, (test if _holds_for_null(test) else _Test("null-or", f"null, {test.text}"))
         case E.Input() | E.RuleRef() if part.type.kind == "ja/nee":
             return part, _Test("true", "true")
         case E.Not(operand=E.Input() | E.RuleRef() as operand) if operand.type.kind == "ja/nee":
@@ -471,6 +487,21 @@ def _simple_test(part: Expr) -> tuple[E.Input | E.RuleRef, _Test] | None:
             close = "]" if part.high_inclusive else ")"
             return part.operand, _Test("between", f"[{_literal(part.low)}..{_literal(part.high)}{close}")  # type: ignore[return-value]
     return None
+
+
+def _holds_for_null(test: _Test) -> bool:
+    """Whether DMN's cell holds for a missing (null) input: `null`, and a `not(...)` of written
+    values (FEEL's `null = v` is false, so none of them holds and the negation does)."""
+    return test.op in ("null", "null-or") or test.text.startswith("not(")
+
+
+def _without_guards(tests: list[_Test]) -> list[_Test]:
+    """The tests of one input in one row without its `is bekend` guards where another test makes
+    them DMN's own meaning (a test that does not hold for a missing input)."""
+    others = [t for t in tests if t.op != "bekend"]
+    if others and len(others) < len(tests) and not any(_holds_for_null(t) for t in others):
+        return others
+    return tests
 
 
 def _operand(expr: Expr) -> bool:

@@ -1,15 +1,16 @@
 """FEEL, the expression language of DMN, as far as Beleidstaal can say it: parsed and written out.
 
 Contract: `parse_tests(text, names)` reads the FEEL *simple unary tests* of a decision-table cell
-(`-`, `< 5`, `>= date("2024-01-01")`, `[1..10]`, `(1..10]`, `"a","b"`, `not("a")`, `Other Input`)
+(`-`, `< 5`, `>= date("2024-01-01")`, `[1..10]`, `(1..10]`, `"a","b"`, `not("a")`, `null`, `Other Input`)
 and `parse_expression(text, names)` a *simple expression* (numbers, strings, booleans, dates,
-date-times, names, `+ - * /`, parentheses, unary minus, comparisons, `and`, `or`, `not(...)`) into the small syntax below; `names` are
+date-times, names, `+ - * /`, parentheses, unary minus, comparisons, `x = null`, `and`, `or`, `not(...)`) into the small syntax below; `names` are
 the DMN names in scope (they may contain spaces: "Monthly Salary"), matched longest first.
 `render_tests(tests, operand, rename)` and `render_value(value, rename)` write the Beleidstaal
 text (`leeftijd is ten minste 18`, `risico is een van "Low", "Medium"`), with `rename` mapping a
-DMN name to its Beleidstaal name (`a ** b` as `a tot de macht b`). Everything else FEEL has (functions, contexts, lists,
-`if`, `?`, paths `a.b` (unless `rename` resolves them: an output of a decision with several),
-`null` tests, durations, times of day, ordering of strings) raises
+DMN name to its Beleidstaal name (`a ** b` as `a tot de macht b`); `guarded_tests` writes a cell
+with DMN's meaning for a missing input (`x is bekend en x is ten minste 18`). Everything else FEEL
+has (functions, contexts, lists, `if`, `?`, paths `a.b` (unless `rename` resolves them: an output
+of a decision with several), durations, times of day, ordering of strings) raises
 `FeelUnsupported` with a Dutch `reason` naming what is missing; the importer names the element.
 
 >>> from decimal import Decimal
@@ -19,6 +20,8 @@ DMN name to its Beleidstaal name (`a ** b` as `a tot de macht b`). Everything el
 'risico is een van "Medium", "Low"'
 >>> render_tests(parse_tests('(1..10]', ()), "x", str)
 'x is groter dan 1 en x is ten hoogste 10'
+>>> guarded_tests(parse_tests('< 5', ()), "x", str), guarded_tests(parse_tests('not("a")', ()), "y", str)
+('x is bekend en x is kleiner dan 5', '(y is onbekend of y is geen van "a")')
 >>> render_value(parse_expression('Monthly Salary * 12.5', ("Monthly Salary",)), lambda n: "salaris")
 'salaris * 12,5'
 """
@@ -32,9 +35,10 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
-__all__ = ["AnyValue", "Binary", "Compare", "FeelUnsupported", "Interval", "Literal", "Name", "Negate", "Negation",
-           "Tests", "Value", "CONDITIONS", "Logic", "NotCall", "Relation", "cell_values", "dutch_number", "literal_kind", "parse_expression", "parse_tests", "render_literal",
-           "render_tests", "render_value"]
+__all__ = ["AnyValue", "Binary", "Compare", "FeelUnsupported", "Interval", "IsNull", "Literal", "Missing", "Name", "Negate",
+           "Negation", "Test", "Tests", "Value", "CONDITIONS", "Logic", "NotCall", "Relation", "cell_values",
+           "dutch_number", "guarded_tests", "holds_for_missing", "literal_kind", "parse_expression", "parse_tests",
+           "render_literal", "render_tests", "render_value"]
 
 
 class FeelUnsupported(Exception):
@@ -95,6 +99,14 @@ class NotCall:
 
 
 @attrs.frozen
+class IsNull:
+    """`x = null` (`x != null` when `negated`): whether a value is missing; never null itself."""
+
+    operand: Value
+    negated: bool
+
+
+@attrs.frozen
 class Call:
     """`max(a, b)`, `min(...)`, `sum(...)` over values written as arguments (not over a list)."""
 
@@ -102,9 +114,9 @@ class Call:
     args: tuple[Value, ...]
 
 
-Value = Literal | Name | Binary | Negate | Relation | Logic | NotCall | Call
+Value = Literal | Name | Binary | Negate | Relation | Logic | NotCall | IsNull | Call
 _AGGREGATING = ("max", "min", "sum")
-CONDITIONS = (Relation, Logic, NotCall)
+CONDITIONS = (Relation, Logic, NotCall, IsNull)
 
 
 @attrs.frozen
@@ -127,13 +139,21 @@ class Interval:
 
 
 @attrs.frozen
+class Missing:
+    """`null` as a test: the input has no value (Beleidstaal: `x is onbekend`)."""
+
+
+Test = Compare | Interval | Missing
+
+
+@attrs.frozen
 class Negation:
     """`not(t1, t2)`: none of the tests holds."""
 
-    tests: tuple[Compare | Interval, ...]
+    tests: tuple[Test, ...]
 
 
-Tests = AnyValue | Negation | tuple[Compare | Interval, ...]   # a tuple: one of the tests holds
+Tests = AnyValue | Negation | tuple[Test, ...]   # a tuple: one of the tests holds
 
 
 # ---------------------------------------------------------------- tokens
@@ -242,6 +262,9 @@ class _Parser:
         left = self.additive()
         if self.at("=", "!=", "<", "<=", ">", ">="):
             op = self.take().text
+            if op in ("=", "!=") and self.at("null"):
+                self.take()
+                return IsNull(left, op == "!=")
             return Relation(op, left, self.additive())
         if self.at("between", "in", "instance"):
             raise FeelUnsupported(f"FEEL '{self.peek.text}' in een uitdrukking")
@@ -342,17 +365,17 @@ class _Parser:
         self.done()
         return found
 
-    def positive(self) -> tuple[Compare | Interval, ...]:
+    def positive(self) -> tuple[Test, ...]:
         found = [self.test()]
         while self.at(","):
             self.take()
             found.append(self.test())
         return tuple(found)
 
-    def test(self) -> Compare | Interval:
+    def test(self) -> Test:
         if self.at("null"):
-            raise FeelUnsupported("de test 'null' (een ontbrekende waarde): daarvoor heeft Beleidstaal nog geen "
-                                  "'is bekend'")
+            self.take()
+            return Missing()
         if self.at("?"):
             raise FeelUnsupported("een test met '?' (willekeurige FEEL)")
         if self.at("<", "<=", ">", ">=", "=", "!="):
@@ -509,6 +532,10 @@ def render_value(value: Value, rename: Rename, parent: int = 0) -> str:
                                for i in value.items)
         case NotCall():
             return f"niet ({render_value(value.operand, rename)})"
+        case IsNull():
+            operand = render_value(value.operand, rename, 1)
+            operand = f"({operand})" if isinstance(value.operand, CONDITIONS) else operand
+            return f"{operand} is {'bekend' if value.negated else 'onbekend'}"
         case Call():   # a beslissing of the caller's (`rename.aggregate`), or refused
             helper = getattr(rename, "aggregate", None)
             if helper is None:
@@ -523,6 +550,8 @@ def render_tests(tests: Tests, operand: str, rename: Rename) -> str | None:
     if isinstance(tests, AnyValue):
         return None
     if isinstance(tests, Negation):
+        if all(isinstance(t, Missing) for t in tests.tests):
+            return f"{operand} is bekend"
         if all(isinstance(t, Compare) and t.op == "=" for t in tests.tests):
             return f"{operand} is geen van {_options(tests.tests, rename)}"
         return f"niet ({_disjunction(tests.tests, operand, rename)})"
@@ -532,18 +561,50 @@ def render_tests(tests: Tests, operand: str, rename: Rename) -> str | None:
     return f"({text})" if len(tests) > 1 else text
 
 
-def _options(tests: Iterable[Compare | Interval], rename: Rename) -> str:
+def guarded_tests(tests: Tests, operand: str, rename: Rename) -> str | None:
+    """`render_tests` with DMN's meaning for a missing input: the cell holds for a missing
+    (null) input exactly when FEEL's unary test does, never onbekend. FEEL gives `null = v` false,
+    `null != v` true and `null < v` null; a list of tests holds when one is true, `not(...)` when
+    the list is false; `null` tests the missing value itself. So a cell that holds for null
+    becomes `(x is onbekend of <test>)`, any other `x is bekend en <test>`; a cell that tests
+    `null` itself needs no guard. This follows the specification (DMN 1.5, 10.3.2.5: an ordering
+    comparison with null is null, so `not(< 5)` does not hold for null); feelin (bpmn-io's FEEL)
+    agrees on every other cell form but lets a `not(...)` with an ordering (`not(< 5)`,
+    `not("a", < 5)`) hold for null."""
+    text = render_tests(tests, operand, rename)
+    if text is None or isinstance(tests, AnyValue):
+        return text
+    items = tests.tests if isinstance(tests, Negation) else tests
+    if any(isinstance(t, Missing) for t in items):
+        return text
+    if holds_for_missing(tests):
+        return f"({operand} is onbekend of {text})"
+    return f"{operand} is bekend en {text}"
+
+
+def holds_for_missing(tests: Tests) -> bool:
+    """Whether FEEL's unary tests hold for a null input (see `guarded_tests`)."""
+    if isinstance(tests, AnyValue):
+        return True
+    if isinstance(tests, Negation):   # not(...) holds when every test is false: only `= v` is
+        return all(isinstance(t, Compare) and t.op == "=" for t in tests.tests)
+    return any(isinstance(t, Missing) or (isinstance(t, Compare) and t.op == "!=") for t in tests)
+
+
+def _options(tests: Iterable[Test], rename: Rename) -> str:
     return ", ".join(render_value(t.value, rename) for t in tests if isinstance(t, Compare))
 
 
-def _disjunction(tests: tuple[Compare | Interval, ...], operand: str, rename: Rename) -> str:
+def _disjunction(tests: tuple[Test, ...], operand: str, rename: Rename) -> str:
     parts = [_one(t, operand, rename) for t in tests]
     if len(parts) == 1:
         return parts[0]
     return " of ".join(parts)
 
 
-def _one(test: Compare | Interval, operand: str, rename: Rename) -> str:
+def _one(test: Test, operand: str, rename: Rename) -> str:
+    if isinstance(test, Missing):
+        return f"{operand} is onbekend"
     if isinstance(test, Compare):
         _refuse_text_order(test.op, test.value)
         return f"{operand} {_WORDS[test.op]} {render_value(test.value, rename)}"
@@ -572,7 +633,7 @@ def literal_kind(value: Value) -> str | None:
             return literal_kind(value.left) or literal_kind(value.right)
         case Name():
             return None
-        case Relation() | Logic() | NotCall():
+        case Relation() | Logic() | NotCall() | IsNull():
             return "ja/nee"
         case Call():
             return next((k for k in map(literal_kind, value.args) if k), None)
@@ -586,7 +647,10 @@ def cell_values(tests: Tests) -> list[Value]:
     items = tests.tests if isinstance(tests, Negation) else tests
     found: list[Value] = []
     for t in items:
-        found.extend((t.value,) if isinstance(t, Compare) else (t.low, t.high))
+        if isinstance(t, Compare):
+            found.append(t.value)
+        elif isinstance(t, Interval):
+            found.extend((t.low, t.high))
     return found
 
 

@@ -25,18 +25,21 @@ knowledge models, imports, structured or list types, FEEL beyond simple tests an
 refused: a `BeleidError` whose diagnostics each name the DMN element (kind, name or id, place in
 the DMN file) and what Beleidstaal lacks for it. All problems of a model are reported at once.
 
-Null semantics: in DMN a test on a missing input does not match and the table moves on; in
-Beleidstaal a row whose condition is unknown makes the decision `onbekend`. The language has no
-"is bekend" test yet, so a guard that keeps DMN's meaning cannot be written; the imported text
-says so in its header and docs/dmn.md explains it (see `NULL_NOTE`). For cases whose inputs are
-all given the meaning is DMN's.
+Null semantics, a choice per table (`NullChoice`): in DMN a test on a missing input does not hold
+and the table moves on; in Beleidstaal a row whose condition is unknown makes the decision
+`onbekend`. Under "dmn" (the default) every cell is guarded (`feel.guarded_tests`: `x is bekend en
+x is kleiner dan 5`, or `(x is onbekend of ...)` for a cell FEEL lets hold on null, such as
+`not("a")`), so the imported table gives DMN's answer for a missing input too; under "beleidstaal"
+the cells are written as they are and a missing input makes the decision onbekend. The header of
+the text says which meaning each table has (`NULL_NOTES`); `Imported.nulls` records it. A cell
+`null` is `x is onbekend` under both. For cases whose inputs are all given the two are the same.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -45,10 +48,27 @@ from dsl.dmn.xml import DecisionTable, DmnDecision, DmnInput, LiteralExpression,
 from dsl.errors import BeleidError, Diagnostic
 from dsl.span import Span
 
-__all__ = ["NULL_NOTE", "Imported", "identifier", "import_model"]
+__all__ = ["NULL_NOTES", "NULL_SEMANTICS", "Imported", "NullChoice", "identifier", "import_model"]
 
-NULL_NOTE = ("Let op: ontbreekt een gegeven dat een DMN-regel test, dan geldt die regel in DMN niet en gaat de "
-             "tabel verder; in Beleidstaal wordt de beslissing dan onbekend (docs/dmn.md).")
+DMN_NULLS, BELEIDSTAAL_NULLS = "dmn", "beleidstaal"
+NULL_SEMANTICS = (DMN_NULLS, BELEIDSTAAL_NULLS)
+NULL_NOTES = {
+    DMN_NULLS: "een test op een ontbrekend gegeven geldt niet en de tabel gaat verder (elke test is "
+               "bewaakt met 'is bekend')",
+    BELEIDSTAAL_NULLS: "een regel die een ontbrekend gegeven test, maakt de beslissing onbekend (tenzij een "
+                       "ander deel van de regel al nee is)",
+}
+_MEANING_NAMES = {DMN_NULLS: "als in DMN", BELEIDSTAAL_NULLS: "als in Beleidstaal"}
+
+
+@attrs.frozen
+class NullChoice:
+    """Which meaning a missing input has in each imported table: `default` ("dmn" or
+    "beleidstaal") for every table, `tables` for some (by the DMN name of the decision or its
+    Beleidstaal name)."""
+
+    default: str = DMN_NULLS
+    tables: Mapping[str, str] = attrs.field(factory=dict)
 
 _HIT_POLICIES = {"UNIQUE": "uniek", "FIRST": "eerste treffer", "ANY": "om het even", "COLLECT": "alle",
                  "RULE ORDER": "alle, in regelvolgorde", "COLLECT SUM": "som", "COLLECT COUNT": "aantal",
@@ -83,12 +103,15 @@ class Imported:
     types: dict[str, str]
     # of a decision table with several outputs: DMN output name -> the Beleidstaal name of that outcome
     outputs: dict[str, dict[str, str]] = attrs.Factory(dict)
+    # of each imported table (by its Beleidstaal name): the meaning of a missing input, "dmn" or "beleidstaal"
+    nulls: dict[str, str] = attrs.Factory(dict)
 
 
-def import_model(model: Model, check: bool = True) -> Imported:
+def import_model(model: Model, check: bool = True, nulls: NullChoice | None = None) -> Imported:
     """The model as Beleidstaal (see the module contract); with `check`, the text is compiled
-    first so a translation Beleidstaal refuses is reported here, as an import problem."""
-    translator = _Translator(model)
+    first so a translation Beleidstaal refuses is reported here, as an import problem. `nulls`
+    chooses the meaning of a missing input per table (DMN's by default)."""
+    translator = _Translator(model, nulls or NullChoice())
     imported = translator.run()
     if translator.problems:
         raise BeleidError(translator.problems, model.filename, model.text)
@@ -143,7 +166,7 @@ def _string(text: str) -> str:
 
 
 class _Translator:
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, nulls: NullChoice):
         self.model = model
         self.problems: list[Diagnostic] = []
         self.inputs: dict[str, str] = {}
@@ -161,6 +184,25 @@ class _Translator:
         self.outputs: dict[str, dict[str, str]] = {}
         self.names = _Names(self)
         self.helpers: list[str] = []   # the beslissingen that FEEL's max, min and sum became
+        self.nulls = self.null_choices(nulls)   # by DMN decision name, for every decision table
+
+    def null_choices(self, nulls: NullChoice) -> dict[str, str]:
+        """The meaning of a missing input per decision table (by DMN name); a choice that names
+        no table of the model, or no meaning, is a problem."""
+        tables = [d.name for d in self.model.decisions if isinstance(d.logic, DecisionTable)]
+        by_name = {**{self.decisions[t]: t for t in tables}, **{t: t for t in tables}}
+        chosen = dict.fromkeys(tables, nulls.default)
+        for meaning in {nulls.default, *nulls.tables.values()} - set(NULL_SEMANTICS):
+            self.problems.append(Diagnostic("dmn", f"'{meaning}' is geen betekenis van ontbrekende gegevens "
+                                                   "(kies dmn of beleidstaal)"))
+        for name, meaning in nulls.tables.items():
+            if name in by_name:
+                chosen[by_name[name]] = meaning
+                continue
+            known = ", ".join(self.decisions[t] for t in tables) or "geen"
+            self.problems.append(Diagnostic("dmn", f"'{name}' is geen beslistabel van het model "
+                                                   f"(de beslistabellen: {known})"))
+        return chosen
 
     def refuse(self, kind: str, ident: str | None, name: str | None, span: Span, what: str) -> None:
         label = _KINDS.get(kind, kind)
@@ -197,7 +239,8 @@ class _Translator:
             self.input_type(data)
         sections = [self.decision(d) for d in self.model.decisions]
         text = self.assemble([*self.helpers, *(s for s in sections if s)])
-        return Imported(text, dict(self.inputs), dict(self.decisions), dict(self.types), dict(self.outputs))
+        nulls = {self.decisions[name]: meaning for name, meaning in self.nulls.items()}
+        return Imported(text, dict(self.inputs), dict(self.decisions), dict(self.types), dict(self.outputs), nulls)
 
     # ------------------------------------------------------------ gegevens
 
@@ -381,9 +424,10 @@ class _Translator:
                         f"{len(rule.inputs)} invoercellen bij {len(operands)} invoerkolommen")
             return False
         parts = []
+        render = feel.guarded_tests if self.nulls.get(decision.name) == DMN_NULLS else feel.render_tests
         for cell, operand in zip(rule.inputs, operands):
             try:
-                text = feel.render_tests(feel.parse_tests(cell, self.scope), operand, self.names)
+                text = render(feel.parse_tests(cell, self.scope), operand, self.names)
             except feel.FeelUnsupported as err:
                 self.refuse("rule", rule.id, decision.name, rule.span, f"de test '{cell}': {err.reason}")
                 return False
@@ -433,7 +477,14 @@ class _Translator:
             lines.append(f"#   {ident} = {_string(name)}")
             for output, named in self.outputs.get(name, {}).items():
                 lines.append(f"#   {named} = {_string(name)}, uitvoer {_string(output)}")
-        lines += [f"# {line}" for line in textwrap.wrap(NULL_NOTE, 96)]
+        if self.nulls:
+            lines.append("# Ontbrekende gegevens, per beslistabel (docs/dmn.md, \"Ontbrekende gegevens: de keuze\"):")
+            lines += [f"#   {self.decisions[name]}: {_MEANING_NAMES[meaning]} (--null {meaning})"
+                      for name, meaning in self.nulls.items() if meaning in NULL_NOTES]
+            for meaning in dict.fromkeys(self.nulls.values()):
+                if meaning in NULL_NOTES:
+                    note = f"{_MEANING_NAMES[meaning][0].upper()}{_MEANING_NAMES[meaning][1:]}: {NULL_NOTES[meaning]}."
+                    lines += [f"# {line}" for line in textwrap.wrap(note, 96)]
         lines += ["", f"beleid {_string(model.name or 'DMN-model')}", ""]
         if self.inputs:
             lines.append("gegevens")

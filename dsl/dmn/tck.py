@@ -168,7 +168,8 @@ def run_case(policy, imported: Imported, case: TestCase) -> CaseResult:
         passed = passed and ok
         got = format_value(value) if value is not None else status
         if status == "onbekend" and outcome.missing:
-            got += f" (ontbrekend: {', '.join(map(str, outcome.missing))}; DMN slaat een regel met zo'n test over)"
+            got += f" (ontbrekend: {', '.join(map(str, outcome.missing))}" + (
+                "; DMN slaat een regel met zo'n test over)" if imported.nulls.get(rule) == "beleidstaal" else ")")
         label = f"{expected.name}.{expected.part}" if expected.part else expected.name
         lines.append(f"{label}: verwacht {_shown(expected)}, uitkomst {got}"
                      + ("" if ok else "  <- verschilt"))

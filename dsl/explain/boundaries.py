@@ -89,7 +89,7 @@ class Boundaries:
                     out.setdefault(node.operand.name, []).extend(
                         _weekly_moments(node, self.data.get(node.operand.name)))
             case (E.Input() | E.RuleRef() | E.Peildatum() | E.Const() | E.Each() | E.And() | E.Or() | E.Not()
-                  | E.Arith() | E.Neg() | E.PercentOf() | E.Shift() | E.MomentDiff() | E.DayOf() | E.Aggregate()
+                  | E.Known() | E.Arith() | E.Neg() | E.PercentOf() | E.Shift() | E.MomentDiff() | E.DayOf() | E.Aggregate()
                   | E.Round() | E.YearDate() | E.Versions()):
                 pass  # no boundary of its own (an `elk` or aggregate runs over a lijst)
             case _:
@@ -167,8 +167,8 @@ class Boundaries:
             case E.Round():  # the unrounded value near the target; the grid around it does the rest
                 return node.operand, target, False
             case (E.Input() | E.Peildatum() | E.Const() | E.Compare() | E.Member() | E.Between() | E.Each()
-                  | E.Weekly() | E.And() | E.Or() | E.Not() | E.DayOf() | E.Aggregate() | E.YearDate()
-                  | E.Versions()):
+                  | E.Weekly() | E.And() | E.Or() | E.Not() | E.Known() | E.DayOf() | E.Aggregate()
+                  | E.YearDate() | E.Versions()):
                 return None
             case _:
                 assert_never(node)

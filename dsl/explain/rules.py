@@ -211,10 +211,13 @@ def _which(ex: Explainer, rule: M.Decision, row: int) -> str:
     policy = rule.hit_policy
     holding = _holding(ex, rule)
     if policy.single:
-        if policy is HitPolicy.PRIORITY and len(holding) > 1:
-            order = ", ".join(ex.format(v, rule.type) for v in rule.priority)
-            return (f"regel {row + 1}: van de geldende regels {_numbers(holding)} gaat haar uitkomst voor in de "
-                    f"volgorde {order}")
+        if policy is HitPolicy.PRIORITY and len(rule.rows) > 1:
+            # the rows are looked at in the order of voorrang and the first that holds gives the outcome:
+            # the rows after it were not evaluated, so which of them would hold is not known here
+            ordered = ex.model.rules[rule.priority_output] if rule.priority_output else rule
+            order = ", ".join(ex.format(v, ordered.type) for v in rule.priority)
+            of = f" van {rule.priority_output}" if rule.priority_output and rule.priority_output != rule.name else ""
+            return f"regel {row + 1}: de eerste regel die geldt in de volgorde van voorrang{of} {order}"
         if policy is HitPolicy.ANY and len(holding) > 1:
             return f"regels {_numbers(holding)} gelden en geven hetzelfde"
         return f"regel {row + 1}"

@@ -26,6 +26,7 @@ from dsl.explain.text import (
     COMPARE,
     FACT,
     JUNCTION,
+    KNOWN,
     MEMBER,
     MOMENT,
     NAMED,
@@ -239,6 +240,9 @@ class Explainer:
         if value is True and form is WEEKLY:
             assert isinstance(node, E.Weekly)
             return f"Klopt: {self.weekly_moment(node)}; dat {node.words}."
+        if value is True and form is KNOWN:
+            assert isinstance(node, E.Known)
+            return f"Klopt: {self.known_fact(node)}."
         if value is True and form is MEMBER:
             assert isinstance(node, E.Member)
             options = ", ".join(self.fmt(o) for o in node.options)
@@ -360,6 +364,9 @@ class Explainer:
         if form is NOT:
             assert isinstance(node, E.Not)
             return f"het tegendeel geldt: {self.text(node.operand)}"
+        if form is KNOWN:
+            assert isinstance(node, E.Known)
+            return self.known_fact(node)
         if form is MEMBER:
             assert isinstance(node, E.Member)
             return f"{self.label(node.operand)} is {self.fmt(node.operand)}, " + (
@@ -380,6 +387,13 @@ class Explainer:
             return self.describe(node)
         values = ", ".join(f"{self.label(n)} is {self.fmt(n)}" for n in self.read(node).operands)
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
+
+    def known_fact(self, node: E.Known) -> str:
+        """What `x is bekend` found: "'omzet' is niet bekend" or "'omzet' is bekend: € 200,00"."""
+        value = self.value(node.operand)
+        if value is None:
+            return f"'{self.text(node.operand)}' is niet bekend"
+        return f"'{self.text(node.operand)}' is bekend: {self.fmt(node.operand, value)}"
 
     def weekly_reason(self, node: E.Weekly) -> str:
         value = self.value(node.operand)

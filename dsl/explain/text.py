@@ -41,6 +41,7 @@ class Form(enum.Enum):
     WEEKLY = "valt op"
     JUNCTION = "en/of"
     NOT = "niet"
+    KNOWN = "bekend"                # `x is bekend`, `x is onbekend`
     MOMENT = "moment"               # `1 maand na x`, `dag 3 van x`: a moment written in words
     OTHER = "berekening"            # arithmetic, aggregates, `x + 1 maand`, `x afgerond op centen`
 
@@ -50,6 +51,7 @@ class Form(enum.Enum):
 # explanation compares forms a few hundred times per case.
 FACT, RULE, SATISFIES, WRITTEN = Form.FACT, Form.RULE, Form.SATISFIES, Form.WRITTEN
 COMPARE, MEMBER, WEEKLY, JUNCTION, NOT, MOMENT = Form.COMPARE, Form.MEMBER, Form.WEEKLY, Form.JUNCTION, Form.NOT, Form.MOMENT
+KNOWN = Form.KNOWN
 NAMED = (Form.FACT, Form.RULE)   # a gegeven or a rule, by its name
 
 
@@ -274,6 +276,8 @@ class Wording:
                 # `voldoet niet aan X` is Not(RuleRef) with the span of the whole phrase
                 satisfies = isinstance(node.operand, E.RuleRef) and node.operand.span == node.span
                 return Form.SATISFIES if satisfies else Form.NOT
+            case E.Known():
+                return Form.KNOWN
             case E.Shift():
                 # `1 maand na x` puts the amount first; `x + 1 maand` reads as arithmetic
                 amount, base = node.amount.span, node.base.span
@@ -292,8 +296,8 @@ class Wording:
             case Form.COMPARE:
                 assert isinstance(node, E.Compare)
                 return (node.left, node.right)
-            case Form.MEMBER | Form.WEEKLY:
-                assert isinstance(node, (E.Member, E.Weekly))
+            case Form.MEMBER | Form.WEEKLY | Form.KNOWN:
+                assert isinstance(node, (E.Member, E.Weekly, E.Known))
                 return (node.operand,)
             case Form.BETWEEN:
                 assert isinstance(node, E.Between)

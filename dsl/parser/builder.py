@@ -454,6 +454,13 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         left, _is, right = children
         return ast.Compare("==", "is", left, right, _span(meta))
 
+    def known(self, meta: Meta, children: Children) -> ast.Known:
+        return ast.Known(children[0], False, "is bekend", _span(meta))
+
+    def not_known(self, meta: Meta, children: Children) -> ast.Known:
+        words = " ".join(_words(tok) for tok in children[1:])
+        return ast.Known(children[0], True, words, _span(meta))
+
     def member(self, meta: Meta, children: Children) -> ast.Member:
         return ast.Member(children[0], children[-1], False, _span(meta))
 
