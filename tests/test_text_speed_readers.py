@@ -28,27 +28,13 @@ from dsl.case import conversion as C
 from dsl.errors import CaseError
 from dsl.literals import MONTHS
 from dsl.policy import compile_text
+from tests.test_text_readers import full  # the full reader, every fast reader switched off
 
 KINDS = {"bedrag": T.BEDRAG, "percentage": T.PERCENTAGE, "getal": T.GETAL, "datum": T.DATUM}
 # one gegeven of each kind, each handed on by a berekening, so that its value is in the outcome
 POLICY = compile_text('beleid "Lezen"\ngegevens\n' + "".join(f"  x_{kind} : {kind}\n" for kind in KINDS)
                       + "".join(f"berekening y_{kind} = x_{kind}\n" for kind in KINDS), "lezen.beleid")
 POLICY.evaluate({}), POLICY.evaluate({})   # from the second case on, `evaluate` is the generated entry
-_FAST = ("read_money", "read_percentage", "read_number", "read_day")
-
-
-def full(text: str, kind: str):
-    """The full reader: ("waarde", value) or ("fout", message), every fast reader switched off."""
-    saved = {name: getattr(C, name) for name in _FAST}
-    for name in _FAST:
-        setattr(C, name, lambda _text: None)
-    try:
-        return "waarde", convert(text, KINDS[kind])
-    except CaseValueError as err:
-        return "fout", str(err)
-    finally:
-        for name, reader in saved.items():
-            setattr(C, name, reader)
 
 
 def public(text: str, kind: str):

@@ -142,10 +142,8 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks, UnknownChecks):
 
     # ------------------------------------------------------------ decisions
     def check_decision(self, rule: Decision):
-        if rule.table is not None and rule.name != rule.outputs[0]:
-            # a table with several outputs is checked once, under its first output: the others share
-            # its rows and hit policy, so each finding would repeat once per output
-            self.checked.append(Checked(rule.name, f"als deel van tabel '{rule.table}' (onder '{rule.outputs[0]}')",
+        if rule.name != rule.lead:   # another output of a table: checked once, under its lead
+            self.checked.append(Checked(rule.name, f"als deel van tabel '{rule.table}' (onder '{rule.lead}')",
                                         "exact"))
             return None
 

@@ -238,8 +238,8 @@ class UnknownChecks(CheckContext):
             below[rule.name] = frozenset(rule.deps).union(*[below.get(d, frozenset()) for d in rule.deps])
             if not isinstance(rule, Decision | Requirement):
                 continue
-            if isinstance(rule, Decision) and rule.table is not None and rule.name != rule.outputs[0]:
-                continue   # a table's other outputs share its rows: analysed once, under its first output
+            if isinstance(rule, Decision) and rule.name != rule.lead:
+                continue   # a table's other outputs share its rows: analysed once, under its lead
             if len(below[rule.name]) > MAX_BELOW:
                 skipped += 1
                 continue

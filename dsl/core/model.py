@@ -391,6 +391,13 @@ class Decision(RuleBase):
     def all_rows(self) -> tuple[Row, ...]:
         return (*self.rows, self.otherwise) if self.otherwise is not None else self.rows
 
+    @property
+    def lead(self) -> str:
+        """The output a table is checked and analysed under: its first output (the other outputs
+        share its rows and hit policy, so a finding about the rows would repeat once per output);
+        a beslissing with one outcome is its own lead."""
+        return self.outputs[0] if self.table is not None else self.name
+
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
 class Timeline(RuleBase):
