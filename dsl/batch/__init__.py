@@ -40,6 +40,7 @@ from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, typed_inputs
 from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
 from dsl.core import model as M
 from dsl.core.reasons import reasons
+from dsl.runtime.formatting import format_value
 
 __all__ = ["ENGINES", "Unsupported", "evaluate_table", "outcome_of_row", "plan_for", "to_frame"]
 
@@ -111,7 +112,7 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
     if isinstance(plan, PolarsPlan):
         rules = _evaluate_polars(plan, inputs, refused)
     else:
-        rules = _evaluate_per_case(policy, inputs, refused)
+        rules, refused = _evaluate_per_case(policy, inputs, refused)
     extra = pl.DataFrame([missing_inputs(inputs, list(model.fields)), refused.alias("geweigerd")])
     extra = extra.with_columns(pl.when(pl.col("geweigerd").is_null()).then(pl.col("ontbrekende_gegevens"))
                                .alias("ontbrekende_gegevens"))
@@ -149,8 +150,11 @@ def _evaluate_polars(plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series)
     return lazy.select([pl.when(pl.lit(ok)).then(pl.col(c)).alias(c) for c in internal]).collect()
 
 
-def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:
-    """The reference engine: every readable row through the per-case path (`policy.evaluate`)."""
+def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """The reference engine: every readable row through the per-case path (`policy.evaluate`).
+    Returns the rule columns and the refusals: a row is also refused when one of its values has
+    more digits than a decimal column holds exactly (38; `1 / 3E20` has 48 decimals), since
+    writing it would round it."""
     from dsl.case import Case
 
     model: M.Policy = policy.model
@@ -183,28 +187,52 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> pl.D
         for i, rule, codes in with_reasons:
             code = outcome.reason(rule.name)
             columns[f"__r{i}"].append(None if code is None else codes[code])
+    problems = refused.to_list()
+    dtypes = {}
+    for i, rule in enumerate(rules):
+        if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
+            dtypes[i] = _value_dtype(rule, columns[f"__x{i}"], problems)
+    too_long = [row for row, problem in enumerate(problems) if problem is not None and refused[row] is None]
+    for row in too_long:      # a refused row keeps its place and has no statuses
+        for values in columns.values():
+            if values:      # the columns a rule kind does not fill stay empty
+                values[row] = None
     series = []
     for i, rule in enumerate(rules):
         series.append(pl.Series(f"__s{i}", columns[f"__s{i}"], dtype=pl.Int8))
         if rule.kind in (M.RuleKind.REQUIREMENT, M.RuleKind.GROUP):
             series.append(pl.Series(f"__r{i}", columns[f"__r{i}"], dtype=pl.Int16))
         if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
-            values = columns[f"__x{i}"]
-            series.append(pl.Series(f"__x{i}", values, dtype=_value_dtype(rule, values), strict=False))
+            series.append(pl.Series(f"__x{i}", columns[f"__x{i}"], dtype=dtypes[i], strict=False))
         if rule.kind is M.RuleKind.DECISION:
             series.append(pl.Series(f"__d{i}", columns[f"__d{i}"], dtype=pl.Int8))
         if isinstance(rule, M.Timeline):
             series.append(pl.Series(f"__d{i}", columns[f"__d{i}"], dtype=_moment_dtype(rule.end), strict=False))
             series.append(pl.Series(f"__b{i}", columns[f"__b{i}"], dtype=_moment_dtype(rule.start), strict=False))
-    return pl.DataFrame(series)
+    return pl.DataFrame(series), pl.Series("geweigerd", problems, dtype=pl.String)
 
 
-def _value_dtype(rule, values: list) -> pl.DataType:
-    """The column type of a rule's values: decimals at the largest scale among them."""
+_DIGITS = 38     # what a decimal column (Polars, Arrow, Parquet, Spark) holds exactly
+
+
+def _value_dtype(rule, values: list, problems: list) -> pl.DataType:
+    """The column type of a rule's values: decimals at the largest scale among them (trailing
+    zeros do not count). A value that cannot be held exactly in 38 digits at that scale refuses
+    its row in `problems` (it would be rounded otherwise)."""
     if rule.type.kind not in ("bedrag", "percentage", "getal"):
         return dtype_of(rule.type)
-    scales = [-e for v in values if isinstance(v, Decimal) and isinstance(e := v.as_tuple().exponent, int)]
-    return pl.Decimal(38, max([0, *scales]))
+    shapes = {}
+    for row, v in enumerate(values):
+        if isinstance(v, Decimal) and v.is_finite():
+            exponent = v.normalize().as_tuple().exponent
+            assert isinstance(exponent, int)
+            shapes[row] = (max(0, v.adjusted() + 1), max(0, -exponent))    # whole digits, decimals
+    scale = max([0, *(d for w, d in shapes.values() if w + d <= _DIGITS)])
+    for row, (whole, decimals) in shapes.items():
+        if whole + max(scale, decimals) > _DIGITS and problems[row] is None:
+            problems[row] = (f"de uitkomst van {rule.kind.value} '{rule.name}' ({format_value(values[row], rule.type.kind)}) heeft meer "
+                             f"cijfers dan een kolom exact kan bewaren ({_DIGITS}); de rij is niet geëvalueerd")
+    return pl.Decimal(_DIGITS, scale)
 
 
 def _moment_dtype(bound) -> pl.DataType:
