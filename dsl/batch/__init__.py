@@ -192,11 +192,11 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
     for i, rule in enumerate(rules):
         if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
             dtypes[i] = _value_dtype(rule, columns[f"__x{i}"], problems)
-    too_long = [row for row, problem in enumerate(problems) if problem is not None and refused[row] is None]
-    for row in too_long:      # a refused row keeps its place and has no statuses
+    too_long = [k for k, problem in enumerate(problems) if problem is not None and refused[k] is None]
+    for k in too_long:      # a refused row keeps its place and has no statuses
         for values in columns.values():
             if values:      # the columns a rule kind does not fill stay empty
-                values[row] = None
+                values[k] = None
     series = []
     for i, rule in enumerate(rules):
         series.append(pl.Series(f"__s{i}", columns[f"__s{i}"], dtype=pl.Int8))
