@@ -439,10 +439,45 @@ class Decision:
     priority: tuple[Literal, ...] = ()     # `(voorrang "a", "b")`, `(alle, op volgorde van voorrang ...)`
     priority_output: str | None = None     # `(voorrang soort: ...)`: the named outcome the order is of
     policy_span: Span | None = None        # where the hit policy is written
+    partial: Partial | None = None         # `bewust onvolledig`: a case no row applies to is no finding
 
     @property
     def all_rows(self) -> tuple[Row, ...]:
         return (*self.rows, self.otherwise) if self.otherwise is not None else self.rows
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Partial:
+    """`bewust onvolledig ["reden"]` on a beslissing: the document decides only some cases, on purpose."""
+
+    reason: str | None
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Assumption:
+    """`aanname naam "titel" [bron ...] <voorwaarde>`: what the document takes for granted of every
+    case (`ontslag is niet voor opname`). Its `meta` holds bron, toelichting and citaten only."""
+
+    name: str
+    title: str
+    meta: Meta
+    condition: Expr
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class KnownFinding:
+    """`bekende bevinding <soort> in regel[, regel] [bron ...] [waar <voorwaarde>]`: a finding of the
+    consistency check recorded as the document's own; `kind` is the finding's key (gat, overlap,
+    ...), `rules` the rules it is about, `region` the cases it is narrowed to (None: all of them)."""
+
+    kind: str
+    kind_span: Span
+    rules: tuple[Name, ...]
+    meta: Meta
+    region: Expr | None
+    span: Span
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -511,6 +546,8 @@ class Policy:
     examples: tuple[Example, ...]
     filename: str
     text: str = attrs.field(repr=False, eq=False)
+    assumptions: tuple[Assumption, ...] = ()
+    known_findings: tuple[KnownFinding, ...] = ()
 
 
 # A declaration that `dsl.checker` turns into a named rule.
@@ -518,7 +555,7 @@ RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
 # Every class of the syntax tree.
 Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | NamedOutcome | Assignment
                    | Expectation
-                   | Example | Header | Policy | Validity | Amendment)
+                   | Example | Header | Policy | Validity | Amendment | Partial | Assumption | KnownFinding)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
 
 

@@ -4,7 +4,8 @@ Contract: `main(argv)` returns the exit code (docs/opdrachtregel.md): 0 when all
 a mistake in a policy or a case (printed as Dutch diagnostics with file:line:column and a caret,
 never a traceback), a failing voorbeeld, a consistency finding, versions that differ or an output
 file that could not be written; 2 for a wrong command line; 3 when a table had rows refused;
-4 under `evalueer --streng` when a verdict is not in order; 70 for a defect in Beleidstaal
+4 under `evalueer --streng` when a verdict is not in order; 5 when `evalueer` gets a case that violates
+an `aanname` of the policy (the outcome is still printed, the violation named first); 70 for a defect in Beleidstaal
 itself (said in Dutch; `BELEID_DEBUG=1` shows the Python traceback instead).
 """
 
@@ -306,7 +307,7 @@ def report_case(args, policy, outcome, what: str) -> int:
 
             data["wat_als"] = [suggestion.to_dict() for suggestion in suggestions_for(outcome)]
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return strict_code(args, policy, outcome.statuses)
+        return assumption_code(outcome, strict_code(args, policy, outcome.statuses))
     print(f"{policy.title} — {what}")
     if outcome.missing:
         shown = ", ".join(outcome.missing[:10]) + (f" en {len(outcome.missing) - 10} meer" if len(outcome.missing) > 10 else "")
@@ -321,10 +322,24 @@ def report_case(args, policy, outcome, what: str) -> int:
     print("\n".join(closing_summary(outcome)))
     if args.wat_als:
         _print_what_if(outcome)
-    return strict_code(args, policy, outcome.statuses)
+    return assumption_code(outcome, strict_code(args, policy, outcome.statuses))
 
 
 EXIT_NOT_IN_ORDER = 4
+EXIT_ASSUMPTION = 5   # the case violates an aanname of the policy
+
+
+def assumption_code(outcome, code: int) -> int:
+    """The exit code of an evaluated case given its `code` so far: 5 when the case violates an
+    aanname (said on stderr), unless the code is already another failure."""
+    violations = outcome.violations
+    if not violations:
+        return code
+    from dsl.runtime.formatting import counted
+
+    print(f"beleid: de casus schendt {counted(len(violations), 'aanname', 'aannames')} van het beleid: "
+          + ", ".join(v.name for v in violations), file=sys.stderr)
+    return code or EXIT_ASSUMPTION
 EXIT_INTERNAL = 70   # EX_SOFTWARE: a defect in the tool
 
 

@@ -57,6 +57,30 @@ class Result:
     source: str | None = None
 
 
+@attrs.frozen(slots=True)
+class Violation:
+    """An `aanname` a case violates (its condition is nee for the case): which one, where it is
+    written, and the values of the gegevens its condition reads, in Dutch (`values`)."""
+
+    name: str
+    title: str
+    source: str | None
+    span: Span
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def message(self) -> str:
+        """The violation in one Dutch sentence, as `beleid evalueer` prints it."""
+        where = f"aanname '{self.name}', regel {self.span.line}" + (f", bron {self.source}" if self.source else "")
+        shown = ", ".join(f"{name} = {value}" for name, value in self.values)
+        return (f"Aanname geschonden: {self.title} ({where}); in deze casus: {shown}. De regels zijn wel "
+                "berekend, maar het beleid gaat uit van casussen waarvoor deze aanname geldt.")
+
+    def to_dict(self) -> dict:
+        return {"naam": self.name, "titel": self.title, "bron": self.source, "regel": self.span.line,
+                "kolom": self.span.column, "gegevens": dict(self.values), "melding": self.message}
+
+
 class Trace:
     """The steps of one traced evaluation, in the order they happened: per event the trace id
     and the value; `steps[id]` names the core node and the rule the step belongs to."""
@@ -136,6 +160,7 @@ class Outcome:
     trace: Trace | None = None
     _built: dict[str, Result] | None = None   # made on the first Result asked for
     _traced: Outcome | None = None            # the traced evaluation, when a reason needs it
+    _violations: tuple[Violation, ...] | None = None   # computed when first asked for
 
     def __init__(self, policy: CompiledPolicy, case: Case, raw: tuple, trace: Trace | None = None):
         self.policy, self._case = policy, case
@@ -203,6 +228,16 @@ class Outcome:
     def missing(self) -> tuple:
         return self.case.missing
 
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        """The aannames of the policy this case violates (their condition is nee), in the order of
+        the policy; empty when there are none or a condition is onbekend. Computed on first use, so
+        evaluating costs nothing more for a policy without aannames or a caller who does not ask."""
+        found = self._violations
+        if found is None:
+            found = self._violations = self.policy.violations_of(self.case)
+        return found
+
     def of_kind(self, kind: str) -> dict[str, Result]:
         return {rule.name: self[rule.name] for rule in self.policy.model.rules.values() if rule.kind == kind}
 
@@ -229,8 +264,10 @@ class Outcome:
             rules[name] = entry
         judged = {f.name: {"door": f.judged_by} | ({"toelichting": f.judgement_note} if f.judgement_note else {})
                   for f in policy.model.judgements()}
+        violated = ({"aannames_geschonden": [v.to_dict() for v in self.violations]}
+                    if policy.model.assumptions else {})
         return {"beleid": policy.title, "ontbrekende_gegevens": list(self.missing), "regels": rules} | (
-            {"oordelen": judged} if judged else {})
+            {"oordelen": judged} if judged else {}) | violated
 
 
 def _obligation_of(rule, value) -> dict[str, Any]:
@@ -391,6 +428,21 @@ class CompiledPolicy:
         if self._node_ids is None:
             self._node_ids = tuple(id(step.node) for step in steps)
         return Outcome(self, case, raw, Trace(events, steps, self._node_ids))
+
+    def violations_of(self, case: Case) -> tuple[Violation, ...]:
+        """The aannames a loaded case violates (see `Outcome.violations`)."""
+        assumptions = self.model.assumptions
+        if not assumptions:
+            return ()
+        truths = self.compiled.assumptions(case.values, case.peil)
+        fields = self.model.fields
+        found = []
+        for assumption, truth in zip(assumptions, truths, strict=True):
+            if truth is False:
+                read = [n for n in fields if n in assumption.inputs]
+                values = tuple((n, format_typed(case.data.get(n), fields[n].type)) for n in read)
+                found.append(Violation(assumption.name, assumption.title, assumption.source, assumption.span, values))
+        return tuple(found)
 
     def evaluate_many(self, cases: Iterable, trace: bool = False) -> Iterator[Outcome]:
         """Evaluate each case of an iterable (dicts, paths or Cases), lazily, in order."""

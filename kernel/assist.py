@@ -57,9 +57,19 @@ KEYWORD_HELP = {
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '
                    '— wat de verzekeraar in een casus mag (ja/nee, geen oordeel).',
     "voorbeeld": 'voorbeeld "titel" gegeven naam = waarde, ... verwacht naam = uitkomst.',
+    "aanname": 'aanname naam "titel" [bron "..."] <voorwaarde> — wat het document van elke casus aanneemt '
+               "(ontslag is niet voor opname); de consistentiecontrole rekent alleen met casussen die eraan "
+               "voldoen, en een casus die haar schendt krijgt een melding bij het evalueren.",
+    "bewust onvolledig": 'bewust onvolledig ["reden"] — bij een beslissing: het document beslist bewust niet elke '
+                         "casus; een gat is dan geen bevinding, alleen een opmerking.",
+    "waar": "waar <voorwaarde> — bij een bekende bevinding: alleen de casussen waarvoor de voorwaarde geldt "
+            "(zoals waar omzet is € 250.000).",
     "bekend": "x is bekend — ja als x een waarde heeft, nee als die ontbreekt; nooit onbekend "
               "(x is onbekend, x is niet bekend: het omgekeerde). Zo vervalt een regel als een gegeven "
-              "ontbreekt: als x is bekend en x is ten minste 5 dan ...",
+              "ontbreekt: als x is bekend en x is ten minste 5 dan ...\n"
+              'bekend <soort> in <regel> [bron "..."] [citaat "..."] [waar <voorwaarde>] — legt een bevinding '
+              "van de consistentiecontrole (gat, overlap, ...) vast als van het document zelf: het rapport "
+              "noemt haar 'in het document', niet nieuw.",
     "onbekend": "x is onbekend — ja als x ontbreekt, anders nee; nooit zelf onbekend (zie: bekend). "
                 "In een voorbeeld: gegeven x = onbekend.",
 }

@@ -10,7 +10,7 @@ Method "hypothesis" searches everything (to compare the two); "exact" never sear
 Every counterexample is re-evaluated by the compiled policy (`Finding.confirmed`).
 
 What is checked, per rule kind:
-  beslissing  gat (no row applies and no `anders`); overlap of two rows where the hit policy makes
+  beslissing  gat (no row applies and no `anders`; under `bewust onvolledig` a note); overlap of two rows where the hit policy makes
               it a finding (`HitPolicy.overlap`: under `uniek`, not under `eerste treffer`);
               a row that can never apply; a row overschaduwd by earlier rows under first match
   eis         never satisfiable; always satisfied; an exception that can never apply, or that
@@ -27,7 +27,9 @@ Every gap and every overlap the solver finds is listed region by region (`dsl.an
 `all_regions`): one finding per box of cases, each with its witness, until no case is left or the
 count bound `Budget.max_regions` stopped the listing (the report says so). Whether two rows that
 apply together are a finding is the hit policy's (`HitPolicy.overlap`, one table in dsl.core).
-Unknown inputs are checked by `dsl.analysis.unknowns`.
+Unknown inputs are checked by `dsl.analysis.unknowns`. The solver and the search consider only cases
+for which the policy's `aanname`s hold (`dsl.analysis.assumptions`); findings the policy records as
+the document's own are marked known, and records that match nothing reported (`dsl.analysis.known`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import z3
 
 from dsl.analysis.crossrule import CrossRuleChecks
 from dsl.analysis.findings import Checked, ConsistencyReport, Fallback, show_value
+from dsl.analysis.known import apply_known
 from dsl.analysis.redundancy import RedundancyChecks
 from dsl.analysis.regions import Boxes, all_regions
 from dsl.analysis.rulechecks import RuleChecks
@@ -85,7 +88,8 @@ def check_policy(policy, *, method: str = "auto", budget: Budget | None = None,
     ctx.check_redundancy()
     ctx.check_unknowns()
     model = policy.model
-    return ConsistencyReport(model.title, model.filename, tuple(ctx.findings),
+    findings = apply_known(ctx, ctx.findings)   # the document's own findings, and records that no longer hold
+    return ConsistencyReport(model.title, model.filename, tuple(findings),
                              tuple(ctx.checked), tuple(ctx.fallbacks), tuple(ctx.notes), ctx.budget,
                              tuple(ctx.searches), tuple(ctx.unknowns), tuple(ctx.region_limits))
 
@@ -157,7 +161,9 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks, UnknownChecks):
         (base, conds), guards = encoded
         base = base + guards
         try:
-            if rule.otherwise is None and rule.hit_policy.gap_is_finding:
+            if rule.otherwise is None and rule.partial:
+                self.partial_note(rule, bool(self.sat(*base, z3.Not(z3.Or(*conds)) if conds else z3.BoolVal(True))))
+            elif rule.otherwise is None and rule.hit_policy.gap_is_finding:
                 self.decision_gap(rule, base, conds)
             self.decision_overlaps(rule, base, conds)
             self.decision_rows(rule, base, conds)
@@ -165,6 +171,17 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks, UnknownChecks):
             self.fallbacks.append(Fallback(rule.name, f"de solver kon niet beslissen ({err})", rule.span))
             return self.search_decision(rule)
         self.checked.append(Checked(rule.name, "gat, overlap, overschaduwde regels", "exact"))
+
+    def partial_note(self, rule: Decision, gap: bool, searched: bool = False) -> None:
+        """A deliberately partial beslissing (`bewust onvolledig`): a case no row applies to is a
+        note, not a finding."""
+        why = f" ({rule.partial_note})" if rule.partial_note else ""
+        if gap:
+            found = "de zoektocht vond" if searched else "er zijn"
+            self.notes.append(f"Beslissing '{rule.name}' is bewust onvolledig{why}: {found} casussen waarvoor geen "
+                              "regel geldt; dat is geen bevinding.")
+        elif not searched:
+            self.notes.append(f"Beslissing '{rule.name}' heet bewust onvolledig{why}, maar beslist elke casus.")
 
     def regions_of(self, rule: Decision, what: str, formulas: list) -> Boxes:
         """Every region of a defect of `rule` (see the module docstring); a note when the count
@@ -242,7 +259,10 @@ class _Checks(RuleChecks, CrossRuleChecks, RedundancyChecks, UnknownChecks):
     def search_decision(self, rule: Decision):
         fields = sorted(rule_fields(self.model, rule.name))
         kinds = []
-        if rule.otherwise is None:
+        if rule.otherwise is None and rule.partial:
+            gap = self.search(rule.name, "gat", _row_is(rule.name, ROW_NONE), fields)
+            self.partial_note(rule, gap is not None, searched=True)
+        elif rule.otherwise is None:
             kinds.append(("gat", ROW_NONE, f"Beslissing '{rule.name}' heeft een gat: voor deze casus geldt "
                           "geen enkele regel, en er is geen 'anders'."))
         if rule.hit_policy.overlap is not Overlap.ALLOWED:

@@ -8,7 +8,7 @@ and `compared_with` set. A finding is earlier when the previous report already h
   - a gap, an overlap or an unknown that blocks a row (`REGION_KINDS`) found by the solver: by
     region, not by witness. It is earlier when every case of its box lies in the boxes the
     previous report gave for the same kind of defect in the same rule (the solver proves the
-    containment), so a witness that moved is not new, and a region that grew or appeared is;
+    containment, for the cases the policy's aannames allow), so a witness that moved is not new, and a region that grew or appeared is;
   - the same found by search (no proved region): when the previous report had that kind in that rule;
   - any other finding: when the previous report had one of the same kind about the same rules
     (for a boundary two rules draw differently: at the same value), each previous finding matched
@@ -28,6 +28,7 @@ from pathlib import Path
 import attrs
 import z3
 
+from dsl.analysis.assumptions import assumption_constraints
 from dsl.analysis.findings import ConsistencyReport, Finding, Region
 from dsl.analysis.regions import region_formula
 from dsl.analysis.smt import Domain, Encoder, check
@@ -138,7 +139,7 @@ class _Matcher:
         if any(b is None for b in new_boxes) or not boxes:
             return False
         solver = z3.Solver()
-        solver.add(*self.enc.constraints())
+        solver.add(*self.enc.constraints(), *assumption_constraints(self.enc, self.model).formulas)
         solver.add(z3.Or(*new_boxes), z3.Not(z3.Or(*boxes)))
         return check(solver) == z3.unsat
 

@@ -9,7 +9,10 @@ the defect. A finding about more than one rule (a boundary two rules draw differ
 repeated) names the others in `others`; `names` gives them all, `rule` first. `regions` are
 the `Region`s of the inputs where the defect lies (one per gegeven: an interval, a set of
 values or one value), around the witness; `boxes` lists every region of a gap, an overlap or a
-blocking unknown as (witness, regions), the first being `case` and `regions`; `known` is true when the policy records the finding as the document's own;
+blocking unknown as (witness, regions), the first being `case` and `regions`; `known` is true when the
+policy records the finding as the document's own (`bekende bevinding`, `dsl.analysis.known`), and
+`known_record` says where (line, bron, citaat); a record that matches nothing is a finding of its
+own, `bekend_vervallen`;
 `earlier` says, once the report is compared with an earlier one (`dsl.analysis.compare`), whether
 that report already had it (None: not compared).
 A `ConsistencyReport` holds the findings, what was checked and how, where the solver had to
@@ -79,6 +82,7 @@ KINDS = {
     "dubbele_eis": "eis die een andere herhaalt",
     "herhaalde_rij": "rij die in een andere beslissing herhaald wordt",
     "onbekend_blokkeert": "onbekend gegeven dat een latere rij blokkeert",
+    "bekend_vervallen": "bekende bevinding die niet meer optreedt",
 }
 
 
@@ -124,6 +128,7 @@ class Finding:
     known: bool = False               # recorded in the policy as the document's own
     earlier: bool | None = None       # compared with an earlier report: in it (True) or new (False)
     boxes: tuple = ()                 # every region of the defect: (witness case, Regions) per box
+    known_record: str | None = None   # where the policy records it as the document's own (line, bron, citaat)
 
     @property
     def label(self) -> str:

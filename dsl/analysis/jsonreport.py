@@ -10,14 +10,17 @@ values as single values), `alle_gebieden` (every region of a gap, overlap or blo
 each a box of `gebieden` with its `getuige`; empty for other findings), `getuige` (the counterexample with each value written as a case file
 accepts it: "€ 250.000,00", "4,71%", "0,5", ISO dates, "14 dagen", true/false; or null),
 `methode` ("solver": proved by z3, "regels": read from the rules themselves (a cross-rule
-boundary), or "zoektocht": found by Hypothesis, nothing proved),
+boundary), "beleid": a `bekende bevinding` that matched nothing, or "zoektocht": found by
+Hypothesis, nothing proved),
 `bevestigd` (evaluating the getuige shows the defect; null when there is no getuige) and `bekend`
-(recorded in the policy as the document's own), `onderdeel` (the source text it points at first)
+(recorded in the policy as the document's own, `bekende bevinding`; `vastgelegd` says where: line,
+bron, citaat), `onderdeel` (the source text it points at first)
 and `vergelijking` ("nieuw" or "eerder gemeld" when the report was compared with an earlier one,
 `--vergelijk`, `dsl.analysis.compare`; else null). `nieuw` counts the findings that are neither
 bekend nor eerder gemeld: the command's exit code is 1 exactly when it is not 0. `zoektocht` says
 what the searches did, `onbekend` per rule the gegevens that can make it onbekend on their own
-(`dsl.analysis.unknowns`), `gebieden_telgrens` where the count bound stopped a listing of regions.
+(`dsl.analysis.unknowns`), `gebieden_telgrens` where the count bound stopped a listing of regions, `aannames` the aannames the
+checks respected (only cases for which they hold were considered).
 """
 
 from __future__ import annotations
@@ -130,9 +133,10 @@ def finding_json(f: Finding, model, filename: str, source: str | None = None) ->
                            "getuige": {n: json_value(model, n, v) for n, v in case.items()}}
                           for case, regions in f.boxes],
         "getuige": None if f.case is None else {n: json_value(model, n, v) for n, v in f.case.items()},
-        "methode": {"exact": "solver", "regels": "regels"}.get(f.method, "zoektocht"),
+        "methode": {"exact": "solver", "regels": "regels", "beleid": "beleid"}.get(f.method, "zoektocht"),
         "bevestigd": f.confirmed,
         "bekend": f.known,
+        "vastgelegd": f.known_record,
         "onderdeel": part_text(f, source),
         "vergelijking": None if f.earlier is None else ("eerder gemeld" if f.earlier else "nieuw"),
     }
@@ -163,6 +167,8 @@ def consistency_json(report, model) -> dict:
             "tijdgrens_bereikt": [{"regel": s.rule, "wat": s.what, "casussen": s.cases} for s in report.timed_out],
         },
         "opmerkingen": list(report.notes),
+        "aannames": [{"naam": a.name, "titel": a.title, "regel": a.span.line, "bron": a.source}
+                     for a in getattr(model, "assumptions", ())],
         "onbekend": [{"regel": u.rule, "gegevens": list(u.inputs)} for u in report.unknowns],
         "gebieden_telgrens": {
             "max_per_gebrek": getattr(budget, "max_regions", None),

@@ -41,7 +41,8 @@ def how_found(f) -> str:
     """How a finding was found, in Dutch: proved by z3 or found by search, and whether evaluating its
     case confirmed it."""
     how = {"exact": "exact bewezen (z3)",
-           "regels": "gelezen uit de regels zelf (dezelfde waarde, andere grenswoorden)"}.get(
+           "regels": "gelezen uit de regels zelf (dezelfde waarde, andere grenswoorden)",
+           "beleid": "vergeleken met wat het beleid als bekende bevinding vastlegt"}.get(
         f.method, "gevonden door zoeken (Hypothesis), niet bewezen")
     if f.confirmed is True:
         how += "; bevestigd door de casus te evalueren"
@@ -60,9 +61,14 @@ def sources_text(f, model) -> str | None:
 
 def finding_blocks(f, model, source, filename) -> list:
     mark = "" if f.earlier is None else (" (eerder gemeld)" if f.earlier else " (nieuw)")
+    if f.known:
+        mark = " (in het document)"
     blocks: list[Block] = [("h2", f"{f.label}: {', '.join(f.names)}{mark}"), ("p", f.message)]
     if f.detail:
         blocks.append(("p", f.detail))
+    if f.known and f.known_record:
+        blocks.append(("p", f"In het document: het beleid legt deze bevinding vast als van het document zelf "
+                            f"({f.known_record})."))
     places = []
     for label, span in f.spans:
         line = _source_line(source, span)
@@ -93,19 +99,39 @@ def finding_blocks(f, model, source, filename) -> list:
 
 def consistency_blocks(report, model, source: str | None = None) -> list:
     n = len(report.findings)
+    known = [f for f in report.findings if f.known]
     blocks: list[Block] = [("h1", f"Consistentie van '{report.title}'"), ("p", f"Bestand: {report.filename}")]
-    blocks.append(("p", "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen "
-                        "of termijnen gevonden." if not n else f"{counted(n, 'bevinding', 'bevindingen')}."))
+    summary = "Geen bevindingen: geen gaten, overlappen, overschaduwde regels, onmogelijke eisen of termijnen " \
+              "gevonden." if not n else f"{counted(n, 'bevinding', 'bevindingen')}."
+    if known:
+        summary = summary[:-1] + (f": {n - len(known)} nieuw, {len(known)} in het document (vastgelegd als "
+                                  "bekende bevinding).")
+    blocks.append(("p", summary))
     if report.compared_with is not None:
-        earlier = sum(1 for f in report.findings if f.earlier)
-        blocks.append(("p", f"Vergeleken met {report.compared_with}: {n - earlier} nieuw, {earlier} eerder gemeld."))
-    for f in report.findings:
+        earlier = sum(1 for f in report.findings if f.earlier and not f.known)
+        blocks.append(("p", f"Vergeleken met {report.compared_with}: {n - len(known) - earlier} nieuw, "
+                            f"{earlier} eerder gemeld" + (f", {len(known)} in het document." if known else ".")))
+    new = [f for f in report.findings if not f.known]
+    if known and new:
+        blocks.append(("h2", "Nieuw"))
+    for f in new:
+        blocks += finding_blocks(f, model, source, report.filename)
+    if known:
+        blocks.append(("h2", "In het document"))
+        blocks.append(("p", "Deze bevindingen legt het beleid vast als van het document zelf (bekende bevinding); "
+                            "ze maken de exitcode niet 1."))
+    for f in known:
         blocks += finding_blocks(f, model, source, report.filename)
     exact = sum(1 for c in report.checked if c.method == "exact")
     searched = [c for c in report.checked if c.method == "zoektocht"]
     blocks.append(("h2", "Wat is gecontroleerd"))
     blocks.append(("p", f"{counted(exact, 'regel', 'regels')} exact gecontroleerd met de solver (z3): een gevonden gebrek is "
                         "bewezen, en waar niets gevonden is, bestaat het gebrek voor geen enkele volledige casus."))
+    assumptions = getattr(model, "assumptions", ())
+    if assumptions:
+        blocks.append(("p", "Alleen casussen waarvoor de aannames van het beleid gelden, zijn meegenomen (door de solver "
+                            "en de zoektocht): " + "; ".join(f"{a.name} (regel {a.span.line}): {a.title}"
+                                                              for a in assumptions) + "."))
     if report.fallbacks or searched:
         budget = report.budget
         limit = f" (ten hoogste {budget.max_examples} casussen per zoektocht, zaad {budget.seed})" if budget else ""

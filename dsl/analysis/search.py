@@ -2,7 +2,9 @@
 
 Contract: `search(policy, predicate, budget, fields=...)` draws boundary-aware complete cases
 (`dsl.testing.strategies.cases`, the strategy users write their properties with) and returns the
-first case dict for which `predicate(outcome)` holds, or None when the budget ran out. Only the
+first case dict for which `predicate(outcome)` holds, or None when the budget ran out; a drawn
+case that violates an `aanname` of the policy is skipped (it counts as tried, it is never a witness,
+and a sweep does not observe it). Only the
 generate phase runs: no shrinking (shrunk examples collapse onto boundaries and say little about
 the defect), no example database, no health checks. A found case is always re-evaluated by the
 compiled policy, so it is a real counterexample; not finding one proves nothing, and reports say so.
@@ -45,6 +47,7 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 
+from dsl.analysis.assumptions import violates
 from dsl.analysis.thresholds import constant, neighbours
 from dsl.core import expr as E
 from dsl.core.model import Calculation, Decision, Group, Policy, Requirement, Rule, Timeline
@@ -142,7 +145,10 @@ def explore(strategy, attempt: Callable[[Any, int], tuple[Any, int]], budget: Bu
 def search_run(policy, predicate, budget: Budget | None = None, *, fields=None, fixed=None) -> Run:
     """Search for a generated case whose outcome satisfies `predicate`; `Run.found` is that case."""
     def attempt(case, _room):
-        return (case if predicate(policy.evaluate(case)) else None), 1
+        outcome = policy.evaluate(case)
+        if violates(outcome):   # a case the document does not expect (an aanname is nee): no witness
+            return None, 1
+        return (case if predicate(outcome) else None), 1
 
     return explore_run(cases(policy, fields=fields, fixed=fixed), attempt, budget)
 
@@ -155,7 +161,9 @@ def search(policy, predicate, budget: Budget | None = None, *, fields=None, fixe
 def sweep_run(policy, observe, budget: Budget | None = None, *, fields=None) -> Run:
     """Evaluate up to the budget's cases, calling `observe(case, outcome)` for each."""
     def attempt(case, _room):
-        observe(case, policy.evaluate(case))
+        outcome = policy.evaluate(case)
+        if not violates(outcome):   # cases that violate an aanname are not observed
+            observe(case, outcome)
         return None, 1
 
     return explore_run(cases(policy, fields=fields), attempt, budget)

@@ -1,7 +1,7 @@
 """The state one consistency check of a policy works in: its solver, its encoder, its findings.
 
 Contract: `CheckContext(policy, method, budget, domain)` holds a z3 solver loaded with the
-`Domain` of every gegeven, the policy's encoder (`CheckEncoder`: a beslissing that can give no
+`Domain` of every gegeven and the policy's `aanname`s (`dsl.analysis.assumptions`), the policy's encoder (`CheckEncoder`: a beslissing that can give no
 outcome stays exact where another rule uses it, guarded like a division), and the lists a `ConsistencyReport` is made
 of (findings, what was checked, fallbacks to the search, notes). The checks (`dsl.analysis.checks`
 for decisions, `dsl.analysis.rulechecks` for the other kinds) build on it:
@@ -23,6 +23,7 @@ from typing import Any
 
 import z3
 
+from dsl.analysis.assumptions import assumption_constraints
 from dsl.analysis.findings import Checked, Fallback, Finding, Searched
 from dsl.analysis.search import Budget, Run, search_run, sweep_run
 from dsl.analysis.smt import Domain, Encoder, Unsupported, check, free_fields
@@ -76,10 +77,12 @@ class CheckContext:
         self.enc = CheckEncoder(policy.model, domain)
         self.solver = z3.Solver()
         self.solver.add(*self.enc.constraints())
+        self.assumptions = assumption_constraints(self.enc, policy.model)   # only cases the document expects
+        self.solver.add(*self.assumptions.formulas)
         self.findings: list[Finding] = []
         self.checked: list[Checked] = []
         self.fallbacks: list[Fallback] = []
-        self.notes: list[str] = []
+        self.notes: list[str] = self.assumptions.notes()
         self.searches: list[Searched] = []
         self.region_limits: list[tuple[str, str]] = []   # (rule, what): region listings the count bound stopped
         self.thresholds = thresholds(policy.model)   # per gegeven, the constants it is compared with

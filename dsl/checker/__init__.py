@@ -3,7 +3,8 @@
 Contract: `check(policy)` resolves every name (with a "bedoelde u ...?" hint for a misspelling),
 types every expression and checks units (`dsl.types`), checks exceptions, decision tables
 (consistent outcome types, `anders`), timelines (an event date against moments) and voorbeelden
-(known names, fitting values, statuses that fit the rule), checks quotes (`citaat`: not empty,
+(known names, fitting values, statuses that fit the rule), aannames and bekende bevindingen
+(`dsl.checker.assumptions`), checks quotes (`citaat`: not empty,
 only on a rule or a row of a decision table), refuses a negative duration counted
 from a moment (`binnen -10 dagen na`), orders the rules so that each comes after what it uses and
 reports cycles. A rule written more than once with its own validity (`geldig vanaf ...`, or in a
@@ -27,6 +28,7 @@ import attrs
 
 from dsl import ast
 from dsl import types as T
+from dsl.checker.assumptions import AssumptionChecks
 from dsl.checker.examples import check_examples
 from dsl.checker.expressions import ExprChecker, positive_text
 from dsl.checker.versions import Period, arrange, validity_dates, validity_problems
@@ -67,6 +69,8 @@ class Model:
     fields: dict[str, tuple[ast.Field, T.Type]]
     rules: dict[str, Rule]
     types: dict[ast.Expr, T.Type]
+    # each `bekende bevinding` with the rules it names (a table by its first outcome)
+    known_findings: tuple[tuple[ast.KnownFinding, tuple[str, ...]], ...] = ()
 
     def field_type(self, name: str) -> T.Type:
         return self.fields[name][1]
@@ -150,12 +154,16 @@ class _Checker:
         self._obligations()
         self._validities()
         self._declare()
+        assumptions = AssumptionChecks(self)
+        assumptions.declare()
         self._versions()
         for name in self._check_order():
             self._check_rule(name)
         order = self._order()
+        assumptions.run()
         check_examples(self.policy, self.fields, self.rules, self.problems)
-        return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types)
+        return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types,
+                     tuple(assumptions.known))
 
     def _header(self) -> None:
         header = self.policy.header
@@ -702,6 +710,7 @@ def _rule_quotes(policy: ast.Policy) -> list[ast.Quote]:
     others: tuple[ast.Calculation | ast.Decision | ast.Timeline, ...] = (
         *policy.calculations, *policy.decisions, *policy.timelines)
     metas += [node.meta for node in others]
+    metas += [a.meta for a in policy.assumptions] + [k.meta for k in policy.known_findings]
     quotes = [q for meta in metas for q in meta.quotes]
     for decision in policy.decisions:
         for row in (*decision.rows, *([decision.otherwise] if decision.otherwise else [])):

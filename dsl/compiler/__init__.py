@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import ast as py
 import linecache
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from dsl.compiler.expressions import STATUS_NAMES, TraceStep
+from dsl.compiler.expressions import STATUS_NAMES, ExpressionGenerator, TraceStep
 from dsl.compiler.generator import Generator
 from dsl.core.model import Policy
 from dsl.runtime import values as rtv
@@ -37,6 +38,7 @@ class Compiled:
         self.model, self.evaluate, self._namespace, self._consts = model, evaluate, namespace, consts
         self._modules = [module]
         self._traced: tuple[Callable, tuple[TraceStep, ...]] | None = None
+        self._assumptions: Callable | None = None
         self._lock = threading.Lock()
 
     def _traced_parts(self) -> tuple[Callable, tuple[TraceStep, ...]]:
@@ -55,6 +57,16 @@ class Compiled:
     def namespace(self) -> dict:
         """The names the generated functions run with: runtime functions, statuses, constants."""
         return self._namespace
+
+    @property
+    def assumptions(self) -> Callable:
+        """`check(inputs, peil)` -> the value of each aanname's condition (ja, nee or None for
+        onbekend), in `model.assumptions` order; generated on first use (see `compile_conditions`)."""
+        if self._assumptions is None:
+            with self._lock:
+                if self._assumptions is None:
+                    self._assumptions = compile_conditions(self.model, [a.condition for a in self.model.assumptions])
+        return self._assumptions
 
     @property
     def evaluate_traced(self) -> Callable:
@@ -95,6 +107,30 @@ def compile_model(model: Policy) -> Compiled:
     linecache.cache[model.filename] = (len(model.text), None,
                                               model.text.splitlines(True), model.filename)
     return Compiled(model, namespace["evaluate"], module, namespace, consts)
+
+
+def compile_conditions(model: Policy, conditions, name: str = "conditions") -> Callable:
+    """A generated function `name(inputs, peil)` giving the value of each condition over the
+    gegevens (`inputs` in gegevens order, as `evaluate` takes them): a tuple of ja, nee or None
+    (onbekend), built, checked and compiled as `evaluate` is. The conditions read no rule (an
+    `aanname` names none, the checker sees to that)."""
+    namespace: dict[str, object] = dict(rtv.EXPORTS)
+    namespace.update({status_name: status for status, status_name in STATUS_NAMES.items()})
+    namespace["__builtins__"] = {}
+    consts: dict = {}
+    generator = ExpressionGenerator(model, traced=False, consts=consts)
+    body: list[py.stmt] = []
+    fields = list(model.fields)
+    if fields:
+        target = py.Tuple(elts=[py.Name(id=generator.locals[f], ctx=py.Store()) for f in fields], ctx=py.Store())
+        body.append(py.Assign(targets=[target], value=py.Name(id="inputs", ctx=py.Load())))
+    values = [generator.expr(condition) for condition in conditions]
+    body.append(py.Return(value=py.Tuple(elts=values, ctx=py.Load())))
+    extra: dict = {"type_params": []} if sys.version_info >= (3, 12) else {}
+    function = py.FunctionDef(name=name, args=py.arguments(posonlyargs=[], args=[py.arg(arg="inputs"), py.arg(arg="peil")],
+                                                           kwonlyargs=[], kw_defaults=[], defaults=[]),
+                              body=body, decorator_list=[], returns=None, **extra)
+    return _load(py.Module(body=[function], type_ignores=[]), model, namespace, consts)[name]
 
 
 def _load(module: py.Module, model: Policy, namespace: dict, consts: dict) -> dict:

@@ -106,7 +106,24 @@ class _Lowering:
             valid_until=getattr(header.valid_until, "value", None),
             source=header.source, note=header.note, filename=self.syntax.filename, text=self.syntax.text,
             fields=self.fields, rules=self.rules, gates=tuple(self.gates.values()),
-            examples=tuple(self.example(e) for e in self.syntax.examples))
+            examples=tuple(self.example(e) for e in self.syntax.examples),
+            assumptions=tuple(self.assumption(a) for a in self.syntax.assumptions),
+            known_findings=tuple(self.known_finding(k, names) for k, names in self.checked.known_findings))
+
+    # ------------------------------------------------------------ aannames and bekende bevindingen
+    def assumption(self, node: ast.Assumption) -> M.Assumption:
+        return M.Assumption(name=node.name, title=node.title, condition=self.expr(node.condition),
+                            source=node.meta.source or self.syntax.header.source, note=node.meta.note,
+                            span=node.span, quotes=tuple(q.text for q in node.meta.quotes),
+                            quote_spans=tuple(q.span for q in node.meta.quotes))
+
+    def known_finding(self, node: ast.KnownFinding, names: tuple[str, ...]) -> M.KnownFinding:
+        return M.KnownFinding(kind=node.kind, rules=names,
+                              region=self.expr(node.region) if node.region is not None else None,
+                              source=node.meta.source, note=node.meta.note, span=node.span,
+                              rule_spans=tuple(r.span for r in node.rules),
+                              quotes=tuple(q.text for q in node.meta.quotes),
+                              quote_spans=tuple(q.span for q in node.meta.quotes))
 
     # ------------------------------------------------------------ validity and versions
     def period_test(self, period: tuple, span: ast.Span) -> E.Expr | None:
@@ -259,7 +276,8 @@ class _Lowering:
         return M.Decision(hit_policy=M.HitPolicy(rule.node.hit_policy), rows=tuple(rows), otherwise=otherwise,
                           type=t, table=node.table, outputs=node.outputs,
                           priority=tuple(literal_value(v) for v in node.priority),
-                          priority_output=node.priority_output, **common)
+                          priority_output=node.priority_output, partial=node.partial is not None,
+                          partial_note=node.partial.reason if node.partial is not None else None, **common)
 
     def timeline(self, rule, common: dict) -> M.Timeline:
         versions: tuple[E.Version, ...] = common["versions"]

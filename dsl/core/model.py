@@ -13,7 +13,11 @@ status compares equal to "voldaan" and prints as it). Each rule states its meani
     `power`: its value says whether the party may act in this case, its status is no verdict;
   - every rule may say which party it binds (`bound`, display only), and a gegeven may be a
     judgement (`Field.judged_by`): an assessment someone makes, read as the input it is;
-  - a decision has a hit policy, its rows and an optional `anders`;
+  - a decision has a hit policy, its rows and an optional `anders`, and may be deliberately partial
+    (`partial`: a case no row applies to is then no finding of the consistency check);
+  - an `Assumption` is what the document takes for granted of every case, a `KnownFinding` a
+    finding of the consistency check recorded as the document's own (both outside `rules`: they
+    give no outcome; see their classes);
   - a termijn has an explicit start and end moment (durations already applied), whether the end
     moment itself is too late (`strict`), and whether the event must fall on it (`exact`);
   - a calculation has one expression; its result always has the shape (value, status);
@@ -378,6 +382,8 @@ class Decision(RuleBase):
     outputs: tuple[str, ...] = ()
     priority: tuple[Any, ...] = ()          # under voorrang: the outcome values, most important first
     priority_output: str | None = None      # of a table with several outcomes: the one `priority` orders
+    partial: bool = False                   # `bewust onvolledig`: a case no row applies to is no finding
+    partial_note: str | None = None         # why, as the policy says it
 
     @property
     def in_order(self) -> tuple[Row, ...]:
@@ -462,6 +468,49 @@ def own_expressions(rule: Rule) -> tuple[Expr, ...]:
             assert_never(rule)
 
 
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class Assumption:
+    """An `aanname`: what the document takes for granted of every case, a ja/nee `condition` over the
+    gegevens (it names no rule). Its meaning, decided here: a complete case for which the condition
+    is nee is outside what the policy is written for. The consistency checks consider only cases
+    for which every assumption holds; evaluating a case for which one is nee still gives every
+    rule's outcome, and the outcome names the assumption as violated (`Outcome.violations`);
+    an unknown condition (a gegeven missing) violates nothing."""
+
+    name: str
+    title: str
+    condition: Expr
+    source: str | None        # its own bron, else the policy's
+    note: str | None
+    span: Span
+    quotes: tuple[str, ...] = ()
+    quote_spans: tuple[Span, ...] = ()
+
+    @property
+    def inputs(self) -> frozenset[str]:
+        return self.condition.inputs
+
+
+@attrs.frozen(slots=True, eq=False, kw_only=True)
+class KnownFinding:
+    """A `bekende bevinding`: a finding of the consistency check that the document itself makes (a
+    gap it leaves, an overlap it writes), recorded with its source. `kind` is the finding's key
+    (gat, overlap, ...), `rules` the rules it is about (a table by its first outcome), `region` the
+    cases it is narrowed to (`waar ...`; None: every case). A finding of that kind about exactly
+    those rules whose cases all lie in the region is the document's own (`Finding.known`); a record
+    that no finding matches is itself reported (it no longer holds)."""
+
+    kind: str
+    rules: tuple[str, ...]
+    region: Expr | None
+    source: str | None
+    note: str | None
+    span: Span
+    rule_spans: tuple[Span, ...] = ()
+    quotes: tuple[str, ...] = ()
+    quote_spans: tuple[Span, ...] = ()
+
+
 @attrs.frozen(slots=True, eq=False)
 class Expectation:
     """`naam = waarde` or `naam = <status>` in a voorbeeld."""
@@ -502,6 +551,8 @@ class Policy:
     rules: dict[str, Rule]
     gates: tuple[Gate, ...]
     examples: tuple[Example, ...]
+    assumptions: tuple[Assumption, ...] = ()
+    known_findings: tuple[KnownFinding, ...] = ()
 
     def rule(self, name: str) -> Rule:
         return self.rules[name]

@@ -5,8 +5,8 @@ the core model (`dsl.core`) and the trace: `explain(outcome)` gives one `Step` p
 (requirements inside their group), each expandable to the steps of its condition (made when
 first opened); `why_not(outcome, name)` lists for a decision each row that did not apply with
 the condition that stopped it, and for a requirement the parts that failed; `summary(outcome)`
-gives one sentence per rule; `closing_summary(outcome)` the counts per status and the
-requirements not met and deadlines missed, for the end of a report; `render(steps)` lays a tree
+gives one sentence per rule; `closing_summary(outcome)` the counts per status, the aannames the
+case violates and the requirements not met and deadlines missed, for the end of a report; `render(steps)` lays a tree
 out as indented text. Every rule step carries the rule's text, its values, its source and one
 Dutch sentence, e.g. "Voldoet niet: aandeel onderaanneming is 41%, ten hoogste 33% is toegestaan
 (Bijlage 2, Minimumeisen wijkverpleging)". Modules: `text` (what is fixed about a policy's
@@ -87,6 +87,7 @@ def closing_summary(outcome, shown: int = 5) -> list[str]:
         parts.append(f"{total} {'bevoegdheid' if total == 1 else 'bevoegdheden'}: "
                      + ", ".join(f"{n} {said}" for said, n in sorted(powers.items())))
     lines = ["Samenvatting: " + "; ".join(parts) + "."] if parts else []
+    lines += [v.message for v in getattr(outcome, "violations", ())]   # an aanname the case violates
     for status, titles in failing.items():
         if titles:
             more = f" en {len(titles) - shown} meer" if len(titles) > shown else ""

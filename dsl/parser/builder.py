@@ -198,7 +198,8 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         return ast.Policy(header, _of_type(items, ast.Field), _of_type(items, ast.Group),
                           _of_type(items, ast.Calculation), _of_type(items, ast.Decision),
                           _of_type(items, ast.Timeline), _of_type(items, ast.Example),
-                          filename=self.filename, text=self.text)
+                          filename=self.filename, text=self.text, assumptions=_of_type(items, ast.Assumption),
+                          known_findings=_of_type(items, ast.KnownFinding))
 
     def header(self, meta: Meta, children: Children) -> ast.Header:
         title, *items = _nodes(children)
@@ -326,8 +327,30 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         policy = next((r for r in rest if isinstance(r, _HitPolicy)), None) or _HitPolicy("eerste treffer")
         rows = _of_type(rest, ast.Row)  # the `anders` row comes as ("anders", row)
         other = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "anders"), None)
+        partial = next((r for r in rest if isinstance(r, ast.Partial)), None)
         return ast.Decision(str(name), _unquote(title), policy.words, _meta(rest), rows, other, _span(meta),
-                            priority=policy.order, priority_output=policy.output, policy_span=policy.span)
+                            priority=policy.order, priority_output=policy.output, policy_span=policy.span,
+                            partial=partial)
+
+    def partial(self, meta: Meta, children: Children) -> ast.Partial:
+        reason = [c for c in children if isinstance(c, Token) and c.type == "STRING"]
+        return ast.Partial(_unquote(reason[0]) if reason else None, _span(meta))
+
+    # ------------------------------------------------------------ aannames and bekende bevindingen
+    def aanname(self, meta: Meta, children: Children) -> ast.Assumption:
+        name, title, *rest = _nodes(children)
+        return ast.Assumption(str(name), _unquote(title), _meta(rest[:-1]), rest[-1], _span(meta))
+
+    def bekende_bevinding(self, meta: Meta, children: Children) -> ast.KnownFinding:
+        names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
+        rest = [c for c in children if not isinstance(c, Token)]
+        region = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "waar"), None)
+        return ast.KnownFinding(str(names[0]), _tok_span(names[0]),
+                                tuple(ast.Name(str(n), _tok_span(n)) for n in names[1:]), _meta(rest), region,
+                                _span(meta))
+
+    def finding_region(self, meta: Meta, children: Children) -> tuple[str, ast.Expr]:
+        return ("waar", _nodes(children)[0])
 
     def hit_policy(self, meta: Meta, children: Children) -> _HitPolicy:
         return _HitPolicy(_words(_nodes(children)[0]), span=_span(meta))

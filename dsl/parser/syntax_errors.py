@@ -90,6 +90,8 @@ EXPECTED_WORDS = {
     "RECHT_VOOR_ALS": "'behoudt zich het recht voor als'",
     "YEAR_REL": "'van het lopende jaar' (of 'vorige', 'volgende')",
     "EINDE_WIJZIGING": "'einde wijziging'",
+    "BEWUST_ONVOLLEDIG": "'bewust onvolledig'",
+    "WAAR": "'waar' (het gebied van de bevinding)",
     "$END": "het einde van het bestand",
 }
 _NOT_SHOWN = {"PLUS", "MINUS", "TIMES", "DIVIDE", "LPAR", "RPAR", "COMMA", "SEMICOLON", "APOSTROF_S"}
@@ -257,7 +259,7 @@ def _empty_construct(err: UnexpectedInput, text: str) -> Diagnostic | None:
 # The keywords that start a section (and the end of the text): after a complete construct each of
 # them fits, so a list of them says nothing about the construct at hand; they are one entry.
 _SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "BEVOEGDHEID", "VOORBEELD",
-                             "WIJZIGING", "$END"})
+                             "WIJZIGING", "AANNAME", "$END"})
 NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, bevoegdheid, voorbeeld)"
 
 
@@ -267,6 +269,8 @@ def expected_words(err: UnexpectedInput) -> tuple[str, ...]:
     a new section are one entry, at the end."""
     accepted = _accepted(err)
     folded = frozenset().union(*(variants for word, variants in _FOLDED.items() if word in accepted))
+    if accepted & _SECTION_STARTS - {"$END"}:   # `bekend` starts a section where the others do (else: `is bekend`)
+        folded |= {"BEKEND"}
     words = [describe_terminal(t) for t in sorted(accepted - _SECTION_STARTS - folded) if t not in _NOT_SHOWN]
     if accepted & _SECTION_STARTS:
         words.append(NEW_SECTION if accepted - {"$END"} & _SECTION_STARTS else describe_terminal("$END"))
