@@ -72,6 +72,9 @@ KEYWORD_HELP = {
               "noemt haar 'in het document', niet nieuw.",
     "onbekend": "x is onbekend — ja als x ontbreekt, anders nee; nooit zelf onbekend (zie: bekend). "
                 "In een voorbeeld: gegeven x = onbekend.",
+    "invoer": "invoer | a | b | — een beslissing als tabel: de kolommen; daarna per rij een cel per kolom "
+              "en de uitkomst: | ten hoogste € 100.000 | - | dan € 45. Een cel is een vergelijking zonder "
+              "onderwerp (\"zzp\", groter dan 5, een van \"a\", \"b\", ligt tussen 1 en 5, bekend); - is elke waarde.",
 }
 # A cell visibly goes on after a keyword no statement ends with (from the grammar: `vereist`,
 # `en`, `tot en met`, ...) or after `, = : + - * / (`.

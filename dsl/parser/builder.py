@@ -29,6 +29,7 @@ from dsl.literals import (
     parse_percentage,
 )
 from dsl.parser.limits import CHAIN_WIDTH
+from dsl.parser.tables import Columns, TableRow, TableRules, rows_of
 from dsl.types import UNIT_ALIASES
 
 # The children of a rule as Lark hands them over: tokens, nodes built by the callbacks below, and
@@ -172,8 +173,12 @@ def _timing(kind: str) -> Callable[[Builder, Meta, Children], Timing]:
 
 
 @v_args(meta=True)
-class Builder(Transformer_NonRecursive[Token, ast.Policy]):
-    """Builds AST nodes bottom-up, one callback per grammar rule; collects literal problems."""
+class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
+    """Builds AST nodes bottom-up, one callback per grammar rule; collects literal problems.
+    The tabular form of a beslissing comes from `dsl.parser.tables`."""
+
+    span_of = staticmethod(_span)
+    comparisons = COMPARISONS
 
     def __init__(self, filename: str, text: str):
         super().__init__()
@@ -326,6 +331,9 @@ class Builder(Transformer_NonRecursive[Token, ast.Policy]):
         name, title, *rest = _nodes(children)
         policy = next((r for r in rest if isinstance(r, _HitPolicy)), None) or _HitPolicy("eerste treffer")
         rows = _of_type(rest, ast.Row)  # the `anders` row comes as ("anders", row)
+        columns = next((r for r in rest if isinstance(r, Columns)), None)
+        if columns is not None:
+            rows = tuple(rows_of(columns, list(_of_type(rest, TableRow)), self.problems, self._row, _chain, _span))
         other = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "anders"), None)
         partial = next((r for r in rest if isinstance(r, ast.Partial)), None)
         return ast.Decision(str(name), _unquote(title), policy.words, _meta(rest), rows, other, _span(meta),
