@@ -217,6 +217,14 @@ class Aggregate:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class ListExpr:
+    """`[a; 2; b]`: a list of the values of its items, in the order written."""
+
+    items: tuple[Expr, ...]
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Round:
     """`operand afgerond op <target> [mode]`: `target` is "centen", "hele euro's", "hele getallen"
     or "decimalen"; `places` the decimals kept (centen 2, hele euro's and hele getallen 0, else the
@@ -249,7 +257,8 @@ class YearDate:
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
-                   | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate)
+                   | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate
+                   | ListExpr)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
 Value: TypeAlias = Literal | ListLiteral | UnknownLiteral

@@ -113,6 +113,7 @@ berekening h = som van fte
 berekening p = peildatum
 berekening r = 70% van omzet afgerond op centen
 berekening y = 1 oktober van het lopende jaar
+berekening z = [omzet; 70% van omzet]
 """
 
 
@@ -126,8 +127,9 @@ def test_every_expression_class_has_a_type_rule():
 
 
 def test_list_and_unknown_literals_are_voorbeeld_values_not_expressions():
+    # a list in an expression is an `ast.ListExpr` of expressions; `onbekend` is only a voorbeeld's value
     assert not {ast.ListLiteral, ast.UnknownLiteral} & set(ast.EXPR_CLASSES)
-    assert problems('berekening x = [1; 2]\n') == ["8:16 onverwacht '[' hier"]  # a syntax error
+    assert problems('berekening x = [1; onbekend]\n') == ["8:20 onbekende naam 'onbekend'"]
 
 
 def test_a_requirement_that_uses_its_own_group_is_a_cycle():

@@ -40,6 +40,7 @@ berekening dag121 = dag 121 van opname
 berekening later = opname + 3 weken
 berekening peil = peildatum
 berekening verschoven = 2 maanden na opname
+berekening paar = [omzet; 50% van omzet]
 berekening afgerond = 50% van omzet afgerond op centen naar boven
 berekening peiljaar "1 oktober van het lopende jaar" = 1 oktober van het lopende jaar
 berekening tarief geldig tot en met 31 december 2023 = € 1
@@ -69,13 +70,14 @@ def test_every_expression_class_is_lowered_and_generated():
     # every class the syntax tree has for expressions has a lowering
     expression_classes = {ast.Name, ast.Known, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
-                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate}
+                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate, ast.ListExpr}
     assert expression_classes == LOWERED_CLASSES
     outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
                                "opname": "1 januari 2024", "ontslag": "11 januari 2024",
                                "moment": "2 januari 2024 09:00", "peildatum": "1 februari 2024"})
     assert [outcome.status(f"e{i}") for i in range(1, 6)] == ["voldaan"] * 5
     assert outcome.value("totaal") == Decimal("1.5")
+    assert outcome.value("paar") == (Decimal(2000), Decimal(1000))
     assert outcome.value("helft") == Decimal("1001")
     assert outcome.value("verblijf") == 10
     assert outcome.value("dag121") == date(2024, 4, 30)

@@ -158,7 +158,8 @@ class Normaliser:
                 options = tuple(sorted((self.expr(o) for o in node.options), key=key))
                 return ("Member", node.negated, self.expr(node.operand), options)
             case (E.Between() | E.Each() | E.Weekly() | E.Arith() | E.Neg() | E.PercentOf() | E.Shift()
-                  | E.MomentDiff() | E.DayOf() | E.Aggregate() | E.Round() | E.YearDate() | E.Versions()):
+                  | E.MomentDiff() | E.DayOf() | E.Aggregate() | E.Round() | E.YearDate() | E.Versions()
+                  | E.ListOf()):
                 return self._node(node)
             case _:
                 assert_never(node)

@@ -285,6 +285,8 @@ class Encoder(RuleEncoding):
             case E.Aggregate():
                 raise Unsupported("'som/aantal/minimum/maximum/gemiddelde van' wordt niet exact gecontroleerd",
                                   node.span)
+            case E.ListOf():
+                raise Unsupported("een lijst [...] wordt niet exact gecontroleerd", node.span)
             case E.Round():
                 return self.rounding(node)
             case E.YearDate():

@@ -101,7 +101,7 @@ class _Kleene:
                 return known(node.name)
             case E.RuleRef():
                 return self.rule(node.name)[1]
-            case E.Peildatum() | E.YearDate() | E.Versions() | E.Each() | E.Aggregate():
+            case E.Peildatum() | E.YearDate() | E.Versions() | E.Each() | E.Aggregate() | E.ListOf():
                 raise Unsupported("onbekende waarden hier niet geanalyseerd", node.span)
             case E.Compare() | E.Member() | E.Between() | E.Weekly() | E.And() | E.Or() | E.Not():
                 true, false = self.cond(node)

@@ -571,6 +571,8 @@ class ColumnarPlan:
                 return self.in_calendar(day, node.base.type)
             case E.Aggregate():
                 return self.aggregate(node)
+            case E.ListOf():
+                raise Unsupported("een lijst [...] wordt per casus berekend", node.span)
             case E.Round():
                 return self.rounding(node)
             case E.YearDate():

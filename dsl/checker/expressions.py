@@ -88,6 +88,8 @@ class ExprChecker:
                 return self.visit_Round(node)
             case ast.YearDate():
                 return self.visit_YearDate(node)
+            case ast.ListExpr():
+                return self.visit_ListExpr(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
 
@@ -305,6 +307,30 @@ class ExprChecker:
                       code="unit")
             return None
         return base
+
+    def visit_ListExpr(self, node: ast.ListExpr) -> T.Type | None:
+        """`[a; 2; b]`: a list of one type (tekst and keuze make a list of tekst); a list in a list is
+        not a value the language has."""
+        types = [self.check(item) for item in node.items]
+        if any(t is None for t in types):
+            return None
+        known = [t for t in types if t is not None]
+        element = known[0]
+        for item, t in zip(node.items, known):
+            if t.kind == "lijst":
+                self.fail(item.span, "een lijst kan geen lijst bevatten")
+                return None
+            if T.is_textual(t) and T.is_textual(element):
+                if t != element:
+                    element = T.TEKST
+            elif T.is_numeric(t) and T.is_numeric(element):
+                if t != element:      # an aantal among getallen: a list of getallen
+                    element = T.GETAL
+            elif t.kind != element.kind or (t.kind == "duur" and t.unit != element.unit):
+                self.fail(item.span, f"de elementen van een lijst hebben één type: dit is een {t}, "
+                          f"het eerste element een {known[0]}")
+                return None
+        return T.Type("lijst", element=element)
 
     def visit_Aggregate(self, node: ast.Aggregate) -> T.Type | None:
         t = self.check(node.operand)

@@ -182,8 +182,20 @@ class ExpressionGenerator:
                 return _call("year_date", _n("peil"), _c(node.month), _c(node.day), _c(node.offset))
             case E.Versions():
                 return self.versions(node)
+            case E.ListOf():      # a tuple, as a list gegeven is; onbekend when an item is
+                return self.unknown_guard([self.list_item(i, node) for i in node.items],
+                                          lambda *items: py.Tuple(elts=list(items), ctx=py.Load()))
             case _:
                 assert_never(node)
+
+    def list_item(self, item: E.Expr, node: E.ListOf) -> py.expr:
+        """An item of `[a; 2; b]`; an aantal among getallen becomes a Decimal like the others."""
+        element = node.type.element
+        if item.type.kind == "aantal" and element is not None and element.kind != "aantal":
+            if isinstance(item, E.Const):
+                return self.const(Decimal(item.value))
+            return _call("as_decimal", self.expr(item))
+        return self.expr(item)
 
     def versions(self, node: E.Versions) -> py.expr:
         """`c0 if t0 is True else (c1 if t1 is True else None)`: only the version in force runs."""

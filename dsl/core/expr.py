@@ -288,6 +288,16 @@ class Aggregate:
     inputs: frozenset[str]
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class ListOf:
+    """`[a; 2; b]`: the list of its items' values; onbekend when one of them is."""
+
+    items: tuple[Expr, ...]
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
 class RoundMode(enum.StrEnum):
     """How `afgerond op ...` rounds; the values are the Dutch words."""
 
@@ -446,7 +456,8 @@ class Versions:
 
 
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
-             And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions]
+             And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions,
+             ListOf]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -482,6 +493,8 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return (expr.base,)
         case Aggregate():
             return (expr.operand,) if expr.where_bound is None else (expr.operand, expr.where_bound)
+        case ListOf():
+            return expr.items
     raise TypeError(f"not a core expression: {type(expr).__name__}")
 
 

@@ -455,6 +455,10 @@ class _Lowering:
         return E.Aggregate(node.func, operand, node.where_op, node.where_words, bound, self.type_of(node),
                            node.span, inputs)
 
+    def x_ListExpr(self, node: ast.ListExpr) -> E.Expr:
+        items = tuple(self.expr(i) for i in node.items)
+        return E.ListOf(items, self.type_of(node), node.span, frozenset().union(*(i.inputs for i in items)))
+
     def x_YearDate(self, node: ast.YearDate) -> E.Expr:
         return E.YearDate(node.month, node.day, node.offset, node.text, T.DATUM, node.span)
 
@@ -474,6 +478,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Known: _Lowering.x_Known, ast.Arith: _Lowering.x_Arith,
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
-    ast.YearDate: _Lowering.x_YearDate,
+    ast.YearDate: _Lowering.x_YearDate, ast.ListExpr: _Lowering.x_ListExpr,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

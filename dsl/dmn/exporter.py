@@ -187,6 +187,8 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
             raise _Refused(expr.span, "'valt op' (weekdagen en kloktijden) kan deze export nog niet schrijven")
         case E.DayOf():
             raise _Refused(expr.span, "'dag N van' kan deze export nog niet schrijven")
+        case E.ListOf():
+            return "[" + ", ".join(feel(i, refs, policy) for i in expr.items) + "]"
         case E.Aggregate():
             raise _Refused(expr.span, f"'{expr.func} van' een lijst kan deze export nog niet schrijven")
         case E.YearDate():

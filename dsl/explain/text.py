@@ -285,7 +285,8 @@ class Wording:
                 return Form.MOMENT if in_words else Form.OTHER
             case E.DayOf() | E.YearDate():
                 return Form.MOMENT
-            case E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round() | E.Versions():
+            case (E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round() | E.Versions()
+                  | E.ListOf()):
                 return Form.OTHER
             case _:
                 assert_never(node)

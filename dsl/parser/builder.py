@@ -498,6 +498,9 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
     def not_member(self, meta: Meta, children: Children) -> ast.Member:
         return ast.Member(children[0], children[-1], True, _span(meta))
 
+    def list_expr(self, meta: Meta, children: Children) -> ast.ListExpr:
+        return ast.ListExpr(tuple(_nodes(children)), _span(meta))
+
     def value_list(self, meta: Meta, children: Children) -> tuple[ast.Expr, ...]:
         return tuple(_nodes(children))
 

@@ -574,5 +574,13 @@ def collected(kind: str, matches: tuple[bool | None, ...], values: tuple[Any, ..
 
 
 EXPORTS.update(num_pow=num_pow, whole_pow=whole_pow)
+
+
+def as_decimal(value: int | Decimal | None) -> Decimal | None:
+    """An aantal in a list of getallen (`[x; n]`), as a Decimal like its neighbours."""
+    return None if value is None else Decimal(value)
+
+
+EXPORTS.update(as_decimal=as_decimal)
 EXPORTS.update(between=between, weekly=weekly, unique_pick=unique_pick, where=where, any_pick=any_pick,
                collect_pick=collect_pick, collected=collected)
