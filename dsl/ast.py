@@ -505,6 +505,63 @@ class Timeline:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class RowScope:
+    """`onder de aanbieders waarvoor c`: the rows of the table a netwerkeis or voorkeur is about."""
+
+    noun: str
+    condition: Expr
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class NetworkRule:
+    """`netwerkeis naam "titel" [per a en b] [onder de ... waarvoor s] vereist <kwantor>`: a rule
+    over the rows of a table, per group. `quantifier` is "elke", "ten minste" or "ten hoogste" (the
+    words as written, `quantifier_span` where); `count` a number of rows, or `share` a percentage
+    of the rows in scope; `noun` the word for a row ("aanbieder")."""
+
+    name: str
+    title: str
+    meta: Meta
+    group_by: tuple[Name, ...]
+    scope: RowScope | None
+    strength: str
+    quantifier: str
+    count: Literal | None
+    share: Literal | None
+    noun: str
+    condition: Expr
+    span: Span
+    quantifier_span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Criterion:
+    """`eerst laagste x`, `dan hoogste x`, `dan met c` in a voorkeur: `direction` is "laagste",
+    "hoogste" or "met" (rows for which c is ja come first)."""
+
+    direction: str
+    expr: Expr
+    source: str | None
+    quotes: tuple[Quote, ...]
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Ranking:
+    """`voorkeur naam "titel" [per ...] [onder de ... waarvoor s] eerst ... dan ...`: an order of
+    the rows of each group by its criteria, the first criterion first."""
+
+    name: str
+    title: str
+    meta: Meta
+    group_by: tuple[Name, ...]
+    scope: RowScope | None
+    criteria: tuple[Criterion, ...]
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Assignment:
     name: str
     value: Value
@@ -557,6 +614,8 @@ class Policy:
     text: str = attrs.field(repr=False, eq=False)
     assumptions: tuple[Assumption, ...] = ()
     known_findings: tuple[KnownFinding, ...] = ()
+    networks: tuple[NetworkRule, ...] = ()   # `netwerkeis`: rules over a table of cases
+    rankings: tuple[Ranking, ...] = ()       # `voorkeur`: orders of the rows of a table
 
 
 # A declaration that `dsl.checker` turns into a named rule.
@@ -564,7 +623,8 @@ RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
 # Every class of the syntax tree.
 Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | NamedOutcome | Assignment
                    | Expectation
-                   | Example | Header | Policy | Validity | Amendment | Partial | Assumption | KnownFinding)
+                   | Example | Header | Policy | Validity | Amendment | Partial | Assumption | KnownFinding
+                   | RowScope | NetworkRule | Criterion | Ranking)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
 
 

@@ -278,6 +278,10 @@ def policy_counts(model) -> list[str]:
     for (one, many), n, soft in counts.values():
         parts.append(counted(n, one, many) + (f" (waarvan {counted(soft, 'verwachting', 'verwachtingen')})"
                                                if soft else ""))
+    if model.network and model.network.rules:
+        parts.append(counted(len(model.network.rules), "netwerkeis", "netwerkeisen"))
+    if model.network and model.network.rankings:
+        parts.append(counted(len(model.network.rankings), "voorkeur", "voorkeuren"))
     parts.append(counted(len(model.examples), "voorbeeld", "voorbeelden"))
     return parts
 
@@ -302,6 +306,9 @@ def report_case(args, policy, outcome, what: str) -> int:
     if args.json:
         data = outcome.to_dict()
         data["uitleg"] = {s.name: s.sentence for s in _flatten(explain(outcome)) if s.name}
+        if policy.model.network:   # netwerkeisen and voorkeuren: about a table, never about one case
+            data["netwerk"] = {item.name: "niet van toepassing op één casus"
+                               for item in (*policy.model.network.rules, *policy.model.network.rankings)}
         if args.wat_als:
             from dsl.explain.whatif import suggestions_for
 
@@ -318,6 +325,10 @@ def report_case(args, policy, outcome, what: str) -> int:
     print(render(explain(outcome), max_depth=args.diepte))
     print()
     for line in obligations_summary(outcome):   # before the summary, which stays the closing lines
+        print(line)
+    from dsl.core.network import case_lines
+
+    for line in case_lines(policy.model):   # netwerkeisen and voorkeuren: about a table, not one case
         print(line)
     print("\n".join(closing_summary(outcome)))
     if args.wat_als:

@@ -56,6 +56,11 @@ KEYWORD_HELP = {
                  'het beleid: nieuwe versies van regels vanaf een datum',
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '
                    '— wat de verzekeraar in een casus mag (ja/nee, geen oordeel).',
+    "netwerkeis": 'netwerkeis naam "titel" [per regio] [onder de aanbieders waarvoor <voorwaarde>] vereist '
+                  'elke | ten minste N | ten hoogste N | ten minste P% van de aanbieder(s) waarvoor <voorwaarde> — '
+                  'een eis over de rijen van een tabel (per groep), niet over één casus.',
+    "voorkeur": 'voorkeur naam "titel" [per regio] [onder de ... waarvoor <voorwaarde>] eerst laagste|hoogste <waarde> '
+                '| met <voorwaarde> dan ... — een rangorde van de rijen van een tabel; gelijke rijen delen hun plaats.',
     "voorbeeld": 'voorbeeld "titel" gegeven naam = waarde, ... verwacht naam = uitkomst.',
     "aanname": 'aanname naam "titel" [bron "..."] <voorwaarde> — wat het document van elke casus aanneemt '
                "(ontslag is niet voor opname); de consistentiecontrole rekent alleen met casussen die eraan "

@@ -155,6 +155,10 @@ class Draft:
         for node in (*policy.calculations, *policy.decisions, *policy.timelines):
             if not new.put_amended(node):
                 new.put_rule(node)
+        for node in (*policy.assumptions, *policy.networks, *policy.rankings):
+            new.put_rule(node)
+        for record in policy.known_findings:
+            new.put_record(record)
         for example in policy.examples:
             new._note("voorbeeld", example.title, example.title in new.examples)
             new.examples[example.title] = new.chunk("voorbeeld", example.title, example.span)
@@ -279,13 +283,22 @@ class _Builder:
         self.changes.append(f"eis '{req.name}' toegevoegd aan groep '{group}'")
 
     def put_rule(self, node) -> None:
-        kind = {ast.Calculation: "berekening", ast.Decision: "beslissing", ast.Timeline: "termijn"}[type(node)]
+        kind = {ast.Calculation: "berekening", ast.Decision: "beslissing", ast.Timeline: "termijn",
+                ast.Assumption: "aanname", ast.NetworkRule: "netwerkeis", ast.Ranking: "voorkeur"}[type(node)]
         key = self._key(node.name)
         existed = node.name in self.rules
         if key == node.name:
             self._drop(node.name)
         self.rules[key] = self.chunk(kind, node.name, node.span)
         self._note(kind, node.name, existed)
+
+    def put_record(self, record: ast.KnownFinding) -> None:
+        """`bekend gat in x ...`: kept under its kind and rules; the same record written again
+        (with another source or region) replaces it."""
+        what = f"{record.kind} in {', '.join(r.name for r in record.rules)}"
+        key = f"bekend {what}"
+        self._note("bekende bevinding", what, key in self.rules)
+        self.rules[key] = self.chunk("bekend", what, record.span)
 
     def freeze(self) -> Draft:
         return Draft(self.header, self.fields, self.rules, self.members, self.examples, self.last_group)

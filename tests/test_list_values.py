@@ -26,11 +26,11 @@ berekening l "Lijst" = [a; n]
 berekening m "Grootste" = maximum van [som van fte; a]
 berekening t "Teksten" = [soort; naam; "z"]
 eisen e "E"
-  eis elk "Elk ten minste 1" vereist elk van [a; n] is ten minste 1
+  eis allebei "Elk ten minste 1" vereist elk van [a; n] is ten minste 1
 
 voorbeeld "Alles bekend"
   gegeven a = 1, n = 3, fte = [0,5; 0,8], soort = "x", naam = "q"
-  verwacht s = 6, l = [1; 3], m = 1,3, t = ["x"; "q"; "z"], elk = voldaan
+  verwacht s = 6, l = [1; 3], m = 1,3, t = ["x"; "q"; "z"], allebei = voldaan
 """
 
 
@@ -46,7 +46,7 @@ def test_one_unknown_item_makes_the_list_and_what_uses_it_unknown():
     policy = compile_text(POLICY)
     out = policy.evaluate({"a": Decimal(1)})
     assert out.value("l") is None and out.value("s") is None and out.value("m") is None
-    assert out.status("elk") == "onbekend"
+    assert out.status("allebei") == "onbekend"
 
 
 def test_items_of_different_kinds_are_refused_at_the_item():

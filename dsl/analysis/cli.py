@@ -140,6 +140,9 @@ def run_consistency(args, policy) -> int:
         print(json.dumps(consistency_json(report, policy.model), ensure_ascii=False, indent=2))
     else:
         print(rep.render(blocks, "text"), end="")
+        if policy.model.network:   # rules over a table: no per-case finding says anything about them
+            print("Let op: netwerkregels worden niet op consistentie gecontroleerd (netwerkeisen en voorkeuren: "
+                  + ", ".join(policy.model.network.names) + ").")
     written = _write(blocks, getattr(args, "rapport", None), quiet=as_json)
     return 1 if report.new or not written else 0
 

@@ -104,6 +104,10 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
     """Evaluate every row of `table` (see the module contract)."""
     if engine not in ENGINES:
         raise ValueError(f"onbekende motor '{engine}': kies uit {', '.join(ENGINES)}")
+    if getattr(policy.model, "network", None):   # netwerkeisen and voorkeuren: over the whole table
+        from dsl.batch.network import evaluate_with_network
+
+        return evaluate_with_network(policy, table, peildatum=peildatum, engine=engine, decimal_point=decimal_point)
     frame = to_frame(table)
     model: M.Policy = policy.model
     keys = [c for c in frame.columns if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)]

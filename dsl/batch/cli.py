@@ -100,6 +100,10 @@ def _run_spark(policy, source: Path, target: Path, peil: date | None):
         return None
     from dsl.batch.columnar import Unsupported
 
+    if policy.model.network:
+        _fail("netwerkeisen en voorkeuren worden in Spark niet geëvalueerd (zij tellen en ordenen de rijen van de "
+              "hele tabel); gebruik --motor polars")
+        return None
     try:
         return evaluate_file_spark(policy, source, target, peildatum=peil)
     except Unsupported as why:
@@ -161,6 +165,10 @@ def summary_lines(model: M.Policy, summary, target: str) -> list[str]:
         for (name, code), n in compound.most_common(_SHOWN):
             text = next(r.text for r in reasons(model, model.rules[name]) if r.code == code)
             lines.append(f"  {n:>8}  {name}.reden = {code}: {text}")
+    if getattr(summary, "network", None):
+        from dsl.batch.network import network_lines
+
+        lines.extend(network_lines(model, summary.network))
     if summary.refused_rows:
         lines.append(f"Geweigerde rijen ({summary.refused_rows}):")
         for row, reason in summary.refused[:_SHOWN]:

@@ -55,6 +55,7 @@ class Summary:
     outcomes: dict[str, Counter] = attrs.field(factory=dict)   # decision -> its values and how often
     refused_rows: int = 0   # how many rows were refused (`refused` may hold only the first of them)
     reasons: Counter = attrs.field(factory=Counter)   # (eis, reason code) -> rows, for eisen niet voldaan
+    network: Any = None   # netwerkeisen and voorkeuren per group (`dsl.batch.network.network_summary`)
 
     def count(self, rule: M.Rule, status: str, n: int) -> None:
         """Count `n` rows where `rule` had `status` (a requirement or termijn not met is a failure)."""
@@ -292,7 +293,8 @@ def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None 
                   engine: str = "polars", chunk_rows: int = CHUNK_ROWS,
                   progress: Callable[[int], None] | None = None) -> Summary:
     """Evaluate every case of `source` into `target` (see the module contract)."""
-    if engine == "polars" and format_of(source) == "parquet" and format_of(target) == "parquet":
+    network = getattr(policy.model, "network", None)   # netwerkeisen, voorkeuren: the table in one piece
+    if engine == "polars" and not network and format_of(source) == "parquet" and format_of(target) == "parquet":
         if not target.parent.is_dir():
             raise BatchFileError(f"{target}: de map {target.parent} bestaat niet")
         from dsl.batch.stream import stream_file
@@ -308,12 +310,17 @@ def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None 
     summary = Summary()
     writer: _Writer | None = None
     try:
-        for chunk, point in read_chunks(source, chunk_rows):
+        for chunk, point in (read_chunks(source, chunk_rows) if not network else _whole(source)):
             if writer is None:
                 separator = _csv_dialect(source)[0] if format_of(source) == "csv" else ";"
                 writer = _Writer(target, separator if format_of(target) == "csv" else ";", point)
             result = evaluate_table(policy, chunk, peildatum=peildatum, engine=engine, decimal_point=point)
             summary.add(policy.model, result, summary.rows)
+            if network:
+                from dsl.batch.network import network_summary
+
+                summary.network = network_summary(policy.model, result, [
+                    c for c in chunk.columns if c not in policy.model.fields and c not in (PEILDATUM, ERROR_COLUMN)])
             writer.write(result)
             if progress is not None:
                 progress(summary.rows)
@@ -325,6 +332,13 @@ def evaluate_file(policy, source: Path, target: Path, *, peildatum: date | None 
             writer.abort()
         raise
     return summary
+
+
+def _whole(source: Path) -> Iterator[tuple[pl.DataFrame, bool]]:
+    """The whole table as one chunk (a netwerkeis counts the rows of a group wherever they stand)."""
+    chunks = list(read_chunks(source))
+    if chunks:
+        yield pl.concat([c for c, _ in chunks], how="diagonal_relaxed"), chunks[0][1]
 
 
 def progress_line(total: int | None = None) -> Callable[[int], None] | None:

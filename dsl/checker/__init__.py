@@ -31,6 +31,7 @@ from dsl import types as T
 from dsl.checker.assumptions import AssumptionChecks
 from dsl.checker.examples import check_examples
 from dsl.checker.expressions import ExprChecker, positive_text
+from dsl.checker.network import check_network
 from dsl.checker.versions import Period, arrange, validity_dates, validity_problems
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.parser import reserved_words
@@ -162,6 +163,7 @@ class _Checker:
         order = self._order()
         assumptions.run()
         check_examples(self.policy, self.fields, self.rules, self.problems)
+        check_network(self)
         return Model(self.policy, self.fields, {n: self.rules[n] for n in order}, self.types,
                      tuple(assumptions.known))
 
@@ -468,6 +470,10 @@ class _Checker:
             outputs = self._tables[name]
             self.fail(span, f"'{name}' is een beslissing met {len(outputs)} uitkomsten en heeft niet één waarde",
                       "gebruik een van haar uitkomsten: " + ", ".join(outputs), "uitkomsten")
+            return None
+        if name in {item.name for item in self.policy.networks} | {item.name for item in self.policy.rankings}:
+            self.fail(span, f"'{name}' is een netwerkeis of voorkeur: die geldt voor een tabel van casussen en heeft "
+                      "geen waarde in één casus", "gebruik de gegevens of regels waar zij over gaat", "netwerk")
             return None
         self.fail(span, f"onbekende naam '{name}'", suggest(name, [*self.fields, *self.rules]))
         return None

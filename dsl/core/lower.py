@@ -17,6 +17,7 @@ from dsl import types as T
 from dsl.checker.versions import day_text, validity_dates
 from dsl.core import expr as E
 from dsl.core import model as M
+from dsl.core import network as N
 
 _YES_NO_KINDS = ("eis", "groep", "termijn")
 
@@ -83,6 +84,16 @@ def _quotes(row: ast.Row) -> tuple[tuple[str, ...], tuple[ast.Span, ...]]:
     return tuple(q.text for q in row.quotes), tuple(q.span for q in row.quotes)
 
 
+def _text_between(text: str, first: ast.Span, last: ast.Span) -> str:
+    """The policy text from the start of `first` to the end of `last`, on one line."""
+    lines = text.splitlines()[first.line - 1:last.end_line]
+    if not lines:
+        return ""
+    lines[-1] = lines[-1][:last.end_column]
+    lines[0] = lines[0][first.column - 1:]
+    return " ".join(" ".join(lines).split())
+
+
 class _Lowering:
     def __init__(self, checked):
         self.checked = checked
@@ -108,7 +119,8 @@ class _Lowering:
             fields=self.fields, rules=self.rules, gates=tuple(self.gates.values()),
             examples=tuple(self.example(e) for e in self.syntax.examples),
             assumptions=tuple(self.assumption(a) for a in self.syntax.assumptions),
-            known_findings=tuple(self.known_finding(k, names) for k, names in self.checked.known_findings))
+            known_findings=tuple(self.known_finding(k, names) for k, names in self.checked.known_findings),
+            network=self.network())
 
     # ------------------------------------------------------------ aannames and bekende bevindingen
     def assumption(self, node: ast.Assumption) -> M.Assumption:
@@ -334,6 +346,41 @@ class _Lowering:
                 value, text = literal_value(e.value, getattr(rule, "type", None)), e.value.text
             expectations.append(M.Expectation(e.name, M.Status(e.status) if e.status else None, value, text, e.span))
         return M.Example(example.title, givens, peil, tuple(expectations), example.meta.source, example.span)
+
+    # ------------------------------------------------------------ netwerkeisen and voorkeuren
+    def network(self) -> N.Network | None:
+        """The network rules and rankings (`dsl.core.network`), or None when the policy has none."""
+        syntax = self.syntax
+        if not syntax.networks and not syntax.rankings:
+            return None
+        return N.Network(tuple(self.network_rule(r) for r in syntax.networks),
+                         tuple(self.ranking(r) for r in syntax.rankings))
+
+    def network_rule(self, node: ast.NetworkRule) -> N.NetworkRule:
+        count = int(node.count.value) if node.count is not None and isinstance(node.count.value, Decimal) else None
+        share = node.share.value if node.share is not None and isinstance(node.share.value, Decimal) else None
+        return N.NetworkRule(
+            name=node.name, title=node.title, source=node.meta.source or self.syntax.header.source,
+            note=node.meta.note, quotes=tuple(q.text for q in node.meta.quotes),
+            quote_spans=tuple(q.span for q in node.meta.quotes),
+            bound=M.Party(node.meta.bound.party) if node.meta.bound else None,
+            strength=M.Strength.HARD if node.strength == "vereist" else M.Strength.SOFT,
+            group_by=tuple(n.name for n in node.group_by), noun=node.noun,
+            scope=self.expr(node.scope.condition) if node.scope is not None else None,
+            condition=self.expr(node.condition), quantifier=N.Quantifier(node.quantifier), count=count,
+            share=share, span=node.span, written=_text_between(self.syntax.text, node.quantifier_span, node.condition.span),
+            scope_written=_text_between(self.syntax.text, node.scope.span, node.scope.span) if node.scope else "")
+
+    def ranking(self, node: ast.Ranking) -> N.Ranking:
+        criteria = tuple(N.Criterion(direction=N.Direction(c.direction), expr=self.expr(c.expr), source=c.source,
+                                     quotes=tuple(q.text for q in c.quotes), span=c.span) for c in node.criteria)
+        quotes = [*node.meta.quotes, *(q for c in node.criteria for q in c.quotes)]
+        return N.Ranking(
+            name=node.name, title=node.title, source=node.meta.source or self.syntax.header.source,
+            note=node.meta.note, quotes=tuple(q.text for q in quotes), quote_spans=tuple(q.span for q in quotes),
+            group_by=tuple(n.name for n in node.group_by), noun=node.scope.noun if node.scope else None,
+            scope=self.expr(node.scope.condition) if node.scope is not None else None, criteria=criteria,
+            span=node.span)
 
     # ------------------------------------------------------------ expressions
     def type_of(self, node) -> T.Type:

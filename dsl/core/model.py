@@ -553,6 +553,7 @@ class Policy:
     examples: tuple[Example, ...]
     assumptions: tuple[Assumption, ...] = ()
     known_findings: tuple[KnownFinding, ...] = ()
+    network: Any = None   # dsl.core.network.Network: its netwerkeisen and voorkeuren, over a table (None: none)
 
     def rule(self, name: str) -> Rule:
         return self.rules[name]

@@ -204,7 +204,8 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
                           _of_type(items, ast.Calculation), _of_type(items, ast.Decision),
                           _of_type(items, ast.Timeline), _of_type(items, ast.Example),
                           filename=self.filename, text=self.text, assumptions=_of_type(items, ast.Assumption),
-                          known_findings=_of_type(items, ast.KnownFinding))
+                          known_findings=_of_type(items, ast.KnownFinding), networks=_of_type(items, ast.NetworkRule),
+                          rankings=_of_type(items, ast.Ranking))
 
     def header(self, meta: Meta, children: Children) -> ast.Header:
         title, *items = _nodes(children)
@@ -417,6 +418,61 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
     at_least_before = _timing("ten minste voor")
     window_incl = _timing("van tot en met")
     window_excl = _timing("van tot")
+
+    # ------------------------------------------------------------ netwerkeis, voorkeur
+    def netwerkeis(self, meta: Meta, children: Children) -> ast.NetworkRule:
+        name, title, *rest = _nodes(children)
+        group_by = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "per"), ())
+        scope = next((r for r in rest if isinstance(r, ast.RowScope)), None)
+        strength = next(r for r in rest if isinstance(r, _Strength))
+        quantifier, count, share, noun, condition, span = next(r[1] for r in rest if isinstance(r, tuple)
+                                                               and r[0] == "kwantor")
+        info = [r for r in rest if isinstance(r, tuple) and r[0] not in ("per", "kwantor")]
+        return ast.NetworkRule(str(name), _unquote(title), _meta(info), group_by, scope, strength.words, quantifier,
+                               count, share, noun, condition, _span(meta), span)
+
+    def grouping(self, meta: Meta, children: Children) -> tuple[str, tuple[ast.Name, ...]]:
+        return ("per", tuple(ast.Name(str(t), _tok_span(t)) for t in children if t.type == "NAME"))
+
+    def row_scope(self, meta: Meta, children: Children) -> ast.RowScope:
+        noun, condition = _nodes(children)
+        return ast.RowScope(str(noun), condition, _span(meta))
+
+    def q_every(self, meta: Meta, children: Children) -> tuple[str, tuple]:
+        noun, condition = _nodes(children)
+        return ("kwantor", ("elke", None, None, str(noun), condition, _tok_span(children[0])))
+
+    def _quantifier_words(self, tok: Token) -> str:
+        words = _words(tok).replace("tenminste", "ten minste").replace("tenhoogste", "ten hoogste")
+        if words not in ("ten minste", "ten hoogste"):
+            self.problems.append(Diagnostic(
+                "netwerk", f"'{words}' telt geen rijen: een netwerkeis vraagt 'elke', 'ten minste' of 'ten hoogste'",
+                _tok_span(tok), hint="schrijf bijvoorbeeld: vereist ten minste 1 aanbieder waarvoor levert_nachtzorg"))
+        return words
+
+    def q_count(self, meta: Meta, children: Children) -> tuple[str, tuple]:
+        words, count, noun, condition = children[0], children[1], children[2], children[-1]
+        literal = (self._literal(parse_number, count, "getal") if count.type == "NUMBER"
+                   else ast.Literal("getal", Decimal(NUMBER_WORDS[_words(count)]), str(count), _tok_span(count)))
+        return ("kwantor", (self._quantifier_words(words), literal, None, str(noun), condition, _tok_span(words)))
+
+    def q_share(self, meta: Meta, children: Children) -> tuple[str, tuple]:
+        words, share, noun, condition = children[0], children[1], children[3], children[-1]
+        literal = self._literal(parse_percentage, share, "percentage")
+        return ("kwantor", (self._quantifier_words(words), None, literal, str(noun), condition, _tok_span(words)))
+
+    def voorkeur(self, meta: Meta, children: Children) -> ast.Ranking:
+        name, title, *rest = _nodes(children)
+        group_by = next((r[1] for r in rest if isinstance(r, tuple) and r[0] == "per"), ())
+        scope = next((r for r in rest if isinstance(r, ast.RowScope)), None)
+        info = [r for r in rest if isinstance(r, tuple) and r[0] != "per"]
+        return ast.Ranking(str(name), _unquote(title), _meta(info), group_by, scope,
+                           _of_type(rest, ast.Criterion), _span(meta))
+
+    def criterion(self, meta: Meta, children: Children) -> ast.Criterion:
+        direction = _words(children[1])
+        expr, *rest = _nodes(children[2:])
+        return ast.Criterion(direction, expr, _row_source(rest), _quotes(rest), _span(meta))
 
     # ------------------------------------------------------------ voorbeeld
     def voorbeeld(self, meta: Meta, children: Children) -> ast.Example:
