@@ -292,6 +292,16 @@ def _policy_quotes(model) -> Iterator[Quote]:
         for row in getattr(rule, "all_rows", ()):
             label = "anders" if row.condition is None else f"rij {row.index + 1}"
             found += [Quote(rule.name, label, text, span) for text, span in zip(row.quotes, row.quote_spans, strict=True)]
+    network = model.network
+    items = [*model.assumptions, *(network.rules if network else ()), *(network.rankings if network else ())]
+    for item in items:
+        found += [Quote(item.name, None, text, span) for text, span in zip(item.quotes, item.quote_spans, strict=True)]
+    for ranking in network.rankings if network else ():
+        for k, criterion in enumerate(ranking.criteria):
+            found += [Quote(ranking.name, f"criterium {k + 1}", text, criterion.span) for text in criterion.quotes]
+    for record in model.known_findings:
+        owner = f"bekend {record.kind} in {', '.join(record.rules)}"
+        found += [Quote(owner, None, text, span) for text, span in zip(record.quotes, record.quote_spans, strict=True)]
     yield from sorted(found, key=lambda q: (q.span.line, q.span.column))
 
 
