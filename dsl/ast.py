@@ -254,11 +254,27 @@ class YearDate:
     span: Span
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class PeriodLength:
+    """`de periode van start tot en met end duurt <words> length`: the length of a period compared
+    with a duration. `end_counted`: the last day belongs to the period (`tot en met`), not with
+    `tot`; `op` is one of < <= > >= == != ("==" when no comparison word is written), `words` the
+    comparison word as written ("ten hoogste", "" for none)."""
+
+    start: Expr
+    end: Expr
+    end_counted: bool
+    op: str
+    words: str
+    length: Expr
+    span: Span
+
+
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
                    | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate
-                   | ListExpr)
+                   | ListExpr | PeriodLength)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
 Value: TypeAlias = Literal | ListLiteral | UnknownLiteral

@@ -51,7 +51,13 @@ KEYWORD_HELP = {
     "eis": 'eis naam "titel" vereist <voorwaarde> — een eis; een losse eis vervangt de eis met die naam.',
     "berekening": 'berekening naam "titel" = <uitdrukking>.',
     "beslissing": 'beslissing naam "titel" (eerste treffer) als <voorwaarde> dan <uitkomst> ... anders <uitkomst>.',
-    "termijn": 'termijn naam "titel" <gebeurtenis> uiterlijk <moment> | binnen <duur> na <moment> | van .. tot ...',
+    "termijn": 'termijn naam "titel" <gebeurtenis> uiterlijk <moment> | binnen <duur> na <moment> | van .. tot ...'
+               ' | de periode van <begin> tot en met <gebeurtenis> duurt ten hoogste <duur>',
+    "periode": "de periode van <begin> tot en met <einde> duurt ten hoogste <duur> — de lengte van een periode, "
+               "met de laatste dag erbij (`tot`: zonder de laatste dag); geen uiterste datum: 1 januari 2020 tot "
+               "en met 31 december 2020 duurt 1 jaar. Ook: ten minste, korter dan, langer dan, of zonder woord "
+               "(precies).",
+    "duurt": "de periode van <begin> tot en met <einde> duurt ten hoogste <duur> — zie: periode.",
     "wijziging": 'wijziging "titel" geldig vanaf <datum> [bron "..."] <regels> einde wijziging — een wijziging van '
                  'het beleid: nieuwe versies van regels vanaf een datum',
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '

@@ -107,6 +107,7 @@ eisen g "G"
   eis b "B" vereist voldoet aan a of aandeel ligt tussen 1% en 5%
   eis c "C" vereist elk van fte is ten minste 0,3
   eis d "D" vereist melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur
+  eis q "Q" vereist de periode van opname tot 3 weken na opname duurt ten hoogste 21 dagen
 berekening e = -(omzet + 70% van omzet)
 berekening f = dag 3 van (3 weken na opname)
 berekening h = som van fte

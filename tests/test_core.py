@@ -33,6 +33,7 @@ eisen basis "Basis"
   eis e4 "Moment" vereist moment valt op maandag tot en met vrijdag van 08:00 tot 17:00 uur
   eis e5 "Voldoet" vereist voldoet aan e1
   eis e6 "Bekend" vereist omzet is bekend
+  eis e7 "Periode" vereist de periode van opname tot en met ontslag duurt ten hoogste 1 maand
 berekening totaal = som van fte
 berekening helft = 50% van omzet - -€ 1
 berekening verblijf = ontslag - opname
@@ -70,12 +71,13 @@ def test_every_expression_class_is_lowered_and_generated():
     # every class the syntax tree has for expressions has a lowering
     expression_classes = {ast.Name, ast.Known, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
-                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate, ast.ListExpr}
+                          ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate, ast.ListExpr,
+                          ast.PeriodLength}
     assert expression_classes == LOWERED_CLASSES
     outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
                                "opname": "1 januari 2024", "ontslag": "11 januari 2024",
                                "moment": "2 januari 2024 09:00", "peildatum": "1 februari 2024"})
-    assert [outcome.status(f"e{i}") for i in range(1, 6)] == ["voldaan"] * 5
+    assert [outcome.status(f"e{i}") for i in range(1, 8)] == ["voldaan"] * 7
     assert outcome.value("totaal") == Decimal("1.5")
     assert outcome.value("paar") == (Decimal(2000), Decimal(1000))
     assert outcome.value("helft") == Decimal("1001")

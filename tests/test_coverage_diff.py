@@ -96,8 +96,8 @@ def test_a_row_reached_only_inside_an_overlap_counts_as_hit_and_says_so(tmp_path
     assert rows == {"rij 1:": (True, True, "geraakt (in een overlap)"),
                     "rij 2:": (True, True, "geraakt (in een overlap)")}
     text = render(coverage_blocks([report]))
-    assert 'rij | categorie_elv | rij 1: dan "Basis" | regel 389 | geraakt (in een overlap)' in text
-    assert 'rij | afspraak_elv | rij 1: dan "Prijsafspraak" | regel 389 | geraakt (in een overlap)' in text
+    assert 'rij | categorie_elv | rij 1: dan "Basis" | regel 396 | geraakt (in een overlap)' in text
+    assert 'rij | afspraak_elv | rij 1: dan "Prijsafspraak" | regel 396 | geraakt (in een overlap)' in text
     assert "categorie_elv: rij 1" not in text.split("Nooit bereikt:")[-1]
 
 
@@ -363,7 +363,7 @@ def test_dekking_command_says_when_a_row_is_hit_in_an_overlap(tmp_path, capsys):
     assert main(["test", str(tmp_path), "--dekking"]) == 0
     out = capsys.readouterr().out
     assert 'rij 2: dan "Doelmatigheidsafspraak met staffelafspraak" | ' \
-           "regel 392 | geraakt (in een overlap)" in out
+           "regel 399 | geraakt (in een overlap)" in out
 
 
 

@@ -80,7 +80,7 @@ def test_glued_spelling_follows_the_grammar():
 
 def test_groups_read_from_the_grammar_structure():
     assert V.statements == ("beleid", "gegevens", "eisen", "eis", "berekening", "beslissing", "termijn",
-                            "bevoegdheid", "voorbeeld", "wijziging", "aanname", "bekend", "netwerkeis", "voorkeur")
+                            "bevoegdheid", "voorbeeld", "wijziging", "aanname", "netwerkeis", "voorkeur", "bekend")
     assert {"groter dan of gelijk aan", "ten hoogste", "ten minste", "gelijk aan"} <= {p.text for p in V.comparisons}
     assert {"bedrag", "ja/nee", "duur", "duur in werkdagen", "keuze uit", "lijst van"} <= set(V.type_phrases)
     assert {"voldaan", "niet van toepassing", "ja", "nee", "onbekend"} <= {p.text for p in V.constants}

@@ -630,6 +630,8 @@ class _Checker:
         return t
 
     def _timeline_type(self, node: ast.Timeline, exprs: ExprChecker) -> T.Type:
+        if node.kind == "periode":
+            return self._period_timeline_type(node, exprs)
         self._applicable(node.meta, exprs)
         subject = exprs.check(node.subject)
         if subject is not None and subject.kind not in T.MOMENTS:
@@ -649,6 +651,21 @@ class _Checker:
                 before, after = ("binnen", "na") if node.kind == "binnen" else ("ten minste", "voor")
                 written = f"{before} {positive_text(node.args[0])} {after} ..."
                 exprs.expect_not_negative(node.args[0], f"een termijn telt de duur zonder minteken: schrijf '{written}'")
+        return T.JANEE
+
+    def _period_timeline_type(self, node: ast.Timeline, exprs: ExprChecker) -> T.Type:
+        """`termijn t "...": de periode van A tot en met B duurt ten hoogste N`: B is the event (a
+        gegeven with a date); a termijn cannot say that a length is *not* N."""
+        self._applicable(node.meta, exprs)
+        period = node.args[0]
+        assert isinstance(period, ast.PeriodLength)   # the parser builds a period termijn with its period
+        exprs.check(period)
+        if not isinstance(period.end, ast.Name):
+            self.fail(period.end.span, "in een termijn is het einde van de periode de gebeurtenis: een gegeven "
+                      "met een datum", "noem het gegeven, of schrijf de periode als voorwaarde van een eis", "type")
+        if period.op == "!=":
+            self.fail(period.span, f"een termijn kan niet zeggen dat een periode '{period.words}' zo lang duurt",
+                      "schrijf het als eis: vereist niet de periode van ... duurt ...", "type")
         return T.JANEE
 
     # ------------------------------------------------------------ order

@@ -20,6 +20,9 @@ from dsl.literals import MONTHS
 from dsl.span import Span
 
 _ORDER_WORDS = {"<", "<=", ">", ">="}
+_PERIOD_UNITS = ("dagen", "maanden")   # the families whose base unit a period's length counts in
+_MOMENT_WORDS = ("uiterlijk", "voor", "vóór", "na", "op", "niet voor", "niet eerder dan", "vanaf",
+                 "later dan", "eerder dan")   # words for a moment, not for a length
 MAX_PLACES = 28   # the most decimals `afgerond op N decimalen` may keep (a Decimal's default precision)
 
 
@@ -90,6 +93,8 @@ class ExprChecker:
                 return self.visit_YearDate(node)
             case ast.ListExpr():
                 return self.visit_ListExpr(node)
+            case ast.PeriodLength():
+                return self.visit_PeriodLength(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
 
@@ -102,6 +107,36 @@ class ExprChecker:
             self.fail(node.span, f"'{node.text}' bestaat niet: {MONTHS[node.month - 1]} heeft "
                       f"{calendar.monthrange(2024, node.month)[1]} dagen", code="literal")
         return T.DATUM
+
+    def visit_PeriodLength(self, node: ast.PeriodLength) -> T.Type:
+        """`de periode van A tot en met B duurt ten hoogste N`: A and B are dates (a period counts
+        whole days), N a duration in days, weeks, months or years, not negative; the comparison
+        word is one for a length ("ten hoogste", "korter dan", ...), not one for a moment."""
+        for end, what in ((node.start, "het begin"), (node.end, "het einde")):
+            t = self.check(end)
+            if t is not None and t.kind != "datum":
+                hint = ("een periode telt hele dagen; maak het gegeven een datum" if t.kind == "tijdstip"
+                        else "bijvoorbeeld: de periode van begin_machtiging tot en met einde_machtiging duurt "
+                        "ten hoogste één jaar")
+                self.fail(end.span, f"{what} van een periode is een datum, maar dit is een {t}", hint, "unit")
+        length = self.check(node.length)
+        if length is not None and length.kind != "duur":
+            self.fail(node.length.span, f"na 'duurt' hoort een duur (zoals zes maanden), maar dit is een {length}",
+                      code="unit")
+        elif length is not None and length.unit not in _PERIOD_UNITS:
+            self.fail(node.length.span, f"de lengte van een periode telt in dagen, weken, maanden of jaren, niet in "
+                      f"{length.declared or length.unit}",
+                      "werkdagen en uren tellen niet als de dagen van een periode; schrijf een termijn "
+                      "('... binnen 10 werkdagen na ...')", "unit")
+        elif length is not None:
+            self.expect_not_negative(node.length, f"schrijf de lengte zonder minteken: '{positive_text(node.length)}'")
+        if node.words in _MOMENT_WORDS:
+            better = {"<=": "ten hoogste", "<": "korter dan", ">": "langer dan", ">=": "ten minste",
+                      "==": "(geen woord: 'duurt één jaar')"}.get(node.op, "ten hoogste")
+            self.fail(node.span, f"'{node.words}' past bij een datum, niet bij de lengte van een periode",
+                      f"schrijf 'duurt {better} ...'" if not better.startswith("(") else f"schrijf {better}",
+                      "unit")
+        return T.JANEE
 
     def expect_bool(self, node: ast.Expr, what: str) -> None:
         t = self.check(node)

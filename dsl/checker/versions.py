@@ -84,6 +84,10 @@ def _kind(node: ast.RuleNode) -> str:
 def _form(node: ast.RuleNode) -> tuple[str, str] | None:
     """What must be the same in every version besides the kind: (what, as written), or None."""
     match node:
+        case ast.Timeline() if node.kind == "periode" and isinstance(node.args[0], ast.PeriodLength):
+            period = node.args[0]   # its words decide the termijn's meaning: the same in every version
+            return ("de vorm van de termijn", f"de periode van ... {'tot en met' if period.end_counted else 'tot'} "
+                    f"... duurt {period.words or '(precies)'}")
         case ast.Timeline():
             return ("de vorm van de termijn", node.kind)
         case ast.Decision():

@@ -105,6 +105,24 @@ class Compare:
 
 
 @attrs.frozen(slots=True, eq=False)
+class PeriodLength(Compare):
+    """`de periode van start tot en met end duurt <words> length`: the length of a period, as a
+    comparison. It *is* its meaning, a `Compare` of moments: with E the first day after the period
+    (`end` + 1 dag when the last day counts, `tot en met`; `end` itself with `tot`) and S = `start`
+    shifted by `length` (calendar months with the end-of-month rule, or days), the period's
+    length `op` length iff E `op` S. So with the last day counted, "duurt ten hoogste één jaar"
+    is `end < start + 1 jaar`, and in days the length is end - start + 1. `left` is E and `right`
+    S: every back end computes it as the comparison it is (a `case Compare()` covers it); a view
+    that wants to say "de periode van ... duurt ..." reads `start`, `end`, `end_counted` and
+    `length`. `words` is the comparison word as written ("ten hoogste"; "" for none: exactly)."""
+
+    start: Expr
+    end: Expr
+    end_counted: bool
+    length: Expr
+
+
+@attrs.frozen(slots=True, eq=False)
 class Member:
     operand: Expr
     options: tuple[Expr, ...]
@@ -455,7 +473,7 @@ class Versions:
     inputs: frozenset[str]
 
 
-Expr = Union[Input, RuleRef, Peildatum, Const, Compare, Member, Between, Each, Weekly,  # noqa: UP007
+Expr = Union[Input, RuleRef, Peildatum, Const, Compare, PeriodLength, Member, Between, Each, Weekly,  # noqa: UP007
              And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions,
              ListOf]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]

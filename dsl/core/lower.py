@@ -79,6 +79,37 @@ def _all_of(parts: list[E.Expr | None]) -> E.Expr:
     return E.And(tuple(present), T.JANEE, present[-1].span, frozenset().union(*(p.inputs for p in present)))
 
 
+def _one_day(span: ast.Span) -> E.Const:
+    return E.Const(1, T.duration("dagen"), "1 dag", span)
+
+
+def period_bounds(period: E.PeriodLength, span: ast.Span) -> tuple[E.Expr | None, E.Expr | None, bool, bool]:
+    """(start, end, strict, exact) of a termijn whose event is the end B of `period`: the meaning
+    of the period (E `op` S, with E = B + 1 dag when the last day counts) solved for B. With c one
+    day when the last day counts (else none): `<=` is B <= S - c, `<` is B < S - c, `>=` is
+    B >= S - c, `>` is B >= S - c + 1 dag, `==` is B on S - c."""
+    limit = period.right
+    assert isinstance(limit, E.Shift)   # the lowering shifts the start by the length
+    def moved(days: int) -> E.Expr:
+        if days == 0:
+            return limit
+        one = _one_day(span)
+        return E.Shift(limit, one, 1 if days > 0 else -1, "dagen", limit.type, span, limit.inputs)
+    back = -1 if period.end_counted else 0
+    match period.op:
+        case "<=":
+            return (None, limit, True, False) if period.end_counted else (None, limit, False, False)
+        case "<":
+            return None, moved(back), True, False
+        case ">=":
+            return moved(back), None, False, False
+        case ">":
+            return moved(back + 1), None, False, False
+        case "==":
+            return None, moved(back), False, True
+    raise TypeError(f"a termijn cannot test a period with {period.op}")   # the checker refuses `!=`
+
+
 def _quotes(row: ast.Row) -> tuple[tuple[str, ...], tuple[ast.Span, ...]]:
     """The texts of a row's `citaat`s and where they stand."""
     return tuple(q.text for q in row.quotes), tuple(q.span for q in row.quotes)
@@ -105,6 +136,7 @@ class _Lowering:
         self.rules: dict[str, M.Rule] = {}
         self.gates: dict[str, M.Gate] = {}
         self.version_info: dict[str, tuple[E.Version, ...]] = {}
+        self.periods: dict[ast.Timeline, E.PeriodLength] = {}   # a period termijn's lowered period, by version
 
     # ------------------------------------------------------------ policy
     def policy(self) -> M.Policy:
@@ -306,8 +338,14 @@ class _Lowering:
         if base is not None and parts[0][3] is parts[0][1]:   # `binnen`: it counts from its start
             start = base
         strict = kind in (M.TimelineKind.VOOR, M.TimelineKind.VAN_TOT)
+        exact = kind is M.TimelineKind.OP
+        period = None
+        if kind is M.TimelineKind.PERIODE:   # its strict and exact follow from the period's words
+            first = self.periods[rule.versions[0]]
+            strict, exact = period_bounds(first, first.span)[2:]
+            period = first if len(rule.versions) == 1 else None
         return M.Timeline(subject=subject, words=kind, start=start, end=end, base=base,
-                          strict=strict, exact=kind is M.TimelineKind.OP, type=T.JANEE, **common)
+                          strict=strict, exact=exact, type=T.JANEE, period=period, **common)
 
     def timeline_parts(self, node: ast.Timeline) -> tuple[E.Expr, E.Expr | None, E.Expr | None, E.Expr | None]:
         """(subject, start, end, base) of one version of a termijn, durations applied."""
@@ -324,6 +362,12 @@ class _Lowering:
         elif kind is M.TimelineKind.TEN_MINSTE_VOOR:
             base = args[1]
             end = self.shift(args[1], args[0], -1, node.span)
+        elif kind is M.TimelineKind.PERIODE:
+            period = args[0]
+            assert isinstance(period, E.PeriodLength)
+            self.periods[node] = period
+            start, end = period_bounds(period, period.span)[:2]
+            return period.end, start, end, None
         else:
             start, end = args
         return self.expr(node.subject), start, end, base
@@ -509,6 +553,15 @@ class _Lowering:
     def x_YearDate(self, node: ast.YearDate) -> E.Expr:
         return E.YearDate(node.month, node.day, node.offset, node.text, T.DATUM, node.span)
 
+    def x_PeriodLength(self, node: ast.PeriodLength) -> E.Expr:
+        """The length of a period as the comparison it means (`dsl.core.expr.PeriodLength`): the
+        first day after the period against the start shifted by the length."""
+        start, end, length = self.expr(node.start), self.expr(node.end), self.expr(node.length)
+        after = self.shift(end, _one_day(node.end.span), +1, node.end.span) if node.end_counted else end
+        limit = self.shift(start, length, +1, node.span)
+        return E.PeriodLength(node.op, node.words, after, limit, True, T.JANEE, node.span,
+                              start.inputs | end.inputs | length.inputs, start, end, node.end_counted, length)
+
     def x_Round(self, node: ast.Round) -> E.Expr:
         operand = self.expr(node.operand)
         if node.places is None:  # the parser reports a number of decimals that is not whole
@@ -525,6 +578,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.BoolOp: _Lowering.x_BoolOp, ast.Not: _Lowering.x_Not, ast.Known: _Lowering.x_Known, ast.Arith: _Lowering.x_Arith,
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
-    ast.YearDate: _Lowering.x_YearDate, ast.ListExpr: _Lowering.x_ListExpr,
+    ast.YearDate: _Lowering.x_YearDate, ast.ListExpr: _Lowering.x_ListExpr, ast.PeriodLength: _Lowering.x_PeriodLength,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

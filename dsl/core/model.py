@@ -37,7 +37,7 @@ from typing import Any, Union, assert_never
 
 import attrs
 
-from dsl.core.expr import Expr, Version
+from dsl.core.expr import Expr, PeriodLength, Version
 from dsl.span import Span
 from dsl.types import Type
 
@@ -245,6 +245,7 @@ class TimelineKind(enum.StrEnum):
     TEN_MINSTE_VOOR = "ten minste voor"
     VAN_TOT_EN_MET = "van tot en met"
     VAN_TOT = "van tot"
+    PERIODE = "periode"           # `de periode van A tot en met B duurt ten hoogste N`: B is the event
 
 
 # Row markers in a decision's result: a row index, or one of these.
@@ -421,6 +422,7 @@ class Timeline(RuleBase):
     exact: bool
     type: Type
     kind: RuleKind = RuleKind.TIMELINE
+    period: PeriodLength | None = None   # a termijn written as the length of a period: that length (for views)
 
     @property
     def bounds(self) -> tuple[Expr, ...]:

@@ -356,7 +356,9 @@ def _timeline(ex: Explainer, rule: M.Timeline) -> Step:
     else:
         bound = deadline
     subject = ex.read(subject_node).label
-    if status is GEHAALD:
+    if rule.period is not None and status in (GEHAALD, NIET_GEHAALD):   # the length of a period: say it
+        sentence = f"{'Gehaald' if status is GEHAALD else 'Niet gehaald'}: {ex.period_text(rule.period, event)} ({bound})"
+    elif status is GEHAALD:
         sentence = f"Gehaald: {subject} op {event_text}; {bound}"
     elif status is NIET_GEHAALD:
         sentence = f"Niet gehaald: {subject} op {event_text}; {bound}"

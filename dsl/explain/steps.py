@@ -16,12 +16,14 @@ niet" of a group, a notebook listing the rules) never open them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, overload
 
 from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import RuleKind, Status
+from dsl.explain.periods import period_length_words
 from dsl.explain.text import (
     COMPARE,
     FACT,
@@ -329,6 +331,8 @@ class Explainer:
         return None
 
     def compare_sentence(self, node: E.Compare, value) -> str:
+        if isinstance(node, E.PeriodLength) and value is not None:
+            return ("Voldoet: " if value else "Voldoet niet: ") + self.period_text(node) + "."
         if value is None:
             missing = self.missing_in(node)
             cause = None if missing else self.unknown_cause(node)
@@ -354,6 +358,8 @@ class Explainer:
     def reason(self, node: E.Expr) -> str:
         """Why a condition that came out false is false, without the "Voldoet niet" prefix."""
         form = self.form(node)
+        if isinstance(node, E.PeriodLength):
+            return self.period_text(node)
         if form is COMPARE:
             assert isinstance(node, E.Compare)
             return _TEMPLATES_FAIL[node.op].format(**self._compare_parts(node)).replace("  ", " ")
@@ -387,6 +393,24 @@ class Explainer:
             return self.describe(node)
         values = ", ".join(f"{self.label(n)} is {self.fmt(n)}" for n in self.read(node).operands)
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
+
+    def period_text(self, node: E.PeriodLength, end: Any = NOT_EVALUATED) -> str:
+        """"de periode van 1 januari 2020 tot en met 31 december 2020 duurt 1 jaar; ten hoogste één
+        jaar": the period with its length in words, then what the policy asks of it. `end`: the
+        value of the last day when the caller has it (a termijn's event)."""
+        start = self.value(node.start)
+        end = self.value(node.end) if end is NOT_EVALUATED else end
+        after = end
+        if node.end_counted and isinstance(end, date):
+            after = end + timedelta(days=1) if end < date.max else None
+        until = "tot en met" if node.end_counted else "tot"
+        text = f"de periode van {self.fmt(node.start, start)} {until} {self.fmt(node.end, end)}"
+        if isinstance(start, date) and isinstance(after, date):
+            t = node.length.type
+            words = period_length_words(start, after, t.unit or "dagen", t.declared)
+            text += f" duurt {words}" if words is not None else " eindigt voordat ze begint"
+        length = self.text(node.length) if isinstance(node.length, E.Const) else self.fmt(node.length)
+        return f"{text}; {node.words} {length}" if node.words else f"{text}; precies {length}"
 
     def known_fact(self, node: E.Known) -> str:
         """What `x is bekend` found: "'omzet' is niet bekend" or "'omzet' is bekend: € 200,00"."""

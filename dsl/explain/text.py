@@ -296,6 +296,8 @@ class Wording:
         match form:
             case Form.COMPARE:
                 assert isinstance(node, E.Compare)
+                if isinstance(node, E.PeriodLength):   # its begin and end, not the moments it compares
+                    return (node.start, node.end)
                 return (node.left, node.right)
             case Form.MEMBER | Form.WEEKLY | Form.KNOWN:
                 assert isinstance(node, (E.Member, E.Weekly, E.Known))
@@ -337,6 +339,8 @@ def _body(rule: Rule) -> tuple[E.Expr, ...]:
 def _written_bounds(rule: M.Timeline) -> tuple[E.Expr, ...]:
     """The bounds as the termijn writes them: `binnen D na X` and `ten minste D voor X` give
     (D, X) (the end moment is computed from them); the other forms their moments in order."""
+    if rule.period is not None:   # `de periode van A tot en met B duurt ...`: its begin and its length
+        return (rule.period.start, rule.period.length)
     if rule.words in (M.TimelineKind.BINNEN, M.TimelineKind.TEN_MINSTE_VOOR):
         end = rule.end.choices[0] if isinstance(rule.end, E.Versions) else rule.end   # (versions: as first written)
         assert isinstance(end, E.Shift) and rule.base is not None

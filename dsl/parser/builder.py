@@ -409,6 +409,15 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
         return ast.Timeline(str(name), _unquote(title), _meta(rest), subject, kind, args,
                             _span(meta))
 
+    def period_termijn(self, meta: Meta, children: Children) -> ast.Timeline:
+        """`termijn naam "titel": de periode van A tot en met B duurt ten hoogste N`: the end of the
+        period is the event (the checker asks that it is a gegeven)."""
+        name, title, *rest = _nodes(children)
+        period = rest[-1]
+        end = period.end
+        subject = end if isinstance(end, ast.Name) else ast.Name("", end.span)
+        return ast.Timeline(str(name), _unquote(title), _meta(rest), subject, "periode", (period,), _span(meta))
+
     # ------------------------------------------------------------ timing
     deadline_le = _timing("uiterlijk")
     deadline_lt = _timing("voor")
@@ -536,6 +545,14 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
         left, _is, op, right = children
         words = _words(op)
         return ast.Compare(COMPARISONS[words], words, left, right, _span(meta))
+
+    def period_length(self, meta: Meta, children: Children) -> ast.PeriodLength:
+        """`de periode van A tot en met B duurt [woorden] N`."""
+        _de, start, until, end, _duurt, *rest = children
+        op_tok = rest[0] if len(rest) == 2 else None
+        words = _words(op_tok) if op_tok is not None else ""
+        return ast.PeriodLength(start, end, _words(until) == "tot en met", COMPARISONS[words] if words else "==",
+                                words, rest[-1], _span(meta))
 
     def compare_eq(self, meta: Meta, children: Children) -> ast.Compare:
         left, _is, right = children
