@@ -54,15 +54,16 @@ def shipped(path: str | Path) -> CompiledPolicy:
 # Under pytest-xdist (`pytest -n 2 --dist loadfile --no-loadscope-reorder`) each file is one unit of
 # work, handed to the workers in collection order: the files that take longest come first (longest
 # processing time first), so that none of them starts last on one worker while the other worker
-# idles, and the run ends on many small files. Measured per file (session 5, two workers, in seconds):
-# Spark 125-165, bad inputs 70, batch 34, browser 31, consistency 30, notebooks 20, kernel review 20,
-# kernel batch 17, atomic 17, case files 16, hardening 15, dashboard 12, robustness 12, kernel 11,
-# plugin 10, stream 9; every other file takes less than 8 s and keeps the collection order.
-SLOWEST_FIRST = ("test_spark.py", "test_bad_inputs.py", "test_batch.py", "test_browser.py", "test_consistency.py",
-                 "test_notebooks.py", "test_kernel_review.py", "test_kernel_batch.py", "test_atomic.py",
-                 "test_case_files.py", "test_policy_hardening.py", "test_dashboard_state.py", "test_robustness.py",
-                 "test_kernel.py", "test_plugin.py", "test_stream.py", "test_widgets.py", "test_cli.py",
-                 "test_jobs.py", "test_case.py")
+# idles, and the run ends on many small files. The order is that of the summed test time per file
+# (`--durations=0`, session 7, two workers on a loaded machine, so only the order counts): Spark,
+# dashboard state, bad inputs, kernel batch, consistency mutants, kernel review, batch, case files,
+# stream, notebooks, atomic, robustness, consistency, ...; every other file keeps the collection order.
+SLOWEST_FIRST = ("test_spark.py", "test_dashboard_state.py", "test_bad_inputs.py", "test_kernel_batch.py",
+                 "test_consistency_mutants.py", "test_kernel_review.py", "test_batch.py", "test_case_files.py",
+                 "test_stream.py", "test_notebooks.py", "test_atomic.py", "test_robustness.py", "test_consistency.py",
+                 "test_policy_hardening.py", "test_versions.py", "test_cli_docs.py", "test_widgets.py",
+                 "test_plugin.py", "test_kernel.py", "test_output.py", "test_consistency_json.py", "test_browser.py",
+                 "test_consistency_compare.py", "test_cli.py", "test_core.py", "test_coverage_diff.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -40,6 +40,7 @@ import z3
 
 from dsl.analysis.crossrule import CrossRuleChecks
 from dsl.analysis.findings import Checked, ConsistencyReport, Fallback, show_value
+from dsl.analysis.interrupts import interruptible
 from dsl.analysis.known import apply_known
 from dsl.analysis.redundancy import RedundancyChecks
 from dsl.analysis.regions import Boxes, all_regions
@@ -72,7 +73,14 @@ METHODS = ("auto", "exact", "hypothesis")
 def check_policy(policy, *, method: str = "auto", budget: Budget | None = None,
                  domain: Domain | None = None, progress=None) -> ConsistencyReport:
     """Run every consistency check on a compiled policy (see the module docstring).
-    `progress(done, total, rule name)`, if given, is called before each rule is checked."""
+    `progress(done, total, rule name)`, if given, is called before each rule is checked. A
+    Ctrl-C anywhere in it ends it (`dsl.analysis.interrupts`)."""
+    with interruptible():
+        return _check_policy(policy, method=method, budget=budget, domain=domain, progress=progress)
+
+
+def _check_policy(policy, *, method: str, budget: Budget | None, domain: Domain | None,
+                  progress) -> ConsistencyReport:
     if method not in METHODS:
         raise ValueError(f"method={method!r}: kies uit {', '.join(METHODS)}")
     ctx = _Checks(policy, method, budget or Budget(), domain or Domain())

@@ -60,6 +60,7 @@ import attrs
 import z3
 from hypothesis import strategies as st
 
+from dsl.analysis.interrupts import interruptible
 from dsl.analysis.mapping import Mapping, concept_diffs
 from dsl.analysis.report import case_text
 from dsl.analysis.search import Budget, explore, nudged, relative_bounds, simpler, simplify
@@ -453,6 +454,12 @@ def diff_policies(old, new, *, budget: Budget | None = None, search: bool = True
     name)`, if given, is called before each rule is compared. With a koppeling (`mapping`, checked
     by `dsl.analysis.mapping.check_mapping`), the rules and gegevens added or removed are only
     counted, and `concepts` compares the rules per concept."""
+    with interruptible():
+        return _diff_policies(old, new, budget=budget, search=search, progress=progress, mapping=mapping)
+
+
+def _diff_policies(old, new, *, budget: Budget | None, search: bool,
+                   progress: Callable[[int, int, str], None] | None, mapping: Mapping | None) -> PolicyDiff:
     started = time.monotonic()
     budget = budget or Budget(max_examples=300)
     marks = _marks(old, new)

@@ -1,0 +1,72 @@
+"""An interrupt during an analysis is never lost (dsl.analysis.interrupts): not when Python raises
+it inside a destructor, which drops it, and not to z3's own Ctrl-C handler."""
+
+from __future__ import annotations
+
+import _thread
+import signal
+import sys
+
+import pytest
+import z3
+
+from dsl.analysis.interrupts import interruptible, raise_if_interrupted
+
+
+class SwallowsTheInterrupt:
+    """An object whose `__del__` runs while the interrupt is delivered, as a z3 term's does."""
+
+    def __del__(self):
+        _thread.interrupt_main()   # the KeyboardInterrupt is raised in here: Python prints and drops it
+        sum(range(1000))
+
+
+@pytest.fixture
+def dropped(monkeypatch) -> list:
+    """The exceptions Python drops (sys.unraisablehook), by type name."""
+    seen: list = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_type.__name__))
+    return seen
+
+
+def _swallowed() -> None:
+    SwallowsTheInterrupt()   # made and freed at once
+
+
+def test_without_the_block_a_swallowed_interrupt_is_gone(dropped):
+    _swallowed()
+    assert dropped == ["KeyboardInterrupt"]   # "Exception ignored in ... __del__"
+    raise_if_interrupted()   # nothing remembered: it is lost
+
+
+def test_an_interrupt_swallowed_by_a_destructor_is_raised_at_the_next_check(dropped):
+    x = z3.Int("x")
+    checked = []
+    with pytest.raises(KeyboardInterrupt), interruptible():
+        _swallowed()
+        solver = z3.Solver()
+        solver.add(x > 1)
+        checked.append(solver.check())
+        raise_if_interrupted()   # what dsl.analysis.smt.check does after every check
+        checked.append("verder")
+    assert checked == [z3.sat]
+    assert dropped == ["KeyboardInterrupt"]
+
+
+def test_an_interrupt_swallowed_after_the_last_check_is_raised_at_the_end_of_the_block(dropped):
+    with pytest.raises(KeyboardInterrupt), interruptible():
+        _swallowed()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_that_was_raised_is_not_raised_again_in_the_next_analysis():
+    with pytest.raises(KeyboardInterrupt), interruptible():
+        _thread.interrupt_main()
+        sum(range(1000))
+    with interruptible():
+        raise_if_interrupted()
+    raise_if_interrupted()
+
+
+def test_z3_leaves_sigint_to_python():
+    assert z3.get_param("ctrl_c") == "false"
