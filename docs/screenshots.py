@@ -2,12 +2,15 @@
 
 Run from the checkout: `.venv/bin/python docs/screenshots.py` (optionally `--uit MAP`, default
 docs/). Copies notebooks/ and policies/ into a temporary folder, starts JupyterLab there (on a
-free port, no token, its own settings and workspaces, no news pop-up), opens analist.ipynb, auteur.ipynb and
+free port, no token, its own settings and workspaces, no news pop-up, with the kernelspec and
+the labextension of this checkout in a private JUPYTER_PATH, before any installed copy), opens analist.ipynb, auteur.ipynb and
 reviewer.ipynb in Debian's Chromium (/usr/bin/chromium through Playwright's Python package;
 never `playwright install`) at 1440x900 with the file browser open, runs all cells under the
 kernel each notebook names, and writes one PNG per notebook: the first dashboard (or the first
 output, for a notebook without widgets) at the top of the window. Then analist.ipynb again at
-1100 px wide, one PNG per tab of its first dashboard. Every PNG is written to a temporary file
+1100 px wide, one PNG per tab of its first dashboard. Last, `toon overeenkomst` in a small
+notebook of its own (written into the copy): the decision table as dmn-js shows it, at 1440 px
+(notebook-dmn-1440.png); `--alleen beslistabel` makes only that one. Every PNG is written to a temporary file
 beside its target and renamed into place (`dsl.atomic.publish`); the script prints each file
 it wrote. A notebook whose cells do not finish within five minutes stops the script with a
 message and leaves the PNGs already in docs/ as they were.
@@ -16,6 +19,7 @@ message and leaves the PNGs already in docs/ as they were.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -25,7 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from dsl.atomic import publish, temporary_beside
@@ -52,7 +56,13 @@ def jupyterlab(folder: Path):
     quiet = private / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     quiet.parent.mkdir(parents=True)
     quiet.write_text('{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")   # no news pop-up
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(private / "config")}
+    # the kernelspec and the labextension of this checkout, found before any installed copy
+    from kernel.install import install
+
+    with redirect_stdout(io.StringIO()):
+        install(user=False, prefix=str(private / "prefix"))
+    data = os.pathsep.join(p for p in (str(private / "prefix" / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")) if p)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(private / "config"), "JUPYTER_PATH": data}
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
@@ -153,7 +163,36 @@ def stop_kernels(url: str) -> None:
         urllib.request.urlopen(request, timeout=30)
 
 
-def shoot(folder: Path, out: Path) -> list[Path]:
+DMN_NOTEBOOK = "beslistabel"
+
+
+def write_decision_table_notebook(folder: Path) -> None:
+    """notebooks/beslistabel.ipynb in the copy: the district-nursing policy and `toon overeenkomst`."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell('laad "policies/wijkverpleging_2024.beleid"'),
+             nbformat.v4.new_code_cell("toon overeenkomst")]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "beleidstaal", "display_name": "Beleidstaal", "language": "beleidstaal"}})
+    nbformat.write(nb, folder / "notebooks" / f"{DMN_NOTEBOOK}.ipynb")
+
+
+def shoot_decision_table(browser, url: str, out: Path) -> Path:
+    """`toon overeenkomst` at 1440 px: the dmn-js table in the middle of the window."""
+    page = browser.new_context(viewport={"width": WIDE, "height": HEIGHT}).new_page()
+    open_notebook(page, url, DMN_NOTEBOOK)
+    run_all(page)
+    table = page.locator(".jp-OutputArea-output.bt-dmn-viewer .dmn-decision-table-container").first
+    table.wait_for(timeout=60_000)
+    table.evaluate("e => e.scrollIntoView({block: 'center'})")   # the end of the rule's text above it
+    page.wait_for_timeout(400)
+    target = save(page, out / f"notebook-dmn-{WIDE}.png")
+    page.context.close()
+    stop_kernels(url)
+    return target
+
+
+def shoot(folder: Path, out: Path, only_table: bool = False) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
@@ -166,6 +205,9 @@ def shoot(folder: Path, out: Path) -> list[Path]:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
         try:
+            if only_table:
+                done(shoot_decision_table(browser, url, out))
+                return written
             for name in NOTEBOOKS:
                 print(f"bezig: {name}.ipynb, {WIDE} px", file=sys.stderr, flush=True)
                 page = browser.new_context(viewport={"width": WIDE, "height": HEIGHT}).new_page()
@@ -188,6 +230,8 @@ def shoot(folder: Path, out: Path) -> list[Path]:
                 done(save(page, out / f"notebook-analist-{NARROW}-{slug(title)}.png"))
             page.context.close()
             stop_kernels(url)
+            print(f"bezig: {DMN_NOTEBOOK}.ipynb, {WIDE} px", file=sys.stderr, flush=True)
+            done(shoot_decision_table(browser, url, out))
         finally:
             browser.close()
     return written
@@ -196,6 +240,8 @@ def shoot(folder: Path, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Schermafbeeldingen van de notebooks voor docs/notebook.md.")
     parser.add_argument("--uit", type=Path, default=ROOT / "docs", help="map voor de PNG's (standaard docs/)")
+    parser.add_argument("--alleen", choices=["beslistabel"],
+                        help="alleen de beslistabel van 'toon overeenkomst' (notebook-dmn-1440.png)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"Chromium ontbreekt ({CHROMIUM}); installeer het met apt-get install chromium", file=sys.stderr)
@@ -205,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         shutil.copytree(ROOT / "notebooks", folder / "notebooks")
         shutil.copytree(ROOT / "policies", folder / "policies")
-        written = shoot(folder, args.uit.resolve())
+        write_decision_table_notebook(folder)
+        written = shoot(folder, args.uit.resolve(), only_table=args.alleen == "beslistabel")
     print(f"{len(written)} schermafbeeldingen in {args.uit}")
     return 0
 

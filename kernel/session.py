@@ -259,7 +259,11 @@ class Session:
         if chunk is None:
             raise cell_error(f"'{what}' is geen gegeven of regel van dit beleid", name, cell, st.line,
                              st.column + 1, len(what))
-        return state, PolicyText(chunk.text.strip("\n"), what)
+        text = PolicyText(chunk.text.strip("\n"), what)
+        from kernel.dmn_view import DecisionText, decision_view
+
+        view = decision_view(state.policy, what, state.source)
+        return state, text if view is None else DecisionText(text, view)
 
     # ------------------------------------------------------------ helpers
     def resolve(self, path: str) -> Path:

@@ -56,7 +56,8 @@ def _notebook(folder: Path) -> Path:
     cells = [
         nbformat.v4.new_code_cell(f'laad "{ROOT / "policies" / "wijkverpleging_2024.beleid"}"'),
         nbformat.v4.new_code_cell(f'casus "{ROOT / "notebooks" / "casus_thuiszorg_noord.json"}"\nevalueer'),
-        nbformat.v4.new_code_cell(STRICTER),   # run by the last test only
+        nbformat.v4.new_code_cell(STRICTER),   # run by the stale-dashboard test only
+        nbformat.v4.new_code_cell("toon overeenkomst"),   # run by the decision-table tests only
     ]
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "beleidstaal", "display_name": "Beleidstaal", "language": "beleidstaal"}})
@@ -263,3 +264,54 @@ def test_a_stale_dashboards_form_gives_no_verdict(page):
     assert "verouderd" in shown and "Niet geëvalueerd" in shown
     assert "✔" not in shown and "✘" not in shown
     assert output.get_by_role("button", name="Opnieuw evalueren met het nieuwe beleid").is_visible()
+
+
+def decision_table(page):
+    """Run the `toon overeenkomst` cell once (again after a width change is harmless) and return
+    the output pane dmn-js rendered the decision table in."""
+    cell = page.locator(".jp-Cell").nth(3)
+    pane = cell.locator(".jp-OutputArea-output.bt-dmn-viewer")   # the renderer is the output
+    if not pane.count():
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+    pane.locator(".dmn-decision-table-container tbody tr").first.wait_for(timeout=60_000)
+    return pane.first
+
+
+def test_decision_table_is_shown_with_dmn_js(page):
+    """`toon overeenkomst` shows the policy text and, below it, the decision table rendered by
+    dmn-js (bundled in the labextension): the decision's name, the hit policy First, an input column
+    per gegeven tested and one row per rule, its cells and its annotation (the rule's bron)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    pane = decision_table(page)
+    assert pane.get_attribute("data-decision") == "d_overeenkomst"
+    table = pane.locator(".dmn-decision-table-container")
+    assert table.locator(".decision-table-name").inner_text().strip() == "overeenkomst"
+    assert re.fullmatch(r"Hit policy:\s*First", table.locator(".hit-policy").inner_text().strip())
+    heads = [h.strip() for h in table.locator("thead th.input-cell").all_inner_texts()]
+    assert len(heads) == 5 and "verwachte omzet wijkverpleging bij VGZ in 2023" in heads[2]
+    rows = table.locator("tbody tr")
+    assert rows.count() == 5
+    first = [c.strip() for c in rows.nth(0).locator("td").all_inner_texts()]
+    assert first[0] == "1" and '"zzp","eenmanszaak"' in first and '"zzp-overeenkomst"' in first
+    assert first[-1] == "De zzp-overeenkomst"
+    second = [c.strip() for c in rows.nth(1).locator("td").all_inner_texts()]
+    assert "< 250000" in second and '"cliëntvolgende overeenkomst"' in second
+    # the policy text is shown too, in an output of its own above the table
+    text = page.locator(".jp-Cell").nth(3).locator(".jp-OutputArea-output .bt-policy")
+    assert text.inner_text().startswith('beslissing overeenkomst "Soort overeenkomst wijkverpleging 2024"')
+
+
+@pytest.mark.parametrize("width", [1440, 1100])
+def test_decision_table_lies_inside_its_pane(page, width):
+    """At 1440 and 1100 px, with the file browser open: no text or control of the dmn-js table
+    outside its output pane or cut off by a box that clips it."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
+    pane = decision_table(page)
+    page.wait_for_timeout(300)   # one layout pass after the resize (not an assertion on time)
+    found = pane.evaluate(OUTSIDE)
+    assert found == [], json.dumps(found[:30], indent=1, ensure_ascii=False)
+    if os.environ.get("BELEID_SCREENSHOTS"):   # to look at: BELEID_SCREENSHOTS=folder
+        pane.scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(os.environ["BELEID_SCREENSHOTS"]) / f"dmn-{width}.png"))

@@ -1,7 +1,7 @@
-"""The prebuilt JupyterLab extension `beleidstaal-highlight` (syntax highlighting; source in
-kernel/labextension/, built into kernel/labextension_build/): it is present and complete, the
-kernel's language_info points at it, the wheel ships it, and `install(prefix=...)` puts it next
-to the kernelspec. Its effect in a browser is tested in tests/test_browser.py."""
+"""The prebuilt JupyterLab extension `beleidstaal-highlight` (syntax highlighting, and decision
+tables shown with dmn-js; source in kernel/labextension/, built into kernel/labextension_build/):
+it is present and complete, the kernel's language_info points at it, the wheel ships it, and
+`install(prefix=...)` puts it next to the kernelspec. Its effect in a browser is tested in tests/test_browser.py."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def test_built_extension_is_present():
     assert entry.is_file(), f"{entry} ontbreekt: bouw opnieuw (docs/notebook.md)"
     bundle = "".join(p.read_text(encoding="utf-8") for p in (LABEXTENSION_DIR / "static").glob("*.js"))
     assert "text/x-beleidstaal" in bundle
+
+
+def test_built_extension_renders_decision_tables():
+    """The same package registers a MIME renderer for the DMN XML `toon <beslissing>` sends
+    (kernel/dmn_view.py), with dmn-js bundled (no download in the browser)."""
+    from kernel.dmn_view import MIME
+
+    data = json.loads((LABEXTENSION_DIR / "package.json").read_text(encoding="utf-8"))
+    assert data["jupyterlab"]["mimeExtension"] == "lib/dmn.js"
+    assert data["jupyterlab"]["_build"]["mimeExtension"] == "./mimeExtension"
+    bundle = "".join(p.read_text(encoding="utf-8") for p in (LABEXTENSION_DIR / "static").glob("*.js"))
+    assert MIME in bundle
+    assert "dmn-decision-table-container" in bundle   # dmn-js's decision table viewer itself
+    licenses = json.loads((LABEXTENSION_DIR / "static" / "third-party-licenses.json").read_text(encoding="utf-8"))
+    assert "dmn-js-decision-table" in {p["name"] for p in licenses["packages"]}
 
 
 def test_built_extension_matches_source_version():
