@@ -65,7 +65,7 @@ def install(user: bool = True, sys_prefix: bool = False, prefix: str | None = No
             print(f"fout: kan de JupyterLab-extensie niet installeren: {os_problem(err)} ({err.filename})",
                   file=sys.stderr)
             return 1
-        print(f"Syntaxiskleuring voor JupyterLab ({LABEXTENSION_NAME}) geïnstalleerd in {target}")
+        print(f"Syntaxiskleuring en beslistabellen voor JupyterLab ({LABEXTENSION_NAME}) geïnstalleerd in {target}")
     print("Open JupyterLab met: jupyter lab  (kies daarna de kernel 'Beleidstaal')")
     return 0
 
