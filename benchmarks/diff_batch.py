@@ -41,6 +41,12 @@ def main() -> int:
         from dsl.batch.spark import evaluate_spark, session
 
         spark = session()
+        # Rows made from Python values are a LocalRelation, which Spark's optimizer would evaluate on
+        # the driver, row by row, with an interpreted projection that indexes a linked list per
+        # column: quadratic in the ~300 columns of a policy (measured: one slice of 25,000 rows of
+        # elv_grz_2023 still unfinished after 20 CPU-minutes). The tests exclude the rule too.
+        spark.conf.set("spark.sql.optimizer.excludedRules",
+                       "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
     total = 0
     for file in sorted((ROOT / "policies").glob("*.beleid")):
         policy = load_policy(file)
