@@ -68,6 +68,16 @@ class ListLiteral:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class HistoryLiteral:
+    """`[2021: € 1.200.000; 2022: onbekend]` in a voorbeeld: a value per year (a gegeven `... per
+    jaar`); `entries` are (year, value) in the order written, `text` the whole as written."""
+
+    entries: tuple[tuple[int, Value], ...]
+    text: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Compare:
     """`left is <words> right`; `op` is one of < <= > >= == != ."""
 
@@ -270,14 +280,49 @@ class PeriodLength:
     span: Span
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class YearValue:
+    """One year's value of a gegeven with a value per year: `omzet in het vorige jaar` (`offset`
+    -1 from the peildatum's year; `lopende` 0, `voorvorige` -2) or `omzet in 2023` (`year`; then
+    `offset` is None). `words` as written after the name ("in het vorige jaar", "in 2023")."""
+
+    name: Name
+    offset: int | None
+    year: int | None
+    words: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class YearsOf:
+    """`omzet over de afgelopen 3 jaar`: the lijst of a gegeven's values in the last `count`
+    calendar years before the peildatum's year, the oldest first (`som van ...`, `elk van ...`)."""
+
+    name: Name
+    count: int
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class EachYear:
+    """`in elk van de afgelopen 3 jaar: <voorwaarde>`: the condition holds in each of the last
+    `count` calendar years before the peildatum's year; in it, a gegeven with a value per year
+    stands for its value in that year. `words` as written up to the condition."""
+
+    count: int
+    body: Expr
+    words: str
+    span: Span
+
+
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
                    | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate
-                   | ListExpr | PeriodLength)
+                   | ListExpr | PeriodLength | YearValue | YearsOf | EachYear)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
-Value: TypeAlias = Literal | ListLiteral | UnknownLiteral
+Value: TypeAlias = Literal | ListLiteral | UnknownLiteral | HistoryLiteral
 
 
 # ---------------------------------------------------------------- declarations

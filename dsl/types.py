@@ -53,6 +53,8 @@ class Type:
             return f"duur (in {self.unit})"
         if self.kind == "lijst":
             return f"lijst van {self.element}"
+        if self.kind == "per jaar":
+            return f"{self.element} per jaar"
         return self.kind
 
 

@@ -58,6 +58,11 @@ KEYWORD_HELP = {
                "en met 31 december 2020 duurt 1 jaar. Ook: ten minste, korter dan, langer dan, of zonder woord "
                "(precies).",
     "duurt": "de periode van <begin> tot en met <einde> duurt ten hoogste <duur> — zie: periode.",
+    "afgelopen": "in elk van de afgelopen 3 jaar: <voorwaarde> — de voorwaarde geldt in elk van de 3 kalenderjaren vóór "
+                 "het jaar van de peildatum (een gegeven per jaar staat erin voor zijn waarde in dat jaar); ook: som van "
+                 "<gegeven> over de afgelopen 3 jaar. Een ontbrekend jaar is onbekend, nooit nul.",
+    "jaar": "<gegeven> in het vorige jaar | in het lopende jaar | in het voorvorige jaar | in 2023 — de waarde van een "
+            "gegeven per jaar (omzet : bedrag per jaar) in één kalenderjaar, gerekend vanaf de peildatum.",
     "wijziging": 'wijziging "titel" geldig vanaf <datum> [bron "..."] <regels> einde wijziging — een wijziging van '
                  'het beleid: nieuwe versies van regels vanaf een datum',
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '

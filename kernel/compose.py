@@ -69,6 +69,8 @@ def _plain(node):
         return None
     if isinstance(node, ast.ListLiteral):
         return [_plain(i) for i in node.items]
+    if isinstance(node, ast.HistoryLiteral):   # a value per year, as a case file writes it
+        return {str(year): _plain(item) for year, item in node.entries}
     if node.kind == "duur":
         amount, unit = node.value
         return f"{amount} {unit}"

@@ -102,12 +102,15 @@ def test_model_orders_rules_after_what_they_use():
 EVERY_EXPRESSION = HEAD + """gegevens
   fte : lijst van getal
   melding : tijdstip
+  winst : bedrag per jaar
 eisen g "G"
   eis a "A" vereist omzet is ten minste € 1 en niet soort is een van "zzp", "instelling" en omzet is bekend
   eis b "B" vereist voldoet aan a of aandeel ligt tussen 1% en 5%
   eis c "C" vereist elk van fte is ten minste 0,3
   eis d "D" vereist melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur
   eis q "Q" vereist de periode van opname tot 3 weken na opname duurt ten hoogste 21 dagen
+  eis w "W" vereist in elk van de afgelopen 2 jaar: winst is ten minste € 5 en winst in 2020 is ten hoogste winst in het vorige jaar
+berekening v = som van winst over de afgelopen 3 jaar
 berekening e = -(omzet + 70% van omzet)
 berekening f = dag 3 van (3 weken na opname)
 berekening h = som van fte

@@ -100,7 +100,7 @@ def test_month_clamping_is_never_silent(compile_policy):
 def test_views_derive_from_one_trace(wijkverpleging):
     outcome = wijkverpleging.evaluate({"omzet_2023": 1, "peildatum": "2024-01-01"}, trace=True)
     steps = explain(outcome)
-    assert [s.name for s in steps][:3] == ["minimumeisen", "ander_zorgpersoneel", "ptz"]
+    assert [s.name for s in steps][:4] == ["minimumeisen", "geen_handhaving_igj", "ander_zorgpersoneel", "ptz"]
     text = render(steps, max_depth=0)
     assert "✔ prijsindexatie: Prijsindexatie wijkverpleging 2024  [7,77%]" not in text  # a calculation has a bullet
     assert "• prijsindexatie: Prijsindexatie wijkverpleging 2024  [7,77%]" in text

@@ -36,7 +36,7 @@ from typing import Any
 import polars as pl
 
 from dsl.batch.columnar import key_output
-from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, typed_inputs
+from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, history_of, typed_inputs
 from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
 from dsl.core import model as M
 from dsl.core.reasons import reasons
@@ -163,6 +163,7 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
 
     model: M.Policy = policy.model
     names = tuple(model.fields)
+    by_year = [f.type.kind == "per jaar" for f in model.fields.values()]   # a value per year: its pairs
     columns: dict[str, list] = {}
     rules = list(model.rules.values())
     with_reasons = [(i, rule, {r.code: k for k, r in enumerate(reasons(model, rule))}) for i, rule in enumerate(rules)
@@ -175,7 +176,8 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
             for values in columns.values():
                 values.append(None)
             continue
-        given = tuple(tuple(v) if isinstance(v, list) else v for v in row[:len(names)])
+        given = tuple(history_of(v) if y else tuple(v) if isinstance(v, list) else v
+                      for v, y in zip(row[:len(names)], by_year, strict=True))
         outcome = policy.evaluate(Case.of(given, row[len(names)], names))
         statuses, outcomes, details = outcome.statuses, outcome.values, outcome.details
         for i, rule in enumerate(rules):

@@ -577,6 +577,8 @@ class ColumnarPlan:
                 return self.rounding(node)
             case E.YearDate():
                 return self.year_date(self.col("peildatum"), node.month, node.day, node.offset)
+            case E.YearValue():
+                raise Unsupported("een gegeven met een waarde per jaar wordt per casus berekend", node.span)
             case E.Versions():
                 return self.versions(node)
             case _:

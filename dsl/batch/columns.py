@@ -55,6 +55,9 @@ def dtype_of(t: Type) -> pl.DataType:
     if kind == "lijst":
         assert t.element is not None
         return pl.List(dtype_of(t.element))
+    if kind == "per jaar":   # a value per year: the (jaar, waarde) pairs a case gives, by year
+        assert t.element is not None
+        return pl.List(pl.Struct({"jaar": pl.Int64(), "waarde": dtype_of(t.element)}))
     raise TypeError(f"no column type for {t}")
 
 
@@ -69,7 +72,20 @@ def _fits(value: Any, t: Type) -> str | None:
     if t.kind == "lijst" and isinstance(value, tuple):
         assert t.element is not None
         return next((p for p in (_fits(v, t.element) for v in value) if p), None)
+    if t.kind == "per jaar" and isinstance(value, tuple):
+        assert t.element is not None
+        return next((f"jaar {year}: {p}" for year, v in value if (p := _fits(v, t.element))), None)
     return None
+
+
+def history_rows(value: Any) -> Any:
+    """A value per year between its column ([{"jaar": 2023, "waarde": ...}, ...]) and the runtime
+    ((2023, ...), ...): `to_column` one way, `from_column` the other."""
+    return [{"jaar": year, "waarde": v} for year, v in value] if value is not None else None
+
+
+def history_of(rows: Any) -> tuple | None:
+    return None if rows is None else tuple((row["jaar"], row["waarde"]) for row in rows)
 
 
 def _reader(t: Type, name: str):
@@ -91,7 +107,7 @@ def _reader(t: Type, name: str):
         if t.kind == "tijdstip" and not isinstance(value, datetime):
             return None, (f"gegeven '{name}': {value} is een datum zonder tijd; in een tabel heeft een "
                           "tijdstip een tijd nodig")
-        return value, None
+        return (history_rows(value) if t.kind == "per jaar" else value), None
     return read
 
 
@@ -101,8 +117,8 @@ def _already_typed(series: pl.Series, t: Type) -> bool:
         return isinstance(series.dtype, pl.Decimal) and (series.dtype.scale or 0) <= SCALES[t.kind]
     if t.kind in ("aantal", "duur"):
         return series.dtype.is_integer() and t.kind == "duur"
-    if t.kind in ("keuze", "lijst"):
-        return False  # options and elements are checked value by value
+    if t.kind in ("keuze", "lijst", "per jaar"):
+        return False  # options, elements and years are checked value by value
     return series.dtype == target
 
 

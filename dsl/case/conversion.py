@@ -172,7 +172,44 @@ def convert(raw, t: T.Type):
                                  f"{dutch_count(MAX_ITEMS)} waarden")
         element = t.element
         return tuple(convert(item, element) for item in raw)
+    if kind == "per jaar" and t.element is not None:
+        return _history(raw, t.element)
     raise CaseValueError(f"type {t} wordt niet ondersteund")
+
+
+def _history(raw, element: T.Type) -> tuple:
+    """A value per year: an object {"2021": value, ...} (or the runtime form, (year, value)
+    pairs) -> ((year, value), ...) sorted by year, each value converted to `element`. A year
+    left out or given as onbekend/null is onbekend: it is not in the result."""
+    if isinstance(raw, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in raw):
+        pairs = list(raw)
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    else:
+        raise CaseValueError(f"{_show(raw)} is geen waarde per jaar; verwacht bijvoorbeeld "
+                             '{"2022": "€ 1.200.000", "2023": "€ 1.350.000"}')
+    if len(pairs) > MAX_ITEMS:
+        raise CaseValueError(f"er zijn {dutch_count(len(pairs))} jaren; ten hoogste {dutch_count(MAX_ITEMS)}")
+    years: dict[int, object] = {}
+    for key, value in pairs:
+        year = _year(key)
+        if year in years:
+            raise CaseValueError(f"het jaar {year} staat twee keer in de waarden per jaar")
+        if value is None or _says_unknown(value, element):
+            continue
+        try:
+            years[year] = convert(value, element)
+        except CaseValueError as err:
+            raise CaseValueError(f"jaar {year}: {err}") from None
+    return tuple(sorted(years.items()))
+
+
+def _year(key) -> int:
+    """A year as a case writes it: "2023" or 2023 (1 to 9999)."""
+    text = str(key).strip() if not isinstance(key, bool) else ""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 9999:
+        return int(text)
+    raise CaseValueError(f"{_show(key)} is geen jaar; schrijf de jaren als \"2022\", \"2023\", ...")
 
 
 def _bool(raw) -> bool:
@@ -481,6 +518,8 @@ def written(value, t: T.Type):
         return f"{_dutch(value)}%"
     if kind == "lijst" and isinstance(value, (list, tuple)) and t.element is not None:
         return [written(item, t.element) for item in value]
+    if kind == "per jaar" and isinstance(value, tuple) and t.element is not None:   # {"2022": ..., ...}
+        return {str(year): written(item, t.element) for year, item in value}
     return value
 
 

@@ -86,6 +86,8 @@ def field_type(spec: ast.TypeSpec) -> T.Type:
         return T.Type("keuze", options=spec.options)
     if spec.kind == "lijst" and spec.element is not None:
         return T.Type("lijst", element=field_type(spec.element))
+    if spec.kind == "per jaar" and spec.element is not None:   # a value per calendar year
+        return T.Type("per jaar", element=field_type(spec.element))
     if spec.bounds is not None and not range_problems(spec):
         low, high = (bound.value for bound in spec.bounds)
         assert isinstance(low, Decimal) and isinstance(high, Decimal)
@@ -240,7 +242,7 @@ class _Checker:
         for f in self.policy.fields:
             if declare(f.name, f.span, "gegeven"):
                 self.fields[f.name] = (f, field_type(f.type))
-                spec = f.type.element if f.type.kind == "lijst" and f.type.element is not None else f.type
+                spec = f.type.element if f.type.kind in ("lijst", "per jaar") and f.type.element is not None else f.type
                 for span, message, hint in range_problems(spec):
                     self.fail(span, message, hint, code="bereik")
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):

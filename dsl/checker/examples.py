@@ -38,6 +38,14 @@ def literal_problem(t: T.Type, value: ast.Value) -> str | None:
             return f"verwacht een lijst zoals [0,5; 0,8] ({t})"
         element = t.element
         return next(filter(None, (literal_problem(element, i) for i in value.items)), None)
+    if t.kind == "per jaar" and t.element is not None:
+        if not isinstance(value, ast.HistoryLiteral):
+            return f"verwacht een waarde per jaar zoals [2022: ...; 2023: ...] ({t})"
+        element = t.element
+        return next((f"jaar {year}: {problem}" for year, item in value.entries
+                     if (problem := literal_problem(element, item)) is not None), None)
+    if isinstance(value, ast.HistoryLiteral):
+        return f"verwacht een {t}, geen waarde per jaar"
     if not isinstance(value, ast.Literal):
         return f"verwacht een {t}"
     if value.value is None:

@@ -39,6 +39,8 @@ class ExprChecker:
     def __init__(self, resolve: Resolve, types: dict[ast.Expr, T.Type], problems: list[Diagnostic]):
         self.resolve, self.types, self.problems = resolve, types, problems
         self.deps: set[str] = set()
+        self.year_scope: ast.EachYear | None = None   # inside `in elk van de afgelopen N jaar: ...`
+        self.year_scope_used = False   # a gegeven per jaar was read in that scope
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "type") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -95,6 +97,12 @@ class ExprChecker:
                 return self.visit_ListExpr(node)
             case ast.PeriodLength():
                 return self.visit_PeriodLength(node)
+            case ast.YearValue():
+                return self.visit_YearValue(node)
+            case ast.YearsOf():
+                return self.visit_YearsOf(node)
+            case ast.EachYear():
+                return self.visit_EachYear(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
 
@@ -147,7 +155,66 @@ class ExprChecker:
     # ------------------------------------------------------------ leaves
     def visit_Name(self, node: ast.Name) -> T.Type | None:
         self.deps.add(node.name)
-        return self.resolve(node.name, node.span)
+        t = self.resolve(node.name, node.span)
+        if t is not None and t.kind == "per jaar":
+            if self.year_scope is not None:   # in `in elk van de afgelopen N jaar`: that year's value
+                self.year_scope_used = True
+                return t.element
+            self.fail(node.span, f"'{node.name}' heeft een waarde per jaar ({t}) en is geen enkele waarde",
+                      f"zeg welk jaar: '{node.name} in het vorige jaar', '{node.name} in 2023', 'in elk van de "
+                      f"afgelopen 3 jaar: {node.name} is ...' of 'som van {node.name} over de afgelopen 3 jaar'",
+                      "historie")
+            return None
+        return t
+
+    # ------------------------------------------------------------ values per year
+    def _history(self, name: ast.Name, written: str) -> T.Type | None:
+        """The element type of the gegeven per jaar `name` (read as `written`), or None after
+        saying why not: it is no such gegeven, or it stands in `in elk van de afgelopen N jaar`."""
+        self.deps.add(name.name)
+        t = self.resolve(name.name, name.span)
+        if t is None:
+            return None
+        self.types[name] = t   # the gegeven itself, read for one year or several by the node around it
+        if t.kind != "per jaar":
+            self.fail(name.span, f"'{name.name}' heeft geen waarde per jaar (het is een {t}), dus geen '{written}'",
+                      f"declareer het als '{name.name} : {t} per jaar', of gebruik '{name.name}' zelf", "historie")
+            return None
+        if self.year_scope is not None:
+            self.fail(name.span, f"binnen '{self.year_scope.words}' staat '{name.name}' al voor de waarde van elk "
+                      f"van die jaren; '{written}' past daar niet",
+                      f"schrijf alleen '{name.name}', of zet deze vergelijking buiten '{self.year_scope.words}'",
+                      "historie")
+            return None
+        return t.element
+
+    def visit_YearValue(self, node: ast.YearValue) -> T.Type | None:
+        """`omzet in het vorige jaar`, `omzet in 2023`: one year's value, of the element type."""
+        return self._history(node.name, node.words)
+
+    def visit_YearsOf(self, node: ast.YearsOf) -> T.Type | None:
+        """`omzet over de afgelopen 3 jaar`: a lijst of the element type (for som, gemiddelde, elk van)."""
+        element = self._history(node.name, f"over de afgelopen {node.count} jaar")
+        return None if element is None else T.Type("lijst", element=element)
+
+    def visit_EachYear(self, node: ast.EachYear) -> T.Type:
+        """`in elk van de afgelopen N jaar: c`: c is a ja/nee in which a gegeven per jaar stands
+        for its value in each of those years; at least one gegeven per jaar must occur in it."""
+        if self.year_scope is not None:
+            self.fail(node.span, f"'{node.words}' staat al binnen '{self.year_scope.words}'",
+                      "schrijf de jaren één keer: een vergelijking geldt dan voor elk van die jaren", "historie")
+            return T.JANEE
+        self.year_scope, self.year_scope_used = node, False
+        before = len(self.problems)
+        try:
+            self.expect_bool(node.body, f"de voorwaarde na '{node.words}'")
+            if not self.year_scope_used and len(self.problems) == before:
+                self.fail(node.body.span, f"na '{node.words}' noemt de voorwaarde geen gegeven met een waarde per "
+                          "jaar, dus is ze elk jaar dezelfde",
+                          "noem een gegeven dat per jaar is gedeclareerd, zoals 'omzet : bedrag per jaar'", "historie")
+        finally:
+            self.year_scope = None
+        return T.JANEE
 
     def visit_Peildatum(self, node: ast.Peildatum) -> T.Type:
         return T.DATUM

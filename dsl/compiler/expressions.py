@@ -180,6 +180,8 @@ class ExpressionGenerator:
                 return self.rounding(node)
             case E.YearDate():
                 return _call("year_date", _n("peil"), _c(node.month), _c(node.day), _c(node.offset))
+            case E.YearValue():   # the gegeven per jaar, read for one year
+                return _call("year_value", _n(self.locals[node.name]), _n("peil"), _c(node.offset), _c(node.year))
             case E.Versions():
                 return self.versions(node)
             case E.ListOf():      # a tuple, as a list gegeven is; onbekend when an item is

@@ -306,6 +306,38 @@ class Aggregate:
     inputs: frozenset[str]
 
 
+@attrs.frozen(slots=True, eq=False)
+class YearValue:
+    """One calendar year's value of a gegeven with a value per year (`omzet : bedrag per jaar`):
+    the year of the peildatum moved by `offset` (-1: the year before; `omzet in het vorige jaar`,
+    and each year of `in elk van de afgelopen N jaar` and `... over de afgelopen N jaar`), or the
+    calendar year `year` when `offset` is None (`omzet in 2023`). Onbekend when the case gives no
+    value for that year (never zero), or without a peildatum for a relative year. `type` is the
+    element type; `words` says the year as written or as its phrase stands for it ("in het
+    vorige jaar"). The only node that reads a gegeven per jaar: `in elk van de afgelopen 3 jaar:
+    c` is the `And` of c with each such gegeven read for offset -1, -2, -3, and `som van omzet
+    over de afgelopen 3 jaar` an `Aggregate` over the `ListOf` of those three values."""
+
+    name: str
+    offset: int | None
+    year: int | None
+    words: str
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
+def history_year(peil: date | None, offset: int | None, year: int | None) -> int | None:
+    """The calendar year a `YearValue` reads: `year`, or the peildatum's year moved by `offset`
+    (None without a peildatum, or outside the years 1 to 9999)."""
+    if offset is None:
+        return year
+    if peil is None:
+        return None
+    moved = peil.year + offset
+    return moved if 1 <= moved <= 9999 else None
+
+
 @attrs.frozen(slots=True, eq=True, hash=True)
 class ListOf:
     """`[a; 2; b]`: the list of its items' values; onbekend when one of them is."""
@@ -475,7 +507,7 @@ class Versions:
 
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, PeriodLength, Member, Between, Each, Weekly,  # noqa: UP007
              And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions,
-             ListOf]
+             ListOf, YearValue]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -485,7 +517,7 @@ LEAVES = (Input, Peildatum, Const)
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of a node, in the order they are written."""
     match expr:
-        case Input() | RuleRef() | Peildatum() | Const() | YearDate():
+        case Input() | RuleRef() | Peildatum() | Const() | YearDate() | YearValue():
             return ()
         case Versions():
             return (*expr.conditions, *expr.choices)

@@ -47,6 +47,10 @@ def literal_value(node, t: T.Type | None = None) -> Any:
     if isinstance(node, ast.ListLiteral):
         element = t.element if t is not None and t.kind == "lijst" else None
         return tuple(literal_value(i, element) for i in node.items)
+    if isinstance(node, ast.HistoryLiteral):   # a value per year: ((year, value), ...), onbekend years left out
+        element = t.element if t is not None and t.kind == "per jaar" else None
+        years = ((year, literal_value(item, element)) for year, item in node.entries)
+        return tuple(sorted((year, value) for year, value in years if value is not None))
     if node.kind == "duur":
         return T.duration_count(*node.value)
     if t is not None and t.kind == "aantal" and node.value is not None:
@@ -77,6 +81,12 @@ def _all_of(parts: list[E.Expr | None]) -> E.Expr:
     if len(present) == 1:
         return present[0]
     return E.And(tuple(present), T.JANEE, present[-1].span, frozenset().union(*(p.inputs for p in present)))
+
+
+def year_words(offset: int) -> str:
+    """How a year relative to the peildatum's reads: "in het vorige jaar", "3 jaar voor het lopende jaar"."""
+    return {0: "in het lopende jaar", -1: "in het vorige jaar", -2: "in het voorvorige jaar"}.get(
+        offset, f"{-offset} jaar voor het lopende jaar" if offset < 0 else f"{offset} jaar na het lopende jaar")
 
 
 def _one_day(span: ast.Span) -> E.Const:
@@ -136,7 +146,8 @@ class _Lowering:
         self.rules: dict[str, M.Rule] = {}
         self.gates: dict[str, M.Gate] = {}
         self.version_info: dict[str, tuple[E.Version, ...]] = {}
-        self.periods: dict[ast.Timeline, E.PeriodLength] = {}   # a period termijn's lowered period, by version
+        self.periods: dict[ast.Timeline, E.PeriodLength] = {}
+        self.year_offset: int | None = None   # in `in elk van de afgelopen N jaar`: the year being lowered   # a period termijn's lowered period, by version
 
     # ------------------------------------------------------------ policy
     def policy(self) -> M.Policy:
@@ -449,6 +460,11 @@ class _Lowering:
         return lowered, frozenset().union(*(e.inputs for e in lowered))
 
     def x_Name(self, node: ast.Name) -> E.Expr:
+        field = self.fields.get(node.name)
+        if field is not None and field.type.kind == "per jaar":   # in `in elk van de afgelopen N jaar`
+            if self.year_offset is None:   # the checker refuses a gegeven per jaar read as one value
+                raise TypeError(f"a value per year read as one value at {node.span}")
+            return self.year_value(node.name, self.year_offset, node.span)
         if node.name in self.fields:
             return E.Input(node.name, self.fields[node.name].type, node.span, frozenset((node.name,)))
         rule = self.rules[node.name]
@@ -562,6 +578,36 @@ class _Lowering:
         return E.PeriodLength(node.op, node.words, after, limit, True, T.JANEE, node.span,
                               start.inputs | end.inputs | length.inputs, start, end, node.end_counted, length)
 
+    # ------------------------------------------------------------ values per year
+    def year_value(self, name: str, offset: int, span: ast.Span) -> E.YearValue:
+        """The value of gegeven per jaar `name` in the peildatum's year moved by `offset`."""
+        element = self.fields[name].type.element
+        assert element is not None   # the checker gives a gegeven per jaar its element type
+        return E.YearValue(name, offset, None, year_words(offset), element, span, frozenset((name,)))
+
+    def x_YearValue(self, node: ast.YearValue) -> E.Expr:
+        return E.YearValue(node.name.name, node.offset, node.year, node.words, self.type_of(node), node.span,
+                           frozenset((node.name.name,)))
+
+    def x_YearsOf(self, node: ast.YearsOf) -> E.Expr:
+        """`omzet over de afgelopen N jaar`: the lijst of its values in the N years before the
+        peildatum's year, the oldest first (onbekend when one of them is)."""
+        items = tuple(self.year_value(node.name.name, -k, node.span) for k in range(node.count, 0, -1))
+        return E.ListOf(items, self.type_of(node), node.span, frozenset((node.name.name,)))
+
+    def x_EachYear(self, node: ast.EachYear) -> E.Expr:
+        """`in elk van de afgelopen N jaar: c`: c for the year before the peildatum's, and the one
+        before that, ... (N times), joined with Kleene `en`: niet voldaan as soon as one year fails,
+        onbekend when no year fails and one is unknown."""
+        items = []
+        for k in range(1, node.count + 1):
+            self.year_offset = -k
+            try:
+                items.append(self.expr(node.body))
+            finally:
+                self.year_offset = None
+        return E.And(tuple(items), T.JANEE, node.span, frozenset().union(*(i.inputs for i in items)))
+
     def x_Round(self, node: ast.Round) -> E.Expr:
         operand = self.expr(node.operand)
         if node.places is None:  # the parser reports a number of decimals that is not whole
@@ -579,5 +625,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.Neg: _Lowering.x_Neg, ast.PercentOf: _Lowering.x_PercentOf, ast.Shift: _Lowering.x_Shift,
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
     ast.YearDate: _Lowering.x_YearDate, ast.ListExpr: _Lowering.x_ListExpr, ast.PeriodLength: _Lowering.x_PeriodLength,
+    ast.YearValue: _Lowering.x_YearValue, ast.YearsOf: _Lowering.x_YearsOf, ast.EachYear: _Lowering.x_EachYear,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

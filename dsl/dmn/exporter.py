@@ -193,6 +193,9 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
             raise _Refused(expr.span, f"'{expr.func} van' een lijst kan deze export nog niet schrijven")
         case E.YearDate():
             raise _Refused(expr.span, f"'{expr.text}' hangt af van de peildatum; DMN kent geen evaluatiedatum")
+        case E.YearValue():
+            raise _Refused(expr.span, "een gegeven met een waarde per jaar (en 'in elk van de afgelopen ... jaar') kan "
+                           "deze export niet schrijven: DMN kent geen waarde per jaar en geen evaluatiedatum")
         case E.Versions():
             raise _Refused(expr.span, "een regel met versies hangt af van de peildatum; DMN kent geen evaluatiedatum")
         case _:

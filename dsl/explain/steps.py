@@ -171,7 +171,15 @@ class Explainer:
     def label(self, node: E.Expr) -> str:
         """How a value is called in a sentence: a gegeven's label, else its name in words;
         a written value is "grens" (the threshold it is compared with)."""
+        if isinstance(node, E.YearValue):
+            return self.year_label(node)
         return self.read(node).label
+
+    def year_label(self, node: E.YearValue) -> str:
+        """One year's value of a gegeven per jaar, named with its calendar year: "omzet per
+        kalenderjaar in 2023" (the year relative to the peildatum in words without one)."""
+        year = E.history_year(self.peil, node.offset, node.year)
+        return f"{self.read(node).label} {f'in {year}' if year is not None else node.words}"
 
     @staticmethod
     def result_word(value) -> str:
@@ -322,6 +330,8 @@ class Explainer:
                 continue   # a part of it is the cause: found further down the walk
             if isinstance(part, E.Arith) and part.op == "/" and known[1] == 0:
                 return f"deling door nul: {self.text(part.right)} is 0"
+            if isinstance(part, E.YearValue):   # the case gives no value for that year
+                return f"{self.year_label(part)} is niet bekend"
             what = named if named and part is root else self.text(part)
             if isinstance(part, E.Shift) and part.unit == "werkdagen":
                 return f"{what} valt buiten de jaren waarvoor werkdagen bekend zijn (1966 tot en met 2100)"

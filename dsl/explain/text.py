@@ -191,7 +191,7 @@ class Wording:
         if form is Form.WRITTEN:
             return "grens"  # a written value is the threshold it is compared with
         if form is Form.FACT:
-            assert isinstance(node, E.Input)
+            assert isinstance(node, (E.Input, E.YearValue))
             field = self.fields[node.name]   # an oordeel says who judges: it is an assessment, not a fact
             return field.description if field.judged_by is None else f"{field.description} (beoordeeld door {field.judged_by})"
         if form is Form.RULE:
@@ -285,6 +285,8 @@ class Wording:
                 return Form.MOMENT if in_words else Form.OTHER
             case E.DayOf() | E.YearDate():
                 return Form.MOMENT
+            case E.YearValue():   # one year's value of a gegeven per jaar: named with its year
+                return Form.FACT
             case (E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round() | E.Versions()
                   | E.ListOf()):
                 return Form.OTHER

@@ -126,6 +126,7 @@ def _amended(node: N, amendment: ast.Amendment) -> N:
 
 # How a year-relative date names its year, and the years it lies from the peildatum's.
 YEAR_OFFSETS = {"lopende": 0, "vorige": -1, "volgende": 1}
+HISTORY_OFFSETS = {"lopende": 0, "vorige": -1, "voorvorige": -2}   # `omzet in het vorige jaar`
 
 
 def _row_source(items: Iterable[object]) -> str | None:
@@ -295,6 +296,11 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
 
     def list_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
         return ast.TypeSpec("lijst", _span(meta), element=_nodes(children)[0])
+
+    def history_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
+        """`bedrag per jaar`: a value per calendar year, each of the element type."""
+        element = self.simple_type(meta, [c for c in children if not (isinstance(c, Token) and c.type == "PER_JAAR")])
+        return ast.TypeSpec("per jaar", _span(meta), element=element)
 
     # ------------------------------------------------------------ rules
     def eisen(self, meta: Meta, children: Children) -> ast.Group:
@@ -519,6 +525,66 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
 
     def list_lit(self, meta: Meta, children: Children) -> ast.ListLiteral:
         return ast.ListLiteral(tuple(c for c in children if c is not None), self.text_of(meta), _span(meta))
+
+    def history_lit(self, meta: Meta, children: Children) -> ast.HistoryLiteral:
+        """`[2021: € 1.200.000; 2022: onbekend]`: a value per year in a voorbeeld."""
+        entries = tuple(c for c in children if isinstance(c, tuple))
+        years = [year for year, _ in entries]
+        for i, year in enumerate(years):
+            if year in years[:i]:
+                self.problems.append(Diagnostic("literal", f"het jaar {year} staat twee keer in de waarden per jaar",
+                                                _span(meta), "geef elk jaar één waarde"))
+        return ast.HistoryLiteral(entries, self.text_of(meta), _span(meta))
+
+    def year_entry(self, meta: Meta, children: Children) -> tuple[int, ast.Value]:
+        year, value = _nodes(children)
+        return self._year(year, meta), value
+
+    def _year(self, token, meta: Meta) -> int:
+        """A calendar year as written (1 to 9999); another number is a problem of the text."""
+        year = self._whole(token, meta, "een jaar is een heel getal, zoals 2023", "schrijf bijvoorbeeld 'in 2023'")
+        if not 1 <= year <= 9999:
+            self.problems.append(Diagnostic("literal", f"{token} is geen jaartal", _tok_span(token),
+                                            "schrijf een jaar zoals 2023"))
+            return 1
+        return year
+
+    def _years_count(self, count, unit, meta: Meta) -> int:
+        """The N of `de afgelopen N jaar`: a whole number of at least 1, counted in years."""
+        n = self._whole(count, meta, "het aantal jaren is een heel getal", "schrijf bijvoorbeeld 'de afgelopen 3 jaar'")
+        if UNIT_ALIASES[_words(unit)] != "jaren":
+            self.problems.append(Diagnostic("unit", f"'de afgelopen {count} {unit}' telt in jaren, niet in {_words(unit)}",
+                                            _tok_span(unit), f"schrijf 'de afgelopen {count} jaar': een gegeven per "
+                                            "jaar heeft één waarde per kalenderjaar"))
+        if not 1 <= n <= 100:
+            self.problems.append(Diagnostic("literal", f"'de afgelopen {count} jaar' moet 1 tot en met 100 jaar zijn",
+                                            _tok_span(count)))
+            return 1
+        return n
+
+    def year_value_rel(self, meta: Meta, children: Children) -> ast.YearValue:
+        """`omzet in het vorige jaar`: one year's value, relative to the peildatum's year."""
+        name, words = children
+        offset = HISTORY_OFFSETS[_words(words).split()[2]]
+        return ast.YearValue(ast.Name(str(name), _tok_span(name)), offset, None, _words(words), _span(meta))
+
+    def year_value_abs(self, meta: Meta, children: Children) -> ast.YearValue:
+        """`omzet in 2023`: the value of one calendar year."""
+        name, _in, year = children
+        return ast.YearValue(ast.Name(str(name), _tok_span(name)), None, self._year(year, meta), f"in {year}",
+                             _span(meta))
+
+    def years_of(self, meta: Meta, children: Children) -> ast.YearsOf:
+        """`omzet over de afgelopen 3 jaar`: the lijst of the last N years' values."""
+        name, _over, count, unit = children
+        return ast.YearsOf(ast.Name(str(name), _tok_span(name)), self._years_count(count, unit, meta), _span(meta))
+
+    def each_year(self, meta: Meta, children: Children) -> ast.EachYear:
+        """`in elk van de afgelopen 3 jaar: <voorwaarde>`."""
+        phrase, count, unit, *rest = children
+        body = rest[-1]
+        words = f"{_words(phrase)} {count} {_words(unit)}"
+        return ast.EachYear(self._years_count(count, unit, meta), body, words, _span(meta))
 
     # ------------------------------------------------------------ expressions
     def or_(self, meta: Meta, children: Children) -> ast.Expr:

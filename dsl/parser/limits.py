@@ -127,7 +127,7 @@ def _span_of(node: ast.Node) -> Span:
 
 
 # The nodes that add a level: expressions, the values of a voorbeeld and nested types.
-_LEVELS = (*ast.EXPR_CLASSES, ast.ListLiteral, ast.UnknownLiteral, ast.TypeSpec)
+_LEVELS = (*ast.EXPR_CLASSES, ast.ListLiteral, ast.UnknownLiteral, ast.HistoryLiteral, ast.TypeSpec)
 
 
 def _too_deep_nodes(policy: ast.Policy) -> Iterator[ast.Node]:

@@ -37,7 +37,7 @@ from decimal import (
 )
 from typing import Any, TypeVar
 
-from dsl.core.expr import RoundMode, power_value, round_decimal
+from dsl.core.expr import RoundMode, history_year, power_value, round_decimal
 from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
 from dsl.runtime.calendar import OutsideCalendar, add_months, add_working_days
 
@@ -345,6 +345,19 @@ def year_date(peil: date | None, month: int, day: int, offset: int) -> date | No
         return None
 
 
+def year_value(history: tuple | None, peil: date | None, offset: int | None, year: int | None):
+    """One year's value of a gegeven per jaar (`history`: (year, value) pairs sorted by year):
+    the peildatum's year moved by `offset`, or `year` when `offset` is None; None (onbekend) for
+    a year the case does not give, and without a peildatum for a relative year."""
+    wanted = history_year(peil, offset, year)
+    if history is None or wanted is None:
+        return None
+    for key, value in history:
+        if key == wanted:
+            return value
+    return None
+
+
 def moment_diff_days(a: date | None, b: date | None) -> int | None:
     return None if a is None or b is None else (_day(a) - _day(b)).days
 
@@ -489,7 +502,7 @@ EXPORTS: dict[str, Callable[..., Any]] = {
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
         "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
-        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date", "year_value",
     )
 }
 

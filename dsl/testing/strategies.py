@@ -113,10 +113,31 @@ def _largest(found: list[Threshold]) -> Decimal:
 
 def _values(model: Policy, name: str, found: dict[str, list[Threshold]], span) -> st.SearchStrategy:
     t = model.fields[name].type
-    top = _largest(found.get(name, []))
+    if t.kind == "per jaar" and t.element is not None:
+        return _history(t.element, _element_values(t.element, found.get(name, []), span), span)
+    return _element_values(t, found.get(name, []), span)
+
+
+def _history(element: Type, values: st.SearchStrategy, span) -> st.SearchStrategy:
+    """A value per year: every year from five years before the date span to its end, each with a
+    value or left out (onbekend), as (year, value) pairs."""
+    years = range(span[0].year - 5, span[1].year + 1)
+    return st.tuples(*(st.one_of(values, st.none()) for _ in years)).map(
+        lambda drawn: tuple((year, value) for year, value in zip(years, drawn, strict=True) if value is not None))
+
+
+def peildata(model: Policy, span) -> st.SearchStrategy:
+    """Peildata for a policy that reads values per year: in its validity, else in the date span."""
+    low = model.valid_from or span[0]
+    high = model.valid_until or span[1]
+    return st.dates(low, max(low, high))
+
+
+def _element_values(t: Type, found: list[Threshold], span) -> st.SearchStrategy:
+    top = _largest(found)
     bounded = _within_bounds(t)
     ordinary = bounded if bounded is not None else _ordinary(t, span, top)
-    near = [v for x in found.get(name, ()) for v in neighbours(x.value, t.kind)]
+    near = [v for x in found for v in neighbours(x.value, t.kind)]
     near = [v for v in near if _fits(v, t)]
     if not near:
         return ordinary
@@ -211,6 +232,8 @@ def cases(policy, *, fields=None, fixed=None, boundaries: bool = True,
     for name, value in typed_fixed.items():
         if name not in parts:
             parts[name] = st.just(as_case_value(value, model.fields[name].type))
+    if "peildatum" not in parts and any(f.type.kind == "per jaar" for f in model.fields.values()):
+        parts["peildatum"] = peildata(model, span)   # a value per year is read relative to the peildatum
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
 
 
