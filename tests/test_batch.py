@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsl.batch import Unsupported, evaluate_table, outcome_of_row, plan_for, to_frame
+from dsl.batch import evaluate_table, outcome_of_row, plan_for, to_frame
 from dsl.batch.files import evaluate_file
 from dsl.batch.polars_rules import PolarsPlan
 from dsl.errors import CaseError
@@ -44,11 +44,7 @@ def _example_rows(policy) -> list[dict]:
 
 @pytest.mark.parametrize("name", sorted(_LOADED))
 def test_every_shipped_policy_compiles_to_polars(name):
-    plan = plan_for(_LOADED[name])
-    if any(f.type.kind == "per jaar" for f in _LOADED[name].model.fields.values()):   # per case, saying why
-        assert isinstance(plan, Unsupported) and plan.args[0] == "een gegeven met een waarde per jaar wordt per casus berekend"
-    else:
-        assert isinstance(plan, PolarsPlan)
+    assert isinstance(plan_for(_LOADED[name]), PolarsPlan)
 
 
 @pytest.mark.parametrize("name", sorted(_LOADED))
@@ -287,7 +283,7 @@ def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path)
     keuze_lists = any(f.type.kind == "lijst" and f.type.element is not None and f.type.element.kind == "keuze"
                       for f in policy.model.fields.values())
     streams = lazy_query(policy, dict(pl.read_parquet_schema(source)), None) is not None
-    by_year = any(f.type.kind == "per jaar" for f in policy.model.fields.values())   # per case: no plan to stream
+    by_year = any(f.type.kind == "per jaar" for f in policy.model.fields.values())   # its pairs are read one by one
     assert streams or keuze_lists or by_year   # the streaming route, unless list elements need checking one by one
     summary = evaluate_file(policy, source, target)
     streamed, expected = pl.read_parquet(target), evaluate_table(policy, typed.with_row_index("nr"))

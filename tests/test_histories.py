@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from dsl.batch import Unsupported, evaluate_table, plan_for
+from dsl.batch import evaluate_table, plan_for
 from dsl.case import read_case_text
 from dsl.errors import BeleidError
 from dsl.explain import explain, render
@@ -113,15 +113,22 @@ def test_the_explanation_names_the_years_and_their_values(policy):
     assert "Onbekend: omzet per kalenderjaar in 2021 is niet bekend" in render(explain(missing))
 
 
-def test_the_batch_engines_compute_it_per_case_and_say_why(policy):
-    plan = plan_for(policy)
-    assert isinstance(plan, Unsupported) and plan.args[0] == "een gegeven met een waarde per jaar wordt per casus berekend"
-    rows = [{"omzet": {"2021": "€ 100.000", "2022": "€ 150.000", "2023": "€ 200.000"}, "peildatum": "2024-03-01"},
+def test_polars_computes_it_in_columns_as_the_per_case_path_does(policy):
+    from dsl.batch.polars_rules import PolarsPlan
+    assert isinstance(plan_for(policy), PolarsPlan)   # a year's value is looked up in the column
+    rows = [{"omzet": {"2021": "€ 100.000", "2022": "€ 150.000", "2023": "€ 200.000"}, "peildatum": "2024-03-01",
+             "maatregelen": {"2021": 0, "2022": 2, "2023": 1}},
             {"omzet": {"2022": "€ 150.000", "2023": "€ 200.000"}, "peildatum": "2024-03-01"},
+            {"omzet": {"2021": "€ 99.999,99", "2023": "€ 200.000"}, "peildatum": "2024-03-01"},
+            {"omzet": {"2021": "€ 100.000", "2022": "€ 150.000", "2023": "€ 200.000"}},     # no peildatum
             {"omzet": {"2021": "veel"}, "peildatum": "2024-03-01"}]
     table = evaluate_table(policy, rows)
-    assert table["elk_jaar"].to_list()[:2] == ["voldaan", "onbekend"]
-    assert table["geweigerd"].to_list()[2].startswith("gegeven 'omzet': jaar 2021: 'veel' is geen bedrag")
+    assert table.drop("ontbrekende_gegevens").equals(
+        evaluate_table(policy, rows, engine="python").drop("ontbrekende_gegevens"))
+    assert table["elk_jaar"].to_list()[:4] == ["voldaan", "onbekend", "niet voldaan", "onbekend"]
+    assert table["som3.waarde"].to_list()[0] == 3
+    assert table["top_omzet.waarde"].to_list()[:2] == [Decimal(200_000), None]
+    assert table["geweigerd"].to_list()[4].startswith("gegeven 'omzet': jaar 2021: 'veel' is geen bedrag")
 
 
 def test_the_dmn_export_refuses_a_value_per_year():

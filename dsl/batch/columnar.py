@@ -125,6 +125,8 @@ def scale_of(node: E.Expr, policy: M.Policy) -> int:
             return min(node.places, scale_of(node.operand, policy))
         case E.Versions():
             return max(scale_of(choice, policy) for choice in node.choices)
+        case E.ListOf():
+            return max(scale_of(item, policy) for item in node.items)
         case E.RuleRef():
             rule = policy.rules[node.name]
             if isinstance(rule, M.Calculation):
@@ -571,14 +573,20 @@ class ColumnarPlan:
                 return self.in_calendar(day, node.base.type)
             case E.Aggregate():
                 return self.aggregate(node)
-            case E.ListOf():
-                raise Unsupported("een lijst [...] wordt per casus berekend", node.span)
+            case E.ListOf():   # null when an item is (as per case); decimals at one scale
+                items = [self.expr(i) for i in node.items]
+                if node.type.element is not None and node.type.element.kind in SCALES:
+                    scale = self.scale(node)
+                    items = [self.decimal(item, scale) for item in items]
+                return self.case([(self.any_of([self.is_null(i) for i in items]), self.null())], self.list_of(items))
             case E.Round():
                 return self.rounding(node)
             case E.YearDate():
                 return self.year_date(self.col("peildatum"), node.month, node.day, node.offset)
             case E.YearValue():
-                raise Unsupported("een gegeven met een waarde per jaar wordt per casus berekend", node.span)
+                target = (self.lit(node.year, Type("aantal")) if node.offset is None
+                          else self.year_of(self.col("peildatum")) + node.offset)
+                return self.year_value(self.col(node.name), target)
             case E.Versions():
                 return self.versions(node)
             case _:
@@ -591,6 +599,23 @@ class ColumnarPlan:
         choices = [self.expr(c) if scale is None else self.decimal(self.expr(c), scale) for c in node.choices]
         return self.case([(self.expr(test), choice) for test, choice in zip(node.conditions, choices, strict=True)],
                          self.null() if scale is None else self.decimal(self.null(), scale))
+
+    def list_of(self, items: list[Col]) -> Col:
+        """A list column of the items' values (`[a; 2; b]`)."""
+        raise Unsupported("een lijst [...] wordt per casus berekend")
+
+    def any_of(self, tests: list[Col]) -> Col:
+        """True when one of the (never null) tests is."""
+        return reduce(operator.or_, tests)
+
+    def year_of(self, day: Col) -> Col:
+        """The calendar year of a date (null for null)."""
+        raise Unsupported("een gegeven met een waarde per jaar wordt per casus berekend")
+
+    def year_value(self, history: Col, year: Col) -> Col:
+        """The value a gegeven per jaar (a list of (jaar, waarde) pairs) gives for `year`; null
+        when it gives none or `year` is null (`dsl.runtime.values.year_value`)."""
+        raise Unsupported("een gegeven met een waarde per jaar wordt per casus berekend")
 
     def year_date(self, peil: Col, month: int, day: int, offset: int) -> Col:
         """`day month` of the peildatum's year moved by `offset` years (null without a peildatum).

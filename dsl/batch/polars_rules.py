@@ -202,6 +202,20 @@ class PolarsPlan(ColumnarPlan):
         backward = day.dt.add_business_days(n, holidays=days, roll="forward")
         return pl.when(n == 0).then(day).when(n > 0).then(forward).otherwise(backward)
 
+    def list_of(self, items: list[pl.Expr]) -> pl.Expr:
+        return pl.concat_list(items)
+
+    def year_of(self, day: pl.Expr) -> pl.Expr:
+        return day.dt.year().cast(pl.Int64)
+
+    def year_value(self, history: pl.Expr, year: pl.Expr) -> pl.Expr:
+        """The pair whose jaar is `year`: `list.eval` cannot see another column, so the years
+        minus `year` (list arithmetic broadcasts the row's year) are tested for 0 and the first hit
+        picked (a case gives each year once)."""
+        hits = (history.list.eval(pl.element().struct.field("jaar")) - year).list.eval(pl.element() == 0)
+        return pl.when(hits.list.any()).then(
+            history.list.get(hits.list.arg_max(), null_on_oob=True).struct.field("waarde"))
+
     def year_date(self, peil: pl.Expr, month: int, day: int, offset: int) -> pl.Expr:
         """`pl.date(year(peil) + offset, month, day)` for every year at once (the portable form in
         `dsl.batch.columnar` knows only the calendar's years); null without a peildatum, and, as
