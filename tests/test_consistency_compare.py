@@ -37,24 +37,30 @@ def test_a_second_gap_in_a_table_with_a_known_one_is_new(tmp_path, capsys):
     """Issue 15's first example, on a copy of the whole shipped policy: 'ten minste € 300.000' turned
     into 'groter dan' in the Basis row of afspraak_elv_tabel (categorie_elv, afspraak_elv), which already has a gap."""
     code, before, _ = _run(FULL, capsys)
-    assert code == 1
+    assert code == 0   # the shipped policy records its findings as the document's own
     assert not list(_validator().iter_errors(before))
     (gap,) = [f for f in before["bevindingen"] if f["soort"] == "gat"]
-    assert gap["regels"] == ["categorie_elv"] and len(gap["alle_gebieden"]) == 2
+    # under € 300.000 (recorded); 'neither column' is excluded by the aanname tabel_gelijk_of_afwijkend
+    assert gap["regels"] == ["categorie_elv"] and gap["bekend"]
+    assert all(any(g["tekst"] == "kosten_elv < € 300.000,00" for g in box["gebieden"]) for box in gap["alle_gebieden"])
     saved = tmp_path / "vorig.json"
     saved.write_text(json.dumps(before), encoding="utf-8")
 
     planted = FULL.replace("als kosten_elv is ten minste € 300.000 en tabel_gelijk_of_minimaal",
                           "als kosten_elv is groter dan € 300.000 en tabel_gelijk_of_minimaal", 1)
     code, after, _ = _run(planted, capsys, vergelijk=str(saved))
-    assert code == 1 and after["nieuw"] == 1
-    (new,) = [f for f in after["bevindingen"] if f["vergelijking"] == "nieuw"]
+    # new: the second gap, and the record of the text-against-table border, which no longer holds (the
+    # edited table now splits € 300.000 both ways itself: its own gap, no border finding)
+    assert code == 1 and after["nieuw"] == 2
+    (stale,) = [f for f in after["bevindingen"] if f["soort"] == "bekend_vervallen"]
+    assert stale["regels"] == ["kosten_boven_300000", "categorie_elv", "afspraak_elv"]
+    (new,) = [f for f in after["bevindingen"] if f["vergelijking"] == "nieuw" and f is not stale]
     assert new["soort"] == "gat" and new["regels"] == ["categorie_elv"]
     # the new region is the one at exactly € 300.000 with a 'gelijk of minimaal' table row
     texts = [[g["tekst"] for g in box["gebieden"]] for box in new["alle_gebieden"]]
     assert any("kosten_elv ≤ € 300.000,00" in t and "tabel_afwijking is nee" in t for t in texts), texts
     assert not list(_validator().iter_errors(after))
-    assert all(f["vergelijking"] == "eerder gemeld" for f in after["bevindingen"] if f is not new)
+    assert all(f["vergelijking"] == "eerder gemeld" for f in after["bevindingen"] if f is not new and f is not stale)
 
 
 def test_a_moved_witness_is_not_new(tmp_path, capsys):

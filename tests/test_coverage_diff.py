@@ -84,6 +84,17 @@ def _elv_rules_only() -> str:
     return text[:text.index("\nvoorbeeld ")] + "\n"
 
 
+def _elv_line(start: str) -> int:
+    """The line of the shipped ELV policy that starts (after indentation) with `start`."""
+    lines = (ROOT / "policies" / "elv_grz_2023.beleid").read_text(encoding="utf-8").splitlines()
+    (number,) = [n for n, line in enumerate(lines, start=1) if line.strip().startswith(start)]
+    return number
+
+
+BASIS_ROW = "als kosten_elv is ten minste € 300.000 en tabel_gelijk_of_minimaal"
+MAATWERK_ROW = "als kosten_elv is ten minste € 300.000 en tabel_afwijking"
+
+
 def test_a_row_reached_only_inside_an_overlap_counts_as_hit_and_says_so(tmp_path):
     path = tmp_path / "elv.beleid"
     path.write_text(_elv_rules_only() + OVERLAP_VOORBEELD, encoding="utf-8")
@@ -96,8 +107,9 @@ def test_a_row_reached_only_inside_an_overlap_counts_as_hit_and_says_so(tmp_path
     assert rows == {"rij 1:": (True, True, "geraakt (in een overlap)"),
                     "rij 2:": (True, True, "geraakt (in een overlap)")}
     text = render(coverage_blocks([report]))
-    assert 'rij | categorie_elv | rij 1: dan "Basis" | regel 396 | geraakt (in een overlap)' in text
-    assert 'rij | afspraak_elv | rij 1: dan "Prijsafspraak" | regel 396 | geraakt (in een overlap)' in text
+    line = _elv_line(BASIS_ROW)
+    assert f'rij | categorie_elv | rij 1: dan "Basis" | regel {line} | geraakt (in een overlap)' in text
+    assert f'rij | afspraak_elv | rij 1: dan "Prijsafspraak" | regel {line} | geraakt (in een overlap)' in text
     assert "categorie_elv: rij 1" not in text.split("Nooit bereikt:")[-1]
 
 
@@ -363,7 +375,7 @@ def test_dekking_command_says_when_a_row_is_hit_in_an_overlap(tmp_path, capsys):
     assert main(["test", str(tmp_path), "--dekking"]) == 0
     out = capsys.readouterr().out
     assert 'rij 2: dan "Doelmatigheidsafspraak met staffelafspraak" | ' \
-           "regel 399 | geraakt (in een overlap)" in out
+           f"regel {_elv_line(MAATWERK_ROW)} | geraakt (in een overlap)" in out
 
 
 

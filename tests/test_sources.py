@@ -122,7 +122,7 @@ def test_quotes_mark_their_sentences_cited_and_the_others_stay_uncited():
     fte = "• Bij de organisatie is er minimaal 1 fte indicerend wijkverpleegkundige niveau 6 in loondienst."
     assert fte not in uncited and cited[fte] == ["fte_niveau_6"]
     row = next(k for k in cited if k.startswith("Bij een te verwachten omzet kleiner dan € 250.000"))
-    assert cited[row] == ["overeenkomst (rij 2)"]
+    assert cited[row] == ["overeenkomst (rij 2)", "bekend gat in overeenkomst"]   # the row and the record of its gap
 
 
 def test_a_rule_bearing_sentence_needs_a_marker_and_voor_counts_only_as_a_deadline():

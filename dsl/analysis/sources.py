@@ -326,7 +326,7 @@ def trace(policy, text: str, document: str) -> Traceability:
                 break
             if sentence.passage.end > quote.start and quote.owner not in sentence.cited_by:
                 sentence.cited_by.append(quote.owner)
-    quoted = {q.rule for q in quotes}
+    quoted = {q.rule for q in quotes if q.rule in model.rules}   # aannames, records: quoted, not counted as rules
     return Traceability(policy.model.filename, document, len(model.rules), len(quoted), quotes, sentences,
                         [p for p in found if p.is_heading])
 
