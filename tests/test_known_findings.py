@@ -141,3 +141,34 @@ def test_a_gap_cannot_be_recorded_where_anders_closes_it():
     with pytest.raises(BeleidError) as err:
         compile_text(text.replace("(eerste treffer)\n", "(eerste treffer)\n  bewust onvolledig\n"), "x.beleid")
     assert "x.beleid:7:3: fout: beslissing 'overeenkomst' heeft 'anders'" in err.value.render()
+
+
+BLOCKED = '''beleid "Blokkade"
+
+gegevens
+  a : getal
+  b : keuze uit "x", "y"
+
+beslissing d "D" (eerste treffer)
+  als b is "x" dan 1
+  als a is kleiner dan 5 dan 2
+  als a is ten minste 5 dan 3
+
+bekend onbekend_blokkeert in d  bron "1"
+  waar {waar}
+'''
+
+
+def test_a_blocked_row_record_narrowed_by_waar_covers_only_the_cases_it_names():
+    from dsl.analysis.checks import check_policy
+    from dsl.policy import compile_text
+
+    def kinds(waar: str) -> list[tuple[str, bool]]:
+        report = check_policy(compile_text(BLOCKED.format(waar=waar)))
+        return sorted((f.kind, f.known) for f in report.findings)
+
+    # the blocked row stands for every a: a record for a < 5 only does not cover it (and goes stale)
+    assert kinds("a is kleiner dan 5") == [("bekend_vervallen", False), ("onbekend_blokkeert", False)]
+    assert kinds("a is kleiner dan 5 of a is ten minste 5") == [("onbekend_blokkeert", True)]
+    # a condition on the gegeven that is onbekend there cannot be proved of it
+    assert kinds('b is "y"') == [("bekend_vervallen", False), ("onbekend_blokkeert", False)]

@@ -102,7 +102,18 @@ class _Known:
     def box_in(self, k: int, regions) -> bool:
         """Whether every case of a box satisfies record k's condition (proved by the solver)."""
         condition = self.formula(k)
-        parts = [region_formula(self.ctx.enc, r) for r in regions]
+        region = self.records[k].region
+        mentioned = region.inputs if region is not None else frozenset()
+        parts = []
+        for r in regions:
+            if r.values is not None and None in r.values:
+                # a gegeven that may be onbekend in the box (a blocked row): the solver's cases
+                # are complete, so the record's condition cannot speak of it; a condition that
+                # does is not proved to hold, one that does not is decided by the other gegevens
+                if r.field in mentioned:
+                    return False
+                continue
+            parts.append(region_formula(self.ctx.enc, r))
         if condition is None or any(p is None for p in parts):
             return False
         return not self.ctx.sat(*parts, z3.Not(condition))
