@@ -7,7 +7,9 @@ DataFrame (plan building: Column objects, analysis of the logical plan), then, s
 seconds Spark takes to run that plan on a small frame (`toArrow()`, the optimiser included).
 The frame is made (and counted) beforehand. Spark runs as local[2]; the first policy is measured
 after a warm-up run, so the JVM's own start is not counted.
-Usage: python benchmarks/bench_spark_plan.py [--rijen 200] [--herhaal 2]
+With `--zoals-tests` the session runs as in tests/test_spark.py (Spark's interpreted evaluation,
+no generated Java), where the analysis of the expressions is most of a test's time.
+Usage: python benchmarks/bench_spark_plan.py [--rijen 200] [--herhaal 2] [--zoals-tests]
 """
 
 from __future__ import annotations
@@ -59,8 +61,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rijen", type=int, default=200)
     parser.add_argument("--herhaal", type=int, default=2)
+    parser.add_argument("--zoals-tests", action="store_true", help="de instellingen van tests/test_spark.py")
     args = parser.parse_args()
     spark = session()
+    if args.zoals_tests:
+        from tests.test_spark import _interpreted
+
+        _interpreted(spark)
     files = [*sorted((ROOT / "policies").glob("*.beleid")), ROOT / "benchmarks" / "eligibility_contract.beleid"]
     measure(spark, load_policy(files[0]), 20)   # warm-up: the JVM's classes, the calendar
     print(f"{'beleid':32} {'py4j':>8} {'plan s':>8} {'uitvoeren s':>12}")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from html import unescape
 from pathlib import Path
 
+import attrs
 import ipywidgets as w
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -78,11 +79,27 @@ def table(tmp_path_factory):
     return write_table(tmp_path_factory.mktemp("casussen") / "aanbieders.csv")
 
 
-@pytest.fixture()
-def session(table):
+@pytest.fixture(scope="module")
+def loaded(table):
+    """A session that ran `laad` on the policy, once for the module (a `laad` took 0.5-3 s)."""
     s = Session(base=table.parent, display=lambda obj: None)
     s.run_cell(f'laad "{POLICY}"')
     return s
+
+
+def fresh_session(loaded: Session, base: Path, display) -> Session:
+    """A new session in the state `loaded` reached: the state (policy, case, table) is frozen and
+    replaced as a whole by every cell, so the new session shares nothing a test can change; its
+    widgets, open dashboards and cell counter are its own."""
+    s = Session(base=base, display=display)
+    s.state = attrs.evolve(loaded.state, case=dict(loaded.state.case))   # the one mutable part, copied
+    s.counter = loaded.counter
+    return s
+
+
+@pytest.fixture()
+def session(loaded, table):
+    return fresh_session(loaded, table.parent, lambda obj: None)
 
 
 @pytest.fixture()

@@ -25,7 +25,7 @@ from kernel.session import Session
 from kernel.widgets.review import OPEN, ConsistencyView, DiffView, Progress
 from tests.conftest import shipped
 from tests.test_kernel import run
-from tests.test_kernel_batch import write_table
+from tests.test_kernel_batch import fresh_session, write_table
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "wijkverpleging_2024.beleid"
@@ -47,11 +47,18 @@ def shown() -> list:
     return []
 
 
-@pytest.fixture()
-def session(shown) -> Session:
-    s = Session(base=ROOT, display=shown.append)
+@pytest.fixture(scope="module")
+def loaded() -> Session:
+    """A session that ran `laad` on the policy as cel[1], once for the module."""
+    s = Session(base=ROOT, display=lambda obj: None)
     s.run_cell(f'laad "{POLICY}"', name="cel[1]")
     return s
+
+
+@pytest.fixture()
+def session(loaded, shown) -> Session:
+    """A new session in the loaded state (`tests.test_kernel_batch.fresh_session`)."""
+    return fresh_session(loaded, ROOT, shown.append)
 
 
 def text(html: str) -> str:
@@ -206,10 +213,9 @@ def test_verschil_against_a_file_takes_the_file_as_the_old_version(session, tmp_
 
 
 # ---------------------------------------------------------------- evalueer alle goes stale
-def test_batch_view_goes_stale_opens_nothing_and_reruns_with_the_new_policy(tmp_path):
+def test_batch_view_goes_stale_opens_nothing_and_reruns_with_the_new_policy(loaded, tmp_path):
     write_table(tmp_path / "aanbieders.csv")
-    s = Session(base=tmp_path, display=lambda obj: None)
-    s.run_cell(f'laad "{POLICY}"', name="cel[1]")
+    s = fresh_session(loaded, tmp_path, lambda obj: None)   # the policy loaded as cel[1]
     s.run_cell('casussen "aanbieders.csv"', name="cel[2]")
     view = s.run_cell("evalueer alle", name="cel[3]", cell_id="tabel")
     gap_rows = [n for n in range(1, 31) if view.evaluation.outcome_of(n)["overeenkomst"].status == "geen uitkomst"]

@@ -175,11 +175,21 @@ def test_one_case_says_network_rules_do_not_apply(tmp_path, capsys):
     assert '"h_bedden_alle_zorgaanbieders": "niet van toepassing op één casus"' in capsys.readouterr().out
 
 
-def test_spark_says_in_dutch_it_cannot(tmp_path, capsys):
+def test_spark_says_in_dutch_which_rules_it_leaves_out(tmp_path, capsys, monkeypatch):
+    # the rules per row run on Spark (tests/test_spark.py checks them on every shipped policy);
+    # here only what the command says before it hands the table to Spark
+    import dsl.batch.spark as spark_engine
+    from dsl.batch.columnar import Unsupported
+
+    def handed(policy, source, target, peildatum=None):
+        raise Unsupported("hier gestopt")   # the run itself is not this test's subject
+    monkeypatch.setattr(spark_engine, "evaluate_file_spark", handed)
     code = main(["evalueer", str(ROOT / "policies" / "msz_2023.beleid"), "--casussen", str(HOSPITALS),
                  "--uit", str(tmp_path / "uit"), "--motor", "spark"])
     assert code == 1
-    assert "netwerkeisen en voorkeuren worden in Spark niet geëvalueerd" in capsys.readouterr().err
+    assert ("let op: netwerkeisen en voorkeuren (voorkeur_zekur) worden in Spark niet geëvalueerd (zij tellen "
+            "en ordenen de rijen van de hele tabel) en staan niet in de uitvoer; gebruik --motor polars voor die"
+            ) in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- errors

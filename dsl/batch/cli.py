@@ -100,10 +100,11 @@ def _run_spark(policy, source: Path, target: Path, peil: date | None):
         return None
     from dsl.batch.columnar import Unsupported
 
-    if policy.model.network:
-        _fail("netwerkeisen en voorkeuren worden in Spark niet geëvalueerd (zij tellen en ordenen de rijen van de "
-              "hele tabel); gebruik --motor polars")
-        return None
+    if policy.model.network:   # the rules per row run on Spark; the ones over the whole table do not
+        names = ", ".join(policy.model.network.names)
+        print(f"let op: netwerkeisen en voorkeuren ({names}) worden in Spark niet geëvalueerd (zij tellen en "
+              "ordenen de rijen van de hele tabel) en staan niet in de uitvoer; gebruik --motor polars voor die",
+              file=sys.stderr)
     try:
         return evaluate_file_spark(policy, source, target, peildatum=peil)
     except Unsupported as why:

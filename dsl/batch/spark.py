@@ -153,7 +153,7 @@ def _read(column: Sql, source: Any, t: Type) -> Sql:
     }
     if t.kind in SCALES and isinstance(source, (DecimalType, IntegralType)):
         return column.cast(target)
-    if t.kind == "lijst" and isinstance(source, ArrayType):
+    if t.kind in ("lijst", "per jaar") and isinstance(source, ArrayType):
         return column.cast(target)
     if compatible.get(t.kind, False):
         value = column.cast(target)

@@ -42,6 +42,8 @@ from pyspark.sql.types import (
     DecimalType,
     LongType,
     StringType,
+    StructField,
+    StructType,
     TimestampNTZType,
 )
 
@@ -61,6 +63,9 @@ def spark_type(t: Type) -> DataType:
     if t.kind == "lijst":
         assert t.element is not None
         return ArrayType(spark_type(t.element))
+    if t.kind == "per jaar":   # the (jaar, waarde) pairs a case gives, as in dsl.batch.columns
+        assert t.element is not None
+        return ArrayType(StructType([StructField("jaar", LongType()), StructField("waarde", spark_type(t.element))]))
     return {"aantal": LongType(), "duur": LongType(), "ja/nee": BooleanType(), "datum": DateType(),
             "tijdstip": TimestampNTZType()}.get(t.kind, StringType())
 
@@ -151,6 +156,13 @@ class Sql:
     def alias(self, name: str) -> str:
         """The select item `<expression> AS <name>`."""
         return f"{self.text} AS {ident(name)}"
+
+
+class InCalendar(Sql):
+    """A moment that a guarded shift made: null, or inside years 1-9999 by construction (see
+    `SparkPlan.in_calendar`)."""
+
+    __slots__ = ()
 
 
 def ident(name: str) -> str:
@@ -289,7 +301,7 @@ class SparkPlan(ColumnarPlan):
         fits = self._fits(days, call("to_date", base), 0 if t.kind == "datum" else 1)
         shifted = call("date_add", base, days.cast("int")) if t.kind == "datum" else \
             call("timestampadd", Sql("DAY"), days, base)
-        return case([(fits, shifted)])
+        return InCalendar(case([(fits, shifted)]).text)   # a date-time: its day at most 9999-12-30
 
     def add_seconds(self, base: Sql, seconds: Sql) -> Sql:
         fits = self._fits(call("floor", seconds / 86400), call("to_date", base), 1)
@@ -300,7 +312,26 @@ class SparkPlan(ColumnarPlan):
         fits = (index >= 12) & (index <= 9999 * 12 + 11)
         shifted = call("add_months", base, months.cast("int")) if t.kind == "datum" else \
             call("timestampadd", Sql("MONTH"), months, base)
-        return case([(fits, shifted)])
+        guarded = case([(fits, shifted)])
+        return InCalendar(guarded.text) if t.kind == "datum" else guarded
+
+    def in_calendar(self, moment: Sql, t: Type) -> Sql:
+        """A moment a guarded shift made is inside the calendar already: testing it again would
+        write its expression three times more (and nested shifts and comparisons multiply that)."""
+        return moment if isinstance(moment, InCalendar) else super().in_calendar(moment, t)
+
+    def moment_cmp(self, a: Sql, a_t: Type, b: Sql, b_t: Type) -> Sql:
+        """As `ColumnarPlan.moment_cmp` (-1, 0, 1; null when either is null, and a date against a
+        date-time on the same day undecidable), with each side written once: the sign of their
+        difference in days, or in microseconds between two date-times (exact for years 1-9999)."""
+        if a_t.kind == "tijdstip" and b_t.kind == "tijdstip":
+            difference = call("timestampdiff", Sql("MICROSECOND"), b, a)
+        else:
+            difference = call("datediff", self.day(a, a_t), self.day(b, b_t))
+        sign = call("signum", difference).cast("tinyint")
+        if a_t.kind == "datum" and b_t.kind == "tijdstip":
+            return call("nullif", sign, operand(0).cast("tinyint"))
+        return sign
 
     def shift(self, node: E.Shift) -> Sql:
         if node.unit == "werkdagen" and any(isinstance(n, E.RuleRef) for n in (*E.walk(node.base),
@@ -324,6 +355,17 @@ class SparkPlan(ColumnarPlan):
 
     def weekday(self, moment: Sql) -> Sql:
         return call("weekday", moment) + 1   # Spark: Monday 0
+
+    def list_of(self, items: list[Sql]) -> Sql:
+        return call("array", *items)
+
+    def year_of(self, day: Sql) -> Sql:
+        return call("year", day).cast(LongType())
+
+    def year_value(self, history: Sql, year: Sql) -> Sql:
+        """`try_element_at(filter(history, e -> e.jaar = year), 1).waarde` (null for no such year)."""
+        found = self._lambda("filter", history, lambda e: Sql(f"({e.text}.jaar = {year.text})"))
+        return Sql(f"(try_element_at({found.text}, 1).waarde)")
 
     def year_date(self, peil: Sql, month: int, day: int, offset: int) -> Sql:
         """`make_date(year(peil) + offset, month, day)`; null without a peildatum or past year 9999."""
