@@ -15,6 +15,7 @@ cluster, pass your own session after `configure(spark)`.
 
 from __future__ import annotations
 
+import os
 import weakref
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,10 @@ def session(master: str = "local[2]") -> SparkSession:
     """A local Spark session (or the active one) configured for exact evaluation."""
     builder = SparkSession.builder.master(master).appName("beleidstaal").config("spark.ui.enabled", "false") \
         .config("spark.sql.shuffle.partitions", "4").config("spark.ui.showConsoleProgress", "false")
+    if "--driver-java-options" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        # no English start-up lines of Spark's logging on the user's screen (only errors)
+        quiet = Path(__file__).with_name("log4j2-stil.properties")
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={quiet.as_uri()}")
     for key, value in SETTINGS.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
