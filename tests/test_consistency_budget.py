@@ -8,16 +8,17 @@ from dsl.analysis.jsonreport import consistency_json
 from dsl.analysis.report import consistency_blocks, render
 from dsl.policy import compile_text
 
-# `begin + 1 maand` is calendar arithmetic: the solver hands this decision to the search, which
+# `begin + looptijd` is calendar arithmetic with a number of months from the case: the solver hands this decision to the search, which
 # looks for a gap (found), for an overlap (none: it runs its whole count) and sweeps the rows.
 SEARCHED = '''beleid "gezocht"
 gegevens
   omzet : bedrag
   begin : datum
+  looptijd : duur in maanden
 beslissing d "D" (uniek)
-  als begin + 1 maand is na 1 maart 2024 en omzet is kleiner dan € 250.000 dan "klein"
-  als begin + 1 maand is na 1 maart 2024 en omzet is groter dan € 250.000 dan "groot"
-  als begin + 1 maand is ten hoogste 1 maart 2024 dan "vroeg"
+  als begin + looptijd is na 1 maart 2024 en omzet is kleiner dan € 250.000 dan "klein"
+  als begin + looptijd is na 1 maart 2024 en omzet is groter dan € 250.000 dan "groot"
+  als begin + looptijd is ten hoogste 1 maart 2024 dan "vroeg"
 '''
 
 

@@ -217,8 +217,8 @@ def test_a_witness_is_minimised_to_what_the_rule_reads_and_a_threshold():
 
 def test_a_searched_witness_is_minimised_too():
     text = ('beleid "m"\ngegevens\n  x : bedrag\n  aanvraag : datum\n  besluit : datum\n  z : ja/nee\n'
-            '  k : keuze uit "a", "b", "c"\n  ander : bedrag\neisen g "G"\n  eis e "E" vereist x is ten minste € 1.000 '
-            'en besluit is ten hoogste 2 maanden na aanvraag en (z of k is "b")\n  eis f "F" vereist ander is € 0\n')
+            '  k : keuze uit "a", "b", "c"\n  ander : bedrag\n  looptijd : duur in maanden\neisen g "G"\n'
+            '  eis e "E" vereist x is ten minste € 1.000 en besluit is ten hoogste looptijd na aanvraag en (z of k is "b")\n  eis f "F" vereist ander is € 0\n')
     old = compile_text(text, "oud")
     new = compile_text(text.replace("€ 1.000", "€ 2.000"), "nieuw")
     found = _verdicts(diff_policies(old, new, budget=SMALL))["e"].case
@@ -226,7 +226,7 @@ def test_a_searched_witness_is_minimised_too():
     case = found.case
     # what the difference needs, in declared order: one of z = ja or k = "b" makes `z of k is "b"`
     # hold, so the other is left out (and `ander`, which the rule does not read, never appears)
-    assert list(case)[:3] == ["x", "aanvraag", "besluit"] and len(case) == 4
+    assert list(case)[:3] == ["x", "aanvraag", "besluit"] and len(case) == 5
     assert case.get("z") is True or case.get("k") == "b"
     # the old threshold; dates on the first of January: as round as still differs
     assert case["x"] == Decimal("1000")

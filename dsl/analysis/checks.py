@@ -95,6 +95,7 @@ def _check_policy(policy, *, method: str, budget: Budget | None, domain: Domain 
     ctx.check_same_conditions()
     ctx.check_redundancy()
     ctx.check_unknowns()
+    ctx.notes.extend(ctx.enc.assumptions())   # what the proofs assume (lists of at most N elements)
     model = policy.model
     findings = apply_known(ctx, ctx.findings)   # the document's own findings, and records that no longer hold
     return ConsistencyReport(model.title, model.filename, tuple(findings),

@@ -11,11 +11,16 @@ Encoding (exact, no rounding):
   datum        Int, the date's ordinal    tijdstip            Int, ordinal * 86400 + seconds
   duur         Int, in its base unit      keuze               Int, index of the option
   tekst        String
+  lijst        length + `Domain.max_list` elements (`list_of`: applications of `naam[#]`, `naam[]`)
 Arithmetic is linear where the policy is (z3 also accepts products of two gegevens, but may
 answer "unknown" on them, which is reported as undecided). `afgerond op ...` is exact: the value
-in rounding steps, `ToInt` (the floor) and the mode's rule for a half, sign-aware. Calendar
-months, working days, lists, aggregates and a date compared with a date-time on the same day are
-not encoded.
+in rounding steps, `ToInt` (the floor) and the mode's rule for a half, sign-aware. Calendar months
+(a written count) and working days are exact as the runtime counts them (`dsl.analysis.calendar_smt`:
+tables of the runtime's own calendar); `elk van`, `som/aantal/minimum/maximum/gemiddelde van` (also
+`dat ... is`) over a lijst gegeven or a written list `[a; b]` are exact for lists of at most
+`Domain.max_list` elements, an assumption `Encoder.assumptions()` states. Not encoded: a number of
+months from the case, months after a moment without fixed bounds (`day_range`), a list outside an
+aggregate, and a date compared with a date-time on the same day.
 
 Unknown facts: the solver reasons about complete cases (every gegeven known). Kleene's third
 value is deliberately not modelled: a case with an unknown fact gives "onbekend" by design, and
@@ -27,8 +32,9 @@ x is kleiner dan 5`, an imported DMN table), which is left out. Division by zero
 `check(solver)` is every check of the analysis: z3 turns a Ctrl-C during a check into the
 answer "unknown" ("interrupted from keyboard" or "canceled"); `check` raises the `KeyboardInterrupt` again, so
 an interrupt always stops the analysis instead of turning into a search.
-The `Domain` says which complete cases count: by default amounts, numbers, counts and durations
-are not negative, a percentage gegeven lies in 0..100 %, and dates lie in 1900..2199.
+The `Domain` says which complete cases count: a gegeven with a declared range (`van X tot en met Y`)
+lies in it; otherwise, by default, amounts, numbers, counts and durations are not negative, a
+percentage gegeven lies in 0..100 %, and dates lie in 1900..2199; a lijst has at most 10 elements.
 """
 
 from __future__ import annotations
@@ -43,12 +49,14 @@ import attrs
 import z3
 
 from dsl import types as T
+from dsl.analysis import calendar_smt
+from dsl.analysis.interrupts import raise_if_interrupted
 from dsl.analysis.rule_encoding import RuleEncoding, Unsupported
 from dsl.analysis.thresholds import constant
 from dsl.case import written
 from dsl.compiler.expressions import SHIFTS
 from dsl.core import expr as E
-from dsl.core.model import Policy
+from dsl.core.model import Calculation, Policy
 from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_duration_count
 from dsl.span import Span
@@ -59,6 +67,10 @@ __all__ = ["Domain", "Encoder", "Unsupported", "free_fields"]
 DAY = 86400
 _ONLY_WHEN_MISSING = ("'is bekend' en 'is onbekend' hangen af van ontbrekende gegevens, en de solver rekent "
                       "met volledige casussen")
+
+
+_MAKERS = {"bedrag": z3.Int, "aantal": z3.Int, "datum": z3.Int, "tijdstip": z3.Int, "duur": z3.Int, "keuze": z3.Int,
+           "percentage": z3.Real, "getal": z3.Real, "ja/nee": z3.Bool, "tekst": z3.String}
 
 
 def _unguarded(items: tuple[E.Expr, ...]) -> list[E.Expr]:
@@ -78,6 +90,7 @@ class Domain:
     percent_max: Decimal | None = Decimal(100)
     first_year: int = 1900
     last_year: int = 2199
+    max_list: int = 10      # the most elements a lijst has in the solver's cases (an assumption of its proofs)
 
 
 def check(solver: z3.Solver, seconds: float | None = None) -> z3.CheckSatResult:
@@ -85,9 +98,13 @@ def check(solver: z3.Solver, seconds: float | None = None) -> z3.CheckSatResult:
 
     z3 answers "interrupted from keyboard" or, depending on where the check was, "canceled";
     "canceled" is also its answer when a timeout fires, so with a timeout of `seconds` it counts
-    as an interrupt only when it came clearly before the timeout."""
+    as an interrupt only when it came clearly before the timeout. z3's own Ctrl-C handling is off
+    (`dsl.analysis.interrupts`): a Ctrl-C ends the analysis when the running check returns, and one
+    a destructor swallowed is raised here."""
+    raise_if_interrupted()
     start = time.monotonic()
     answer = solver.check()
+    raise_if_interrupted()
     if answer == z3.unknown:
         reason = solver.reason_unknown()
         early = seconds is None or time.monotonic() - start < 0.9 * seconds
@@ -136,6 +153,7 @@ class Encoder(RuleEncoding):
     def __init__(self, model: Policy, domain: Domain | None = None):
         self.model, self.domain = model, domain or Domain()
         self.vars: dict[str, z3.ExprRef] = {}
+        self.lists: dict[str, tuple[z3.ArithRef, list]] = {}   # lijst gegeven -> (length, elements)
         self.guards: list = []
         self.divisions: list = []       # (E.Arith node, z3 divisor)
         self._busy: list[str] = []
@@ -145,33 +163,82 @@ class Encoder(RuleEncoding):
     def var(self, name: str):
         if name not in self.vars:
             field = self.model.fields[name]
-            maker = {"bedrag": z3.Int, "aantal": z3.Int, "datum": z3.Int, "tijdstip": z3.Int,
-                     "duur": z3.Int, "keuze": z3.Int, "percentage": z3.Real, "getal": z3.Real,
-                     "ja/nee": z3.Bool, "tekst": z3.String}.get(field.type.kind)
+            maker = _MAKERS.get(field.type.kind)
             if maker is None:
                 raise Unsupported(f"gegeven '{name}' is een {field.type}", field.span)
             self.vars[name] = maker(name)
         return self.vars[name]
 
+    def list_of(self, node: E.Expr) -> tuple[z3.ArithRef, list]:
+        """(length, elements) of a lijst: a written list `[a; 2; b]` (its items), or a gegeven of the
+        case, with at most `Domain.max_list` elements. The length and the elements of a gegeven are
+        applications of functions named after it (`naam[#]`, `naam[]`), not constants, so the
+        analysis of regions and relations (which reads the constants of a formula) passes them by:
+        a region is drawn per plain gegeven."""
+        if isinstance(node, E.ListOf):
+            element = node.type.element
+            return z3.IntVal(len(node.items)), [self.expr(item, want=element) for item in node.items]
+        if not (isinstance(node, E.Input) and node.type.kind == "lijst" and node.type.element is not None):
+            raise Unsupported("alleen een lijst uit de casus wordt exact gecontroleerd", node.span)
+        name = node.name
+        if name not in self.lists:
+            element = node.type.element
+            maker = _MAKERS.get(element.kind)
+            if maker is None:
+                raise Unsupported(f"gegeven '{name}' is een {node.type}", node.span)
+            sort = maker("__element").sort()
+            items = z3.Function(f"{name}[]", z3.IntSort(), sort)
+            length = z3.Function(f"{name}[#]", z3.IntSort(), z3.IntSort())(z3.IntVal(0))
+            self.lists[name] = (length, [items(z3.IntVal(i)) for i in range(self.domain.max_list)])
+        return self.lists[name]
+
+    def assumptions(self) -> list[str]:
+        """What the exact checks take for granted beyond the policy itself, in Dutch (empty when
+        nothing): the bound on the length of a lijst, when one was encoded."""
+        if not self.lists:
+            return []
+        names = ", ".join(sorted(self.lists))
+        return [f"De solver rekent met lijsten van ten hoogste {self.domain.max_list} elementen ({names}); "
+                "wat hij over die lijsten bewijst, geldt voor langere lijsten niet vanzelf."]
+
     def constraints(self) -> list:
         """The domain of every gegeven, created for all of them so witnesses are complete."""
-        out, d = [], self.domain
+        out = []
         for name, field in self.model.fields.items():
             t = field.type
+            if t.kind == "lijst" and t.element is not None:
+                try:
+                    length, items = self.list_of(E.Input(name, t, field.span, frozenset({name})))
+                except Unsupported:
+                    continue
+                out.append(z3.And(length >= 0, length <= self.domain.max_list))
+                for item in items:
+                    out.extend(self._domain(item, t.element))
+                continue
             try:
                 v = self.var(name)
             except Unsupported:
                 continue
-            if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur") and d.nonnegative:
-                out.append(v >= 0)
-            if t.kind == "percentage" and d.percent_max is not None:
-                out.append(v <= _real(d.percent_max))
-            if t.kind == "keuze":
-                out.append(z3.And(v >= 0, v < len(t.options)))
-            if t.kind in ("datum", "tijdstip"):
-                low, high = date(d.first_year, 1, 1).toordinal(), date(d.last_year, 12, 31).toordinal()
-                scale = DAY if t.kind == "tijdstip" else 1
-                out.append(z3.And(v >= low * scale, v < (high + 1) * scale))
+            out.extend(self._domain(v, t))
+        return out
+
+    def _domain(self, v, t: Type) -> list:
+        """The values a gegeven (or an element of a lijst) of type `t` may have: its declared range
+        (`van X tot en met Y`) where it has one, else the `Domain`'s defaults."""
+        out, d = [], self.domain
+        if t.bounds is not None and t.kind in ("bedrag", "percentage", "getal", "aantal"):
+            low, high = t.bounds
+            return [v >= self.const(low, t), v <= self.const(high, t)]
+        if t.kind in ("bedrag", "percentage", "getal", "aantal", "duur") and d.nonnegative:
+            out.append(v >= 0)
+        if t.kind == "percentage" and d.percent_max is not None:
+            out.append(v <= _real(d.percent_max))
+        if t.kind == "keuze":
+            out.append(z3.And(v >= 0, v < len(t.options)))
+        if t.kind in ("datum", "tijdstip"):
+            first, last = date(d.first_year, 1, 1).toordinal(), date(d.last_year, 12, 31).toordinal()
+            scale = DAY if t.kind == "tijdstip" else 1
+            out.append(z3.And(v >= first * scale, v < (last + 1) * scale))
         return out
 
     def grid(self, names) -> list:
@@ -188,6 +255,10 @@ class Encoder(RuleEncoding):
                 factor = T.DURATION_FAMILY[t.declared][1]
                 if factor > 1:
                     out.append(v % factor == 0)
+        for name, (_, items) in self.lists.items():   # every lijst: its elements are not among `names`
+            for k, item in enumerate(items):
+                if z3.is_real(item):
+                    out.append(z3.ToReal(z3.Int(f"__grid_{name}_{k}")) == item * 100)
         return out
 
     def near(self, names, low: date, high: date) -> list:
@@ -198,6 +269,11 @@ class Encoder(RuleEncoding):
             if v is not None and kind in ("datum", "tijdstip"):
                 scale = DAY if kind == "tijdstip" else 1
                 out.append(z3.And(v >= low.toordinal() * scale, v < (high.toordinal() + 1) * scale))
+        for name, (_, items) in self.lists.items():
+            element = self.model.fields[name].type.element
+            if element is not None and element.kind in ("datum", "tijdstip"):
+                scale = DAY if element.kind == "tijdstip" else 1
+                out += [z3.And(item >= low.toordinal() * scale, item < (high.toordinal() + 1) * scale) for item in items]
         return out
 
     # ------------------------------------------------------------ reading a witness back
@@ -207,9 +283,15 @@ class Encoder(RuleEncoding):
         case loader refuses a bare 0.5 as ambiguous)."""
         out = {}
         for name in names:
+            t = self.model.fields[name].type
+            if name in self.lists and t.element is not None:
+                length, items = self.lists[name]
+                count = m.eval(length, model_completion=True).as_long()
+                out[name] = written([self._value(m.eval(item, model_completion=True), t.element)
+                                     for item in items[:count]], t)
+                continue
             if name not in self.vars:
                 continue
-            t = self.model.fields[name].type
             value = m.eval(self.vars[name], model_completion=True)
             out[name] = written(self._value(value, t), t)
         return out
@@ -281,17 +363,19 @@ class Encoder(RuleEncoding):
             case E.DayOf():
                 return self.expr(node.base) + (node.number - 1) * _scale(node.base.type)
             case E.Each():
-                raise Unsupported("'elk van' over een lijst wordt niet exact gecontroleerd", node.span)
+                return self.each(node)
             case E.Aggregate():
-                raise Unsupported("'som/aantal/minimum/maximum/gemiddelde van' wordt niet exact gecontroleerd",
-                                  node.span)
+                return self.aggregate(node)
             case E.ListOf():
-                raise Unsupported("een lijst [...] wordt niet exact gecontroleerd", node.span)
+                raise Unsupported("een lijst [...] wordt alleen binnen 'elk van' en 'som van' enzovoort exact "
+                                  "gecontroleerd", node.span)
             case E.Round():
                 return self.rounding(node)
             case E.YearDate():
                 raise Unsupported(f"'{node.text}' hangt af van de peildatum, die niet exact gecontroleerd wordt",
                                   node.span)
+            case E.YearValue():
+                raise Unsupported("een gegeven met een waarde per jaar wordt niet exact gecontroleerd", node.span)
             case E.Versions():
                 raise Unsupported("welke versie geldt, hangt af van de peildatum, die niet exact gecontroleerd wordt",
                                   node.span)
@@ -414,8 +498,11 @@ class Encoder(RuleEncoding):
         return z3.ToReal(steps) / _real(Decimal(1).scaleb(shift))
 
     def shift(self, node: E.Shift):
-        """A moment moved by a duration: exact for days and seconds; calendar months and working
-        days depend on the calendar and are encoded only when both parts are written values."""
+        """A moment moved by a duration: days and seconds by arithmetic; calendar months and working
+        days as the runtime counts them (`dsl.analysis.calendar_smt`: exact over the whole calendar,
+        a date-time keeping its time of day). Where the runtime gives no moment (a year outside
+        1..9999, working days outside the years whose holidays it knows), a guard keeps such cases
+        out, as a division by zero is kept out."""
         fixed = self.fixed_shift(node)
         if fixed is not None:
             return fixed
@@ -425,8 +512,54 @@ class Encoder(RuleEncoding):
             return base + amount * _scale(node.base.type)
         if node.unit == "seconden":
             return (base if node.base.type.kind == "tijdstip" else base * DAY) + amount
-        raise Unsupported(f"rekenen met {node.unit} hangt af van de kalender en wordt niet exact gecontroleerd",
-                          node.span)
+        written_count = constant(node.amount, self.model)
+        count = node.direction * int(written_count) if written_count is not None else None
+        timed = node.base.type.kind == "tijdstip"
+        day = base / DAY if timed else base
+        if node.unit == "maanden":
+            days = self.day_range(node.base)
+            if count is None or days is None:
+                raise Unsupported("een aantal kalendermaanden uit de casus, of na een datum zonder vaste grenzen, "
+                                  "wordt niet exact gecontroleerd", node.span)
+            low, high = (min(max(1, d), _LAST_ORDINAL) for d in days)
+            years = (date.fromordinal(low).year, date.fromordinal(high).year)
+            value, known, facts = calendar_smt.add_months(day, count, years)
+        elif node.unit == "werkdagen":
+            value, known, facts = calendar_smt.add_working_days(day, count if count is not None else amount)
+        else:
+            raise Unsupported(f"rekenen met {node.unit} wordt niet exact gecontroleerd", node.span)
+        self.guards.extend(g for g in (known, *facts) if not z3.is_true(z3.simplify(g)))
+        return value * DAY + base % DAY if timed else value
+
+    def day_range(self, node: E.Expr) -> tuple[int, int] | None:
+        """The least and the greatest day number a moment can have in the solver's cases (a
+        tijdstip by its day), or None when the policy does not bound it: a gegeven lies in the
+        `Domain`'s years, a written moment is itself, a shift by a written count moves the range."""
+        match node:
+            case E.Input() if node.type.kind in ("datum", "tijdstip"):
+                return (date(self.domain.first_year, 1, 1).toordinal(), date(self.domain.last_year, 12, 31).toordinal())
+            case E.Const() if isinstance(node.value, date):
+                return node.value.toordinal(), node.value.toordinal()
+            case E.DayOf():
+                inner = self.day_range(node.base)
+                return None if inner is None else (inner[0] + node.number - 1, inner[1] + node.number - 1)
+            case E.RuleRef():
+                rule = self.model.rules[node.name]
+                if isinstance(rule, Calculation) and not rule.gates:
+                    return self.day_range(rule.expr)
+                return None
+            case E.Shift():
+                inner, count = self.day_range(node.base), constant(node.amount, self.model)
+                if inner is None or count is None:
+                    return None
+                n = node.direction * int(count)
+                low, high = {"dagen": (n, n), "seconden": (n // DAY, -(-n // DAY)),
+                             "maanden": calendar_smt.month_offsets(n),
+                             "werkdagen": calendar_smt.working_offsets(n)}.get(node.unit) or (None, None)
+                if low is None or high is None:
+                    return None
+                return inner[0] + low, inner[1] + high
+        return None
 
     def fixed_shift(self, node: E.Shift):
         """A shift of a fixed moment by a fixed duration, computed by the runtime itself."""
@@ -436,6 +569,55 @@ class Encoder(RuleEncoding):
         value = rtv.EXPORTS[SHIFTS[node.unit]](base, node.direction * amount)
         return self.const(value, node.type)
 
+    def each(self, node: E.Each):
+        """`elk van lijst op waarde`: every element within the length passes (an empty list does)."""
+        length, items = self.list_of(node.collection)
+        element = node.collection.type.element
+        right = self.expr(node.right, want=element)
+        return z3.And(*[z3.Implies(length > k, self._element_test(node.op, item, element, right, node.right.type,
+                                                                  node.span))
+                        for k, item in enumerate(items)])
+
+    def _element_test(self, op: str, item, element: Type | None, right, right_t: Type | None, span: Span):
+        if element is not None and element.kind in ("keuze", "ja/nee") and op not in ("==", "!="):
+            raise Unsupported(f"een {element.kind} geordend vergelijken wordt niet exact gecontroleerd", span)
+        left, right = self.moments(item, element, right, right_t, span)
+        return _compare(op, left, right)
+
+    def aggregate(self, node: E.Aggregate):
+        """`som/aantal/minimum/maximum/gemiddelde van lijst [dat op waarde is]` over the elements
+        within the length (that pass the test). An empty minimum, maximum or gemiddelde is onbekend
+        at run time: a guard keeps such cases out, as a division by zero is kept out. `gemiddelde` is
+        the exact quotient (the runtime rounds it to 28 significant digits, as every division)."""
+        length, items = self.list_of(node.operand)
+        element = node.operand.type.element
+        chosen = [length > k for k in range(len(items))]
+        if node.where_op is not None and node.where_bound is not None:
+            bound = self.expr(node.where_bound, want=element)
+            chosen = [z3.And(c, self._element_test(node.where_op, item, element, bound, node.where_bound.type,
+                                                   node.span))
+                      for c, item in zip(chosen, items, strict=True)]
+        count = z3.Sum(*[z3.If(c, 1, 0) for c in chosen]) if chosen else z3.IntVal(0)
+        if node.func == "aantal":
+            return count
+        if element is None or element.kind not in ("bedrag", "percentage", "getal", "aantal", "duur", "datum",
+                                                   "tijdstip"):
+            raise Unsupported(f"'{node.func} van' een lijst van {element} wordt niet exact gecontroleerd", node.span)
+        if node.func in ("som", "gemiddelde"):
+            zero = z3.IntVal(0) if items and z3.is_int(items[0]) else z3.RealVal(0)
+            total = z3.Sum(*[z3.If(c, item, zero) for c, item in zip(chosen, items, strict=True)]) if items else zero
+            if node.func == "som":
+                return total
+            self.guards.append(count > 0)
+            return (z3.ToReal(total) if z3.is_int(total) else total) / z3.ToReal(count)
+        self.guards.append(z3.Or(*chosen) if chosen else z3.BoolVal(False))
+        best, seen = items[0], z3.BoolVal(False)
+        for c, item in zip(chosen, items, strict=True):
+            better = item < best if node.func == "minimum" else item > best
+            best = z3.If(c, z3.If(z3.Or(z3.Not(seen), better), item, best), best)
+            seen = z3.Or(seen, c)
+        return best
+
     def moment_diff(self, node: E.MomentDiff):
         """`left - right` in whole days (a date-time counts by its day) or in seconds."""
         left, right = self.expr(node.left), self.expr(node.right)
@@ -443,6 +625,9 @@ class Encoder(RuleEncoding):
         if node.unit == "dagen":
             return (left / DAY if lk == "tijdstip" else left) - (right / DAY if rk == "tijdstip" else right)
         return (left if lk == "tijdstip" else left * DAY) - (right if rk == "tijdstip" else right * DAY)
+
+
+_LAST_ORDINAL = date.max.toordinal()
 
 
 def _scale(t: Type) -> int:

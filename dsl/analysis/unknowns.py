@@ -4,7 +4,7 @@ Contract (a mixin of `dsl.analysis.checks._Checks`): `check_unknowns()` adds to 
   - per beslissing and eis the solver can encode, the gegevens that can make it `onbekend` on
     their own (`Unknowable(rule, inputs)`: there is a case where that gegeven is the only one of
     the rule's gegevens that is missing, and the rule is onbekend);
-  - a finding `onbekend_blokkeert` for a beslissing (eerste treffer) in which an earlier row is
+  - a finding `onbekend_blokkeert` for a beslissing (eerste treffer, voorrang) in which an earlier row is
     onbekend for a case while a later row would decide it: the rows before are false, the row is
     onbekend because one gegeven is missing, and a later row that does not read that gegeven is
     true (the rows between false). `anders` does not count: it decides only because no row holds. The document may well give an answer there (the zzp row of
@@ -23,8 +23,16 @@ two-valued encoding (`dsl.analysis.smt.Encoder`): by monotonicity of Kleene logi
 known for a case with missing gegevens is the value of every completion of it. A rule that uses a
 beslissing stays exact: the beslissing's value is known when a row decides it (`anders` too), and
 is any value otherwise. Division by zero is left to its own check (excluded by a guard).
-Termijnen, the peildatum, lists and what the solver cannot encode are not analysed here, nor a
-rule that uses more than `MAX_BELOW` other rules (the report notes how many were left out).
+A lijst is known or missing as a whole (`elk van` and the aggregates are onbekend when it is; an
+empty minimum, maximum or gemiddelde is excluded by a guard, as a division by zero). Every hit
+policy of `dsl.core.model.HitPolicy` is analysed as the compiled code picks a row: eerste treffer
+and voorrang in `Decision.in_order` (a row blocked by an unknown is a finding under both); uniek
+and om het even are onbekend when a row is unknown and no two rows that hold give `meerdere
+regels` (under om het even: rows that hold and disagree); som, aantal, minimum, maximum and alle
+as soon as one row is unknown (a row that holds never makes another one irrelevant, so no row is
+"blocked" there). Termijnen, the peildatum and what the solver cannot encode are not analysed
+here, nor a rule that uses more than `MAX_BELOW` other rules (the report notes how many were left
+out).
 """
 
 from __future__ import annotations
@@ -65,23 +73,49 @@ def known(name: str) -> z3.BoolRef:
 
 
 class _ValueEncoder(Encoder):
-    """The two-valued encoding, where a beslissing that may give no outcome (no `anders`, or
-    `uniek`) still has a value: its outcome where a row decides, any value otherwise. Used only
-    together with the "is bekend" terms of `_Kleene`, which say when the value counts."""
+    """The two-valued encoding, where a beslissing that may give no outcome (no `anders`, `uniek`,
+    `om het even`) still has a value: its outcome where the rows decide it, any value otherwise. Used
+    only together with the "is bekend" terms of `_Kleene`, which say when the value counts. Under
+    every hit policy as `dsl.core.model.HitPolicy` says: one row's outcome (the first that holds in
+    `Decision.in_order`), or the som, aantal, minimum or maximum of the rows that hold; a list of
+    outcomes (`alle`) is not encoded."""
 
     def decision_value(self, rule: Decision):
         t = rule.type
-        outcomes = [self.expr(row.outcome, want=t) for row in rule.rows]
+        rows = rule.in_order
+        kind = rule.hit_policy.aggregate
+        if kind == "lijst":
+            raise Unsupported(f"de lijst van uitkomsten van beslissing '{rule.name}' wordt niet exact gecontroleerd",
+                              rule.span)
+        if not rows:
+            raise Unsupported(f"beslissing '{rule.name}' heeft geen rijen", rule.span)
+        conds = [self.cond(_condition(row)) for row in rows]
+        if kind == "aantal":
+            outcomes = [z3.IntVal(1) for _ in rows]
+        else:
+            outcomes = [self.expr(row.outcome, want=t) for row in rows]
         if rule.otherwise is not None:
             value = self.expr(rule.otherwise.outcome, want=t)
-        elif outcomes:
-            value = z3.FreshConst(outcomes[0].sort(), f"{rule.name}?geen")
         else:
-            raise Unsupported(f"beslissing '{rule.name}' heeft geen rijen", rule.span)
-        for row, outcome in zip(reversed(rule.rows), reversed(outcomes), strict=True):
-            assert row.condition is not None
-            value = z3.If(self.cond(row.condition), outcome, value)
-        return value
+            value = z3.FreshConst(outcomes[0].sort(), f"{rule.name}?geen")
+        if kind is None:
+            for cond, outcome in zip(reversed(conds), reversed(outcomes), strict=True):
+                value = z3.If(cond, outcome, value)
+            return value
+        if kind in ("som", "aantal"):
+            total = z3.Sum(*[z3.If(c, o, o * 0) for c, o in zip(conds, outcomes, strict=True)])
+        else:
+            total, seen = outcomes[0], z3.BoolVal(False)
+            for c, o in zip(conds, outcomes, strict=True):
+                better = o < total if kind == "minimum" else o > total
+                total = z3.If(c, z3.If(z3.Or(z3.Not(seen), better), o, total), total)
+                seen = z3.Or(seen, c)
+        return z3.If(z3.Or(*conds), total, value)
+
+
+def _condition(row) -> E.Expr:
+    assert row.condition is not None   # only `anders` has none, and it is not among a beslissing's rows
+    return row.condition
 
 
 class _Kleene:
@@ -97,13 +131,19 @@ class _Kleene:
             case E.Const():
                 return _TRUE
             case E.Input():
-                self.enc.var(node.name)
+                if node.type.kind == "lijst":
+                    self.enc.list_of(node)
+                else:
+                    self.enc.var(node.name)
                 return known(node.name)
             case E.RuleRef():
                 return self.rule(node.name)[1]
-            case E.Peildatum() | E.YearDate() | E.Versions() | E.Each() | E.Aggregate() | E.ListOf():
+            case E.Peildatum() | E.YearDate() | E.Versions() | E.YearValue():
                 raise Unsupported("onbekende waarden hier niet geanalyseerd", node.span)
-            case E.Compare() | E.Member() | E.Between() | E.Weekly() | E.And() | E.Or() | E.Not():
+            case E.Aggregate() | E.ListOf():
+                # an empty minimum, maximum or gemiddelde is kept out by the encoder's guard
+                return z3.And(*[self.known_value(c) for c in E.children(node)])
+            case E.Compare() | E.Member() | E.Between() | E.Weekly() | E.And() | E.Or() | E.Not() | E.Each():
                 true, false = self.cond(node)
                 return z3.Or(true, false)
             case E.Known():
@@ -191,13 +231,24 @@ class _Kleene:
         return (yes, no), z3.Or(yes, no), z3.And(z3.Not(yes), z3.Not(no))
 
     def rows(self, rule: Decision) -> list[Pair]:
-        return [self.cond(r.condition) for r in rule.rows if r.condition is not None]
+        """(surely true, surely false) per row, in `Decision.in_order`."""
+        return [self.cond(_condition(r)) for r in rule.in_order]
 
     def _decision(self, rule: Decision, app, undecided) -> tuple[Pair, Any, Any]:
+        """A beslissing's terms under its hit policy (`dsl.core.model.HitPolicy`, as the compiled
+        code picks a row): first treffer and voorrang look at the rows in order, an unknown row
+        before the first that holds makes it onbekend; uniek and om het even are onbekend when a row
+        is unknown and no two rows that hold give `meerdere regels`; a collecting policy (som,
+        aantal, minimum, maximum, alle) is onbekend as soon as one row is unknown."""
         rows = self.rows(rule)
-        outcomes = [self.known_value(r.outcome) for r in rule.rows]
+        order = rule.in_order
+        policy = rule.hit_policy
+        kind = policy.aggregate
+        outcomes = [_TRUE if kind == "aantal" else self.known_value(r.outcome) for r in order]
         other = self.known_value(rule.otherwise.outcome) if rule.otherwise is not None else _FALSE
-        if rule.hit_policy is HitPolicy.FIRST:
+        nothing = z3.And(*[f for _, f in rows])
+        open_any = z3.Or(*[z3.And(z3.Not(t), z3.Not(f)) for t, f in rows])
+        if policy in (HitPolicy.FIRST, HitPolicy.PRIORITY):
             before: list = []
             decided: list = []
             unknown: list = []
@@ -207,15 +258,27 @@ class _Kleene:
                 before.append(false)
             decided.append(z3.And(*before, other))
             value_known, open_rows = z3.Or(*decided), z3.Or(*unknown)
-        elif rule.hit_policy is HitPolicy.UNIQUE:
+        elif policy is HitPolicy.UNIQUE:
             hits = z3.Sum(*[z3.If(t, 1, 0) for t, _ in rows]) if rows else z3.IntVal(0)
-            open_rows = z3.And(hits <= 1, z3.Or(*[z3.And(z3.Not(t), z3.Not(f)) for t, f in rows]))
-            nothing = z3.And(*[f for _, f in rows])
+            open_rows = z3.And(hits <= 1, open_any)
             value_known = z3.Or(*[z3.And(t, o, *[f for k, (_, f) in enumerate(rows) if k != i])
                                   for i, ((t, _), o) in enumerate(zip(rows, outcomes, strict=True))],
                                 z3.And(nothing, other))
+        elif policy is HitPolicy.ANY:
+            clash = z3.Or(*[z3.And(rows[i][0], rows[j][0]) for i in range(len(rows)) for j in range(i + 1, len(rows))
+                            if order[i].agree != order[j].agree])
+            open_rows = z3.And(z3.Not(clash), open_any)
+            all_decided = z3.And(*[z3.Or(t, f) for t, f in rows])
+            first = [z3.And(t, o, *[f for _, f in rows[:i]]) for i, ((t, _), o) in enumerate(zip(rows, outcomes, strict=True))]
+            value_known = z3.And(z3.Not(clash), all_decided, z3.Or(*first, z3.And(nothing, other)))
         else:
-            raise Unsupported(f"trefferbeleid '{rule.hit_policy}' hier niet geanalyseerd", rule.span)
+            open_rows = open_any
+            all_decided = z3.And(*[z3.Or(t, f) for t, f in rows])
+            # som, minimum, maximum: the outcome of every row that holds is known; aantal, alle: counted
+            given = [z3.Implies(t, o) for (t, _), o in zip(rows, outcomes, strict=True)] if kind in (
+                "som", "minimum", "maximum") else []
+            value_known = z3.And(all_decided, z3.Or(z3.And(z3.Or(*[t for t, _ in rows]), *given),
+                                                    z3.And(nothing, other)))
         value_known = z3.And(app, value_known)
         onbekend = z3.Or(undecided, z3.And(app, open_rows))
         return (_FALSE, _FALSE), value_known, onbekend
@@ -260,7 +323,7 @@ class UnknownChecks(CheckContext):
 
     # ------------------------------------------------------------ which gegevens
     def _unknowable(self, rule: Rule, onbekend, guards) -> None:
-        names = [n for n in self.model.fields if n in rule.inputs and n in self.enc.vars]
+        names = self._encoded(rule.inputs)
         found = []
         s = self.solver
         s.push()   # the rule's terms once; each gegeven in turn as an assumption
@@ -277,10 +340,17 @@ class UnknownChecks(CheckContext):
         if found:
             self.unknowns.append(Unknowable(rule.name, tuple(found)))
 
+    def _encoded(self, inputs) -> list[str]:
+        """The gegevens among `inputs` the solver encodes (a lijst too), in the model's order."""
+        return [n for n in self.model.fields if n in inputs and (n in self.enc.vars or n in self.enc.lists)]
+
     # ------------------------------------------------------------ rows blocked by an unknown
     def _blocking(self, kleene: _Kleene, rule: Decision) -> list[tuple[int, Any]]:
-        """(row, formula) per row of a first-match beslissing that can block a later one."""
-        if rule.hit_policy is not HitPolicy.FIRST:
+        """(row, formula) per row of a beslissing under eerste treffer or voorrang (rows in
+        `Decision.in_order`) that can block a later one. Under the other hit policies every row
+        counts whatever the others say (`HitPolicy`): an unknown row makes the beslissing onbekend
+        even when another holds, so no row is "later"; which gegevens can do that, `_unknowable` says."""
+        if rule.hit_policy not in (HitPolicy.FIRST, HitPolicy.PRIORITY):
             return []
         app, _ = kleene.gates(rule)
         rows = kleene.rows(rule)
@@ -288,9 +358,8 @@ class UnknownChecks(CheckContext):
         # it false); built from the back, so each row is in the formula once
         decides: list = [_FALSE] * (len(rows) + 1)
         for j in range(len(rows) - 1, -1, -1):
-            condition = rule.rows[j].condition
-            needs = [known(n) for n in sorted(condition.inputs if condition is not None else ())
-                     if n in self.enc.vars]
+            condition = rule.in_order[j].condition
+            needs = [known(n) for n in self._encoded(condition.inputs if condition is not None else ())]
             true, false = rows[j]
             decides[j] = z3.Or(z3.And(true, *needs), z3.And(false, decides[j + 1]))
         out, before = [], _TRUE
@@ -301,12 +370,14 @@ class UnknownChecks(CheckContext):
         return out
 
     def _blocked(self, rule: Decision, i: int, formulas: list) -> None:
-        names = [n for n in self.model.fields if n in rule.inputs and n in self.enc.vars]
+        """Row i (of `Decision.in_order`) blocking a later row, as a finding with its regions."""
+        names = self._encoded(rule.inputs)
+        row = rule.in_order[i]
         # one gegeven missing at a time: the rows it blocks, not every combination of gaps in a case
         formulas = [*formulas, z3.Sum(*[z3.If(known(n), 0, 1) for n in names]) == 1]
         if not self.sat(*formulas):
             return
-        merged = merge(self._blocked_boxes(rule, i, names, formulas))
+        merged = merge(self._blocked_boxes(rule, row.index, names, formulas))
         if not merged:
             return
         missing = sorted({r.field for _, regions in merged for r in regions if r.values and None in r.values},
@@ -315,9 +386,9 @@ class UnknownChecks(CheckContext):
         spread = f" (in {len(merged)} gebieden)" if len(merged) > 1 else ""
         found, regions = merged[0]
         self.add("onbekend_blokkeert", rule.name,
-                 f"Rij {i + 1} van beslissing '{rule.name}' is onbekend als {gone}{spread}, terwijl een latere rij "
-                 "die dat gegeven niet gebruikt de casus zou beslissen: de beslissing wordt onbekend.",
-                 [(f"rij {i + 1}", rule.rows[i].span), ("beslissing", rule.span)], found,
+                 f"Rij {row.index + 1} van beslissing '{rule.name}' is onbekend als {gone}{spread}, terwijl een latere "
+                 "rij die dat gegeven niet gebruikt de casus zou beslissen: de beslissing wordt onbekend.",
+                 [(f"rij {row.index + 1}", row.span), ("beslissing", rule.span)], found,
                  lambda o: o[rule.name].status == Status.ONBEKEND, regions=regions,
                  boxes=tuple((f[0], r) for f, r in merged))
 
