@@ -74,15 +74,15 @@ def test_it_is_ja_or_nee_never_onbekend_traced_or_not(case, bekend, onbekend):
 
 
 def test_a_guarded_row_falls_through_where_an_unguarded_one_makes_the_decision_onbekend():
-    text = HEAD + ('beslissing met "Met" (eerste treffer)\n  als omzet is bekend en omzet is ten minste € 100 dan 1\n'
+    text = HEAD + ('beslissing bewaakt "Met" (eerste treffer)\n  als omzet is bekend en omzet is ten minste € 100 dan 1\n'
                    '  als clienten is ten minste 1 dan 2\n  anders 3\n'
                    'beslissing zonder "Zonder" (eerste treffer)\n  als omzet is ten minste € 100 dan 1\n'
                    '  als clienten is ten minste 1 dan 2\n  anders 3\n')
     compiled = compile_text(text, "b.beleid")
     outcome = compiled.evaluate({"clienten": 4})
-    assert outcome.value("met") == 2 and outcome["met"].row == 1
+    assert outcome.value("bewaakt") == 2 and outcome["bewaakt"].row == 1
     assert str(outcome.status("zonder")) == "onbekend"
-    assert compiled.evaluate({"omzet": "€ 200"}).value("met") == 1
+    assert compiled.evaluate({"omzet": "€ 200"}).value("bewaakt") == 1
 
 
 def test_is_bekend_of_a_rule_without_a_value(policy):

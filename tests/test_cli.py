@@ -23,9 +23,9 @@ def run(capsys, *argv):
 def test_controleer_ok(capsys):
     code, out, _ = run(capsys, "controleer", WIJKVERPLEGING)
     assert code == 0
-    assert out.strip().endswith("in orde (212 gegevens, waarvan 18 oordelen, 116 eisen (waarvan 6 verwachtingen), "
-                                "15 groepen, 2 beslissingen, 7 berekeningen, 8 bevoegdheden, 18 termijnen, "
-                                "143 voorbeelden)")
+    assert out.strip().endswith("in orde (213 gegevens, waarvan 18 oordelen, 116 eisen (waarvan 6 verwachtingen), "
+                                "15 groepen, 2 beslissingen, 8 berekeningen, 8 bevoegdheden, 18 termijnen, "
+                                "148 voorbeelden)")
 
 
 def test_controleer_reports_errors_without_traceback(capsys, tmp_path):
@@ -55,7 +55,7 @@ def test_evalueer_ends_with_a_summary_of_counts_and_failures(capsys):
     last = out.rstrip().splitlines()[-4:]
     assert last[0] == ("Samenvatting: 116 eisen: 1 niet voldaan, 30 onbekend, 15 voldaan, 70 niet van toepassing; "
                        "18 termijnen: 1 niet gehaald, 7 verstreken zonder datum, 3 onbekend, 3 nog niet verstreken, "
-                       "4 gehaald; 2 beslissingen: 1 onbekend, 1 bepaald; 7 berekeningen: 3 onbekend, 4 bepaald; "
+                       "4 gehaald; 2 beslissingen: 1 onbekend, 1 bepaald; 8 berekeningen: 4 onbekend, 4 bepaald; "
                        "8 bevoegdheden: 1 mag, 2 niet van toepassing, 5 onbekend.")
     assert last[1] == "Niet voldaan: Maximaal 33% van de zorg door onderaannemers."
     # the one deadline whose date is known and late, apart from those whose date was not entered

@@ -86,7 +86,7 @@ def test_controleer_finds_the_gap_at_250000_as_the_cli_does(session, shown):
     assert finding.case["omzet_2023"] == Decimal("250000.00") and finding.confirmed is True
     shown_text = all_text(view)
     assert "gat (geen regel van toepassing) — 1" in shown_text
-    assert "Het gat bestaat alleen bij omzet_2023 = € 250.000,00." in shown_text
+    assert "omzet_2023 = € 250.000,00" in shown_text
     assert f"{POLICY}:{_START + 1}:1 (beslissing)" in shown_text   # where it was written, not the composed text
     assert [b.description for b in view.open_buttons] == [OPEN] * 4
     assert repr(view).startswith("Consistentie van 'Inkoopbeleid Wijkverpleging 2024': 4 bevindingen (1 gat, "

@@ -77,10 +77,11 @@ WIJK = load_policy(ROOT / "policies" / "wijkverpleging_2024.beleid")
 
 @policy_property(ROOT / "policies" / "wijkverpleging_2024.beleid", max_examples=40)
 def test_indexation_follows_the_amendment(case, outcome):
-    # the generated cases have no peildatum: which version applies, and so the value, is unknown;
-    # on a peildatum: 6,37 % until 22 oktober 2023, 7,77 % (with the extra tariefopslag) from the
-    # amendment of 23 oktober 2023
-    assert outcome.case.peil is None and outcome["prijsindexatie"].value is None
+    # the policy reads a value per year (igj_handhavingsmaatregelen), so the generated cases carry a
+    # peildatum in its validity (2024): after the amendment, 7,77 %; on other peildata: 6,37 % until
+    # 22 oktober 2023, 7,77 % (with the extra tariefopslag) from the amendment of 23 oktober 2023
+    assert date(2024, 1, 1) <= outcome.case.peil <= date(2024, 12, 31)
+    assert str(outcome["prijsindexatie"].value) == "7.77"
     for peil, want in ((date(2023, 10, 22), "6.37"), (date(2023, 10, 23), "7.77")):
         assert str(WIJK.evaluate({**case, "peildatum": peil})["prijsindexatie"].value) == want
 

@@ -112,8 +112,13 @@ def test_a_shipped_policy_with_more_than_twelve_gegevens_streams_the_same_file(n
     policy = shipped(POLICIES / f"{name}.beleid")
     assert len(policy.model.fields) > 12   # the missing inputs are spelled from more than one bit mask
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
-    cases = [{k: v for k, v in case.items() if k != "peildatum"} for case in mixed_cases(policy, 3_000, seed=3, pool=150)]
+    # a gegeven per jaar is read pair by pair (the chunked route); without its column the file streams
+    by_year = {n for n, f in policy.model.fields.items() if f.type.kind == "per jaar"}
+    cases = [{k: v for k, v in case.items() if k != "peildatum" and k not in by_year}
+             for case in mixed_cases(policy, 3_000, seed=3, pool=150)]
     _typed_parquet(policy, cases, source)
+    if by_year:
+        pl.read_parquet(source).drop(sorted(by_year)).write_parquet(source)
     _assert_same_as_eager(policy, source, target)
 
 

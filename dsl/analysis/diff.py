@@ -359,12 +359,14 @@ class _Pair:
             return (_key(x[self.name]), _key(y[self.name])) == target
 
         case = self._dropped(case, keeps)
-        typed = {n: _read(self.types[n], v) for n, v in case.items()}
+        extra = {n: v for n, v in case.items() if n not in self.types}   # the peildatum a search drew
+        typed = {n: _read(self.types[n], v) for n, v in case.items() if n in self.types}
         options = {n: [c for c in simpler(typed[n], self.types[n], self.marks.get(n, ())) if self.write(n, c) is not None]
                    for n in sorted(typed)}
         best = simplify(typed, lambda c: keeps(self._written(c, case)), options)
         written = self._written(best, case)
         case = {n: written[n] for n in self.types if n in written}  # in the order the gegevens are declared
+        case.update(extra)
         a, b = self.outcomes(case)
         return DiffCase(self.name, _shown(a[self.name], self.old), _shown(b[self.name], self.new), case,
                         case_text(self.both, case) or "elke casus (de regel leest geen gegeven)", method, tried)

@@ -259,7 +259,7 @@ def _empty_construct(err: UnexpectedInput, text: str) -> Diagnostic | None:
 # The keywords that start a section (and the end of the text): after a complete construct each of
 # them fits, so a list of them says nothing about the construct at hand; they are one entry.
 _SECTION_STARTS = frozenset({"GEGEVENS", "EISEN", "BEREKENING", "BESLISSING", "TERMIJN", "BEVOEGDHEID", "VOORBEELD",
-                             "WIJZIGING", "AANNAME", "$END"})
+                             "WIJZIGING", "AANNAME", "NETWERKEIS", "VOORKEUR", "$END"})
 NEW_SECTION = "een nieuw onderdeel (gegevens, eisen, berekening, beslissing, termijn, bevoegdheid, voorbeeld)"
 
 
