@@ -21,6 +21,15 @@ class SwallowsTheInterrupt:
         sum(range(1000))
 
 
+@pytest.fixture(autouse=True)
+def _python_handles_ctrl_c():
+    """Python's own SIGINT handler, as in `beleid` and the kernel (`interruptible()` leaves any other
+    handler alone); a test run before this one in the same worker may have installed another."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.fixture
 def dropped(monkeypatch) -> list:
     """The exceptions Python drops (sys.unraisablehook), by type name."""
