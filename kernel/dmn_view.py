@@ -65,9 +65,9 @@ def _table_name(model: Policy, name: str) -> str | None:
 def _used(model: Policy, start: list[str]) -> list[str]:
     """`start` and every rule it uses, directly or through other rules, in the policy's order."""
     seen: set[str] = set()
-    todo = list(start)
-    while todo:
-        name = todo.pop()
+    pending = list(start)
+    while pending:
+        name = pending.pop()
         if name in seen or name not in model.rules:
             continue
         seen.add(name)
@@ -75,10 +75,10 @@ def _used(model: Policy, start: list[str]) -> list[str]:
         exprs: list[E.Expr] = list(own_expressions(rule))
         if isinstance(rule, Decision):
             exprs += [row.outcome for row in rule.all_rows if row.outcome is not None]
-            todo += list(rule.outputs)
+            pending += list(rule.outputs)
         elif isinstance(rule, Calculation):
             exprs.append(rule.expr)
-        todo += [node.name for e in exprs for node in E.walk(e) if isinstance(node, E.RuleRef)]
+        pending += [node.name for e in exprs for node in E.walk(e) if isinstance(node, E.RuleRef)]
     return [name for name in model.rules if name in seen]
 
 

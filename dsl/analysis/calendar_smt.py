@@ -8,8 +8,8 @@ the runtime gives a day at all (false where it gives "onbekend": a month outside
 9999, working days outside the years whose holidays are known), and facts that always hold (for
 the solver's sake). All are plain terms of the arguments (integer arithmetic with division by a
 small constant, and `If`), without fresh variables, so they may be negated, shared between two
-encoders and evaluated on any model. Each term is built once per count (with a placeholder for the
-day, `z3.substitute`d at each use): building a tree costs a few tenths of a second.
+encoders and evaluated on any model. Each term is built once per count (over a free day variable,
+`z3.substitute`d by the real day at each use): building a tree costs a few tenths of a second.
 
 Calendar months (a written count n): the runtime's own `add_months(·, n)` on every day of the
 years the base can lie in (the caller says which), as pieces (`_month_pieces`): from a month's first
@@ -132,7 +132,7 @@ def add_months(day, n: int, years: tuple[int, int]) -> tuple[z3.ArithRef, z3.Boo
             [z3.substitute(f, (_DAY, day)) for f in facts])
 
 
-# placeholders of the terms built once (`_add_months`, `_add_working_days`), replaced at each use
+# the free variables of the terms built once (`_add_months`, `_add_working_days`), substituted at each use
 _DAY, _COUNT, _TARGET = z3.Int("__dag"), z3.Int("__aantal"), z3.Int("__index")
 
 
@@ -249,7 +249,7 @@ def _add_working_days(n: int | None, sign: int | None) -> tuple[z3.ArithRef, z3.
     `day` and the result lie in the years of its calendar, facts that always hold and help the
     solver: for a written count, how many calendar days it moves at least and at most). `sign`
     (1 or -1) says which way when it is known in advance, so one branch is built. In terms of the
-    placeholders `_DAY` and `_COUNT` (the count when `n` is None)."""
+    free variables `_DAY` and `_COUNT` (the count when `n` is None)."""
     day = _DAY
     if n is None:
         n = _COUNT
