@@ -55,8 +55,24 @@ class Direction(enum.StrEnum):
     YES_FIRST = "met"
 
 
+class _TableItem:
+    """What a netwerkeis and a voorkeur share: how they are shown and the column of their scope."""
+
+    __slots__ = ()
+    name: str
+    title: str
+
+    @property
+    def display(self) -> str:
+        return self.title or self.name.replace("_", " ")
+
+    @property
+    def scope_column(self) -> str:
+        return f"{ROW_PREFIX}{self.name}.bereik"
+
+
 @attrs.frozen(slots=True, eq=False, kw_only=True)
-class NetworkRule:
+class NetworkRule(_TableItem):
     """A `netwerkeis` (see the module contract)."""
 
     name: str
@@ -77,14 +93,6 @@ class NetworkRule:
     span: Span
     written: str = ""          # the quantifier and condition as written ("ten minste 1 aanbieder waarvoor ...")
     scope_written: str = ""    # `onder de aanbieders waarvoor ...` as written ("" without one)
-
-    @property
-    def display(self) -> str:
-        return self.title or self.name.replace("_", " ")
-
-    @property
-    def scope_column(self) -> str:
-        return f"{ROW_PREFIX}{self.name}.bereik"
 
     @property
     def condition_column(self) -> str:
@@ -109,7 +117,7 @@ class Criterion:
 
 
 @attrs.frozen(slots=True, eq=False, kw_only=True)
-class Ranking:
+class Ranking(_TableItem):
     """A `voorkeur` (see the module contract)."""
 
     name: str
@@ -123,14 +131,6 @@ class Ranking:
     scope: E.Expr | None
     criteria: tuple[Criterion, ...]
     span: Span
-
-    @property
-    def display(self) -> str:
-        return self.title or self.name.replace("_", " ")
-
-    @property
-    def scope_column(self) -> str:
-        return f"{ROW_PREFIX}{self.name}.bereik"
 
     def criterion_column(self, i: int) -> str:
         return f"{ROW_PREFIX}{self.name}.{i + 1}"
