@@ -73,6 +73,9 @@ DATUM = Type("datum")
 def typed_value(rng: random.Random, t):
     """A random typed value of type `t`, biased to the thresholds the two policies use."""
     kind = t.kind
+    if kind == "per jaar":  # two to four of the years 2020-2024, mostly nothing to report
+        years = sorted(rng.sample(range(2020, 2025), rng.randrange(2, 5)))
+        return {y: typed_value(rng, t.element) if rng.random() < 0.2 else 0 for y in years}
     if kind == "bedrag":
         return rng.choice([Decimal(250000), Decimal(2500000), Decimal(rng.randrange(0, 500_000_000)) / 100,
                            Decimal(rng.randrange(0, 5_000_000))])
@@ -118,6 +121,8 @@ def dutch(value: Decimal) -> str:
 def as_text(value, t) -> str:
     """A typed value as a person would type it: "€ 240.000", "41%", "ja", "1 april 2024"."""
     kind = t.kind
+    if kind == "per jaar":
+        return {str(y): as_text(v, t.element) for y, v in value.items()}
     if kind == "bedrag":
         return f"€ {dutch(value)}"
     if kind == "percentage":

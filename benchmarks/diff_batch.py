@@ -8,6 +8,7 @@ Spark gets the rows in slices (`--spark-plak`, 25,000 by default): one DataFrame
 readable rows built from Python values did not fit the driver's default 1 GiB heap (the script
 also asks for a 3 GiB driver unless PYSPARK_SUBMIT_ARGS says otherwise).
 Usage: python benchmarks/diff_batch.py [--rijen 100000] [--spark] [--spark-plak 25000] [--zaad 0]
+                                       [--beleid NAAM ...]   (default: every policy in policies/)
 """
 
 from __future__ import annotations
@@ -34,7 +35,15 @@ def main() -> int:
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--spark-plak", type=int, default=25_000)
     parser.add_argument("--zaad", type=int, default=0)
+    parser.add_argument("--beleid", action="append", metavar="NAAM",
+                        help="alleen dit beleid (de naam van het bestand zonder .beleid); mag vaker")
     args = parser.parse_args()
+    files = sorted((ROOT / "policies").glob("*.beleid"))
+    if args.beleid:
+        unknown = sorted(set(args.beleid) - {f.stem for f in files})
+        if unknown:
+            parser.error(f"onbekend beleid: {', '.join(unknown)}; kies uit {', '.join(f.stem for f in files)}")
+        files = [f for f in files if f.stem in args.beleid]
     spark = None
     if args.spark:
         os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 3g pyspark-shell")
@@ -48,7 +57,7 @@ def main() -> int:
         spark.conf.set("spark.sql.optimizer.excludedRules",
                        "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
     total = 0
-    for file in sorted((ROOT / "policies").glob("*.beleid")):
+    for file in files:
         policy = load_policy(file)
         start = time.perf_counter()
         cases = mixed_cases(policy, args.rijen, seed=args.zaad, pool=2000)

@@ -58,9 +58,20 @@ _READERS: dict[str, Callable[[str], object]] = {
 }
 
 
+def _per_year(read: Callable[[str], object]) -> Callable[[dict], dict]:
+    """The reader of a value per year: {"2022": text, ...} -> {2022: value, ...}."""
+    return lambda texts: {int(year): read(text) for year, text in texts.items()}
+
+
+def _reader(t) -> Callable:
+    if t.kind == "per jaar":
+        return _per_year(_READERS.get(t.element.kind, str))
+    return _READERS.get(t.kind, str)
+
+
 def text_reader(fields) -> Callable[[dict], dict]:
     """`read(d)` for a policy's gegevens (`policy.model.fields`): each text by the reader of its kind."""
-    readers = {name: _READERS.get(field.type.kind, str) for name, field in fields.items()}
+    readers = {name: _reader(field.type) for name, field in fields.items()}
     readers["peildatum"] = _day
 
     def read(d: dict) -> dict:

@@ -8,7 +8,9 @@ speed: every comparison inline, no helper calls, each gate tested once with one 
 does not decide its group, and a bevoegdheid is a ja/nee calculation ("bepaald" with True or False).
 The wijziging of 23 oktober 2023 is one test of the peildatum: before it `prijsindexatie` is 6,37% and
 the rules the wijziging adds are "niet van toepassing"; from it 6,37% + 1,4%; without a peildatum all
-of them are unknown.
+of them are unknown. `geen_handhaving_igj` reads a value per year (a dict year -> aantal) over the three
+calendar years before the peildatum's year: nee as soon as one of them is not 0, ja when all three are
+0, unknown otherwise (and without a peildatum).
 `evaluate(d)` takes the typed facts by name and the peildatum under "peildatum" (a plain dict;
 absent or None is unknown) and returns `(statuses, values)`: two tuples in the policy's rule
 order, like `Outcome.statuses` and `Outcome.values`.
@@ -643,6 +645,19 @@ def evaluate(d: dict):
     s105 = (ONB if peil is None else VZ if peil > PUBLICATIE else NN) if x is None else NG if x > PUBLICATIE else G
     x = g("bekendmaking_zorgaanbod")
     s106 = ONB if x is None else G if x >= BEKENDMAKING else NG
+    # ---------------------------------------------------------- IGJ, de afgelopen 3 jaar
+    h = g("igj_handhavingsmaatregelen")
+    if peil is None or h is None:
+        s147, x147 = ONB, None
+    else:
+        y = peil.year
+        a, b, c = h.get(y - 3), h.get(y - 2), h.get(y - 1)
+        if (a is not None and a != 0) or (b is not None and b != 0) or (c is not None and c != 0):
+            s147, x147 = B, False
+        elif a is None or b is None or c is None:
+            s147, x147 = ONB, None
+        else:
+            s147, x147 = B, True
     # ---------------------------------------------------------- wijziging van 23 oktober 2023
     if peil is None:
         s83 = s84 = s107 = s108 = s109 = ONB
@@ -681,7 +696,7 @@ def evaluate(d: dict):
              s82, n83, n84, n85, n86, n87, n88, n89, n90, n91, n92, n93, n94, n95, n96, n97, n98, n99, n100,
              n101, n102, n103, n104, n105, n106, n107, n108, n109, n110, n111, n112, n113, n114, n115, n116, n117,
              n118, n119, n120, n121, n122, n123, n124, n125, n126, n127, n128, n129, n130, n131, n132, n133,
-             s83, s84, s85, s86, s87, s88, s89, s90, s142, s143, s144, s145, s146, s91, s92, s93, s94, s95, s96,
+             s147, s83, s84, s85, s86, s87, s88, s89, s90, s142, s143, s144, s145, s146, s91, s92, s93, s94, s95, s96,
              s97, s98, s99, s100, s101, s102, s103, s104, s105, s106, s107, s108, s109),
             (None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
@@ -690,6 +705,6 @@ def evaluate(d: dict):
              None, None, None, None, None, None, None, x75, None, None, None, None, x80, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-             None, None, None, None, None, None, None, None, None, None, None, None, None, None, x83, x84, x85, x86,
+             None, None, None, None, None, None, None, None, None, None, None, None, None, None, x147, x83, x84, x85, x86,
              x87, x88, x89, x90, x142, x143, x144, x145, x146, x91, None, None, None, None, None, None, None, None,
              None, None, None, None, None, None, None, None, None, None))
