@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import ast as py
 import sys
+from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from dsl.compiler.expressions import ExpressionGenerator
 from dsl.compiler.pyast import _assign, _c, _call, _if, _is, _n, _or, _stamp
+from dsl.core import expr as E
 from dsl.core import model as M
 from dsl.core.model import ROW_NONE, ROW_NVT, ROW_OVERLAP, ROW_UNKNOWN, Status
 
@@ -45,6 +47,13 @@ def _guarded_comparison(expr: py.expr) -> tuple[py.expr, py.Compare] | None:
 def _condition(row: M.Row):
     assert row.condition is not None   # only `anders` has none, and it is not among a decision's rows
     return row.condition
+
+
+_OPS = {">=": py.GtE, "<": py.Lt, "<=": py.LtE, "==": py.Eq}
+
+
+def _eq_expr(a: py.expr, b: py.expr) -> py.Compare:
+    return py.Compare(left=a, ops=[py.Eq()], comparators=[b])
 
 
 def _suffix(local: str) -> str:
@@ -202,12 +211,104 @@ class Generator(ExpressionGenerator):
         i = _suffix(self.locals[rule.name])
         start = self.expr(rule.start) if rule.start is not None else _c(None)
         end = self.expr(rule.end) if rule.end is not None else _c(None)
-        call = _call("timeline", self.expr(rule.subject), start, end, _c(rule.start is not None),
-                     _c(rule.end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
+        call = self.timeline_on_fixed_days(rule)
+        if call is None:
+            call = _call("timeline", self.expr(rule.subject), start, end, _c(rule.start is not None),
+                         _c(rule.end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
         value = self.gated(rule, call, _tuple(self.const(Status.NVT), _c(None), _c(None)),
                            _tuple(self.const(Status.ONBEKEND), _c(None), _c(None)))
         target = py.Tuple(elts=[_n(p + i, store=True) for p in "rdb"], ctx=py.Store())
         return [py.Assign(targets=[target], value=value)]
+
+    def timeline_on_fixed_days(self, rule: M.Timeline) -> py.expr | None:
+        """`timeline(...)` written out inline for the common termijn: a datum or tijdstip against
+        bounds that are moments written in the policy, with `timeline`'s meaning (see
+        dsl/runtime/values.py): the event in [start, end] (end excluded when strict; exactly on
+        it for `op`) is gehaald; without an event the peildatum against the end decides; a day
+        against a time on that same day is undecided. The comparisons are chosen per pair of
+        types, so each is between two days or two times; a day event against a time bound (the
+        one undecidable pair) is left to the runtime call. None when the termijn is not of this
+        kind (the runtime call computes it)."""
+        bounds = rule.bounds
+        kind = rule.subject.type.kind
+        if kind not in ("datum", "tijdstip") or not bounds or not all(
+                isinstance(b, E.Const) and isinstance(b.value, date) and b.value not in (date.max, datetime.max)
+                for b in bounds):
+            return None
+        start = None if rule.start is None else rule.start.value  # type: ignore[attr-defined]
+        end = None if rule.end is None else rule.end.value  # type: ignore[attr-defined]
+
+        def result(status: Status) -> py.expr:
+            return self.const((status, end, start))
+
+        subject = self.expr(rule.subject)
+        if isinstance(subject, py.Name):
+            first, event = subject, _n(subject.id)
+        else:
+            temp = self.temp()
+            first, event = py.NamedExpr(target=_n(temp, store=True), value=subject), _n(temp)
+        runtime = _call("timeline", event, self.const(start), self.const(end), _c(start is not None),
+                        _c(end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
+        on_day = self.fixed_test(rule, event, start, end, timed=False)
+        if on_day is None and kind == "datum":
+            return None
+        met = result(Status.GEHAALD), result(Status.NIET_GEHAALD)
+        day_known = runtime if on_day is None else _if(on_day, *met)
+        if kind == "datum":
+            known = day_known
+        else:
+            on_time = self.fixed_test(rule, event, start, end, timed=True)
+            known = _if(_is(_call("type_of", event), self.const(datetime)), _if(on_time, *met), day_known)
+        if end is None:
+            absent = result(Status.ONBEKEND)
+        elif type(end) is datetime:   # the peildatum is a day: on the end's own day it is undecided
+            day = self.const(end.date())
+            absent = _if(py.BoolOp(op=py.Or(), values=[_is(_n("peil"), _c(None)), _eq_expr(_n("peil"), day)]),
+                         result(Status.ONBEKEND),
+                         _if(py.Compare(left=_n("peil"), ops=[py.Gt()], comparators=[day]),
+                             result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
+        else:
+            over = py.Compare(left=_n("peil"), ops=[py.GtE() if rule.strict else py.Gt()],
+                              comparators=[self.const(end)])
+            absent = _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
+                         _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
+        return _if(_is(first, _c(None)), absent, known)
+
+    def fixed_test(self, rule: M.Timeline, event: py.expr, start, end, timed: bool) -> py.expr | None:
+        """The test "the event is in time" for an event that is a time (`timed`) or a day, against
+        fixed bounds; None when a day event meets a time bound (undecided on that day)."""
+        parts: list[py.expr] = []
+
+        def compare(op: str, bound) -> py.expr | None:
+            if type(bound) is datetime:
+                if not timed:
+                    return None
+                return py.Compare(left=event, ops=[_OPS[op]()], comparators=[self.const(bound)])
+            if not timed:
+                return py.Compare(left=event, ops=[_OPS[op]()], comparators=[self.const(bound)])
+            # a time against a day: the time's day against that day, as times at midnight
+            midnight = datetime(bound.year, bound.month, bound.day)
+            after = midnight + timedelta(days=1)
+            if op == ">=":
+                return py.Compare(left=event, ops=[py.GtE()], comparators=[self.const(midnight)])
+            if op == "<":
+                return py.Compare(left=event, ops=[py.Lt()], comparators=[self.const(midnight)])
+            if op == "<=":
+                return py.Compare(left=event, ops=[py.Lt()], comparators=[self.const(after)])
+            return py.Compare(left=self.const(midnight), ops=[py.LtE(), py.Lt()],   # "=="
+                              comparators=[event, self.const(after)])
+
+        if rule.exact:
+            wanted = [("==", end)]
+        else:
+            wanted = ([(">=", start)] if start is not None else []) + (
+                [("<" if rule.strict else "<=", end)] if end is not None else [])
+        for op, bound in wanted:
+            test = compare(op, bound)
+            if test is None:
+                return None
+            parts.append(test)
+        return parts[0] if len(parts) == 1 else py.BoolOp(op=py.And(), values=parts)
 
     def decision(self, rule: M.Decision) -> list:
         i = _suffix(self.locals[rule.name])

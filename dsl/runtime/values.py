@@ -496,13 +496,17 @@ def timeline(event: date | None, start: date | None, end: date | None, has_start
     return (GEHAALD if ok else NIET_GEHAALD if ok is False else ONBEKEND), end, start
 
 
+# The class of a value (generated code calls it with one argument only): an inlined termijn tells
+# a tijdstip given as a time from one given as a day.
+type_of = type
+
 EXPORTS: dict[str, Callable[..., Any]] = {
     name: globals()[name]
     for name in (
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
         "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
-        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date", "year_value",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date", "year_value", "type_of",
     )
 }
 
