@@ -229,19 +229,19 @@ class Generator(ExpressionGenerator):
         types, so each is between two days or two times; a day event against a time bound (the
         one undecidable pair) is left to the runtime call. None when the termijn is not of this
         kind (the runtime call computes it)."""
-        bounds = rule.bounds
         kind = rule.subject.type.kind
-        if kind not in ("datum", "tijdstip") or not bounds or not all(
-                isinstance(b, E.Const) and isinstance(b.value, date) and b.value not in (date.max, datetime.max)
-                for b in bounds):
+        fixed = [b.value if isinstance(b, E.Const) and isinstance(b.value, date) else None for b in rule.bounds]
+        if kind not in ("datum", "tijdstip") or not fixed or any(v is None or v in (date.max, datetime.max)
+                                                                 for v in fixed):
             return None
-        start = None if rule.start is None else rule.start.value  # type: ignore[attr-defined]
-        end = None if rule.end is None else rule.end.value  # type: ignore[attr-defined]
+        start = fixed.pop(0) if rule.start is not None else None
+        end = fixed.pop(0) if rule.end is not None else None
 
         def result(status: Status) -> py.expr:
             return self.const((status, end, start))
 
         subject = self.expr(rule.subject)
+        first: py.expr
         if isinstance(subject, py.Name):
             first, event = subject, _n(subject.id)
         else:
