@@ -96,3 +96,18 @@ beslissing d "D" (uniek)
     regions = {r.field: r for r in overlap.regions}
     assert regions["soort"].values == ("b",)
     assert regions["x"].low == Decimal(250000) and not regions["x"].low_closed and regions["x"].high is None
+
+
+def test_a_regions_values_are_shown_in_the_order_of_their_type():
+    # regions merged in any order (it used to follow Python's hash seed) read the same way
+    from dsl.analysis.jsonreport import region_json
+    from dsl.analysis.regions import Region
+
+    policy = compile_text(BANDS, "t.beleid")
+    for values in itertools.permutations([True, None, False]):
+        region = Region("j", values=values)
+        assert region_text(policy.model, region) == "j is nee of ja of onbekend"
+        assert region_json(policy.model, region)["waarden"] == [False, True, None]
+    for values in itertools.permutations(["eenmanszaak", "instelling", "zzp"]):
+        assert region_text(policy.model, Region("soort", values=values)) == \
+            "soort is instelling of zzp of eenmanszaak"

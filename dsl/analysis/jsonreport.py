@@ -64,13 +64,29 @@ def _typed(value, t) -> Any:
     return str(value)
 
 
+def ordered_values(model, region: Region) -> list:
+    """A region's values in the order of its type (nee before ja, a keuze's options as declared,
+    onbekend last), whatever order the regions they came from were merged in."""
+    field = model.fields.get(region.field)
+    options = list(field.type.options) if field is not None else []
+
+    def key(v):
+        if v is None:
+            return (2, 0, "")
+        if isinstance(v, bool):
+            return (0, int(v), "")
+        return (1, options.index(v) if v in options else len(options), str(v))
+
+    return sorted(region.values or (), key=key)
+
+
 def region_json(model, region: Region) -> dict:
     out: dict[str, Any] = {"gegeven": region.field, "soort": region.kind, "tekst": region_text(model, region)}
     if region.relation is not None:
         out["formule"] = region.relation
         out["waarden"] = list(region.values or ())
     elif region.values is not None:
-        out["waarden"] = [json_value(model, region.field, v) for v in region.values]
+        out["waarden"] = [json_value(model, region.field, v) for v in ordered_values(model, region)]
     elif region.kind == "waarde":
         out["waarde"] = json_value(model, region.field, region.low)
     else:
@@ -94,7 +110,7 @@ def region_text(model, region: Region) -> str:
         return f"{region.relation_text}: waar of niet"
     if region.values is not None:
         return f"{name} is " + " of ".join("onbekend" if v is None else show_value(model, name, v)
-                                           for v in region.values)
+                                           for v in ordered_values(model, region))
     if region.kind == "waarde":
         return f"{name} = {show_value(model, name, region.low)}"
     if region.low is None and region.high is None:
