@@ -78,6 +78,16 @@ class HistoryLiteral:
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
+class PeriodHistoryLiteral:
+    """`[vanaf 1 januari 2023: ja; vanaf 1 juli 2023: nee]` in a voorbeeld: a value per period (a
+    gegeven `... per periode`); `entries` are (first day as written, value) in the order written."""
+
+    entries: tuple[tuple[Literal, Value], ...]
+    text: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
 class Compare:
     """`left is <words> right`; `op` is one of < <= > >= == != ."""
 
@@ -315,14 +325,38 @@ class EachYear:
     span: Span
 
 
+@attrs.frozen(slots=True, eq=True, hash=True)
+class During:
+    """`gedurende de periode van start tot en met end` (`end_counted`; `tot`: the day `end` itself
+    is not part of it): the period of a `Throughout`, or of every eis of a group (`Group.during`).
+    `words` as written."""
+
+    start: Expr
+    end: Expr
+    end_counted: bool
+    words: str
+    span: Span
+
+
+@attrs.frozen(slots=True, eq=True, hash=True)
+class Throughout:
+    """`gedurende de periode van A tot en met B: <voorwaarde>`: the condition holds on every day
+    of the period; in it a gegeven `per periode` stands for its value on that day. The parser
+    also puts one around the condition of every eis of a group with a `During` in its header."""
+
+    period: During
+    body: Expr
+    span: Span
+
+
 # The expressions of a rule: a closed union that every stage reading expressions matches exhaustively.
 # `ListLiteral` and `UnknownLiteral` are not expressions: they only stand in a voorbeeld (`Value`).
 Expr: TypeAlias = (Name | Peildatum | Literal | Compare | Member | Between | Each | Weekly | BoolOp | Not
                    | Known | Satisfies | Arith | Neg | PercentOf | Shift | DayOf | Aggregate | Round | YearDate
-                   | ListExpr | PeriodLength | YearValue | YearsOf | EachYear)
+                   | ListExpr | PeriodLength | YearValue | YearsOf | EachYear | Throughout)
 EXPR_CLASSES: tuple[type, ...] = get_args(Expr)
 # A value written in a voorbeeld (`gegeven x = ...`, `verwacht y = ...`).
-Value: TypeAlias = Literal | ListLiteral | UnknownLiteral | HistoryLiteral
+Value: TypeAlias = Literal | ListLiteral | UnknownLiteral | HistoryLiteral | PeriodHistoryLiteral
 
 
 # ---------------------------------------------------------------- declarations
@@ -447,6 +481,7 @@ class Group:
     meta: Meta
     requirements: tuple[Requirement, ...]
     span: Span
+    during: During | None = None   # `gedurende de periode van ...` in its header (also in each eis)
 
 
 @attrs.frozen(slots=True, eq=True, hash=True)
@@ -685,7 +720,7 @@ RuleNode: TypeAlias = Requirement | Group | Calculation | Decision | Timeline
 Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNode | Row | NamedOutcome | Assignment
                    | Expectation
                    | Example | Header | Policy | Validity | Amendment | Partial | Assumption | KnownFinding
-                   | RowScope | NetworkRule | Criterion | Ranking)
+                   | RowScope | NetworkRule | Criterion | Ranking | During)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
 
 

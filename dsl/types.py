@@ -55,6 +55,8 @@ class Type:
             return f"lijst van {self.element}"
         if self.kind == "per jaar":
             return f"{self.element} per jaar"
+        if self.kind == "per periode":
+            return f"{self.element} per periode"
         return self.kind
 
 

@@ -63,6 +63,10 @@ KEYWORD_HELP = {
                  "<gegeven> over de afgelopen 3 jaar. Een ontbrekend jaar is onbekend, nooit nul.",
     "jaar": "<gegeven> in het vorige jaar | in het lopende jaar | in het voorvorige jaar | in 2023 — de waarde van een "
             "gegeven per jaar (omzet : bedrag per jaar) in één kalenderjaar, gerekend vanaf de peildatum.",
+    "gedurende": "gedurende de periode van <begin> tot en met <einde>: <voorwaarde> — de voorwaarde geldt op elke dag "
+                 "van de periode (`tot`: zonder de laatste dag); een gegeven per periode (toelating : ja/nee per "
+                 "periode) staat erin voor zijn waarde op die dag. Ook als regel in de kop van een groep eisen: elke "
+                 "eis van de groep geldt dan de hele periode.",
     "wijziging": 'wijziging "titel" geldig vanaf <datum> [bron "..."] <regels> einde wijziging — een wijziging van '
                  'het beleid: nieuwe versies van regels vanaf een datum',
     "bevoegdheid": 'bevoegdheid naam "titel" mag als <voorwaarde> | behoudt zich het recht voor als <voorwaarde> '

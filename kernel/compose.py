@@ -18,6 +18,8 @@ are composed as text, before there is a policy to lower.
 
 from __future__ import annotations
 
+from datetime import date
+
 import attrs
 
 from dsl import ast
@@ -71,6 +73,9 @@ def _plain(node):
         return [_plain(i) for i in node.items]
     if isinstance(node, ast.HistoryLiteral):   # a value per year, as a case file writes it
         return {str(year): _plain(item) for year, item in node.entries}
+    if isinstance(node, ast.PeriodHistoryLiteral):   # a value per period: {"2023-01-01": ..., ...}
+        return {day.value.isoformat() if isinstance(day.value, date) else day.text: _plain(item)
+                for day, item in node.entries}
     if node.kind == "duur":
         amount, unit = node.value
         return f"{amount} {unit}"

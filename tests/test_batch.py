@@ -283,7 +283,8 @@ def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path)
     keuze_lists = any(f.type.kind == "lijst" and f.type.element is not None and f.type.element.kind == "keuze"
                       for f in policy.model.fields.values())
     streams = lazy_query(policy, dict(pl.read_parquet_schema(source)), None) is not None
-    by_year = any(f.type.kind == "per jaar" for f in policy.model.fields.values())   # its pairs are read one by one
+    by_year = any(f.type.kind in ("per jaar", "per periode")   # (day or year, value) pairs: read one by one
+                  for f in policy.model.fields.values())
     assert streams or keuze_lists or by_year   # the streaming route, unless list elements need checking one by one
     summary = evaluate_file(policy, source, target)
     streamed, expected = pl.read_parquet(target), evaluate_table(policy, typed.with_row_index("nr"))

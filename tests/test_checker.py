@@ -110,6 +110,7 @@ eisen g "G"
   eis d "D" vereist melding valt op maandag tot en met vrijdag van 08:30 tot 17:00 uur
   eis q "Q" vereist de periode van opname tot 3 weken na opname duurt ten hoogste 21 dagen
   eis w "W" vereist in elk van de afgelopen 2 jaar: winst is ten minste € 5 en winst in 2020 is ten hoogste winst in het vorige jaar
+  eis t "T" vereist gedurende de periode van opname tot 3 weken na opname: omzet is ten minste € 1
 berekening v = som van winst over de afgelopen 3 jaar
 berekening e = -(omzet + 70% van omzet)
 berekening f = dag 3 van (3 weken na opname)

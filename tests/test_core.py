@@ -27,6 +27,7 @@ gegevens
   moment  : tijdstip
   looptijd : duur in dagen
   winst   : bedrag per jaar
+  toelating : ja/nee per periode
 eisen basis "Basis"
   eis e1 "Omzet" vereist omzet is ten minste € 1.000 en niet aandeel is groter dan 50%
   eis e2 "Soort" vereist soort is een van "zzp", "instelling" of omzet ligt tussen € 1 en € 5
@@ -36,6 +37,7 @@ eisen basis "Basis"
   eis e6 "Bekend" vereist omzet is bekend
   eis e7 "Periode" vereist de periode van opname tot en met ontslag duurt ten hoogste 1 maand
   eis e8 "Winst" vereist (in elk van de afgelopen 2 jaar: winst is ten minste € 5) en winst in 2020 is ten hoogste winst in het vorige jaar
+  eis e9 "Gedurende" vereist gedurende de periode van opname tot en met ontslag: toelating
 berekening winst3 = som van winst over de afgelopen 3 jaar
 berekening totaal = som van fte
 berekening helft = 50% van omzet - -€ 1
@@ -75,13 +77,14 @@ def test_every_expression_class_is_lowered_and_generated():
     expression_classes = {ast.Name, ast.Known, ast.Satisfies, ast.Peildatum, ast.Literal, ast.Compare, ast.Member,
                           ast.Between, ast.Each, ast.Weekly, ast.BoolOp, ast.Not, ast.Arith, ast.Neg,
                           ast.PercentOf, ast.Shift, ast.DayOf, ast.Aggregate, ast.Round, ast.YearDate, ast.ListExpr,
-                          ast.PeriodLength, ast.YearValue, ast.YearsOf, ast.EachYear}
+                          ast.PeriodLength, ast.YearValue, ast.YearsOf, ast.EachYear, ast.Throughout}
     assert expression_classes == LOWERED_CLASSES
     outcome = policy.evaluate({"omzet": "€ 2.000", "aandeel": "10%", "fte": ["0,5", "1"], "soort": "zzp",
                                "opname": "1 januari 2024", "ontslag": "11 januari 2024",
                                "moment": "2 januari 2024 09:00", "peildatum": "1 februari 2024",
-                               "winst": {"2020": "€ 5", "2021": "€ 6", "2022": "€ 5", "2023": "€ 7"}})
-    assert [outcome.status(f"e{i}") for i in range(1, 9)] == ["voldaan"] * 8
+                               "winst": {"2020": "€ 5", "2021": "€ 6", "2022": "€ 5", "2023": "€ 7"},
+                               "toelating": {"2023-12-01": "ja", "2024-02-01": "nee"}})
+    assert [outcome.status(f"e{i}") for i in range(1, 10)] == ["voldaan"] * 9
     assert outcome.value("winst3") == Decimal("18")
     assert outcome.value("totaal") == Decimal("1.5")
     assert outcome.value("paar") == (Decimal(2000), Decimal(1000))

@@ -248,15 +248,51 @@ def test_the_plan_writes_a_compared_or_shifted_moment_once():
     once (the sign of their difference; a guarded shift is not tested against the calendar
     again): nested in a decision's rows and its reason codes, the repeats made Spark analyse
     101,000 characters of expressions for elv_grz_2023 instead of 70,000 (the stage with the
-    reason codes: 13.6 s -> 1.7 s of analysis, measured under load)."""
+    reason codes: 13.6 s -> 1.7 s of analysis, measured under load). Since then the policy's group
+    clauses `gedurende de periode van ...` wrap some 50 eisen and four of them are computed day by
+    day in the cluster: 85,000 characters."""
     from dsl.batch.spark_rules import SparkPlan
 
     def size(plan):
         return sum(len(expr.text) for stage in plan.stages for _, expr in stage)
 
-    assert size(SparkPlan(shipped(POLICIES / "elv_grz_2023.beleid").model)) < 80_000
+    assert size(SparkPlan(shipped(POLICIES / "elv_grz_2023.beleid").model)) < 90_000
     policy = compile_text(MONTHS + 'eisen g "G"\n  eis later "L" vereist plus_een is na moment\n', "m.beleid")
     plan = SparkPlan(policy.model)
     texts = [expr.text for stage in plan.stages for _, expr in stage]
     assert sum(t.count("add_months(`__v0`") for t in texts) == 3   # plus_een, plus_zes, terug: once each
     assert any("nullif(CAST(signum(datediff(" in t for t in texts)   # a date against a date-time: undecidable on its day
+
+
+def test_a_value_per_period_is_evaluated_day_by_day_in_the_cluster(spark):
+    """`gedurende de periode van ...` and a gegeven per periode read on the peildatum: Spark picks
+    each day's pair with its higher-order functions; the same outcomes as per case on a change on
+    the last day, the day after, a history that starts late, an onbekend bound, an empty period,
+    plain values, and a peildatum before, on and after a change (a plain CSV-like text column too)."""
+    from dsl.batch.spark import evaluate_spark
+    from tests.test_throughout import POLICY, TERM
+
+    policy = compile_text(POLICY, "looptijd.beleid")
+    change = {"2023-01-01": "ja", "2023-07-01": "nee"}
+    rows = [{**TERM, "toelating": "ja", "bedden": 12, "rechtspersoon": "ja", "peildatum": "2023-03-01"},
+            {**TERM, "toelating": change, "bedden": {"2022-01-01": 12}, "rechtspersoon": "ja"},
+            {**TERM, "toelating": change, "peildatum": "2023-06-30"},
+            {**TERM, "toelating": change, "peildatum": "2023-07-01"},
+            {**TERM, "toelating": {"2023-01-01": "ja", "2024-01-01": "nee"}, "bedden": {"2023-01-01": 10,
+                                                                                      "2023-12-31": 9}},
+            {**TERM, "toelating": {"2023-01-02": "ja"}, "bedden": 11},   # starts a day late: onbekend
+            {"begin_overeenkomst": "2023-01-01", "toelating": "ja", "bedden": 10},   # no end, constant
+            {"begin_overeenkomst": "2023-01-01", "toelating": change},               # no end, a change
+            {"begin_overeenkomst": "2023-06-01", "einde_overeenkomst": "2023-05-31", "toelating": "ja"},
+            {**TERM, "toelating": {"2023-01-01": None, "2023-02-01": "ja"}, "rechtspersoon": "nee"},
+            {}]
+    expected = evaluate_table(policy, rows, engine="python")
+    got = pl.from_arrow(evaluate_spark(policy, _spark_frame(spark, policy, rows)).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    _same(got, expected)
+    assert got["toegelaten"].to_list()[:4] == ["voldaan", "niet voldaan", "niet voldaan", "niet voldaan"]
+    assert got["vandaag"].to_list()[2:4] == ["voldaan", "niet voldaan"]   # the peildatum picks the pair
+    text = spark.createDataFrame([("ja", "2023-01-01", "2023-12-31", "12")],
+                                 "toelating string, begin_overeenkomst string, einde_overeenkomst string, bedden string")
+    plain = evaluate_spark(policy, text).collect()[0]
+    assert (plain["toegelaten"], plain["tien_bedden"], plain["geweigerd"]) == ("voldaan", "voldaan", None)

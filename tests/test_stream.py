@@ -26,6 +26,10 @@ SUMMARY_FIELDS = ("rows", "refused", "counts", "failed", "outcomes", "refused_ro
 def _typed_parquet(policy, rows: list[dict], path: Path) -> pl.DataFrame:
     """The rows as a Parquet file of typed columns (what the streamed route reads), with an id."""
     typed, _refused = typed_inputs(policy.model, to_frame(rows))
+    # a gegeven per periode that holds one value on every day of every row is a plain column in a
+    # user's file (the (dag, waarde) pairs are only needed for a value that changes)
+    plain = [n for n, f in policy.model.fields.items() if f.type.kind == "per periode"]
+    typed = typed.with_columns([pl.col(n).list.first().struct.field("waarde").alias(n) for n in plain])
     frame = typed.drop("peildatum").with_row_index("id")
     frame.write_parquet(path)
     return frame

@@ -159,7 +159,7 @@ class Normaliser:
                 return ("Member", node.negated, self.expr(node.operand), options)
             case (E.Between() | E.Each() | E.Weekly() | E.Arith() | E.Neg() | E.PercentOf() | E.Shift()
                   | E.MomentDiff() | E.DayOf() | E.Aggregate() | E.Round() | E.YearDate() | E.Versions()
-                  | E.ListOf() | E.YearValue()):
+                  | E.ListOf() | E.YearValue() | E.OnDay() | E.Throughout() | E.PeriodDay()):
                 return self._node(node)
             case _:
                 assert_never(node)

@@ -376,6 +376,9 @@ class Encoder(RuleEncoding):
                                   node.span)
             case E.YearValue():
                 raise Unsupported("een gegeven met een waarde per jaar wordt niet exact gecontroleerd", node.span)
+            case E.OnDay() | E.Throughout() | E.PeriodDay():
+                raise Unsupported("een gegeven met een waarde per periode (en 'gedurende de periode van ...') wordt "
+                                  "niet exact gecontroleerd", node.span)
             case E.Versions():
                 raise Unsupported("welke versie geldt, hangt af van de peildatum, die niet exact gecontroleerd wordt",
                                   node.span)

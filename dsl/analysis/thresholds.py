@@ -157,7 +157,7 @@ def _unvalued(name: str, model: Policy, known: dict[str, Any]) -> list[str]:
 
 
 def _field(node: E.Expr) -> str | None:
-    return node.name if isinstance(node, (E.Input, E.YearValue)) else None   # a year's value: its gegeven
+    return node.name if isinstance(node, (E.Input, E.YearValue, E.OnDay)) else None   # a year's value: its gegeven
 
 
 def _rounding_edges(node: E.Expr, value: Any) -> list:

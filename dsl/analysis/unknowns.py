@@ -138,7 +138,7 @@ class _Kleene:
                 return known(node.name)
             case E.RuleRef():
                 return self.rule(node.name)[1]
-            case E.Peildatum() | E.YearDate() | E.Versions() | E.YearValue():
+            case E.Peildatum() | E.YearDate() | E.Versions() | E.YearValue() | E.OnDay() | E.Throughout() | E.PeriodDay():
                 raise Unsupported("onbekende waarden hier niet geanalyseerd", node.span)
             case E.Aggregate() | E.ListOf():
                 # an empty minimum, maximum or gemiddelde is kept out by the encoder's guard

@@ -36,9 +36,10 @@ from typing import Any
 import polars as pl
 
 from dsl.batch.columnar import key_output
-from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, history_of, typed_inputs
+from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, history_of, period_of, typed_inputs
 from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
 from dsl.core import model as M
+from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
 from dsl.runtime.formatting import format_value
 
@@ -114,7 +115,11 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
     inputs, refused = typed_inputs(model, frame, peildatum, decimal_point)
     plan = plan_for(policy) if engine == "polars" else Unsupported("gevraagd: per casus")
     if isinstance(plan, PolarsPlan):
-        rules = _evaluate_polars(plan, inputs, refused)
+        changing = changing_rows(model, inputs)
+        if changing is not None and changing.any():
+            rules, refused = _evaluate_split(policy, plan, inputs, refused, changing)
+        else:
+            rules = _evaluate_polars(plan, inputs, refused)
     else:
         rules, refused = _evaluate_per_case(policy, inputs, refused)
     extra = pl.DataFrame([missing_inputs(inputs, list(model.fields)), refused.alias("geweigerd")])
@@ -145,6 +150,33 @@ def missing_inputs(inputs: pl.DataFrame, names: list[str]) -> pl.Series:
     return masks.join(lookup, on=keys, how="left", maintain_order="left")["ontbrekende_gegevens"]
 
 
+def changing_rows(model: M.Policy, inputs: pl.DataFrame) -> pl.Series | None:
+    """Per row whether one of its gegevens per periode changes value (more than one (dag, waarde)
+    pair, or one that starts on a day): `gedurende de periode van ...` must then be evaluated day
+    by day, which the engines leave to the per-case path (`ColumnarPlan.throughout`). None when the
+    policy has no gegeven per periode."""
+    names = [name for name, field in model.fields.items() if field.type.kind == "per periode"]
+    if not names:
+        return None
+    every_day = pl.lit(EVERY_DAY, pl.Date)
+    tests = [pl.col(n).is_not_null() & ((pl.col(n).list.len() != 1)
+                                        | (pl.col(n).list.first().struct.field("dag") != every_day)) for n in names]
+    return inputs.select(pl.any_horizontal(tests).fill_null(True).alias("wisselt"))["wisselt"]
+
+
+def _evaluate_split(policy, plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series,
+                    changing: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """The rows whose gegevens per periode change value through the per-case path, the others in
+    columns, in the input's order; and the refusals (the per-case path may refuse a row too)."""
+    positions = changing.arg_true()
+    columns = _evaluate_polars(plan, inputs, refused).with_row_index("__rij").filter(~changing)
+    per_case, per_case_refused = _evaluate_per_case(policy, inputs.select(pl.all().gather(positions)),
+                                                    refused.gather(positions))
+    per_case = per_case.with_columns(positions.cast(pl.UInt32).alias("__rij"))
+    merged = pl.concat([columns, per_case], how="diagonal_relaxed").sort("__rij").drop("__rij")
+    return merged, refused.clone().scatter(positions, per_case_refused)
+
+
 def _evaluate_polars(plan: PolarsPlan, inputs: pl.DataFrame, refused: pl.Series) -> pl.DataFrame:
     lazy = inputs.lazy()
     for stage in plan.stages:
@@ -164,6 +196,8 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
     model: M.Policy = policy.model
     names = tuple(model.fields)
     by_year = [f.type.kind == "per jaar" for f in model.fields.values()]   # a value per year: its pairs
+    by_period = [f.type.kind == "per periode" for f in model.fields.values()]
+    any_period = any(by_period)
     columns: dict[str, list] = {}
     rules = list(model.rules.values())
     with_reasons = [(i, rule, {r.code: k for k, r in enumerate(reasons(model, rule))}) for i, rule in enumerate(rules)
@@ -178,6 +212,8 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
             continue
         given = tuple(history_of(v) if y else tuple(v) if isinstance(v, list) else v
                       for v, y in zip(row[:len(names)], by_year, strict=True))
+        if any_period:   # a gegeven per periode: its (dag, waarde) pairs
+            given = tuple(period_of(v) if p else v for v, p in zip(given, by_period, strict=True))
         outcome = policy.evaluate(Case.of(given, row[len(names)], names))
         statuses, outcomes, details = outcome.statuses, outcome.values, outcome.details
         for i, rule in enumerate(rules):

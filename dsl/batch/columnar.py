@@ -589,6 +589,12 @@ class ColumnarPlan:
                 return self.year_value(self.col(node.name), target)
             case E.Versions():
                 return self.versions(node)
+            case E.OnDay():
+                return self.on_day(node)
+            case E.Throughout():
+                return self.throughout(node)
+            case E.PeriodDay():
+                raise Unsupported("de dag van 'gedurende de periode van ...' wordt per casus berekend")
             case _:
                 assert_never(node)
 
@@ -599,6 +605,28 @@ class ColumnarPlan:
         choices = [self.expr(c) if scale is None else self.decimal(self.expr(c), scale) for c in node.choices]
         return self.case([(self.expr(test), choice) for test, choice in zip(node.conditions, choices, strict=True)],
                          self.null() if scale is None else self.decimal(self.null(), scale))
+
+    def throughout(self, node: E.Throughout) -> Col:
+        """`gedurende de periode van A tot en met B: c` for a row whose gegevens per periode each
+        hold one value on every day (the only rows an engine evaluates: `dsl.batch.changing_rows`
+        finds the others, which Polars sends to the per-case path and Spark refuses). On such a
+        row every day of the period gives c the same value, so the answer is c, except that a
+        period without a day (B before A; `tot A`) is onbekend (`dsl.runtime.values.throughout`).
+        A and B are datums (the checker refuses other bounds)."""
+        start, end = self.expr(node.start), self.expr(node.end)
+        empty = (end < start) if node.end_counted else (end <= start)   # null with a bound onbekend: c
+        return self.case([(empty, self.null())], self.expr(node.condition))
+
+    def on_day(self, node: E.OnDay) -> Col:
+        """The value of a gegeven per periode on its day. This portable form is for rows whose
+        histories are one value on every day (see `throughout`): that value, whatever the day; an
+        engine that can pick a pair by a day of the row overrides it (Spark)."""
+        return self.constant_value(self.col(node.name))
+
+    def constant_value(self, history: Col) -> Col:
+        """The value of a history ((dag, waarde) pairs) that is one value from `E.EVERY_DAY` on;
+        null for any other history (a row with one is never evaluated here, see `throughout`)."""
+        raise Unsupported("een gegeven met een waarde per periode wordt per casus berekend")
 
     def list_of(self, items: list[Col]) -> Col:
         """A list column of the items' values (`[a; 2; b]`)."""

@@ -58,6 +58,9 @@ def dtype_of(t: Type) -> pl.DataType:
     if kind == "per jaar":   # a value per year: the (jaar, waarde) pairs a case gives, by year
         assert t.element is not None
         return pl.List(pl.Struct({"jaar": pl.Int64(), "waarde": dtype_of(t.element)}))
+    if kind == "per periode":   # a value per period: the (dag, waarde) pairs, by day (one value: from `EVERY_DAY`)
+        assert t.element is not None
+        return pl.List(pl.Struct({"dag": pl.Date(), "waarde": dtype_of(t.element)}))
     raise TypeError(f"no column type for {t}")
 
 
@@ -75,7 +78,20 @@ def _fits(value: Any, t: Type) -> str | None:
     if t.kind == "per jaar" and isinstance(value, tuple):
         assert t.element is not None
         return next((f"jaar {year}: {p}" for year, v in value if (p := _fits(v, t.element))), None)
+    if t.kind == "per periode" and isinstance(value, tuple):
+        assert t.element is not None
+        return next((f"vanaf {day}: {p}" for day, v in value if (p := _fits(v, t.element))), None)
     return None
+
+
+def period_rows(value: Any) -> Any:
+    """A value per period between its column ([{"dag": ..., "waarde": ...}, ...]) and the runtime
+    ((day, value), ...)."""
+    return [{"dag": day, "waarde": v} for day, v in value] if value is not None else None
+
+
+def period_of(rows: Any) -> tuple | None:
+    return None if rows is None else tuple((row["dag"], row["waarde"]) for row in rows)
 
 
 def history_rows(value: Any) -> Any:
@@ -107,7 +123,8 @@ def _reader(t: Type, name: str):
         if t.kind == "tijdstip" and not isinstance(value, datetime):
             return None, (f"gegeven '{name}': {value} is een datum zonder tijd; in een tabel heeft een "
                           "tijdstip een tijd nodig")
-        return (history_rows(value) if t.kind == "per jaar" else value), None
+        return (history_rows(value) if t.kind == "per jaar" else period_rows(value) if t.kind == "per periode"
+                else value), None
     return read
 
 
@@ -117,7 +134,7 @@ def _already_typed(series: pl.Series, t: Type) -> bool:
         return isinstance(series.dtype, pl.Decimal) and (series.dtype.scale or 0) <= SCALES[t.kind]
     if t.kind in ("aantal", "duur"):
         return series.dtype.is_integer() and t.kind == "duur"
-    if t.kind in ("keuze", "lijst", "per jaar"):
+    if t.kind in ("keuze", "lijst", "per jaar", "per periode"):
         return False  # options, elements and years are checked value by value
     return series.dtype == target
 

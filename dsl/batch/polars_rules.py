@@ -216,6 +216,11 @@ class PolarsPlan(ColumnarPlan):
         return pl.when(hits.list.any()).then(
             history.list.get(hits.list.arg_max(), null_on_oob=True).struct.field("waarde"))
 
+    def constant_value(self, history: pl.Expr) -> pl.Expr:
+        first = history.list.first()
+        one = (history.list.len() == 1) & (first.struct.field("dag") == pl.lit(E.EVERY_DAY, pl.Date))
+        return pl.when(one).then(first.struct.field("waarde"))
+
     def year_date(self, peil: pl.Expr, month: int, day: int, offset: int) -> pl.Expr:
         """`pl.date(year(peil) + offset, month, day)` for every year at once (the portable form in
         `dsl.batch.columnar` knows only the calendar's years); null without a peildatum, and, as

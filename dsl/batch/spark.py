@@ -39,6 +39,7 @@ from pyspark.sql.types import (
 from dsl.batch.columnar import SCALES, STATUS_CODES, STATUS_LABELS, holiday_list, key_output, rule_outputs
 from dsl.batch.spark_rules import NULL, SparkPlan, Sql, call, case, date_literal, ident, spark_type, string
 from dsl.core import model as M
+from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
 from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type
@@ -126,6 +127,10 @@ def _is_null(column: Sql) -> Sql:
 def _read(column: Sql, source: Any, t: Type) -> Sql:
     """A column of type `t` from a column of Spark type `source` (null where it does not fit)."""
     target = spark_type(t)
+    if t.kind == "per periode" and t.element is not None and not isinstance(source, ArrayType):
+        value = _read(column, source, t.element)   # one value a row: the same on every day
+        pair = call("named_struct", string("dag"), date_literal(EVERY_DAY, Type("datum")), string("waarde"), value)
+        return case([(_not_null(value), call("array", pair))]).cast(target)
     if isinstance(source, StringType):
         text = call("trim", column)
         if t.kind in SCALES:
@@ -158,7 +163,7 @@ def _read(column: Sql, source: Any, t: Type) -> Sql:
     }
     if t.kind in SCALES and isinstance(source, (DecimalType, IntegralType)):
         return column.cast(target)
-    if t.kind in ("lijst", "per jaar") and isinstance(source, ArrayType):
+    if t.kind in ("lijst", "per jaar", "per periode") and isinstance(source, ArrayType):
         return column.cast(target)
     if compatible.get(t.kind, False):
         value = column.cast(target)
@@ -204,6 +209,8 @@ def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None,
         value = _read(raw(name), schema[name], field.type)
         typed.append(value.alias(plan.field_column(name)))
         shown = raw(name).cast("string")
+        if field.type.kind == "per periode" and isinstance(schema[name], ArrayType):
+            shown = call("to_json", raw(name))
         reasons.append(case([(_not_null(raw(name)) & _is_null(value) & (call("trim", shown) != string("onbekend")),
                               call("concat", string(f"gegeven '{name}': "), string("'"), shown,
                                    string(f"' kan niet gelezen worden als {field.type}")))]))

@@ -66,6 +66,9 @@ def spark_type(t: Type) -> DataType:
     if t.kind == "per jaar":   # the (jaar, waarde) pairs a case gives, as in dsl.batch.columns
         assert t.element is not None
         return ArrayType(StructType([StructField("jaar", LongType()), StructField("waarde", spark_type(t.element))]))
+    if t.kind == "per periode":   # the (dag, waarde) pairs, as in dsl.batch.columns
+        assert t.element is not None
+        return ArrayType(StructType([StructField("dag", DateType()), StructField("waarde", spark_type(t.element))]))
     return {"aantal": LongType(), "duur": LongType(), "ja/nee": BooleanType(), "datum": DateType(),
             "tijdstip": TimestampNTZType()}.get(t.kind, StringType())
 
@@ -218,6 +221,7 @@ class SparkPlan(ColumnarPlan):
         self.working_days: list[tuple[str, Sql, Sql]] = []   # (column, base date, amount)
         self.fields = {name: f"__v{k}" for k, name in enumerate(policy.fields)}
         self._lambdas = 0
+        self._period_days: dict[int, Sql] = {}   # the lambda variable of each `gedurende` being written
         super().__init__(policy)
 
     def field_column(self, name: str) -> str:
@@ -340,6 +344,8 @@ class SparkPlan(ColumnarPlan):
         return super().shift(node)
 
     def add_working_days(self, day: Sql, n: Sql) -> Sql:
+        if self._period_days:   # its column would be computed outside the lambda that binds the day
+            raise Unsupported("werkdagen binnen 'gedurende de periode van ...' worden in Spark niet berekend")
         column = f"__w{len(self.working_days)}"
         self.working_days.append((column, day, n))
         return self.col(column)
@@ -366,6 +372,64 @@ class SparkPlan(ColumnarPlan):
         """`try_element_at(filter(history, e -> e.jaar = year), 1).waarde` (null for no such year)."""
         found = self._lambda("filter", history, lambda e: Sql(f"({e.text}.jaar = {year.text})"))
         return Sql(f"(try_element_at({found.text}, 1).waarde)")
+
+    def constant_value(self, history: Sql) -> Sql:
+        """`try_element_at(history, 1).waarde` when that is the only pair and starts at `EVERY_DAY`."""
+        first = f"try_element_at({history.text}, 1)"
+        one = (call("size", history) == operand(1)) & (Sql(f"({first}.dag)") == date_literal(E.EVERY_DAY, Type("datum")))
+        return case([(one, Sql(f"({first}.waarde)"))])
+
+    # Spark's higher-order functions see the row's other columns, so a value per periode is computed
+    # day by day in the cluster, exactly as `dsl.core.expr.value_on` and `test_days` say.
+    def on_day(self, node: E.OnDay) -> Sql:
+        """The value of a history on a day: of the last pair starting on or before it (histories are
+        sorted by day); without a day, the value of a history that is one value on every day."""
+        history = self.col(node.name)
+        if isinstance(node.day, E.PeriodDay):
+            period_day = self._period_days.get(id(node.day))
+            if period_day is None:   # the bound of its `gedurende` is onbekend: only a constant history counts
+                return self.constant_value(history)
+            return self._value_on(history, period_day)   # (a day of the period is never null)
+        day = self.expr(node.day)
+        return case([(Sql(f"({day.text} IS NULL)"), self.constant_value(history))], self._value_on(history, day))
+
+    def _value_on(self, history: Sql, day: Sql) -> Sql:
+        started = self._lambda("filter", history, lambda e: Sql(f"({e.text}.dag <= {day.text})"))
+        return Sql(f"(try_element_at({started.text}, -1).waarde)")
+
+    def throughout(self, node: E.Throughout) -> Sql:
+        """`gedurende de periode van A tot en met B: c`: c on day A and on every day in the period
+        a history it reads changes (`concat` of A and the histories' days after A up to the last
+        day), false when it is false on one of them, true when true on all, else null; with a bound
+        onbekend, c when every history is constant; an empty period, null."""
+        if not node.histories:   # the same on every day: the portable form is exact (and short)
+            return super().throughout(node)
+        start, end = self.expr(node.start), self.expr(node.end)
+        last = end if node.end_counted else call("date_sub", end, operand(1))
+        self._lambdas += 1
+        day = Sql(f"__dag{self._lambdas}")
+        self._period_days[id(node.day)] = day
+        try:
+            on_each_day = self.expr(node.condition)
+        finally:
+            del self._period_days[id(node.day)]
+        any_day = self.expr(node.condition)   # (the period day unbound: constant histories only)
+        histories = [self.col(name) for name in node.histories]
+        changes = [self._lambda("filter", self._lambda("transform", h, lambda e: Sql(f"({e.text}.dag)")),
+                                lambda d: (d > start) & (d <= last)) for h in histories]
+        days = call("concat", call("array", start), *changes).text
+        fails = Sql(f"exists({days}, {day.text} -> ({on_each_day.text} <=> false))")
+        holds = Sql(f"forall({days}, {day.text} -> coalesce({on_each_day.text}, false))")
+        constant = reduce(lambda a, b: a & b, [~self._changes(h) for h in histories], operand(True))
+        unknown_bound = self.is_null(start) | self.is_null(end)
+        return case([(unknown_bound, case([(constant, any_day)], NULL)), (last < start, NULL),
+                     (fails, operand(False)), (holds, operand(True))], NULL)
+
+    def _changes(self, history: Sql) -> Sql:
+        """Whether a value per periode changes: more than one pair, or one starting on a day."""
+        first = Sql(f"(try_element_at({history.text}, 1).dag)")
+        return (Sql(f"({history.text} IS NOT NULL)")
+                & ((call("size", history) != 1) | (first != date_literal(E.EVERY_DAY, Type("datum")))))
 
     def year_date(self, peil: Sql, month: int, day: int, offset: int) -> Sql:
         """`make_date(year(peil) + offset, month, day)`; null without a peildatum or past year 9999."""

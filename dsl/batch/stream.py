@@ -26,6 +26,7 @@ from dsl.batch.columns import PEILDATUM, dtype_of, out_of_range
 from dsl.batch.polars_rules import PolarsPlan, decision_values, output_exprs
 from dsl.case.conversion import range_words
 from dsl.core import model as M
+from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
 from dsl.types import DURATION_FAMILY, Type
 
@@ -68,6 +69,13 @@ def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | N
         return column.cast(target), None
     if t.kind == "lijst" and dtype == target and t.element is not None and t.element.kind != "keuze":
         return column, None   # elements of their exact type (a keuze's options are checked per value)
+    if t.kind == "per periode" and t.element is not None and not isinstance(dtype, pl.List):
+        plain = _typed(name, dtype, t.element)   # one value a row: the same on every day
+        if plain is None:
+            return None
+        value, bad = plain
+        pair = pl.struct(pl.lit(EVERY_DAY, pl.Date).alias("dag"), value.alias("waarde"))
+        return pl.when(value.is_not_null()).then(pl.concat_list(pair)).cast(target), bad
     return None
 
 

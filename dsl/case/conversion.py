@@ -23,6 +23,7 @@ from typing import cast
 
 from dsl import types as T
 from dsl.case.values import CaseValueError
+from dsl.core.expr import EVERY_DAY
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.literals import (
     MONTHS,
@@ -174,7 +175,44 @@ def convert(raw, t: T.Type):
         return tuple(convert(item, element) for item in raw)
     if kind == "per jaar" and t.element is not None:
         return _history(raw, t.element)
+    if kind == "per periode" and t.element is not None:
+        return _period_history(raw, t.element)
     raise CaseValueError(f"type {t} wordt niet ondersteund")
+
+
+def _period_history(raw, element: T.Type) -> tuple:
+    """A value per period: an object {"2023-01-01": value, "1 juli 2023": value, ...} (each value
+    holds from its day until the next; onbekend/null: onbekend from that day), the runtime form
+    ((day, value), ...), or one plain value, which holds on every day -> ((day, value), ...)
+    sorted by day."""
+    if isinstance(raw, tuple) and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], date) for p in raw):
+        return tuple(sorted(raw, key=lambda pair: pair[0]))
+    if not isinstance(raw, dict):
+        if isinstance(raw, (list, tuple)):
+            raise CaseValueError(f"{_show(raw)} is geen waarde per periode; verwacht één waarde, of bijvoorbeeld "
+                                 '{"2023-01-01": "ja", "2023-07-01": "nee"}')
+        return ((EVERY_DAY, convert(raw, element)),)
+    if len(raw) > MAX_ITEMS:
+        raise CaseValueError(f"er zijn {dutch_count(len(raw))} begindagen; ten hoogste {dutch_count(MAX_ITEMS)}")
+    days: dict[date, object] = {}
+    for key, value in raw.items():
+        try:
+            day = _moment(key, "datum") if not isinstance(key, bool) else None
+        except CaseValueError:
+            day = None
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise CaseValueError(f"{_show(key)} is geen dag; schrijf de begindagen als \"2023-01-01\" of "
+                                 "\"1 juli 2023\"") from None
+        if day in days:
+            raise CaseValueError(f"de dag {_show(key)} staat twee keer in de waarden per periode")
+        if value is None or _says_unknown(value, element):
+            days[day] = None
+            continue
+        try:
+            days[day] = convert(value, element)
+        except CaseValueError as err:
+            raise CaseValueError(f"vanaf {_show(key)}: {err}") from None
+    return tuple(sorted(days.items(), key=lambda pair: pair[0]))
 
 
 def _history(raw, element: T.Type) -> tuple:
@@ -520,6 +558,10 @@ def written(value, t: T.Type):
         return [written(item, t.element) for item in value]
     if kind == "per jaar" and isinstance(value, tuple) and t.element is not None:   # {"2022": ..., ...}
         return {str(year): written(item, t.element) for year, item in value}
+    if kind == "per periode" and isinstance(value, tuple) and t.element is not None:   # {"2023-01-01": ...}
+        if len(value) == 1 and value[0][0] == EVERY_DAY:   # a plain value: as it was given
+            return written(value[0][1], t.element)
+        return {day.isoformat(): written(item, t.element) for day, item in value}
     return value
 
 

@@ -88,6 +88,8 @@ def field_type(spec: ast.TypeSpec) -> T.Type:
         return T.Type("lijst", element=field_type(spec.element))
     if spec.kind == "per jaar" and spec.element is not None:   # a value per calendar year
         return T.Type("per jaar", element=field_type(spec.element))
+    if spec.kind == "per periode" and spec.element is not None:   # a value per dated period
+        return T.Type("per periode", element=field_type(spec.element))
     if spec.bounds is not None and not range_problems(spec):
         low, high = (bound.value for bound in spec.bounds)
         assert isinstance(low, Decimal) and isinstance(high, Decimal)
@@ -147,6 +149,7 @@ class _Checker:
         self._cyclic: set[str] = set()   # rules already reported in a cycle
         self._seen: dict[str, Span] = {}   # every name declared, with where
         self._tables: dict[str, tuple[str, ...]] = {}   # a beslissing with named outcomes: their names
+        self._daily: dict[str, str] = {}   # rules whose value depends on the day (kind), see `_check_rule`
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "name") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -242,7 +245,8 @@ class _Checker:
         for f in self.policy.fields:
             if declare(f.name, f.span, "gegeven"):
                 self.fields[f.name] = (f, field_type(f.type))
-                spec = f.type.element if f.type.kind in ("lijst", "per jaar") and f.type.element is not None else f.type
+                spec = (f.type.element if f.type.kind in ("lijst", "per jaar", "per periode") and f.type.element is not None
+                        else f.type)
                 for span, message, hint in range_problems(spec):
                     self.fail(span, message, hint, code="bereik")
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):
@@ -490,10 +494,15 @@ class _Checker:
     def _check_rule(self, name: str) -> None:
         rule = self.rules[name]
         exprs = ExprChecker(self.resolve, self.types, self.problems)
+        exprs.daily_rules = self._daily
         types = [(version, self._type_of(version, exprs)) for version in rule.versions]
         rule.type = self._version_type(rule, types)
         rule.deps = frozenset(exprs.deps)
         rule.checked = True
+        if (exprs.reads_day or rule.kind == "termijn" or len(rule.versions) > 1
+                or any(getattr(v, "meta", None) is not None and v.meta.validity is not None for v in rule.versions)
+                or any(d in self._daily for d in exprs.deps)):
+            self._daily[name] = rule.kind   # its value may differ from day to day: not inside `gedurende`
 
     def _version_type(self, rule: Rule, types: list[tuple[ast.RuleNode, T.Type | None]]) -> T.Type | None:
         """The type of a rule over its versions: the same in each (the texts of every version when

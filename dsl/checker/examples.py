@@ -46,6 +46,15 @@ def literal_problem(t: T.Type, value: ast.Value) -> str | None:
                      if (problem := literal_problem(element, item)) is not None), None)
     if isinstance(value, ast.HistoryLiteral):
         return f"verwacht een {t}, geen waarde per jaar"
+    if t.kind == "per periode" and t.element is not None:   # a plain value holds on every day
+        element = t.element
+        if not isinstance(value, ast.PeriodHistoryLiteral):
+            return literal_problem(element, value)
+        return next((f"vanaf {day.text}: {problem}" for day, item in value.entries
+                     if (problem := literal_problem(element, item)) is not None), None)
+    if isinstance(value, ast.PeriodHistoryLiteral):
+        return (f"verwacht een {t}, geen waarde per periode; alleen een gegeven '... per periode' heeft "
+                "een waarde per periode")
     if not isinstance(value, ast.Literal):
         return f"verwacht een {t}"
     if value.value is None:

@@ -41,6 +41,9 @@ class ExprChecker:
         self.deps: set[str] = set()
         self.year_scope: ast.EachYear | None = None   # inside `in elk van de afgelopen N jaar: ...`
         self.year_scope_used = False   # a gegeven per jaar was read in that scope
+        self.period_scope: ast.Throughout | None = None   # inside `gedurende de periode van ...: ...`
+        self.reads_day = False   # reads the peildatum or a gegeven per periode on it (outside `gedurende`)
+        self.daily_rules: dict[str, str] = {}   # rules whose value depends on the day (set by the checker)
 
     def fail(self, span: Span, message: str, hint: str | None = None, code: str = "type") -> None:
         self.problems.append(Diagnostic(code, message, span, hint))
@@ -103,11 +106,15 @@ class ExprChecker:
                 return self.visit_YearsOf(node)
             case ast.EachYear():
                 return self.visit_EachYear(node)
+            case ast.Throughout():
+                return self.visit_Throughout(node)
             case _:  # an expression class without a handler is a bug in this module
                 assert_never(node)
 
     def visit_YearDate(self, node: ast.YearDate) -> T.Type:
         """A day of the peildatum's year must exist in every year: not 29 februari, not 31 april."""
+        self.refuse_in_period(node.span, f"'{node.text}'")
+        self.reads_day = True
         if node.day == 29 and node.month == 2:
             self.fail(node.span, "29 februari bestaat niet in elk jaar", "noem een dag die elk jaar bestaat, "
                       "zoals 28 februari of 1 maart", code="literal")
@@ -156,6 +163,11 @@ class ExprChecker:
     def visit_Name(self, node: ast.Name) -> T.Type | None:
         self.deps.add(node.name)
         t = self.resolve(node.name, node.span)
+        if t is not None and t.kind == "per periode":   # its value on the day: in `gedurende`, or the peildatum
+            if self.period_scope is None:
+                self.reads_day = True
+            return t.element
+        self.refuse_daily_rule(node.name, node.span)
         if t is not None and t.kind == "per jaar":
             if self.year_scope is not None:   # in `in elk van de afgelopen N jaar`: that year's value
                 self.year_scope_used = True
@@ -190,16 +202,23 @@ class ExprChecker:
 
     def visit_YearValue(self, node: ast.YearValue) -> T.Type | None:
         """`omzet in het vorige jaar`, `omzet in 2023`: one year's value, of the element type."""
+        if node.offset is not None:
+            self.refuse_in_period(node.span, f"'{node.name.name} {node.words}'")
+            self.reads_day = True
         return self._history(node.name, node.words)
 
     def visit_YearsOf(self, node: ast.YearsOf) -> T.Type | None:
         """`omzet over de afgelopen 3 jaar`: a lijst of the element type (for som, gemiddelde, elk van)."""
+        self.refuse_in_period(node.span, f"'{node.name.name} over de afgelopen {node.count} jaar'")
+        self.reads_day = True
         element = self._history(node.name, f"over de afgelopen {node.count} jaar")
         return None if element is None else T.Type("lijst", element=element)
 
     def visit_EachYear(self, node: ast.EachYear) -> T.Type:
         """`in elk van de afgelopen N jaar: c`: c is a ja/nee in which a gegeven per jaar stands
         for its value in each of those years; at least one gegeven per jaar must occur in it."""
+        self.refuse_in_period(node.span, f"'{node.words}'")
+        self.reads_day = True
         if self.year_scope is not None:
             self.fail(node.span, f"'{node.words}' staat al binnen '{self.year_scope.words}'",
                       "schrijf de jaren één keer: een vergelijking geldt dan voor elk van die jaren", "historie")
@@ -217,7 +236,52 @@ class ExprChecker:
         return T.JANEE
 
     def visit_Peildatum(self, node: ast.Peildatum) -> T.Type:
+        self.refuse_in_period(node.span, "de peildatum")
+        self.reads_day = True
         return T.DATUM
+
+    # ------------------------------------------------------------ values per period
+    def refuse_in_period(self, span: Span, what: str) -> None:
+        """Inside `gedurende ...: c`, c is tested day by day: what depends on the peildatum cannot stand there."""
+        if self.period_scope is not None:
+            self.fail(span, f"binnen '{self.period_scope.period.words}' wordt de voorwaarde per dag getoetst; "
+                      f"{what} hangt af van de peildatum en past daar niet",
+                      "noem in de voorwaarde alleen gegevens (een gegeven 'per periode' geldt dan per dag) en "
+                      "vaste waarden", "periode")
+
+    def refuse_daily_rule(self, name: str, span: Span) -> None:
+        kind = self.daily_rules.get(name)
+        if kind is not None:
+            self.refuse_in_period(span, f"de {kind} '{name}' (die de peildatum of een gegeven per periode op de "
+                                  "peildatum leest, of een eigen geldigheid heeft)")
+
+    def visit_Throughout(self, node: ast.Throughout) -> T.Type:
+        """`gedurende de periode van A tot en met B: c`: A and B are dates, c a ja/nee that is tested
+        on every day of the period (a gegeven per periode stands for its value on that day)."""
+        if self.period_scope is not None:
+            if self.period_scope.period is not node.period:   # (a group's period around its own: the same)
+                self.fail(node.span, f"'{node.period.words}' staat al binnen '{self.period_scope.period.words}'",
+                          "toets één periode tegelijk", "periode")
+            self.expect_bool(node.body, f"de voorwaarde na '{node.period.words}'")
+            return T.JANEE
+        before = len(self.problems)
+        for bound, what in ((node.period.start, "het begin"), (node.period.end, "het einde")):
+            t = self.check(bound)
+            if t is not None and t.kind != "datum":
+                hint = ("een periode telt hele dagen; maak het gegeven een datum" if t.kind == "tijdstip"
+                        else "bijvoorbeeld: gedurende de periode van begin_overeenkomst tot en met einde_overeenkomst: ...")
+                self.fail(bound.span, f"{what} van de periode na 'gedurende' is een datum, maar dit is een {t}",
+                          hint, "periode")
+        # a group's period stands before each of its eisen: say a problem in it once
+        new = self.problems[before:]
+        del self.problems[before:]
+        self.problems.extend(p for p in new if p not in self.problems[:before])
+        self.period_scope = node
+        try:
+            self.expect_bool(node.body, f"de voorwaarde na '{node.period.words}'")
+        finally:
+            self.period_scope = None
+        return T.JANEE
 
     def visit_Literal(self, node: ast.Literal) -> T.Type | None:
         value = node.value
@@ -323,6 +387,7 @@ class ExprChecker:
 
     def visit_Satisfies(self, node: ast.Satisfies) -> T.Type | None:
         self.deps.add(node.name)
+        self.refuse_daily_rule(node.name, node.span)
         t = self.resolve(node.name, node.span, requirement=True)
         return T.JANEE if t is not None else None
 

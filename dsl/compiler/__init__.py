@@ -152,6 +152,7 @@ _ALLOWED = {
     py.Module, py.FunctionDef, py.arguments, py.arg, py.Return, py.Assign, py.If, py.Expr,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.NamedExpr,
     py.Tuple, py.UnaryOp, py.BoolOp, py.Or, py.And, py.Not, py.USub,
+    py.Lambda,   # the condition of `gedurende ...`, called by the runtime for each day it tests
     py.Is, py.IsNot, py.Eq, py.NotEq, py.Lt, py.LtE, py.Gt, py.GtE, py.In, py.NotIn,
 }  # no BinOp: arithmetic is a runtime call (exact or onbekend), never Python's operators
 

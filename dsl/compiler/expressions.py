@@ -60,6 +60,7 @@ class ExpressionGenerator:
         self.temp_count = 0
         self.current_rule = ""
         self.locals: dict[str, str] = {}
+        self.day_names: dict[int, str] = {}   # a `PeriodDay` -> the parameter of its condition's function
         for i, name in enumerate(policy.fields):
             self.locals[name] = f"v{i}"
         for i, name in enumerate(policy.rules):
@@ -182,6 +183,12 @@ class ExpressionGenerator:
                 return _call("year_date", _n("peil"), _c(node.month), _c(node.day), _c(node.offset))
             case E.YearValue():   # the gegeven per jaar, read for one year
                 return _call("year_value", _n(self.locals[node.name]), _n("peil"), _c(node.offset), _c(node.year))
+            case E.PeriodDay():   # the parameter of the condition's function (`throughout`)
+                return _n(self.day_names[id(node)])
+            case E.OnDay():       # a gegeven per periode on a day
+                return _call("period_value", _n(self.locals[node.name]), self.expr(node.day))
+            case E.Throughout():
+                return self.throughout(node)
             case E.Versions():
                 return self.versions(node)
             case E.ListOf():      # a tuple, as a list gegeven is; onbekend when an item is
@@ -198,6 +205,17 @@ class ExpressionGenerator:
                 return self.const(Decimal(item.value))
             return _call("as_decimal", self.expr(item))
         return self.expr(item)
+
+    def throughout(self, node: E.Throughout) -> py.expr:
+        """`throughout(start, end, end_counted, (histories), lambda d: condition)`: the runtime
+        calls the condition for each day it tests (`dsl.runtime.values.throughout`)."""
+        name = self.day_names.setdefault(id(node.day), f"dag{len(self.day_names)}")   # (d<i> is a rule's detail)
+        condition = py.Lambda(args=py.arguments(posonlyargs=[], args=[py.arg(arg=name)], kwonlyargs=[],
+                                                kw_defaults=[], defaults=[]),
+                              body=self.expr(node.condition))
+        histories = py.Tuple(elts=[_n(self.locals[h]) for h in node.histories], ctx=py.Load())
+        return _call("throughout", self.expr(node.start), self.expr(node.end), _c(node.end_counted), histories,
+                     condition)
 
     def versions(self, node: E.Versions) -> py.expr:
         """`c0 if t0 is True else (c1 if t1 is True else None)`: only the version in force runs."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import (
     ROUND_CEILING,
     ROUND_FLOOR,
@@ -338,6 +338,97 @@ def history_year(peil: date | None, offset: int | None, year: int | None) -> int
     return moved if 1 <= moved <= 9999 else None
 
 
+# The first day a plain value of a gegeven per periode holds from: a plain value holds on every day.
+EVERY_DAY = date.min
+
+
+@attrs.frozen(slots=True, eq=False)
+class PeriodDay:
+    """The day a `Throughout` tests its condition on (a datum): bound by that node, read by the
+    `OnDay` nodes in its condition. Compared by identity: each `Throughout` has its own."""
+
+    type: Type
+    span: Span
+    inputs: frozenset[str] = frozenset()
+
+
+@attrs.frozen(slots=True, eq=False)
+class OnDay:
+    """The value of a gegeven per periode (`toelating : ja/nee per periode`) on `day`: the
+    `Peildatum` where it is read in an ordinary expression, the `PeriodDay` of the `Throughout`
+    around it inside `gedurende ...`. A case gives it as (first day, value) pairs sorted by day; a
+    value holds from its day until the next one; before the first day it is onbekend. Without a
+    day (no peildatum) it is onbekend unless the history is one value from `EVERY_DAY` (a plain
+    value). `type` is the element type; see `value_on`."""
+
+    name: str
+    day: Expr
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
+@attrs.frozen(slots=True, eq=False)
+class Throughout:
+    """`gedurende de periode van start tot en met end: condition` (`end_counted`; with `tot` the
+    day `end` is not in the period): the condition holds on every day of the period, Kleene:
+    niet voldaan as soon as it fails on a day in the period, voldaan when it holds on all of them,
+    otherwise onbekend. The condition reads the day only through `OnDay(day=self.day)` of the
+    gegevens per periode `histories`, so it can change only on their change days: it is evaluated
+    on the first day and on each change day after it in the period (`test_days`). A bound onbekend:
+    when every history is constant (`is_constant`) the value on any day, else onbekend. An empty
+    period (its last day before its first) is onbekend. Also what an eis of a group with
+    `gedurende de periode van ...` in its header lowers to. `words` is the period as written."""
+
+    start: Expr
+    end: Expr
+    end_counted: bool
+    day: PeriodDay
+    condition: Expr
+    histories: tuple[str, ...]
+    words: str
+    type: Type
+    span: Span
+    inputs: frozenset[str]
+
+
+def value_on(history: tuple | None, day: date | None) -> Any:
+    """The value a history ((first day, value) pairs sorted by day) holds on `day`: the value of
+    the last pair starting on or before it; None (onbekend) before the first, for no history, and
+    without a day unless the history is constant."""
+    if history is None:
+        return None
+    if day is None:
+        return history[0][1] if is_constant(history) else None
+    found = None
+    for start, value in history:
+        if start > day:
+            break
+        found = value
+    return found
+
+
+def is_constant(history: tuple | None) -> bool:
+    """One value on every day: no history (onbekend every day), or a plain value."""
+    return history is None or (len(history) == 1 and history[0][0] == EVERY_DAY)
+
+
+def last_day(start: date, end: date, end_counted: bool) -> date | None:
+    """The last day of the period from `start` to `end` (None when it has no day)."""
+    last = end if end_counted else (end - _ONE_DAY if end > date.min else None)
+    return last if last is not None and last >= start else None
+
+
+def test_days(start: date, last: date, histories: tuple) -> list[date]:
+    """The days a `Throughout` evaluates its condition on: `start`, and every day after it up to
+    `last` on which one of the histories changes, in order."""
+    changes = {day for history in histories if history is not None for day, _ in history if start < day <= last}
+    return [start, *sorted(changes)]
+
+
+_ONE_DAY = timedelta(days=1)
+
+
 @attrs.frozen(slots=True, eq=True, hash=True)
 class ListOf:
     """`[a; 2; b]`: the list of its items' values; onbekend when one of them is."""
@@ -507,7 +598,7 @@ class Versions:
 
 Expr = Union[Input, RuleRef, Peildatum, Const, Compare, PeriodLength, Member, Between, Each, Weekly,  # noqa: UP007
              And, Or, Not, Known, Arith, Neg, PercentOf, Shift, MomentDiff, DayOf, Aggregate, Round, YearDate, Versions,
-             ListOf, YearValue]
+             ListOf, YearValue, PeriodDay, OnDay, Throughout]
 EXPR_CLASSES: tuple[type, ...] = Expr.__args__  # type: ignore[attr-defined]
 
 # Nodes whose value is known without evaluating anything: the case's own facts and written values.
@@ -517,8 +608,12 @@ LEAVES = (Input, Peildatum, Const)
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of a node, in the order they are written."""
     match expr:
-        case Input() | RuleRef() | Peildatum() | Const() | YearDate() | YearValue():
+        case Input() | RuleRef() | Peildatum() | Const() | YearDate() | YearValue() | PeriodDay():
             return ()
+        case OnDay():
+            return (expr.day,)
+        case Throughout():
+            return (expr.start, expr.end, expr.condition)
         case Versions():
             return (*expr.conditions, *expr.choices)
         case And(items=items) | Or(items=items):

@@ -47,6 +47,11 @@ def literal_value(node, t: T.Type | None = None) -> Any:
     if isinstance(node, ast.ListLiteral):
         element = t.element if t is not None and t.kind == "lijst" else None
         return tuple(literal_value(i, element) for i in node.items)
+    if t is not None and t.kind == "per periode" and not isinstance(node, ast.UnknownLiteral):
+        element = t.element
+        if not isinstance(node, ast.PeriodHistoryLiteral):   # a plain value: the same on every day
+            return ((E.EVERY_DAY, literal_value(node, element)),)
+        return tuple(sorted((day.value, literal_value(item, element)) for day, item in node.entries))
     if isinstance(node, ast.HistoryLiteral):   # a value per year: ((year, value), ...), onbekend years left out
         element = t.element if t is not None and t.kind == "per jaar" else None
         years = ((year, literal_value(item, element)) for year, item in node.entries)
@@ -148,6 +153,7 @@ class _Lowering:
         self.version_info: dict[str, tuple[E.Version, ...]] = {}
         self.periods: dict[ast.Timeline, E.PeriodLength] = {}
         self.year_offset: int | None = None   # in `in elk van de afgelopen N jaar`: the year being lowered   # a period termijn's lowered period, by version
+        self.period_day: E.PeriodDay | None = None   # in `gedurende de periode van ...`: the day it tests
 
     # ------------------------------------------------------------ policy
     def policy(self) -> M.Policy:
@@ -461,6 +467,11 @@ class _Lowering:
 
     def x_Name(self, node: ast.Name) -> E.Expr:
         field = self.fields.get(node.name)
+        if field is not None and field.type.kind == "per periode":   # its value on the day being tested
+            element = field.type.element
+            assert element is not None   # the checker gives a gegeven per periode its element type
+            day: E.Expr = self.period_day if self.period_day is not None else E.Peildatum(T.DATUM, node.span)
+            return E.OnDay(node.name, day, element, node.span, frozenset((node.name,)))
         if field is not None and field.type.kind == "per jaar":   # in `in elk van de afgelopen N jaar`
             if self.year_offset is None:   # the checker refuses a gegeven per jaar read as one value
                 raise TypeError(f"a value per year read as one value at {node.span}")
@@ -608,6 +619,20 @@ class _Lowering:
                 self.year_offset = None
         return E.And(tuple(items), T.JANEE, node.span, frozenset().union(*(i.inputs for i in items)))
 
+    def x_Throughout(self, node: ast.Throughout) -> E.Expr:
+        """`gedurende de periode van A tot en met B: c` (`dsl.core.expr.Throughout`): c with each
+        gegeven per periode read on the day the node tests."""
+        start, end = self.expr(node.period.start), self.expr(node.period.end)
+        day = E.PeriodDay(T.DATUM, node.period.span)
+        outer, self.period_day = self.period_day, day
+        try:
+            condition = self.expr(node.body)
+        finally:
+            self.period_day = outer
+        histories = tuple(dict.fromkeys(n.name for n in E.walk(condition) if isinstance(n, E.OnDay) and n.day is day))
+        return E.Throughout(start, end, node.period.end_counted, day, condition, histories, node.period.words,
+                            T.JANEE, node.span, start.inputs | end.inputs | condition.inputs)
+
     def x_Round(self, node: ast.Round) -> E.Expr:
         operand = self.expr(node.operand)
         if node.places is None:  # the parser reports a number of decimals that is not whole
@@ -626,5 +651,6 @@ _LOWERINGS: dict[type, Callable[[_Lowering, Any], E.Expr]] = {
     ast.DayOf: _Lowering.x_DayOf, ast.Aggregate: _Lowering.x_Aggregate, ast.Round: _Lowering.x_Round,
     ast.YearDate: _Lowering.x_YearDate, ast.ListExpr: _Lowering.x_ListExpr, ast.PeriodLength: _Lowering.x_PeriodLength,
     ast.YearValue: _Lowering.x_YearValue, ast.YearsOf: _Lowering.x_YearsOf, ast.EachYear: _Lowering.x_EachYear,
+    ast.Throughout: _Lowering.x_Throughout,
 }
 LOWERED_CLASSES = frozenset(_LOWERINGS)

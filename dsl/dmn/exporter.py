@@ -198,6 +198,9 @@ def feel(expr: Expr, refs: set[str], policy: Policy) -> str:
                            "deze export niet schrijven: DMN kent geen waarde per jaar en geen evaluatiedatum")
         case E.Versions():
             raise _Refused(expr.span, "een regel met versies hangt af van de peildatum; DMN kent geen evaluatiedatum")
+        case E.OnDay() | E.Throughout() | E.PeriodDay():
+            raise _Refused(expr.span, "een gegeven met een waarde per periode (en 'gedurende de periode van ...') kan "
+                           "deze export niet schrijven: DMN kent geen waarde per periode en geen evaluatiedatum")
         case _:
             assert_never(expr)
 

@@ -90,7 +90,8 @@ class Boundaries:
                         _weekly_moments(node, self.data.get(node.operand.name)))
             case (E.Input() | E.RuleRef() | E.Peildatum() | E.Const() | E.Each() | E.And() | E.Or() | E.Not()
                   | E.Known() | E.Arith() | E.Neg() | E.PercentOf() | E.Shift() | E.MomentDiff() | E.DayOf() | E.Aggregate()
-                  | E.Round() | E.YearDate() | E.Versions() | E.ListOf() | E.YearValue()):
+                  | E.Round() | E.YearDate() | E.Versions() | E.ListOf() | E.YearValue() | E.OnDay() | E.Throughout()
+                  | E.PeriodDay()):
                 pass  # no boundary of its own (an `elk` or aggregate runs over a lijst)
             case _:
                 assert_never(node)
@@ -168,7 +169,8 @@ class Boundaries:
                 return node.operand, target, False
             case (E.Input() | E.Peildatum() | E.Const() | E.Compare() | E.Member() | E.Between() | E.Each()
                   | E.Weekly() | E.And() | E.Or() | E.Not() | E.Known() | E.DayOf() | E.Aggregate()
-                  | E.YearDate() | E.Versions() | E.ListOf() | E.YearValue()):
+                  | E.YearDate() | E.Versions() | E.ListOf() | E.YearValue() | E.OnDay() | E.Throughout()
+                  | E.PeriodDay()):
                 return None
             case _:
                 assert_never(node)

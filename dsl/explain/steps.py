@@ -202,6 +202,10 @@ class Explainer:
         if form is JUNCTION:
             assert isinstance(node, (E.And, E.Or))
             children = self.conditions(node.items)
+        elif form is Form.THROUGHOUT:   # the condition, with the values of the day that decided
+            assert isinstance(node, E.Throughout)
+            children = self.conditions((node.condition,))
+            values = tuple([(self.read(n).label, self.fmt(n)) for n in (node.start, node.end)])
         elif form is NOT:
             assert isinstance(node, E.Not)
             children = self.conditions((node.operand,))
@@ -232,6 +236,9 @@ class Explainer:
         if value is NOT_EVALUATED:
             return "Niet bekeken: de uitkomst lag al vast."
         form = reading.form
+        if form is Form.THROUGHOUT:
+            assert isinstance(node, E.Throughout)
+            return self.throughout_sentence(node, value)
         if form is COMPARE:
             assert isinstance(node, E.Compare)
             return self.compare_sentence(node, value)
@@ -263,6 +270,62 @@ class Explainer:
         if isinstance(node, E.Round):
             return self.rounding_sentence(node)
         return f"{reading.text} is {self.fmt(node)}."
+
+    def throughout_sentence(self, node: E.Throughout, value) -> str:
+        """"Voldoet niet: op 1 juli 2023 niet voldaan: de WTZa-toelating is nee (vanaf 1 juli 2023).":
+        the day that decided (the one the condition was evaluated on last) and the values then."""
+        if value is True:
+            day = self.value(node.day)
+            held = self.held_on(node, None) if not isinstance(day, date) else ""
+            return f"Voldoet: op elke dag van {self.period_words(node)}" + (f" ({held})" if held else "") + "."
+        return ("Voldoet niet: " if value is False else "Onbekend: ") + self.throughout_reason(node, value) + "."
+
+    def period_words(self, node: E.Throughout) -> str:
+        """"de periode van 1 januari 2023 tot en met 31 december 2023" (with the values of the case)."""
+        until = "tot en met" if node.end_counted else "tot"
+        return f"de periode van {self.fmt(node.start)} {until} {self.fmt(node.end)}"
+
+    def throughout_reason(self, node: E.Throughout, value) -> str:
+        """Why `gedurende ...` is not voldaan (`value` False) or onbekend (None), without the first word."""
+        day = self.value(node.day)
+        known_day = isinstance(day, date)
+        held = self.held_on(node, day if known_day else None)
+        if value is False:
+            when = f"op {self.moment(day)}" if known_day else "op elke dag"
+            return f"{when} niet voldaan" + (f": {held}" if held else "")
+        start, end = self.value(node.start), self.value(node.end)
+        if start is None or end is None:
+            missing = self.missing_in(node.start if start is None else node.end)
+            cause = f" (ontbrekende gegevens: {', '.join(missing)})" if missing else ""
+            return (f"{'het begin' if start is None else 'het einde'} van de periode is onbekend{cause}, en de "
+                    "voorwaarde is niet op elke dag dezelfde")
+        if isinstance(start, date) and isinstance(end, date) and E.last_day(start, end, node.end_counted) is None:
+            return f"{self.period_words(node)} heeft geen enkele dag (het einde ligt vóór het begin)"
+        when = f"op {self.moment(day)}" if known_day else "op een dag van de periode"
+        return f"{when} is de voorwaarde onbekend" + (f": {held}" if held else "")
+
+    def held_on(self, node: E.Throughout, day: date | None) -> str:
+        """The values of the gegevens per periode on `day`, each with the day it holds from:
+        "de WTZa-toelating is nee (vanaf 1 juli 2023)"."""
+        parts = []
+        seen: set[str] = set()
+        for part in E.walk(node.condition):
+            if not isinstance(part, E.OnDay) or part.day is not node.day or part.name in seen:
+                continue
+            seen.add(part.name)
+            value = self.value(part)
+            history = self.data.get(part.name)
+            since = None
+            if day is not None and isinstance(history, tuple):
+                since = next((d for d, _ in reversed(history) if d <= day), None)
+            if since is not None and since != E.EVERY_DAY and value is not NOT_EVALUATED:
+                note = f" (vanaf {self.moment(since)})"
+            elif since is None and day is not None and isinstance(history, tuple) and history:
+                note = f" (de casus geeft pas een waarde vanaf {self.moment(history[0][0])})"
+            else:
+                note = ""
+            parts.append(f"{self.read(part).label} is {self.fmt(part, value)}{note}")
+        return "; ".join(parts)
 
     def rounding_sentence(self, node: E.Round) -> str:
         """"€ 38,3088 afgerond op centen is € 38,31.": the value before rounding in every digit (an
@@ -325,6 +388,17 @@ class Explainer:
                 return f"'{rule.title or part.name}' is onbekend" + (f" ({inner})" if inner else "")
             if isinstance(part, (E.Input, E.Const, E.Peildatum)) or self.value(part) is not None:
                 continue
+            if isinstance(part, E.Throughout) and self.value(part) is None:   # the day (or the bound) that decided
+                return self.throughout_reason(part, None)
+            if isinstance(part, E.OnDay):   # no day to read it on, or the history starts after it
+                day, history = self.value(part.day), self.data.get(part.name)
+                label = part.name
+                if not isinstance(day, date):
+                    return f"{label} verandert in de tijd en zonder peildatum is niet bekend welke waarde geldt"
+                if isinstance(history, tuple) and history:
+                    return (f"{label} heeft op {self.moment(day)} nog geen waarde (de casus geeft pas een waarde "
+                            f"vanaf {self.moment(history[0][0])})")
+                return f"{label} is op {self.moment(day)} niet bekend"
             known = [self.value(c) for c in E.children(part)]
             if any(v is None or v is NOT_EVALUATED for v in known):
                 continue   # a part of it is the cause: found further down the walk
@@ -401,6 +475,9 @@ class Explainer:
             return f"'{self.label(node)}' is {self.status_of(node.name)}"
         if form is FACT:
             return self.describe(node)
+        if form is Form.THROUGHOUT:
+            assert isinstance(node, E.Throughout)
+            return self.throughout_reason(node, False)
         values = ", ".join(f"{self.label(n)} is {self.fmt(n)}" for n in self.read(node).operands)
         return f"{self.text(node)} klopt niet" + (f" ({values})" if values else "")
 
@@ -484,7 +561,7 @@ class Explainer:
 
     def _missing_of_expr(self, node: E.Expr) -> set[str]:
         missing = self.missing
-        if isinstance(node, E.Input):  # the most common part: `vereist x`
+        if isinstance(node, (E.Input, E.OnDay, E.YearValue)):  # the most common part: `vereist x`
             return {node.name} if node.name in missing else set()
         leaves = self.read(node).leaves
         if leaves is not None:  # the next most common: `x is ten minste 1`, what the walk would find
@@ -496,7 +573,7 @@ class Explainer:
         stack: list[E.Expr] = [node]
         while stack:
             n = stack.pop()
-            if isinstance(n, E.Input):
+            if isinstance(n, (E.Input, E.OnDay, E.YearValue)):   # a gegeven, also one per periode or per jaar
                 if n.name in missing:
                     found.add(n.name)
             elif isinstance(n, E.RuleRef):

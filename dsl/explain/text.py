@@ -44,6 +44,7 @@ class Form(enum.Enum):
     KNOWN = "bekend"                # `x is bekend`, `x is onbekend`
     MOMENT = "moment"               # `1 maand na x`, `dag 3 van x`: a moment written in words
     OTHER = "berekening"            # arithmetic, aggregates, `x + 1 maand`, `x afgerond op centen`
+    THROUGHOUT = "gedurende"        # `gedurende de periode van A tot en met B: c`
 
 
 # Form's members as module names for the modules that compare forms on every step: on Python 3.11
@@ -191,7 +192,7 @@ class Wording:
         if form is Form.WRITTEN:
             return "grens"  # a written value is the threshold it is compared with
         if form is Form.FACT:
-            assert isinstance(node, (E.Input, E.YearValue))
+            assert isinstance(node, (E.Input, E.YearValue, E.OnDay))
             field = self.fields[node.name]   # an oordeel says who judges: it is an assessment, not a fact
             return field.description if field.judged_by is None else f"{field.description} (beoordeeld door {field.judged_by})"
         if form is Form.RULE:
@@ -287,6 +288,12 @@ class Wording:
                 return Form.MOMENT
             case E.YearValue():   # one year's value of a gegeven per jaar: named with its year
                 return Form.FACT
+            case E.OnDay():       # a gegeven per periode on a day: named as the gegeven
+                return Form.FACT
+            case E.Throughout():
+                return Form.THROUGHOUT
+            case E.PeriodDay():
+                return Form.OTHER
             case (E.Arith() | E.Neg() | E.PercentOf() | E.MomentDiff() | E.Aggregate() | E.Round() | E.Versions()
                   | E.ListOf()):
                 return Form.OTHER
@@ -315,7 +322,10 @@ class Wording:
 
 def _leaves(node: E.Expr) -> tuple[str, ...] | None:
     """The gegevens among the parts of a node whose parts are all leaves (gegevens, written
-    values, the peildatum); None for a leaf itself, a rule reference or a deeper node."""
+    values, the peildatum); None for a leaf itself, a rule reference or a deeper node. A gegeven
+    per periode or per jaar read on its day or year is its own gegeven."""
+    if isinstance(node, (E.OnDay, E.YearValue)):
+        return (node.name,)
     parts = E.children(node)
     if not parts or not all(isinstance(p, (E.Input, E.Const, E.Peildatum)) for p in parts):
         return None

@@ -302,11 +302,51 @@ class Builder(TableRules, Transformer_NonRecursive[Token, ast.Policy]):
         element = self.simple_type(meta, [c for c in children if not (isinstance(c, Token) and c.type == "PER_JAAR")])
         return ast.TypeSpec("per jaar", _span(meta), element=element)
 
+    def period_history_type(self, meta: Meta, children: Children) -> ast.TypeSpec:
+        """`ja/nee per periode`: a value per dated period (from a day on, until the next), of the element type."""
+        element = self.simple_type(meta, [c for c in children
+                                          if not (isinstance(c, Token) and c.type == "PER_PERIODE")])
+        return ast.TypeSpec("per periode", _span(meta), element=element)
+
     # ------------------------------------------------------------ rules
     def eisen(self, meta: Meta, children: Children) -> ast.Group:
         name, title, *rest = _nodes(children)
         reqs = tuple(r for r in rest if isinstance(r, ast.Requirement))
-        return ast.Group(str(name), _unquote(title), _meta(rest), reqs, _span(meta))
+        during = next((r for r in reversed(rest) if isinstance(r, ast.During)), None)
+        if during is not None:   # each eis holds on every day of the period: the same node as written out
+            reqs = tuple(attrs.evolve(r, condition=ast.Throughout(during, r.condition, r.condition.span))
+                         for r in reqs)
+        return ast.Group(str(name), _unquote(title), _meta(rest), reqs, _span(meta), during)
+
+    def during(self, meta: Meta, children: Children) -> ast.During:
+        """`gedurende de periode van A tot en met B` (or `tot B`: B not counted)."""
+        _words_tok, start, until, end = children
+        counted = _words(until) == "tot en met"
+        return ast.During(start, end, counted, self.text_of(meta), _span(meta))
+
+    def throughout(self, meta: Meta, children: Children) -> ast.Throughout:
+        """`gedurende de periode van A tot en met B: <voorwaarde>`."""
+        during, body = _nodes(children)
+        return ast.Throughout(during, body, _span(meta))
+
+    def period_lit(self, meta: Meta, children: Children) -> ast.PeriodHistoryLiteral:
+        """`[vanaf 1 januari 2023: ja; vanaf 1 juli 2023: nee]`: a value per period in a voorbeeld."""
+        entries = tuple(c for c in children if isinstance(c, tuple))
+        days = [day.value for day, _ in entries]
+        for i, day in enumerate(days):
+            if day is not None and day in days[:i]:
+                self.problems.append(Diagnostic("literal", f"de dag {entries[i][0].text} staat twee keer in de "
+                                                "waarden per periode", entries[i][0].span,
+                                                "geef elke begindag één waarde"))
+        return ast.PeriodHistoryLiteral(entries, self.text_of(meta), _span(meta))
+
+    def period_entry(self, meta: Meta, children: Children) -> tuple[ast.Literal, ast.Value]:
+        words, day, value = children
+        if _words(words) != "vanaf":
+            self.problems.append(Diagnostic("literal", f"een waarde per periode begint met 'vanaf', niet met "
+                                            f"'{_words(words)}'", _tok_span(words),
+                                            "schrijf bijvoorbeeld [vanaf 1 januari 2023: ja; vanaf 1 juli 2023: nee]"))
+        return day, value
 
     def eis(self, meta: Meta, children: Children) -> ast.Requirement:
         name, title, *rest = _nodes(children)

@@ -196,6 +196,12 @@ def _specific(err: UnexpectedInput, text: str, pos: int) -> Diagnostic | None:
         unit = unknown_unit(str(err.token), text[max(0, pos - _LOOK_BACK):pos])
         if unit is not None:
             return Diagnostic("syntax", unit[0], _span_at(text, pos, len(str(err.token))), unit[1])
+    if (inner := _INNER_DURING(text[max(0, pos - _LOOK_BACK):pos])) is not None:
+        start = max(0, pos - _LOOK_BACK) + inner.start(2)
+        return Diagnostic("syntax", f"'gedurende de periode van ...:' staat hier na '{inner.group(1).lower()}'",
+                          _span_at(text, start, len("gedurende")),
+                          "alles na de dubbele punt is de voorwaarde die elke dag geldt; binnen 'en', 'of' of "
+                          "'niet' staat het tussen haakjes: '(gedurende de periode van A tot en met B: ...)'")
     if isinstance(err, UnexpectedToken) and (word := _synonym_at(err, text, pos)) is not None:
         start, written, phrase = word
         return Diagnostic("syntax", f"'{written}' is geen sleutelwoord", _span_at(text, start, len(written)),
@@ -216,6 +222,9 @@ def _synonym_at(err: UnexpectedToken, text: str, pos: int) -> tuple[int, str, st
     return None
 
 
+# `a en gedurende de periode van ...: b`: `gedurende` starts a whole condition, so after en/of/niet the
+# parser takes it for a name and stops at "de periode van" (the text before the error ends there)
+_INNER_DURING = re.compile(r"\b(en|of|niet)\s+(gedurende)\s+$", re.IGNORECASE).search
 _AFTER_IS = re.compile(r"\b(is|zijn)\s+$", re.IGNORECASE)
 _LOOK_BACK = 200   # characters before an error that the hints read (a regex anchored at the end)
 

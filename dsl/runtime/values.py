@@ -37,7 +37,16 @@ from decimal import (
 )
 from typing import Any, TypeVar
 
-from dsl.core.expr import RoundMode, history_year, power_value, round_decimal
+from dsl.core.expr import (
+    RoundMode,
+    history_year,
+    is_constant,
+    last_day,
+    power_value,
+    round_decimal,
+    test_days,
+    value_on,
+)
 from dsl.core.model import ROW_NONE, ROW_OVERLAP, ROW_UNKNOWN, Status
 from dsl.runtime.calendar import OutsideCalendar, add_months, add_working_days
 
@@ -358,6 +367,37 @@ def year_value(history: tuple | None, peil: date | None, offset: int | None, yea
     return None
 
 
+def period_value(history: tuple | None, day: date | None):
+    """The value of a gegeven per periode on `day` (`dsl.core.expr.value_on`)."""
+    return value_on(history, day)
+
+
+def throughout(start: date | None, end: date | None, end_counted: bool, histories: tuple,
+               condition: Callable[[date | None], bool | None]) -> bool | None:
+    """`gedurende de periode van start tot en met end: c` (`dsl.core.expr.Throughout`): `condition`
+    called with a day, on the first day of the period and on each day in it a history changes;
+    False as soon as one is False, True when all are True, else None. The day decided last is the
+    one `condition` was called with last (so a trace shows the values of the deciding day)."""
+    if start is None or end is None:
+        if all(is_constant(h) for h in histories):
+            return condition(start if start is not None else end)
+        return None
+    last = last_day(_day(start), _day(end), end_counted)
+    if last is None:   # an empty period: no day to test
+        return None
+    unknown = None
+    for day in test_days(_day(start), last, histories):
+        value = condition(day)
+        if value is False:
+            return False
+        if value is None and unknown is None:
+            unknown = day
+    if unknown is not None:
+        condition(unknown)
+        return None
+    return True
+
+
 def moment_diff_days(a: date | None, b: date | None) -> int | None:
     return None if a is None or b is None else (_day(a) - _day(b)).days
 
@@ -506,7 +546,8 @@ EXPORTS: dict[str, Callable[..., Any]] = {
         "moment_test", "shift_days", "shift_months", "shift_seconds", "shift_workdays", "day_of",
         "moment_diff_days", "moment_diff_seconds", "agg_sum", "agg_count", "agg_min", "agg_max",
         "agg_avg", "each", "timeline", "num_add", "num_sub", "num_mul", "num_neg", "num_div",
-        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date", "year_value", "type_of",
+        "percent_of", "whole_add", "whole_sub", "whole_neg", "whole_mul", "round_to", "year_date", "year_value",
+        "type_of", "period_value", "throughout",
     )
 }
 

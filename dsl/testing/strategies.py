@@ -15,7 +15,7 @@ All options are keyword-only and checked before anything is drawn (`InvalidArgum
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from hypothesis import strategies as st
@@ -24,6 +24,7 @@ from hypothesis.errors import InvalidArgument
 from dsl.analysis.thresholds import Threshold, date_span, neighbours, thresholds
 from dsl.case import convert
 from dsl.case.conversion import written
+from dsl.core.expr import EVERY_DAY
 from dsl.core.model import Policy
 from dsl.errors import suggest
 from dsl.types import Type, limits
@@ -115,7 +116,21 @@ def _values(model: Policy, name: str, found: dict[str, list[Threshold]], span) -
     t = model.fields[name].type
     if t.kind == "per jaar" and t.element is not None:
         return _history(t.element, _element_values(t.element, found.get(name, []), span), span)
+    if t.kind == "per periode" and t.element is not None:
+        return _period_history(_element_values(t.element, found.get(name, []), span), span)
     return _element_values(t, found.get(name, []), span)
+
+
+def _period_history(values: st.SearchStrategy, span) -> st.SearchStrategy:
+    """A value per period: a plain value (the same on every day: `EVERY_DAY`), or one to three
+    values from days around the date span (so a change falls before, inside and after a period
+    the policy tests, and a history may start after the period's first day), as (day, value)
+    pairs sorted by day."""
+    low = span[0] - timedelta(days=400) if span[0] > date(2, 1, 1) else span[0]
+    high = span[1] + timedelta(days=400) if span[1] < date(9998, 1, 1) else span[1]
+    plain = values.map(lambda v: ((EVERY_DAY, v),))
+    changes = st.dictionaries(st.dates(low, max(low, high)), st.one_of(values, st.none()), min_size=1, max_size=3)
+    return st.one_of(plain, changes.map(lambda d: tuple(sorted(d.items()))))
 
 
 def _history(element: Type, values: st.SearchStrategy, span) -> st.SearchStrategy:
@@ -232,7 +247,7 @@ def cases(policy, *, fields=None, fixed=None, boundaries: bool = True,
     for name, value in typed_fixed.items():
         if name not in parts:
             parts[name] = st.just(as_case_value(value, model.fields[name].type))
-    if "peildatum" not in parts and any(f.type.kind == "per jaar" for f in model.fields.values()):
+    if "peildatum" not in parts and any(f.type.kind in ("per jaar", "per periode") for f in model.fields.values()):
         parts["peildatum"] = peildata(model, span)   # a value per year is read relative to the peildatum
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
 
