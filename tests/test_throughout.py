@@ -397,3 +397,13 @@ def test_gedurende_inside_en_asks_for_brackets_at_its_place():
     assert policy.evaluate({**TERM, "toelating": "ja", "rechtspersoon": "ja"}).status("x") == "voldaan"
     assert policy.evaluate({**TERM, "toelating": {"2023-01-01": "ja", "2023-05-01": "nee"},
                             "rechtspersoon": "ja"}).status("x") == "niet voldaan"
+
+
+def test_the_runtime_form_of_a_history_is_read_like_any_other_value(policy):
+    # ((day, value), ...) from Python: each value is read as its type, never trusted as typed
+    change = ((date(2023, 1, 1), "ja"), (date(2023, 7, 1), "nee"))
+    assert policy.evaluate({**TERM, "toelating": change}).status("toegelaten") == "niet voldaan"
+    assert policy.evaluate({**TERM, "toelating": ((date(2023, 1, 1), True),)}).status("toegelaten") == "voldaan"
+    with pytest.raises(BeleidError) as err:
+        policy.evaluate({**TERM, "toelating": ((date(2023, 1, 1), "misschien"),)})
+    assert "gegeven 'toelating': vanaf 2023-01-01: 'misschien' is geen ja/nee" in str(err.value)

@@ -185,19 +185,22 @@ def _period_history(raw, element: T.Type) -> tuple:
     holds from its day until the next; onbekend/null: onbekend from that day), the runtime form
     ((day, value), ...), or one plain value, which holds on every day -> ((day, value), ...)
     sorted by day."""
-    if isinstance(raw, tuple) and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], date) for p in raw):
-        return tuple(sorted(raw, key=lambda pair: pair[0]))
-    if not isinstance(raw, dict):
+    if isinstance(raw, tuple) and raw and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], date)
+                                              for p in raw):
+        pairs = list(raw)   # the runtime form: its values are read like any other (never trusted as typed)
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    else:
         if isinstance(raw, (list, tuple)):
             raise CaseValueError(f"{_show(raw)} is geen waarde per periode; verwacht één waarde, of bijvoorbeeld "
                                  '{"2023-01-01": "ja", "2023-07-01": "nee"}')
         return ((EVERY_DAY, convert(raw, element)),)
-    if len(raw) > MAX_ITEMS:
-        raise CaseValueError(f"er zijn {dutch_count(len(raw))} begindagen; ten hoogste {dutch_count(MAX_ITEMS)}")
+    if len(pairs) > MAX_ITEMS:
+        raise CaseValueError(f"er zijn {dutch_count(len(pairs))} begindagen; ten hoogste {dutch_count(MAX_ITEMS)}")
     days: dict[date, object] = {}
-    for key, value in raw.items():
+    for key, value in pairs:
         try:
-            day = _moment(key, "datum") if not isinstance(key, bool) else None
+            day = (key if type(key) is date else _moment(key, "datum")) if not isinstance(key, bool) else None
         except CaseValueError:
             day = None
         if not isinstance(day, date) or isinstance(day, datetime):
