@@ -105,3 +105,56 @@ def test_without_an_event_the_peildatum_decides(policy):
     after = policy.evaluate({"peildatum": date(2023, 9, 9)})
     assert after.statuses[names.index("t_tijd")] == "verstreken zonder datum"
     assert after.statuses[names.index("t_vanaf")] == "onbekend"   # no end: nothing can be past
+
+
+COMPUTED = """beleid "Termijnen met berekende grenzen"
+
+gegevens
+  aanvraag  : datum
+  antwoord  : datum
+  opname    : datum
+  verzoek   : datum
+  start     : datum
+
+termijn binnen_drie_weken "b"  antwoord binnen 3 weken na aanvraag
+termijn vier_weken_voor "v"    verzoek ten minste 4 weken voor dag 121 van opname
+termijn na_start "n"           antwoord niet voor start
+termijn voor_start "s"         antwoord voor start
+termijn op_start "o"           antwoord op start
+termijn een_maand "m"          antwoord uiterlijk 1 maand na aanvraag
+"""
+
+
+def test_computed_day_bounds_are_inlined_and_agree_with_the_runtime():
+    from dsl.runtime.values import shift_days, shift_months
+
+    policy = compile_text(COMPUTED, "berekend.beleid")
+    source = policy.compiled.source.split("\n\n")[0]
+    assert "timeline(" not in source   # every termijn here is a day against days
+    names = list(policy.model.rules)
+    days = [None, date(2024, 1, 31), date(2024, 2, 21), date(2024, 2, 22), date(2024, 2, 29), date(2024, 3, 1),
+            date(2024, 4, 2), date(2024, 4, 30)]
+    checked = 0
+    for aanvraag in days:
+        for antwoord in days:
+            for peil in (None, date(2024, 2, 21), date(2024, 2, 29), date(2024, 3, 1)):
+                case = {k: v for k, v in (("aanvraag", aanvraag), ("antwoord", antwoord), ("opname", aanvraag),
+                                          ("verzoek", antwoord), ("start", aanvraag), ("peildatum", peil))
+                        if v is not None}
+                outcome = policy.evaluate(case)
+                day_121 = shift_days(aanvraag, 120)
+                expected = {
+                    "binnen_drie_weken": timeline(antwoord, aanvraag, shift_days(aanvraag, 21), True, True, False,
+                                                  False, peil),
+                    "vier_weken_voor": timeline(antwoord, None, shift_days(day_121, -28), False, True, False, False,
+                                                peil),
+                    "na_start": timeline(antwoord, aanvraag, None, True, False, False, False, peil),
+                    "voor_start": timeline(antwoord, None, aanvraag, False, True, True, False, peil),
+                    "op_start": timeline(antwoord, None, aanvraag, False, True, False, True, peil),
+                    "een_maand": timeline(antwoord, None, shift_months(aanvraag, 1), False, True, False, False, peil),
+                }
+                for name, (status, end, start) in expected.items():
+                    i = names.index(name)
+                    assert (outcome.statuses[i], outcome.details[i]) == (status, (end, start)), (name, case)
+                    checked += 1
+    assert checked == 6 * len(days) ** 2 * 4

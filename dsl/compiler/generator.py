@@ -213,6 +213,8 @@ class Generator(ExpressionGenerator):
         end = self.expr(rule.end) if rule.end is not None else _c(None)
         call = self.timeline_on_fixed_days(rule)
         if call is None:
+            call = self.timeline_between_days(rule)
+        if call is None:
             call = _call("timeline", self.expr(rule.subject), start, end, _c(rule.start is not None),
                          _c(rule.end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
         value = self.gated(rule, call, _tuple(self.const(Status.NVT), _c(None), _c(None)),
@@ -273,6 +275,53 @@ class Generator(ExpressionGenerator):
             absent = _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
                          _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
         return _if(_is(first, _c(None)), absent, known)
+
+    def timeline_between_days(self, rule: M.Timeline) -> py.expr | None:
+        """`timeline(...)` written out inline for a datum against bounds computed per case that are
+        datums too (`binnen 3 weken na aanvraag`): every comparison is between two days. Each bound
+        is computed once (a walrus) and may be onbekend, which makes the status onbekend; the
+        result carries the computed bounds, as the runtime's does. None for other termijnen."""
+        bounds = rule.bounds
+        if rule.subject.type.kind != "datum" or not bounds or any(b.type.kind != "datum" for b in bounds):
+            return None
+        temps: dict[str, py.expr] = {}
+        values = {}
+        for part, bound in (("start", rule.start), ("end", rule.end)):
+            if bound is not None:
+                temps[part] = py.NamedExpr(target=_n(name := self.temp(), store=True), value=self.expr(bound))
+                values[part] = name
+        start = _n(values["start"]) if "start" in values else _c(None)
+        end = _n(values["end"]) if "end" in values else _c(None)
+
+        def result(status: Status) -> py.expr:
+            return _tuple(self.const(status), end, start)
+
+        subject = self.expr(rule.subject)
+        first: py.expr
+        if isinstance(subject, py.Name):
+            first, event = subject, _n(subject.id)
+        else:
+            temp = self.temp()
+            first, event = py.NamedExpr(target=_n(temp, store=True), value=subject), _n(temp)
+        before_end = py.Lt() if rule.strict else py.LtE()
+        if rule.exact:
+            test = py.Compare(left=event, ops=[py.Eq()], comparators=[end])
+        elif rule.start is None:
+            test = py.Compare(left=event, ops=[before_end], comparators=[end])
+        elif rule.end is None:
+            test = py.Compare(left=event, ops=[py.GtE()], comparators=[start])
+        else:
+            test = py.Compare(left=start, ops=[py.LtE(), before_end], comparators=[event, end])
+        known = _if(test, result(Status.GEHAALD), result(Status.NIET_GEHAALD))
+        if rule.end is None:
+            absent = result(Status.ONBEKEND)
+        else:
+            over = py.Compare(left=_n("peil"), ops=[py.GtE() if rule.strict else py.Gt()], comparators=[end])
+            absent = _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
+                         _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
+        # the bounds first (`None in (s := ..., e := ...)`): an onbekend bound makes the status onbekend
+        computed = py.Compare(left=_c(None), ops=[py.In()], comparators=[_tuple(*temps.values())])
+        return _if(computed, result(Status.ONBEKEND), _if(_is(first, _c(None)), absent, known))
 
     def fixed_test(self, rule: M.Timeline, event: py.expr, start, end, timed: bool) -> py.expr | None:
         """The test "the event is in time" for an event that is a time (`timed`) or a day, against
