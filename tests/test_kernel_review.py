@@ -90,7 +90,7 @@ def test_controleer_finds_the_gap_at_250000_as_the_cli_does(session, shown):
     assert f"{POLICY}:{_START + 1}:1 (beslissing)" in shown_text   # where it was written, not the composed text
     assert [b.description for b in view.open_buttons] == [OPEN] * 4
     assert repr(view).startswith("Consistentie van 'Inkoopbeleid Wijkverpleging 2024': 4 bevindingen (1 gat, "
-                                 "3 onbekend blokkeert).")
+                                 "3 onbekend blokkeert): 0 nieuw, 4 in het document.")   # all recorded with `bekend`
     (progress,) = [o for o in shown if isinstance(o, Progress)]
     assert progress.state == "klaar" and progress.total == len(shipped(POLICY).model.rules)
     assert repr(progress) == f"controleren: klaar ({progress.total} regels)"

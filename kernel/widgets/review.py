@@ -222,7 +222,7 @@ class ConsistencyView(ReviewView):
         for kind, findings in self.groups:
             body.append(w.HTML(f'<div class="bt-kind" style="{FONT}font-weight:600;margin-top:6px">'
                                f'{escape(KINDS[kind])} — {len(findings)}</div>'))
-            for f in findings:
+            for f in sorted(findings, key=lambda f: bool(f.known)):   # new findings first, as the report does
                 body.append(w.HTML(self._finding_html(f)))
                 if f.case is not None:
                     body.append(self.open_button(f.case, f"{kind}: {f.rule}"))
@@ -235,8 +235,10 @@ class ConsistencyView(ReviewView):
         n = len(self.report.findings)
         if not n:
             return "geen bevindingen"
+        known = sum(1 for f in self.report.findings if f.known)
         return counted(n, "bevinding", "bevindingen") + " (" + ", ".join(
-            f"{len(found)} {kind.replace('_', ' ')}" for kind, found in self.groups) + ")"
+            f"{len(found)} {kind.replace('_', ' ')}" for kind, found in self.groups) + ")" + (
+            f": {n - known} nieuw, {known} in het document" if known else "")
 
     def _head_html(self) -> str:
         return (f'<div class="bt-review-head" style="{FONT}"><b>Consistentie van '
@@ -247,6 +249,10 @@ class ConsistencyView(ReviewView):
                   + (f': <code>{escape(self.line_of(span))}</code>' if self.line_of(span) else "")
                   for label, span in f.spans]
         parts = [f"<div>{escape(f.message)}</div>"]
+        if f.known:   # recorded in the policy as the document's own (`bekend ...`): not new
+            record = f" ({escape(f.known_record)})" if f.known_record else ""
+            parts.append(f'<div class="bt-known" style="{_MUTED}"><b>In het document</b>: het beleid legt deze '
+                            f"bevinding vast als van het document zelf{record}.</div>")
         if f.detail:
             parts.append(f"<div>{escape(f.detail)}</div>")
         parts.append(_list(places))
@@ -254,7 +260,9 @@ class ConsistencyView(ReviewView):
             shown = case_text(self.policy.model, f.case, f.relevant) or "elke casus"
             parts.append(f"<div><b>Tegenvoorbeeld</b>: {escape(shown)}</div>")
         parts.append(f'<div style="{_MUTED}">Hoe: {escape(how_found(f))}.</div>')
-        return f'<div class="bt-finding" data-kind="{escape(f.kind)}" style="{FONT}margin-left:12px">{"".join(parts)}</div>'
+        known = ' data-known="ja"' if f.known else ""
+        return (f'<div class="bt-finding" data-kind="{escape(f.kind)}"{known} style="{FONT}margin:6px 0 0 12px">'
+                f'{"".join(parts)}</div>')
 
     def _checked(self) -> list[str]:
         report = self.report
