@@ -296,3 +296,35 @@ def test_a_value_per_period_is_evaluated_day_by_day_in_the_cluster(spark):
                                  "toelating string, begin_overeenkomst string, einde_overeenkomst string, bedden string")
     plain = evaluate_spark(policy, text).collect()[0]
     assert (plain["toegelaten"], plain["tien_bedden"], plain["geweigerd"]) == ("voldaan", "voldaan", None)
+
+
+def test_a_dutch_spreadsheet_on_spark_is_read_as_polars_reads_it(spark, tmp_path: Path, capsys):
+    """`beleid evalueer --motor spark` on a CSV as Excel writes it in Dutch (semicolons, a BOM,
+    "€ 2.500.000,00", "9,5%", "1-1-2015", "7-6-2023 15:26", an impossible date): the text is read by
+    the readers of the Polars route (before, Spark's own readers knew only plain forms and refused
+    every row of the notebook's provider list), so both engines give the same table, refusals and
+    their Dutch reasons included."""
+    from dsl.cli import main
+
+    policy = POLICIES / "wijkverpleging_2024.beleid"
+    source = tmp_path / "aanbieders.csv"
+    source.write_text(
+        "\ufeffagb;omzet_2023;aandeel_onderaanneming;verzekerd_bedrag;ingang_verzekering;inschrijving;fte_niveau_6_loondienst\n"
+        "01;€ 240.000;9,5%;€ 2.500.000,00;1-1-2015;7-6-2023 15:26;1,5\n"
+        "02;€ 1.250.000,50;33%;€ 2.499.999,99;1-1-2024;16-6-2023 17:01;0,8\n"
+        "03;n.v.t.;0%;€ 5.000.000;31-4-2024;;2\n", encoding="utf-8")
+    outputs = {}
+    for engine in ("polars", "spark"):
+        target = tmp_path / f"uit_{engine}.parquet"
+        code = main(["evalueer", str(policy), "--casussen", str(source), "--uit", str(target), "--motor", engine])
+        out, err = capsys.readouterr()
+        assert code == 3 and "3 rijen gelezen, 2 geëvalueerd, 1 geweigerd" in out, (engine, out, err)
+        outputs[engine] = pl.read_parquet(target if engine == "polars" else target / "*.parquet")
+    polars, spark_out = outputs["polars"], outputs["spark"]
+    assert polars.columns == spark_out.columns
+    for column in polars.columns:
+        assert polars[column].cast(pl.String).to_list() == spark_out[column].cast(pl.String).to_list(), column
+    assert spark_out["onderaanneming"].to_list()[:2] == ["voldaan", "voldaan"]
+    assert spark_out["aansprakelijkheid"].to_list()[:2] == ["voldaan", "niet voldaan"]
+    assert "'31-4-2024' is geen geldige datum: april 2024 heeft 30 dagen" in spark_out["geweigerd"][2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aanbieders.csv", "uit_polars.parquet", "uit_spark.parquet"]
