@@ -55,15 +55,17 @@ def shipped(path: str | Path) -> CompiledPolicy:
 # work, handed to the workers in collection order: the files that take longest come first (longest
 # processing time first), so that none of them starts last on one worker while the other worker
 # idles, and the run ends on many small files. The order is that of the summed test time per file
-# (`--durations=0`, session 7, two workers on a loaded machine, so only the order counts): Spark,
-# dashboard state, bad inputs, kernel batch, consistency mutants, kernel review, batch, case files,
-# stream, notebooks, atomic, robustness, consistency, ...; every other file keeps the collection order.
-SLOWEST_FIRST = ("test_spark.py", "test_dashboard_state.py", "test_bad_inputs.py", "test_kernel_batch.py",
-                 "test_consistency_mutants.py", "test_kernel_review.py", "test_batch.py", "test_case_files.py",
-                 "test_stream.py", "test_notebooks.py", "test_atomic.py", "test_robustness.py", "test_consistency.py",
-                 "test_policy_hardening.py", "test_versions.py", "test_cli_docs.py", "test_widgets.py",
-                 "test_plugin.py", "test_kernel.py", "test_output.py", "test_consistency_json.py", "test_browser.py",
-                 "test_consistency_compare.py", "test_cli.py", "test_core.py", "test_coverage_diff.py")
+# (`--durations=0`, session 8, two workers on a loaded machine, so only the order counts): Spark,
+# exact consistency, bad inputs, batch, notebooks, browser, dashboard state, consistency, consistency
+# mutants, kernel review, kernel, ...; every other file keeps the collection order.
+SLOWEST_FIRST = ("test_spark.py", "test_consistency_exact.py", "test_bad_inputs.py", "test_batch.py",
+                 "test_notebooks.py", "test_browser.py", "test_dashboard_state.py", "test_consistency.py",
+                 "test_consistency_mutants.py", "test_kernel_review.py", "test_kernel.py", "test_kernel_batch.py",
+                 "test_stream.py", "test_case_files.py", "test_policy_hardening.py", "test_versions.py",
+                 "test_atomic.py", "test_robustness.py", "test_shipped_findings.py", "test_cli_docs.py",
+                 "test_plugin.py", "test_widgets.py", "test_jobs.py", "test_cli.py", "test_consistency_json.py",
+                 "test_output.py", "test_kernel_cells.py", "test_dmn_export.py", "test_consistency_compare.py",
+                 "test_core.py", "test_coverage_diff.py", "test_explain.py", "test_case.py")
 
 
 def pytest_collection_modifyitems(config, items):

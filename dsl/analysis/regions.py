@@ -239,25 +239,17 @@ _COMPARE = {z3.Z3_OP_LE: "≤", z3.Z3_OP_LT: "<", z3.Z3_OP_GE: "≥", z3.Z3_OP_G
 
 def relations_of(formulas) -> list:
     """The comparisons inside `formulas` whose sides together read two or more gegevens, each once."""
+    from dsl.analysis.smt import dag_nodes
+
+    formulas = list(formulas)
     names: dict[int, frozenset] = {}   # term id -> the gegevens in it, each term once (bottom up)
     found: dict[int, Any] = {}
-    stack: list = [(t, False) for t in formulas]
-    while stack:
-        t, done = stack.pop()
-        key = t.get_id()
-        if key in names:
-            continue
-        if not done:
-            stack.append((t, True))
-            stack.extend((c, False) for c in t.children() if c.get_id() not in names)
-            continue
-        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            names[key] = frozenset({t.decl().name()})
-        else:
-            names[key] = frozenset().union(*[names[c.get_id()] for c in t.children()])
-        if z3.is_app(t) and t.decl().kind() in _COMPARE and t.num_args() == 2 and z3.is_arith(t.arg(0)) \
-                and len(names[key]) >= 2:
-            found[key] = t
+    for key, ast, args, name, op in dag_nodes(*formulas):
+        names[key] = frozenset({name}) if name is not None else frozenset().union(*[names[a] for a in args])
+        if op in _COMPARE and len(args) == 2 and len(names[key]) >= 2:
+            ctx = formulas[0].ctx   # a Python term only for a comparison found (z3's own wrapper)
+            if z3.is_arith(z3.z3._to_expr_ref(z3.Z3_get_app_arg(ctx.ref(), ast, 0), ctx)):
+                found[key] = z3.z3._to_expr_ref(ast, ctx)
     # a relation inside another relation's sides (an `If` of a decision) is kept as well: both bound it
     return sorted(found.values(), key=lambda t: t.sexpr())
 

@@ -133,18 +133,52 @@ def _decimal(fraction: Fraction) -> Decimal:
     return exact if den == 1 else round(exact, 12)
 
 
+def dag_nodes(*terms):
+    """Every node of z3 terms once, children before their parents: (id, ast, argument ids,
+    the name if it is a gegeven (an uninterpreted constant) else None, its declaration's kind or
+    None). Read with z3's C API, not its Python objects: a term of a calendar table has tens of
+    thousands of shared nodes, and `ExprRef.children()` made a Python object for every argument
+    of every node (4 of the 14 s of the six-months proof in tests/test_consistency_exact.py; now
+    1.7 s). The raw pointers stay valid while the terms live (they hold their arguments)."""
+    if not terms:
+        return []
+    ctx = terms[0].ctx_ref()
+    get_id, kind_of, num_args, arg = z3.Z3_get_ast_id, z3.Z3_get_ast_kind, z3.Z3_get_app_num_args, z3.Z3_get_app_arg
+    apps = (z3.Z3_APP_AST, z3.Z3_NUMERAL_AST)
+    nodes, done = [], set()
+    stack: list = [(t.as_ast(), False) for t in reversed(terms)]
+    while stack:
+        a, expanded = stack.pop()
+        key = get_id(ctx, a)
+        if key in done:
+            continue
+        kind = kind_of(ctx, a)
+        if kind in apps:
+            args = [arg(ctx, a, i) for i in range(num_args(ctx, a))]
+        elif kind == z3.Z3_QUANTIFIER_AST:
+            args = [z3.Z3_get_quantifier_body(ctx, a)]
+        else:
+            args = []
+        if not expanded and args:
+            stack.append((a, True))
+            stack.extend((c, False) for c in args)
+            continue
+        done.add(key)
+        name, op = None, None
+        if kind in apps:
+            decl = z3.Z3_get_app_decl(ctx, a)
+            op = z3.Z3_get_decl_kind(ctx, decl)
+            if not args and op == z3.Z3_OP_UNINTERPRETED:
+                symbol = z3.Z3_get_decl_name(ctx, decl)   # as `FuncDeclRef.name()` reads it
+                name = f"k!{z3.Z3_get_symbol_int(ctx, symbol)}" \
+                    if z3.Z3_get_symbol_kind(ctx, symbol) == z3.Z3_INT_SYMBOL else z3.Z3_get_symbol_string(ctx, symbol)
+        nodes.append((key, a, [get_id(ctx, c) for c in args], name, op))
+    return nodes
+
+
 def free_fields(term) -> set[str]:
     """The names of the gegevens (uninterpreted constants) a z3 term mentions."""
-    found, stack, seen = set(), [term], set()
-    while stack:
-        t = stack.pop()
-        if t.get_id() in seen:
-            continue
-        seen.add(t.get_id())
-        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found.add(t.decl().name())
-        stack.extend(t.children())
-    return found
+    return {name for _, _, _, name, _ in dag_nodes(term) if name is not None}
 
 
 class Encoder(RuleEncoding):

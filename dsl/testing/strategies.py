@@ -89,8 +89,9 @@ def _ordinary(t: Type, span, top) -> st.SearchStrategy:
         return st.integers(0, int(max(400, top * 4)))
     if kind == "tekst":
         return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12)
-    if kind == "lijst" and t.element is not None:
-        return st.lists(_ordinary(t.element, span, top), max_size=4).map(tuple)
+    if kind == "lijst" and t.element is not None:   # elements within their declared range, if any
+        bounded = _within_bounds(t.element)
+        return st.lists(bounded if bounded is not None else _ordinary(t.element, span, top), max_size=4).map(tuple)
     raise InvalidArgument(f"type {t} wordt niet ondersteund")
 
 
