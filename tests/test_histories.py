@@ -204,3 +204,12 @@ def test_a_voorbeeld_gives_a_value_per_year_and_is_checked():
 def test_the_keywords_have_dutch_help():
     assert "kalenderjaren vóór het jaar van de peildatum" in assist.KEYWORD_HELP["afgelopen"]
     assert "in het vorige jaar" in assist.KEYWORD_HELP["jaar"]
+
+
+@pytest.mark.parametrize("declared", ["lijst van bedrag per jaar", "lijst van lijst van ja/nee per periode"])
+def test_a_list_of_histories_is_refused_with_its_place(declared):
+    # nothing in the language could read one (found by the grammar fuzzer: the case strategy had no values for it)
+    kind = declared.rsplit(" ", 2)[-2:]
+    with pytest.raises(BeleidError) as err:
+        compile_text(f'beleid "x"\ngegevens\n  a : {declared}\n', "x.beleid")
+    assert f"x.beleid:3:7: fout: een lijst van waarden {' '.join(kind)} kan niet" in str(err.value)

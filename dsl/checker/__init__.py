@@ -249,6 +249,14 @@ class _Checker:
                         else f.type)
                 for span, message, hint in range_problems(spec):
                     self.fail(span, message, hint, code="bereik")
+                inner = f.type.element if f.type.kind == "lijst" else None
+                while inner is not None and inner.kind == "lijst":
+                    inner = inner.element
+                if inner is not None and inner.kind in ("per jaar", "per periode"):   # nothing could read one
+                    self.fail(f.type.span, f"een lijst van waarden {inner.kind} kan niet",
+                              f"geef een gegeven met een waarde {inner.kind} (zoals '{f.name} : "
+                              f"{inner.element.kind if inner.element else 'bedrag'} {inner.kind}'), of een lijst "
+                              "van gewone waarden", code="type")
                 if f.type.kind == "keuze" and len(set(f.type.options)) != len(f.type.options):
                     self.fail(f.type.span, "een keuze noemt dezelfde optie twee keer", code="keuze")
         for group in self.policy.groups:
