@@ -37,9 +37,8 @@ import polars as pl
 
 from dsl.batch.columnar import key_output
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, history_of, period_of, typed_inputs
-from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, output_exprs
+from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, one_value, output_exprs
 from dsl.core import model as M
-from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
 from dsl.runtime.formatting import format_value
 
@@ -158,9 +157,7 @@ def changing_rows(model: M.Policy, inputs: pl.DataFrame) -> pl.Series | None:
     names = [name for name, field in model.fields.items() if field.type.kind == "per periode"]
     if not names:
         return None
-    every_day = pl.lit(EVERY_DAY, pl.Date)
-    tests = [pl.col(n).is_not_null() & ((pl.col(n).list.len() != 1)
-                                        | (pl.col(n).list.first().struct.field("dag") != every_day)) for n in names]
+    tests = [pl.col(n).is_not_null() & ~one_value(pl.col(n)) for n in names]
     return inputs.select(pl.any_horizontal(tests).fill_null(True).alias("wisselt"))["wisselt"]
 
 

@@ -98,6 +98,12 @@ def _decimal(scale: int) -> pl.Decimal:
     return pl.Decimal(PRECISION, scale)
 
 
+def one_value(history: pl.Expr) -> pl.Expr:
+    """Whether a value per periode ((dag, waarde) pairs) is one value on every day: a single pair
+    from `E.EVERY_DAY` (null for a null history)."""
+    return (history.list.len() == 1) & (history.list.first().struct.field("dag") == pl.lit(E.EVERY_DAY, pl.Date))
+
+
 def literal(value: Any, t: Type, scale: int = 0) -> pl.Expr:
     """A typed literal: a decimal at its own scale, never a float."""
     if value is None:
@@ -217,9 +223,7 @@ class PolarsPlan(ColumnarPlan):
             history.list.get(hits.list.arg_max(), null_on_oob=True).struct.field("waarde"))
 
     def constant_value(self, history: pl.Expr) -> pl.Expr:
-        first = history.list.first()
-        one = (history.list.len() == 1) & (first.struct.field("dag") == pl.lit(E.EVERY_DAY, pl.Date))
-        return pl.when(one).then(first.struct.field("waarde"))
+        return pl.when(one_value(history)).then(history.list.first().struct.field("waarde"))
 
     def year_date(self, peil: pl.Expr, month: int, day: int, offset: int) -> pl.Expr:
         """`pl.date(year(peil) + offset, month, day)` for every year at once (the portable form in

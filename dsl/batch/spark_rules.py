@@ -375,9 +375,12 @@ class SparkPlan(ColumnarPlan):
 
     def constant_value(self, history: Sql) -> Sql:
         """`try_element_at(history, 1).waarde` when that is the only pair and starts at `EVERY_DAY`."""
-        first = f"try_element_at({history.text}, 1)"
-        one = (call("size", history) == operand(1)) & (Sql(f"({first}.dag)") == date_literal(E.EVERY_DAY, Type("datum")))
-        return case([(one, Sql(f"({first}.waarde)"))])
+        return case([(self._one_value(history), Sql(f"(try_element_at({history.text}, 1).waarde)"))])
+
+    def _one_value(self, history: Sql) -> Sql:
+        """Whether a value per periode is one value on every day (null for a null history)."""
+        first = Sql(f"(try_element_at({history.text}, 1).dag)")
+        return (call("size", history) == operand(1)) & (first == date_literal(E.EVERY_DAY, Type("datum")))
 
     # Spark's higher-order functions see the row's other columns, so a value per periode is computed
     # day by day in the cluster, exactly as `dsl.core.expr.value_on` and `test_days` say.
@@ -420,16 +423,10 @@ class SparkPlan(ColumnarPlan):
         days = call("concat", call("array", start), *changes).text
         fails = Sql(f"exists({days}, {day.text} -> ({on_each_day.text} <=> false))")
         holds = Sql(f"forall({days}, {day.text} -> coalesce({on_each_day.text}, false))")
-        constant = reduce(lambda a, b: a & b, [~self._changes(h) for h in histories], operand(True))
+        constant = reduce(lambda a, b: a & b, [self.is_null(h) | self._one_value(h) for h in histories], operand(True))
         unknown_bound = self.is_null(start) | self.is_null(end)
         return case([(unknown_bound, case([(constant, any_day)], NULL)), (last < start, NULL),
                      (fails, operand(False)), (holds, operand(True))], NULL)
-
-    def _changes(self, history: Sql) -> Sql:
-        """Whether a value per periode changes: more than one pair, or one starting on a day."""
-        first = Sql(f"(try_element_at({history.text}, 1).dag)")
-        return (Sql(f"({history.text} IS NOT NULL)")
-                & ((call("size", history) != 1) | (first != date_literal(E.EVERY_DAY, Type("datum")))))
 
     def year_date(self, peil: Sql, month: int, day: int, offset: int) -> Sql:
         """`make_date(year(peil) + offset, month, day)`; null without a peildatum or past year 9999."""

@@ -49,9 +49,6 @@ def _condition(row: M.Row):
     return row.condition
 
 
-_OPS = {">=": py.GtE, "<": py.Lt, "<=": py.LtE, "==": py.Eq}
-
-
 def _eq_expr(a: py.expr, b: py.expr) -> py.Compare:
     return py.Compare(left=a, ops=[py.Eq()], comparators=[b])
 
@@ -238,42 +235,35 @@ class Generator(ExpressionGenerator):
             return None
         start = fixed.pop(0) if rule.start is not None else None
         end = fixed.pop(0) if rule.end is not None else None
+        days_only = type(start) is not datetime and type(end) is not datetime
+        if kind == "datum" and not days_only:   # a day against a time bound: the runtime decides
+            return None
 
         def result(status: Status) -> py.expr:
             return self.const((status, end, start))
 
-        subject = self.expr(rule.subject)
-        first: py.expr
-        if isinstance(subject, py.Name):
-            first, event = subject, _n(subject.id)
-        else:
-            temp = self.temp()
-            first, event = py.NamedExpr(target=_n(temp, store=True), value=subject), _n(temp)
-        runtime = _call("timeline", event, self.const(start), self.const(end), _c(start is not None),
-                        _c(end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
-        on_day = self.fixed_test(rule, event, start, end, timed=False)
-        if on_day is None and kind == "datum":
-            return None
+        first, event = self.event(rule)
         met = result(Status.GEHAALD), result(Status.NIET_GEHAALD)
-        day_known = runtime if on_day is None else _if(on_day, *met)
+        day_known: py.expr
+        absent: py.expr
+        if days_only:
+            day_known = _if(self.in_time(rule, event, self.bound(start), self.bound(end)), *met)
+        else:
+            day_known = _call("timeline", event, self.const(start), self.const(end), _c(start is not None),
+                              _c(end is not None), _c(rule.strict), _c(rule.exact), _n("peil"))
         if kind == "datum":
             known = day_known
-        else:
-            on_time = self.fixed_test(rule, event, start, end, timed=True)
-            known = _if(_is(_call("type_of", event), self.const(datetime)), _if(on_time, *met), day_known)
-        if end is None:
-            absent = result(Status.ONBEKEND)
-        elif type(end) is datetime:   # the peildatum is a day: on the end's own day it is undecided
+        else:   # a tijdstip given as a time, else as a day
+            known = _if(_is(_call("type_of", event), self.const(datetime)),
+                        _if(self.in_time_of_day(rule, event, start, end), *met), day_known)
+        if type(end) is datetime:   # the peildatum is a day: on the end's own day it is undecided
             day = self.const(end.date())
             absent = _if(py.BoolOp(op=py.Or(), values=[_is(_n("peil"), _c(None)), _eq_expr(_n("peil"), day)]),
                          result(Status.ONBEKEND),
                          _if(py.Compare(left=_n("peil"), ops=[py.Gt()], comparators=[day]),
                              result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
         else:
-            over = py.Compare(left=_n("peil"), ops=[py.GtE() if rule.strict else py.Gt()],
-                              comparators=[self.const(end)])
-            absent = _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
-                         _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
+            absent = self.without_event(rule, self.bound(end), result)
         return _if(_is(first, _c(None)), absent, known)
 
     def timeline_between_days(self, rule: M.Timeline) -> py.expr | None:
@@ -281,83 +271,83 @@ class Generator(ExpressionGenerator):
         datums too (`binnen 3 weken na aanvraag`): every comparison is between two days. Each bound
         is computed once (a walrus) and may be onbekend, which makes the status onbekend; the
         result carries the computed bounds, as the runtime's does. None for other termijnen."""
-        bounds = rule.bounds
-        if rule.subject.type.kind != "datum" or not bounds or any(b.type.kind != "datum" for b in bounds):
+        if rule.subject.type.kind != "datum" or not rule.bounds or any(b.type.kind != "datum" for b in rule.bounds):
             return None
-        temps: dict[str, py.expr] = {}
-        values = {}
-        for part, bound in (("start", rule.start), ("end", rule.end)):
-            if bound is not None:
-                temps[part] = py.NamedExpr(target=_n(name := self.temp(), store=True), value=self.expr(bound))
-                values[part] = name
-        start = _n(values["start"]) if "start" in values else _c(None)
-        end = _n(values["end"]) if "end" in values else _c(None)
+        computed: list[py.expr] = []
+
+        def computed_once(bound: E.Expr | None) -> py.expr | None:
+            if bound is None:
+                return None
+            name = self.temp()
+            computed.append(py.NamedExpr(target=_n(name, store=True), value=self.expr(bound)))
+            return _n(name)
+
+        start, end = computed_once(rule.start), computed_once(rule.end)
 
         def result(status: Status) -> py.expr:
-            return _tuple(self.const(status), end, start)
+            return _tuple(self.const(status), end or _c(None), start or _c(None))
 
+        first, event = self.event(rule)
+        known = _if(self.in_time(rule, event, start, end), result(Status.GEHAALD), result(Status.NIET_GEHAALD))
+        absent = self.without_event(rule, end, result)
+        # the bounds first (`None in (s := ..., e := ...)`): an onbekend bound makes the status onbekend
+        unknown_bound = py.Compare(left=_c(None), ops=[py.In()], comparators=[_tuple(*computed)])
+        return _if(unknown_bound, result(Status.ONBEKEND), _if(_is(first, _c(None)), absent, known))
+
+    # ------------------------------------------------------------ parts of an inlined termijn
+    def bound(self, value) -> py.expr | None:
+        """A bound written in the policy as a constant (None: the termijn has no such bound)."""
+        return None if value is None else self.const(value)
+
+    def event(self, rule: M.Timeline) -> tuple[py.expr, py.Name]:
+        """(its first use, later uses) of the termijn's event: a name, or a walrus on the first use."""
         subject = self.expr(rule.subject)
-        first: py.expr
         if isinstance(subject, py.Name):
-            first, event = subject, _n(subject.id)
-        else:
-            temp = self.temp()
-            first, event = py.NamedExpr(target=_n(temp, store=True), value=subject), _n(temp)
+            return subject, _n(subject.id)
+        temp = self.temp()
+        return py.NamedExpr(target=_n(temp, store=True), value=subject), _n(temp)
+
+    def in_time(self, rule: M.Timeline, event: py.expr, start: py.expr | None, end: py.expr | None) -> py.Compare:
+        """`start <= event <= end` (`<` before a strict end; `event == end` for `op`), the event and
+        the bounds of one kind (days, or times)."""
         before_end = py.Lt() if rule.strict else py.LtE()
         if rule.exact:
-            test = py.Compare(left=event, ops=[py.Eq()], comparators=[end])
-        elif rule.start is None:
-            test = py.Compare(left=event, ops=[before_end], comparators=[end])
-        elif rule.end is None:
-            test = py.Compare(left=event, ops=[py.GtE()], comparators=[start])
-        else:
-            test = py.Compare(left=start, ops=[py.LtE(), before_end], comparators=[event, end])
-        known = _if(test, result(Status.GEHAALD), result(Status.NIET_GEHAALD))
-        if rule.end is None:
-            absent = result(Status.ONBEKEND)
-        else:
-            over = py.Compare(left=_n("peil"), ops=[py.GtE() if rule.strict else py.Gt()], comparators=[end])
-            absent = _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
-                         _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
-        # the bounds first (`None in (s := ..., e := ...)`): an onbekend bound makes the status onbekend
-        computed = py.Compare(left=_c(None), ops=[py.In()], comparators=[_tuple(*temps.values())])
-        return _if(computed, result(Status.ONBEKEND), _if(_is(first, _c(None)), absent, known))
+            assert end is not None
+            return py.Compare(left=event, ops=[py.Eq()], comparators=[end])
+        if start is None:
+            assert end is not None
+            return py.Compare(left=event, ops=[before_end], comparators=[end])
+        if end is None:
+            return py.Compare(left=event, ops=[py.GtE()], comparators=[start])
+        return py.Compare(left=start, ops=[py.LtE(), before_end], comparators=[event, end])
 
-    def fixed_test(self, rule: M.Timeline, event: py.expr, start, end, timed: bool) -> py.expr | None:
-        """The test "the event is in time" for an event that is a time (`timed`) or a day, against
-        fixed bounds; None when a day event meets a time bound (undecided on that day)."""
-        parts: list[py.expr] = []
+    def in_time_of_day(self, rule: M.Timeline, event: py.expr, start, end) -> py.expr:
+        """`in_time` for an event that is a time, against fixed bounds: a time bound as it is, a day
+        bound as the times from its midnight to the next (the time's day against that day)."""
+        def at(day, next_day: bool = False) -> py.expr:   # a time bound, or a day's (next) midnight
+            if type(day) is datetime:
+                return self.const(day)
+            midnight = datetime(day.year, day.month, day.day)
+            return self.const(midnight + timedelta(days=1) if next_day else midnight)
 
-        def compare(op: str, bound) -> py.expr | None:
-            if type(bound) is datetime:
-                if not timed:
-                    return None
-                return py.Compare(left=event, ops=[_OPS[op]()], comparators=[self.const(bound)])
-            if not timed:
-                return py.Compare(left=event, ops=[_OPS[op]()], comparators=[self.const(bound)])
-            # a time against a day: the time's day against that day, as times at midnight
-            midnight = datetime(bound.year, bound.month, bound.day)
-            after = midnight + timedelta(days=1)
-            if op == ">=":
-                return py.Compare(left=event, ops=[py.GtE()], comparators=[self.const(midnight)])
-            if op == "<":
-                return py.Compare(left=event, ops=[py.Lt()], comparators=[self.const(midnight)])
-            if op == "<=":
-                return py.Compare(left=event, ops=[py.Lt()], comparators=[self.const(after)])
-            return py.Compare(left=self.const(midnight), ops=[py.LtE(), py.Lt()],   # "=="
-                              comparators=[event, self.const(after)])
+        first = None if start is None else at(start)
+        if end is None or type(end) is datetime or rule.strict:
+            return self.in_time(rule, event, first, None if end is None else at(end))
+        if rule.exact:   # on that day: from its midnight to the next
+            return py.Compare(left=at(end), ops=[py.LtE(), py.Lt()], comparators=[event, at(end, True)])
+        last = at(end, True)   # `uiterlijk <day>`: before the next midnight
+        return (py.Compare(left=event, ops=[py.Lt()], comparators=[last]) if first is None
+                else py.Compare(left=first, ops=[py.LtE(), py.Lt()], comparators=[event, last]))
 
-        if rule.exact:
-            wanted = [("==", end)]
-        else:
-            wanted = ([(">=", start)] if start is not None else []) + (
-                [("<" if rule.strict else "<=", end)] if end is not None else [])
-        for op, bound in wanted:
-            test = compare(op, bound)
-            if test is None:
-                return None
-            parts.append(test)
-        return parts[0] if len(parts) == 1 else py.BoolOp(op=py.And(), values=parts)
+    def without_event(self, rule: M.Timeline, end: py.expr | None, result) -> py.expr:
+        """Without an event, the peildatum (a day) against an end that is a day: verstreken zonder
+        datum after it (on it too for a strict end), nog niet verstreken before; onbekend without a
+        peildatum or an end."""
+        if end is None:
+            return result(Status.ONBEKEND)
+        over = py.Compare(left=_n("peil"), ops=[py.GtE() if rule.strict else py.Gt()], comparators=[end])
+        return _if(_is(_n("peil"), _c(None)), result(Status.ONBEKEND),
+                   _if(over, result(Status.VERSTREKEN_ZONDER_DATUM), result(Status.NOG_NIET)))
 
     def decision(self, rule: M.Decision) -> list:
         i = _suffix(self.locals[rule.name])
