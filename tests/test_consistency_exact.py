@@ -8,7 +8,6 @@ policies beyond eerste treffer and uniek is compared with the compiled policy by
 
 from __future__ import annotations
 
-import itertools
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +18,7 @@ import z3
 from dsl.analysis import Budget, check_policy
 from dsl.analysis.smt import Domain, Encoder
 from dsl.policy import compile_text, load_policy
+from tests.test_consistency_unknowns import brute_force_unknowns
 
 SMALL = Budget(max_examples=20, seconds=600)
 # a gap on the calendar lies in many places (every month, every week with a holiday); its first
@@ -320,24 +320,12 @@ VALUES = {"a": [True, False], "b": [True, False], "soort": ["instelling", "zzp"]
           "omzet": [Decimal(0), Decimal(1), Decimal(100)]}
 
 
-def _brute_force(policy, rule: str) -> set[str]:
-    names = sorted(policy.model.rules[rule].inputs)
-    found = set()
-    for missing in names:
-        others = [n for n in names if n != missing]
-        for values in itertools.product(*[VALUES[n] for n in others]):
-            if policy.evaluate(dict(zip(others, values, strict=True)))[rule].status == "onbekend":
-                found.add(missing)
-                break
-    return found
-
-
 def test_the_unknowns_under_every_hit_policy_are_those_the_compiled_policy_shows():
     policy = compile_text(POLICIES, "t.beleid")
     report = check_policy(policy, budget=SMALL)
     listed = {u.rule: set(u.inputs) for u in report.unknowns}
     for rule in ("klasse", "toets", "toeslag", "aantal_toeslagen", "kleinste", "redenen", "gebruikt"):
-        assert listed.get(rule, set()) == _brute_force(policy, rule), rule
+        assert listed.get(rule, set()) == brute_force_unknowns(policy, rule, VALUES), rule
     # under om het even two rows that hold and disagree give meerdere regels, not onbekend: a missing
     # a with b ja and a zzp is meerdere regels whatever a is
     assert policy.evaluate({"b": True, "soort": "zzp"})["klasse"].status == "meerdere regels"
