@@ -25,7 +25,7 @@ from tests.conftest import POLICIES, beleid, shipped
 TABLES = Path(__file__).parent / "data" / "tabellen" / "inkoop_tabellen.beleid"
 BEKEND = Path(__file__).parent / "data" / "bekend" / "bekend.beleid"
 FILES = [*sorted(POLICIES.glob("*.beleid")), TABLES, BEKEND]
-_LOADED = {f.stem: shipped(f) for f in FILES}
+_FILE = {f.stem: f for f in FILES}   # compiled when a test asks (`shipped`), not at collection
 
 
 def _evalueer(*args: str, process: bool = False) -> subprocess.CompletedProcess:
@@ -42,14 +42,14 @@ def _example_rows(policy) -> list[dict]:
             for example in policy.model.examples]
 
 
-@pytest.mark.parametrize("name", sorted(_LOADED))
+@pytest.mark.parametrize("name", sorted(_FILE))
 def test_every_shipped_policy_compiles_to_polars(name):
-    assert isinstance(plan_for(_LOADED[name]), PolarsPlan)
+    assert isinstance(plan_for(shipped(_FILE[name])), PolarsPlan)
 
 
-@pytest.mark.parametrize("name", sorted(_LOADED))
+@pytest.mark.parametrize("name", sorted(_FILE))
 def test_polars_per_case_and_the_voorbeelden_agree_on_every_row(name):
-    policy = _LOADED[name]
+    policy = shipped(_FILE[name])
     rows = _example_rows(policy)
     columnar = evaluate_table(policy, rows)
     reference = evaluate_table(policy, rows, engine="python")
@@ -246,13 +246,13 @@ def test_a_misspelt_column_is_reported_before_the_run(tmp_path):
     assert "geen kolom voor 2 gegevens (overal onbekend): omzet, aandeel" in run.stderr
 
 
-@pytest.mark.parametrize("name", sorted(_LOADED))
+@pytest.mark.parametrize("name", sorted(_FILE))
 def test_polars_agrees_with_the_per_case_path_on_generated_boundary_cases(name):
     """A slice of benchmarks/diff_batch.py: boundary-rich cases from dsl.testing's strategies,
     recombined per gegeven, with unknowns and a few NaN values."""
     from dsl.batch.agreement import disagreements, mixed_cases
 
-    policy = _LOADED[name]
+    policy = shipped(_FILE[name])
     cases = mixed_cases(policy, 1000, seed=7, pool=100, nan_share=0.01)
     table = evaluate_table(policy, cases)
     assert disagreements(policy, cases, table) == []
@@ -270,12 +270,12 @@ def test_a_whole_number_duration_column_counts_in_the_declared_unit():
     assert [policy.evaluate({"wacht": w}).status("e") for w in (2, 3, 4)] == out["e"].to_list()
 
 
-@pytest.mark.parametrize("name", sorted(_LOADED))
+@pytest.mark.parametrize("name", sorted(_FILE))
 def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path):
     from dsl.batch.columns import typed_inputs
     from dsl.batch.stream import lazy_query
 
-    policy = _LOADED[name]
+    policy = shipped(_FILE[name])
     rows = _example_rows(policy)
     typed, _refused = typed_inputs(policy.model, to_frame(rows))
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"

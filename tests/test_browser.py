@@ -17,6 +17,7 @@ installs them; never `playwright install`, which downloads its own browser).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -36,7 +37,10 @@ CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium is niet geïnstalleerd ({CHROMIUM}); apt-get install chromium", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Python-pakket playwright ontbreekt")
-pytest.importorskip("jupyterlab", reason="JupyterLab ontbreekt (pip install 'jupyterlab>=4')")
+# looked up, not imported: JupyterLab runs as its own process, and importing it here (jsonschema's
+# format checkers) cost 4 s of every worker's collection
+if importlib.util.find_spec("jupyterlab") is None:
+    pytest.skip("JupyterLab ontbreekt (pip install 'jupyterlab>=4')", allow_module_level=True)
 
 
 def _free_port() -> int:
