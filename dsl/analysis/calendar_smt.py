@@ -6,9 +6,9 @@ also a z3 term) and return `(result, known, facts)`: the ordinal of the day the 
 (`dsl.runtime.calendar.add_months`, `add_working_days`) gives, a z3 Bool that is true exactly when
 the runtime gives a day at all (false where it gives "onbekend": a month outside the years 1 to
 9999, working days outside the years whose holidays are known), and facts that always hold (for
-the solver's sake). All are plain terms of the arguments (integer arithmetic with division by a
-small constant, and `If`), without fresh variables, so they may be negated, shared between two
-encoders and evaluated on any model. Each term is built once per count (over a free day variable,
+the solver's sake; `is_fact` recognises them). All are plain terms of the arguments (integer
+arithmetic with division by a small constant, and `If`), without fresh variables, so they may be
+negated, shared between two encoders and evaluated on any model. Each term is built once per count (over a free day variable,
 `z3.substitute`d by the real day at each use): building a tree costs a few tenths of a second.
 
 Calendar months (a written count n): the runtime's own `add_months(·, n)` on every day of the
@@ -44,7 +44,8 @@ import z3
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, OutsideCalendar, is_working_day
 from dsl.runtime.calendar import add_months as runtime_add_months
 
-__all__ = ["add_months", "add_working_days", "holidays", "month_offsets", "working_index", "working_offsets"]
+__all__ = ["add_months", "add_working_days", "holidays", "is_fact", "month_offsets", "working_index",
+           "working_offsets"]
 
 FIRST_DAY = date(FIRST_YEAR, 1, 1).toordinal()
 LAST_DAY = date(LAST_YEAR, 12, 31).toordinal()
@@ -129,7 +130,29 @@ def add_months(day, n: int, years: tuple[int, int]) -> tuple[z3.ArithRef, z3.Boo
     table of the runtime's own results (`_month_pieces`), built once per count and years."""
     value, known, facts = _add_months(n, (max(1, years[0]), min(9999, years[1])))
     return (z3.substitute(value, (_DAY, day)), z3.substitute(known, (_DAY, day)),
-            [z3.substitute(f, (_DAY, day)) for f in facts])
+            _remember([z3.substitute(f, (_DAY, day)) for f in facts]))
+
+
+# every fact handed out, by term id (the term kept, so its id is not reused), a bounded number: a
+# fact forgotten is only no longer recognised by `is_fact` (slower, not different)
+_FACTS: dict[int, z3.BoolRef] = {}
+_FACTS_MAX = 4096
+
+
+def _remember(facts: list) -> list:
+    for f in facts:
+        if len(_FACTS) >= _FACTS_MAX:
+            del _FACTS[next(iter(_FACTS))]
+        _FACTS.setdefault(f.get_id(), f)
+    return facts
+
+
+def is_fact(term) -> bool:
+    """Whether `term` is one of the facts `add_months` or `add_working_days` gave. A fact is true for
+    every day the caller's domain allows, so a proof that a formula holds for every case need not
+    prove it again (`dsl.analysis.regions`)."""
+    known = _FACTS.get(term.get_id())
+    return known is not None and known.eq(term)
 
 
 # the free variables of the terms built once (`_add_months`, `_add_working_days`), substituted at each use
@@ -239,7 +262,8 @@ def add_working_days(day, n, *, sign: int | None = None) -> tuple[z3.ArithRef, z
     key = n if isinstance(n, int) else None
     value, known, facts = _add_working_days(key, sign)
     pairs = [(_DAY, day)] + ([] if key is not None else [(_COUNT, n)])
-    return z3.substitute(value, *pairs), z3.substitute(known, *pairs), [z3.substitute(f, *pairs) for f in facts]
+    return (z3.substitute(value, *pairs), z3.substitute(known, *pairs),
+            _remember([z3.substitute(f, *pairs) for f in facts]))
 
 
 @cache

@@ -43,7 +43,7 @@ import attrs
 import z3
 
 from dsl.analysis.findings import Region
-from dsl.analysis.regions import around_box, merge, relation_names, relations_of
+from dsl.analysis.regions import around_box, merge, relation_names, relation_sexpr, relations_of
 from dsl.analysis.smt import Encoder, Unsupported
 from dsl.analysis.solving import CheckContext, Undecided
 from dsl.core import expr as E
@@ -399,7 +399,7 @@ class UnknownChecks(CheckContext):
         outside: list = []
         stopped = False
         atoms = relations_of(formulas)
-        relations = {atom.sexpr(): set(relation_names(atom)) for atom in atoms}
+        relations = {relation_sexpr(atom): set(relation_names(atom)) for atom in atoms}
         while True:
             found = self.witness(rule.name, *formulas, *outside)
             if found is None:
