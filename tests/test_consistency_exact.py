@@ -3,8 +3,10 @@
 Each construct gets a policy with a planted gap the solver now proves (its witness confirmed by the
 compiled policy) and one without a gap the solver proves gap-free (checked exactly, no fall-back to
 the search). The solver's month and working-day shifts are compared with the compiled policy's
-on many dates: z3 is asked for the shift of a fixed date. The unknowns analysis under the hit
-policies beyond eerste treffer and uniek is compared with the compiled policy by brute force."""
+on many dates: the encoded term is evaluated with the date filled in (and its guards and facts with
+it), and on a sample of those dates z3 is asked for the shift of the fixed date as well. The
+unknowns analysis under the hit policies beyond eerste treffer and uniek is compared with the
+compiled policy by brute force."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from decimal import Decimal
 import pytest
 import z3
 
-from dsl.analysis import Budget, check_policy
+from dsl.analysis import Budget, calendar_smt, check_policy
 from dsl.analysis.smt import Domain, Encoder
 from dsl.policy import compile_text, load_policy
+from dsl.runtime.calendar import add_working_days, is_working_day
 from tests.test_consistency_unknowns import brute_force_unknowns
 
 SMALL = Budget(max_examples=20, seconds=600)
@@ -94,6 +97,35 @@ def _solver_value(solver, enc, rule: str, fixed: dict):
     return value
 
 
+def _evaluated_value(enc, rule: str, fixed: dict):
+    """The value of the rule's encoded term with the gegevens filled in, read without a solver call
+    (z3 evaluates the term under a model that fixes them: 1-1.5 ms a date where a check took 12-15 ms;
+    `z3.simplify` after `z3.substitute` walked the whole calendar table, 16-33 ms). None where a guard
+    that is not a fact is false: the runtime gives onbekend there. The facts the encoding hands out
+    (`calendar_smt.is_fact`) must hold at every date, and every guard and the value must come out
+    as a constant (the term depends on the fixed gegevens alone)."""
+    enc.guards = []
+    term = enc.rule_value(rule)
+    model = z3.Model()
+    for n, v in fixed.items():
+        model.update_value(enc.var(n), enc.const(v, enc.model.fields[n].type))
+    known = True
+    for guard in enc.guards:
+        holds = model.eval(guard, model_completion=True)
+        assert z3.is_true(holds) or z3.is_false(holds), (rule, fixed, guard)
+        if calendar_smt.is_fact(guard):
+            assert z3.is_true(holds), (rule, fixed, "fact", guard)
+        known = known and z3.is_true(holds)
+    value = model.eval(term, model_completion=True)
+    assert z3.is_int_value(value), (rule, fixed)
+    return value.as_long() if known else None
+
+
+# every how many-th date the solver is asked too (the rest are evaluated): keeps the solver's own
+# path tested for every rule, months and working days, at an eighth of the cost
+SOLVER_EVERY = 8
+
+
 def _ordinal(value) -> int | None:
     if value is None:
         return None
@@ -108,9 +140,11 @@ def test_the_solver_shifts_a_date_as_the_compiled_policy_does(rule):
     enc = Encoder(policy.model)
     solver = z3.Solver()
     solver.add(*enc.constraints())
-    for day in _special_dates():
+    for k, day in enumerate(_special_dates()):
         expected = _ordinal(policy.evaluate({"start": day})[rule].value)
-        assert _solver_value(solver, enc, rule, {"start": day}) == expected, (rule, day)
+        assert _evaluated_value(enc, rule, {"start": day}) == expected, (rule, day)
+        if k % SOLVER_EVERY == 0:
+            assert _solver_value(solver, enc, rule, {"start": day}) == expected, (rule, day)
 
 
 def test_a_working_day_count_from_the_case_and_date_times_shift_as_the_compiled_policy_does():
@@ -119,16 +153,22 @@ def test_a_working_day_count_from_the_case_and_date_times_shift_as_the_compiled_
     solver = z3.Solver()
     solver.add(*enc.constraints())
     rng = random.Random(6)
-    for day in _special_dates()[::6]:
+    for k, day in enumerate(_special_dates()[::6]):
+        by_solver = k % 4 == 0   # a quarter of the dates by the solver too (see SOLVER_EVERY)
         count = rng.choice([0, 1, 3, 10, 25, 400])
         case = {"start": day, "aantal_wd": count}
         expected = _ordinal(policy.evaluate({"start": day, "aantal_wd": f"{count} werkdagen"})["w_gegeven"].value)
-        assert _solver_value(solver, enc, "w_gegeven", case) == expected, (day, count)
+        assert _evaluated_value(enc, "w_gegeven", case) == expected, (day, count)
+        if by_solver:
+            assert _solver_value(solver, enc, "w_gegeven", case) == expected, (day, count)
         moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(0, 23), minutes=7)
         result = policy.evaluate({"moment": moment})
         seconds = _ordinal(moment)
         for rule in ("t_maand", "t_werkdagen"):
-            assert _solver_value(solver, enc, rule, {"moment": seconds}) == _ordinal(result[rule].value), (rule, moment)
+            expected = _ordinal(result[rule].value)
+            assert _evaluated_value(enc, rule, {"moment": seconds}) == expected, (rule, moment)
+            if by_solver:
+                assert _solver_value(solver, enc, rule, {"moment": seconds}) == expected, (rule, moment)
 
 
 # ---------------------------------------------------------------- calendar months
@@ -196,8 +236,14 @@ def test_a_gap_between_ten_working_days_and_sixteen_days_is_proved_around_holida
     assert gap.method == "exact" and gap.confirmed
     case = gap.case
     aanvraag, besluit = (date.fromisoformat(str(case[n])) for n in ("aanvraag", "besluit"))
-    # ten working days are 14 calendar days without a holiday: more is a week with a holiday in it
-    assert 14 < (besluit - aanvraag).days <= 16
+    # a gap: later than the tenth working day, not later than 16 days
+    assert besluit > add_working_days(aanvraag, 10) and (besluit - aanvraag).days <= 16
+    # from a working day, ten working days are 14 calendar days without a holiday: more is a week with
+    # a holiday in it. (From a Saturday they are 13 days, so a besluit 14 days after a Saturday is in
+    # the gap without a holiday: which witness z3 gives depends on what the process built before, and
+    # the unchanged test failed with it after `-k "m1 or ten_working_days_and_sixteen"`.)
+    if is_working_day(aanvraag):
+        assert 14 < (besluit - aanvraag).days <= 16
 
 
 def test_ten_working_days_then_later_than_ten_working_days_has_no_gap_and_is_proved():

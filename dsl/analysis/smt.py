@@ -133,13 +133,14 @@ def _decimal(fraction: Fraction) -> Decimal:
     return exact if den == 1 else round(exact, 12)
 
 
-def dag_nodes(*terms):
+def dag_nodes(*terms, skip=None):
     """Every node of z3 terms once, children before their parents: (id, ast, argument ids,
     the name if it is a gegeven (an uninterpreted constant) else None, its declaration's kind or
     None). Read with z3's C API, not its Python objects: a term of a calendar table has tens of
     thousands of shared nodes, and `ExprRef.children()` made a Python object for every argument
     of every node (4 of the 14 s of the six-months proof in tests/test_consistency_exact.py; now
-    1.7 s). The raw pointers stay valid while the terms live (they hold their arguments)."""
+    1.7 s). The raw pointers stay valid while the terms live (they hold their arguments). A node
+    whose id is in `skip` is left out, and not entered."""
     if not terms:
         return []
     ctx = terms[0].ctx_ref()
@@ -150,7 +151,7 @@ def dag_nodes(*terms):
     while stack:
         a, expanded = stack.pop()
         key = get_id(ctx, a)
-        if key in done:
+        if key in done or (skip is not None and key in skip):
             continue
         kind = kind_of(ctx, a)
         if kind in apps:
@@ -176,9 +177,35 @@ def dag_nodes(*terms):
     return nodes
 
 
+# the gegevens of every subterm `free_fields` walked, by term id, so a subterm shared between terms
+# (a calendar table: tens of thousands of nodes, in every formula of a check that uses the shift) is
+# walked once: the six-months gap of tests/test_consistency_exact.py walked it seven times. The terms
+# walked are kept (so no id is reused while it is remembered); past a bound everything is forgotten
+_NAMES: dict[int, frozenset[str]] = {}
+_WALKED: list = []
+_NAMES_MAX = 300_000   # nodes; the six-months table is about 20 000
+_NONE: frozenset[str] = frozenset()
+
+
 def free_fields(term) -> set[str]:
     """The names of the gegevens (uninterpreted constants) a z3 term mentions."""
-    return {name for _, _, _, name, _ in dag_nodes(term) if name is not None}
+    if term.ctx is not z3.main_ctx():   # the ids are those of one context
+        return {name for _, _, _, name, _ in dag_nodes(term) if name is not None}
+    key = term.get_id()
+    found = _NAMES.get(key)
+    if found is None:
+        if len(_NAMES) > _NAMES_MAX:
+            _NAMES.clear()
+            _WALKED.clear()
+        for node, _, args, name, _ in dag_nodes(term, skip=_NAMES):
+            if name is not None:
+                _NAMES[node] = frozenset((name,))
+                continue
+            parts = [part for part in (_NAMES[a] for a in args) if part]
+            _NAMES[node] = _NONE if not parts else parts[0] if len(parts) == 1 else frozenset().union(*parts)
+        _WALKED.append(term)
+        found = _NAMES[key]
+    return set(found)
 
 
 class Encoder(RuleEncoding):
