@@ -1,7 +1,8 @@
 """The Spark back end: the primitives of `dsl.batch.columnar` as Spark SQL expression text.
 
-Contract: `SparkPlan(policy).stages` are lists of (column, `Sql`) for one `selectExpr` per stage,
-and `SparkPlan.working_days` the working-day shifts that must be joined in first (see
+Contract: `SparkPlan(policy).stages` are lists of (column, `Sql`), each reading only the columns
+of the stages before it (`dsl.batch.spark` regroups them by level of dependency, one `selectExpr`
+per level), and `SparkPlan.working_days` the working-day shifts that must be joined in first (see
 `dsl.batch.spark`). A gegeven is read from its typed column `SparkPlan.field_column(name)`.
 Why text: a PySpark Column is built in the JVM one py4j round trip at a time (about 60,000 for
 a policy such as elv_grz_2023, seconds before Spark runs anything); the same expressions as text
@@ -195,6 +196,13 @@ def operand(value: Any) -> Sql:
     raise TypeError(f"geen SQL-operand: {type(value).__name__}")
 
 
+def typed_integer(value: int, suffix: str) -> Sql:
+    """A whole number as a literal of its type (`Y` tinyint, `S` smallint, `L` bigint): `7Y` is the
+    value `CAST(7 AS tinyint)` gives, without a cast for Spark to resolve, give a time zone and fold
+    (a status or row code is in every branch of every rule: 600 casts in wijkverpleging_2024)."""
+    return Sql(f"{value}{suffix}" if value >= 0 else f"({value}{suffix})")
+
+
 def call(function: str, *arguments: Any) -> Sql:
     """`function(arguments...)`; `function` is always a name written in this module."""
     return Sql(f"{function}({', '.join(operand(a).text for a in arguments)})")
@@ -247,13 +255,17 @@ class SparkPlan(ColumnarPlan):
         if isinstance(value, (list, tuple)):
             assert t.element is not None
             return call("array", *[self.lit(v, t.element, scale) for v in value]).cast(spark_type(t))
+        if isinstance(value, bool):
+            return operand(value)
+        if isinstance(value, int) and isinstance(spark_type(t), LongType):
+            return typed_integer(value, "L")
         return operand(value).cast(spark_type(t))
 
     def code(self, value: int) -> Sql:
-        return operand(value).cast("tinyint")
+        return typed_integer(value, "Y")
 
     def wide_code(self, value: int) -> Sql:
-        return operand(value).cast("smallint")
+        return typed_integer(value, "S")
 
     def null(self) -> Sql:
         return NULL
