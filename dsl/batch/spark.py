@@ -38,7 +38,7 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
-from dsl.batch.columnar import SCALES, STATUS_LABELS, holiday_list, key_output, rule_outputs
+from dsl.batch.columnar import SCALES, STATUS_LABELS, key_output, rule_outputs
 from dsl.batch.spark_rules import (
     NULL,
     SparkPlan,
@@ -54,7 +54,7 @@ from dsl.batch.spark_rules import (
 from dsl.core import model as M
 from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
-from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR
+from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, is_working_day
 from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type
 
 PEILDATUM = "peildatum"
@@ -95,15 +95,15 @@ def session(master: str = "local[2]") -> SparkSession:
     return configure(spark)
 
 
+# per session: the calendar tables, then their renamed copies for the working-day shifts of a plan
 _CALENDARS: weakref.WeakKeyDictionary[SparkSession, list[tuple[DataFrame, DataFrame]]] = weakref.WeakKeyDictionary()
 
 
 def calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
     """(every day with the count of working days up to and including it and up to the day before,
     working days by their index) for the years the per-case calendar knows (Algemene
-    termijnenwet); made and cached once per session (building them took a second of py4j round
-    trips and a window job). The first table also holds the day after the last: with no count of
-    its own, and the count up to the day before it."""
+    termijnenwet); made and cached once per session. The first table also holds the day after the
+    last: with no count of its own, and the count up to the day before it."""
     if spark not in _CALENDARS:
         _CALENDARS[spark] = [_calendar_tables(spark)]
     return _CALENDARS[spark][0]
@@ -113,27 +113,25 @@ def _calendar_copy(spark: SparkSession, i: int) -> tuple[DataFrame, DataFrame]:
     """The calendar tables for the i-th shift of a plan, with names of their own (`__kd<i>`: day,
     `__kt<i>`: count up to it, `__kv<i>`: count up to the day before; `__wi<i>`, `__wd<i>`: index
     and working day) and marked for broadcast; made once per session."""
-    copies = _CALENDARS.get(spark) or [calendar_tables(spark)]
+    days, working = calendar_tables(spark)
+    copies = _CALENDARS[spark]
     while len(copies) <= i + 1:
-        days, working = copies[0]
         k = len(copies) - 1
         copies.append((F.broadcast(days.toDF(f"__kd{k}", f"__kt{k}", f"__kv{k}")),
                        F.broadcast(working.toDF(f"__wi{k}", f"__wd{k}"))))
-    _CALENDARS[spark] = copies
     return copies[i + 1]
 
 
 def _calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
-    """Counted here, as the per-case calendar counts (Monday to Friday, no feestdag), and handed to
-    Spark as Arrow: 49,000 rows in one call, no job."""
+    """Counted here with the per-case calendar's own `is_working_day`, and handed to Spark as
+    Arrow: 49,000 rows in one call, no job (a window job over a holiday join took a second)."""
     import pyarrow as pa
 
     first, last = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
-    holidays = set(holiday_list())
     days, upto, working = [], [], []
     for n in range((last - first).days + 1):
         day = first + timedelta(days=n)
-        if day.weekday() < 5 and day not in holidays:
+        if is_working_day(day):
             working.append(day)
         days.append(day)
         upto.append(len(working))
