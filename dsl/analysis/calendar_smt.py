@@ -41,6 +41,7 @@ from functools import cache
 
 import z3
 
+from dsl.analysis.term_memo import TermMemo
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, OutsideCalendar, is_working_day
 from dsl.runtime.calendar import add_months as runtime_add_months
 
@@ -180,17 +181,14 @@ def add_months(day, n: int, years: tuple[int, int]) -> tuple[z3.ArithRef, z3.Boo
             _remember([z3.substitute(f, (_DAY, day)) for f in facts]))
 
 
-# every fact handed out, by term id (the term kept, so its id is not reused), a bounded number: a
-# fact forgotten is only no longer recognised by `is_fact` (slower, not different)
-_FACTS: dict[int, z3.BoolRef] = {}
-_FACTS_MAX = 4096
+# every fact handed out (a bounded number: a fact forgotten is only no longer recognised by
+# `is_fact`, which makes a proof slower, not different)
+_FACTS = TermMemo(4096)
 
 
 def _remember(facts: list) -> list:
     for f in facts:
-        if len(_FACTS) >= _FACTS_MAX:
-            del _FACTS[next(iter(_FACTS))]
-        _FACTS.setdefault(f.get_id(), f)
+        _FACTS.of(f)["fact"] = True
     return facts
 
 
@@ -198,8 +196,7 @@ def is_fact(term) -> bool:
     """Whether `term` is one of the facts `add_months` or `add_working_days` gave. A fact is true for
     every day the caller's domain allows, so a proof that a formula holds for every case need not
     prove it again (`dsl.analysis.regions`)."""
-    known = _FACTS.get(term.get_id())
-    return known is not None and known.eq(term)
+    return _FACTS.get(term, "fact") is True
 
 
 # the free variables of the terms built once (`_add_months`, `_add_working_days`), substituted at each use

@@ -39,6 +39,7 @@ import z3
 
 from dsl.analysis.calendar_smt import is_fact
 from dsl.analysis.findings import Region, case_value
+from dsl.analysis.term_memo import TermMemo
 from dsl.analysis.thresholds import thresholds
 from dsl.case import CaseValueError, convert
 
@@ -265,40 +266,25 @@ def relations_of(formulas) -> list:
 def relation_names(atom) -> list[str]:
     from dsl.analysis.smt import free_fields
 
-    return list(_described(atom, "names", lambda: tuple(sorted(free_fields(atom)))))
+    return list(_DESCRIBED.value(atom, "names", lambda: tuple(sorted(free_fields(atom)))))
 
 
 def relation_sexpr(atom) -> str:
     """A relation as SMT-LIB text (how a region stores it, and the order relations are listed in)."""
-    return _described(atom, "sexpr", atom.sexpr)
+    return _DESCRIBED.value(atom, "sexpr", atom.sexpr)
 
 
 def relation_text(atom, model) -> str:
     """A relation in words: 'uptake_biosimilar < verwachte_uptake' (amounts in cents, dates as
     day numbers, as the solver counts them, when a side is more than one gegeven)."""
     op = _COMPARE[atom.decl().kind()]
-    return _described(atom, "words", lambda: f"{_side(atom.arg(0))} {op} {_side(atom.arg(1))}")
+    return _DESCRIBED.value(atom, "words", lambda: f"{_side(atom.arg(0))} {op} {_side(atom.arg(1))}")
 
 
-# atom id -> (atom, {what: value}): a relation with a calendar table in a side is a term of tens of
-# thousands of nodes, and writing it out took 0.25 s (SMT-LIB) and 0.8 s (words) each time a box of
-# the six-months gap in tests/test_consistency_exact.py kept it. The atom is kept, so its id is not
-# reused; a bounded number of atoms, the oldest dropped first
-_DESCRIBED: dict[int, tuple[Any, dict[str, Any]]] = {}
-_DESCRIBED_MAX = 256
-
-
-def _described(atom, what: str, make):
-    """`make()`, remembered per relation atom and `what`."""
-    key = atom.get_id()
-    entry = _DESCRIBED.get(key)
-    if entry is None or not entry[0].eq(atom):
-        if len(_DESCRIBED) >= _DESCRIBED_MAX:
-            del _DESCRIBED[next(iter(_DESCRIBED))]
-        entry = _DESCRIBED[key] = (atom, {})
-    if what not in entry[1]:
-        entry[1][what] = make()
-    return entry[1][what]
+# a relation with a calendar table in a side is a term of tens of thousands of nodes, and writing it
+# out took 0.25 s (SMT-LIB) and 0.8 s (words) each time a box of the six-months gap in
+# tests/test_consistency_exact.py kept it: remembered per relation atom
+_DESCRIBED = TermMemo(256)
 
 
 def _side(term) -> str:
