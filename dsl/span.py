@@ -7,6 +7,8 @@ trace and diagnostics — without importing the stage that made it.
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 
@@ -26,10 +28,17 @@ class Span:
 NO_SPAN = Span(0, 0, 0, 0)
 
 
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, split once for the many spans read from one policy (not changed by
+    `text_at`)."""
+    return text.splitlines()
+
+
 def text_at(text: str, span: Span | None) -> str | None:
     """The words of `text` at `span`, on one line (runs of white space become one space), or
     None when the span lies outside the text."""
-    lines = text.splitlines()
+    lines = _lines(text)
     if span is None or not 1 <= span.line <= span.end_line <= len(lines):
         return None
     if span.line == span.end_line:

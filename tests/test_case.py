@@ -187,7 +187,7 @@ _LOADERS: dict = {}
 
 
 def loader_of(policy):
-    """The compiled case loader of `policy` (a policy generates its own from its second case)."""
+    """The compiled case loader of `policy` (a policy generates its own once prepared)."""
     if id(policy) not in _LOADERS:
         _LOADERS[id(policy)] = (policy, compile_case_loader(policy.model))
     return _LOADERS[id(policy)][1]
@@ -384,13 +384,18 @@ def test_evaluate_and_evaluate_many_read_dicts_files_and_cases_alike(tmp_path):
         list(policy.evaluate_many([TYPED, {"omzett": 1}]))
 
 
-def test_a_policy_generates_its_case_loader_at_its_second_case(compile_policy):
+def test_a_policy_generates_its_case_loader_after_its_first_cases(compile_policy):
+    from dsl.policy import GENERATE_AFTER
+
     policy = compile_policy(POLICY)
-    first = policy.load_case({"omzet": 5})
-    assert policy._case_loader is False  # one case: converted without generating the loader
-    second = policy.evaluate({"omzet": 5}).case
-    assert callable(policy._case_loader) and first == second
+    direct = policy.evaluate
+    first = [policy.load_case({"omzet": n}) for n in range(GENERATE_AFTER)]
+    assert policy._case_loader is None and policy.evaluate == direct  # converted without generating
+    after = policy.evaluate({"omzet": 0}).case
+    assert callable(policy._case_loader) and policy.evaluate is policy._fused and first[0] == after
     assert policy.load_case({"fte": "0,3"}).data == {"fte": Decimal("0.3")}
+    other = compile_policy(POLICY)
+    assert other.prepare() is other._case_loader and other.evaluate({"omzet": 0}).case == after
 
 
 def test_the_compiled_loader_reads_any_mapping():
@@ -460,7 +465,7 @@ def unfused(policy, data):
 @given(st.dictionaries(st.sampled_from([*TYPED, "onbekend_veld"]), VALUES, max_size=8))
 def test_the_fused_public_path_gives_what_the_loader_and_evaluate_give(data):
     policy = fused_policy()
-    policy.evaluate({}), policy.evaluate({})  # from the second case on the fused function is there
+    policy.prepare()  # from now on the fused function is there
     assert callable(policy._fused)
     try:
         outcome = policy.evaluate(dict(data))
@@ -475,7 +480,7 @@ def test_the_fused_public_path_gives_what_the_loader_and_evaluate_give(data):
 
 def test_the_fused_path_gives_a_real_outcome_and_steps_aside_for_large_policies(compile_policy, monkeypatch):
     policy = fused_policy()
-    policy.evaluate({}), policy.evaluate({})
+    policy.prepare()
     data = {"omzet": "€ 2.500.000", "aandeel": Decimal(20), "n": 3, "soort": "instelling", "start": date(2023, 5, 1)}
     outcome = policy.evaluate(data)
     assert outcome.to_dict()["regels"]["b"]["waarde"] == "groot"
@@ -485,7 +490,7 @@ def test_the_fused_path_gives_a_real_outcome_and_steps_aside_for_large_policies(
 
     monkeypatch.setattr(fused, "FUSE_LIMIT", 3)
     large = compile_policy(POLICY + FUSED_RULES)
-    large.evaluate(data), large.evaluate(data)
+    large.prepare()
     assert large._fused is None and large.evaluate(data).statuses == outcome.statuses
 
 

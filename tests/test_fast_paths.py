@@ -203,11 +203,11 @@ def _as_dutch_text(value, t: T.Type) -> str:
 
 def test_a_policy_reads_dutch_text_as_the_typed_values_on_its_fast_path_new_or_remembered():
     """The voorbeelden of benchmarks/eligibility_contract.beleid, given as Dutch text, evaluate
-    to what their typed givens evaluate to, through the generated loader (from the second case
-    on), with the readers' memories empty and then full."""
+    to what their typed givens evaluate to, through the generated loader (the policy prepared), with the readers' memories empty and then full."""
     from dsl.policy import load_policy
 
     policy = load_policy(ELIGIBILITY)
+    policy.prepare()
     fields = policy.model.fields
     for example in policy.model.examples:
         typed = dict(example.givens)

@@ -30,7 +30,7 @@ KINDS = {"bedrag": T.BEDRAG, "percentage": T.PERCENTAGE, "getal": T.GETAL, "aant
 POLICY = compile_text('beleid "Lezen"\ngegevens\n' + "".join(f"  x_{kind.replace('/', '_')} : {kind}\n"
                                                               for kind in KINDS)
                       + "berekening y = x_getal\n", "lezen.beleid")
-POLICY.evaluate({})   # the first case is loaded directly; from the second on the compiled loader reads
+POLICY.prepare()   # from now on the generated loader reads
 
 
 def fast(text: str, kind: str):

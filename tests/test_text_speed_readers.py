@@ -1,6 +1,6 @@
 """The public path's own readings of Dutch text against the full reader, through `policy.evaluate`.
 
-From the second case on, `policy.evaluate(dict)` is one generated function (dsl/compiler/fused.py)
+Once prepared, `policy.evaluate(dict)` is one generated function (dsl/compiler/fused.py)
 that reads the common forms of text in its own code: an amount and a number by their regular
 expression, a percentage of 1 to 99 ("85,39%") by a shorter one, a datum in words ("14 januari
 2023") by a table of days and months that exist in every year and `date.fromisoformat`, each made
@@ -34,7 +34,7 @@ KINDS = {"bedrag": T.BEDRAG, "percentage": T.PERCENTAGE, "getal": T.GETAL, "datu
 # one gegeven of each kind, each handed on by a berekening, so that its value is in the outcome
 POLICY = compile_text('beleid "Lezen"\ngegevens\n' + "".join(f"  x_{kind} : {kind}\n" for kind in KINDS)
                       + "".join(f"berekening y_{kind} = x_{kind}\n" for kind in KINDS), "lezen.beleid")
-POLICY.evaluate({}), POLICY.evaluate({})   # from the second case on, `evaluate` is the generated entry
+POLICY.prepare()   # from now on `evaluate` is the generated entry
 
 
 def public(text: str, kind: str):
@@ -204,7 +204,7 @@ def test_ja_and_nee_and_the_other_words_read_on_the_public_path_as_the_full_read
     """"ja" and "nee" are compared as text in the generated code; every other word is looked up
     or left to the full reader, which says why it is no ja/nee."""
     policy = compile_text('beleid "B"\ngegevens\n  b : ja/nee\nberekening c = b\n', "b.beleid")
-    policy.evaluate({}), policy.evaluate({})
+    policy.prepare()
     for word in ("ja", "nee", "Ja", "NEE", "waar", "onwaar", "true", "false", " ja", "ja ", "jaa", "", "onbekend"):
         try:
             expected = ("waarde", convert(word, T.JANEE)) if word != "onbekend" else ("waarde", None)

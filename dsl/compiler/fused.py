@@ -1,8 +1,8 @@
 """The public path in one generated function: `policy.evaluate(dict)` -> the `Outcome`, in one call.
 
 Contract: `compile_fused(model, compiled, result_type, fixed, general, internal)` returns
-`evaluate(case, trace=False)`, the function `CompiledPolicy.evaluate` gives from the second case
-on. For a plain dict that the compiled case loader loads without a problem it returns a filled
+`evaluate(case, trace=False)`, the function `CompiledPolicy.evaluate` gives once the policy is
+prepared (`CompiledPolicy.prepare`, by itself after `dsl.policy.GENERATE_AFTER` cases). For a plain dict that the compiled case loader loads without a problem it returns a filled
 `result_type` object (the public `Outcome`: its statuses, values, details and loaded inputs); any
 other call (a trace asked for, a `Case`, a path, a dict subclass such as a case file) and any dict
 the loader would not load (an unknown key, a value that does not convert) goes to

@@ -65,24 +65,47 @@ def parse(text: str, filename: str = "<beleid>", *,
     `partial=True` the result is `(policy, literal problems)` so the checker can report its own
     problems in the same pass; otherwise literal problems are raised. A control character anywhere
     in the text, an expression nested deeper than `limits.MAX_DEPTH` or a decision with more than
-    `limits.MAX_ROWS` rows is always raised: the later stages are not run on such a tree."""
+    `limits.MAX_ROWS` rows is always raised: the later stages are not run on such a tree.
+
+    The last `REMEMBERED` texts parsed in this process are remembered with what parsing them gave
+    (the tree is immutable, a problem is raised as a new BeleidError): a kernel that reruns a
+    cell, or a `controleer`, `test` and `verschil` of one file in one process, parses it once."""
+    key = (text, filename)
+    found = _PARSED.get(key)
+    if found is None:
+        found = _parse(text, filename)
+        if len(_PARSED) >= REMEMBERED:
+            del _PARSED[next(iter(_PARSED))]   # the oldest
+        _PARSED[key] = found
+    policy, problems, fatal = found
+    if fatal:
+        raise BeleidError(problems, filename, text)
+    if partial:
+        return policy, list(problems)
+    if problems:
+        raise BeleidError(problems, filename, text)
+    return policy
+
+
+REMEMBERED = 8
+# (text, filename) -> (the tree or None, its problems, whether they stop every stage)
+_PARSED: dict[tuple[str, str], tuple[ast.Policy | None, tuple[Diagnostic, ...], bool]] = {}
+
+
+def _parse(text: str, filename: str) -> tuple[ast.Policy | None, tuple[Diagnostic, ...], bool]:
     characters = control_characters(text)
     if characters:
-        raise BeleidError(characters, filename, text)
+        return None, tuple(characters), True
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
-        raise BeleidError([syntax_diagnostic(err, text, _lark().parse)], filename, text) from None
+        return None, (syntax_diagnostic(err, text, _lark().parse),), True
     builder = Builder(filename, text)
     policy = builder.transform(tree)   # without recursion: any depth of brackets is built
     too_deep = nesting_problems(policy)
     if too_deep:
-        raise BeleidError(sorted([*builder.problems, *too_deep], key=_position), filename, text)
-    if partial:
-        return policy, list(builder.problems)
-    if builder.problems:
-        raise BeleidError(builder.problems, filename, text)
-    return policy
+        return None, tuple(sorted([*builder.problems, *too_deep], key=_position)), True
+    return policy, tuple(builder.problems), False
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
