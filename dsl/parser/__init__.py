@@ -78,7 +78,7 @@ def parse(text: str, filename: str = "<beleid>", *,
             del _PARSED[next(iter(_PARSED))]   # the oldest
         _PARSED[key] = found
     policy, problems, fatal = found
-    if fatal:
+    if policy is None or fatal:
         raise BeleidError(problems, filename, text)
     if partial:
         return policy, list(problems)
