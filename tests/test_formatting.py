@@ -84,6 +84,18 @@ def test_format_date(value, expected):
     assert format_date(value) == expected
 
 
+def test_a_date_is_written_as_babel_writes_it_on_every_day():
+    """format_date writes `d MMMM y` itself with Babel's month names: the same text as Babel's own
+    formatting, on every day of a leap year and a common one, and on the first and last days a
+    Python date has."""
+    from datetime import timedelta
+
+    from babel.dates import format_date as babel_date
+
+    days = [date(2024, 1, 1) + timedelta(n) for n in range(366 + 365)] + [date(1, 1, 1), date(9999, 12, 31)]
+    assert [format_date(d) for d in days] == [babel_date(d, "d MMMM y", locale="nl_NL") for d in days]
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (datetime(2023, 12, 8, 17, 0), "8 december 2023 17:00 uur"),
     (datetime(2023, 12, 8, 9, 5), "8 december 2023 09:05 uur"),
