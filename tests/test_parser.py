@@ -194,3 +194,25 @@ def test_comparison_symbols_point_to_the_words():
     diagnostic = info.value.diagnostics[0]
     assert diagnostic.message == "onverwacht teken '>'"
     assert diagnostic.hint.startswith("vergelijk in woorden: 'is groter dan'")
+
+
+def test_a_text_parsed_again_in_one_process_gives_the_remembered_tree_and_a_new_error():
+    from dsl import parser
+
+    text = 'beleid "Onthouden"\ngegevens\n  omzet : bedrag\n'
+    assert parser.parse(text, "a.beleid") is parser.parse(text, "a.beleid")
+    assert parser.parse(text, "b.beleid") is not parser.parse(text, "a.beleid")   # spans name their file
+    tree, problems = parser.parse(text, "a.beleid", partial=True)
+    problems.append("iets")   # the caller's list, not the memory's
+    assert parser.parse(text, "a.beleid", partial=True) == (tree, [])
+    wrong = 'beleid "Fout"\ngegevens\n  omzet bedrag\n'
+    errors = []
+    for _ in range(2):
+        with pytest.raises(BeleidError) as caught:
+            parser.parse(wrong, "f.beleid")
+        errors.append(caught.value)
+    assert errors[0] is not errors[1] and errors[0].diagnostics == errors[1].diagnostics
+    assert errors[1].diagnostics[0].span.line == 3
+    for n in range(parser.REMEMBERED):   # as many other texts: the first is forgotten, and parsed anew
+        parser.parse(text + f"  veld_{n} : getal\n", "a.beleid")
+    assert parser.parse(text, "a.beleid") is not tree and parser.parse(text, "a.beleid") == tree
