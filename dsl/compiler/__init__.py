@@ -155,20 +155,24 @@ _ALLOWED = {
     py.Lambda,   # the condition of `gedurende ...`, called by the runtime for each day it tests
     py.Is, py.IsNot, py.Eq, py.NotEq, py.Lt, py.LtE, py.Gt, py.GtE, py.In, py.NotIn,
 }  # no BinOp: arithmetic is a runtime call (exact or onbekend), never Python's operators
+# per allowed node type: the fields that may hold nodes, and whether it carries a location
+_SHAPES = {kind: (kind._fields, "lineno" in kind._attributes) for kind in _ALLOWED}
 
 
 def check_generated(module: py.Module, callables: set) -> None:
     """Refuse any node type outside the allow-list and any call to a non-runtime name; give a
     node without a location its nearest located ancestor's (one pass over the tree)."""
     callables = callables | {"R"}
-    allowed, call, constant = _ALLOWED, py.Call, py.Constant
+    shapes, call, constant, node_type = _SHAPES, py.Call, py.Constant, py.AST
     stack: list[tuple[Any, Any]] = [(module, None)]
     pop, push = stack.pop, stack.append
     while stack:
         node, parent = pop()
         kind = type(node)
-        if kind not in allowed:
+        shape = shapes.get(kind)
+        if shape is None:
             raise AssertionError(f"generated code contains a forbidden node: {kind.__name__}")
+        fields, located = shape
         if kind is call:
             if type(node.func) is not py.Name or node.func.id not in callables:
                 raise AssertionError(f"generated code calls a non-runtime name: {py.dump(node.func)}")
@@ -176,16 +180,17 @@ def check_generated(module: py.Module, callables: set) -> None:
                 raise AssertionError("generated calls take no keyword arguments")
         elif kind is constant and not isinstance(node.value, (str, int, bool, type(None))):
             raise AssertionError(f"unexpected constant type {type(node.value).__name__}")
-        if "lineno" in node._attributes:
-            if not hasattr(node, "lineno"):
+        own = node.__dict__   # (an AST node keeps its fields and its location there)
+        if located:
+            if "lineno" not in own:
                 node.lineno, node.col_offset = (parent.lineno, parent.col_offset) if parent else (1, 0)
                 node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
             parent = node
-        for field in node._fields:
-            value = getattr(node, field, None)
+        for field in fields:
+            value = own.get(field)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, py.AST):
+                    if isinstance(item, node_type):
                         push((item, parent))
-            elif isinstance(value, py.AST):
+            elif isinstance(value, node_type):
                 push((value, parent))
