@@ -148,7 +148,7 @@ def _const_items(consts):
 
 
 # ---------------------------------------------------------------- allow-list
-_ALLOWED = {
+_ALLOWED: set[type[py.AST]] = {
     py.Module, py.FunctionDef, py.arguments, py.arg, py.Return, py.Assign, py.If, py.Expr,
     py.Name, py.Load, py.Store, py.Constant, py.Call, py.Compare, py.IfExp, py.NamedExpr,
     py.Tuple, py.UnaryOp, py.BoolOp, py.Or, py.And, py.Not, py.USub,
