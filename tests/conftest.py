@@ -28,6 +28,12 @@ WIJKVERPLEGING = POLICIES / "wijkverpleging_2024.beleid"
 os.environ.setdefault("PYSPARK_SUBMIT_ARGS",
                       "--driver-java-options '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' pyspark-shell")
 
+# jsonschema (imported with nbformat and jupyter_kernel_test) imports rfc3987_syntax when it is
+# installed, which builds a Lark parser for the "iri" formats at import: 2 s in every test process.
+# Beleidstaal does not import jsonschema, and no schema the tests check uses a format, so the test
+# processes go without it (jsonschema then leaves those formats unchecked).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 # Hypothesis: the default profile is what every run uses; `pytest --hypothesis-profile=nachtelijk`
 # runs ten times as many examples in the tests that size themselves with `examples(n)`
 # (the fuzzing in tests/test_robustness.py), for a nightly job.
