@@ -23,8 +23,8 @@ class SwallowsTheInterrupt:
 
 @pytest.fixture(autouse=True)
 def _python_handles_ctrl_c():
-    """Python's own SIGINT handler, as in `beleid` and the kernel (`interruptible()` leaves any other
-    handler alone); a test run before this one in the same worker may have installed another."""
+    """Python's own SIGINT handler, as in `beleid` and the kernel; a test run before this one in the
+    same worker may have installed another (PySpark does, tests/test_spark.py)."""
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
     signal.signal(signal.SIGINT, before)
@@ -79,3 +79,30 @@ def test_an_interrupt_that_was_raised_is_not_raised_again_in_the_next_analysis()
 
 def test_z3_leaves_sigint_to_python():
     assert z3.get_param("ctrl_c") == "false"
+
+
+def test_a_handler_installed_before_still_runs_and_the_swallowed_interrupt_is_not_lost(dropped):
+    """PySpark puts its own SIGINT handler in place (it cancels the cluster's jobs, then raises
+    KeyboardInterrupt): inside the block an interrupt swallowed by a destructor is still raised, the
+    earlier handler is called, and it is in place again afterwards. (The block used to change
+    nothing under another handler than Python's: a kernel that had used Spark lost about one
+    Ctrl-C of `controleer` in five.)"""
+    cancelled = []
+
+    def like_pyspark(signum, frame):
+        cancelled.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, like_pyspark)
+    with pytest.raises(KeyboardInterrupt), interruptible():
+        _swallowed()
+    assert cancelled == [signal.SIGINT] and dropped == ["KeyboardInterrupt"]
+    assert signal.getsignal(signal.SIGINT) is like_pyspark
+    with interruptible():   # nothing pending from before
+        raise_if_interrupted()
+
+
+def test_an_ignored_sigint_stays_ignored():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with interruptible():
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN

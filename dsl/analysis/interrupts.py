@@ -17,8 +17,10 @@ small z3 checks and an outside SIGINT:
 So SIGINT stays with Python (z3's `ctrl_c` off: a running check ends first; the slowest single
 check of the shipped policies took 0.09 s), and inside `interruptible()` the handler also
 remembers the interrupt, so that the next check (or the end of the block) raises it again when
-a destructor swallowed it. Outside the main thread, or when another handler than Python's
-default is installed, `interruptible()` changes nothing.
+a destructor swallowed it. A handler installed before (Python's own, or PySpark's, which cancels
+the cluster's jobs and then raises KeyboardInterrupt) still runs first and is put back at the end.
+Outside the main thread, or when SIGINT is ignored or not handled in Python, `interruptible()`
+changes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import z3
 
@@ -35,10 +37,17 @@ z3.set_param("ctrl_c", False)
 _pending = False   # an interrupt arrived inside `interruptible()` and has not been raised since
 
 
-def _remember(signum, frame) -> None:
-    global _pending
-    _pending = True
-    raise KeyboardInterrupt
+def _remembering(previous: Callable) -> Callable:
+    """A SIGINT handler that remembers the interrupt, then lets `previous` handle it; it raises
+    KeyboardInterrupt itself when `previous` returns."""
+    def remember(signum, frame) -> None:
+        global _pending
+        _pending = True
+        previous(signum, frame)
+        raise KeyboardInterrupt
+
+    remember.remembers = True  # type: ignore[attr-defined]
+    return remember
 
 
 def raise_if_interrupted() -> None:
@@ -53,15 +62,15 @@ def raise_if_interrupted() -> None:
 def interruptible() -> Iterator[None]:
     """See the module docstring; nested blocks are one block."""
     global _pending
-    if threading.current_thread() is not threading.main_thread() \
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if not callable(previous) or getattr(previous, "remembers", False):
         yield
         return
     _pending = False
-    signal.signal(signal.SIGINT, _remember)
+    signal.signal(signal.SIGINT, _remembering(previous))
     try:
         yield
         raise_if_interrupted()
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, previous)
         _pending = False
