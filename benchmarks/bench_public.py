@@ -408,8 +408,10 @@ def scale_section(rules: int = 10_000) -> None:
 def main() -> None:
     commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ci"], capture_output=True,
                             text=True).stdout.strip()
+    changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                             capture_output=True, text=True).stdout.strip()
     print(f"bench_public.py, {datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}, "
-          f"commit {commit or '?'} (plus de wijzigingen in de werkmap)")
+          f"commit {commit or '?'}{' plus de wijzigingen in de werkmap' if changed else ''}")
     print("tijden: beste per casus over afwisselende rondes; ratio tegen handgeschreven op dezelfde getypte dicts")
     policy_section(WIJKVERPLEGING, handwritten_wijkverpleging.evaluate, 0.6, 11, CASE_FILES, peil=True)
     policy_section(ELIGIBILITY, handwritten_eligibility.evaluate, 0.95, 12, [])
