@@ -29,10 +29,9 @@ NO_SPAN = Span(0, 0, 0, 0)
 
 
 @functools.lru_cache(maxsize=4)
-def _lines(text: str) -> list[str]:
-    """The lines of `text`, split once for the many spans read from one policy (not changed by
-    `text_at`)."""
-    return text.splitlines()
+def _lines(text: str) -> tuple[str, ...]:
+    """The lines of `text`, split once for the many spans read from one policy."""
+    return tuple(text.splitlines())
 
 
 def text_at(text: str, span: Span | None) -> str | None:

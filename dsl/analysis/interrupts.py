@@ -37,17 +37,18 @@ z3.set_param("ctrl_c", False)
 _pending = False   # an interrupt arrived inside `interruptible()` and has not been raised since
 
 
-def _remembering(previous: Callable) -> Callable:
+class _Remembering:
     """A SIGINT handler that remembers the interrupt, then lets `previous` handle it; it raises
     KeyboardInterrupt itself when `previous` returns."""
-    def remember(signum, frame) -> None:
+
+    def __init__(self, previous: Callable) -> None:
+        self.previous = previous
+
+    def __call__(self, signum, frame) -> None:
         global _pending
         _pending = True
-        previous(signum, frame)
+        self.previous(signum, frame)
         raise KeyboardInterrupt
-
-    remember.remembers = True  # type: ignore[attr-defined]
-    return remember
 
 
 def raise_if_interrupted() -> None:
@@ -63,11 +64,11 @@ def interruptible() -> Iterator[None]:
     """See the module docstring; nested blocks are one block."""
     global _pending
     previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    if not callable(previous) or getattr(previous, "remembers", False):
+    if not callable(previous) or isinstance(previous, _Remembering):
         yield
         return
     _pending = False
-    signal.signal(signal.SIGINT, _remembering(previous))
+    signal.signal(signal.SIGINT, _Remembering(previous))
     try:
         yield
         raise_if_interrupted()

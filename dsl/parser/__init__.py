@@ -67,17 +67,10 @@ def parse(text: str, filename: str = "<beleid>", *,
     in the text, an expression nested deeper than `limits.MAX_DEPTH` or a decision with more than
     `limits.MAX_ROWS` rows is always raised: the later stages are not run on such a tree.
 
-    The last `REMEMBERED` texts parsed in this process are remembered with what parsing them gave
+    The `REMEMBERED` texts parsed most recently in this process are remembered with what parsing gave
     (the tree is immutable, a problem is raised as a new BeleidError): a kernel that reruns a
     cell, or a `controleer`, `test` and `verschil` of one file in one process, parses it once."""
-    key = (text, filename)
-    found = _PARSED.get(key)
-    if found is None:
-        found = _parse(text, filename)
-        if len(_PARSED) >= REMEMBERED:
-            del _PARSED[next(iter(_PARSED))]   # the oldest
-        _PARSED[key] = found
-    policy, problems, fatal = found
+    policy, problems, fatal = _parse(text, filename)
     if policy is None or fatal:
         raise BeleidError(problems, filename, text)
     if partial:
@@ -88,11 +81,11 @@ def parse(text: str, filename: str = "<beleid>", *,
 
 
 REMEMBERED = 8
-# (text, filename) -> (the tree or None, its problems, whether they stop every stage)
-_PARSED: dict[tuple[str, str], tuple[ast.Policy | None, tuple[Diagnostic, ...], bool]] = {}
 
 
+@functools.lru_cache(maxsize=REMEMBERED)
 def _parse(text: str, filename: str) -> tuple[ast.Policy | None, tuple[Diagnostic, ...], bool]:
+    """The tree or None, its problems, and whether they stop every stage."""
     characters = control_characters(text)
     if characters:
         return None, tuple(characters), True

@@ -37,16 +37,15 @@ Conventions pinned here:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
 from dsl import types as T
+from dsl.literals import MONTHS
 from dsl.types import UNIT_ALIASES
 
 __all__ = [
@@ -218,15 +217,10 @@ def format_date(value: date) -> str:
     >>> format_date(date(2025, 4, 26))
     '26 april 2025'
     """
-    return f"{value.day} {_month_names()[value.month]} {value.year}"
-
-
-@functools.cache
-def _month_names() -> dict[int, str]:
-    """The Dutch month names of the pattern ``d MMMM y`` (Babel's CLDR data for nl_NL), read once:
-    a date is then written without Babel's pattern machinery (60 µs a date, the largest part of
-    formatting an explanation), to the same text (tests/test_formatting.py compares every day)."""
-    return dict(Locale.parse(_LOCALE).months["format"]["wide"])
+    # written here with the month names the policy texts use (`dsl.literals.MONTHS`), not through
+    # Babel's pattern code (60 µs a date); tests/test_formatting.py compares with Babel's
+    # `d MMMM y` on every day
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def format_datetime(value: datetime) -> str:
