@@ -108,7 +108,7 @@ def _requirement(ex: Explainer, rule: M.Requirement) -> Step:
     if status is NVT:
         sentence = _not_applicable(ex, rule)
     elif status is ONBEKEND:   # the most common after voldaan: on the shortest way
-        sentence = ex.unknown_rule(rule, reading)[:-1] + reading.tail
+        sentence = ex.unknown_rule(rule, reading)
     else:
         sentence = _requirement_sentence(ex, rule, status)[:-1] + reading.tail
         if reading.advice and status is NIET_VOLDAAN:

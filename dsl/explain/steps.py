@@ -35,6 +35,7 @@ from dsl.explain.text import (
     NOT,
     RULE,
     SATISFIES,
+    UNKNOWN_REMEMBERED,
     WEEKLY,
     Form,
     Reading,
@@ -349,8 +350,10 @@ class Explainer:
         return f"Onbekend: {cause}." if cause else "Onbekend."
 
     def unknown_rule(self, rule: M.Rule, reading: RuleReading) -> str:
-        """`unknown(rule)` of a rule whose `RuleReading` is `reading`, the common ways inline: an
-        eis on gegevens alone whose missing gegevens are those of its own parts."""
+        """`unknown(rule)` of a rule whose `RuleReading` is `reading`, ending in the reading's
+        `tail` instead of a full stop; the common ways inline: an eis on gegevens alone whose
+        missing gegevens are those of its own parts. The sentence of a set of missing gegevens is
+        made once per rule (`RuleReading.unknown`): cases of one table mostly miss the same ones."""
         missing = self.missing
         if rule.inputs.isdisjoint(missing):
             found: frozenset[str] | None = frozenset()
@@ -362,9 +365,14 @@ class Explainer:
             elif found is None:
                 found = self._missing_of_rule(rule)
         if found:
-            return "Onbekend: ontbrekende gegevens: " + ", ".join(sorted(found)) + "."
+            said = reading.unknown.get(found)
+            if said is None:
+                if len(reading.unknown) >= UNKNOWN_REMEMBERED:
+                    reading.unknown.clear()
+                said = reading.unknown[found] = "Onbekend: ontbrekende gegevens: " + ", ".join(sorted(found)) + reading.tail
+            return said
         cause = self.unknown_cause(rule)
-        return f"Onbekend: {cause}." if cause else "Onbekend."
+        return (f"Onbekend: {cause}" if cause else "Onbekend") + reading.tail
 
     def unknown_cause(self, node: E.Expr | M.Rule) -> str | None:
         """Why a node (or a calculation) with every gegeven known came out unknown: a division by

@@ -85,10 +85,12 @@ class RuleReading:
     termijn's bounds, a formula). `obligation` is "; verplichting van ..." for a rule that says whom
     it binds (not on an eis that binds the same party as its group: the group says it once), and
     `tail` what ends its sentence: the obligation, the citation and the full stop; `advice` says
-    whether it is a soft eis, `versioned` whether an eis's condition has versions."""
+    whether it is a soft eis, `versioned` whether an eis's condition has versions; `unknown` the
+    sentences said when it is onbekend, by the set of missing gegevens behind it (at most
+    `UNKNOWN_REMEMBERED`, then it starts afresh)."""
 
     __slots__ = ("cite", "body", "own_facts", "own_rest", "plain", "flat", "shown", "month_shifts", "obligation",
-                 "tail", "advice", "versioned")
+                 "tail", "advice", "versioned", "unknown")
 
     def __init__(self, cite: str, body: tuple[E.Expr, ...], own: tuple[E.Expr, ...], shown: tuple[E.Expr, ...],
                  month_shifts: tuple[E.Shift, ...], group: bool = False, obligation: str = "",
@@ -96,6 +98,7 @@ class RuleReading:
         self.cite, self.body, self.shown, self.month_shifts = cite, body, shown, month_shifts
         self.obligation, self.tail = obligation, obligation + cite + "."
         self.advice, self.versioned = advice, versioned
+        self.unknown: dict[frozenset[str], str] = {}
         self.own_facts = tuple(p.name for p in own if isinstance(p, E.Input))
         self.own_rest = tuple(p for p in own if not isinstance(p, E.Input) and p.inputs)  # (no gegeven: none missing)
         self.plain = not self.own_rest and not group
@@ -105,6 +108,8 @@ class RuleReading:
             self.flat = tuple((p, names) for p, names in leaves if names is not None)
 
 
+# Sentences of an unknown rule a policy remembers per rule (one per set of missing gegevens).
+UNKNOWN_REMEMBERED = 256
 # Formatted values a policy remembers per type; beyond this many that memory starts afresh.
 _FORMATTED_LIMIT = 20_000
 
