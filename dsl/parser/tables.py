@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from lark import Token, v_args
+from lark import Token
 from lark.tree import Meta
 
 from dsl import ast
@@ -93,64 +93,52 @@ class TableRules:
     span_of: Callable[[Meta], ast.Span]
     comparisons: dict[str, str]
 
-    @v_args(meta=True)
     def table_columns(self, meta: Meta, children: list) -> Columns:
         return Columns(tuple(c for c in children if not isinstance(c, Token)), self.span_of(meta))
 
-    @v_args(meta=True)
     def table_row(self, meta: Meta, children: list) -> TableRow:
         cells = tuple(c for c in children if isinstance(c, Cell))
         rest = [c for c in children if not isinstance(c, (Cell, Token))]
         outcome, *items = rest
         return TableRow(cells, outcome, tuple(items), meta)
 
-    @v_args(meta=True)
     def any_cell(self, meta: Meta, children: list) -> Cell:
         return Cell(None, self.span_of(meta))
 
-    @v_args(meta=True)
     def cell_eq(self, meta: Meta, children: list) -> Cell:
         span, (right,) = self.span_of(meta), children
         return Cell(lambda x: ast.Compare("==", "is", x, right, span), span)
 
-    @v_args(meta=True)
     def cell_compare(self, meta: Meta, children: list) -> Cell:
         span, (op, right) = self.span_of(meta), children
         words = " ".join(str(op).split()).lower()
         return Cell(lambda x: ast.Compare(self.comparisons[words], words, x, right, span), span)
 
-    @v_args(meta=True)
     def cell_member(self, meta: Meta, children: list) -> Cell:
         span, values = self.span_of(meta), children[-1]
         return Cell(lambda x: ast.Member(x, values, False, span), span)
 
-    @v_args(meta=True)
     def cell_not_member(self, meta: Meta, children: list) -> Cell:
         span, values = self.span_of(meta), children[-1]
         return Cell(lambda x: ast.Member(x, values, True, span), span)
 
-    @v_args(meta=True)
     def cell_known(self, meta: Meta, children: list) -> Cell:
         span = self.span_of(meta)
         return Cell(lambda x: ast.Known(x, False, "is bekend", span), span)
 
-    @v_args(meta=True)
     def cell_not_known(self, meta: Meta, children: list) -> Cell:
         span = self.span_of(meta)
         words = "is " + " ".join(" ".join(str(tok).split()).lower() for tok in children)
         return Cell(lambda x: ast.Known(x, True, words, span), span)
 
-    @v_args(meta=True)
     def cell_between(self, meta: Meta, children: list) -> Cell:
         span, (low, high) = self.span_of(meta), _keep(children)
         return Cell(lambda x: ast.Between(x, low, high, True, "ligt tussen", span), span)
 
-    @v_args(meta=True)
     def cell_range_incl(self, meta: Meta, children: list) -> Cell:
         span, (low, high) = self.span_of(meta), _keep(children)
         return Cell(lambda x: ast.Between(x, low, high, True, "ligt van ... tot en met", span), span)
 
-    @v_args(meta=True)
     def cell_range_excl(self, meta: Meta, children: list) -> Cell:
         span, (low, high) = self.span_of(meta), _keep(children)
         return Cell(lambda x: ast.Between(x, low, high, False, "ligt van ... tot", span), span)
