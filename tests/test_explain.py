@@ -31,13 +31,13 @@ def test_failing_requirement_sentence(compile_policy):
 def test_an_unknown_rule_names_the_gegevens_this_case_misses_when_its_sentence_is_remembered(compile_policy, monkeypatch):
     """The sentence of an onbekend eis is remembered per set of missing gegevens (and per eis);
     another case missing others gets its own, and a full memory starts afresh."""
-    import dsl.explain.steps
+    import dsl.explain.text
 
     policy = compile_policy('gegevens\n  a : getal\n  b : getal\n'
                             'eisen g "G" bron "B"\n'
                             '  eis beide "Beide"\n    vereist a is ten minste 1 en b is ten minste 1\n'
                             '  eis ander "Ander"\n    vereist a is ten minste 2 en b is ten minste 2\n')
-    monkeypatch.setattr(dsl.explain.steps, "UNKNOWN_REMEMBERED", 2)
+    monkeypatch.setattr(dsl.explain.text, "UNKNOWN_REMEMBERED", 2)
     said = {"a": "Onbekend: ontbrekende gegevens: a (B, G).", "b": "Onbekend: ontbrekende gegevens: b (B, G).",
             "ab": "Onbekend: ontbrekende gegevens: a, b (B, G)."}
     for given in ({"b": 5}, {"a": 5}, {}, {"b": 5}, {}, {"a": 5}):

@@ -35,7 +35,6 @@ from dsl.explain.text import (
     NOT,
     RULE,
     SATISFIES,
-    UNKNOWN_REMEMBERED,
     WEEKLY,
     Form,
     Reading,
@@ -365,12 +364,7 @@ class Explainer:
             elif found is None:
                 found = self._missing_of_rule(rule)
         if found:
-            said = reading.unknown.get(found)
-            if said is None:
-                if len(reading.unknown) >= UNKNOWN_REMEMBERED:
-                    reading.unknown.clear()
-                said = reading.unknown[found] = "Onbekend: ontbrekende gegevens: " + ", ".join(sorted(found)) + reading.tail
-            return said
+            return reading.unknown[found]
         cause = self.unknown_cause(rule)
         return (f"Onbekend: {cause}" if cause else "Onbekend") + reading.tail
 

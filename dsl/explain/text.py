@@ -73,6 +73,30 @@ class Reading:
         self.operands, self.month_shifts, self.leaves = operands, month_shifts, leaves
 
 
+# Formatted values a policy remembers per type; beyond this many that memory starts afresh.
+_FORMATTED_LIMIT = 20_000
+# Sentences of an unknown rule a policy remembers per rule (one per set of missing gegevens).
+UNKNOWN_REMEMBERED = 256
+
+
+class _Made(dict):
+    """key -> `make(key)`, made on first lookup; `memory[key]` of a key made before is one lookup
+    in C, no Python call (an explanation asks a few hundred times per case). With a `limit`, a
+    full memory starts afresh."""
+
+    __slots__ = ("make", "limit")
+
+    def __init__(self, make: Callable[[Any], Any], limit: int | None = None):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key: Any) -> Any:
+        if self.limit is not None and len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
 class RuleReading:
     """What is fixed about one rule: its citation (" (bron, groep)"), its body (an eis's
     condition and exceptions, a decision's row conditions and outcomes, a termijn's subject and
@@ -85,9 +109,9 @@ class RuleReading:
     termijn's bounds, a formula). `obligation` is "; verplichting van ..." for a rule that says whom
     it binds (not on an eis that binds the same party as its group: the group says it once), and
     `tail` what ends its sentence: the obligation, the citation and the full stop; `advice` says
-    whether it is a soft eis, `versioned` whether an eis's condition has versions; `unknown` the
-    sentences said when it is onbekend, by the set of missing gegevens behind it (at most
-    `UNKNOWN_REMEMBERED`, then it starts afresh)."""
+    whether it is a soft eis, `versioned` whether an eis's condition has versions; `unknown[missing]`
+    the sentence said when it is onbekend because of the set `missing` of gegevens (made once, at
+    most `UNKNOWN_REMEMBERED` kept)."""
 
     __slots__ = ("cite", "body", "own_facts", "own_rest", "plain", "flat", "shown", "month_shifts", "obligation",
                  "tail", "advice", "versioned", "unknown")
@@ -98,7 +122,9 @@ class RuleReading:
         self.cite, self.body, self.shown, self.month_shifts = cite, body, shown, month_shifts
         self.obligation, self.tail = obligation, obligation + cite + "."
         self.advice, self.versioned = advice, versioned
-        self.unknown: dict[frozenset[str], str] = {}
+        tail = self.tail
+        self.unknown: dict[frozenset[str], str] = _Made(
+            lambda missing: "Onbekend: ontbrekende gegevens: " + ", ".join(sorted(missing)) + tail, UNKNOWN_REMEMBERED)
         self.own_facts = tuple(p.name for p in own if isinstance(p, E.Input))
         self.own_rest = tuple(p for p in own if not isinstance(p, E.Input) and p.inputs)  # (no gegeven: none missing)
         self.plain = not self.own_rest and not group
@@ -108,25 +134,6 @@ class RuleReading:
             self.flat = tuple((p, names) for p, names in leaves if names is not None)
 
 
-# Sentences of an unknown rule a policy remembers per rule (one per set of missing gegevens).
-UNKNOWN_REMEMBERED = 256
-# Formatted values a policy remembers per type; beyond this many that memory starts afresh.
-_FORMATTED_LIMIT = 20_000
-
-
-class _Made(dict):
-    """key -> `make(key)`, made on first lookup; `memory[key]` of a key made before is one lookup
-    in C, no Python call (an explanation asks a few hundred times per case)."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make: Callable[[Any], Any]):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.make(key)
-        return value
 
 
 class Wording:
@@ -148,7 +155,8 @@ class Wording:
         self.read: Callable[[E.Expr], Reading] = _Made(self._reading).__getitem__   # by node (by identity)
         self.rule: Callable[[Rule], RuleReading] = _Made(self._rule_reading).__getitem__
         self._formatted: dict[int, dict[Any, str]] = {}  # by id of the type: the policy keeps it alive
-        self._moments: dict[Any, str] = {}
+        self._moments: dict[Any, str] = _Made(
+            lambda v: _format(v, T.TIJDSTIP if isinstance(v, datetime) else T.DATUM), _FORMATTED_LIMIT)
 
     def _rule_reading(self, rule: Rule) -> RuleReading:
         body = _body(rule)
@@ -236,23 +244,13 @@ class Wording:
             return _format(value, t)
         known = self._formatted.get(id(t))
         if known is None:
-            known = self._formatted[id(t)] = {}
-        text = known.get(value)
-        if text is None:
-            if len(known) >= _FORMATTED_LIMIT:
-                known.clear()
-            text = known[value] = _format(value, t)
-        return text
+            known = self._formatted[id(t)] = _Made(lambda v: _format(v, t), _FORMATTED_LIMIT)
+        return known[value]
 
     def moment(self, value: date) -> str:
         """A termijn's date or moment as its sentence shows it ("1 maart 2024", "1 maart 2024
         10:00 uur"), remembered (a date and its midnight are not equal, so never mixed up)."""
-        text = self._moments.get(value)
-        if text is None:
-            if len(self._moments) >= _FORMATTED_LIMIT:
-                self._moments.clear()
-            text = self._moments[value] = _format(value, T.TIJDSTIP if isinstance(value, datetime) else T.DATUM)
-        return text
+        return self._moments[value]
 
     def _form(self, node: E.Expr) -> Form:
         """How a node was written: the one `match` over the expression union in explanations."""
