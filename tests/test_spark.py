@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -159,6 +160,26 @@ def test_text_columns_are_read_or_their_row_refused(spark):
     assert got["soort"].to_list() == ["bepaald", None, "bepaald"]
     assert got["geweigerd"][1] == "gegeven 'omzet': 'abc' kan niet gelezen worden als bedrag"
     assert str(got["som.waarde"][2]) == "3001.5100"
+
+
+def test_a_column_that_already_has_its_gegevens_type_is_not_checked_and_the_others_are(spark):
+    """A row is refused only for a value that cannot be read; a column that already holds the
+    gegeven's type (a decimal amount, a boolean) cannot hold one, so the reason Spark computes per
+    row reads only the other columns (here a percentage as a double: NaN)."""
+    from dsl.batch.spark import evaluate_spark, typed_columns
+
+    policy = compile_text(KLEENE, "k.beleid")
+    frame = spark.createDataFrame([("1", Decimal(120000), False, 0.25), ("2", Decimal(500), True, float("nan"))],
+                                  "id string, omzet decimal(38,4), zzp boolean, aandeel double")
+    typed, _keys = typed_columns(policy.model, frame, None)
+    projection = typed._jdf.queryExecution().analyzed().projectList()
+    reason = next(projection.apply(i) for i in range(projection.size()) if projection.apply(i).name() == "geweigerd")
+    read = reason.references().toSeq()
+    assert sorted(read.apply(i).name() for i in range(read.size())) == ["__k3"]   # aandeel, by position
+    got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got["geweigerd"].to_list() == [None, "gegeven 'aandeel': 'NaN' kan niet gelezen worden als percentage"]
+    assert got["soort.waarde"].to_list() == ["klein", None]
 
 
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):
