@@ -121,6 +121,33 @@ def test_ordered_pairs_differ_only_in_the_field():
         ordered_pairs(POLICY, "soort")
 
 
+def test_ordered_pairs_of_the_gegevens_one_rule_reads():
+    """A property about one rule draws only what that rule reads (a set of names, as `Rule.inputs`
+    gives); the fixed gegevens are kept, the others are left out."""
+    policy = compile_text('beleid "P"\ngegevens\n  omzet : bedrag\n  soort : keuze uit "a", "b"\n'
+                          '  ander : ja/nee\n  datum_x : datum\n'
+                          'beslissing tier "Tier" (eerste treffer)\n'
+                          '  als soort is "a" en omzet is groter dan € 100 dan "hoog"\n  anders "laag"\n', "p.beleid")
+    reads = policy.model.rules["tier"].inputs
+    assert reads == frozenset({"omzet", "soort"})
+    pairs = []
+
+    @settings(max_examples=30, deadline=None, database=None)
+    @given(ordered_pairs(policy, "omzet", fields=reads, fixed={"ander": True}))
+    def check(pair):
+        pairs.append(pair)
+        low, high = pair
+        assert set(low) == set(high) == {"omzet", "soort", "ander"}
+        assert low["omzet"] <= high["omzet"] and low["soort"] == high["soort"]
+        order = ["laag", "hoog"]
+        assert order.index(policy.evaluate(low)["tier"].value) <= order.index(policy.evaluate(high)["tier"].value)
+
+    check()
+    assert len(pairs) == 30
+    with pytest.raises(InvalidArgument, match="bedoelde u 'omzet'"):
+        ordered_pairs(policy, "omzet", fields={"omzett"})
+
+
 def test_list_elements_stay_within_their_declared_range():
     # found by tests/test_robustness.py: `lijst van bedrag van € 250.000 tot en met € 250.000` got [0,00],
     # which the case reader refuses
