@@ -387,7 +387,7 @@ def test_a_long_chain_of_rules_is_encoded_without_deep_recursion():
     assert [t.value for t in thresholds(policy.model)["x"]] == [Decimal(600)]
 
 
-def test_a_ctrl_c_during_a_solver_check_stops_the_analysis():
+def test_a_ctrl_c_during_a_solver_check_stops_the_analysis(python_handles_ctrl_c):
     """A Ctrl-C that lands while z3 checks stops the analysis when that check returns (z3's own
     handler is off, `dsl.analysis.interrupts`: it used to swallow the interrupt when the check
     finished anyway); a check is bounded by its budget, here 2 seconds."""

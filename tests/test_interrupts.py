@@ -22,12 +22,8 @@ class SwallowsTheInterrupt:
 
 
 @pytest.fixture(autouse=True)
-def _python_handles_ctrl_c():
-    """Python's own SIGINT handler, as in `beleid` and the kernel; a test run before this one in the
-    same worker may have installed another (PySpark does, tests/test_spark.py)."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, before)
+def _python_handles_ctrl_c(python_handles_ctrl_c):
+    """Every test here runs under Python's own SIGINT handler (`tests.conftest.python_handles_ctrl_c`)."""
 
 
 @pytest.fixture

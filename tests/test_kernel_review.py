@@ -124,7 +124,7 @@ def test_a_changed_policy_makes_the_report_stale_and_opens_nothing(session):
     assert view.dashboard is opened and "niet geopend" in text(view.case_head.value)
 
 
-def test_interrupted_controleer_is_onderbroken_and_leaves_the_session_intact(session, shown):
+def test_interrupted_controleer_is_onderbroken_and_leaves_the_session_intact(session, shown, python_handles_ctrl_c):
     session.run_cell('casus omzet_2023 = € 100.000, soort_aanbieder = "instelling"', name="cel[2]")
     before = (session.policy, session.state, session.case)
 
