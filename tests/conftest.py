@@ -85,7 +85,7 @@ def python_handles_ctrl_c():
     """Python's own SIGINT handler during the test, as in `beleid` and the kernel (ipykernel puts
     `default_int_handler` in place while a cell runs), whatever code run earlier in the same worker
     left in place (PySpark puts its own). Session 12 saw the two Ctrl-C tests outside
-    tests/test_interrupts.py get no interrupt ("DID NOT RAISE") in two of four full-suite runs, the
+    tests/test_interrupts.py get no interrupt ("DID NOT RAISE") in two of six full-suite runs, the
     same worker both times; the cause was not found (a run that logged the handler before each test
     passed, with Python's own handler before both)."""
     import signal

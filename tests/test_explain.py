@@ -27,7 +27,6 @@ def test_failing_requirement_sentence(compile_policy):
         "Onbekend: ontbrekende gegevens: aandeel_onderaanneming (Bijlage 2, Minimumeisen wijkverpleging).")
 
 
-
 def test_an_unknown_rule_names_the_gegevens_this_case_misses_when_its_sentence_is_remembered(compile_policy, monkeypatch):
     """The sentence of an onbekend eis is remembered per set of missing gegevens (and per eis);
     another case missing others gets its own, and a full memory starts afresh."""
@@ -46,6 +45,7 @@ def test_an_unknown_rule_names_the_gegevens_this_case_misses_when_its_sentence_i
         assert sentence(policy, given, "ander") == said[missing]
     reading = Explainer(policy.evaluate({}, trace=True)).wording.rule(policy.model.rules["beide"])
     assert 1 <= len(reading.unknown) <= 2
+
 
 GOLDEN = [  # (case, rule, sentence) on the shipped policy
     ({"fte_niveau_6_loondienst": "0,5"}, "fte_niveau_6",

@@ -165,68 +165,56 @@ def _is_null(column: Sql) -> Sql:
     return Sql(f"({column.text} IS NULL)")
 
 
-def _read(column: Sql, source: Any, t: Type) -> Sql:
-    """A column of type `t` from a column of Spark type `source` (null where it does not fit)."""
+def _read(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
+    """A column of type `t` from a column of Spark type `source` (null where it does not fit), and
+    whether it can be null where the column is not: only then can a row be refused for it. A
+    column that already holds the gegeven's type (but a keuze must be an option, an aantal not
+    negative), a moment with a time zone and a whole number of a duur cannot (elv_grz_2023 given in
+    its own types: 117 of its 131 gegevens, whose checks were most of the plan's SQL)."""
     target = spark_type(t)
     if t.kind == "per periode" and t.element is not None and not isinstance(source, ArrayType):
-        value = _read(column, source, t.element)   # one value a row: the same on every day
+        value, fallible = _read(column, source, t.element)   # one value a row: the same on every day
         pair = call("named_struct", string("dag"), date_literal(EVERY_DAY, Type("datum")), string("waarde"), value)
-        return case([(_not_null(value), call("array", pair))]).cast(target)
+        return case([(_not_null(value), call("array", pair))]).cast(target), fallible
     if isinstance(source, StringType):
         text = call("trim", column)
         if t.kind in SCALES:
-            return case([(_rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).cast(target))])
+            return case([(_rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).cast(target))]), True
         if t.kind == "aantal":
-            return case([(_rlike(text, r"^\s*[0-9]+\s*$"), text.cast(target))])
+            return case([(_rlike(text, r"^\s*[0-9]+\s*$"), text.cast(target))]), True
         if t.kind == "duur":
-            return _duration_text(text, t)
+            return _duration_text(text, t), True
         if t.kind == "ja/nee":
             lowered = call("lower", text)
             return case([(_isin(lowered, ("ja", "true", "waar")), True),
-                         (_isin(lowered, ("nee", "false", "onwaar")), False)])
+                         (_isin(lowered, ("nee", "false", "onwaar")), False)]), True
         if t.kind == "datum":
-            return case([(_rlike(text, _DATE), call("to_date", text, string("yyyy-MM-dd")))])
+            return case([(_rlike(text, _DATE), call("to_date", text, string("yyyy-MM-dd")))]), True
         if t.kind == "tijdstip":
             return case([(_rlike(text, _DATETIME),
-                          call("to_timestamp_ntz", call("regexp_replace", text, string("T"), string(" "))))])
+                          call("to_timestamp_ntz", call("regexp_replace", text, string("T"), string(" "))))]), True
         if t.kind == "keuze":
-            return case([(_isin(column, t.options), column)])
-        return column
+            return case([(_isin(column, t.options), column)]), True
+        return column, False
     if isinstance(source, (DoubleType, FloatType)):
         finite = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double"))
-        return case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)
+        return (case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
     if isinstance(source, TimestampType) and t.kind == "tijdstip":
-        return column.cast(TimestampNTZType())
+        return column.cast(TimestampNTZType()), False
     compatible = {
         "ja/nee": isinstance(source, BooleanType), "datum": isinstance(source, DateType),
         "tijdstip": isinstance(source, TimestampNTZType),
         "aantal": isinstance(source, IntegralType), "duur": isinstance(source, IntegralType),
     }
-    if t.kind in SCALES and isinstance(source, (DecimalType, IntegralType)):
-        return column.cast(target)
-    if t.kind in ("lijst", "per jaar", "per periode") and isinstance(source, ArrayType):
-        return column.cast(target)
+    if (t.kind in SCALES and isinstance(source, (DecimalType, IntegralType))) \
+            or (t.kind in ("lijst", "per jaar", "per periode") and isinstance(source, ArrayType)):
+        return column.cast(target), source != target   # (another scale or element type may not fit)
     if compatible.get(t.kind, False):
         value = column.cast(target)
         if t.kind == "duur":   # a whole number counts in the declared unit, as in a case file
-            return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
-        return case([(value >= 0, value)]) if t.kind == "aantal" else value
-    return NULL.cast(target)
-
-
-def _always_read(source: Any, t: Type) -> bool:
-    """Whether `_read` gives a value for every value (not null) of a column of Spark type `source`,
-    so that no row can be refused for it: the column already holds the gegeven's type (but an
-    option and a count are still checked), a moment with a time zone, or a whole number of a duur.
-    Each check left out is one expression less for Spark to parse, analyse and optimise (elv_grz_2023
-    in the types of the policy: 130 of 131)."""
-    if t.kind in ("keuze", "aantal"):
-        return False
-    if t.kind == "tijdstip" and isinstance(source, TimestampType):
-        return True
-    if t.kind == "duur" and isinstance(source, IntegralType):
-        return True
-    return source == spark_type(t)
+            return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1], False
+        return (case([(value >= 0, value)]), True) if t.kind == "aantal" else (value, False)
+    return NULL.cast(target), True
 
 
 def _duration_text(text: Sql, t: Type) -> Sql:
@@ -266,9 +254,9 @@ def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None,
         if name not in schema:
             typed.append(NULL.cast(spark_type(field.type)).alias(plan.field_column(name)))
             continue
-        value = _read(raw(name), schema[name], field.type)
+        value, fallible = _read(raw(name), schema[name], field.type)
         typed.append(value.alias(plan.field_column(name)))
-        if _always_read(schema[name], field.type):
+        if not fallible:
             continue
         shown = raw(name).cast("string")
         if field.type.kind == "per periode" and isinstance(schema[name], ArrayType):
@@ -277,7 +265,7 @@ def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None,
                               call("concat", string(f"gegeven '{name}': "), string("'"), shown,
                                    string(f"' kan niet gelezen worden als {field.type}")))]))
     if PEILDATUM in schema:
-        peil = _read(raw(PEILDATUM), schema[PEILDATUM], Type("datum"))
+        peil, _fallible = _read(raw(PEILDATUM), schema[PEILDATUM], Type("datum"))
         reasons.append(case([(_not_null(raw(PEILDATUM)) & _is_null(peil),
                               call("concat", string("peildatum: '"), raw(PEILDATUM).cast("string"),
                                    string("' kan niet gelezen worden als datum")))]))

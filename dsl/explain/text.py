@@ -134,8 +134,6 @@ class RuleReading:
             self.flat = tuple((p, names) for p, names in leaves if names is not None)
 
 
-
-
 class Wording:
     """The static reading of one policy (see the module contract); caches per node.
     `read(node)` gives the `Reading` of an expression node of this policy, `rule(rule)` the

