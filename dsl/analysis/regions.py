@@ -238,7 +238,7 @@ def around_box(ctx, formulas: list, found, given: list | tuple = (),
             del within[key]    # the defect holds either way: the relation does not bound it
         else:
             out.append(Region(relation_names(atom)[0], values=(truth,), relation=relation_sexpr(atom),
-                              relation_text=relation_text(atom, model)))
+                              relation_text=relation_text(atom, tuple(enc.words.values()))))
     return tuple(out), z3.And(*[c for n, c in within.items() if n not in given_keys])
 
 
@@ -274,15 +274,22 @@ def relation_sexpr(atom) -> str:
     return _DESCRIBED.value(atom, "sexpr", atom.sexpr)
 
 
-def relation_text(atom, model) -> str:
+def relation_text(atom, words: tuple = ()) -> str:
     """A relation in words: 'uptake_biosimilar < verwachte_uptake' (amounts in cents, dates as
-    day numbers, as the solver counts them, when a side is more than one gegeven)."""
+    day numbers, as the solver counts them, when a side is more than one gegeven). A shift of a
+    moment in a side is written as the policy writes it, from `words` ((term, words) pairs,
+    `Encoder.words`): 'ontslag ≤ 6 maanden na opname', not the table of every day that stands for."""
     op = _COMPARE[atom.decl().kind()]
-    return _DESCRIBED.value(atom, "words", lambda: f"{_side(atom.arg(0))} {op} {_side(atom.arg(1))}")
+
+    def make() -> str:
+        named = z3.substitute(atom, *[(term, z3.Const(text, term.sort())) for term, text in words]) if words else atom
+        return f"{_side(named.arg(0))} {op} {_side(named.arg(1))}"
+
+    return _DESCRIBED.value(atom, "words" + "".join(f"|{text}" for _, text in words), make)
 
 
-# a relation with a calendar table in a side is a term of tens of thousands of nodes, and writing it
-# out took 0.25 s (SMT-LIB) and 0.8 s (words) each time a box of the six-months gap in
+# a relation with a calendar table in a side is a term of tens of thousands of nodes: writing it
+# out in SMT-LIB took 0.25 s each time a box of the six-months gap in
 # tests/test_consistency_exact.py kept it: remembered per relation atom
 _DESCRIBED = TermMemo(256)
 

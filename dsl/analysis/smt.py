@@ -59,7 +59,7 @@ from dsl.core import expr as E
 from dsl.core.model import Calculation, Policy
 from dsl.runtime import values as rtv
 from dsl.runtime.formatting import format_duration_count
-from dsl.span import Span
+from dsl.span import Span, text_at
 from dsl.types import Type
 
 __all__ = ["Domain", "Encoder", "Unsupported", "free_fields"]
@@ -219,6 +219,9 @@ class Encoder(RuleEncoding):
         self.divisions: list = []       # (E.Arith node, z3 divisor)
         self._busy: list[str] = []
         self._encoded: dict = {}
+        # a shift's term (for calendar months, a table over the whole calendar) with the policy's own
+        # words for it ("6 maanden na opname"), for texts a person reads (`regions.relation_text`)
+        self.words: dict[int, tuple[z3.ExprRef, str]] = {}
 
     # ------------------------------------------------------------ variables and domain
     def var(self, name: str):
@@ -566,10 +569,18 @@ class Encoder(RuleEncoding):
         days as the runtime counts them (`dsl.analysis.calendar_smt`: exact over the whole calendar,
         a date-time keeping its time of day). Where the runtime gives no moment (a year outside
         1..9999, working days outside the years whose holidays it knows), a guard keeps such cases
-        out, as a division by zero is kept out."""
+        out, as a division by zero is kept out. A shift of a gegeven keeps the policy's words for it
+        (`words`)."""
         fixed = self.fixed_shift(node)
         if fixed is not None:
             return fixed
+        shifted = self._moved(node)
+        words = text_at(self.model.text, node.span)
+        if words:
+            self.words.setdefault(shifted.get_id(), (shifted, words))
+        return shifted
+
+    def _moved(self, node: E.Shift):
         base, amount = self.expr(node.base), self.expr(node.amount)
         amount = amount if node.direction > 0 else -amount
         if node.unit == "dagen":
