@@ -241,6 +241,17 @@ def test_evaluating_imports_no_analysis_or_notebook_package():
     assert out.stdout.strip() == "[]"
 
 
+def test_the_holiday_calendar_is_imported_only_when_working_days_are_counted():
+    """`holidays` costs 60 ms of every start of `beleid`; only a policy that counts working days needs it."""
+    code = ("import sys; from dsl.policy import compile_text; "
+            "p = compile_text('beleid \"W\"\\ngegevens\\n  d : datum\\nberekening later = d + 3 werkdagen\\n'); "
+            "print('holidays' in sys.modules); print(p.evaluate({'d': '2024-12-24'})['later'].value); "
+            "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # Tuesday 24 December: 25 and 26 December are holidays, then Friday 27, Monday 30 and Tuesday 31
+    assert out.stdout.split() == ["False", "2024-12-31", "True"]
+
+
 def test_the_statuses_a_voorbeeld_may_expect_are_the_core_models():
     """The checker (a stage before the core model) keeps its own list; it must be the model's
     statuses per kind without "bepaald" (a voorbeeld expects a value instead)."""

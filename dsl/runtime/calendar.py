@@ -60,8 +60,6 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from functools import cache
 from typing import TypeVar
 
-import holidays
-
 from dsl.literals import MONTHS
 from dsl.types import UNIT_ALIASES, UNITS
 
@@ -152,6 +150,8 @@ def _holidays(year: int) -> dict[date, str]:
         raise OutsideCalendar(
             f"werkdagen zijn alleen bekend voor de jaren {FIRST_YEAR} tot en met "
             f"{LAST_YEAR}, niet voor {year}")
+    import holidays  # here, not at the top: its import (60 ms) is paid only by a policy that counts working days
+
     # "public" has 5 May only every fifth year; "optional" adds it every year from 1982.
     found = holidays.country_holidays(
         "NL", years=year, categories=("public", "optional"), language="en_US")
