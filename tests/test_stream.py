@@ -119,7 +119,7 @@ def test_a_shipped_policy_with_more_than_twelve_gegevens_streams_the_same_file(n
     # a gegeven per jaar is read pair by pair (the chunked route); without its column the file streams
     by_year = {n for n, f in policy.model.fields.items() if f.type.kind == "per jaar"}
     cases = [{k: v for k, v in case.items() if k != "peildatum" and k not in by_year}
-             for case in mixed_cases(policy, 3_000, seed=3, pool=150)]
+             for case in mixed_cases(policy, 3_000, seed=3, pool=50)]   # values per gegeven from 50 drawn cases
     _typed_parquet(policy, cases, source)
     if by_year:
         pl.read_parquet(source).drop(sorted(by_year)).write_parquet(source)
