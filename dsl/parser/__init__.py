@@ -6,17 +6,14 @@ for typical mistakes, a label from `MISTAKES`. Literals are converted here (Dutc
 money, dates) and a malformed literal is a diagnostic too. A text with control characters, or
 nested deeper than the later stages can walk, is refused with its place (`dsl.parser.limits`);
 the tree is built without recursion, so no input makes the parser itself run out of stack.
-Names are not resolved: that is the checker's job. The Lark parser is built once per process and
-cached on disk.
+Names are not resolved: that is the checker's job. The Lark parser is the one `dsl.vocabulary`
+loads, once per process, with its tables cached on disk.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-import tempfile
-from pathlib import Path
 from typing import Literal, overload
 
 import lark
@@ -27,28 +24,14 @@ from dsl.errors import BeleidError, Diagnostic
 from dsl.parser.builder import Builder
 from dsl.parser.limits import control_characters, nesting_problems
 from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
+from dsl.vocabulary import GRAMMAR_PATH, grammar_parser
 
 __all__ = ["GRAMMAR_PATH", "MISTAKES", "parse", "reserved_words"]
 
-GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "beleid.lark"
-if not GRAMMAR_PATH.exists():  # installed wheel: the grammar is shipped inside the package
-    GRAMMAR_PATH = Path(__file__).resolve().parents[1] / "grammar" / "beleid.lark"
 
-
-@functools.lru_cache(maxsize=1)
 def _lark() -> lark.Lark:
-    """The parser, built once per process; the parse tables are cached on disk under a name
-    that carries the grammar's hash and the Lark version (first build ~250 ms, cached ~5 ms)."""
-    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"beleidstaal-grammar-{digest}.cache"
-    return lark.Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        cache=str(cache),
-    )
+    """The parser: the grammar as `dsl.vocabulary` loads it, once per process."""
+    return grammar_parser()
 
 
 @overload
