@@ -232,24 +232,29 @@ def test_evaluate_many_keeps_the_order():
     assert [o.status("groep") for o in outcomes] == ["niet van toepassing", "voldaan"]
 
 
+def _printed_by(code: str) -> str:
+    """What `code` prints, run in a new Python process (whose imports are its own)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
 def test_evaluating_imports_no_analysis_or_notebook_package():
-    code = ("import dsl.policy, dsl.cli, sys; from dsl.policy import load_policy; "
-            "p = load_policy('policies/wijkverpleging_2024.beleid'); "
-            "p.evaluate('policies/casussen/wijkverpleging_thuiszorg_noord.json', trace=True); "
-            "print(sorted(m for m in ('z3', 'hypothesis', 'ipykernel', 'ipywidgets', 'IPython') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _printed_by(
+        "import dsl.policy, dsl.cli, sys; from dsl.policy import load_policy; "
+        "p = load_policy('policies/wijkverpleging_2024.beleid'); "
+        "p.evaluate('policies/casussen/wijkverpleging_thuiszorg_noord.json', trace=True); "
+        "print(sorted(m for m in ('z3', 'hypothesis', 'ipykernel', 'ipywidgets', 'IPython') if m in sys.modules))"
+    ).strip() == "[]"
 
 
 def test_the_holiday_calendar_is_imported_only_when_working_days_are_counted():
     """`holidays` costs 60 ms of every start of `beleid`; only a policy that counts working days needs it."""
-    code = ("import sys; from dsl.policy import compile_text; "
-            "p = compile_text('beleid \"W\"\\ngegevens\\n  d : datum\\nberekening later = d + 3 werkdagen\\n'); "
-            "print('holidays' in sys.modules); print(p.evaluate({'d': '2024-12-24'})['later'].value); "
-            "print('holidays' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    printed = _printed_by(
+        "import sys; from dsl.policy import compile_text; "
+        "p = compile_text('beleid \"W\"\\ngegevens\\n  d : datum\\nberekening later = d + 3 werkdagen\\n'); "
+        "print('holidays' in sys.modules); print(p.evaluate({'d': '2024-12-24'})['later'].value); "
+        "print('holidays' in sys.modules)")
     # Tuesday 24 December: 25 and 26 December are holidays, then Friday 27, Monday 30 and Tuesday 31
-    assert out.stdout.split() == ["False", "2024-12-31", "True"]
+    assert printed.split() == ["False", "2024-12-31", "True"]
 
 
 def test_the_statuses_a_voorbeeld_may_expect_are_the_core_models():
