@@ -195,6 +195,9 @@ YAML_TEXTS = [
     "prijsniveaus:\n  - [1]\n", "a: " + "[" * 1_000 + "\n", "a: {b: {c: 1}}\n",
     "omzet: 1\nwtza ja\nnaam: x\n", "omzet: a: b\n", "omzet: 1\n\twtza: ja\n", 'naam: "abc\n', 'naam: "\\q"\n',
     "prijsniveaus:\n  - 1\n - 2\n", "omzet: 1\n---\nwtza: ja\n", "naam: a\x00\n", "omzet: - 1\n", "# niets\n", "",
+    # characters libyaml cannot take or reads as line breaks
+    "naam: \ud800\n", 'naam: "\\ud800"\n', "naam: a\x85b: 1\n", "naam: a\u2028b\nc: 1\n", "\ufeffnaam: \U0001F600\n",
+    "omzet: 1\r\nwtza: ja\r\n",
     # at the limit, and one over it (1,000 here): in a list, in a flow list, in an object (a name and its
     # value count once)
     "prijsniveaus:\n" + "- 20\n" * 1_000, "prijsniveaus:\n" + "- 20\n" * 1_001,
