@@ -3,6 +3,7 @@ summary as the eager `evaluate_table` and the chunked route, on many generated r
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,11 +119,17 @@ def test_a_shipped_policy_with_more_than_twelve_gegevens_streams_the_same_file(n
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
     # a gegeven per jaar is read pair by pair (the chunked route); without its column the file streams
     by_year = {n for n, f in policy.model.fields.items() if f.type.kind == "per jaar"}
-    cases = [{k: v for k, v in case.items() if k != "peildatum" and k not in by_year}
-             for case in mixed_cases(policy, 3_000, seed=3, pool=50)]   # values per gegeven from 50 drawn cases
-    _typed_parquet(policy, cases, source)
+    # values per gegeven from 50 drawn cases, and one gegeven in eight left out (onbekend), so that
+    # the missing inputs of a row fall in any of the bit masks, in every combination (the drawn
+    # cases themselves leave none out)
+    left_out = random.Random(3)
+    cases = [{k: v for k, v in case.items() if k != "peildatum" and k not in by_year and left_out.random() >= 0.125}
+             for case in mixed_cases(policy, 3_000, seed=3, pool=50)]
+    frame = _typed_parquet(policy, cases, source)
     if by_year:
         pl.read_parquet(source).drop(sorted(by_year)).write_parquet(source)
+    unknown = [n for n in policy.model.fields if n in frame.columns and frame[n].null_count()]
+    assert len(unknown) > len(policy.model.fields) - len(by_year) - 5
     _assert_same_as_eager(policy, source, target)
 
 
