@@ -208,7 +208,7 @@ YAML_TEXTS = [
 
 
 def test_libyaml_and_pyyaml_read_every_yaml_case_alike(monkeypatch):
-    """YAML is parsed by libyaml when PyYAML has it (a list of 100,001 values refused in 0.2 s, not
+    """YAML is parsed by libyaml when PyYAML has it (a list of 100,001 values refused in 0.5 s, not
     4.5 s): the same data, places and refusals as PyYAML's own parser, limits included (at 1,000
     values here, which PyYAML's parser reaches in a few milliseconds)."""
     import yaml
