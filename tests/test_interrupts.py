@@ -4,6 +4,7 @@ it inside a destructor, which drops it, and not to z3's own Ctrl-C handler."""
 from __future__ import annotations
 
 import _thread
+import ctypes
 import signal
 import sys
 
@@ -102,3 +103,35 @@ def test_an_ignored_sigint_stays_ignored():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with interruptible():
         assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+class _InterruptedWhileConverted:
+    """A ctypes argument type whose conversion is where the interrupt lands, as it can in a z3 call
+    (z3's arguments are converted by Python code): ctypes turns the KeyboardInterrupt raised there
+    into an `ArgumentError`."""
+
+    @classmethod
+    def from_param(cls, value):
+        _thread.interrupt_main()
+        sum(range(1000))
+        return value
+
+
+def _converted_call() -> None:
+    labs = ctypes.CDLL(None).labs
+    labs.argtypes = [_InterruptedWhileConverted]
+    labs(-1)
+
+
+def test_an_interrupt_that_ctypes_turned_into_another_error_is_still_an_interrupt():
+    """Seen in a kernel under load: Ctrl-C during `controleer` ended as "interne fout in de kernel
+    (ArgumentError: argument 1: KeyboardInterrupt)" instead of "onderbroken"."""
+    with pytest.raises(ctypes.ArgumentError, match="KeyboardInterrupt"):
+        _converted_call()   # outside the block the error is what ctypes makes of it
+    with pytest.raises(KeyboardInterrupt) as raised, interruptible():
+        _converted_call()
+    assert isinstance(raised.value.__cause__, ctypes.ArgumentError)
+    with interruptible():   # nothing pending from before
+        raise_if_interrupted()
+    with pytest.raises(ValueError), interruptible():   # another error, without an interrupt, stays itself
+        raise ValueError("geen onderbreking")

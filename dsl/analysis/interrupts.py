@@ -21,6 +21,10 @@ a destructor swallowed it. A handler installed before (Python's own, or PySpark'
 the cluster's jobs and then raises KeyboardInterrupt) still runs first and is put back at the end.
 Outside the main thread, or when SIGINT is ignored or not handled in Python, `interruptible()`
 changes nothing.
+A third way was seen in a kernel under load: the KeyboardInterrupt was raised while ctypes
+converted an argument of a z3 call, and ctypes made it an `ArgumentError` (shown as "interne
+fout" instead of "onderbroken"). So an error that leaves the block after an interrupt arrived is
+raised as that interrupt.
 """
 
 from __future__ import annotations
@@ -72,6 +76,10 @@ def interruptible() -> Iterator[None]:
     try:
         yield
         raise_if_interrupted()
+    except Exception as err:
+        if _pending:   # the interrupt came out as another error (ctypes: an ArgumentError)
+            raise KeyboardInterrupt from err
+        raise
     finally:
         signal.signal(signal.SIGINT, previous)
         _pending = False
