@@ -40,6 +40,7 @@ from pyspark.sql.types import (
 
 from dsl.batch.columnar import SCALES, STATUS_LABELS, key_output, rule_outputs
 from dsl.batch.spark_rules import (
+    COMPARISON,
     NULL,
     SparkPlan,
     Sql,
@@ -150,19 +151,19 @@ _DURATION = r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$"
 
 
 def _rlike(text: Sql, pattern: str) -> Sql:
-    return Sql(f"({text.text} RLIKE {string(pattern).text})")
+    return text.predicate(f"RLIKE {string(pattern).text}")
 
 
 def _isin(column: Sql, values) -> Sql:
-    return Sql(f"({column.text} IN ({', '.join(string(v).text for v in values)}))")
+    return column.predicate(f"IN ({', '.join(string(v).text for v in values)})")
 
 
 def _not_null(column: Sql) -> Sql:
-    return Sql(f"({column.text} IS NOT NULL)")
+    return column.predicate("IS NOT NULL")
 
 
 def _is_null(column: Sql) -> Sql:
-    return Sql(f"({column.text} IS NULL)")
+    return column.predicate("IS NULL")
 
 
 def _read(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
@@ -342,9 +343,9 @@ def _join_working_days(spark: SparkSession, data: DataFrame, plan: SparkPlan) ->
     shifted = {}
     for i, (column, base, amount) in enumerate(plan.working_days):
         days, working = _calendar_copy(spark, i)
-        data = data.join(days, F.expr(f"{base.text} = `__kd{i}`"), "left")
+        data = data.join(days, F.expr(f"{base.side(COMPARISON)} = `__kd{i}`"), "left")
         target = case([(amount > 0, Sql(ident(f"__kt{i}")) + amount)], Sql(ident(f"__kv{i}")) + amount + 1)
-        data = data.join(working, F.expr(f"{target.text} = `__wi{i}`"), "left")
+        data = data.join(working, F.expr(f"{target.side(COMPARISON)} = `__wi{i}`"), "left")
         shifted[column] = case([(amount == 0, base)], Sql(ident(f"__wd{i}")))
     return data, shifted
 
@@ -357,7 +358,7 @@ def _output(model: M.Policy, plan: SparkPlan, inline: dict[str, Sql]) -> list[tu
     ok = _is_null(Sql(ident("geweigerd")))
     columns = []
     for name, internal, role in rule_outputs(model):
-        column = Sql(f"({inline[internal].text})") if internal in inline else Sql(ident(internal))
+        column = inline[internal] if internal in inline else Sql(ident(internal))
         if role == "status":
             column = call("element_at", labels, column.cast("int") + 1)
         elif role == "reason":   # `get`: 0-based, null for a null code (each column read once)
