@@ -264,3 +264,28 @@ def test_the_statuses_a_voorbeeld_may_expect_are_the_core_models():
     from dsl.core.model import STATUSES, Status
     assert {kind: set(statuses) for kind, statuses in EXPECTABLE.items()} == \
         {str(kind): {str(s) for s in statuses if s is not Status.BEPAALD} for kind, statuses in STATUSES.items()}
+
+
+def test_a_text_compiled_again_shares_its_model_and_code_but_never_the_policy_object():
+    """`compile_text` keeps what it made of the last few texts (`RECENT_TEXTS`): the same text
+    under the same file name gives a new policy around the same frozen model and compiled code;
+    what a policy object keeps of its own (its generated case loader) stays its own."""
+    from dsl import policy as P
+    from dsl.errors import BeleidError
+
+    text = 'beleid "Herhaald"\ngegevens\n  omzet : bedrag\neisen g "G"\n  eis e "E" vereist omzet is ten minste € 10\n'
+    first, again = compile_text(text, "herhaald.beleid"), compile_text(text, "herhaald.beleid")
+    assert again is not first and again.model is first.model and again.compiled is first.compiled
+    assert compile_text(text, "elders.beleid").model.filename == "elders.beleid"   # the file name counts
+    first.prepare()
+    assert first.load_case({"omzet": "€ 12"}) is not None and again._case_loader is None
+    assert again.evaluate({"omzet": "€ 9"}).status("e").value == "niet voldaan"
+    assert first.evaluate({"omzet": "€ 10"}).status("e").value == "voldaan"
+    for i in range(P.RECENT_TEXTS):   # pushed out by as many other texts
+        compile_text(text.replace("Herhaald", f"Ander {i}"), "herhaald.beleid")
+    assert compile_text(text, "herhaald.beleid").model is not first.model
+    wrong = text.replace("ten minste", "ten minst")
+    for _ in range(2):   # a text with a mistake is refused every time, never kept
+        with pytest.raises(BeleidError):
+            compile_text(wrong, "fout.beleid")
+    assert (wrong, "fout.beleid") not in P._recent

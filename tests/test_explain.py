@@ -240,14 +240,19 @@ def _walk(step):
 
 def test_an_explained_policy_is_freed_when_no_longer_used(compile_policy):
     """What explanations remember about a policy (its wording, formatted values) goes with it:
-    the notebook compiles a new policy for every edit."""
+    the notebook compiles a new policy for every edit. (`compile_text` keeps the model of its last
+    few texts, `dsl.policy.RECENT_TEXTS`: it goes when as many other texts were compiled.)"""
     import gc
     import weakref
+
+    from dsl.policy import RECENT_TEXTS
 
     policy = compile_policy(VORMEN)
     render(explain(policy.evaluate({"a": True, "b": 50}, trace=True)), max_depth=9)
     gone = weakref.ref(policy.model)
     del policy
+    for i in range(RECENT_TEXTS):   # edits: other texts
+        compile_policy(VORMEN + f"\n# bewerking {i}\n")
     gc.collect()
     assert gone() is None
 
