@@ -151,7 +151,7 @@ class Sql:
     def predicate(self, text: str) -> Sql:
         """`<self> IS NULL`, `<self> IN (...)`, ...: a predicate applies to a whole value
         expression (comparisons included), and is itself looser than a comparison."""
-        return Sql(f"{self.side(COMPARISON - 1)} {text}", PREDICATE)
+        return Sql(f"{self.side(PREDICATE)} {text}", PREDICATE)
 
     def __eq__(self, other: Any) -> Sql:  # type: ignore[override]
         return self._op("=", other)
