@@ -10,8 +10,9 @@ import pytest
 from dsl import ast
 from dsl.errors import BeleidError
 from dsl.examples import run_examples
-from dsl.parser import GRAMMAR_PATH, MISTAKES, _label, _lark, parse
+from dsl.parser import GRAMMAR_PATH, MISTAKES, _label, parse
 from dsl.policy import compile_text
+from dsl.vocabulary import grammar_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +98,7 @@ def test_every_mistake_example_maps_to_its_label():
     for label, examples in MISTAKES.items():
         for example in examples:
             with pytest.raises(lark.exceptions.UnexpectedInput) as info:
-                _lark().parse(example)
+                grammar_parser().parse(example)
             assert _label(info.value) == label, example
 
 

@@ -16,7 +16,6 @@ import functools
 import re
 from typing import Literal, overload
 
-import lark
 from lark.exceptions import UnexpectedInput
 
 from dsl import ast
@@ -27,11 +26,6 @@ from dsl.parser.syntax_errors import MISTAKES, label_of, syntax_diagnostic
 from dsl.vocabulary import GRAMMAR_PATH, grammar_parser
 
 __all__ = ["GRAMMAR_PATH", "MISTAKES", "parse", "reserved_words"]
-
-
-def _lark() -> lark.Lark:
-    """The parser: the grammar as `dsl.vocabulary` loads it, once per process."""
-    return grammar_parser()
 
 
 @overload
@@ -73,9 +67,9 @@ def _parse(text: str, filename: str) -> tuple[ast.Policy | None, tuple[Diagnosti
     if characters:
         return None, tuple(characters), True
     try:
-        tree = _lark().parse(text)
+        tree = grammar_parser().parse(text)
     except UnexpectedInput as err:
-        return None, (syntax_diagnostic(err, text, _lark().parse),), True
+        return None, (syntax_diagnostic(err, text, grammar_parser().parse),), True
     builder = Builder(filename, text)
     policy = builder.transform(tree)   # without recursion: any depth of brackets is built
     too_deep = nesting_problems(policy)
@@ -94,7 +88,7 @@ def reserved_words() -> frozenset[str]:
     """Every single word the grammar uses as a keyword (`is`, `dag`, `januari`, `uniek`, ...),
     read from its terminals; such a word cannot be the name of a gegeven or a rule."""
     found: set[str] = set()
-    for terminal in _lark().terminals:
+    for terminal in grammar_parser().terminals:
         pattern = terminal.pattern
         if pattern.type != "re" or terminal.name == "NAME":
             continue
@@ -131,4 +125,4 @@ def _top_level_alternatives(body: str) -> list[str]:
 
 def _label(err: UnexpectedInput) -> str | None:
     """The mistake label for a syntax error (see `dsl.parser.syntax_errors`)."""
-    return label_of(err, _lark().parse)
+    return label_of(err, grammar_parser().parse)

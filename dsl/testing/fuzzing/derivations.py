@@ -23,9 +23,9 @@ def _grammar():
     repetitions as helper rules), each nonterminal's smallest derivation height, and the
     pattern of each terminal. Read from the parser the language itself uses (its tables come
     from the disk cache): building a second LALR parser of the grammar cost 1.4 s per process."""
-    from dsl.parser import _lark
+    from dsl.vocabulary import grammar_parser
 
-    parser = _lark()
+    parser = grammar_parser()
     rules: dict[str, list[tuple[tuple[str, bool], ...]]] = {}
     for rule in parser.rules:
         expansion = tuple((s.name, s.is_term) for s in rule.expansion)
