@@ -40,9 +40,18 @@ EXPECTED: dict[str, set[tuple[str, tuple[str, ...]]]] = {
 }
 
 
+_REPORTS: dict[str, tuple[int, str]] = {}
+
+
 def _report(name: str, capsys) -> tuple[int, dict]:
-    code = main(["controleer", str(ROOT / "policies" / f"{name}.beleid"), "--consistentie", "--json"])
-    return code, json.loads(capsys.readouterr().out)
+    """`beleid controleer --consistentie --json` of a shipped policy: its exit code and report, run
+    once per policy in this module (several tests read the report of wijkverpleging and elv: a
+    search of 2,000 cases each time)."""
+    if name not in _REPORTS:
+        code = main(["controleer", str(ROOT / "policies" / f"{name}.beleid"), "--consistentie", "--json"])
+        _REPORTS[name] = code, capsys.readouterr().out
+    code, out = _REPORTS[name]
+    return code, json.loads(out)
 
 
 def test_every_shipped_policy_is_listed():
