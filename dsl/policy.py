@@ -511,8 +511,11 @@ def format_typed(value, t: T.Type | None) -> str:
 # caller). Each `compile_text` returns a new `CompiledPolicy` around them, so what a policy object
 # keeps of its own (its generated case loader, the count of cases converted directly) is never
 # shared. A kernel whose `laad` cell runs again and `beleid` called twice in one process load a
-# policy once (measured: in the test suite 25 of 53 s of compiling was text compiled before).
-RECENT_TEXTS = 4
+# policy once (measured: in the test suite 25 of 53 s of compiling was text compiled before). An
+# entry holds 2-8 MB (wijkverpleging_2024 with its traced variant: 7.6 MB); with four, a test
+# process still compiled the same texts again for 12 s (a kernel or a `verschil` that goes back and
+# forth between versions meets the same).
+RECENT_TEXTS = 16
 _recent: OrderedDict[tuple[str, str], tuple[M.Policy, Compiled, Any]] = OrderedDict()
 _recent_lock = threading.Lock()
 
