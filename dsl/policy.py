@@ -512,9 +512,10 @@ def format_typed(value, t: T.Type | None) -> str:
 # keeps of its own (its generated case loader, the count of cases converted directly) is never
 # shared. A kernel whose `laad` cell runs again and `beleid` called twice in one process load a
 # policy once (measured: in the test suite 25 of 53 s of compiling was text compiled before). An
-# entry holds 2-8 MB (wijkverpleging_2024 with its traced variant: 7.6 MB); with four, a test
-# process still compiled the same texts again for 12 s (a kernel or a `verschil` that goes back and
-# forth between versions meets the same).
+# entry holds 2-8 MB (wijkverpleging_2024 with its traced variant: 7.6 MB). With four, the two test
+# processes together compiled texts they had compiled before for 12 s of CPU, with sixteen 9 s (the
+# fuzzing slice compiles 1,000 texts in between); a kernel or a `verschil` that goes back and forth
+# between versions meets the same.
 RECENT_TEXTS = 16
 _recent: OrderedDict[tuple[str, str], tuple[M.Policy, Compiled, Any]] = OrderedDict()
 _recent_lock = threading.Lock()
