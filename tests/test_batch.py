@@ -260,6 +260,41 @@ def test_polars_agrees_with_the_per_case_path_on_generated_boundary_cases(name):
         f.type.kind in ("bedrag", "percentage", "getal") for f in policy.model.fields.values())
 
 
+def test_disagreements_finds_each_kind_of_changed_cell_by_row_and_column():
+    """The agreement tests pass when `disagreements` finds nothing, so it must find each kind of
+    difference: a status, a reason code, a value, the row of a beslissing, the date of a termijn,
+    and a refusal the per-case path does not make (that row's other columns then go unread)."""
+    from dsl.batch.agreement import disagreements
+
+    policy = shipped(_FILE["wijkverpleging_2024"])
+    rows = _example_rows(policy)
+    table = evaluate_table(policy, rows)
+    assert disagreements(policy, rows, table) == []
+
+    def first_known(column: str, avoid: set[int]) -> int:
+        return next(i for i, v in enumerate(table[column].to_list()) if v is not None and i not in avoid)
+
+    planted: dict[tuple[int, str], object] = {}
+    for column, other in [("aanspraak_vv", "voldaan"), ("aansprakelijkheid.reden", "2"),
+                          ("signaalgrens_plafond.waarde", Decimal("1.5")), ("overeenkomst.regel", 5),
+                          ("antwoord_ophoging.uiterste_datum", date(2030, 1, 1)), ("geweigerd", "te veel")]:
+        used = {row for row, _ in planted}
+        row = first_known(column if column != "geweigerd" else "aanspraak_vv", used)
+        if column == "aanspraak_vv" and table[column][row] == other:
+            other = "niet voldaan"
+        planted[row, column] = other
+    changed = table.with_row_index("__i").with_columns([
+        pl.when(pl.col("__i") == row).then(pl.lit(value, dtype=table.schema[column])).otherwise(pl.col(column)).alias(column)
+        for (row, column), value in planted.items()]).drop("__i")
+    found = disagreements(policy, rows, changed)
+    assert {(row, column): got for row, column, got, _ in found} == planted
+    expected = {(row, column): want for row, column, _, want in found}
+    assert expected[next(k for k in planted if k[1] == "geweigerd")] is None   # the per-case path read that row
+    for (row, column), want in expected.items():
+        if column != "geweigerd":
+            assert want == table[column][row] or str(want) == str(table[column][row]), (row, column)
+
+
 def test_a_whole_number_duration_column_counts_in_the_declared_unit():
     policy = compile_text('beleid "D"\ngegevens\n  wacht : duur in weken\n'
                           'eisen g "G"\n  eis e "E" vereist wacht is ten hoogste 3 weken\n', "d.beleid")
