@@ -722,11 +722,15 @@ Node: TypeAlias = (Expr | Value | TypeSpec | Field | Meta | Exception_ | RuleNod
                    | Example | Header | Policy | Validity | Amendment | Partial | Assumption | KnownFinding
                    | RowScope | NetworkRule | Criterion | Ranking | During)
 NODE_CLASSES: tuple[type, ...] = get_args(Node)
+# The same as a set, for `is_node`: no node class has a subclass (tests/test_parser.py checks), so a
+# value's own type says it; `isinstance` with the tuple tried all 56 classes for a value that is
+# none of them (a name, a span, a number: most of what a walk meets), 2.0 µs against 0.08 µs.
+NODE_TYPES: frozenset[type] = frozenset(NODE_CLASSES)
 
 
 def is_node(value: object) -> TypeGuard[Node]:
     """Whether `value` is a node of the syntax tree (a Span, a token or a tuple is not)."""
-    return isinstance(value, NODE_CLASSES)
+    return type(value) in NODE_TYPES
 
 
 def walk(node: object) -> Iterator[Node]:

@@ -21,6 +21,18 @@ def test_grammar_is_conflict_free_in_strict_mode():
     lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", strict=True)
 
 
+def test_a_node_is_known_by_its_own_type_and_no_node_class_has_a_subclass():
+    """`ast.is_node` looks a value's type up in a set: a subclass of a node class would not be
+    walked, so none may exist; the walk of a shipped policy meets every kind of value."""
+    assert [c.__name__ for c in ast.NODE_CLASSES if c.__subclasses__()] == []
+    policy = parse((ROOT / "policies/elv_grz_2023.beleid").read_text(), "e.beleid")
+    nodes = list(ast.walk(policy))
+    assert {type(n) for n in nodes} <= ast.NODE_TYPES and len({type(n) for n in nodes}) > 20
+    assert all(ast.is_node(n) for n in nodes)
+    spans = [n.span for n in nodes if getattr(n, "span", None) is not None][:1]
+    assert spans and not any(ast.is_node(v) for v in ("eis", 3, None, (), *spans, ast.NODE_CLASSES))
+
+
 def test_every_node_of_the_shipped_policy_has_a_span():
     policy = parse((ROOT / "policies/wijkverpleging_2024.beleid").read_text(), "w.beleid")
     nodes = [n for n in ast.walk(policy) if not isinstance(n, ast.Policy | ast.Meta)]

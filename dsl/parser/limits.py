@@ -127,7 +127,7 @@ def _span_of(node: ast.Node) -> Span:
 
 
 # The nodes that add a level: expressions, the values of a voorbeeld and nested types.
-_LEVELS = (*ast.EXPR_CLASSES, ast.ListLiteral, ast.UnknownLiteral, ast.HistoryLiteral, ast.TypeSpec)
+_LEVELS = frozenset((*ast.EXPR_CLASSES, ast.ListLiteral, ast.UnknownLiteral, ast.HistoryLiteral, ast.TypeSpec))
 
 
 def _too_deep_nodes(policy: ast.Policy) -> Iterator[ast.Node]:
@@ -142,7 +142,7 @@ def _too_deep_nodes(policy: ast.Policy) -> Iterator[ast.Node]:
             continue
         if not ast.is_node(node):
             continue
-        if isinstance(node, _LEVELS):
+        if type(node) in _LEVELS:   # (exact types: see ast.NODE_TYPES)
             if level == 0:
                 roots += 1
                 root = roots
