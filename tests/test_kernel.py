@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import ClassVar
 
 import jupyter_kernel_test as jkt
-from jupyter_client.manager import start_new_kernel
+
+from tests.conftest import start_new_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = "policies/wijkverpleging_2024.beleid"

@@ -19,7 +19,6 @@ from pathlib import Path
 import attrs
 import ipywidgets as w
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from dsl.core import model as M
 from dsl.core.expr import Const
@@ -27,7 +26,7 @@ from kernel.batch import thresholds
 from kernel.cells import CellError
 from kernel.session import Session
 from kernel.widgets.batch import PAGE, BatchView
-from tests.conftest import shipped
+from tests.conftest import shipped, start_new_kernel
 from tests.test_kernel import run
 
 ROOT = Path(__file__).resolve().parent.parent

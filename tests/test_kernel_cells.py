@@ -4,8 +4,8 @@ inspection's "geschreven in". Runs a real kernel process (the kernelspec of test
 from __future__ import annotations
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
+from tests.conftest import start_new_kernel
 from tests.test_kernel import run
 
 

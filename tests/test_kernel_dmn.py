@@ -19,11 +19,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from dsl.dmn.xml import parse_dmn
 from kernel.dmn_view import MIME, decision_view, hit_policy_letter
 from kernel.session import Session
+from tests.conftest import start_new_kernel
 from tests.test_kernel import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,13 +17,12 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from dsl.analysis import check_policy
 from kernel.cells import CellError
 from kernel.session import Session
 from kernel.widgets.review import OPEN, ConsistencyView, DiffView, Progress
-from tests.conftest import shipped
+from tests.conftest import shipped, start_new_kernel
 from tests.test_kernel import run
 from tests.test_kernel_batch import fresh_session, write_table
 
