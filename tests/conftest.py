@@ -168,23 +168,31 @@ def wijkverpleging_policy(wijkverpleging):
     return wijkverpleging
 
 
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+
+
+def _once_more_if_the_kernel_died(start):
+    """`start()`, and once more when the kernel it started died before it answered (jupyter_client
+    then raises KERNEL_DIED; each try picks new ports). Seen twice in full runs of the suite under
+    load (not alone), the kernel's own last words not kept. The likely cause is the race of
+    jupyter/jupyter_client#154: jupyter_client picks free TCP ports and lets go of them before the
+    kernel binds them, so a process starting at that moment (the other test worker's kernel, Spark's
+    JVM, JupyterLab) can take one. A kernel that cannot start at all fails the second time too.
+    (Unix sockets instead of ports avoid the race, but lost IOPub messages of a widget-heavy cell.)"""
+    try:
+        return start()
+    except RuntimeError as err:
+        if KERNEL_DIED not in str(err):
+            raise
+        return start()
+
+
 def start_new_kernel(kernel_name: str = "beleidstaal", startup_timeout: float = 60, **kwargs):
-    """`jupyter_client.manager.start_new_kernel`, tried a second time (with new ports) when the
-    kernel dies before it answers: "Kernel died before replying to kernel_info", seen twice in full
-    runs of the suite under load (not alone), the kernel's own last words not kept. The likely cause
-    is the race of jupyter/jupyter_client#154: jupyter_client picks free TCP ports and lets go of
-    them before the kernel binds them, so a process starting at that moment (the other test
-    worker's kernel, Spark's JVM, JupyterLab) can take one. A kernel that cannot start at all fails
-    the second time too. (Unix sockets instead of ports avoid the race, but lost IOPub messages of
-    a widget-heavy cell here.)"""
+    """`jupyter_client.manager.start_new_kernel`, once more if the kernel died at start (above)."""
     from jupyter_client.manager import start_new_kernel as start
 
-    try:
-        return start(startup_timeout=startup_timeout, kernel_name=kernel_name, **kwargs)
-    except RuntimeError as err:
-        if "died" not in str(err):
-            raise
-        return start(startup_timeout=startup_timeout, kernel_name=kernel_name, **kwargs)
+    return _once_more_if_the_kernel_died(
+        lambda: start(startup_timeout=startup_timeout, kernel_name=kernel_name, **kwargs))
 
 
 @pytest.fixture(scope="session")
@@ -200,18 +208,13 @@ def executed_notebook():
     def run(path: Path) -> nbformat.NotebookNode:
         path = Path(path).resolve()
         if path not in cache:
-            nb = nbformat.read(path, as_version=4)
-            kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
-            try:
-                NotebookClient(nb, kernel_name=kernel, timeout=120,
-                               resources={"metadata": {"path": str(path.parent)}}).execute()
-            except RuntimeError as err:   # the kernel died at start: once more (see start_new_kernel)
-                if "before replying to kernel_info" not in str(err):
-                    raise
-                nb = nbformat.read(path, as_version=4)
-                NotebookClient(nb, kernel_name=kernel, timeout=120,
-                               resources={"metadata": {"path": str(path.parent)}}).execute()
-            cache[path] = nb
+            cache[path] = _once_more_if_the_kernel_died(lambda: execute(path))
         return cache[path]
+
+    def execute(path: Path) -> nbformat.NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+        NotebookClient(nb, kernel_name=kernel, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
+        return nb
 
     return run
