@@ -121,6 +121,21 @@ def test_input_columns_are_read_exactly_and_refused_by_row():
     assert out["ontbrekende_gegevens"][0] == "aandeel"
 
 
+@pytest.mark.parametrize("height", [0, 1, 300])
+def test_a_column_of_one_repeated_value_is_what_pl_repeat_gives(height):
+    """An absent gegeven, an empty column of reasons and a given peildatum are columns of one value,
+    made without a query (`dsl.batch.columns._constant`, from a cached one-value Series): the same
+    values, type and name as `pl.repeat`, whatever name was asked for before."""
+    from dsl.batch.columns import _constant
+
+    for value, dtype in [(None, pl.Decimal(38, 2)), (None, pl.String()), (False, pl.Boolean()),
+                         (date(2024, 1, 1), pl.Date()), (None, pl.Datetime("us")), (None, pl.Categorical())]:
+        for name in ("omzet", "peildatum"):
+            expected = pl.repeat(value, height, dtype=dtype, eager=True).alias(name)
+            got = _constant(name, value, dtype, height)
+            assert got.equals(expected) and (got.name, got.dtype, got.len()) == (name, dtype, height), (value, dtype)
+
+
 def test_a_value_with_more_decimals_than_its_column_is_refused_not_rounded():
     policy = compile_text(KLEENE, "k.beleid")
     out = evaluate_table(policy, [{"omzet": "1,123456"}])

@@ -135,7 +135,7 @@ def missing_inputs(inputs: pl.DataFrame, names: list[str]) -> pl.Series:
     a row holds only its code (a list of ~100 names per row took 2 kB a row). Patterns are found
     as bit masks."""
     if not names:
-        return pl.repeat(None, inputs.height, dtype=pl.Categorical(), eager=True).alias("ontbrekende_gegevens")
+        return pl.Series("ontbrekende_gegevens", [None], dtype=pl.Categorical()).new_from_index(0, inputs.height)
     words = [names[i:i + 63] for i in range(0, len(names), 63)]
     masks = inputs.select([pl.sum_horizontal([pl.col(n).is_null().cast(pl.UInt64) * (1 << i)
                                               for i, n in enumerate(word)]).alias(f"m{w}")
