@@ -24,7 +24,9 @@ from datetime import date, datetime
 from html import escape
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from dsl.case import CaseValueError, convert
 from dsl.core.model import Field
@@ -70,6 +72,11 @@ class CaseForm(w.VBox):
         self._layout = w.Layout(width="98%")
         self._label_layout = w.Layout(width="98%", margin="6px 0 0 0")
         self._label_style = HTMLStyle()
+        # one Style model per kind of input, shared by the inputs of that kind as the layouts are
+        # (ipywidgets makes one per widget otherwise: 215 of the 752 widgets of a wijkverpleging
+        # dashboard, each a model the browser is sent and keeps); made when the first input of its
+        # kind is, so that each is under an input and closed with the form
+        self._styles: dict[str, w.Widget] = {}
         self.labels: dict[str, w.HTML] = {}
         rows: list[w.Widget] = []
         for name, field in policy.model.fields.items():
@@ -93,19 +100,28 @@ class CaseForm(w.VBox):
         name, t = field.name, field.type
         common = {"tooltip": name, "layout": self._layout}
         if t.kind == "ja/nee":
-            widget = w.Checkbox(value=False, indent=False, description=UNKNOWN_MARK, **common)
+            widget = w.Checkbox(value=False, indent=False, description=UNKNOWN_MARK, style=self._style(CheckboxStyle),
+                                **common)
         elif t.kind == "datum":
-            widget = w.DatePicker(value=None, description=UNKNOWN_MARK, style={"description_width": "initial"},
-                                  **common)
+            widget = w.DatePicker(value=None, description=UNKNOWN_MARK,
+                                  style=self._style(DescriptionStyle, description_width="initial"), **common)
         elif t.kind == "keuze":
             widget = w.Dropdown(options=[(UNKNOWN, UNKNOWN_CHOICE), *((o, o) for o in t.options)],
-                                value=UNKNOWN_CHOICE, **common)
+                                value=UNKNOWN_CHOICE, style=self._style(DescriptionStyle), **common)
         else:
             placeholder = _PLACEHOLDER.get(t.kind, "bijv. 3 " + (t.declared or t.unit or ""))
-            widget = w.Text(value="", placeholder=placeholder, continuous_update=False, **common)
+            widget = w.Text(value="", placeholder=placeholder, continuous_update=False, style=self._style(TextStyle),
+                            **common)
         widget.add_class(f"bt-input-{name}")
         widget.observe(lambda change, name=name: self._changed(name, change["new"]), "value")
         return widget
+
+    def _style(self, kind: type[w.Widget], **settings) -> w.Widget:
+        """The form's one Style model of this class and these settings (see `__init__`)."""
+        key = f"{kind.__name__}{sorted(settings.items())}"
+        if key not in self._styles:
+            self._styles[key] = kind(**settings)
+        return self._styles[key]
 
     # ------------------------------------------------------------ values
     def set_values(self, raw: dict) -> None:
