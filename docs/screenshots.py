@@ -237,6 +237,12 @@ def shoot(folder: Path, out: Path, only_table: bool = False) -> list[Path]:
     return written
 
 
+def _not_copied(folder: str, names: list[str]) -> list[str]:
+    """What the copy leaves out: anything that is neither a file nor a folder (a kernel's socket
+    left in notebooks/ stopped the copy, and the script, with shutil's error)."""
+    return [n for n in names if not (os.path.isfile(os.path.join(folder, n)) or os.path.isdir(os.path.join(folder, n)))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Schermafbeeldingen van de notebooks voor docs/notebook.md.")
     parser.add_argument("--uit", type=Path, default=ROOT / "docs", help="map voor de PNG's (standaard docs/)")
@@ -249,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     args.uit.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="beleid-screenshots-") as tmp:
         folder = Path(tmp)
-        shutil.copytree(ROOT / "notebooks", folder / "notebooks")
-        shutil.copytree(ROOT / "policies", folder / "policies")
+        shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=_not_copied)
+        shutil.copytree(ROOT / "policies", folder / "policies", ignore=_not_copied)
         write_decision_table_notebook(folder)
         written = shoot(folder, args.uit.resolve(), only_table=args.alleen == "beslistabel")
     print(f"{len(written)} schermafbeeldingen in {args.uit}")
