@@ -1,6 +1,6 @@
 """Atomic output: every file the tool writes appears whole or not at all.
 
-Contract: `write_text(path, text)` writes `text` (UTF-8) to a private temporary file in the
+Contract: `write_text(path, text)` (or `write_bytes(path, data)`) writes `text` (UTF-8) to a private temporary file in the
 target's own folder, flushes it to disk and renames it over `path` in one step; when anything
 fails on the way (a full disk, a file-size limit, an interrupt) the temporary file is removed
 and the error (an `OSError`) is raised for the caller to report in Dutch: no half-written file
@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["NotAFile", "publish", "refuse_special", "temporary_beside", "write_text"]
+__all__ = ["NotAFile", "publish", "refuse_special", "temporary_beside", "write_bytes", "write_text"]
 
 
 class NotAFile(OSError):
@@ -62,14 +62,19 @@ def publish(temp: Path, target: Path) -> None:
 
 def write_text(path: str | os.PathLike, text: str) -> Path:
     """Write `text` to `path` atomically (see the module contract); returns the path."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write `data` to `path` atomically (see the module contract); returns the path."""
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
     refuse_special(target)
     temp = temporary_beside(target)
     try:
-        with temp.open("w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with temp.open("wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         publish(temp, target)

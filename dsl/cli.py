@@ -246,8 +246,9 @@ def _search_storage() -> None:
         from hypothesis.configuration import set_hypothesis_home_dir
     except ImportError:  # the analysis extra is missing; dsl.analysis says so in Dutch
         return
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    set_hypothesis_home_dir(Path(cache) / "beleidstaal" / "hypothesis")
+    from dsl.cache import user_cache
+
+    set_hypothesis_home_dir(user_cache() / "hypothesis")
 
 
 def cmd_check(args) -> int:

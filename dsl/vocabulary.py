@@ -14,23 +14,27 @@ need them. The groups are found from the grammar's structure, not listed here:
   - `units`, `months`, `weekdays`, `number_words`, `constants` (ja, nee, statuses, onbekend):
     the phrases of the terminals of that name;
   - `keywords`: every other keyword.
-It imports only lark (and reads only the grammar file), so it sits beside the parser as the
-first stage, and every front end may use it. `grammar_parser()` is the grammar loaded by Lark, the
-one the parser parses with.
+It imports only lark and `dsl.cache` (and reads only the grammar file and its cached tables), so
+it sits beside the parser as the first stage, and every front end may use it. `grammar_parser()`
+is the grammar loaded by Lark, the one the parser parses with.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
 import itertools
 import re
-import tempfile
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import lark
+
+from dsl.cache import private_folder, read_private, write_private
 
 
 def _grammar_path() -> Path:
@@ -132,16 +136,35 @@ def vocabulary() -> Vocabulary:
                       keywords=keywords, **groups)
 
 
+# the options the grammar is loaded with (part of the cache's name)
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True}
+
+
 @functools.lru_cache(maxsize=1)
 def grammar_parser() -> lark.Lark:
     """The grammar loaded by Lark, once per process: the vocabulary is read from it and
-    `dsl.parser` parses with it (one load where a kernel made two: 100 ms of its start). The tables
-    are cached on disk under a name carrying the grammar's hash and the Lark version (first load
-    ~0.5 s, cached ~0.1 s)."""
+    `dsl.parser` parses with it (one load where a kernel made two: 100 ms of its start). Lark's
+    tables are kept in the user's own cache folder (`dsl.cache`: never the shared temporary folder,
+    where anyone could have put a file that unpickling would run) under a name carrying the hash of
+    the grammar, the options and the Lark and Python versions; first load ~0.5 s, cached ~0.1 s.
+    A cache that cannot be read or written is made again or left out, without a word."""
     grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"beleidstaal-grammar-{digest}.cache"
-    return lark.Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, cache=str(cache))
+    key = repr((grammar, sorted(_OPTIONS.items()), lark.__version__, sys.version_info[:2]))
+    folder = private_folder("grammatica")
+    path = folder / f"beleid-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark" if folder else None
+    data = read_private(path) if path else None
+    if data is not None:
+        try:
+            return lark.Lark.load(io.BytesIO(data))
+        except Exception:   # a damaged or older cache: made again below
+            pass
+    parser = lark.Lark(grammar, **_OPTIONS)
+    if path is not None:
+        buffer = io.BytesIO()
+        parser.save(buffer)
+        with contextlib.suppress(OSError):
+            write_private(path, buffer.getvalue())
+    return parser
 
 
 def _is_keyword(terminal) -> bool:

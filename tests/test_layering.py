@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Stages in pipeline order; a module may import its own stage and the stages before it.
 STAGES = [
-    ("dsl.span", "dsl.types", "dsl.literals", "dsl.errors", "dsl.atomic"),   # and the package `dsl` itself
+    ("dsl.span", "dsl.types", "dsl.literals", "dsl.errors", "dsl.atomic", "dsl.cache"),   # and the package `dsl` itself
     ("dsl.ast",),
     ("dsl.parser", "dsl.vocabulary"),
     ("dsl.checker",),
