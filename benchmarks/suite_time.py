@@ -91,8 +91,9 @@ def kind_of(command: list[str], pytest_pid: int, pid: int) -> str:
     if "exec(eval(sys.stdin.readline()))" in text or "execnet" in text:
         return "testwerkers"
     if name.startswith("python"):
-        return "overig Python"
-    return f"overig: {name}"
+        module = command[command.index("-m") + 1] if "-m" in command[:-1] else None
+        return f"overig Python ({'-m ' + module if module else Path(command[1]).name if len(command) > 1 else ''})"
+    return f"overig: {name}" if command else "overig: weg voor het gezien werd"
 
 
 def _stat_of(pid: str) -> tuple[int, int, int] | None:
@@ -147,8 +148,8 @@ class Sampler(threading.Thread):
             if ancestor != self.root:
                 continue
             key = (pid, start)
-            if key not in self.commands:
-                self.commands[key] = _command_of(pid)
+            if key not in self.commands or kind_of(self.commands[key], self.root, pid).startswith("overig"):
+                self.commands[key] = _command_of(pid)   # again: a launcher (env, a shell) may have become java
             self.seen[key] = ticks
 
 

@@ -24,6 +24,8 @@ def test_each_process_of_a_test_run_is_counted_with_its_kind():
         "Chromium": (["/usr/lib/chromium/chromium", "--headless", "--type=renderer"], 105),
         "JupyterLab": ([py, "-m", "jupyterlab", "--no-browser"], 106),
         "overig: node": (["node", "check.mjs"], 107),
+        "overig Python (-m pip)": ([py, "-m", "pip", "list"], 109),
+        "overig: weg voor het gezien werd": ([], 110),
     }
     for kind, (command, pid) in commands.items():
         assert suite_time.kind_of(command, 100, pid) == kind, command
