@@ -1,10 +1,11 @@
 """Atomic output: every file the tool writes appears whole or not at all.
 
-Contract: `write_text(path, text)` (or `write_bytes(path, data)`) writes `text` (UTF-8) to a private temporary file in the
-target's own folder, flushes it to disk and renames it over `path` in one step; when anything
-fails on the way (a full disk, a file-size limit, an interrupt) the temporary file is removed
-and the error (an `OSError`) is raised for the caller to report in Dutch: no half-written file
-and no stray temporary is left, and an older file at `path` is untouched. A target that exists
+Contract: `write_text(path, text)` writes `text` (UTF-8; `write_bytes(path, data)` the bytes
+`data`) to a private temporary file in the target's own folder, flushes it to disk and renames it
+over `path` in one step; when anything fails on the way (a full disk, a file-size limit, an
+interrupt) the temporary file is removed and the error (an `OSError`) is raised for the caller
+to report in Dutch: no half-written file and no stray temporary is left, and an older file at
+`path` is untouched. A target that exists
 but is no regular file or folder (a device such as /dev/null, a pipe) is refused (`NotAFile`),
 never replaced. `publish(temp, target)` puts a temporary file or folder that a caller wrote
 itself (batch output, in chunks) in place the same way, with the permissions a new file of the
