@@ -136,6 +136,35 @@ def test_a_column_of_one_repeated_value_is_what_pl_repeat_gives(height):
             assert got.equals(expected) and (got.name, got.dtype, got.len()) == (name, dtype, height), (value, dtype)
 
 
+DIVISION = 'beleid "D"\ngegevens\n  a : getal\n  b : getal\nberekening q = a / b\n'   # evaluated per case
+
+
+@pytest.mark.parametrize("text", [KLEENE, DIVISION], ids=["in Polars", "per casus"])
+def test_a_policy_evaluated_as_a_table_is_freed_when_no_longer_used(text):
+    """What the batch path keeps per policy (its Polars plan, or why it has none; its output
+    columns) goes with the policy. Before, the cached plan held its model, so every policy ever
+    evaluated as a table stayed in memory (the notebook compiles one per edit). (`compile_text`
+    keeps its last few texts: they are pushed out by as many others.)"""
+    import gc
+    import weakref
+
+    from dsl.batch.polars_rules import output_exprs
+    from dsl.policy import RECENT_TEXTS
+
+    policy = compile_text(text + "\n# eigen tekst\n", "k.beleid")
+    assert isinstance(plan_for(policy), PolarsPlan) == (text is KLEENE)
+    rows = [{"omzet": Decimal("120000"), "zzp": False}] if text is KLEENE else [{"a": 1, "b": 3}]
+    first = evaluate_table(policy, rows)
+    assert first.equals(evaluate_table(policy, rows))   # the second time from what was kept
+    assert output_exprs(policy.model)[0] is not output_exprs(policy.model)[0]   # each caller its own list
+    gone = weakref.ref(policy.model)
+    del policy
+    for i in range(RECENT_TEXTS):
+        compile_text(text + f"\n# bewerking {i}\n", "k.beleid")
+    gc.collect()
+    assert gone() is None
+
+
 def test_a_value_with_more_decimals_than_its_column_is_refused_not_rounded():
     policy = compile_text(KLEENE, "k.beleid")
     out = evaluate_table(policy, [{"omzet": "1,123456"}])

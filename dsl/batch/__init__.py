@@ -87,14 +87,17 @@ def frame_of_rows(rows: list[dict]) -> pl.DataFrame:
 
 
 def plan_for(policy) -> PolarsPlan | Unsupported:
-    """The Polars plan of a compiled policy (built once), or why it cannot have one."""
+    """The Polars plan of a compiled policy (built once per model and kept while the model lives),
+    or why it cannot have one. Neither refers to the model: a value of `_PLANS` that did (the plan's
+    `policy`, or the frames of the exception's traceback) kept its key alive, and with it every
+    policy ever evaluated as a table (the notebook compiles one per edit)."""
     model = policy.model
     plan = _PLANS.get(model)
     if plan is None:
         try:
-            plan = PolarsPlan(model)
+            plan = PolarsPlan(model).built()
         except Unsupported as why:
-            plan = why
+            plan = Unsupported(*why.args)
         _PLANS[model] = plan
     return plan
 

@@ -14,6 +14,7 @@ is exact on a decimal but knows only the two half modes (floor and ceiling are b
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,18 @@ STATUS_ENUM = pl.Enum(list(STATUS_LABELS))
 def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
     """The readable rule columns (`dsl.batch.columnar.rule_outputs`) from the internal ones:
     statuses as the Dutch words, reason codes as text (an Enum per rule), values, row numbers,
-    bounds; null where `ok` is false."""
+    bounds; null where `ok` is false. The expressions are made once per policy model (25 ms for
+    wijkverpleging_2024, a sixth of evaluating a table of 150 rows) and kept while it lives."""
+    columns = _OUTPUTS.get(model)
+    if columns is None:
+        columns = _OUTPUTS[model] = _output_columns(model)
+    return [(column if ok is None else pl.when(ok).then(column)).alias(name) for name, column in columns]
+
+
+_OUTPUTS: weakref.WeakKeyDictionary[M.Policy, list[tuple[str, pl.Expr]]] = weakref.WeakKeyDictionary()
+
+
+def _output_columns(model: M.Policy) -> list[tuple[str, pl.Expr]]:
     columns = []
     for name, internal, role in rule_outputs(model):
         column = pl.col(internal)
@@ -56,7 +68,7 @@ def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
             column = pl.when(column >= 0).then(column.cast(pl.Int16) + 1)
         elif role == "value" and (values := value_enum(model.rules[name.removesuffix(".waarde")])) is not None:
             column = column.cast(values)   # no work where the plan gathered from the Enum already
-        columns.append((column if ok is None else pl.when(ok).then(column)).alias(name))
+        columns.append((name, column))
     return columns
 
 
@@ -119,6 +131,12 @@ def _dtype(t: Type) -> pl.DataType:
 
 
 class PolarsPlan(ColumnarPlan):
+    def built(self) -> PolarsPlan:
+        """The plan without its model, once its stages are made (all that is read of it afterwards;
+        `dsl.batch.plan_for` keeps plans in a cache keyed by the model)."""
+        del self.policy
+        return self
+
     def col(self, name: str) -> pl.Expr:
         return pl.col(name)
 
