@@ -326,3 +326,24 @@ def test_the_shipped_koppeling_of_two_insurers_compares_the_elv_admission_deadli
     pairs = {(p.old, p.new): p for c in concept_diffs(old, new, mapping) for p in c.pairs}
     admission = pairs[("t_opname_24_uur", "t_opname_48_uur")]
     assert admission.verdict == "gewijzigd" and "binnen 24 uur → binnen 48 uur" in admission.changes
+
+
+def test_compared_policies_are_freed_when_no_longer_used():
+    """What comparing remembers of a policy (the normal forms of its rules, `textdiff.forms`) goes
+    with it: the notebook's `verschil vorige` compares a new policy after every edit. Before, the
+    cache entry held the model it was keyed by, and kept it for ever."""
+    import gc
+    import weakref
+
+    from dsl.analysis.textdiff import text_changes
+    from dsl.policy import RECENT_TEXTS
+
+    base = 'beleid "V"\ngegevens\n  a : aantal\neisen g "G"\n  eis e "E" vereist a is ten minste {}\n'
+    old, new = compile_text(base.format(1), "v1.beleid"), compile_text(base.format(2), "v2.beleid")
+    assert any(change.rule == "e" for change in text_changes(old, new))
+    gone = [weakref.ref(old.model), weakref.ref(new.model)]
+    del old, new
+    for i in range(RECENT_TEXTS):
+        compile_text(base.format(10 + i), "v.beleid")
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]

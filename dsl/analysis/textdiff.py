@@ -42,19 +42,21 @@ class Change:
 
 
 class _Forms:
-    """The normal forms of one policy's rules and parts, each computed once."""
+    """The normal forms of one policy's rules and parts, each computed once. It keeps the model's
+    rules and text, not the model: `_CACHE` is keyed by the model, and a value that held its key
+    would keep every compared policy alive."""
 
     def __init__(self, model: Policy, names: dict[str, str] | None = None):
-        self.model, self.norm = model, Normaliser(model.text, names)
+        self.rules, self.text, self.norm = model.rules, model.text, Normaliser(model.text, names)
         self._rules: dict[str, Any] = {}
 
     def rule(self, name: str) -> Any:
         if name not in self._rules:
-            self._rules[name] = self.norm.rule(self.model.rules[name])
+            self._rules[name] = self.norm.rule(self.rules[name])
         return self._rules[name]
 
     def gates(self, name: str) -> list[Any]:
-        return sorted((self.norm.part(g.condition) for g in self.model.rules[name].gates), key=key)
+        return sorted((self.norm.part(g.condition) for g in self.rules[name].gates), key=key)
 
     def part(self, node: Any) -> Any:
         return self.norm.part(node)
@@ -98,8 +100,8 @@ class _RuleDiff:
         if x is None and y is None:
             return []
         if x is None or y is None:
-            what = (f"is toegevoegd: {snippet(self.fb.model.text, y.span)}" if y is not None
-                    else f"is vervallen (was: {snippet(self.fa.model.text, x.span)})" if x is not None else "")
+            what = (f"is toegevoegd: {snippet(self.fb.text, y.span)}" if y is not None
+                    else f"is vervallen (was: {snippet(self.fa.text, x.span)})" if x is not None else "")
             return [self.change("inhoud", name, f"'van toepassing als' van '{name}' {what}")]
         return self.part(f"{name}, van toepassing als", x, y)
 
@@ -109,8 +111,8 @@ class _RuleDiff:
             return []
         if shape(fx) != shape(fy):
             return [self.change("inhoud", label, f"'{label}' is inhoudelijk gewijzigd: oud (regel {x.span.line}): "
-                                f"{snippet(self.fa.model.text, x.span)} — nieuw (regel {y.span.line}): "
-                                f"{snippet(self.fb.model.text, y.span)}")]
+                                f"{snippet(self.fa.text, x.span)} — nieuw (regel {y.span.line}): "
+                                f"{snippet(self.fb.text, y.span)}")]
         out = []
         for v, w in zip(written(fx), written(fy)):
             if v != w:
@@ -132,9 +134,9 @@ class _RuleDiff:
             label = f"{name}, rij {i + 1}" if i == j else f"{name}, rij {i + 1} → rij {j + 1}"
             out += self.part(label, a.rows[i], b.rows[j])
         out += [self.change("inhoud", name, f"rij {i + 1} van '{name}' is vervallen: "
-                            f"{snippet(self.fa.model.text, a.rows[i].span)}") for i in gone]
+                            f"{snippet(self.fa.text, a.rows[i].span)}") for i in gone]
         out += [self.change("inhoud", name, f"rij {j + 1} van '{name}' is toegevoegd: "
-                            f"{snippet(self.fb.model.text, b.rows[j].span)}") for j in added]
+                            f"{snippet(self.fb.text, b.rows[j].span)}") for j in added]
         if a.otherwise is None or b.otherwise is None:
             if (a.otherwise is None) != (b.otherwise is None):
                 what = "is toegevoegd" if b.otherwise is not None else "is vervallen"
