@@ -4,8 +4,8 @@ Contract: `private_folder(*parts)` is `$XDG_CACHE_HOME/beleidstaal/<parts>` (by 
 `~/.cache`), made with mode 0700 where it is missing, or None when it cannot be made or cannot be
 trusted: not a folder (a link, say), not owned by this user, or writable by others.
 `read_private(path)` gives the bytes of a file in such a folder, or None when it is missing, is no
-regular file, is not the user's own or is writable by others. `write_private(path, data)` writes
-one atomically (`dsl.atomic`); a failure is the caller's `OSError`.
+regular file, is not the user's own or is writable by others. Files are written there with
+`dsl.atomic.write_bytes`.
 
 Why: what is kept here may be read with pickle (Lark's parser tables, `dsl.vocabulary`), and
 unpickling runs code. A cache in the shared temporary folder under a name anyone can work out
@@ -19,9 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from dsl.atomic import write_bytes
-
-__all__ = ["private_folder", "read_private", "user_cache", "write_private"]
+__all__ = ["private_folder", "read_private", "user_cache"]
 
 
 def _trusted(info: os.stat_result) -> bool:
@@ -56,8 +54,3 @@ def read_private(path: Path) -> bytes | None:
             return stream.read()
     except OSError:
         return None
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically."""
-    write_bytes(path, data)

@@ -14,9 +14,9 @@ need them. The groups are found from the grammar's structure, not listed here:
   - `units`, `months`, `weekdays`, `number_words`, `constants` (ja, nee, statuses, onbekend):
     the phrases of the terminals of that name;
   - `keywords`: every other keyword.
-It imports only lark and `dsl.cache` (and reads only the grammar file and its cached tables), so
-it sits beside the parser as the first stage, and every front end may use it. `grammar_parser()`
-is the grammar loaded by Lark, the one the parser parses with.
+It imports only lark, `dsl.cache` and `dsl.atomic` (and reads only the grammar file and its
+cached tables), so it sits beside the parser as the first stage, and every front end may use it.
+`grammar_parser()` is the grammar loaded by Lark, the one the parser parses with.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from pathlib import Path
 
 import lark
 
-from dsl.cache import private_folder, read_private, write_private
+from dsl.atomic import write_bytes
+from dsl.cache import private_folder, read_private
 
 
 def _grammar_path() -> Path:
@@ -163,7 +164,7 @@ def grammar_parser() -> lark.Lark:
         buffer = io.BytesIO()
         parser.save(buffer)
         with contextlib.suppress(OSError):
-            write_private(path, buffer.getvalue())
+            write_bytes(path, buffer.getvalue())
     return parser
 
 
