@@ -14,6 +14,7 @@ A slice of 1,000 inputs of the fuzzer (`dsl.testing.fuzzing`) must find no inter
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -27,7 +28,7 @@ import pytest
 
 from dsl.cli import main
 from dsl.testing.fuzzing import ENGLISH, generate, run
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WIJKVERPLEGING
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ITEMS = tomllib.loads((CORPUS / "corpus.toml").read_text(encoding="utf-8"))
@@ -234,6 +235,26 @@ def test_a_bad_case_is_refused_in_dutch_by_evalueer(item, tmp_path, capsys):
         assert_answer(code, output, item.get("code", 1), fragment, item.get("plaats"))
         assert listing(tmp_path) == before
     assert not Path("/tmp/beleid_gehackt").exists()   # the payload of casus/python_object.yaml
+
+
+# ---------------------------------------------------------------- tables of cases
+@pytest.mark.parametrize("engine", ["polars", "python"])
+@pytest.mark.parametrize("item", items("tabel"))
+def test_a_bad_table_is_refused_in_dutch_whole_or_by_row(item, engine, tmp_path, capsys):
+    """A table that would be misread (a decimal comma in a comma-separated file, a name given
+    twice, another encoding) is refused whole, writing nothing, or row by row: a refused row is in
+    the output with its reason and without outcomes, never with its values shifted or cut off."""
+    target = tmp_path / "uit.jsonl"
+    code, output = beleid(["evalueer", WIJKVERPLEGING, "--casussen", input_path(item, tmp_path), "--uit", target,
+                           "--motor", engine], capsys)
+    assert_answer(code, output, item.get("code", 1), item["verwacht"])
+    if code == 1:
+        assert listing(tmp_path) == set()
+        return
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    refused = [row for row in rows if row["geweigerd"]]
+    assert len(refused) == 1 and refused[0]["geweigerd"] in output
+    assert refused[0]["aanspraak_vv"] is None and rows[1 - rows.index(refused[0])]["aanspraak_vv"] is not None
 
 
 # ---------------------------------------------------------------- output paths

@@ -16,6 +16,7 @@ columns that match no gegeven (with "bedoelde u" hints) and gegevens no column p
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import re
 import sys
@@ -32,6 +33,7 @@ import polars as pl
 from dsl.atomic import publish, refuse_special, temporary_beside
 from dsl.batch import evaluate_table, frame_of_rows
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
+from dsl.case.reading import DuplicateName, unique_object
 from dsl.core import model as M
 from dsl.errors import suggest
 
@@ -108,6 +110,41 @@ def _csv_dialect(path: Path) -> tuple[str, bool]:
     return ",", True
 
 
+def _csv_header(path: Path, separator: str) -> list[str]:
+    """The column names of a CSV file's header (the first record; a byte-order mark is allowed),
+    each unnamed column named after its place ("kolom 3"). A name given twice, a header that is not
+    UTF-8 or whose quote never closes is a BatchFileError: the columns would be misread."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            names = next(csv.reader(stream, delimiter=separator, strict=True), [])
+    except UnicodeDecodeError:
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: {NOT_UTF8}") from None
+    except csv.Error:
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: een aanhalingsteken in de kopregel wordt niet "
+                             "gesloten") from None
+    names = [name or f"kolom {i}" for i, name in enumerate(names, 1)]
+    places: dict[str, list[int]] = {}
+    for i, name in enumerate(names, 1):
+        places.setdefault(name, []).append(i)
+    for name, found in places.items():
+        if len(found) > 1:
+            raise BatchFileError(f"{path}: kolom '{name}' staat {len(found)} keer in de kopregel (kolommen "
+                                 f"{', '.join(map(str, found[:-1]))} en {found[-1]}); geef elke kolom een eigen naam")
+    return names
+
+
+NOT_UTF8 = ("het bestand is niet in UTF-8 geschreven (zoals een CSV-bestand uit een oudere Excel); "
+            "sla het op als 'CSV UTF-8' en probeer het opnieuw")
+
+
+def _too_many_fields(count: int, separator: str) -> str:
+    """Why a CSV row with more fields than its header is refused, with the likely cause."""
+    hint = ("staat er een decimale komma in een getal? Zet die waarde tussen aanhalingstekens of gebruik "
+            "puntkomma's als scheidingsteken" if separator == "," else
+            "staat het scheidingsteken in een waarde? Zet die waarde tussen aanhalingstekens")
+    return f"de rij heeft meer velden dan de kopregel ({count}): {hint}"
+
+
 def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pl.DataFrame, bool]]:
     """The cases of a file in chunks, each with whether its numbers use a decimal point."""
     fmt = format_of(path)
@@ -115,11 +152,7 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pl.D
         raise BatchFileError(f"{path}: het bestand bestaat niet")
     try:
         if fmt == "csv":
-            separator, point = _csv_dialect(path)
-            lazy = pl.scan_csv(path, separator=separator, infer_schema=False, encoding="utf8",
-                               truncate_ragged_lines=True, raise_if_empty=False)
-            for chunk in lazy.collect_batches(chunk_size=chunk_rows):
-                yield _mark_empty(_strip_bom(chunk)), point
+            yield from _csv_chunks(path, chunk_rows)
         elif fmt == "parquet":
             import pyarrow.dataset as ds
 
@@ -131,18 +164,27 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pl.D
         raise BatchFileError(f"{path}: kan de casussen niet lezen: {unreadable(fmt, err)}") from None
 
 
-def _mark_empty(chunk: pl.DataFrame) -> pl.DataFrame:
-    """An empty line of a CSV file is a row without any value: refused, never read as a case
-    whose every fact is unknown."""
-    if not chunk.columns:
-        return chunk
-    empty = pl.all_horizontal([pl.col(c).is_null() for c in chunk.columns])
-    return chunk.with_columns(pl.when(empty).then(pl.lit("lege regel")).alias(ERROR_COLUMN))
-
-
-def _strip_bom(chunk: pl.DataFrame) -> pl.DataFrame:
-    first = chunk.columns[0] if chunk.columns else ""
-    return chunk.rename({first: first.lstrip("\ufeff")}) if first.startswith("\ufeff") else chunk
+def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, bool]]:
+    """The rows of a CSV file as text, read against its header plus one column more: a row with
+    more fields than the header (a decimal comma in a comma-separated file: "1,5" is two fields)
+    fills that column and is refused, never read with its values shifted or cut off. A row with
+    fewer fields has the rest empty (unknown); an empty line is refused too."""
+    separator, point = _csv_dialect(path)
+    names = _csv_header(path, separator)
+    if not names:
+        return
+    extra = "\x00meer"
+    while extra in names:
+        extra += "_"
+    schema = {**dict.fromkeys(names, pl.String), extra: pl.String}
+    # (a file whose rows are no wider than its header lacks the extra column: inserted, empty)
+    lazy = pl.scan_csv(path, separator=separator, has_header=False, skip_rows=1, schema=schema,
+                       encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert")
+    too_many = _too_many_fields(len(names), separator)
+    for chunk in lazy.collect_batches(chunk_size=chunk_rows):
+        empty = pl.all_horizontal([pl.col(c).is_null() for c in chunk.columns])
+        yield chunk.select(*(n for n in names if n != ERROR_COLUMN), pl.when(empty).then(pl.lit("lege regel"))
+                           .when(pl.col(extra).is_not_null()).then(pl.lit(too_many)).alias(ERROR_COLUMN)), point
 
 
 def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, bool]]:
@@ -153,9 +195,12 @@ def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, b
                 rows.append({ERROR_COLUMN: f"regel {number} is leeg"})
             else:
                 try:
-                    row = json.loads(line, parse_float=Decimal)
+                    row = json.loads(line, parse_float=Decimal, object_pairs_hook=unique_object)
                 except json.JSONDecodeError as err:
                     row = {ERROR_COLUMN: f"regel {number} is geen geldige JSON (kolom {err.colno})"}
+                except DuplicateName as err:
+                    row = {ERROR_COLUMN: f"regel {number}: '{err.args[0]}' staat twee keer in het object; "
+                                         "geef elk gegeven één keer"}
                 rows.append(row if isinstance(row, dict) else {ERROR_COLUMN: f"regel {number} is geen object"})
             if len(rows) >= chunk_rows:
                 yield frame_of_rows(rows), True
@@ -170,6 +215,8 @@ def unreadable(fmt: str, err: BaseException) -> str:
         from dsl.errors import os_problem
 
         return os_problem(err)
+    if isinstance(err, UnicodeDecodeError) or "utf-8" in str(err).lower():
+        return NOT_UTF8
     return {"parquet": "het is geen geldig Parquet-bestand",
             "csv": "het is geen leesbaar CSV-bestand (controleer het scheidingsteken en de aanhalingstekens)",
             }.get(fmt, "het bestand kan niet gelezen worden")

@@ -374,20 +374,6 @@ def _output(model: M.Policy, plan: SparkPlan, inline: dict[str, Sql]) -> list[tu
     return columns
 
 
-def read_file(spark: SparkSession, path: Path) -> DataFrame:
-    """A table of cases as Spark reads it: Parquet (file or folder) in its own types, CSV and
-    JSON Lines as text (CSV: semicolons in a Dutch file; numbers with a decimal comma are read)."""
-    from dsl.batch.files import _csv_dialect, format_of
-
-    fmt = format_of(path)
-    if fmt == "parquet":
-        return spark.read.parquet(str(path))
-    if fmt == "csv":
-        separator, _point = _csv_dialect(path)
-        return spark.read.options(header=True, sep=separator, encoding="UTF-8", inferSchema=False).csv(str(path))
-    return spark.read.option("primitivesAsString", True).json(str(path))
-
-
 def _typed_parquet(policy, source: Path, folder: Path, peildatum: date | None) -> Path:
     """A CSV or JSON Lines file read chunk by chunk by the readers of the Polars route (exact,
     with the Dutch spreadsheet forms: "€ 2.500.000,00", "9,5%", "7-6-2023 15:26"), written as
@@ -426,7 +412,7 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         if format_of(source) == "parquet":
-            frame = read_file(spark, source)
+            frame = spark.read.parquet(str(source))   # in its own types
         else:   # text: read as the Polars route reads it (Dutch spreadsheet forms too), then to Spark typed
             frame = spark.read.parquet(str(_typed_parquet(policy, source, temp / "invoer", peildatum)))
         evaluate_spark(policy, frame, peildatum=peildatum).write.mode("overwrite").parquet(str(temp / "data"))

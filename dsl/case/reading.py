@@ -155,21 +155,26 @@ def _point(text: str, start: int, end: int | None = None) -> Span:
 
 
 # ---------------------------------------------------------------- JSON
-class _DuplicateName(Exception):
-    pass
+class DuplicateName(Exception):
+    """A JSON object names a member twice (`args[0]`: that name)."""
 
 
-def _unique(pairs: list) -> dict:
-    """The object_pairs_hook: a dict, or _DuplicateName when a name occurs twice."""
+def unique_object(pairs: list) -> dict:
+    """The object_pairs_hook of every JSON reader: a dict, or DuplicateName when a name occurs twice
+    (json itself keeps the last value without a word)."""
     data = dict(pairs)
     if len(data) != len(pairs):
-        raise _DuplicateName
+        seen: set = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise DuplicateName(name)
+            seen.add(name)
     return data
 
 
 def _read_json(text: str, source: str, table: bool) -> object:
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=unique_object)
     except json.JSONDecodeError as err:
         if table:
             raise _error(source, "dit lijkt een tabel, geen casus: een casusbestand is JSON of YAML",
@@ -180,7 +185,7 @@ def _read_json(text: str, source: str, table: bool) -> object:
                      hint) from None
     except RecursionError:
         raise _error(source, f"het casusbestand is te diep genest: {_DEPTH_RULE}") from None
-    except _DuplicateName:
+    except DuplicateName:
         raise _duplicate_error(text, source) from None
     except ValueError:  # an integer with more digits than Python converts
         raise _error(source, "het casusbestand bevat een getal met te veel cijfers") from None
