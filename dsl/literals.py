@@ -64,7 +64,12 @@ _DUTCH_NUMBER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,[0-9]+
 _DOT_DECIMAL = re.compile(r"[+-]?[0-9]+\.[0-9]+")
 _ENGLISH_THOUSANDS = re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{2}0")
 _ENGLISH_BOTH = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+")
+_ENGLISH_GROUPS = re.compile(r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}")
+_SPACED_THOUSANDS = re.compile("[+-]?[1-9][0-9]{0,2}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?")
 _NUMBER_HINT = "schrijf een getal in Nederlandse notatie, zoals 2.500.000 of 7,77"
+_MONEY_HINT = "schrijf een bedrag zoals € 2.500.000 of € 7,50"
+_PERCENT_HINT = "schrijf een percentage zoals 33% of 7,77%"
+GENERIC_HINTS = frozenset({_NUMBER_HINT, _MONEY_HINT, _PERCENT_HINT})   # no more to say than "not a number"
 
 
 def _number_problem(text: str) -> str | None:
@@ -72,6 +77,12 @@ def _number_problem(text: str) -> str | None:
     if _ENGLISH_BOTH.fullmatch(text):
         fixed = text.replace(",", " ").replace(".", ",").replace(" ", ".")
         return f"gebruik een punt voor duizendtallen en een komma voor decimalen, zoals {fixed}"
+    if _ENGLISH_GROUPS.fullmatch(text):   # 2,500,000: commas between groups of three, so not decimals
+        return f"gebruik een punt voor duizendtallen, zoals {text.replace(',', '.')}"
+    if _SPACED_THOUSANDS.fullmatch(text):   # a French or spreadsheet notation; the fixed space looks like a space
+        space = "een spatie" if " " in text else "een vaste spatie"
+        fixed = re.sub("[ \u00a0\u202f]", ".", text)
+        return f"hier scheidt {space} de duizendtallen; gebruik een punt, zoals {fixed}"
     if not _DUTCH_NUMBER.fullmatch(text):
         if _DOT_DECIMAL.fullmatch(text):
             return f"gebruik een komma voor decimalen, zoals {text.replace('.', ',')}"
@@ -145,7 +156,7 @@ def parse_money(text: str) -> Decimal:
     number = sign + rest
     problem = "dubbel teken" if sign and rest.startswith(("+", "-")) else _number_problem(number)
     if problem == _NUMBER_HINT:
-        problem = "schrijf een bedrag zoals € 2.500.000 of € 7,50"
+        problem = _MONEY_HINT
     if problem is not None:
         raise LiteralError(f"'{text}' is geen geldig bedrag: {problem}")
     return parse_number(number)
@@ -167,7 +178,7 @@ def parse_percentage(text: str) -> Decimal:
         rest = rest[: -len(" procent")].rstrip()
     problem = _number_problem(rest)
     if problem == _NUMBER_HINT:
-        problem = "schrijf een percentage zoals 33% of 7,77%"
+        problem = _PERCENT_HINT
     if problem is not None:
         raise LiteralError(f"'{text}' is geen geldig percentage: {problem}")
     return parse_number(rest)

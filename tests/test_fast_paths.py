@@ -90,14 +90,19 @@ def test_every_plain_date_and_moment_reads_as_the_general_parser_reads_it(day, h
 
 
 @pytest.mark.parametrize(("text", "t", "message"), [
-    ("€ 1.5", T.BEDRAG, "'€ 1.5' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000"),
-    ("1,500", T.BEDRAG, "'1,500' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000"),
-    ("€ 2,500.00", T.BEDRAG, "'€ 2,500.00' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000"),
+    ("€ 1.5", T.BEDRAG, "'€ 1.5' is geen bedrag; gebruik een komma voor decimalen, zoals 1,5"),
+    ("1,500", T.BEDRAG, "'1,500' is geen bedrag; dubbelzinnig; schrijf 1.500 of 1,5 (punt voor duizendtallen, "
+                        "komma voor decimalen)"),
+    ("€ 2,500.00", T.BEDRAG, "'€ 2,500.00' is geen bedrag; gebruik een punt voor duizendtallen en een komma voor "
+                             "decimalen, zoals 2.500,00"),
+    ("€ 2\u00a0500", T.BEDRAG, "'€ 2\\xa0500' is geen bedrag; hier scheidt een vaste spatie de duizendtallen; "
+                              "gebruik een punt, zoals 2.500"),
+    ("€ zes", T.BEDRAG, "'€ zes' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000"),
     ("€ -5", T.BEDRAG, "'€ -5' is geen geldig bedrag: een bedrag is niet negatief"),
     ("0,41", T.PERCENTAGE, "'0,41' is dubbelzinnig: bedoelt u 41% (schrijf 41 of \"41%\") of 0,41% "
                            "(schrijf \"0,41%\")?"),
     ("101%", T.PERCENTAGE, "'101%' is geen geldig percentage: een percentage ligt tussen 0% en 100%"),
-    ("1.5", T.GETAL, "'1.5' is geen getal; verwacht bijvoorbeeld 0,3 of 12"),
+    ("1.5", T.GETAL, "'1.5' is geen getal; gebruik een komma voor decimalen, zoals 1,5"),
     ("31 februari 2023", T.DATUM, "'31 februari 2023' is geen geldige datum: februari 2023 heeft 28 dagen"),
     ("2023-02-30", T.DATUM, "'2023-02-30' is geen geldige datum: februari 2023 heeft 28 dagen"),
     ("1 jan 2024", T.DATUM, "'1 jan 2024' is geen geldige datum: onbekende maand 'jan'; schrijf de maand "

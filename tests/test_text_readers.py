@@ -183,7 +183,12 @@ def test_the_edge_forms_read_as_written():
     assert loaded(" 7,5 ", "getal") == ("waarde", Decimal("7.5"))   # spaces: left to the full reader, read the same
     assert loaded("30-02-2024", "datum") == ("fout", "'30-02-2024' is geen geldige datum: februari 2024 heeft 29 dagen")
     assert loaded("1,500", "bedrag") == full("1,500", "bedrag") == (
-        "fout", "'1,500' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000")
+        "fout", "'1,500' is geen bedrag; dubbelzinnig; schrijf 1.500 of 1,5 (punt voor duizendtallen, komma voor "
+        "decimalen)")
+    assert loaded("€ 2 500 000", "bedrag")[1] == ("'€ 2 500 000' is geen bedrag; hier scheidt een spatie de "
+                                                 "duizendtallen; gebruik een punt, zoals 2.500.000")
+    assert loaded("2,500,000", "bedrag")[1] == "'2,500,000' is geen bedrag; gebruik een punt voor duizendtallen, zoals 2.500.000"
+    assert loaded("abc", "bedrag")[1] == "'abc' is geen bedrag; verwacht bijvoorbeeld € 120.000 of 120000"
     assert loaded("0,41", "percentage")[1].startswith("'0,41' is dubbelzinnig: bedoelt u 41%")
     assert loaded("€ -5", "bedrag") == ("fout", "'€ -5' is geen geldig bedrag: een bedrag is niet negatief")
     assert POLICY._fused is not None   # the compiled path read them

@@ -26,6 +26,7 @@ from dsl.case.values import CaseValueError
 from dsl.core.expr import EVERY_DAY
 from dsl.errors import BeleidError, Diagnostic, suggest
 from dsl.literals import (
+    GENERIC_HINTS,
     MONTHS,
     NUMBER_WORDS,
     LiteralError,
@@ -135,8 +136,13 @@ def _decimal(raw, parse, read, what: str, example: str) -> Decimal:
             return Decimal(NUMBER_WORDS[text.lower()])
         try:
             return parse(text)
-        except (LiteralError, InvalidOperation):
-            raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}") from None
+        except LiteralError as err:   # say which convention is wrong where the reader knows ("1,500.50")
+            message = str(err)   # "'<text>' is geen geldig <what>: <reason>"; no reason holds ": "
+            reason = message.rpartition(": ")[2] if ": " in message else ""
+            tail = reason if reason and reason not in GENERIC_HINTS else f"verwacht bijvoorbeeld {example}"
+            raise CaseValueError(f"{_show(raw)} is geen {what}; {tail}") from None
+        except InvalidOperation:
+            pass
     raise CaseValueError(f"{_show(raw)} is geen {what}; verwacht bijvoorbeeld {example}")
 
 
