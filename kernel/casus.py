@@ -22,6 +22,9 @@ from kernel.compose import example_givens
 
 _SYNTHETIC = 'beleid "casus"\nvoorbeeld "casus" gegeven\n'
 _SHIFT = 2  # lines of synthetic text in front of the cell
+_CLOSING = " verwacht casus = voldaan\n"   # after the cell's assignments: what a voorbeeld needs to parse
+# what the parser expecting the closing text means in a cell
+_END_WORDS = ("',' en nog een toewijzing", "het einde van de casus")
 _NAMED = re.compile(r"gegeven '([^']+)'|^peildatum")
 
 
@@ -75,11 +78,13 @@ def _assignments(statement: Statement, cell: str, name: str) -> tuple[dict, dict
     first = lines[statement.line - 1]
     body_lines = text.split("\n")
     body_lines[statement.line - 1] = " " * (statement.column - 1) + first[statement.column - 1:]
-    source = _SYNTHETIC + "\n".join(_with_commas(body_lines)).rstrip().rstrip(",") + " verwacht casus = voldaan\n"
+    body = _SYNTHETIC + "\n".join(_with_commas(body_lines)).rstrip().rstrip(",")
+    source = body + _CLOSING
     try:
         givens = example_givens(source, name)
     except BeleidError as err:
-        raise _shifted(err, name, cell, _SHIFT) from None
+        end = (body.count("\n") + 1, len(body) - body.rfind("\n"))   # line and column of the closing text
+        raise _shifted(err, name, cell, _SHIFT, end) from None
     raw, spans = {}, {}
     for given, value, span in givens:
         raw[given] = value
@@ -109,10 +114,20 @@ def _unshift(span: Span, lines: int) -> Span:
     return attrs.evolve(span, line=span.line - lines, end_line=span.end_line - lines)
 
 
-def _shifted(err: BeleidError, name: str, cell: str, lines: int) -> CellError:
-    diags = [attrs.evolve(d, span=_unshift(d.span, lines)) if d.span and d.span.line > lines
-             else attrs.evolve(d, span=None) for d in err.diagnostics]
-    diags = [attrs.evolve(d, hint=None) if d.code == "syntax" else d for d in diags]
+def _shifted(err: BeleidError, name: str, cell: str, lines: int, end: tuple[int, int]) -> CellError:
+    """The parser's problems in the cell's lines and words: the synthetic text around the
+    assignments (`_SYNTHETIC`, `_CLOSING`, from `end` on) is never named, as found or as expected."""
+    diags = []
+    for d in err.diagnostics:
+        if d.code == "syntax":   # a hint on a mistake may speak of voorbeelden; one on a number does not
+            expected = tuple(dict.fromkeys(word for w in d.expected
+                                           for word in (_END_WORDS if w == "'verwacht'" else (w,))))
+            keep = d.hint is not None and d.hint.startswith(("schrijf bedragen", "schrijf getallen"))
+            d = attrs.evolve(d, hint=d.hint if keep else None, expected=expected)
+            if d.span and (d.span.line, d.span.column) >= end:
+                d = attrs.evolve(d, message="de casus houdt hier op, maar er hoort nog iets te staan")
+        diags.append(attrs.evolve(d, span=_unshift(d.span, lines)) if d.span and d.span.line > lines
+                     else attrs.evolve(d, span=None))
     return CellError(diags, name, cell)
 
 

@@ -76,8 +76,10 @@ def read_table(statement: Statement, cell: str, name: str, resolve) -> CaseTable
 
 
 def _reason(message: str, path: str) -> str:
-    """A reader's message without the full path in front (the cell already names the file)."""
-    return message[len(path) + 2:] if message.startswith(path + ": ") else message
+    """A reader's message without the full path in front and without its own "kan de casussen niet
+    lezen" (the cell already says both)."""
+    reason = message[len(path) + 2:] if message.startswith(path + ": ") else message
+    return reason.removeprefix("kan de casussen niet lezen: ")
 
 
 def _hint(message: str) -> str | None:

@@ -161,6 +161,23 @@ def test_wrong_format_and_missing_quotes_are_dutch_errors(session, tmp_path):
         session.run_cell("casussen aanbieders.csv", name="cel[2]")
 
 
+def test_a_table_that_would_be_misread_is_refused_in_the_cell_in_the_readers_words(session):
+    """The file-level refusals of `beleid evalueer --casussen` (tests/bad_inputs/tabel), once: the
+    cell names the file, the reader the problem."""
+    tables = ROOT / "tests" / "bad_inputs" / "tabel"
+    for file, reason in [("dubbele_kolom.csv", "kolom 'omzet_2023' staat 2 keer in de kopregel (kolommen 2 en 3)"),
+                         ("windows_1252.csv", "het bestand is niet in UTF-8 geschreven")]:
+        with pytest.raises(CellError) as info:
+            session.run_cell(f'casussen "{tables / file}"', name="cel[3]")
+        assert info.value.render().startswith(f"cel[3]:1:10: fout: kan de casussen '{tables / file}' niet lezen: {reason}")
+    # a decimal comma in a comma-separated file refuses its row, not the table
+    session.run_cell(f'casussen "{tables / "komma_in_getal.csv"}"')
+    view = session.run_cell("evalueer alle")
+    assert "2 rijen, 1 geëvalueerd, 1 geweigerd" in repr(view)
+    assert "geweigerd: rij 1: de rij heeft meer velden dan de kopregel (3): staat er een decimale komma" in repr(view)
+    view.close()
+
+
 def test_evalueer_alle_needs_a_table_and_evalueer_takes_only_alle(session):
     with pytest.raises(CellError, match=r"cel\[7\]:1:1: fout: er zijn nog geen casussen om te evalueren"):
         session.run_cell("evalueer alle", name="cel[7]")

@@ -329,6 +329,23 @@ def test_laad_and_casus_file_and_json(session, tmp_path):
         session.run_cell('casus {"omzet_2023": 1,\n }', name="c")
 
 
+def test_a_casus_cell_speaks_of_what_the_author_wrote(session):
+    """The assignments are parsed as a voorbeeld with text around them; that text is never named."""
+    session.run_cell('gegevens\n  omzet : bedrag "omzet"')
+    with pytest.raises(CellError) as info:
+        session.run_cell("casus omzet =", name="cel[2]")
+    text = info.value.render()
+    assert text.startswith("cel[2]:1:15: fout: de casus houdt hier op, maar er hoort nog iets te staan")
+    assert "verwacht: ja of nee, een datum" in text and "'verwacht'" not in text
+    with pytest.raises(CellError) as info:
+        session.run_cell("casus omzet = € 2 500 000", name="cel[3]")
+    assert info.value.render().splitlines()[0] == "cel[3]:1:17: fout: '2 500 000' is geen Nederlandse schrijfwijze van een bedrag"
+    assert "hint: schrijf bedragen op zijn Nederlands, met een punt tussen duizendtallen: € 2.500.000" in info.value.render()
+    with pytest.raises(CellError) as info:
+        session.run_cell("casus omzet = € 5 6", name="cel[4]")
+    assert "verwacht: ',' en nog een toewijzing, het einde van de casus" in info.value.render()
+
+
 def test_rerunning_a_cell_closes_its_old_dashboard(session):
     session.run_cell('laad "policies/wijkverpleging_2024.beleid"')
     first = session.run_cell("evalueer", cell_id="abc")

@@ -100,6 +100,35 @@ Nederlands: € 2.500.000 (een punt tussen duizendtallen, een komma voor de deci
             f"schrijf {plural} op zijn Nederlands: {example} (een punt tussen duizendtallen, een komma voor de decimalen)")
 
 
+_SPACED = re.compile(r"(?<![0-9.,])[1-9][0-9]{0,2}(?: [0-9]{3})+(?:,[0-9]+)?(?![0-9])")
+
+
+def spaced_number(text: str, pos: int) -> tuple[int, str, str] | None:
+    """(position, message, hint) when the parser stopped inside a number whose thousands are
+    separated by spaces (`€ 2 500 000`: three numbers to the parser), else None.
+
+    >>> spaced_number("x is ten minste € 2 500 000 en", 20)
+    (18, "'2 500 000' is geen Nederlandse schrijfwijze van een bedrag", 'schrijf bedragen op zijn \
+Nederlands, met een punt tussen duizendtallen: € 2.500.000')
+    >>> spaced_number("x is 12 345,5", 8)[1:]
+    ("'12 345,5' is geen Nederlandse schrijfwijze van een getal", 'schrijf getallen op zijn Nederlands, met \
+een punt tussen duizendtallen: 12.345,5')
+    >>> spaced_number("ten minste 3 dagen", 13) is None
+    True
+    """
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    for match in _SPACED.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        if match.start() < pos < match.end():
+            run = match.group()
+            dutch = run.replace(" ", ".")
+            money = text[max(0, match.start() - 200):match.start()].rstrip().endswith("€")
+            (what, plural), example = (("bedrag", "bedragen"), f"€ {dutch}") if money else (("getal", "getallen"), dutch)
+            return (match.start(), f"'{run}' is geen Nederlandse schrijfwijze van een {what}",
+                    f"schrijf {plural} op zijn Nederlands, met een punt tussen duizendtallen: {example}")
+    return None
+
+
 def unexpected_character(text: str, pos: int) -> tuple[str, str] | None:
     """(message, hint) for an unexpected character that cannot be seen or looks like a plain space
     (a non-breaking space from a word processor, a zero-width space), else None."""

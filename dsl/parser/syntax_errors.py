@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import ast
 from dsl.errors import Diagnostic
-from dsl.parser.hints import foreign_number, synonym, unexpected_character, unknown_unit
+from dsl.parser.hints import foreign_number, spaced_number, synonym, unexpected_character, unknown_unit
 
 # Lark's parse function: text -> parse tree, or an `UnexpectedInput` exception.
 ParseFunction = Callable[[str], object]
@@ -187,7 +187,7 @@ def _position(err: UnexpectedInput, text: str) -> int:
 def _specific(err: UnexpectedInput, text: str, pos: int) -> Diagnostic | None:
     """A message for a slip recognised in the author's terms (a number written the English way, an
     invisible character, an unknown unit, a beslissing without rows), or None."""
-    if (number := foreign_number(text, pos)) is not None:
+    if (number := foreign_number(text, pos) or spaced_number(text, pos)) is not None:
         start, message, hint = number
         return Diagnostic("syntax", message, _span_at(text, start), hint)
     if isinstance(err, UnexpectedCharacters) and (character := unexpected_character(text, pos)) is not None:
