@@ -7,8 +7,10 @@ Contract: `evaluate_file(policy, source, target)` reads `source` in chunks of `c
 and why). Formats follow the file names: `.csv` (a comma-separated file with decimal points, or
 as Dutch spreadsheets write it: semicolons and decimal commas; a byte-order mark is allowed),
 `.parquet` (or a folder of Parquet files), `.jsonl` / `.ndjson` (one JSON object per line;
-numbers read as exact decimals). Every column is read as text or in its own exact type, never
-through a float. The target is written to a temporary file beside it and renamed into place when
+numbers read as exact decimals). Nothing is read under a guess: a CSV row with more fields than
+the header, or a JSON object naming a gegeven twice, is a refused row; a column name twice in the
+header, or a file that is not UTF-8, refuses the file. Every column is read as text or in its own
+exact type, never through a float. The target is written to a temporary file beside it and renamed into place when
 everything is written: a failed run leaves no file. `check_columns` reports, before a run,
 columns that match no gegeven (with "bedoelde u" hints) and gegevens no column provides.
 """
@@ -110,6 +112,10 @@ def _csv_dialect(path: Path) -> tuple[str, bool]:
     return ",", True
 
 
+NOT_UTF8 = ("het bestand is niet in UTF-8 geschreven (zoals een CSV-bestand uit een oudere Excel); "
+            "sla het op als 'CSV UTF-8' en probeer het opnieuw")
+
+
 def _csv_header(path: Path, separator: str) -> list[str]:
     """The column names of a CSV file's header (the first record; a byte-order mark is allowed),
     each unnamed column named after its place ("kolom 3"). A name given twice, a header that is not
@@ -131,10 +137,6 @@ def _csv_header(path: Path, separator: str) -> list[str]:
             raise BatchFileError(f"{path}: kolom '{name}' staat {len(found)} keer in de kopregel (kolommen "
                                  f"{', '.join(map(str, found[:-1]))} en {found[-1]}); geef elke kolom een eigen naam")
     return names
-
-
-NOT_UTF8 = ("het bestand is niet in UTF-8 geschreven (zoals een CSV-bestand uit een oudere Excel); "
-            "sla het op als 'CSV UTF-8' en probeer het opnieuw")
 
 
 def _too_many_fields(count: int, separator: str) -> str:
