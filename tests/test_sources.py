@@ -159,6 +159,26 @@ def test_bronnen_with_a_stale_quote_exits_1_and_says_where(tmp_path, capsys):
     assert stale[0]["bedoeld"]["tekst"].startswith("De zorgaanbieder is passend verzekerd")
 
 
+def test_bronnen_against_another_document_asks_whether_it_is_the_right_one(tmp_path, capsys):
+    """Most quotes missing means the wrong document or version, more likely than stale quotes; the
+    report says so first. One stale quote of four does not."""
+    policy = tmp_path / "klein.beleid"
+    policy.write_text(SMALL, encoding="utf-8")
+    other = ROOT / "policies" / "documenten" / "000_11686c1b2f080821.txt"
+    asked = []
+    result = trace(load_policy(policy), other.read_text(encoding="utf-8"), "000.txt",
+                   progress=lambda i, total, owner: asked.append((i, total, owner)))
+    assert asked == [(0, 4, "normen"), (1, 4, "onderaanneming"), (2, 4, "onderaanneming"),
+                     (3, 4, "soort (rij 1)")]
+    assert main(["bronnen", str(policy), "--document", str(other)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[2] == ("Let op: 4 van de 4 citaten staan niet in dit document. Is het het document "
+                                   "(en de versie) waaruit het beleid citeert?")
+    policy.write_text(SMALL.replace("passend verzekerd", "passend verzekert"), encoding="utf-8")
+    assert main(["bronnen", str(policy), "--document", str(DOCUMENT)]) == 1
+    assert "Let op" not in capsys.readouterr().out
+
+
 def test_a_missing_document_option_is_a_usage_error_in_dutch(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["bronnen", str(POLICY)])
