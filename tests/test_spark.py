@@ -118,6 +118,20 @@ def test_spark_agrees_with_the_per_case_path_on_every_voorbeeld(spark, file, mon
     _same(got, expected)
 
 
+def test_the_jvm_says_nothing_in_english_at_its_start_and_its_errors_still_reach_the_user():
+    """Spark's launcher always loads an incubating Java module and Java announces it on stderr at
+    every start (was the one English line of `beleid evalueer --motor spark`); the JVM's stderr
+    goes through `forward_errors`, which leaves out only that."""
+    import io
+
+    from dsl.batch.spark import forward_errors
+
+    out = io.StringIO()
+    forward_errors(io.BytesIO(b"WARNING: Using incubator modules: jdk.incubator.vector\n"
+                              b"26/12/02 ERROR Executor: taak mislukt \xe2\x82\xac\n"), out)
+    assert out.getvalue() == "26/12/02 ERROR Executor: taak mislukt €\n"
+
+
 MONTHS = '''beleid "M"
 gegevens
   start : datum

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import threading
 import weakref
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +27,7 @@ from typing import Any
 
 import polars as pl
 import pyspark.sql.functions as F
+from pyspark import SparkConf, SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import (
     ArrayType,
@@ -83,17 +87,44 @@ def configure(spark: SparkSession) -> SparkSession:
 
 def session(master: str = "local[2]") -> SparkSession:
     """A local Spark session (or the active one) configured for exact evaluation."""
-    builder = SparkSession.builder.master(master).appName("beleidstaal").config("spark.ui.enabled", "false") \
-        .config("spark.sql.shuffle.partitions", "4").config("spark.ui.showConsoleProgress", "false")
+    options = {"spark.master": master, "spark.app.name": "beleidstaal", "spark.ui.enabled": "false",
+               "spark.sql.shuffle.partitions": "4", "spark.ui.showConsoleProgress": "false", **SETTINGS}
     if "--driver-java-options" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
         # no English start-up lines of Spark's logging on the user's screen (only errors)
         quiet = Path(__file__).with_name("log4j2-stil.properties")
-        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={quiet.as_uri()}")
-    for key, value in SETTINGS.items():
+        options["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={quiet.as_uri()}"
+    if SparkContext._active_spark_context is None:
+        _start_jvm(SparkConf().setAll(list(options.items())))
+    builder = SparkSession.builder
+    for key, value in options.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return configure(spark)
+
+
+# What the JVM says at every start on stderr, in English, and never matters: Spark's launcher always
+# adds the incubating vector module, and Java announces that.
+_JVM_NOISE = (b"WARNING: Using incubator modules",)
+
+
+def _start_jvm(conf: SparkConf) -> None:
+    """The SparkContext of `conf`, its JVM's stderr passed on line by line without `_JVM_NOISE`."""
+    from pyspark.java_gateway import launch_gateway
+
+    gateway = launch_gateway(conf, popen_kwargs={"stderr": subprocess.PIPE})
+    threading.Thread(target=forward_errors, args=(gateway.proc.stderr, sys.stderr), name="spark-stderr",
+                     daemon=True).start()
+    SparkContext(conf=conf, gateway=gateway)
+
+
+def forward_errors(source, target) -> None:
+    """Copy the lines of the byte stream `source` to the text stream `target` as they come, until
+    it ends, leaving out `_JVM_NOISE`."""
+    for line in iter(source.readline, b""):
+        if not line.startswith(_JVM_NOISE):
+            target.write(line.decode("utf-8", "replace"))
+            target.flush()
 
 
 # per session: the calendar tables, then their renamed copies for the working-day shifts of a plan
