@@ -257,6 +257,18 @@ def test_a_bad_table_is_refused_in_dutch_whole_or_by_row(item, engine, tmp_path,
     assert refused[0]["aanspraak_vv"] is None and rows[1 - rows.index(refused[0])]["aanspraak_vv"] is not None
 
 
+def test_a_value_past_empty_fields_refuses_its_row_and_trailing_separators_do_not(tmp_path):
+    """Empty fields past the header (a trailing separator, empty spreadsheet columns) are no value;
+    a value after them is, up to eight fields on."""
+    from dsl.batch.files import read_chunks
+
+    path = tmp_path / "t.csv"
+    path.write_text("nr;omzet_2023\n1;5;\n2;6;;;\n3;7;;x\n4;8" + ";" * 8 + "9\n", encoding="utf-8")
+    (chunk, _), = read_chunks(path)
+    assert chunk.columns == ["nr", "omzet_2023", "__fout"]
+    assert [reason is not None for reason in chunk["__fout"]] == [False, False, True, True]
+
+
 # ---------------------------------------------------------------- output paths
 def output_target(item: dict, folder: Path) -> Path:
     """The path the item's command is told to write to, prepared as its `doel` says."""

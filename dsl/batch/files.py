@@ -175,18 +175,26 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, boo
     names = _csv_header(path, separator)
     if not names:
         return
-    extra = "\x00meer"
-    while extra in names:
-        extra += "_"
-    schema = {**dict.fromkeys(names, pl.String), extra: pl.String}
-    # (a file whose rows are no wider than its header lacks the extra column: inserted, empty)
+    prefix = "\x00meer"
+    while any(name.startswith(prefix) for name in names):
+        prefix += "_"
+    extra = [f"{prefix}{i}" for i in range(_EXTRA_FIELDS)]
+    schema = {**dict.fromkeys(names, pl.String), **dict.fromkeys(extra, pl.String)}
+    # (a file whose rows are no wider than its header lacks the extra columns: inserted, empty)
     lazy = pl.scan_csv(path, separator=separator, has_header=False, skip_rows=1, schema=schema,
                        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert")
     too_many = _too_many_fields(len(names), separator)
     for chunk in lazy.collect_batches(chunk_size=chunk_rows):
         empty = pl.all_horizontal([pl.col(c).is_null() for c in chunk.columns])
+        wider = pl.any_horizontal([pl.col(c).is_not_null() for c in extra])
         yield chunk.select(*(n for n in names if n != ERROR_COLUMN), pl.when(empty).then(pl.lit("lege regel"))
-                           .when(pl.col(extra).is_not_null()).then(pl.lit(too_many)).alias(ERROR_COLUMN)), point
+                           .when(wider).then(pl.lit(too_many)).alias(ERROR_COLUMN)), point
+
+
+# Fields past the header that a row is read with: a row is refused when one of them holds a value.
+# Empty ones (a trailing separator, a spreadsheet's empty columns) are no value; a value past
+# eight empty fields is the one overflow this reading would not see.
+_EXTRA_FIELDS = 8
 
 
 def _jsonl_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, bool]]:
