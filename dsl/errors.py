@@ -125,19 +125,22 @@ def os_problem(err: OSError, writing: bool = False) -> str:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """A text file as UTF-8 (a byte-order mark is dropped). OSError as raised by the system;
-    ValueError with a Dutch message naming the first byte that is not UTF-8 and its line."""
+    """A text file as UTF-8 (a byte-order mark is dropped), its lines ended by "\n" whether the
+    file ends them with "\r\n" (Windows) or "\r" alone (old Mac editors and Excel for Mac: read
+    as one line, the whole file was one comment). OSError as raised by the system; ValueError with
+    a Dutch message naming the first byte that is not UTF-8 and its line."""
     return decode_text(Path(path).read_bytes())
 
 
 def decode_text(data: bytes) -> str:
-    """The bytes of a text file as UTF-8 (a byte-order mark is dropped); ValueError as `read_text`."""
+    """The bytes of a text file as `read_text` reads them; ValueError as `read_text`."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise ValueError(f"het bestand is geen UTF-8-tekst (byte 0x{data[err.start]:02x} op regel {line}); "
                          "sla het op als UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def suggest(name: str, candidates: Collection[str]) -> str | None:
