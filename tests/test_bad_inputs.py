@@ -269,6 +269,17 @@ def test_a_value_past_empty_fields_refuses_its_row_and_trailing_separators_do_no
     assert [reason is not None for reason in chunk["__fout"]] == [False, False, True, True]
 
 
+def test_a_table_with_lines_ended_by_a_lone_cr_is_read_row_by_row(tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone: the whole file was read as one
+    header line ("het bestand bevat geen casussen")."""
+    from dsl.batch.files import read_chunks
+
+    path = tmp_path / "mac.csv"
+    path.write_bytes("nr;omzet_2023\r1;€ 5\r2;\"€ 6\r\"\r".encode())
+    (chunk, point), = read_chunks(path)
+    assert chunk.rows() == [("1", "€ 5", None), ("2", "€ 6\r", None)] and point is False
+
+
 # ---------------------------------------------------------------- output paths
 def output_target(item: dict, folder: Path) -> Path:
     """The path the item's command is told to write to, prepared as its `doel` says."""

@@ -101,15 +101,18 @@ def format_of(path: Path) -> str:
 
 
 # ---------------------------------------------------------------- reading
-def _csv_dialect(path: Path) -> tuple[str, bool]:
-    """(separator, decimal point?) from the header line: semicolons mean a Dutch spreadsheet."""
+def _csv_dialect(path: Path) -> tuple[str, bool, str]:
+    """(separator, decimal point?, line end) from the header line: semicolons mean a Dutch
+    spreadsheet; lines ended by a lone CR ("CSV (Macintosh)" from Excel) are read as such."""
     with path.open("rb") as stream:
-        head = stream.readline().decode("utf-8-sig", errors="replace")
+        start = stream.read(1 << 16)
+    end = "\r" if b"\r" in start and b"\n" not in start else "\n"
+    head = start.split(end.encode(), 1)[0].decode("utf-8-sig", errors="replace")
     if head.count(";") > head.count(","):
-        return ";", False
+        return ";", False, end
     if head.count("\t") > head.count(","):
-        return "\t", True
-    return ",", True
+        return "\t", True, end
+    return ",", True, end
 
 
 NOT_UTF8 = ("het bestand is niet in UTF-8 geschreven (zoals een CSV-bestand uit een oudere Excel); "
@@ -171,7 +174,7 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, boo
     more fields than the header (a decimal comma in a comma-separated file: "1,5" is two fields)
     fills that column and is refused, never read with its values shifted or cut off. A row with
     fewer fields has the rest empty (unknown); an empty line is refused too."""
-    separator, point = _csv_dialect(path)
+    separator, point, end = _csv_dialect(path)
     names = _csv_header(path, separator)
     if not names:
         return
@@ -181,7 +184,7 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[tuple[pl.DataFrame, boo
     extra = [f"{prefix}{i}" for i in range(_EXTRA_FIELDS)]
     schema = {**dict.fromkeys(names, pl.String), **dict.fromkeys(extra, pl.String)}
     # (a file whose rows are no wider than its header lacks the extra columns: inserted, empty)
-    lazy = pl.scan_csv(path, separator=separator, has_header=False, skip_rows=1, schema=schema,
+    lazy = pl.scan_csv(path, separator=separator, has_header=False, skip_rows=1, schema=schema, eol_char=end,
                        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, missing_columns="insert")
     too_many = _too_many_fields(len(names), separator)
     for chunk in lazy.collect_batches(chunk_size=chunk_rows):
