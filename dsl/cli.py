@@ -12,6 +12,7 @@ itself (said in Dutch; `BELEID_DEBUG=1` shows the Python traceback instead).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -222,6 +223,9 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if (problem := _overwrites_input(args)) is not None:
+        print(f"beleid: {problem}", file=sys.stderr)
+        return 2
     try:
         handler = COMMANDS.get(args.command) or args.handler
         return handler(args)
@@ -237,6 +241,27 @@ def main(argv=None) -> int:
               "bij de makers met de opdracht en de bestanden (BELEID_DEBUG=1 toont de Python-details)",
               file=sys.stderr)
         return EXIT_INTERNAL
+
+
+OUTPUTS = ("uit", "rapport")   # the options that name a file (or folder) a command writes
+
+
+def _overwrites_input(args) -> str | None:
+    """Why the command may not run when a file it writes is one it reads (`--uit` the table of
+    `--casussen`, `--rapport` the policy): the input would be replaced by the output and lost."""
+    given = {key: value for key, value in vars(args).items() if isinstance(value, str) and value}
+    for option in OUTPUTS:
+        target = given.get(option)
+        if target is None or not os.path.exists(target):
+            continue
+        for key, source in given.items():
+            if key in OUTPUTS or not os.path.exists(source):
+                continue
+            with contextlib.suppress(OSError):
+                if os.path.samefile(target, source):
+                    return (f"--{option} {target} is ook de invoer van deze opdracht ({source}); die zou "
+                            "overschreven worden: kies een ander uitvoerbestand")
+    return None
 
 
 def _search_storage() -> None:

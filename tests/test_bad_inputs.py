@@ -281,6 +281,32 @@ def test_a_table_with_lines_ended_by_a_lone_cr_is_read_row_by_row(tmp_path):
 
 
 # ---------------------------------------------------------------- output paths
+@pytest.mark.parametrize("command", ["tabel", "consistentie", "verschil", "dmn_exporteer", "dmn_importeer", "via_link"])
+def test_an_output_that_is_the_commands_own_input_is_refused_and_the_input_kept(command, tmp_path, capsys):
+    """`--uit` naming the table read (or a link to it), `--rapport` naming the policy: the input
+    was replaced by the output (a table of cases became a table of outcomes, without its values)."""
+    table, policy = tmp_path / "casussen.csv", tmp_path / "beleid.beleid"
+    model = tmp_path / "model.dmn"
+    table.write_bytes((CORPUS / "casussen.csv").read_bytes())
+    policy.write_bytes(SMALL.read_bytes())
+    model.write_bytes((ROOT / "tests" / "data" / "dmn" / "tarief.dmn").read_bytes())
+    (tmp_path / "link.csv").symlink_to(table)
+    argv, target = {
+        "tabel": (["evalueer", SMALL, "--casussen", table, "--uit", table], table),
+        "consistentie": (["controleer", "--consistentie", policy, "--rapport", policy], policy),
+        "verschil": (["verschil", SMALL, policy, "--rapport", policy], policy),
+        "dmn_exporteer": (["dmn", "exporteer", policy, "--uit", policy], policy),
+        "dmn_importeer": (["dmn", "importeer", model, "--uit", model], model),
+        "via_link": (["evalueer", SMALL, "--casussen", table, "--uit", tmp_path / "link.csv"], table),
+    }[command]
+    before = {p: p.read_bytes() for p in (table, policy, model)}
+    code, output = beleid(argv, capsys)
+    assert_answer(code, output, 2, "is ook de invoer van deze opdracht")
+    assert "kies een ander uitvoerbestand" in output and target.name in output
+    assert {p: p.read_bytes() for p in before} == before and sorted(listing(tmp_path)) == [
+        "beleid.beleid", "casussen.csv", "link.csv", "model.dmn"]
+
+
 def output_target(item: dict, folder: Path) -> Path:
     """The path the item's command is told to write to, prepared as its `doel` says."""
     name = "uit.csv" if item["opdracht"] == "tabel" else "rapport.md"
