@@ -252,15 +252,18 @@ def _overwrites_input(args) -> str | None:
     given = {key: value for key, value in vars(args).items() if isinstance(value, str) and value}
     for option in OUTPUTS:
         target = given.get(option)
-        if target is None or not os.path.exists(target):
+        if target is None:
             continue
         for key, source in given.items():
             if key in OUTPUTS or not os.path.exists(source):
                 continue
             with contextlib.suppress(OSError):
-                if os.path.samefile(target, source):
+                if os.path.exists(target) and os.path.samefile(target, source):
                     return (f"--{option} {target} is ook de invoer van deze opdracht ({source}); die zou "
                             "overschreven worden: kies een ander uitvoerbestand")
+                if os.path.isdir(source) and Path(target).resolve().is_relative_to(Path(source).resolve()):
+                    return (f"--{option} {target} ligt in de map {source} die deze opdracht leest: een volgende "
+                            "keer zouden de uitkomsten als invoer gelezen worden; kies een plaats buiten die map")
     return None
 
 

@@ -307,6 +307,19 @@ def test_an_output_that_is_the_commands_own_input_is_refused_and_the_input_kept(
         "beleid.beleid", "casussen.csv", "link.csv", "model.dmn"]
 
 
+def test_an_output_inside_the_folder_of_parquet_files_it_reads_is_refused(tmp_path, capsys):
+    """The next run would read the outcomes as cases (a folder of Parquet files is read whole)."""
+    import polars as pl
+
+    folder = tmp_path / "aanbieders"
+    folder.mkdir()
+    pl.DataFrame({"nr": [1], "omzet_2023": ["€ 5"]}).write_parquet(folder / "deel1.parquet")
+    code, output = beleid(["evalueer", SMALL, "--casussen", folder, "--uit", folder / "uit.parquet"], capsys)
+    assert_answer(code, output, 2, "ligt in de map")
+    assert "een volgende keer zouden de uitkomsten als invoer gelezen worden" in output
+    assert listing(tmp_path) == {"aanbieders", "aanbieders/deel1.parquet"}
+
+
 def output_target(item: dict, folder: Path) -> Path:
     """The path the item's command is told to write to, prepared as its `doel` says."""
     name = "uit.csv" if item["opdracht"] == "tabel" else "rapport.md"
