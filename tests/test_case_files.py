@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 
 from dsl import types as T
 from dsl.case import compile_case_loader, convert, load_case, read_case_text, written
+from dsl.case.reading import _load_yaml
 from dsl.case.values import CaseValueError
 from dsl.cli import main
 from dsl.errors import CaseError, os_problem
-from dsl.policy import compile_text
+from dsl.policy import compile_text, load_policy
 from tests.conftest import ROOT, WIJKVERPLEGING
 
 DOC = (ROOT / "docs/casus.md").read_text(encoding="utf-8")
@@ -89,6 +90,21 @@ def test_a_name_given_twice_in_json_is_refused_naming_both_lines(tmp_path, capsy
 def test_a_name_given_twice_inside_a_nested_object_is_found_too(tmp_path):
     path = write(tmp_path, "c.json", '{"prijsniveaus": [1, {"a": 1,\n "a": 2}]}')
     assert "c.json:2:2: fout: 'a' staat twee keer in de casus (regel 1 en regel 2)" in refusal(path)
+
+
+def test_yaml_numbers_are_read_without_the_legacy_octal_base_60_and_hex_forms(tmp_path):
+    """YAML 1.1 read "010" as 8 (octal) and "1:30" as 90 (base 60), silently; YAML 1.2 dropped both.
+    Such a text stays text: the case reader reads it as Dutch or says why not."""
+    policy = load_policy(WIJKVERPLEGING)
+    for fast in (False, True):   # PyYAML's own parser and libyaml's
+        data, _ = _load_yaml("verzekerden_in_zorg_2023: 010\nfte: 1:30\nx: 0x10\ny: 0o17\nz: 1_000\n"
+                             "w: 2.5\nj: yes\nd: 2024-01-01\n", fast)
+        assert data == {"verzekerden_in_zorg_2023": "010", "fte": "1:30", "x": "0x10", "y": "0o17", "z": 1000,
+                        "w": 2.5, "j": True, "d": date(2024, 1, 1)}
+    case = policy.load_case(write(tmp_path, "c.yaml", "verzekerden_in_zorg_2023: 010\n"))
+    assert case.data["verzekerden_in_zorg_2023"] == 10
+    assert refusal(write(tmp_path, "d.yaml", "fte_niveau_6_loondienst: 1:30\n"), policy).startswith(
+        "d.yaml:1:26: fout: gegeven 'fte_niveau_6_loondienst': '1:30' is geen getal")
 
 
 def test_a_name_given_twice_in_yaml_is_refused_naming_both_lines(tmp_path, capsys):

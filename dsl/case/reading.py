@@ -384,7 +384,26 @@ def _yaml_loader(text: str, fast: bool = False):
                     self.places[key] = (_span(key_node), _span(value_node))
             return super().construct_mapping(node, deep)
 
+    CaseLoader.yaml_implicit_resolvers = _case_resolvers(Base.yaml_implicit_resolvers)
     return CaseLoader(text)
+
+
+# YAML 1.1's numbers without its legacy forms (YAML 1.2 dropped them too): a leading zero made an
+# octal number ("010" was 8 clients), a colon a base-60 one ("1:30" was 90 fte), "0x" a hex one.
+# Such a text stays text, and the case reader reads it as Dutch ("010" is 10) or says why not.
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.X)
+_NUMBER_TAGS = {"tag:yaml.org,2002:int": _INT, "tag:yaml.org,2002:float": _FLOAT}
+
+
+def _case_resolvers(resolvers: dict) -> dict:
+    """PyYAML's implicit resolvers (first character -> [(tag, pattern)]) with `_NUMBER_TAGS`'s
+    patterns for numbers."""
+    return {first: [(tag, _NUMBER_TAGS.get(tag, pattern)) for tag, pattern in pairs]
+            for first, pairs in resolvers.items()}
 
 
 def _span(node) -> Span:
