@@ -269,6 +269,15 @@ def test_a_value_past_empty_fields_refuses_its_row_and_trailing_separators_do_no
     assert [reason is not None for reason in chunk["__fout"]] == [False, False, True, True]
 
 
+def test_a_header_name_too_long_for_a_csv_reader_is_said_so(tmp_path, capsys):
+    """Not "een aanhalingsteken wordt niet gesloten" (Python's csv raises one error for both)."""
+    path = tmp_path / "breed.csv"
+    path.write_text("a" * 200_000 + ";b\n1;2\n", encoding="utf-8")
+    code, output = beleid(["evalueer", SMALL, "--casussen", path, "--uit", tmp_path / "uit.csv"], capsys)
+    assert_answer(code, output, 1, "een kolomnaam in de kopregel is langer dan 131.072 tekens")
+    assert listing(tmp_path) == {"breed.csv"}
+
+
 def test_a_table_with_lines_ended_by_a_lone_cr_is_read_row_by_row(tmp_path):
     """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone: the whole file was read as one
     header line ("het bestand bevat geen casussen")."""

@@ -106,6 +106,10 @@ def _csv_dialect(path: Path) -> tuple[str, bool, str]:
     spreadsheet; lines ended by a lone CR ("CSV (Macintosh)" from Excel) are read as such."""
     with path.open("rb") as stream:
         start = stream.read(1 << 16)
+    if b"\x00" in start:   # UTF-16 without a byte-order mark, or no text at all
+        line = start.count(b"\n", 0, start.index(b"\x00")) + 1
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: een NUL-teken (byte 0) op regel {line}: "
+                             f"het is geen tekst in UTF-8 (misschien UTF-16); sla het op als 'CSV UTF-8'")
     end = "\r" if b"\r" in start and b"\n" not in start else "\n"
     head = start.split(end.encode(), 1)[0].decode("utf-8-sig", errors="replace")
     if head.count(";") > head.count(","):
@@ -128,9 +132,15 @@ def _csv_header(path: Path, separator: str) -> list[str]:
             names = next(csv.reader(stream, delimiter=separator, strict=True), [])
     except UnicodeDecodeError:
         raise BatchFileError(f"{path}: kan de casussen niet lezen: {NOT_UTF8}") from None
-    except csv.Error:
-        raise BatchFileError(f"{path}: kan de casussen niet lezen: een aanhalingsteken in de kopregel wordt niet "
-                             "gesloten") from None
+    except csv.Error as err:
+        reason = (f"een kolomnaam in de kopregel is langer dan {csv.field_size_limit():,} tekens; is het een "
+                  "CSV-bestand met een kopregel?".replace(",", ".") if "field limit" in str(err) else
+                  "een aanhalingsteken in de kopregel wordt niet gesloten")
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: {reason}") from None
+    if (stray := _stray_quote(path, separator)) is not None:
+        raise BatchFileError(f"{path}: kan de casussen niet lezen: kolom {stray} van de kopregel heeft een "
+                             "aanhalingsteken midden in de naam; haal het weg, of zet de hele naam tussen "
+                             "aanhalingstekens en schrijf het aanhalingsteken zelf dubbel (\"\")")
     names = [name or f"kolom {i}" for i, name in enumerate(names, 1)]
     places: dict[str, list[int]] = {}
     for i, name in enumerate(names, 1):
@@ -140,6 +150,32 @@ def _csv_header(path: Path, separator: str) -> list[str]:
             raise BatchFileError(f"{path}: kolom '{name}' staat {len(found)} keer in de kopregel (kolommen "
                                  f"{', '.join(map(str, found[:-1]))} en {found[-1]}); geef elke kolom een eigen naam")
     return names
+
+
+def _stray_quote(path: Path, separator: str) -> int | None:
+    """The column (from 1) of the header whose unquoted name holds a quote (`om"zet`), or None.
+    Python's reader takes that quote as a letter; Polars as the start of a quoted field that runs
+    to the end of the file, so that not one row was read."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
+        head = stream.read(1 << 16)
+    column, i, at_start = 1, 0, True
+    while i < len(head):
+        char = head[i]
+        if at_start and char == '"':   # a quoted name: up to its closing quote (a doubled one is a letter)
+            i += 1
+            while i < len(head) and (head[i] != '"' or head[i + 1:i + 2] == '"'):
+                i += 2 if head[i] == '"' else 1
+            at_start = False
+        elif char in "\r\n":
+            return None
+        elif char == separator:
+            column, at_start = column + 1, True
+        elif char == '"':
+            return column
+        else:
+            at_start = False
+        i += 1
+    return None
 
 
 def _too_many_fields(count: int, separator: str) -> str:
