@@ -35,6 +35,7 @@ import polars as pl
 from dsl.atomic import publish, refuse_special, temporary_beside
 from dsl.batch import evaluate_table, frame_of_rows
 from dsl.batch.columns import ERROR_COLUMN, PEILDATUM
+from dsl.case.conversion import dutch_count
 from dsl.case.reading import DuplicateName, unique_object
 from dsl.core import model as M
 from dsl.errors import suggest
@@ -109,7 +110,7 @@ def _csv_dialect(path: Path) -> tuple[str, bool, str]:
     if b"\x00" in start:   # UTF-16 without a byte-order mark, or no text at all
         line = start.count(b"\n", 0, start.index(b"\x00")) + 1
         raise BatchFileError(f"{path}: kan de casussen niet lezen: een NUL-teken (byte 0) op regel {line}: "
-                             f"het is geen tekst in UTF-8 (misschien UTF-16); sla het op als 'CSV UTF-8'")
+                             "het is geen tekst in UTF-8 (misschien UTF-16); sla het op als 'CSV UTF-8'")
     end = "\r" if b"\r" in start and b"\n" not in start else "\n"
     head = start.split(end.encode(), 1)[0].decode("utf-8-sig", errors="replace")
     if head.count(";") > head.count(","):
@@ -126,15 +127,16 @@ NOT_UTF8 = ("het bestand is niet in UTF-8 geschreven (zoals een CSV-bestand uit 
 def _csv_header(path: Path, separator: str) -> list[str]:
     """The column names of a CSV file's header (the first record; a byte-order mark is allowed),
     each unnamed column named after its place ("kolom 3"). A name given twice, a header that is not
-    UTF-8 or whose quote never closes is a BatchFileError: the columns would be misread."""
+    UTF-8, whose quote never closes or that has a quote inside an unquoted name is a BatchFileError:
+    the columns would be misread."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             names = next(csv.reader(stream, delimiter=separator, strict=True), [])
     except UnicodeDecodeError:
         raise BatchFileError(f"{path}: kan de casussen niet lezen: {NOT_UTF8}") from None
     except csv.Error as err:
-        reason = (f"een kolomnaam in de kopregel is langer dan {csv.field_size_limit():,} tekens; is het een "
-                  "CSV-bestand met een kopregel?".replace(",", ".") if "field limit" in str(err) else
+        reason = (f"een kolomnaam in de kopregel is langer dan {dutch_count(csv.field_size_limit())} tekens; is "
+                  "het een CSV-bestand met een kopregel?" if "field limit" in str(err) else
                   "een aanhalingsteken in de kopregel wordt niet gesloten")
         raise BatchFileError(f"{path}: kan de casussen niet lezen: {reason}") from None
     if (stray := _stray_quote(path, separator)) is not None:
