@@ -16,6 +16,7 @@ import attrs
 
 from dsl.case import read_case_file, read_case_text
 from dsl.errors import BeleidError
+from dsl.parser.hints import is_number_hint
 from dsl.span import Span
 from kernel.cells import CellError, Statement, cell_error, string_argument
 from kernel.compose import example_givens
@@ -122,8 +123,7 @@ def _shifted(err: BeleidError, name: str, cell: str, lines: int, end: tuple[int,
         if d.code == "syntax":   # a hint on a mistake may speak of voorbeelden; one on a number does not
             expected = tuple(dict.fromkeys(word for w in d.expected
                                            for word in (_END_WORDS if w == "'verwacht'" else (w,))))
-            keep = d.hint is not None and d.hint.startswith(("schrijf bedragen", "schrijf getallen"))
-            d = attrs.evolve(d, hint=d.hint if keep else None, expected=expected)
+            d = attrs.evolve(d, hint=d.hint if is_number_hint(d.hint) else None, expected=expected)
             if d.span and (d.span.line, d.span.column) >= end:
                 d = attrs.evolve(d, message="de casus houdt hier op, maar er hoort nog iets te staan")
         diags.append(attrs.evolve(d, span=_unshift(d.span, lines)) if d.span and d.span.line > lines

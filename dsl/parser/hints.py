@@ -72,6 +72,18 @@ _ENGLISH = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _NUMBER_CHARS = frozenset("0123456789.,")
 
 
+_NUMBER_HINT = "schrijf {plural} op zijn Nederlands"   # how the hints on a number's notation begin
+
+
+def is_number_hint(hint: str | None) -> bool:
+    """Whether `hint` is one of `foreign_number`'s or `spaced_number`'s: it speaks only of how a
+    number is written, so it fits wherever a number is (a policy, a casus cell)."""
+    return hint is not None and hint.startswith(_NUMBER_HINTS)
+
+
+_NUMBER_HINTS = tuple(_NUMBER_HINT.format(plural=plural) for plural in ("bedragen", "getallen"))
+
+
 def foreign_number(text: str, pos: int) -> tuple[int, str, str] | None:
     """(position, message, hint) when the number around `pos` is written the English way
     (`1,500.5`, `€ 2,500,000`), else None. Dutch writes a dot between thousands and a decimal comma.
@@ -97,7 +109,7 @@ Nederlands: € 2.500.000 (een punt tussen duizendtallen, een komma voor de deci
     money = text[max(0, start - 200):start].rstrip().endswith("€")
     (what, plural), example = (("bedrag", "bedragen"), f"€ {dutch}") if money else (("getal", "getallen"), dutch)
     return (start, f"'{run}' is geen Nederlandse schrijfwijze van een {what}",
-            f"schrijf {plural} op zijn Nederlands: {example} (een punt tussen duizendtallen, een komma voor de decimalen)")
+            f"{_NUMBER_HINT.format(plural=plural)}: {example} (een punt tussen duizendtallen, een komma voor de decimalen)")
 
 
 _SPACED = re.compile(r"(?<![0-9.,])[1-9][0-9]{0,2}(?: [0-9]{3})+(?:,[0-9]+)?(?![0-9])")
@@ -125,7 +137,7 @@ een punt tussen duizendtallen: 12.345,5')
             money = text[max(0, match.start() - 200):match.start()].rstrip().endswith("€")
             (what, plural), example = (("bedrag", "bedragen"), f"€ {dutch}") if money else (("getal", "getallen"), dutch)
             return (match.start(), f"'{run}' is geen Nederlandse schrijfwijze van een {what}",
-                    f"schrijf {plural} op zijn Nederlands, met een punt tussen duizendtallen: {example}")
+                    f"{_NUMBER_HINT.format(plural=plural)}, met een punt tussen duizendtallen: {example}")
     return None
 
 
