@@ -476,7 +476,8 @@ def cmd_test(args) -> int:
     from dsl.runtime.formatting import counted
 
     path = Path(args.pad)
-    files = sorted(path.rglob("*.beleid")) if path.is_dir() else [path]
+    # (a folder whose name ends in .beleid is searched, by rglob, not read as a policy)
+    files = sorted(p for p in path.rglob("*.beleid") if p.is_file()) if path.is_dir() else [path]
     if not files:
         print(f"beleid: geen .beleid-bestanden gevonden in {path}", file=sys.stderr)
         return 1

@@ -99,6 +99,17 @@ def test_test_command_summary(capsys, tmp_path):
     assert out.splitlines()[-1] == "2 voorbeelden in 1 bestand: 1 geslaagd, 1 mislukt"
 
 
+def test_test_command_reads_files_not_folders_named_beleid(capsys, tmp_path):
+    """A folder called `oud.beleid` is searched for policies, not counted as a broken one."""
+    (tmp_path / "oud.beleid").mkdir()
+    (tmp_path / "oud.beleid" / "ouder.beleid").write_text(
+        'beleid "x" gegevens a : getal eisen g "G" eis e "E" vereist a is ten minste 1\n'
+        'voorbeeld "een" gegeven a = 1 verwacht e = voldaan\n', encoding="utf-8")
+    code, out, err = run(capsys, "test", tmp_path)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "1 voorbeeld in 1 bestand: 1 geslaagd, 0 mislukt"
+
+
 def test_help_is_dutch(capsys):
     with pytest.raises(SystemExit):
         main(["evalueer", "--help"])
