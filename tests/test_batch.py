@@ -387,6 +387,32 @@ def test_a_streamed_parquet_refuses_a_value_outside_its_keuze_by_row(tmp_path):
     assert summary.outcomes["b"] == {"z": 1} and summary.counts["e"] == {"voldaan": 1}
 
 
+def test_a_date_column_kept_as_date_times_at_midnight_is_read_as_dates(tmp_path):
+    """A Parquet file from pandas or Excel often holds a date column as date-times at 00:00: each
+    is its date, in the file's own unit; a row with another time is refused with the per-case
+    reader's words, and a column with a time zone refuses its rows. The same outcome as the
+    per-case path on the same values."""
+    from datetime import datetime
+
+    policy = compile_text('beleid "d"\ngegevens\n  start : datum\neisen g "G"\n'
+                          '  eis e "E" vereist start is uiterlijk 1 januari 2024\n', "d.beleid")
+    moments = [datetime(2023, 12, 31), datetime(2024, 1, 1, 10, 30), datetime(2024, 1, 2), None]
+    for unit in ("ns", "us", "ms"):
+        source, target = tmp_path / f"in_{unit}.parquet", tmp_path / f"uit_{unit}.parquet"
+        pl.DataFrame({"start": pl.Series(moments, dtype=pl.Datetime(unit))}).write_parquet(source)
+        summary = evaluate_file(policy, source, target)
+        out = pl.read_parquet(target)
+        assert out["e"].to_list() == ["voldaan", None, "niet voldaan", "onbekend"], unit
+        assert out["geweigerd"].to_list() == [
+            None, "gegeven 'start': 2024-01-01 10:30:00 is een tijdstip; verwacht een datum zonder tijd, "
+            "zoals 2024-01-01", None, None], unit
+        assert [policy.evaluate({"start": m}).status("e") for m in (moments[0], moments[2])] == ["voldaan", "niet voldaan"]
+        assert (summary.rows, summary.refused_rows) == (4, 1)
+    zoned = pl.DataFrame({"start": pl.Series([datetime(2023, 12, 31)], dtype=pl.Datetime("us", "Europe/Amsterdam"))})
+    out = evaluate_table(policy, zoned)
+    assert out["geweigerd"][0].startswith("gegeven 'start': 2023-12-31 01:00:00+01:00 is een tijdstip met een tijdzone")
+
+
 def test_a_policy_polars_cannot_evaluate_exactly_is_evaluated_per_case_from_a_typed_parquet(tmp_path):
     policy = compile_text('beleid "d"\ngegevens\n  a : bedrag\n  b : bedrag\nberekening q = a / b\n', "d.beleid")
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"

@@ -267,6 +267,27 @@ def test_errors_are_the_same_as_load_case(data):
     assert isinstance(found, list) and found == reference(policy, data)
 
 
+def test_a_datum_given_as_a_date_time_at_midnight_is_that_date_and_any_other_time_is_refused():
+    """pandas, Excel and Parquet often keep a date as a date-time at 00:00 (a pandas Timestamp is a
+    datetime): that is the date. Another time, or a time zone (whose midnight is another day
+    elsewhere), is refused by name, by the compiled loader as by `load_case`."""
+    from datetime import timedelta, timezone
+
+    policy = typed_policy()
+    for data in ({"start": datetime(2024, 1, 1)}, {"peildatum": datetime(2024, 1, 1)}):
+        found = compiled(policy, data)
+        assert isinstance(found, Case) and found == reference(policy, data)
+    assert compiled(policy, {"start": datetime(2024, 1, 1)}).values[5] == date(2024, 1, 1)
+    assert policy.evaluate({"start": datetime(2024, 3, 4)}).case.values[5] == date(2024, 3, 4)
+    for moment, shown in ((datetime(2024, 1, 1, 10, 30), "2024-01-01 10:30:00 is een tijdstip"),
+                          (datetime(2024, 1, 1, 0, 0, 0, 1), "2024-01-01 00:00:00.000001 is een tijdstip"),
+                          (datetime(2024, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+                           "2024-01-01 00:00:00+01:00 is een tijdstip met een tijdzone")):
+        found = compiled(policy, {"start": moment})
+        assert found == reference(policy, {"start": moment})
+        assert found[0][0] == f"gegeven 'start': {shown}; verwacht een datum zonder tijd, zoals 2024-01-01"
+
+
 def test_complete_mode_and_onbekend_behave_as_load_case():
     policy = typed_policy()
     for data in ({"omzet": 5}, TYPED, {**TYPED, "naam": " Onbekend "}, {**TYPED, "omzet": None}):
@@ -279,6 +300,7 @@ VALUES = st.sampled_from([
     None, "onbekend", " Onbekend ", True, False, 0, 3, -2, 2.5, float("nan"), Decimal("1.5"), Decimal("-0"),
     Decimal("NaN"), "ja", "Nee", "zzp", "instelling", "tien", "€ 2.500,00", "1,500", "7,77%", "3 weken", "12",
     "1 januari 2024", "2024-02-30", "2023-12-22 17:00", "abc", date(2024, 1, 1), datetime(2024, 1, 1, 9),
+    datetime(2024, 1, 1),
     (Decimal(1), Decimal(2)), ["1", 2], [], (1, True), "", " 12 ",
 ])
 

@@ -196,6 +196,61 @@ def test_a_column_that_already_has_its_gegevens_type_is_not_checked_and_the_othe
     assert got["soort.waarde"].to_list() == ["klein", None]
 
 
+def test_a_date_column_kept_as_date_times_at_midnight_is_read_as_dates_in_the_cluster(spark):
+    """A timestamp column (without time zone, as Spark reads one from pandas' Parquet) for a datum:
+    a row at 00:00 is its date, as in the per-case path; a row with another time is refused."""
+    from datetime import datetime
+
+    from dsl.batch.spark import evaluate_spark
+
+    policy = compile_text('beleid "d"\ngegevens\n  start : datum\neisen g "G"\n'
+                          '  eis e "E" vereist start is uiterlijk 1 januari 2024\n', "d.beleid")
+    rows = [("1", datetime(2023, 12, 31)), ("2", datetime(2024, 1, 1, 10, 30)), ("3", datetime(2024, 1, 2)), ("4", None)]
+    frame = spark.createDataFrame(rows, "id string, start timestamp_ntz")
+    got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got.sort("id")["e"].to_list() == ["voldaan", None, "niet voldaan", "onbekend"]
+    assert got.sort("id")["geweigerd"].to_list() == [
+        None, "gegeven 'start': '2024-01-01 10:30:00' kan niet gelezen worden als datum", None, None]
+    assert [policy.evaluate({"start": rows[i][1]}).status("e") for i in (0, 2)] == ["voldaan", "niet voldaan"]
+
+
+def test_a_parquet_file_spark_would_misread_is_read_by_the_polars_readers_first(spark, tmp_path: Path):
+    """Spark's Parquet reader refuses a timestamp in nanoseconds (pandas' default: the run ended in
+    an internal error with Java's log in English) and reads a duration as its bare count of
+    microseconds (a duur of 1 day was 86,400,000,000 days). Such a file is read by the Polars
+    readers first: the same outcomes and reasons as `--motor polars`, a key column in nanoseconds
+    kept (in microseconds, when that loses nothing), and a key column Spark cannot hold refuses
+    the file in Dutch."""
+    from datetime import datetime, time, timedelta
+
+    from dsl.batch.files import BatchFileError, evaluate_file
+    from dsl.batch.spark import evaluate_file_spark
+
+    policy = compile_text('beleid "d"\ngegevens\n  start : datum\n  w : duur in dagen\neisen g "G"\n'
+                          '  eis e "E" vereist start is uiterlijk 1 januari 2024\n'
+                          '  eis f "F" vereist w is ten hoogste 3 dagen\n', "d.beleid")
+    source = tmp_path / "pandas.parquet"
+    pl.DataFrame({
+        "id": pl.Series([datetime(2024, 5, 1, 9, 30), datetime(2024, 5, 2)], dtype=pl.Datetime("ns")),
+        "start": pl.Series([datetime(2023, 12, 31), datetime(2024, 1, 2)], dtype=pl.Datetime("ns")),
+        "w": pl.Series([timedelta(days=1), None], dtype=pl.Duration("us")),
+    }).write_parquet(source)
+    evaluate_file_spark(policy, source, tmp_path / "spark")
+    evaluate_file(policy, source, tmp_path / "polars.parquet")
+    got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
+    assert got["id"].to_list() == [datetime(2024, 5, 1, 9, 30), datetime(2024, 5, 2)]
+    assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == [None, "niet voldaan"]
+    assert got["geweigerd"].to_list() == expected["geweigerd"].to_list() == [
+        "gegeven 'w': 1 day, 0:00:00 is geen duur; verwacht een heel aantal dagen, zoals 3 of '3 dagen'", None]
+    timed = tmp_path / "tijd.parquet"
+    pl.DataFrame({"id": [time(9, 30)], "start": [datetime(2023, 12, 31)]}).write_parquet(timed)
+    with pytest.raises(BatchFileError, match=r"kolom 'id' \(Time\) kan Spark niet lezen zoals ze bedoeld is; "
+                                             r"laat de kolom weg of gebruik --motor polars"):
+        evaluate_file_spark(policy, timed, tmp_path / "tijd")
+    assert not (tmp_path / "tijd").exists()
+
+
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):
     """`beleid evalueer --motor spark` as the command runs it (`dsl.cli.main`), in this process: its
     `session()` finds the module's Spark session, so no second JVM is started (that took 25 s). It

@@ -14,7 +14,9 @@ NaN and infinities refuse their row, and so does a value outside the default ran
 `dsl.case.conversion` (a negative bedrag, a percentage outside 0–100 or a bare number strictly
 between 0 and 1 for a percentage), with the per-case reader's message. A float is never read as money: a float column is
 converted through its shortest decimal text, as the per-case reader does.
-A gegeven with no column is unknown (null) in every row.
+A date-time column for a datum is read as dates where its time is 00:00 (a date column as pandas
+and Excel keep it); a row with another time is refused. A gegeven with no column is unknown (null)
+in every row.
 """
 
 from __future__ import annotations
@@ -222,6 +224,12 @@ def _convert_column(series: pl.Series, t: Type, name: str,
             "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()
         return pl.select(pl.when(pl.lit(negative)).then(None).otherwise(pl.lit(series))).to_series() \
             .cast(pl.Int64).alias(name), reasons.alias(name)
+    if t.kind == "datum" and isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is None:
+        # a date held as a date-time at 00:00 (pandas, Excel): its date, as the per-case reader
+        # reads it (`dsl.case.conversion.at_midnight`); a row with another time goes to that
+        # reader below, which refuses it
+        typed = series.dt.date().alias(name)
+        handled = (series == series.dt.truncate("1d")).fill_null(False)
     if typed is None and series.dtype == pl.String:
         fast = _fast_text(series, t, decimal_point)
         if fast is not None:

@@ -233,6 +233,11 @@ def _read(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
         return (case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
     if isinstance(source, TimestampType) and t.kind == "tijdstip":
         return column.cast(TimestampNTZType()), False
+    if isinstance(source, TimestampNTZType) and t.kind == "datum":
+        # a date held as a date-time at 00:00 (pandas, Excel): its date; another time is refused,
+        # as by the per-case reader (`dsl.case.conversion.at_midnight`)
+        day = column.cast("date")
+        return case([(day.cast(TimestampNTZType()) == column, day)]), True
     compatible = {
         "ja/nee": isinstance(source, BooleanType), "datum": isinstance(source, DateType),
         "tijdstip": isinstance(source, TimestampNTZType),
@@ -405,14 +410,61 @@ def _output(model: M.Policy, plan: SparkPlan, inline: dict[str, Sql]) -> list[tu
     return columns
 
 
+def _spark_misreads(t: Any) -> bool:
+    """Whether Spark's Parquet reader refuses an Arrow type (a timestamp in nanoseconds, as pandas
+    writes one; a time of day) or reads it as something else (a duration: as its bare count of
+    micro- or nanoseconds, which a duur would take for days), also inside a list or struct."""
+    import pyarrow as pa
+
+    if pa.types.is_timestamp(t):
+        return bool(t.unit == "ns")
+    if pa.types.is_time(t) or pa.types.is_duration(t):
+        return True
+    return any(_spark_misreads(t.field(i).type) for i in range(t.num_fields))
+
+
+def spark_reads(source: Path) -> bool:
+    """Whether Spark may read the Parquet file or folder `source` itself: it can be opened and
+    Spark reads each of its columns as Polars does (`_spark_misreads`). Otherwise the file goes
+    through the Polars readers first (`_typed_parquet`), which read it or say in Dutch why not."""
+    import pyarrow.dataset as ds
+
+    try:
+        schema = ds.dataset(source, format="parquet").schema
+    except (OSError, ValueError):   # (pyarrow's errors are both) the Polars readers say what is wrong
+        return False
+    return not any(_spark_misreads(field.type) for field in schema)
+
+
+def _spark_keys(keys: pl.DataFrame, source: Path) -> pl.DataFrame:
+    """The columns that are no gegeven, as Spark can read them: a timestamp in nanoseconds in
+    microseconds when that loses nothing; any other column Spark would misread refuses the file."""
+    from dsl.batch.files import BatchFileError
+
+    fixed = []
+    for name, dtype in keys.schema.items():
+        column = keys.get_column(name)
+        if isinstance(dtype, pl.Datetime) and dtype.time_unit == "ns":
+            if not (column.dt.epoch("ns") % 1000 == 0).all():
+                raise BatchFileError(f"{source}: kolom '{name}' heeft tijden tot op de nanoseconde, die Spark niet "
+                                     "kent; rond ze af op microseconden of gebruik --motor polars")
+            column = column.dt.cast_time_unit("us")
+        elif _spark_misreads(column.to_arrow().type):
+            raise BatchFileError(f"{source}: kolom '{name}' ({dtype}) kan Spark niet lezen zoals ze bedoeld is; "
+                                 "laat de kolom weg of gebruik --motor polars")
+        fixed.append(column)
+    return pl.DataFrame(fixed) if fixed else keys
+
+
 def _typed_parquet(policy, source: Path, folder: Path, peildatum: date | None) -> Path:
-    """A CSV or JSON Lines file read chunk by chunk by the readers of the Polars route (exact,
-    with the Dutch spreadsheet forms: "€ 2.500.000,00", "9,5%", "7-6-2023 15:26"), written as
-    Parquet files in `folder` for Spark: the other columns as given, every gegeven in its type (a
-    duur as "N <eenheid>", as a table writes it: Spark reads a whole number in the declared
-    unit), the peildatum, and why a row was refused (`REFUSED_BEFORE`). Spark's own text readers
-    know only the plain forms; this way one reading decides what a text means, whatever engine
-    computes the rules."""
+    """A CSV or JSON Lines file, or a Parquet file that Spark would misread (`spark_reads`), read
+    chunk by chunk by the readers of the Polars route (exact, with the Dutch spreadsheet forms:
+    "€ 2.500.000,00", "9,5%", "7-6-2023 15:26"), written as Parquet files in `folder` for Spark:
+    the other columns as given (`_spark_keys`), every gegeven in its type (a duur as
+    "N <eenheid>", as a table writes it: Spark reads a whole number in the declared unit), the
+    peildatum, and why a row was refused (`REFUSED_BEFORE`). Spark's own text readers know only
+    the plain forms; this way one reading decides what a value means, whatever engine computes
+    the rules."""
     from dsl.batch.columns import ERROR_COLUMN, typed_inputs
     from dsl.batch.files import read_chunks
 
@@ -423,7 +475,8 @@ def _typed_parquet(policy, source: Path, folder: Path, peildatum: date | None) -
         inputs, refused = typed_inputs(model, chunk, peildatum, point)
         inputs = inputs.with_columns([pl.format("{} " + (model.fields[n].type.declared or model.fields[n].type.unit
                                                          or "dagen"), pl.col(n)).alias(n) for n in durations])
-        keys = chunk.select([c for c in chunk.columns if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)])
+        keys = _spark_keys(chunk.select([c for c in chunk.columns
+                                         if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)]), source)
         pl.concat([keys, inputs, refused.alias(REFUSED_BEFORE).to_frame()], how="horizontal") \
             .write_parquet(folder / f"deel-{number:06d}.parquet")
     return folder
@@ -442,9 +495,9 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
     spark = session()
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        if format_of(source) == "parquet":
+        if format_of(source) == "parquet" and spark_reads(source):
             frame = spark.read.parquet(str(source))   # in its own types
-        else:   # text: read as the Polars route reads it (Dutch spreadsheet forms too), then to Spark typed
+        else:   # text, or types Spark misreads: read as the Polars route reads it, then to Spark typed
             frame = spark.read.parquet(str(_typed_parquet(policy, source, temp / "invoer", peildatum)))
         evaluate_spark(policy, frame, peildatum=peildatum).write.mode("overwrite").parquet(str(temp / "data"))
         for extra in (temp / "data").iterdir():   # Hadoop's checksums and marker: not data

@@ -275,7 +275,10 @@ def _moment(raw, kind: str):
     unknown: compared with a time on that same day the outcome is onbekend)."""
     if isinstance(raw, datetime):
         if kind == "datum":
-            raise CaseValueError(f"{raw} is een tijdstip; verwacht een datum zonder tijd, zoals 2024-01-01")
+            if at_midnight(raw):   # how pandas, Excel and Parquet often hold a date: that date
+                return raw.date()
+            zone = " met een tijdzone" if raw.utcoffset() is not None else ""
+            raise CaseValueError(f"{raw} is een tijdstip{zone}; verwacht een datum zonder tijd, zoals 2024-01-01")
         if raw.utcoffset() is not None:
             raise CaseValueError(f"{raw} heeft een tijdzone; schrijf de plaatselijke tijd zonder tijdzone, "
                                  "zoals 2023-12-22 17:00")
@@ -295,6 +298,14 @@ def _moment(raw, kind: str):
             raise CaseValueError(_literal_problem(raw, err, "is geen geldig tijdstip")) from None
     example = "2024-01-01" if kind == "datum" else "2023-12-22 17:00"
     raise CaseValueError(f"{_show(raw)} is geen {kind}; verwacht bijvoorbeeld {example}")
+
+
+def at_midnight(moment: datetime) -> bool:
+    """Whether a typed date-time is a date alone: exactly 00:00 and no time zone (a pandas
+    Timestamp's nanoseconds count too). A datum given so is read as its date; any other time,
+    or a time zone (whose midnight is another day elsewhere), is refused."""
+    return (moment.utcoffset() is None and moment.hour == moment.minute == moment.second == moment.microsecond == 0
+            and not getattr(moment, "nanosecond", 0))
 
 
 def _literal_problem(raw, err: LiteralError, what: str) -> str:
