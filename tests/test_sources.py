@@ -166,8 +166,8 @@ def test_bronnen_against_another_document_asks_whether_it_is_the_right_one(tmp_p
     policy.write_text(SMALL, encoding="utf-8")
     other = ROOT / "policies" / "documenten" / "000_11686c1b2f080821.txt"
     asked = []
-    result = trace(load_policy(policy), other.read_text(encoding="utf-8"), "000.txt",
-                   progress=lambda i, total, owner: asked.append((i, total, owner)))
+    trace(load_policy(policy), other.read_text(encoding="utf-8"), "000.txt",
+          progress=lambda i, total, owner: asked.append((i, total, owner)))
     assert asked == [(0, 4, "normen"), (1, 4, "onderaanneming"), (2, 4, "onderaanneming"),
                      (3, 4, "soort (rij 1)")]
     assert main(["bronnen", str(policy), "--document", str(other)]) == 1

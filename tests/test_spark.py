@@ -166,14 +166,17 @@ def test_text_columns_are_read_or_their_row_refused(spark):
     from dsl.batch.spark import evaluate_spark
 
     policy = compile_text(KLEENE, "k.beleid")
-    frame = spark.createDataFrame([("1", "120000", "nee"), ("2", "abc", "ja"), ("3", "1000,5", "ja")],
-                                  "id string, omzet string, zzp string")
+    frame = spark.createDataFrame([("1", "120000", "nee"), ("2", "abc", "ja"), ("3", "1000,5", "ja"), ("4", "1,500", "ja"),
+                                   ("5", "1,234", "ja")], "id string, omzet string, zzp string")
     got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
     assert isinstance(got, pl.DataFrame)
-    assert got["id"].to_list() == ["1", "2", "3"]
-    assert got["soort"].to_list() == ["bepaald", None, "bepaald"]
+    assert got["id"].to_list() == ["1", "2", "3", "4", "5"]
+    assert got["soort"].to_list() == ["bepaald", None, "bepaald", None, "bepaald"]
     assert got["geweigerd"][1] == "gegeven 'omzet': 'abc' kan niet gelezen worden als bedrag"
     assert str(got["som.waarde"][2]) == "3001.5100"
+    # "1,500" is 1.500 or 1,5: refused, as the case readers refuse it (it was read as 1,5)
+    assert got["geweigerd"][3] == "gegeven 'omzet': '1,500' kan niet gelezen worden als bedrag"
+    assert str(got["som.waarde"][4]) == "3.7120"   # 1,234 × 3 + € 0,01
 
 
 def test_a_column_that_already_has_its_gegevens_type_is_not_checked_and_the_others_are(spark):
@@ -243,6 +246,17 @@ def test_a_parquet_file_spark_would_misread_is_read_by_the_polars_readers_first(
     assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == [None, "niet voldaan"]
     assert got["geweigerd"].to_list() == expected["geweigerd"].to_list() == [
         "gegeven 'w': 1 day, 0:00:00 is geen duur; verwacht een heel aantal dagen, zoals 3 of '3 dagen'", None]
+    # a gegeven given as text is read as the Polars route reads it: "€ 2.500,00" read, "1,500" refused
+    texts = tmp_path / "tekst.parquet"
+    pl.DataFrame({"id": [1, 2, 3], "w": ["1,500", "€ 2.500,00", "2"]}).write_parquet(texts)
+    amounts = compile_text('beleid "b"\ngegevens\n  w : bedrag\neisen g "G"\n  eis e "E" vereist w is ten minste € 2\n',
+                           "b.beleid")
+    evaluate_file_spark(amounts, texts, tmp_path / "tekst_spark")
+    evaluate_file(amounts, texts, tmp_path / "tekst_polars.parquet")
+    got, expected = pl.read_parquet(tmp_path / "tekst_spark"), pl.read_parquet(tmp_path / "tekst_polars.parquet")
+    assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == [None, "voldaan", "voldaan"]
+    assert got["geweigerd"].to_list() == expected["geweigerd"].to_list()
+    assert got["geweigerd"][0].startswith("gegeven 'w': '1,500' is geen bedrag; dubbelzinnig")
     timed = tmp_path / "tijd.parquet"
     pl.DataFrame({"id": [time(9, 30)], "start": [datetime(2023, 12, 31)]}).write_parquet(timed)
     with pytest.raises(BatchFileError, match=r"kolom 'id' \(Time\) kan Spark niet lezen zoals ze bedoeld is; "

@@ -175,7 +175,9 @@ def _calendar_tables(spark: SparkSession) -> tuple[DataFrame, DataFrame]:
 
 
 # ---------------------------------------------------------------- inputs
-_NUMBER = r"^\s*-?[0-9]+([.,][0-9]+)?\s*$"
+# a number with a decimal point, or with a decimal comma but not three decimals ending in 0 ("1,500":
+# 1.500 or 1,5? a case reader refuses it as ambiguous; this also refuses the rarer "01,500" it reads)
+_NUMBER = r"^\s*-?[0-9]+(\.[0-9]+|,([0-9]{1,2}|[0-9]{2}[1-9]|[0-9]{4,}))?\s*$"
 _DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
 _DATETIME = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?\s*$"
 _DURATION = r"^(-?[0-9]+)(?:\s+([A-Za-z]+))?$"
@@ -423,17 +425,40 @@ def _spark_misreads(t: Any) -> bool:
     return any(_spark_misreads(t.field(i).type) for i in range(t.num_fields))
 
 
-def spark_reads(source: Path) -> bool:
-    """Whether Spark may read the Parquet file or folder `source` itself: it can be opened and
-    Spark reads each of its columns as Polars does (`_spark_misreads`). Otherwise the file goes
-    through the Polars readers first (`_typed_parquet`), which read it or say in Dutch why not."""
+def _has_text(t: Any) -> bool:
+    """Whether an Arrow type is, or holds, text."""
+    import pyarrow as pa
+
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return True
+    if pa.types.is_dictionary(t):
+        return _has_text(t.value_type)
+    return any(_has_text(t.field(i).type) for i in range(t.num_fields))
+
+
+def spark_reads(source: Path, model: M.Policy) -> bool:
+    """Whether Spark may read the Parquet file or folder `source` itself: it can be opened, Spark
+    reads each of its columns as Polars does (`_spark_misreads`), and no gegeven but a tekst or a
+    keuze is given as text (Spark's own text reading knows only the plain forms, and took "1,500",
+    which a case reader refuses as ambiguous, for 1,5). Otherwise the file goes through the Polars
+    readers first (`_typed_parquet`), which read it or say in Dutch why not."""
     import pyarrow.dataset as ds
 
     try:
         schema = ds.dataset(source, format="parquet").schema
     except (OSError, ValueError):   # (pyarrow's errors are both) the Polars readers say what is wrong
         return False
-    return not any(_spark_misreads(field.type) for field in schema)
+    texts = {"tekst", "keuze"}
+    for field in schema:
+        if _spark_misreads(field.type):
+            return False
+        given = model.fields.get(field.name)
+        kind = "datum" if field.name == PEILDATUM else given.type.kind if given is not None else None
+        element = given.type.element if given is not None else None
+        if kind is not None and _has_text(field.type) and not (
+                kind in texts or (kind == "lijst" and element is not None and element.kind in texts)):
+            return False
+    return True
 
 
 def _spark_keys(keys: pl.DataFrame, source: Path) -> pl.DataFrame:
@@ -495,7 +520,7 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
     spark = session()
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        if format_of(source) == "parquet" and spark_reads(source):
+        if format_of(source) == "parquet" and spark_reads(source, policy.model):
             frame = spark.read.parquet(str(source))   # in its own types
         else:   # text, or types Spark misreads: read as the Polars route reads it, then to Spark typed
             frame = spark.read.parquet(str(_typed_parquet(policy, source, temp / "invoer", peildatum)))
