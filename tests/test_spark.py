@@ -265,6 +265,23 @@ def test_a_parquet_file_spark_would_misread_is_read_by_the_polars_readers_first(
     assert not (tmp_path / "tijd").exists()
 
 
+def test_a_duur_in_weeks_or_hours_from_a_csv_counts_once_on_spark(spark, tmp_path: Path):
+    """A CSV goes to Spark as typed Parquet: a duur was written there as its count in days with the
+    declared unit ("21 weken" for 3 weken), so Spark counted 147 days; the same as Polars now."""
+    from dsl.batch.files import evaluate_file
+    from dsl.batch.spark import evaluate_file_spark
+
+    policy = compile_text('beleid "w"\ngegevens\n  w : duur in weken\n  u : duur in uren\n'
+                          'berekening kw = w\nberekening ku = u\n', "w.beleid")
+    source = tmp_path / "duur.csv"
+    source.write_text("id;w;u\n1;3;2\n2;2 weken;90 minuten\n3;14 dagen;\n", encoding="utf-8")
+    evaluate_file_spark(policy, source, tmp_path / "spark")
+    evaluate_file(policy, source, tmp_path / "polars.parquet")
+    got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
+    assert got["kw.waarde"].to_list() == expected["kw.waarde"].to_list() == [21, 14, 14]
+    assert got["ku.waarde"].to_list() == expected["ku.waarde"].to_list() == [7200, 5400, None]
+
+
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):
     """`beleid evalueer --motor spark` as the command runs it (`dsl.cli.main`), in this process: its
     `session()` finds the module's Spark session, so no second JVM is started (that took 25 s). It

@@ -486,8 +486,8 @@ def _typed_parquet(policy, source: Path, folder: Path, peildatum: date | None) -
     chunk by chunk by the readers of the Polars route (exact, with the Dutch spreadsheet forms:
     "€ 2.500.000,00", "9,5%", "7-6-2023 15:26"), written as Parquet files in `folder` for Spark:
     the other columns as given (`_spark_keys`), every gegeven in its type (a duur as
-    "N <eenheid>", as a table writes it: Spark reads a whole number in the declared unit), the
-    peildatum, and why a row was refused (`REFUSED_BEFORE`). Spark's own text readers know only
+    "N <base unit>", "21 dagen" for 3 weken, as a table may write it: Spark would read a bare whole
+    number in the declared unit), the peildatum, and why a row was refused (`REFUSED_BEFORE`). Spark's own text readers know only
     the plain forms; this way one reading decides what a value means, whatever engine computes
     the rules."""
     from dsl.batch.columns import ERROR_COLUMN, typed_inputs
@@ -498,8 +498,9 @@ def _typed_parquet(policy, source: Path, folder: Path, peildatum: date | None) -
     durations = [n for n, f in model.fields.items() if f.type.kind == "duur"]
     for number, (chunk, point) in enumerate(read_chunks(source)):
         inputs, refused = typed_inputs(model, chunk, peildatum, point)
-        inputs = inputs.with_columns([pl.format("{} " + (model.fields[n].type.declared or model.fields[n].type.unit
-                                                         or "dagen"), pl.col(n)).alias(n) for n in durations])
+        # (typed_inputs counts a duur in its family's base unit: 3 weken is 21 dagen, written "21 dagen")
+        inputs = inputs.with_columns([pl.format("{} " + (model.fields[n].type.unit or "dagen"), pl.col(n)).alias(n)
+                                      for n in durations])
         keys = _spark_keys(chunk.select([c for c in chunk.columns
                                          if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)]), source)
         pl.concat([keys, inputs, refused.alias(REFUSED_BEFORE).to_frame()], how="horizontal") \
