@@ -171,6 +171,18 @@ def test_a_value_with_more_decimals_than_its_column_is_refused_not_rounded():
     assert out["geweigerd"][0] == "gegeven 'omzet': 1.123456 heeft meer dan 4 decimalen"
 
 
+def test_a_decimal_column_with_more_decimals_than_the_gegeven_keeps_is_read_where_they_are_zeros():
+    """A database's DECIMAL(18,6) for a bedrag (4 decimals): 3.000000 and 1.123400 are exact and read;
+    0.123456 would need rounding and refuses its row, as does a negative amount."""
+    policy = compile_text(KLEENE, "k.beleid")
+    column = pl.Series([Decimal("3"), Decimal("1.1234"), Decimal("0.123456"), Decimal("-1"), None], dtype=pl.Decimal(18, 6))
+    out = evaluate_table(policy, pl.DataFrame({"omzet": column}))
+    assert out["geweigerd"].to_list() == [
+        None, None, "gegeven 'omzet': 0.123456 heeft meer dan 4 decimalen",
+        "gegeven 'omzet': -1.000000 is geen geldig bedrag: een bedrag is niet negatief", None]
+    assert out["som.waarde"].to_list()[:2] == [Decimal("9.0100"), Decimal("3.3802")]
+
+
 def test_working_days_and_calendar_months_agree_with_the_per_case_calendar():
     text = '''beleid "D"
 gegevens

@@ -180,19 +180,20 @@ def test_text_columns_are_read_or_their_row_refused(spark):
 
 
 def test_a_column_that_already_has_its_gegevens_type_is_not_checked_and_the_others_are(spark):
-    """A row is refused only for a value that cannot be read; a column that already holds the
-    gegeven's type (a decimal amount, a boolean) cannot hold one, so the reason Spark computes per
-    row reads only the other columns (here a percentage as a double: NaN)."""
+    """A row is refused only for a value that cannot be read or lies outside what a case may give;
+    a column that already holds the gegeven's type (a boolean; a decimal amount but for its bound,
+    not negative) cannot hold one, so the reason Spark computes per row reads only the other
+    columns (here a percentage as a double: NaN) and the amount."""
     from dsl.batch.spark import evaluate_spark, typed_columns
 
     policy = compile_text(KLEENE, "k.beleid")
-    frame = spark.createDataFrame([("1", Decimal(120000), False, 0.25), ("2", Decimal(500), True, float("nan"))],
+    frame = spark.createDataFrame([("1", Decimal(120000), False, 25.0), ("2", Decimal(500), True, float("nan"))],
                                   "id string, omzet decimal(38,4), zzp boolean, aandeel double")
     typed, _keys = typed_columns(policy.model, frame, None)
     projection = typed._jdf.queryExecution().analyzed().projectList()
     reason = next(projection.apply(i) for i in range(projection.size()) if projection.apply(i).name() == "geweigerd")
     read = reason.references().toSeq()
-    assert sorted(read.apply(i).name() for i in range(read.size())) == ["__k3"]   # aandeel, by position
+    assert sorted(read.apply(i).name() for i in range(read.size())) == ["__k1", "__k3"]   # omzet, aandeel
     got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
     assert isinstance(got, pl.DataFrame)
     assert got["geweigerd"].to_list() == [None, "gegeven 'aandeel': 'NaN' kan niet gelezen worden als percentage"]
@@ -280,6 +281,26 @@ def test_a_duur_in_weeks_or_hours_from_a_csv_counts_once_on_spark(spark, tmp_pat
     got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
     assert got["kw.waarde"].to_list() == expected["kw.waarde"].to_list() == [21, 14, 14]
     assert got["ku.waarde"].to_list() == expected["ku.waarde"].to_list() == [7200, 5400, None]
+
+
+def test_a_typed_number_column_is_refused_where_the_polars_route_refuses_it(spark):
+    """Spark took a typed column's numbers as they came: a negative bedrag, a percentage of 150 or
+    of 0.5 (ambiguous), and it rounded what its scale does not keep (a decimal(18,6) 0.123456 became
+    € 0,1235; a double 0.123456789 too). Each now refuses its row, as the Polars route does; an
+    exact 3.000000 is read."""
+    from dsl.batch.spark import evaluate_spark
+
+    policy = compile_text(KLEENE, "k.beleid")
+    rows = [("1", Decimal("3"), 20.0), ("2", Decimal("-1"), 20.0), ("3", Decimal("0.123456"), 20.0),
+            ("4", Decimal("1000"), 150.0), ("5", Decimal("1000"), 0.5), ("6", Decimal("1000"), 0.123456789)]
+    frame = spark.createDataFrame(rows, "id string, omzet decimal(18,6), aandeel double")
+    got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    expected = evaluate_table(policy, pl.DataFrame({"omzet": pl.Series([r[1] for r in rows], dtype=pl.Decimal(18, 6)),
+                                                    "aandeel": [r[2] for r in rows]}))
+    assert [bool(r) for r in got["geweigerd"].to_list()] == [bool(r) for r in expected["geweigerd"].to_list()] == \
+        [False, True, True, True, True, True]
+    assert got["som.waarde"][0] == expected["som.waarde"][0] == Decimal("9.0100")
 
 
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):

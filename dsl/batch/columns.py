@@ -69,9 +69,11 @@ def dtype_of(t: Type) -> pl.DataType:
 def _fits(value: Any, t: Type) -> str | None:
     """Why a converted value cannot be held exactly by its column, or None."""
     if t.kind in SCALES and isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent
+        _sign, digits, exponent = value.as_tuple()
         if isinstance(exponent, int) and -exponent > SCALES[t.kind]:
-            return f"{value} heeft meer dan {SCALES[t.kind]} decimalen"
+            zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))   # 3.000000 is exact at 4 decimals
+            if -(exponent + zeros) > SCALES[t.kind]:
+                return f"{value} heeft meer dan {SCALES[t.kind]} decimalen"
         if value.adjusted() >= PRECISION - SCALES[t.kind]:
             return f"{value} is te groot"
     if t.kind == "lijst" and isinstance(value, tuple):
@@ -224,6 +226,15 @@ def _convert_column(series: pl.Series, t: Type, name: str,
             "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()
         return pl.select(pl.when(pl.lit(negative)).then(None).otherwise(pl.lit(series))).to_series() \
             .cast(pl.Int64).alias(name), reasons.alias(name)
+    if t.kind in SCALES and isinstance(series.dtype, pl.Decimal) and (series.dtype.scale or 0) > SCALES[t.kind]:
+        # more decimals than the gegeven keeps (a database's DECIMAL(18,6)): a value whose extra
+        # decimals are zeros is exact; any other goes to the reader below, which refuses it by name
+        narrowed = series.cast(target, strict=False)
+        typed = narrowed.alias(name)
+        handled = (narrowed.cast(series.dtype, strict=False) == series).fill_null(False)
+        bad = out_of_range(pl.lit(typed), t)
+        if bad is not None:
+            handled = handled & ~pl.select(bad.fill_null(False)).to_series()
     if t.kind == "datum" and isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is None:
         # a date held as a date-time at 00:00 (pandas, Excel): its date, as the per-case reader
         # reads it (`dsl.case.conversion.at_midnight`); a row with another time goes to that

@@ -15,6 +15,7 @@ cluster, pass your own session after `configure(spark)`.
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ import sys
 import threading
 import weakref
 from datetime import date, timedelta
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,7 @@ from dsl.core import model as M
 from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
 from dsl.runtime.calendar import FIRST_YEAR, LAST_YEAR, is_working_day
-from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type
+from dsl.types import DURATION_FAMILY, UNIT_ALIASES, Type, limits
 
 PEILDATUM = "peildatum"
 ROW = "__rij"
@@ -200,6 +202,44 @@ def _is_null(column: Sql) -> Sql:
 
 
 def _read(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
+    """A column of type `t` from a column of Spark type `source` (null where it does not fit, or
+    where the number read is not what a case reader would take: `_kept`), and whether it can be
+    null where the column is not: only then can a row be refused for it."""
+    value, fallible = _read_as(column, source, t)
+    kept = _kept(value, column, source, t)
+    return (value, fallible) if kept is None else (case([(kept, value)]), True)
+
+
+def _kept(value: Sql, column: Sql, source: Any, t: Type) -> Sql | None:
+    """Where a number read is what the per-case reader takes (`dsl.case.conversion`), or None when
+    nothing needs checking: exactly the number given (Spark's cast to the gegeven's scale rounds:
+    a decimal(18,6) 0.123456 became € 0,1235, a double 0.123456789 too), and within `limits(t)`
+    (a bedrag not negative, a percentage in 0–100 and not strictly between 0 and 1, declared
+    bounds), as the Polars route refuses such a row (`dsl.batch.columns.out_of_range`)."""
+    if t.kind not in SCALES and not (t.kind == "aantal" and t.bounds is not None):
+        return None
+    tests: list[Sql] = []
+    if t.kind in SCALES:
+        # (back in the column's own type: `CAST(x AS decimal(38,4)) = x` compares at the scale of 4)
+        if isinstance(source, (DoubleType, FloatType)) or (
+                isinstance(source, DecimalType) and source.scale > SCALES[t.kind]):
+            tests.append(value.cast(source) == column)
+        elif isinstance(source, StringType):   # no more decimals than the scale keeps
+            decimals = call("length", call("regexp_extract", call("trim", column), string(r"[.,]([0-9]+)\s*%?$"), 1))
+            tests.append(decimals <= SCALES[t.kind])
+    low, high = limits(t)
+    target = spark_type(t)
+    if low is not None:
+        tests.append(value >= string(str(low)).cast(target))
+    if high is not None:
+        tests.append(value <= string(str(high)).cast(target))
+    if t.kind == "percentage":   # a bare number: 0.5 is 0,5% or 50%? (written "0.5%" it is not ambiguous)
+        share = ~((value > string("0").cast(target)) & (value < string("1").cast(target)))
+        tests.append(share | _rlike(call("trim", column), "%$") if isinstance(source, StringType) else share)
+    return reduce(operator.and_, tests) if tests else None
+
+
+def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
     """A column of type `t` from a column of Spark type `source` (null where it does not fit), and
     whether it can be null where the column is not: only then can a row be refused for it. A
     column that already holds the gegeven's type (but a keuze must be an option, an aantal not
@@ -213,6 +253,8 @@ def _read(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
     if isinstance(source, StringType):
         text = call("trim", column)
         if t.kind in SCALES:
+            if t.kind == "percentage":   # "0.5%": with its sign, a share below 1 is no longer ambiguous (`_kept`)
+                text = call("regexp_replace", text, string(r"\s*%$"), string(""))
             return case([(_rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).cast(target))]), True
         if t.kind == "aantal":
             return case([(_rlike(text, r"^\s*[0-9]+\s*$"), text.cast(target))]), True
