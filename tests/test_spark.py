@@ -301,6 +301,16 @@ def test_a_typed_number_column_is_refused_where_the_polars_route_refuses_it(spar
     assert [bool(r) for r in got["geweigerd"].to_list()] == [bool(r) for r in expected["geweigerd"].to_list()] == \
         [False, True, True, True, True, True]
     assert got["som.waarde"][0] == expected["som.waarde"][0] == Decimal("9.0100")
+    # and every item of a list (before, [1, -2] summed to -1)
+    lists = compile_text('beleid "l"\ngegevens\n  x : lijst van bedrag\nberekening sx = som van x\n', "l.beleid")
+    column = pl.Series([[Decimal("1"), Decimal("-2")], [Decimal("0.123456")], [Decimal("3.000000"), Decimal("1")]],
+                       dtype=pl.List(pl.Decimal(18, 6)))
+    got = pl.from_arrow(evaluate_spark(lists, spark.createDataFrame(pl.DataFrame({"x": column}).to_arrow())).toArrow())
+    expected = evaluate_table(lists, pl.DataFrame({"x": column}))
+    assert isinstance(got, pl.DataFrame)
+    assert [bool(r) for r in got["geweigerd"].to_list()] == [bool(r) for r in expected["geweigerd"].to_list()] == \
+        [True, True, False]
+    assert got["sx.waarde"][2] == expected["sx.waarde"][2] == Decimal(4)
 
 
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):

@@ -79,8 +79,8 @@ def spark_input(spark, policy, rows: list[dict]):
     """A Spark DataFrame of readable case dicts as a user's table would hold them: every gegeven
     in its exact type, except durations, written with their unit ("900 seconden"; a whole number
     in a duration column counts in the declared unit, not in the base unit the typed column
-    holds), and percentages, written with their sign ("0.50000000%": a bare number strictly
-    between 0 and 1 is ambiguous, and refuses its row). Rows keep their order in a column `nr`."""
+    holds), and percentages (also the items of a lijst), written with their sign ("0.50000000%": a
+    bare number strictly between 0 and 1 is ambiguous, and refuses its row). Rows keep their order in a column `nr`."""
     from dsl.batch import to_frame
     from dsl.batch.columns import typed_inputs
 
@@ -89,8 +89,11 @@ def spark_input(spark, policy, rows: list[dict]):
     fields = policy.model.fields
     durations = [n for n, f in fields.items() if f.type.kind == "duur"]
     shares = [n for n, f in fields.items() if f.type.kind == "percentage"]
+    share_lists = [n for n, f in fields.items() if f.type.kind == "lijst" and f.type.element is not None
+                   and f.type.element.kind == "percentage"]
     inputs = inputs.with_columns([pl.format("{} " + fields[n].type.unit, pl.col(n)).alias(n) for n in durations]
-                                 + [pl.format("{}%", pl.col(n)).alias(n) for n in shares])
+                                 + [pl.format("{}%", pl.col(n)).alias(n) for n in shares]
+                                 + [pl.col(n).list.eval(pl.element().cast(pl.String) + "%").alias(n) for n in share_lists])
     return spark.createDataFrame(inputs.with_row_index("nr").with_columns(pl.col("nr").cast(pl.Int64)).to_arrow())
 
 

@@ -40,6 +40,7 @@ from pyspark.sql.types import (
     FloatType,
     IntegralType,
     StringType,
+    StructType,
     TimestampNTZType,
     TimestampType,
 )
@@ -216,6 +217,9 @@ def _kept(value: Sql, column: Sql, source: Any, t: Type) -> Sql | None:
     a decimal(18,6) 0.123456 became € 0,1235, a double 0.123456789 too), and within `limits(t)`
     (a bedrag not negative, a percentage in 0–100 and not strictly between 0 and 1, declared
     bounds), as the Polars route refuses such a row (`dsl.batch.columns.out_of_range`)."""
+    if t.kind in ("lijst", "per jaar", "per periode") and t.element is not None and isinstance(source, ArrayType):
+        # (items given as text are read, and checked, one by one: `_read_as`)
+        return None if isinstance(source.elementType, StringType) else _each_kept(column, source.elementType, t)
     if t.kind not in SCALES and not (t.kind == "aantal" and t.bounds is not None):
         return None
     tests: list[Sql] = []
@@ -237,6 +241,18 @@ def _kept(value: Sql, column: Sql, source: Any, t: Type) -> Sql | None:
         share = ~((value > string("0").cast(target)) & (value < string("1").cast(target)))
         tests.append(share | _rlike(call("trim", column), "%$") if isinstance(source, StringType) else share)
     return reduce(operator.and_, tests) if tests else None
+
+
+def _each_kept(column: Sql, item: Any, t: Type) -> Sql | None:
+    """`_kept` for every item of a list (of a value per year or period: every `waarde`), or None."""
+    assert t.element is not None
+    each, source = Sql("__item"), item
+    if t.kind != "lijst":   # (jaar or dag, waarde) pairs
+        if not isinstance(item, StructType) or "waarde" not in item.names:
+            return None
+        each, source = Sql("__item.waarde"), item["waarde"].dataType
+    kept = _kept(each.cast(spark_type(t.element)), each, source, t.element)
+    return None if kept is None else Sql(f"forall({column.text}, __item -> {kept.text})")
 
 
 def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
@@ -272,6 +288,11 @@ def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
         if t.kind == "keuze":
             return case([(_isin(column, t.options), column)]), True
         return column, False
+    if t.kind == "lijst" and t.element is not None and isinstance(source, ArrayType) \
+            and isinstance(source.elementType, StringType):   # ["0.5%", "33%"]: each item read as text
+        item, _fallible = _read(Sql("__item"), source.elementType, t.element)
+        items = Sql(f"transform({column.text}, __item -> {item.text})")
+        return case([(Sql(f"forall({items.text}, __item -> __item IS NOT NULL)"), items)]).cast(target), True
     if isinstance(source, (DoubleType, FloatType)):
         finite = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double"))
         return (case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
