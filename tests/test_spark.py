@@ -184,7 +184,8 @@ def test_a_column_that_already_has_its_gegevens_type_is_not_checked_and_the_othe
     a column that already holds the gegeven's type (a boolean; a decimal amount but for its bound,
     not negative) cannot hold one, so the reason Spark computes per row reads only the other
     columns (here a percentage as a double: NaN) and the amount."""
-    from dsl.batch.spark import evaluate_spark, typed_columns
+    from dsl.batch.spark import evaluate_spark
+    from dsl.batch.spark_inputs import typed_columns
 
     policy = compile_text(KLEENE, "k.beleid")
     frame = spark.createDataFrame([("1", Decimal(120000), False, 25.0), ("2", Decimal(500), True, float("nan"))],
@@ -417,8 +418,8 @@ def test_sql_with_only_the_needed_parentheses_parses_to_the_trees_of_fully_paren
     expression tree as from the fully parenthesised text: for operators next to each other of
     every level, and for every expression of a shipped policy (the printer made to put every
     operand in parentheses, as it did before)."""
-    from dsl.batch.spark import _is_null, _isin, _leaves, _output, rule_outputs
-    from dsl.batch.spark_rules import SparkPlan, Sql
+    from dsl.batch.spark import _leaves, _output, rule_outputs
+    from dsl.batch.spark_rules import SparkPlan, Sql, is_in, is_null
 
     parse = spark._jsparkSession.sessionState().sqlParser().parseExpression
     a, b, c, d = (Sql(f"`{name}`") for name in "abcd")
@@ -432,15 +433,15 @@ def test_sql_with_only_the_needed_parentheses_parses_to_the_trees_of_fully_paren
         ((a < b) != c, "((`a` < `b`) != `c`)"), (a + 1 >= b * 2, "((`a` + 1) >= (`b` * 2))"),
         (a | b & c, "(`a` OR (`b` AND `c`))"), ((a | b) & c, "((`a` OR `b`) AND `c`)"),
         (a & b & c & d, "(((`a` AND `b`) AND `c`) AND `d`)"), (a | (b | c), "(`a` OR (`b` OR `c`))"),
-        (_is_null(a & b), "((`a` AND `b`) IS NULL)"), (_is_null(a == b), "((`a` = `b`) IS NULL)"),
-        (_is_null(a + b), "((`a` + `b`) IS NULL)"), (_is_null(_is_null(a)), "((`a` IS NULL) IS NULL)"),
-        (~_is_null(a), "(NOT (`a` IS NULL))"), (_is_null(a) & b, "((`a` IS NULL) AND `b`)"),
-        (_is_null(a) == b, "((`a` IS NULL) = `b`)"), (_isin(a - b, ["x"]), "((`a` - `b`) IN ('x'))"),
+        (is_null(a & b), "((`a` AND `b`) IS NULL)"), (is_null(a == b), "((`a` = `b`) IS NULL)"),
+        (is_null(a + b), "((`a` + `b`) IS NULL)"), (is_null(is_null(a)), "((`a` IS NULL) IS NULL)"),
+        (~is_null(a), "(NOT (`a` IS NULL))"), (is_null(a) & b, "((`a` IS NULL) AND `b`)"),
+        (is_null(a) == b, "((`a` IS NULL) = `b`)"), (is_in(a - b, ["x"]), "((`a` - `b`) IN ('x'))"),
         (1 - a, "(1 - `a`)"), (2 - (1 - a), "(2 - (1 - `a`))"), (True & (a | b), "(TRUE AND (`a` OR `b`))"),
     ]
     for expr, full in written:
         assert parse(expr.text).equals(parse(full)), (expr.text, full)
-    assert (a - b - c).text == "`a` - `b` - `c`" and (~_is_null(a)).text == "NOT `a` IS NULL"   # no pair not needed
+    assert (a - b - c).text == "`a` - `b` - `c`" and (~is_null(a)).text == "NOT `a` IS NULL"   # no pair not needed
 
     def every_expression(policy):
         plan = SparkPlan(policy.model)

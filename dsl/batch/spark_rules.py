@@ -254,6 +254,24 @@ def case(branches: list[tuple[Sql, Any]], otherwise: Any = None) -> Sql:
     return Sql(f"CASE {whens}{tail} END")
 
 
+def rlike(text: Sql, pattern: str) -> Sql:
+    """`<text> RLIKE '<pattern>'`: whether the text matches the regular expression."""
+    return text.predicate(f"RLIKE {string(pattern).text}")
+
+
+def is_in(column: Sql, values) -> Sql:
+    """`<column> IN ('a', 'b')` for the texts `values`."""
+    return column.predicate(f"IN ({', '.join(string(v).text for v in values)})")
+
+
+def not_null(column: Sql) -> Sql:
+    return column.predicate("IS NOT NULL")
+
+
+def is_null(column: Sql) -> Sql:
+    return column.predicate("IS NULL")
+
+
 def date_literal(value: date | datetime, t: Type) -> Sql:
     """As text: ISO, which Spark reads for any year (py4j cannot hand over a date in year 1)."""
     return string(value.isoformat()).cast(spark_type(t))
