@@ -183,6 +183,34 @@ def test_a_decimal_column_with_more_decimals_than_the_gegeven_keeps_is_read_wher
     assert out["som.waarde"].to_list()[:2] == [Decimal("9.0100"), Decimal("3.3802")]
 
 
+def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):
+    """A Parquet list of {jaar, waarde} or {dag, waarde} structs (the form Beleidstaal writes them
+    in, docs/batch.md) was refused as "geen waarde per jaar"; it is read as the same pairs in an
+    object are, each value checked (a negative bedrag refuses its row)."""
+    from datetime import date
+
+    policy = compile_text('beleid "t"\ngegevens\n  x : bedrag per jaar\n  t : bedrag per periode\n  start : datum\n'
+                          'berekening sx = x in 2023\neisen g "G"\n'
+                          '  eis e "E" vereist gedurende de periode van start tot en met start: t is ten minste € 5\n', "t.beleid")
+    years = pl.Struct({"jaar": pl.Int64, "waarde": pl.Decimal(18, 4)})
+    days = pl.Struct({"dag": pl.Date, "waarde": pl.Decimal(18, 4)})
+    source, target = tmp_path / "paren.parquet", tmp_path / "uit.parquet"
+    pl.DataFrame({
+        "x": pl.Series([[{"jaar": 2023, "waarde": Decimal(7)}], [{"jaar": 2023, "waarde": Decimal(-1)}]], dtype=pl.List(years)),
+        "t": pl.Series([[{"dag": date(2023, 1, 1), "waarde": Decimal(5)}, {"dag": date(2023, 7, 1), "waarde": Decimal(4)}]] * 2,
+                       dtype=pl.List(days)),
+        "start": [date(2023, 3, 1), date(2023, 3, 1)],
+    }).write_parquet(source)
+    evaluate_file(policy, source, target)
+    out = pl.read_parquet(target)
+    assert out["sx.waarde"].to_list() == [Decimal(7), None] and out["e"].to_list() == ["voldaan", None]
+    assert out["geweigerd"][1] == "gegeven 'x': jaar 2023: -1.0000 is geen geldig bedrag: een bedrag is niet negatief"
+    case = {"x": {"2023": "€ 7"}, "t": {"2023-01-01": "€ 5", "2023-07-01": "€ 4"}, "start": "2023-03-01"}
+    assert policy.evaluate(case).statuses == policy.evaluate(
+        {"x": [{"jaar": 2023, "waarde": "€ 7"}], "t": [{"dag": "2023-01-01", "waarde": "€ 5"},
+                                                       {"dag": "2023-07-01", "waarde": "€ 4"}], "start": "2023-03-01"}).statuses
+
+
 def test_working_days_and_calendar_months_agree_with_the_per_case_calendar():
     text = '''beleid "D"
 gegevens

@@ -314,6 +314,34 @@ def test_a_typed_number_column_is_refused_where_the_polars_route_refuses_it(spar
     assert got["sx.waarde"][2] == expected["sx.waarde"][2] == Decimal(4)
 
 
+def test_values_per_year_and_per_period_as_lists_of_pairs_agree_with_polars(spark, tmp_path: Path):
+    """The same Parquet file of {jaar, waarde} and {dag, waarde} lists as in tests/test_batch.py: the
+    same outcomes and refusals on Spark (an item's value checked as a single value is)."""
+    from datetime import date
+
+    from dsl.batch.files import evaluate_file
+    from dsl.batch.spark import evaluate_file_spark
+
+    policy = compile_text('beleid "t"\ngegevens\n  x : bedrag per jaar\n  t : bedrag per periode\n  start : datum\n'
+                          'berekening sx = x in 2023\neisen g "G"\n'
+                          '  eis e "E" vereist gedurende de periode van start tot en met start: t is ten minste € 5\n', "t.beleid")
+    years = pl.Struct({"jaar": pl.Int64, "waarde": pl.Decimal(18, 4)})
+    days = pl.Struct({"dag": pl.Date, "waarde": pl.Decimal(18, 4)})
+    source = tmp_path / "paren.parquet"
+    pl.DataFrame({
+        "x": pl.Series([[{"jaar": 2023, "waarde": Decimal(7)}], [{"jaar": 2023, "waarde": Decimal(-1)}]], dtype=pl.List(years)),
+        "t": pl.Series([[{"dag": date(2023, 1, 1), "waarde": Decimal(5)}, {"dag": date(2023, 7, 1), "waarde": Decimal(4)}]] * 2,
+                       dtype=pl.List(days)),
+        "start": [date(2023, 3, 1), date(2023, 3, 1)],
+    }).write_parquet(source)
+    evaluate_file_spark(policy, source, tmp_path / "spark")
+    evaluate_file(policy, source, tmp_path / "polars.parquet")
+    got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
+    assert got["sx.waarde"].to_list() == expected["sx.waarde"].to_list() == [Decimal(7), None]
+    assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == ["voldaan", None]
+    assert [bool(r) for r in got["geweigerd"].to_list()] == [False, True]
+
+
 def test_the_command_line_runs_on_spark(spark, tmp_path: Path, capsys):
     """`beleid evalueer --motor spark` as the command runs it (`dsl.cli.main`), in this process: its
     `session()` finds the module's Spark session, so no second JVM is started (that took 25 s). It

@@ -196,6 +196,8 @@ def _period_history(raw, element: T.Type) -> tuple:
         pairs = list(raw)   # the runtime form: its values are read like any other (never trusted as typed)
     elif isinstance(raw, dict):
         pairs = list(raw.items())
+    elif (found := _pair_list(raw, "dag")) is not None:
+        pairs = found
     else:
         if isinstance(raw, (list, tuple)):
             raise CaseValueError(f"{_show(raw)} is geen waarde per periode; verwacht één waarde, of bijvoorbeeld "
@@ -232,6 +234,8 @@ def _history(raw, element: T.Type) -> tuple:
         pairs = list(raw)
     elif isinstance(raw, dict):
         pairs = list(raw.items())
+    elif (found := _pair_list(raw, "jaar")) is not None:
+        pairs = found
     else:
         raise CaseValueError(f"{_show(raw)} is geen waarde per jaar; verwacht bijvoorbeeld "
                              '{"2022": "€ 1.200.000", "2023": "€ 1.350.000"}')
@@ -249,6 +253,14 @@ def _history(raw, element: T.Type) -> tuple:
         except CaseValueError as err:
             raise CaseValueError(f"jaar {year}: {err}") from None
     return tuple(sorted(years.items()))
+
+
+def _pair_list(raw, key: str) -> list | None:
+    """[{"jaar": 2023, "waarde": ...}, ...] (or "dag"): the pairs as a table holds them (a Parquet
+    list of structs, as Beleidstaal writes them too; a JSON list of objects), else None."""
+    if isinstance(raw, list) and all(isinstance(p, dict) and p.keys() == {key, "waarde"} for p in raw):
+        return [(p[key], p["waarde"]) for p in raw]
+    return None
 
 
 def _year(key) -> int:
