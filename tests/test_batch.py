@@ -183,6 +183,16 @@ def test_a_decimal_column_with_more_decimals_than_the_gegeven_keeps_is_read_wher
     assert out["som.waarde"].to_list()[:2] == [Decimal("9.0100"), Decimal("3.3802")]
 
 
+def test_a_float32_column_is_read_through_its_shortest_text():
+    """0.3 in a float32 column is 0.30000001192092896 as a Python float, so it was refused as having
+    more than 4 decimals; it is read as 0.3, the shortest text that is that float32 (as Spark
+    reads it). A float32 that needs more decimals than the bedrag keeps is still refused."""
+    policy = compile_text(KLEENE, "k.beleid")
+    out = evaluate_table(policy, pl.DataFrame({"omzet": pl.Series([0.3, 1234.5, 0.12345], dtype=pl.Float32)}))
+    assert out["som.waarde"].to_list()[:2] == [Decimal("0.9100"), Decimal("3703.5100")]
+    assert out["geweigerd"].to_list() == [None, None, "gegeven 'omzet': 0.12345 heeft meer dan 4 decimalen"]
+
+
 def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):
     """A Parquet list of {jaar, waarde} or {dag, waarde} structs (the form Beleidstaal writes them
     in, docs/batch.md) was refused as "geen waarde per jaar"; it is read as the same pairs in an

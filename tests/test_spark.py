@@ -314,6 +314,24 @@ def test_a_typed_number_column_is_refused_where_the_polars_route_refuses_it(spar
     assert got["sx.waarde"][2] == expected["sx.waarde"][2] == Decimal(4)
 
 
+def test_counts_held_as_doubles_and_float32_numbers_are_read_as_polars_reads_them(spark):
+    """pandas makes a column of counts with a gap a float64: 3.0 is an aantal of 3 (Spark refused
+    every row), 2.5, NaN and -1 refuse their row. A float32 0.3 is 0.3 (a cast went through
+    0.30000001192092896 for a getal)."""
+    from dsl.batch.spark import evaluate_spark
+
+    policy = compile_text('beleid "a"\ngegevens\n  n : aantal\n  f : getal\nberekening kn = n\nberekening kf = f\n', "a.beleid")
+    counts, floats = [3.0, 2.5, float("nan"), -1.0], [0.3, 0.3, 0.3, 0.3]
+    frame = pl.DataFrame({"n": pl.Series(counts, dtype=pl.Float64), "f": pl.Series(floats, dtype=pl.Float32)})
+    got = pl.from_arrow(evaluate_spark(policy, spark.createDataFrame(frame.to_arrow())).toArrow())
+    expected = evaluate_table(policy, frame)
+    assert isinstance(got, pl.DataFrame)
+    assert got["kn.waarde"].to_list() == expected["kn.waarde"].to_list() == [3, None, None, None]
+    assert got["kf.waarde"][0] == expected["kf.waarde"][0] == Decimal("0.3")
+    assert [bool(r) for r in got["geweigerd"].to_list()] == [bool(r) for r in expected["geweigerd"].to_list()] == \
+        [False, True, True, True]
+
+
 def test_values_per_year_and_per_period_as_lists_of_pairs_agree_with_polars(spark, tmp_path: Path):
     """The same Parquet file of {jaar, waarde} and {dag, waarde} lists as in tests/test_batch.py: the
     same outcomes and refusals on Spark (an item's value checked as a single value is)."""

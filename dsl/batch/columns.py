@@ -13,7 +13,8 @@ mean in a case file, and a value that does not fit refuses its row instead of be
 NaN and infinities refuse their row, and so does a value outside the default ranges of
 `dsl.case.conversion` (a negative bedrag, a percentage outside 0–100 or a bare number strictly
 between 0 and 1 for a percentage), with the per-case reader's message. A float is never read as money: a float column is
-converted through its shortest decimal text, as the per-case reader does.
+converted through its shortest decimal text, as the per-case reader does (a float32 through the
+shortest text of its single precision, `single_precision`).
 A date-time column for a datum is read as dates where its time is 00:00 (a date column as pandas
 and Excel keep it); a row with another time is refused. A gegeven with no column is unknown (null)
 in every row.
@@ -21,7 +22,9 @@ in every row.
 
 from __future__ import annotations
 
+import math
 import operator
+import struct
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache, reduce
@@ -254,6 +257,8 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     read = _reader(t, name)
     values = series.to_list()
     mask = leftover.to_list()
+    if series.dtype == pl.Float32:   # 0.1 as a float32 is 0.10000000149011612 as a Python float
+        values = [single_precision(v) if isinstance(v, float) else v for v in values]
     slow = [read(float(v) if isinstance(v, float) else v) if todo else (None, None) for v, todo in zip(values, mask)]
     slow_values = pl.Series(name, [p[0] for p in slow], dtype=target, strict=False)
     reasons = pl.Series(name, [p[1] for p in slow], pl.String)
@@ -261,6 +266,18 @@ def _convert_column(series: pl.Series, t: Type, name: str,
         return slow_values, reasons
     merged = pl.select(pl.when(pl.lit(leftover)).then(pl.lit(slow_values)).otherwise(pl.lit(typed))).to_series()
     return merged.alias(name), reasons
+
+
+def single_precision(value: float) -> Decimal | float:
+    """The shortest decimal that reads back as the float32 `value` (0.1, not 0.10000000149011612),
+    as Spark reads a float column; NaN and the infinities as they are (a reader refuses them)."""
+    if not math.isfinite(value):
+        return value
+    for digits in range(1, 10):   # nine significant digits always suffice for a float32
+        text = f"{value:.{digits}g}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == value:
+            return Decimal(text)
+    return Decimal(repr(value))
 
 
 def _constant(name: str, value: Any, dtype: pl.DataType, height: int) -> pl.Series:

@@ -160,9 +160,19 @@ def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
         item, _fallible = _read(Sql("__item"), source.elementType, t.element)
         items = Sql(f"transform({column.text}, __item -> {item.text})")
         return case([(Sql(f"forall({items.text}, __item -> __item IS NOT NULL)"), items)]).cast(target), True
+    if t.kind == "aantal" and isinstance(source, (DoubleType, FloatType, DecimalType)):
+        # a whole number held as a double or decimal (pandas makes a column of counts with a gap a
+        # float64): read as a case reads 3.0, not 2.5, NaN or -1 (a duur takes only whole numbers)
+        whole = column == call("floor", column)
+        if not isinstance(source, DecimalType):
+            whole = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double")) & whole
+        return case([(whole & (column >= 0), column.cast(target))]), True
     if isinstance(source, (DoubleType, FloatType)):
         finite = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double"))
-        return (case([(finite, column.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
+        # a float through its shortest text ("0.3"), as the Polars route reads it
+        # (`dsl.batch.columns.single_precision`); a cast alone goes through 0.30000001192092896
+        number = column.cast("string") if isinstance(source, FloatType) else column
+        return (case([(finite, number.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
     if isinstance(source, TimestampType) and t.kind == "tijdstip":
         return column.cast(TimestampNTZType()), False
     if isinstance(source, TimestampNTZType) and t.kind == "datum":
