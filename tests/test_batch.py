@@ -193,6 +193,36 @@ def test_a_float32_column_is_read_through_its_shortest_text():
     assert out["geweigerd"].to_list() == [None, None, "gegeven 'omzet': 0.12345 heeft meer dan 4 decimalen"]
 
 
+def test_counts_and_durations_past_int64_refuse_their_row_and_never_wrap_round():
+    """An aantal or duur is held in an Int64 column: a uint64 past 2^63 stopped the run, 2^62
+    weken came out negative (× 7 wrapped round), and 10^20 (a number or text) came out unknown
+    without a reason. Each now refuses its row, saying it is too large."""
+    policy = compile_text('beleid "a"\ngegevens\n  n : aantal\n  w : duur in weken\nberekening kn = n\n'
+                          'berekening kw = w\n', "a.beleid")
+    out = evaluate_table(policy, pl.DataFrame({"n": pl.Series([2**64 - 1, 5], dtype=pl.UInt64),
+                                               "w": pl.Series([2**62, 3], dtype=pl.Int64)}))
+    assert out["geweigerd"].to_list() == ["gegeven 'n': 18446744073709551615 is te groot; "
+                                          "gegeven 'w': 32281802128991715328 dagen is te groot", None]
+    assert (out["kn.waarde"][1], out["kw.waarde"][1]) == (5, 21)
+    out = evaluate_table(policy, [{"n": 10**20}, {"n": "100000000000000000000"}, {"w": "1317624576693539401"}])
+    assert out["geweigerd"].to_list()[:2] == ["gegeven 'n': 100000000000000000000 is te groot"] * 2
+    assert out["kw.waarde"][2] == 2**63 - 1   # the largest that fits: 1317624576693539401 weken
+
+
+def test_a_product_past_a_decimal_column_is_computed_per_case_not_a_crash(tmp_path):
+    """€ 10^31 × 10^6 does not fit Polars' decimal(38,4) arithmetic: the query stopped ("interne
+    fout", exit 70). The table is computed per case instead: 10^37 is written whole, and an aantal
+    past Int64 (2^62 × 10^9, which came out empty with status bepaald) refuses its row."""
+    policy = compile_text('beleid "a"\ngegevens\n  b : bedrag\n  n : aantal\nberekening kb = b * 1000000\n'
+                          'berekening kn = n * 1000000000\n', "a.beleid")
+    frame = pl.DataFrame({"b": pl.Series([Decimal(10**31), Decimal(3)], dtype=pl.Decimal(38, 4)), "n": [3, 2**62]})
+    out = evaluate_table(policy, frame)
+    assert out["kb.waarde"][0] == Decimal(10**37) and out["kn.waarde"][0] == 3_000_000_000
+    assert out["geweigerd"].to_list() == [None, "de uitkomst van berekening 'kn' (4.611.686.018.427.387.904.000.000.000) "
+                                                "past niet in een kolom van de tabel; de rij is niet geëvalueerd"]
+    assert policy.evaluate({"b": Decimal(10**31), "n": 3}).values == (Decimal(10**37), 3_000_000_000)
+
+
 def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):
     """A Parquet list of {jaar, waarde} or {dag, waarde} structs (the form Beleidstaal writes them
     in, docs/batch.md) was refused as "geen waarde per jaar"; it is read as the same pairs in an

@@ -267,6 +267,18 @@ def test_errors_are_the_same_as_load_case(data):
     assert isinstance(found, list) and found == reference(policy, data)
 
 
+def test_a_duur_given_as_a_whole_float_or_decimal_counts_as_an_aantal_does():
+    """3.0 or Decimal("3") weken is 21 dagen, as 3.0 is an aantal of 3 (a table from pandas keeps
+    whole numbers with a gap as floats); 2.5, NaN, sNaN and 10^15 or more are refused by name."""
+    from dsl.case import CaseValueError
+
+    weeks = T.duration("weken")
+    assert [convert(v, weeks) for v in (3.0, Decimal("3.0"), Decimal("3"), -1.0)] == [21, 21, 21, -7]
+    for value in (2.5, float("nan"), Decimal("sNaN"), Decimal("1E+15"), 1e300):
+        with pytest.raises(CaseValueError, match=r"is geen duur; verwacht een heel aantal weken, zoals 3 of '3 weken'"):
+            convert(value, weeks)
+
+
 def test_a_datum_given_as_a_date_time_at_midnight_is_that_date_and_any_other_time_is_refused():
     """pandas, Excel and Parquet often keep a date as a date-time at 00:00 (a pandas Timestamp is a
     datetime): that is the date. Another time, or a time zone (whose midnight is another day

@@ -28,6 +28,7 @@ in a Dutch case file ("1.234,56"); with `decimal_point`, "1234.56" is read with 
 
 from __future__ import annotations
 
+import decimal
 import weakref
 from datetime import date, datetime
 from decimal import Decimal
@@ -116,13 +117,21 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
     keys = [c for c in frame.columns if c not in model.fields and c not in (PEILDATUM, ERROR_COLUMN)]
     inputs, refused = typed_inputs(model, frame, peildatum, decimal_point)
     plan = plan_for(policy) if engine == "polars" else Unsupported("gevraagd: per casus")
+    rules: pl.DataFrame | None = None
     if isinstance(plan, PolarsPlan):
         changing = changing_rows(model, inputs)
-        if changing is not None and changing.any():
-            rules, refused = _evaluate_split(policy, plan, inputs, refused, changing)
-        else:
-            rules = _evaluate_polars(plan, inputs, refused)
-    else:
+        try:
+            if changing is not None and changing.any():
+                rules, refused = _evaluate_split(policy, plan, inputs, refused, changing)
+            else:
+                rules = _evaluate_polars(plan, inputs, refused)
+        except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as err:
+            # a product past what a decimal(38) column holds (€ 10^31 × 10^6) stops the whole
+            # Polars query; these rows go through the per-case path, which computes exactly and
+            # refuses, by name, a row whose outcome no column can hold
+            if "overflow" not in str(err):
+                raise
+    if rules is None:
         rules, refused = _evaluate_per_case(policy, inputs, refused)
     extra = pl.DataFrame([missing_inputs(inputs, list(model.fields)), refused.alias("geweigerd")])
     extra = extra.with_columns(pl.when(pl.col("geweigerd").is_null()).then(pl.col("ontbrekende_gegevens"))
@@ -234,6 +243,7 @@ def _evaluate_per_case(policy, inputs: pl.DataFrame, refused: pl.Series) -> tupl
     for i, rule in enumerate(rules):
         if rule.kind in (M.RuleKind.DECISION, M.RuleKind.CALCULATION):
             dtypes[i] = _value_dtype(rule, columns[f"__x{i}"], problems)
+            _unheld(rule, columns[f"__x{i}"], dtypes[i], problems)
     too_long = [k for k, problem in enumerate(problems) if problem is not None and refused[k] is None]
     for k in too_long:      # a refused row keeps its place and has no statuses
         for values in columns.values():
@@ -275,6 +285,33 @@ def _value_dtype(rule, values: list, problems: list) -> pl.DataType:
             problems[row] = (f"de uitkomst van {rule.kind.value} '{rule.name}' ({format_value(values[row], rule.type.kind)}) heeft meer "
                              f"cijfers dan een kolom exact kan bewaren ({_DIGITS}); de rij is niet geëvalueerd")
     return pl.Decimal(_DIGITS, scale)
+
+
+def _unheld(rule, values: list, dtype: pl.DataType, problems: list) -> None:
+    """Refuse, in `problems`, each row whose value its column would not hold (a whole number past
+    Int64; a decimal that Polars, reading a list of Decimals at the largest scale among them, cannot
+    hold: 10^37 beside 3,0000 came out null). Decimals are first brought to the column's scale
+    (exactly: `_value_dtype` chose a scale that keeps them), so only values truly too large go."""
+    if isinstance(dtype, pl.Decimal):
+        step = Decimal(1).scaleb(-(dtype.scale or 0))
+        exact = decimal.Context(prec=_DIGITS + 2, traps=[decimal.Inexact, decimal.InvalidOperation])
+        for row, v in enumerate(values):
+            if isinstance(v, Decimal) and v.is_finite() and problems[row] is None:
+                try:
+                    values[row] = v.quantize(step, context=exact)
+                except decimal.DecimalException:
+                    values[row] = None
+                    problems[row] = _too_large(rule, v)
+    kept = [None if problem is not None else v for v, problem in zip(values, problems, strict=True)]   # (refused already)
+    held = pl.Series("", kept, dtype=dtype, strict=False).is_null().to_list()
+    for row, (v, null) in enumerate(zip(kept, held, strict=True)):
+        if null and v is not None:
+            problems[row] = _too_large(rule, v)
+
+
+def _too_large(rule, value) -> str:
+    return (f"de uitkomst van {rule.kind.value} '{rule.name}' ({format_value(value, rule.type.kind)}) past niet in een "
+            "kolom van de tabel; de rij is niet geëvalueerd")
 
 
 def _moment_dtype(bound) -> pl.DataType:

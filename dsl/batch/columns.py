@@ -38,6 +38,7 @@ from dsl.core import model as M
 from dsl.types import DURATION_FAMILY, Type, limits
 
 PRECISION = 38
+INT64_MAX = 2**63 - 1   # an aantal or a duur (in its base unit) is held in an Int64 column
 PEILDATUM = "peildatum"
 ERROR_COLUMN = "__fout"  # a reader's reason why a row could not be read at all (a broken line)
 
@@ -71,6 +72,8 @@ def dtype_of(t: Type) -> pl.DataType:
 
 def _fits(value: Any, t: Type) -> str | None:
     """Why a converted value cannot be held exactly by its column, or None."""
+    if t.kind in ("aantal", "duur") and isinstance(value, int) and not -INT64_MAX <= value <= INT64_MAX:
+        return f"{value}{' ' + t.unit if t.kind == 'duur' and t.unit else ''} is te groot"
     if t.kind in SCALES and isinstance(value, Decimal):
         _sign, digits, exponent = value.as_tuple()
         if isinstance(exponent, int) and -exponent > SCALES[t.kind]:
@@ -172,7 +175,8 @@ def _fast_text(series: pl.Series, t: Type, decimal_point: bool) -> tuple[pl.Seri
         return typed.cast(dtype_of(t)), matched & ~_too_precise(text, kind)
     if kind == "aantal":
         matched = text.str.contains(_INTEGER) & ~text.str.starts_with("-")
-        return pl.select(pl.when(matched).then(text)).to_series().cast(pl.Int64, strict=False), matched
+        counts = pl.select(pl.when(matched).then(text)).to_series().cast(pl.Int64, strict=False)
+        return counts, matched & counts.is_not_null()   # (one past 2^63 goes to the reader, which says so)
     if kind == "ja/nee":
         lowered = text.str.to_lowercase()
         matched = lowered.is_in(list(_BOOLEANS))
@@ -217,13 +221,24 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     if _already_typed(series, t) or (t.kind in SCALES and series.dtype.is_integer()):
         if t.kind == "duur":   # a whole number counts in the declared unit ("3" weken is 21 dagen)
             factor = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
-            return (series.cast(target) * factor).alias(name), none
-        typed = series.cast(target).alias(name)
-        bad = out_of_range(pl.lit(typed), t)
-        if bad is None or not (flagged := pl.select(bad.fill_null(False)).to_series()).any():
-            return typed, none
-        handled = ~flagged
-    if t.kind == "aantal" and series.dtype.is_integer() and t.bounds is None:
+            whole = series.cast(pl.Int64, strict=False)   # (a uint64 past 2^63: null)
+            limit = INT64_MAX // factor   # beyond it the count in days wraps round (2^62 weken was negative)
+            fits = ((whole >= -limit) & (whole <= limit)).fill_null(False)
+            typed = pl.select(pl.when(pl.lit(fits)).then(pl.lit(whole) * factor)).to_series().alias(name)
+            if fits.all():
+                return typed, none
+            handled = fits | series.is_null()   # the others to the reader below, which says why (`_fits`)
+        else:
+            typed = series.cast(target, strict=False).alias(name)   # (a number too large for the column: null)
+            handled = typed.is_not_null() | series.is_null()
+            bad = out_of_range(pl.lit(typed), t)
+            if bad is not None:
+                handled = handled & ~pl.select(bad.fill_null(False)).to_series()
+            if handled.all():
+                return typed, none
+    overflow = t.kind == "aantal" and series.dtype.is_integer() and \
+        bool((series.cast(pl.Int64, strict=False).is_null() & series.is_not_null()).any())
+    if t.kind == "aantal" and series.dtype.is_integer() and t.bounds is None and not overflow:
         negative = series < 0
         reasons = pl.select(pl.when(pl.lit(negative)).then(pl.format(
             "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()

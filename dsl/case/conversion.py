@@ -330,11 +330,21 @@ def _literal_problem(raw, err: LiteralError, what: str) -> str:
     return f"{_show(raw)} {what}: {reason}"
 
 
+def _whole(raw) -> bool:
+    """Whether a float or Decimal is a whole number below 10^15 in size (no count of units needs
+    more; a bigger one, NaN or an infinity is left to the message)."""
+    if isinstance(raw, float):
+        return math.isfinite(raw) and raw.is_integer() and abs(raw) < 1e15
+    return isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value() and raw.adjusted() < 15
+
+
 def _duration(raw, t: T.Type) -> int:
     base = t.unit
     declared = t.declared or base or ""
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw * T.DURATION_FAMILY[declared][1]
+    if _whole(raw):   # 3.0 or Decimal("3"), as an aantal reads it
+        return int(raw) * T.DURATION_FAMILY[declared][1]
     if isinstance(raw, str):
         parts = raw.split()
         if len(parts) == 1 and parts[0].isascii() and parts[0].lstrip("-").isdigit():
