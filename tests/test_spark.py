@@ -332,6 +332,30 @@ def test_counts_held_as_doubles_and_float32_numbers_are_read_as_polars_reads_the
         [False, True, True, True]
 
 
+def test_a_value_too_large_for_its_column_refuses_its_row_and_an_overflow_is_said_in_dutch(spark, tmp_path: Path):
+    """Spark 4 runs in ANSI mode: a cast of a user's 10^38 into a decimal(38,4), of 1e300 into an
+    aantal or of 2^62 weken into days stopped the whole query ("interne fout"). Such a value now
+    refuses its row (`TRY_CAST`, `try_multiply`); an outcome past 38 digits stops the run with a
+    Dutch message naming the way out, and nothing is written."""
+    from dsl.batch.files import BatchFileError
+    from dsl.batch.spark import evaluate_file_spark, evaluate_spark
+
+    policy = compile_text('beleid "a"\ngegevens\n  b : bedrag\n  n : aantal\n  w : duur in weken\n'
+                          'berekening kb = b\nberekening kn = n\nberekening kw = w\n', "a.beleid")
+    frame = spark.createDataFrame([("99999999999999999999999999999999999999", 1e300, 2**62), ("3", 3.0, 3)],
+                                  "b string, n double, w long")
+    got = pl.from_arrow(evaluate_spark(policy, frame).toArrow())
+    assert isinstance(got, pl.DataFrame)
+    assert got.select("kb.waarde", "kn.waarde", "kw.waarde").rows() == [(None, None, None), (Decimal("3.0000"), 3, 21)]
+    assert [bool(r) for r in got["geweigerd"].to_list()] == [True, False]
+    product = compile_text('beleid "p"\ngegevens\n  b : bedrag\nberekening kb = b * 1000000\n', "p.beleid")
+    source = tmp_path / "groot.csv"
+    source.write_text("b\n10000000000000000000000000000000\n3\n", encoding="utf-8")
+    with pytest.raises(BatchFileError, match=r"een uitkomst past niet in een decimale kolom van Spark \(38 cijfers\)"):
+        evaluate_file_spark(product, source, tmp_path / "uit")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["groot.csv"]
+
+
 def test_values_per_year_and_per_period_as_lists_of_pairs_agree_with_polars(spark, tmp_path: Path):
     """The same Parquet file of {jaar, waarde} and {dag, waarde} lists as in tests/test_batch.py: the
     same outcomes and refusals on Spark (an item's value checked as a single value is)."""

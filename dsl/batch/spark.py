@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyspark.sql.functions as F
 from pyspark import SparkConf, SparkContext
+from pyspark.errors.exceptions.captured import ArithmeticException
 from pyspark.sql import DataFrame, SparkSession
 
 from dsl.batch.columnar import STATUS_LABELS, key_output, rule_outputs
@@ -79,6 +80,13 @@ def session(master: str = "local[2]") -> SparkSession:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        # PySpark logs a failed query's English message and Java stack as JSON on stderr before it
+        # raises; `beleid` reports the error itself, in Dutch (made through PySpark's own class, so
+        # that its loggers keep the keyword arguments it passes them)
+        PySparkLogger.getLogger(name).disabled = True
     return configure(spark)
 
 
@@ -265,7 +273,13 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
             frame = spark.read.parquet(str(source))   # in its own types
         else:   # text, or types Spark misreads: read as the Polars route reads it, then to Spark typed
             frame = spark.read.parquet(str(typed_parquet(policy, source, temp / "invoer", peildatum)))
-        evaluate_spark(policy, frame, peildatum=peildatum).write.mode("overwrite").parquet(str(temp / "data"))
+        try:
+            evaluate_spark(policy, frame, peildatum=peildatum).write.mode("overwrite").parquet(str(temp / "data"))
+        except ArithmeticException as err:   # Spark runs in ANSI mode: an overflow stops the query
+            raise BatchFileError(
+                f"{source}: een uitkomst past niet in een decimale kolom van Spark (38 cijfers), zoals € 10^31 × "
+                "10^6; de motor polars rekent zulke rijen per casus en weigert ze met de regel erbij "
+                f"(Spark: {(err.getCondition() or 'ArithmeticException').split('.')[0]})") from None
         for extra in (temp / "data").iterdir():   # Hadoop's checksums and marker: not data
             if extra.name.startswith((".", "_")):
                 extra.unlink()

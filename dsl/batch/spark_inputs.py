@@ -94,7 +94,7 @@ def _kept(value: Sql, column: Sql, source: Any, t: Type) -> Sql | None:
         # (back in the column's own type: `CAST(x AS decimal(38,4)) = x` compares at the scale of 4)
         if isinstance(source, (DoubleType, FloatType)) or (
                 isinstance(source, DecimalType) and source.scale > SCALES[t.kind]):
-            tests.append(value.cast(source) == column)
+            tests.append(value.try_cast(source) == column)
         elif isinstance(source, StringType):   # no more decimals than the scale keeps
             decimals = call("length", call("regexp_extract", call("trim", column), string(r"[.,]([0-9]+)\s*%?$"), 1))
             tests.append(decimals <= SCALES[t.kind])
@@ -118,7 +118,7 @@ def _each_kept(column: Sql, item: Any, t: Type) -> Sql | None:
         if not isinstance(item, StructType) or "waarde" not in item.names:
             return None
         each, source = Sql("__item.waarde"), item["waarde"].dataType
-    kept = _kept(each.cast(spark_type(t.element)), each, source, t.element)
+    kept = _kept(each.try_cast(spark_type(t.element)), each, source, t.element)
     return None if kept is None else Sql(f"forall({column.text}, __item -> {kept.text})")
 
 
@@ -138,9 +138,9 @@ def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
         if t.kind in SCALES:
             if t.kind == "percentage":   # "0.5%": with its sign, a share below 1 is no longer ambiguous (`_kept`)
                 text = call("regexp_replace", text, string(r"\s*%$"), string(""))
-            return case([(rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).cast(target))]), True
+            return case([(rlike(text, _NUMBER), call("regexp_replace", text, string(","), string(".")).try_cast(target))]), True
         if t.kind == "aantal":
-            return case([(rlike(text, r"^\s*[0-9]+\s*$"), text.cast(target))]), True
+            return case([(rlike(text, r"^\s*[0-9]+\s*$"), text.try_cast(target))]), True
         if t.kind == "duur":
             return _duration_text(text, t), True
         if t.kind == "ja/nee":
@@ -160,19 +160,24 @@ def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
         item, _fallible = _read(Sql("__item"), source.elementType, t.element)
         items = Sql(f"transform({column.text}, __item -> {item.text})")
         return case([(Sql(f"forall({items.text}, __item -> __item IS NOT NULL)"), items)]).cast(target), True
-    if t.kind == "aantal" and isinstance(source, (DoubleType, FloatType, DecimalType)):
+    if t.kind in ("aantal", "duur") and isinstance(source, (DoubleType, FloatType, DecimalType)):
         # a whole number held as a double or decimal (pandas makes a column of counts with a gap a
-        # float64): read as a case reads 3.0, not 2.5, NaN or -1 (a duur takes only whole numbers)
-        whole = column == call("floor", column)
+        # float64): read as a case reads 3.0, not 2.5, NaN, -1 for an aantal, or 10^15 units of a
+        # duur or more (`dsl.case.conversion._whole`)
+        whole = call("pmod", column, 1) == 0   # (not `floor`: of a double it is a bigint, which 1e300 overflows)
         if not isinstance(source, DecimalType):
             whole = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double")) & whole
-        return case([(whole & (column >= 0), column.cast(target))]), True
+        if t.kind == "aantal":
+            return case([(whole & (column >= 0), column.try_cast(target))]), True
+        small = call("abs", column.try_cast("double")) < string("1e15").cast("double")
+        factor = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
+        return case([(whole & small, call("try_multiply", column.try_cast(target), factor))]), True
     if isinstance(source, (DoubleType, FloatType)):
         finite = ~call("isnan", column) & (call("abs", column) != string("Infinity").cast("double"))
         # a float through its shortest text ("0.3"), as the Polars route reads it
         # (`dsl.batch.columns.single_precision`); a cast alone goes through 0.30000001192092896
         number = column.cast("string") if isinstance(source, FloatType) else column
-        return (case([(finite, number.cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
+        return (case([(finite, number.try_cast(target))]) if t.kind in SCALES else NULL.cast(target)), True
     if isinstance(source, TimestampType) and t.kind == "tijdstip":
         return column.cast(TimestampNTZType()), False
     if isinstance(source, TimestampNTZType) and t.kind == "datum":
@@ -187,11 +192,12 @@ def _read_as(column: Sql, source: Any, t: Type) -> tuple[Sql, bool]:
     }
     if (t.kind in SCALES and isinstance(source, (DecimalType, IntegralType))) \
             or (t.kind in ("lijst", "per jaar", "per periode") and isinstance(source, ArrayType)):
-        return column.cast(target), source != target   # (another scale or element type may not fit)
+        return column.try_cast(target), source != target   # (another scale or element type may not fit)
     if compatible.get(t.kind, False):
-        value = column.cast(target)
+        value = column.try_cast(target)
         if t.kind == "duur":   # a whole number counts in the declared unit, as in a case file
-            return value * DURATION_FAMILY[t.declared or t.unit or "dagen"][1], False
+            # (`try_multiply`: null past 2^63, where a product wraps round; the row is then refused)
+            return call("try_multiply", value, DURATION_FAMILY[t.declared or t.unit or "dagen"][1]), True
         return (case([(value >= 0, value)]), True) if t.kind == "aantal" else (value, False)
     return NULL.cast(target), True
 
@@ -206,7 +212,7 @@ def _duration_text(text: Sql, t: Type) -> Sql:
     amount = call("regexp_extract", text, string(_DURATION), 1)
     unit = call("lower", call("regexp_extract", text, string(_DURATION), 2))
     factor = case([(unit == string(""), declared)], call("element_at", lookup, unit))
-    return case([(rlike(text, r"^-?[0-9]+(\s+[A-Za-z]+)?$"), amount.cast("bigint") * factor)])
+    return case([(rlike(text, r"^-?[0-9]+(\s+[A-Za-z]+)?$"), call("try_multiply", amount.try_cast("bigint"), factor))])
 
 
 def typed_columns(policy: M.Policy, frame: DataFrame, peildatum: date | None,

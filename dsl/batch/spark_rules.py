@@ -196,6 +196,12 @@ class Sql:
         name = type_name.simpleString() if isinstance(type_name, DataType) else type_name
         return Sql(f"CAST({self.text} AS {name})")
 
+    def try_cast(self, type_name: str | DataType) -> Sql:
+        """`TRY_CAST`: null where the value does not fit (Spark 4 runs in ANSI mode, where `CAST`
+        of a user's 10^40 into a decimal(38,4) stops the whole query)."""
+        name = type_name.simpleString() if isinstance(type_name, DataType) else type_name
+        return Sql(f"TRY_CAST({self.text} AS {name})")
+
     def alias(self, name: str) -> str:
         """The select item `<expression> AS <name>`."""
         return f"{self.text} AS {ident(name)}"
