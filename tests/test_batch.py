@@ -221,6 +221,13 @@ def test_a_product_past_a_decimal_column_is_computed_per_case_not_a_crash(tmp_pa
     assert out["geweigerd"].to_list() == [None, "de uitkomst van berekening 'kn' (4.611.686.018.427.387.904.000.000.000) "
                                                 "past niet in een kolom van de tabel; de rij is niet geëvalueerd"]
     assert policy.evaluate({"b": Decimal(10**31), "n": 3}).values == (Decimal(10**37), 3_000_000_000)
+    # whole numbers: Polars' Int64 arithmetic wrapped round (2^40 × 10^9 was -7.293.016.646.573.096.960)
+    counts = compile_text('beleid "c"\ngegevens\n  n : aantal\nberekening kn = n * 1000000000\nberekening ks = n + n\n',
+                          "c.beleid")
+    out = evaluate_table(counts, pl.DataFrame({"n": [2**40, 3]}))
+    assert out["geweigerd"][0] == ("de uitkomst van berekening 'kn' (1.099.511.627.776.000.000.000) past niet in een kolom "
+                                   "van de tabel; de rij is niet geëvalueerd")
+    assert (out["kn.waarde"][1], out["ks.waarde"][1]) == (3_000_000_000, 6)
 
 
 def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):

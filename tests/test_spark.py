@@ -351,9 +351,14 @@ def test_a_value_too_large_for_its_column_refuses_its_row_and_an_overflow_is_sai
     product = compile_text('beleid "p"\ngegevens\n  b : bedrag\nberekening kb = b * 1000000\n', "p.beleid")
     source = tmp_path / "groot.csv"
     source.write_text("b\n10000000000000000000000000000000\n3\n", encoding="utf-8")
-    with pytest.raises(BatchFileError, match=r"een uitkomst past niet in een decimale kolom van Spark \(38 cijfers\)"):
+    with pytest.raises(BatchFileError, match=r"een uitkomst past niet in een kolom van Spark \(een bedrag of getal tot "
+                                             r"38 cijfers, een aantal of duur tot 2\^63\)"):
         evaluate_file_spark(product, source, tmp_path / "uit")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["groot.csv"]
+    counts = compile_text('beleid "c"\ngegevens\n  n : aantal\nberekening kn = n * 1000000000\n', "c.beleid")
+    (tmp_path / "aantal.csv").write_text("n\n1099511627776\n3\n", encoding="utf-8")   # 2^40 × 10^9: past 2^63
+    with pytest.raises(BatchFileError, match=r"een uitkomst past niet in een kolom van Spark .*\(Spark: ARITHMETIC_OVERFLOW\)"):
+        evaluate_file_spark(counts, tmp_path / "aantal.csv", tmp_path / "uit")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aantal.csv", "groot.csv"]
 
 
 def test_values_per_year_and_per_period_as_lists_of_pairs_agree_with_polars(spark, tmp_path: Path):

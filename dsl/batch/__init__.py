@@ -126,10 +126,11 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
             else:
                 rules = _evaluate_polars(plan, inputs, refused)
         except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as err:
-            # a product past what a decimal(38) column holds (€ 10^31 × 10^6) stops the whole
-            # Polars query; these rows go through the per-case path, which computes exactly and
-            # refuses, by name, a row whose outcome no column can hold
-            if "overflow" not in str(err):
+            # a product past what a decimal(38) column holds (€ 10^31 × 10^6), or a whole number
+            # past Int64 (`PolarsPlan.whole_arith`: a strict cast from Int128), stops the whole
+            # Polars query; the table then goes through the per-case path, which computes exactly
+            # and refuses, by name, a row whose outcome no column can hold
+            if "overflow" not in str(err) and "conversion from `i128` to `i64` failed" not in str(err):
                 raise
     if rules is None:
         rules, refused = _evaluate_per_case(policy, inputs, refused)

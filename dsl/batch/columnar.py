@@ -190,6 +190,12 @@ class ColumnarPlan:
     def decimal(self, expr: Col, scale: int) -> Col:
         raise TypeError(f"{type(self).__name__} has no decimal cast")
 
+    def whole_arith(self, op: str, left: Col, right: Col) -> Col:
+        """`left op right` (+, -, *) of two whole numbers (aantal, duur), which must never wrap
+        round past 2^63: an engine either computes it exactly or stops the query (Spark in ANSI
+        mode raises; Polars overrides this), and the caller computes that table per case."""
+        return _ARITH[op](left, right)
+
     def round_decimal(self, expr: Col, scale: int, places: int, mode: E.RoundMode) -> Col:
         """A decimal of scale `scale` rounded to `places` (fewer) decimals by `mode`, exactly."""
         raise TypeError(f"{type(self).__name__} cannot round")
@@ -689,7 +695,7 @@ class ColumnarPlan:
         left, right = self.expr(node.left), self.expr(node.right)
         if node.type.kind in ("aantal", "duur") and node.left.type.kind not in SCALES \
                 and node.right.type.kind not in SCALES:
-            return _ARITH[node.op](left, right)
+            return self.whole_arith(node.op, left, right)
         if node.op == "*":
             scale = self.scale(node.left) + self.scale(node.right)
         else:

@@ -191,6 +191,12 @@ class PolarsPlan(ColumnarPlan):
     def decimal(self, expr: pl.Expr, scale: int) -> pl.Expr:
         return expr.cast(_decimal(scale))
 
+    def whole_arith(self, op: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
+        """In Int128, back to Int64 strictly: Polars' Int64 arithmetic wraps round (2^40 × 10^9 came
+        out as -7.293.016.646.573.096.960); past 2^63 the strict cast stops the query, and
+        `dsl.batch.evaluate_table` computes that table per case, exactly."""
+        return super().whole_arith(op, left.cast(pl.Int128), right.cast(pl.Int128)).cast(pl.Int64, strict=True)
+
     def round_decimal(self, expr: pl.Expr, scale: int, places: int, mode: E.RoundMode) -> pl.Expr:
         """Polars 2.1 rounds a decimal exactly, but only half to even or half away from zero
         (measured: `round(mode=...)` refuses any other mode; `floor`/`ceil` take no places): a

@@ -277,8 +277,9 @@ def evaluate_file_spark(policy, source: Path, target: Path, *, peildatum: date |
             evaluate_spark(policy, frame, peildatum=peildatum).write.mode("overwrite").parquet(str(temp / "data"))
         except ArithmeticException as err:   # Spark runs in ANSI mode: an overflow stops the query
             raise BatchFileError(
-                f"{source}: een uitkomst past niet in een decimale kolom van Spark (38 cijfers), zoals € 10^31 × "
-                "10^6; de motor polars rekent zulke rijen per casus en weigert ze met de regel erbij "
+                f"{source}: een uitkomst past niet in een kolom van Spark (een bedrag of getal tot 38 cijfers, "
+                "een aantal of duur tot 2^63), zoals € 10^31 × 10^6; de motor polars rekent zulke rijen per casus "
+                "en weigert ze met de regel erbij "
                 f"(Spark: {(err.getCondition() or 'ArithmeticException').split('.')[0]})") from None
         for extra in (temp / "data").iterdir():   # Hadoop's checksums and marker: not data
             if extra.name.startswith((".", "_")):
