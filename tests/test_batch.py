@@ -230,24 +230,33 @@ def test_a_product_past_a_decimal_column_is_computed_per_case_not_a_crash(tmp_pa
     assert (out["kn.waarde"][1], out["ks.waarde"][1]) == (3_000_000_000, 6)
 
 
-def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):
-    """A Parquet list of {jaar, waarde} or {dag, waarde} structs (the form Beleidstaal writes them
-    in, docs/batch.md) was refused as "geen waarde per jaar"; it is read as the same pairs in an
-    object are, each value checked (a negative bedrag refuses its row)."""
+PAIRS = ('beleid "t"\ngegevens\n  x : bedrag per jaar\n  t : bedrag per periode\n  start : datum\n'
+         'berekening sx = x in 2023\neisen g "G"\n'
+         '  eis e "E" vereist gedurende de periode van start tot en met start: t is ten minste € 5\n')
+
+
+def pairs_file(folder: Path) -> Path:
+    """A Parquet file for `PAIRS`: a value per year and one per period as lists of {jaar|dag, waarde}
+    structs, two rows (the second with a negative bedrag in 2023)."""
     from datetime import date
 
-    policy = compile_text('beleid "t"\ngegevens\n  x : bedrag per jaar\n  t : bedrag per periode\n  start : datum\n'
-                          'berekening sx = x in 2023\neisen g "G"\n'
-                          '  eis e "E" vereist gedurende de periode van start tot en met start: t is ten minste € 5\n', "t.beleid")
     years = pl.Struct({"jaar": pl.Int64, "waarde": pl.Decimal(18, 4)})
     days = pl.Struct({"dag": pl.Date, "waarde": pl.Decimal(18, 4)})
-    source, target = tmp_path / "paren.parquet", tmp_path / "uit.parquet"
+    source = folder / "paren.parquet"
     pl.DataFrame({
         "x": pl.Series([[{"jaar": 2023, "waarde": Decimal(7)}], [{"jaar": 2023, "waarde": Decimal(-1)}]], dtype=pl.List(years)),
         "t": pl.Series([[{"dag": date(2023, 1, 1), "waarde": Decimal(5)}, {"dag": date(2023, 7, 1), "waarde": Decimal(4)}]] * 2,
                        dtype=pl.List(days)),
         "start": [date(2023, 3, 1), date(2023, 3, 1)],
     }).write_parquet(source)
+    return source
+
+
+def test_values_per_year_and_per_period_as_a_list_of_pairs_are_read(tmp_path):
+    """A Parquet list of {jaar, waarde} or {dag, waarde} structs (the form Beleidstaal writes them
+    in, docs/batch.md) was refused as "geen waarde per jaar"; it is read as the same pairs in an
+    object are, each value checked (a negative bedrag refuses its row)."""
+    policy, source, target = compile_text(PAIRS, "t.beleid"), pairs_file(tmp_path), tmp_path / "uit.parquet"
     evaluate_file(policy, source, target)
     out = pl.read_parquet(target)
     assert out["sx.waarde"].to_list() == [Decimal(7), None] and out["e"].to_list() == ["voldaan", None]

@@ -364,23 +364,11 @@ def test_a_value_too_large_for_its_column_refuses_its_row_and_an_overflow_is_sai
 def test_values_per_year_and_per_period_as_lists_of_pairs_agree_with_polars(spark, tmp_path: Path):
     """The same Parquet file of {jaar, waarde} and {dag, waarde} lists as in tests/test_batch.py: the
     same outcomes and refusals on Spark (an item's value checked as a single value is)."""
-    from datetime import date
-
     from dsl.batch.files import evaluate_file
     from dsl.batch.spark import evaluate_file_spark
+    from tests.test_batch import PAIRS, pairs_file
 
-    policy = compile_text('beleid "t"\ngegevens\n  x : bedrag per jaar\n  t : bedrag per periode\n  start : datum\n'
-                          'berekening sx = x in 2023\neisen g "G"\n'
-                          '  eis e "E" vereist gedurende de periode van start tot en met start: t is ten minste € 5\n', "t.beleid")
-    years = pl.Struct({"jaar": pl.Int64, "waarde": pl.Decimal(18, 4)})
-    days = pl.Struct({"dag": pl.Date, "waarde": pl.Decimal(18, 4)})
-    source = tmp_path / "paren.parquet"
-    pl.DataFrame({
-        "x": pl.Series([[{"jaar": 2023, "waarde": Decimal(7)}], [{"jaar": 2023, "waarde": Decimal(-1)}]], dtype=pl.List(years)),
-        "t": pl.Series([[{"dag": date(2023, 1, 1), "waarde": Decimal(5)}, {"dag": date(2023, 7, 1), "waarde": Decimal(4)}]] * 2,
-                       dtype=pl.List(days)),
-        "start": [date(2023, 3, 1), date(2023, 3, 1)],
-    }).write_parquet(source)
+    policy, source = compile_text(PAIRS, "t.beleid"), pairs_file(tmp_path)
     evaluate_file_spark(policy, source, tmp_path / "spark")
     evaluate_file(policy, source, tmp_path / "polars.parquet")
     got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
