@@ -279,6 +279,21 @@ def test_a_duur_given_as_a_whole_float_or_decimal_counts_as_an_aantal_does():
             convert(value, weeks)
 
 
+def test_a_duur_given_as_a_timedelta_counts_in_its_base_unit_when_it_is_whole():
+    """A Python or pandas timedelta (a Parquet duration column) is calendar time: whole days for a
+    duur in dagen or weken, whole seconds for one in uren; never for maanden or werkdagen."""
+    from datetime import timedelta
+
+    from dsl.case import CaseValueError
+
+    assert convert(timedelta(days=21), T.duration("weken")) == 21
+    assert convert(timedelta(hours=5), T.duration("uren")) == 18_000
+    for value, unit in ((timedelta(hours=5), "dagen"), (timedelta(days=1, microseconds=1), "uren"),
+                        (timedelta(days=30), "maanden"), (timedelta(days=3), "werkdagen")):
+        with pytest.raises(CaseValueError, match=rf"is geen duur; verwacht een heel aantal {unit}"):
+            convert(value, T.duration(unit))
+
+
 def test_a_datum_given_as_a_date_time_at_midnight_is_that_date_and_any_other_time_is_refused():
     """pandas, Excel and Parquet often keep a date as a date-time at 00:00 (a pandas Timestamp is a
     datetime): that is the date. Another time, or a time zone (whose midnight is another day

@@ -239,15 +239,16 @@ def test_a_parquet_file_spark_would_misread_is_read_by_the_polars_readers_first(
     pl.DataFrame({
         "id": pl.Series([datetime(2024, 5, 1, 9, 30), datetime(2024, 5, 2)], dtype=pl.Datetime("ns")),
         "start": pl.Series([datetime(2023, 12, 31), datetime(2024, 1, 2)], dtype=pl.Datetime("ns")),
-        "w": pl.Series([timedelta(days=1), None], dtype=pl.Duration("us")),
+        "w": pl.Series([timedelta(days=1), timedelta(hours=5)], dtype=pl.Duration("us")),
     }).write_parquet(source)
     evaluate_file_spark(policy, source, tmp_path / "spark")
     evaluate_file(policy, source, tmp_path / "polars.parquet")
     got, expected = pl.read_parquet(tmp_path / "spark"), pl.read_parquet(tmp_path / "polars.parquet")
     assert got["id"].to_list() == [datetime(2024, 5, 1, 9, 30), datetime(2024, 5, 2)]
-    assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == [None, "niet voldaan"]
+    assert got["e"].to_list() == expected["e"].cast(pl.String).to_list() == ["voldaan", None]
+    assert got["f"].to_list()[0] == "voldaan"   # 1 day, not 86,400,000,000
     assert got["geweigerd"].to_list() == expected["geweigerd"].to_list() == [
-        "gegeven 'w': 1 day, 0:00:00 is geen duur; verwacht een heel aantal dagen, zoals 3 of '3 dagen'", None]
+        None, "gegeven 'w': 5:00:00 is geen duur; verwacht een heel aantal dagen, zoals 3 of '3 dagen'"]
     # a gegeven given as text is read as the Polars route reads it: "€ 2.500,00" read, "1,500" refused
     texts = tmp_path / "tekst.parquet"
     pl.DataFrame({"id": [1, 2, 3], "w": ["1,500", "€ 2.500,00", "2"]}).write_parquet(texts)

@@ -17,7 +17,7 @@ import decimal
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import cast
 
@@ -345,6 +345,12 @@ def _duration(raw, t: T.Type) -> int:
         return raw * T.DURATION_FAMILY[declared][1]
     if _whole(raw):   # 3.0 or Decimal("3"), as an aantal reads it
         return int(raw) * T.DURATION_FAMILY[declared][1]
+    if isinstance(raw, timedelta) and not raw.microseconds and not getattr(raw, "nanoseconds", 0):   # pandas too
+        if base == "dagen" and not raw.seconds:
+            return raw.days
+        if base == "seconden":
+            return raw.days * 86_400 + raw.seconds
+        # (in months or working days a timedelta, which counts calendar time, says nothing)
     if isinstance(raw, str):
         parts = raw.split()
         if len(parts) == 1 and parts[0].isascii() and parts[0].lstrip("-").isdigit():
