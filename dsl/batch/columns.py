@@ -230,15 +230,10 @@ def _convert_column(series: pl.Series, t: Type, name: str,
             handled = fits | series.is_null()   # the others to the reader below, which says why (`_fits`)
         else:
             typed = series.cast(target, strict=False).alias(name)   # (a number too large for the column: null)
-            handled = typed.is_not_null() | series.is_null()
-            bad = out_of_range(pl.lit(typed), t)
-            if bad is not None:
-                handled = handled & ~pl.select(bad.fill_null(False)).to_series()
+            handled = _in_range(typed, typed.is_not_null() | series.is_null(), t)
             if handled.all():
                 return typed, none
-    overflow = t.kind == "aantal" and series.dtype.is_integer() and \
-        bool((series.cast(pl.Int64, strict=False).is_null() & series.is_not_null()).any())
-    if t.kind == "aantal" and series.dtype.is_integer() and t.bounds is None and not overflow:
+    if t.kind == "aantal" and series.dtype.is_integer() and t.bounds is None and not _past_int64(series):
         negative = series < 0
         reasons = pl.select(pl.when(pl.lit(negative)).then(pl.format(
             "gegeven '{}': {} is geen aantal; een aantal is niet negatief", pl.lit(name), pl.lit(series)))).to_series()
@@ -247,12 +242,8 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     if t.kind in SCALES and isinstance(series.dtype, pl.Decimal) and (series.dtype.scale or 0) > SCALES[t.kind]:
         # more decimals than the gegeven keeps (a database's DECIMAL(18,6)): a value whose extra
         # decimals are zeros is exact; any other goes to the reader below, which refuses it by name
-        narrowed = series.cast(target, strict=False)
-        typed = narrowed.alias(name)
-        handled = (narrowed.cast(series.dtype, strict=False) == series).fill_null(False)
-        bad = out_of_range(pl.lit(typed), t)
-        if bad is not None:
-            handled = handled & ~pl.select(bad.fill_null(False)).to_series()
+        typed = series.cast(target, strict=False).alias(name)
+        handled = _in_range(typed, (typed.cast(series.dtype, strict=False) == series).fill_null(False), t)
     if t.kind == "datum" and isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is None:
         # a date held as a date-time at 00:00 (pandas, Excel): its date, as the per-case reader
         # reads it (`dsl.case.conversion.at_midnight`); a row with another time goes to that
@@ -262,10 +253,8 @@ def _convert_column(series: pl.Series, t: Type, name: str,
     if typed is None and series.dtype == pl.String:
         fast = _fast_text(series, t, decimal_point)
         if fast is not None:
-            typed, handled = fast[0].cast(target).alias(name), fast[1].fill_null(False)
-            bad = out_of_range(pl.lit(typed), t)   # the plain forms are bare numbers
-            if bad is not None:
-                handled = handled & ~pl.select(bad.fill_null(False)).to_series()
+            typed = fast[0].cast(target).alias(name)
+            handled = _in_range(typed, fast[1].fill_null(False), t)   # the plain forms are bare numbers
     leftover = series.is_not_null() & ~handled
     if typed is not None and not leftover.any():
         return typed, none
@@ -293,6 +282,18 @@ def single_precision(value: float) -> Decimal | float:
         if struct.unpack("f", struct.pack("f", float(text)))[0] == value:
             return Decimal(text)
     return Decimal(repr(value))
+
+
+def _in_range(typed: pl.Series, handled: pl.Series, t: Type) -> pl.Series:
+    """`handled` less the rows where `typed` breaks the ranges a case has (`out_of_range`): those
+    go to the per-value reader, which refuses them by name."""
+    bad = out_of_range(pl.lit(typed), t)
+    return handled if bad is None else handled & ~pl.select(bad.fill_null(False)).to_series()
+
+
+def _past_int64(series: pl.Series) -> bool:
+    """Whether an integer column holds a value an Int64 cannot (a uint64 past 2^63)."""
+    return bool((series.cast(pl.Int64, strict=False).is_null() & series.is_not_null()).any())
 
 
 def _constant(name: str, value: Any, dtype: pl.DataType, height: int) -> pl.Series:
