@@ -191,3 +191,29 @@ def test_a_decision_giving_a_value_from_the_case_is_counted_in_the_streamed_summ
     out = pl.read_parquet(target)
     cases = [{"naam": "a", "n": 2}, {"naam": "b", "n": 3}, {"naam": "a", "n": 5}, {"n": 4}, {"naam": "c", "n": 1}]
     assert out["b.waarde"].to_list() == [policy.evaluate(case).value("b") for case in cases] == ["a", "b", "a", None, "geen"]
+
+
+@pytest.mark.parametrize("field, calculation, column, refusal, second", [
+    ("n : aantal", "n", pl.Series([2**64 - 1, 5], dtype=pl.UInt64), "gegeven 'n': 18446744073709551615 is te groot", 5),
+    ("w : duur in weken", "w", pl.Series([2**62, 3], dtype=pl.Int64), "gegeven 'w': de waarde is te groot voor een duur", 21),
+    ("n : aantal", "n * 1000000000", pl.Series([2**40, 3], dtype=pl.Int64),
+     "de uitkomst van berekening 'k' (1.099.511.627.776.000.000.000) past niet in een kolom van de tabel; "
+     "de rij is niet geëvalueerd", 3_000_000_000),
+    ("x : lijst van bedrag", "som van x", pl.Series([[Decimal(1), Decimal(-2)], [Decimal(3)]], dtype=pl.List(pl.Decimal(38, 4))),
+     "gegeven 'x': -2.0000 is geen geldig bedrag: een bedrag is niet negatief", Decimal(3)),
+    ("x : lijst van aantal", "som van x", pl.Series([[1, -2], [3]], dtype=pl.List(pl.Int64)),
+     "gegeven 'x': -2 is geen aantal; een aantal is niet negatief", 3),
+], ids=["uint64", "weken_in_dagen", "product", "lijst_bedrag", "lijst_aantal"])
+def test_a_typed_parquet_value_past_its_column_or_its_limits_refuses_its_row(tmp_path, field, calculation, column,
+                                                                                refusal, second):
+    """Typed Parquet to Parquet (the streamed route) checked less than the chunked one: 2^62 weken
+    wrapped round to a negative count of days, a list's negative bedrag or aantal went in unchecked,
+    and a uint64 past 2^63 or a product past Int64 ended as "kan de uitkomsten niet schrijven (is
+    de schijf vol?)". Each now refuses its row, and the other row is evaluated."""
+    policy = compile_text(f'beleid "s"\ngegevens\n  {field}\nberekening k = {calculation}\n', "s.beleid")
+    source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
+    pl.DataFrame({field.split()[0]: column}).write_parquet(source)
+    summary = evaluate_file(policy, source, target)
+    out = pl.read_parquet(target)
+    assert out["geweigerd"].to_list() == [refusal, None]
+    assert out["k.waarde"][1] == second and summary.refused_rows == 1

@@ -37,8 +37,8 @@ from typing import Any
 import polars as pl
 
 from dsl.batch.columnar import key_output
-from dsl.batch.columns import ERROR_COLUMN, PEILDATUM, dtype_of, history_of, period_of, typed_inputs
-from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, one_value, output_exprs
+from dsl.batch.columns import ERROR_COLUMN, INT64_MAX, PEILDATUM, dtype_of, history_of, period_of, typed_inputs
+from dsl.batch.polars_rules import STATUS_CODES, PolarsPlan, Unsupported, one_value, output_exprs, overflowed
 from dsl.core import model as M
 from dsl.core.reasons import reasons
 from dsl.runtime.formatting import format_value
@@ -126,11 +126,10 @@ def evaluate_table(policy, table: Any, *, peildatum: date | None = None, engine:
             else:
                 rules = _evaluate_polars(plan, inputs, refused)
         except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as err:
-            # a product past what a decimal(38) column holds (€ 10^31 × 10^6), or a whole number
-            # past Int64 (`PolarsPlan.whole_arith`: a strict cast from Int128), stops the whole
-            # Polars query; the table then goes through the per-case path, which computes exactly
-            # and refuses, by name, a row whose outcome no column can hold
-            if "overflow" not in str(err) and "conversion from `i128` to `i64` failed" not in str(err):
+            # a number past its column stops the whole Polars query (`overflowed`); the table then
+            # goes through the per-case path, which computes exactly and refuses, by name, a row
+            # whose outcome no column can hold
+            if not overflowed(err):
                 raise
     if rules is None:
         rules, refused = _evaluate_per_case(policy, inputs, refused)
@@ -289,25 +288,23 @@ def _value_dtype(rule, values: list, problems: list) -> pl.DataType:
 
 
 def _unheld(rule, values: list, dtype: pl.DataType, problems: list) -> None:
-    """Refuse, in `problems`, each row whose value its column would not hold (a whole number past
-    Int64; a decimal that Polars, reading a list of Decimals at the largest scale among them, cannot
-    hold: 10^37 beside 3,0000 came out null). Decimals are first brought to the column's scale
-    (exactly: `_value_dtype` chose a scale that keeps them), so only values truly too large go."""
+    """Refuse, in `problems`, each row whose value its column would not hold: a whole number past
+    Int64, or a decimal of more than 38 digits at the column's scale. Decimals are brought to that
+    scale first (exactly: `_value_dtype` chose one that keeps their decimals), since Polars reads a
+    list of Decimals at the largest scale among them and nulled 10^37 beside 3,0000."""
     if isinstance(dtype, pl.Decimal):
         step = Decimal(1).scaleb(-(dtype.scale or 0))
-        exact = decimal.Context(prec=_DIGITS + 2, traps=[decimal.Inexact, decimal.InvalidOperation])
+        exact = decimal.Context(prec=_DIGITS, traps=[decimal.Inexact, decimal.InvalidOperation])
         for row, v in enumerate(values):
             if isinstance(v, Decimal) and v.is_finite() and problems[row] is None:
                 try:
-                    values[row] = v.quantize(step, context=exact)
+                    values[row] = v.quantize(step, context=exact)   # (more than 38 digits: InvalidOperation)
                 except decimal.DecimalException:
-                    values[row] = None
                     problems[row] = _too_large(rule, v)
-    kept = [None if problem is not None else v for v, problem in zip(values, problems, strict=True)]   # (refused already)
-    held = pl.Series("", kept, dtype=dtype, strict=False).is_null().to_list()
-    for row, (v, null) in enumerate(zip(kept, held, strict=True)):
-        if null and v is not None:
-            problems[row] = _too_large(rule, v)
+    elif dtype == pl.Int64:
+        for row, v in enumerate(values):
+            if type(v) is int and not -INT64_MAX <= v <= INT64_MAX and problems[row] is None:
+                problems[row] = _too_large(rule, v)
 
 
 def _too_large(rule, value) -> str:

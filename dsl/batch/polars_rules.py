@@ -39,6 +39,15 @@ __all__ = ["STATUS_CODES", "PolarsPlan", "Unsupported", "decision_values", "lite
 STATUS_ENUM = pl.Enum(list(STATUS_LABELS))
 
 
+def overflowed(err: BaseException) -> bool:
+    """Whether a Polars query stopped because a number outgrew its column: a decimal product past
+    38 digits (€ 10^31 × 10^6), or a whole number past Int64 (`PolarsPlan.whole_arith`'s strict
+    cast). Such a table is computed per case instead, which refuses the row by name."""
+    text = str(err)
+    return isinstance(err, pl.exceptions.ComputeError | pl.exceptions.InvalidOperationError) and (
+        "overflow" in text or "conversion from `i128` to `i64` failed" in text)
+
+
 def output_exprs(model: M.Policy, ok: pl.Expr | None = None) -> list[pl.Expr]:
     """The readable rule columns (`dsl.batch.columnar.rule_outputs`) from the internal ones:
     statuses as the Dutch words, reason codes as text (an Enum per rule), values, row numbers,

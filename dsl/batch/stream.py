@@ -22,13 +22,13 @@ from pathlib import Path
 import polars as pl
 
 from dsl.batch.columnar import SCALES, key_output
-from dsl.batch.columns import PEILDATUM, dtype_of, out_of_range
-from dsl.batch.polars_rules import PolarsPlan, decision_values, output_exprs
+from dsl.batch.columns import INT64_MAX, PEILDATUM, dtype_of, out_of_range
+from dsl.batch.polars_rules import PolarsPlan, decision_values, output_exprs, overflowed
 from dsl.case.conversion import range_words
 from dsl.core import model as M
 from dsl.core.expr import EVERY_DAY
 from dsl.core.reasons import reasons
-from dsl.types import DURATION_FAMILY, Type
+from dsl.types import DURATION_FAMILY, Type, limits
 
 
 def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | None] | None:
@@ -50,8 +50,13 @@ def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | N
             # the value need not be nulled: every output of a refused row is (see `_outputs`)
             return column.cast(target), pl.when(bad).then(message)
         return None
+    if dtype == pl.UInt64 and t.kind in ("aantal", "duur"):
+        return None   # past 2^63 no Int64 holds it: the chunked route refuses such a value by name
     if t.kind == "duur" and dtype.is_integer():
-        return column.cast(target) * DURATION_FAMILY[t.declared or t.unit or "dagen"][1], None
+        factor = DURATION_FAMILY[t.declared or t.unit or "dagen"][1]
+        fits = column.is_between(-(INT64_MAX // factor), INT64_MAX // factor)   # beyond, the count in days wraps round
+        return (pl.when(fits).then(column.cast(target) * factor),
+                pl.when(~fits).then(pl.lit(f"gegeven '{name}': de waarde is te groot voor een duur")))
     if t.kind == "aantal" and dtype.is_integer():
         if t.bounds is not None:
             return None   # declared limits: read value by value (the chunked route)
@@ -67,8 +72,11 @@ def _typed(name: str, dtype: pl.DataType, t: Type) -> tuple[pl.Expr, pl.Expr | N
         return column, None
     if t.kind == "tijdstip" and isinstance(dtype, pl.Datetime):
         return column.cast(target), None
-    if t.kind == "lijst" and dtype == target and t.element is not None and t.element.kind != "keuze":
-        return column, None   # elements of their exact type (a keuze's options are checked per value)
+    if t.kind == "lijst" and dtype == target and t.element is not None and t.element.kind != "keuze" \
+            and limits(t.element) == (None, None):
+        # elements of their exact type and without limits (a keuze's options, a negative bedrag or
+        # aantal, a percentage past 100: checked per value on the chunked route)
+        return column, None
     if t.kind == "per periode" and t.element is not None and not isinstance(dtype, pl.List):
         plain = _typed(name, dtype, t.element)   # one value a row: the same on every day
         if plain is None:
@@ -205,6 +213,8 @@ def stream_file(policy, source: Path, target: Path, peildatum: date | None):
         publish(temp, target)
     except BaseException as err:
         temp.unlink(missing_ok=True)
+        if overflowed(err):
+            return None   # the chunked route computes such a table per case (`dsl.batch.evaluate_table`)
         if isinstance(err, OSError | pl.exceptions.PolarsError) and _source_readable(pattern):
             raise unwritable(target, err) from None
         raise
