@@ -455,8 +455,12 @@ def test_a_typed_parquet_file_is_streamed_with_the_same_outcomes(name, tmp_path)
     typed, _refused = typed_inputs(policy.model, to_frame(rows))
     source, target = tmp_path / "in.parquet", tmp_path / "uit.parquet"
     typed.with_row_index("nr").write_parquet(source)
-    keuze_lists = any(f.type.kind == "lijst" and f.type.element is not None and f.type.element.kind == "keuze"
-                      for f in policy.model.fields.values())
+    from dsl.types import limits
+
+    # a list of keuzes, or of values with limits (a bedrag, a percentage, an aantal), is checked
+    # item by item on the chunked route
+    keuze_lists = any(f.type.kind == "lijst" and f.type.element is not None and (
+        f.type.element.kind == "keuze" or limits(f.type.element) != (None, None)) for f in policy.model.fields.values())
     streams = lazy_query(policy, dict(pl.read_parquet_schema(source)), None) is not None
     by_year = any(f.type.kind in ("per jaar", "per periode")   # (day or year, value) pairs: read one by one
                   for f in policy.model.fields.values())
